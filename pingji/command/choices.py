@@ -1,0 +1,16 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Mode(models.TextChoices):
+    PEACETIME = "peacetime", _("peacetime")
+    EMERGENCY = "emergency", _("emergency")
+
+
+class ResponseLevel(models.TextChoices):
+    """Public-health emergency response levels, I the highest (国家突发公共卫生事件应急预案 §1.3)."""
+
+    I = "I", _("level I (especially serious)")  # noqa: E741
+    II = "II", _("level II (serious)")
+    III = "III", _("level III (major)")
+    IV = "IV", _("level IV (general)")

@@ -1,0 +1,71 @@
+"""The one chokepoint for access: ``Model.objects.restrict(user, action)``.
+
+A user acts within a jurisdiction; "within my area" is a prefix match on the hierarchical
+jurisdiction code, so every scoped query is one indexed ``LIKE 'code%'`` (handbook, convention 1-2).
+Whether the user may do ``action`` at all comes from their role (``users.roles``) through Django's
+permission system. Objects outside the scope simply are not in the queryset, which the views turn
+into 404.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+
+
+def scope_code(user) -> str | None:
+    """The jurisdiction code prefix a user sees; "" for an unscoped superuser, None for nothing."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    code = getattr(user, "jurisdiction_id", None)
+    if code:
+        return code
+    return "" if user.is_superuser else None
+
+
+class ScopedQuerySet(models.QuerySet):
+    def restrict(self, user, action: str = "view") -> "ScopedQuerySet":
+        """Rows of this model the user may ``action`` (view, add, change, delete, or a custom one)."""
+        meta = self.model._meta
+        code = scope_code(user)
+        if code is None or not user.has_perm(f"{meta.app_label}.{action}_{meta.model_name}"):
+            return self.none()
+        if code == "":
+            return self
+        return self.filter(**{f"{self.model.scope_field}__startswith": code})
+
+    def within(self, code: str) -> "ScopedQuerySet":
+        """Rows inside the subtree of a jurisdiction code (used for the switcher's focus)."""
+        return self.filter(**{f"{self.model.scope_field}__startswith": code}) if code else self
+
+
+ScopedManager = models.Manager.from_queryset(ScopedQuerySet)
+
+
+class ScopedModel(models.Model):
+    """Base for every model that belongs to a jurisdiction.
+
+    ``scope_field`` names the lookup holding the jurisdiction code. Point it at a foreign key's code
+    (``jurisdiction__code``) and Django trims the join, so the filter stays on the local column.
+    """
+
+    scope_field = "jurisdiction__code"
+    objects = ScopedManager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def scope(self) -> str:
+        value = self
+        for part in self.scope_field.split("__"):
+            value = getattr(value, part, None)
+        return value or ""
+
+
+def ensure_allowed(user, obj: models.Model, action: str = "view") -> None:
+    """Re-check, inside the writing transaction, that the user may still ``action`` the row.
+
+    Raising rolls the transaction back, so a write that would leave the user's jurisdiction (moving a
+    person to another county, say) leaves nothing behind.
+    """
+    if not type(obj).objects.restrict(user, action).filter(pk=obj.pk).exists():
+        raise PermissionDenied(f"{type(obj)._meta.verbose_name} is outside your jurisdiction")

@@ -1,0 +1,74 @@
+"""Shared API plumbing: every endpoint lists and fetches through ``restrict``."""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import exceptions, permissions, viewsets
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from pingji.core.context import acting_as
+
+#: HTTP method → the action checked by ``restrict``.
+METHOD_ACTIONS = {
+    "GET": "view", "HEAD": "view", "OPTIONS": "view",
+    "POST": "add", "PUT": "change", "PATCH": "change", "DELETE": "delete",
+}
+
+
+class RoleCanAct(permissions.BasePermission):
+    """Refuse writes the user's role does not allow (reads are left to the scoped queryset)."""
+
+    def has_permission(self, request, view) -> bool:
+        if not request.user or not request.user.is_authenticated:
+            return False
+        action = METHOD_ACTIONS.get(request.method, "view")
+        if action == "view":
+            return True
+        meta = view.queryset.model._meta
+        return request.user.has_perm(f"{meta.app_label}.{action}_{meta.model_name}")
+
+
+class ScopedViewSetMixin:
+    """Bases ``get_queryset`` on ``Model.objects.restrict(user, action)``: outside scope is 404.
+
+    Token authentication happens inside DRF, after the middleware, so the actor of the change log
+    is bound again here.
+    """
+
+    permission_classes = [permissions.IsAuthenticated, RoleCanAct]
+
+    select_related: tuple[str, ...] = ()
+
+    def get_queryset(self):
+        # Writes need the object visible first (404 otherwise); RoleCanAct checks the action.
+        qs = self.queryset.model.objects.restrict(self.request.user, "view")
+        return qs.select_related(*self.select_related) if self.select_related else qs
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self._acting = acting_as(request.user, getattr(request._request, "request_id", None))
+        self._acting.__enter__()
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        acting = getattr(self, "_acting", None)
+        if acting is not None:
+            acting.__exit__(None, None, None)
+            self._acting = None
+        return super().finalize_response(request, response, *args, **kwargs)
+
+
+class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    pass
+
+
+class ScopedModelViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
+    pass
+
+
+def exception_handler(exc, context):
+    """Django's validation and permission errors answer like DRF's, with the field and reason."""
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        exc = exceptions.ValidationError(detail)
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.NotFound()
+    return drf_exception_handler(exc, context)

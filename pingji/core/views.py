@@ -1,0 +1,77 @@
+"""Base views: every page lists and shows objects through ``restrict`` and the user's focus."""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import generic
+
+from .access import scope_code
+
+FOCUS_SESSION_KEY = "pingji_focus"
+
+
+def focus_code(request) -> str:
+    """The jurisdiction the user is looking at: theirs, or one below it chosen in the switcher."""
+    own = scope_code(request.user) or ""
+    chosen = request.session.get(FOCUS_SESSION_KEY, "")
+    return chosen if chosen.startswith(own) else own
+
+
+class ScopedMixin(LoginRequiredMixin):
+    """Querysets come from ``Model.objects.restrict(user, action)``; outside them is a 404."""
+
+    model = None
+    action = "view"
+
+    def get_queryset(self):
+        return self.model.objects.restrict(self.request.user, self.action)
+
+
+class ScopedListView(ScopedMixin, generic.ListView):
+    template_name = "core/object_list.html"
+    paginate_by = 50
+    table = None
+    filterset_class = None
+    select_related: tuple[str, ...] = ()
+
+    def get_queryset(self):
+        qs = super().get_queryset().within(focus_code(self.request))
+        if self.select_related:
+            qs = qs.select_related(*self.select_related)
+        self.filterset = (
+            self.filterset_class(self.request.GET, queryset=qs, request=self.request)
+            if self.filterset_class
+            else None
+        )
+        return self.filterset.qs if self.filterset is not None else qs
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["filterset"] = self.filterset
+        ctx["table_rows"] = self.table().rows(ctx["object_list"]) if self.table else []
+        ctx["columns"] = self.table.columns if self.table else ()
+        ctx["model_meta"] = self.model._meta
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        ctx["query_string"] = query.urlencode()
+        return ctx
+
+
+class ScopedDetailView(ScopedMixin, generic.DetailView):
+    pass
+
+
+class ScopedActionView(ScopedMixin, generic.View):
+    """A POST on one object: fetch it through ``restrict`` (404 outside), then act."""
+
+    def get_object(self):
+        try:
+            return self.get_queryset().get(pk=self.kwargs["pk"])
+        except (self.model.DoesNotExist, ValueError) as exc:
+            raise Http404 from exc
+
+
+def safe_next(request, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    ok = url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
+    return target if ok else fallback

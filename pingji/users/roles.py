@@ -1,0 +1,50 @@
+"""What each role may do: the permission matrix, in one place.
+
+Permissions are Django's ``app.action_model`` codenames; ``RoleBackend`` grants them from the
+user's role, so no group has to be kept in sync. Scoping by jurisdiction is separate and always
+applies (``core.access``). ``*`` stands for every model of the app.
+"""
+
+from fnmatch import fnmatch
+
+from django.contrib.auth.backends import BaseBackend
+
+from .choices import Role
+
+_READ_ALL = [
+    "geo.view_*", "people.view_*", "tasks.view_*", "protocols.view_*", "command.view_*",
+    "core.view_job", "core.view_domainevent",
+]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.COMMANDER: _READ_ALL + [
+        "command.add_responsemode", "tasks.*_task", "people.reveal_person", "core.add_job",
+    ],
+    Role.EPIDEMIOLOGIST: _READ_ALL + [
+        "people.add_*", "people.change_*", "people.reveal_person", "tasks.add_task",
+        "tasks.change_task", "core.add_job",
+    ],
+    Role.OPERATOR: _READ_ALL + [
+        "people.add_*", "people.change_*", "geo.add_place", "geo.change_place",
+        "tasks.add_task", "tasks.change_task", "core.add_job",
+    ],
+    Role.SITE_MANAGER: ["geo.view_*", "people.view_*", "tasks.view_task", "tasks.change_task"],
+    Role.GRID_WORKER: ["geo.view_*", "people.view_*", "tasks.view_task", "tasks.change_task"],
+    Role.LIAISON: ["geo.view_*", "tasks.view_task", "tasks.change_task"],
+    Role.AUDITOR: _READ_ALL + ["core.view_objectchange", "users.view_user"],
+    Role.ADMINISTRATOR: _READ_ALL + [
+        "users.*", "protocols.*", "geo.*", "people.*", "tasks.*", "command.*",
+        "core.view_objectchange", "core.*_job",
+    ],
+}
+
+
+def role_allows(role: str, perm: str) -> bool:
+    return any(fnmatch(perm, pattern) for pattern in ROLE_PERMISSIONS.get(role, ()))
+
+
+class RoleBackend(BaseBackend):
+    """Grants the permissions of the user's role (authentication stays with ModelBackend)."""
+
+    def has_perm(self, user_obj, perm, obj=None) -> bool:
+        return bool(user_obj.is_active and getattr(user_obj, "role", "") and role_allows(user_obj.role, perm))
