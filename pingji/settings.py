@@ -41,7 +41,7 @@ ALLOWED_HOSTS = os.environ.get("PINGJI_ALLOWED_HOSTS", "127.0.0.1,localhost,test
 
 
 def database_from_url(url: str) -> dict:
-    """Translate ``postgres://user:pass@host:port/name`` or ``sqlite:///path`` into Django's form."""
+    """``postgres://user:pass@host:port/name`` or ``sqlite:///path`` in Django's form."""
     parts = urlparse(url)
     if parts.scheme == "sqlite":
         return {"ENGINE": "django.db.backends.sqlite3", "NAME": parts.path[1:] or ":memory:"}
@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "pingji.command",
     "pingji.people",
     "pingji.tasks",
+    "pingji.demo",
 ]
 
 MIDDLEWARE = [

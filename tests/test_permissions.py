@@ -20,7 +20,11 @@ GRID = "350322100001001"
 
 def scoped_models() -> list[type]:
     return sorted(
-        (m for m in apps.get_models() if issubclass(m, ScopedModel) and m.__module__.startswith("pingji.")),
+        (
+            m
+            for m in apps.get_models()
+            if issubclass(m, ScopedModel) and m.__module__.startswith("pingji.")
+        ),
         key=lambda m: m._meta.label,
     )
 
@@ -62,7 +66,9 @@ MODELS = scoped_models()
 
 def test_every_scoped_model_has_a_factory():
     missing = [m._meta.label for m in MODELS if m not in factories()]
-    assert not missing, f"add these to SCOPED_FACTORIES in their app's tests/factories.py: {missing}"
+    assert not missing, (
+        f"add these to SCOPED_FACTORIES in their app's tests/factories.py: {missing}"
+    )
 
 
 @pytest.fixture

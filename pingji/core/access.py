@@ -23,7 +23,7 @@ def scope_code(user) -> str | None:
 
 class ScopedQuerySet(models.QuerySet):
     def restrict(self, user, action: str = "view") -> "ScopedQuerySet":
-        """Rows of this model the user may ``action`` (view, add, change, delete, or a custom one)."""
+        """Rows the user may ``action`` (view, add, change, delete, or a custom action)."""
         meta = self.model._meta
         code = scope_code(user)
         if code is None or not user.has_perm(f"{meta.app_label}.{action}_{meta.model_name}"):
@@ -64,8 +64,8 @@ class ScopedModel(models.Model):
 def ensure_allowed(user, obj: models.Model, action: str = "view") -> None:
     """Re-check, inside the writing transaction, that the user may still ``action`` the row.
 
-    Raising rolls the transaction back, so a write that would leave the user's jurisdiction (moving a
-    person to another county, say) leaves nothing behind.
+    Raising rolls the transaction back, so a write that would leave the user's jurisdiction
+    (moving a person to another county, say) leaves nothing behind.
     """
     if not type(obj).objects.restrict(user, action).filter(pk=obj.pk).exists():
         raise PermissionDenied(f"{type(obj)._meta.verbose_name} is outside your jurisdiction")

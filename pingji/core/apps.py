@@ -8,6 +8,6 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from . import audit
+        from . import audit, exports  # noqa: F401 — exports registers its job
 
         audit.connect()

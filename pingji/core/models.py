@@ -23,8 +23,12 @@ class ObjectChange(ScopedModel):
 
     time = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     request_id = models.CharField(_("request id"), max_length=64, blank=True, db_index=True)
     action = models.CharField(_("action"), max_length=10, choices=ChangeAction.choices)
@@ -66,14 +70,22 @@ class DomainEvent(ScopedModel):
     kind = models.CharField(_("kind"), max_length=64, db_index=True)
     time = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     request_id = models.CharField(_("request id"), max_length=64, blank=True)
     jurisdiction_code = models.CharField(_("jurisdiction code"), max_length=32, db_index=True)
     content_type = models.ForeignKey(
-        ContentType, verbose_name=_("subject type"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        ContentType,
+        verbose_name=_("subject type"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     object_id = models.CharField(_("subject id"), max_length=64, blank=True)
     summary = models.CharField(_("summary"), max_length=300)
@@ -100,7 +112,10 @@ class Job(ScopedModel):
     kind = models.CharField(_("kind"), max_length=64)
     params = models.JSONField(_("parameters"), default=dict, blank=True)
     status = models.CharField(
-        _("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED,
+        _("status"),
+        max_length=10,
+        choices=JobStatus.choices,
+        default=JobStatus.QUEUED,
         db_index=True,
     )
     progress = models.PositiveIntegerField(_("progress"), default=0)
@@ -109,8 +124,12 @@ class Job(ScopedModel):
     result = models.JSONField(_("result"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     jurisdiction_code = models.CharField(_("jurisdiction code"), max_length=32, db_index=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)

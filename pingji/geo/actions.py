@@ -1,4 +1,4 @@
-"""Writes to places: one transaction each, scope re-checked before commit (handbook, convention 3)."""
+"""Writes to places: one transaction each, scope re-checked before commit (convention 3)."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,13 +13,21 @@ from .models import Jurisdiction, Place
 
 def _check_grid(jurisdiction: Jurisdiction, parent: Place | None) -> None:
     if jurisdiction.level != Level.GRID:
-        raise ValidationError({"jurisdiction": _("A place lies in a grid, not a %(level)s.")
-                               % {"level": jurisdiction.get_level_display()}})
+        raise ValidationError(
+            {
+                "jurisdiction": _("A place lies in a grid, not a %(level)s.")
+                % {"level": jurisdiction.get_level_display()}
+            }
+        )
     if parent is not None and parent.jurisdiction_id != jurisdiction.code:
-        raise ValidationError({"parent": _("A part of a place lies in the same grid as the place.")})
+        raise ValidationError(
+            {"parent": _("A part of a place lies in the same grid as the place.")}
+        )
 
 
-def do_create_place(*, actor, jurisdiction: Jurisdiction, parent: Place | None = None, **fields) -> Place:
+def do_create_place(
+    *, actor, jurisdiction: Jurisdiction, parent: Place | None = None, **fields
+) -> Place:
     """Register a place in a grid of the actor's area."""
     _check_grid(jurisdiction, parent)
     with transaction.atomic():
@@ -27,8 +35,13 @@ def do_create_place(*, actor, jurisdiction: Jurisdiction, parent: Place | None =
         place.full_clean()
         place.save()
         ensure_allowed(actor, place, "add")
-        record_event("geo.place_created", _("Place registered: %(name)s") % {"name": place.name},
-                     jurisdiction_code=place.jurisdiction_id, subject=place, actor=actor)
+        record_event(
+            "geo.place_created",
+            _("Place registered: %(name)s") % {"name": place.name},
+            jurisdiction_code=place.jurisdiction_id,
+            subject=place,
+            actor=actor,
+        )
     return place
 
 
@@ -46,6 +59,10 @@ def do_update_place(place: Place, changes: dict, *, actor) -> Place:
 def do_delete_place(place: Place, *, actor) -> None:
     with transaction.atomic():
         ensure_allowed(actor, place, "delete")
-        record_event("geo.place_deleted", _("Place removed: %(name)s") % {"name": place.name},
-                     jurisdiction_code=place.jurisdiction_id, actor=actor)
+        record_event(
+            "geo.place_deleted",
+            _("Place removed: %(name)s") % {"name": place.name},
+            jurisdiction_code=place.jurisdiction_id,
+            actor=actor,
+        )
         place.delete()

@@ -24,12 +24,20 @@ class Jurisdiction(ScopedModel):
     name = models.CharField(_("name"), max_length=100)
     level = models.CharField(_("level"), max_length=10, choices=Level.choices, db_index=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     reporting_unit = models.ForeignKey(
-        "self", verbose_name=_("reporting unit"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        "self",
+        verbose_name=_("reporting unit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         help_text=_("The unit bulletins count this area under: its city, or Pingtan."),
     )
     population = models.PositiveBigIntegerField(_("population"), default=0)
@@ -70,7 +78,7 @@ class Jurisdiction(ScopedModel):
 
 
 class Place(ScopedModel):
-    """A residential compound, building, venue, school, enterprise site, quarantine site or checkpoint.
+    """A compound, building, venue, school, enterprise site, quarantine site or checkpoint.
 
     Every place lies in one grid, so the grid worker, the community and every level above find it
     by the same prefix rule. A building belongs to its compound through ``parent``.
@@ -83,7 +91,11 @@ class Place(ScopedModel):
         Jurisdiction, verbose_name=_("grid"), on_delete=models.PROTECT, related_name="places"
     )
     parent = models.ForeignKey(
-        "self", verbose_name=_("part of"), null=True, blank=True, on_delete=models.CASCADE,
+        "self",
+        verbose_name=_("part of"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="parts",
     )
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
@@ -93,7 +105,7 @@ class Place(ScopedModel):
     class Meta:
         verbose_name = _("place")
         verbose_name_plural = _("places")
-        ordering = ["jurisdiction", "kind", "name"]
+        ordering = ["jurisdiction_id", "kind", "name"]
 
     def __str__(self) -> str:
         return self.name

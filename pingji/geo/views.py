@@ -5,7 +5,13 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
-from pingji.core.views import FOCUS_SESSION_KEY, ScopedDetailView, ScopedListView, focus_code, safe_next
+from pingji.core.views import (
+    FOCUS_SESSION_KEY,
+    ScopedDetailView,
+    ScopedListView,
+    focus_code,
+    safe_next,
+)
 
 from .filtersets import JurisdictionFilterSet, PlaceFilterSet
 from .map import boundary_features
@@ -34,7 +40,9 @@ class JurisdictionDetailView(ScopedDetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["children"] = self.object.children.defer("boundary").order_by("code")
-        ctx["place_count"] = Place.objects.restrict(self.request.user).within(self.object.code).count()
+        ctx["place_count"] = (
+            Place.objects.restrict(self.request.user).within(self.object.code).count()
+        )
         return ctx
 
 

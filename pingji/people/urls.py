@@ -1,5 +1,15 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from . import views
 
 app_name = "people"
-urlpatterns = [path("", TemplateView.as_view(template_name="base.html"), name="person_list")]  # replaced by the app
+urlpatterns = [
+    path("", views.PersonListView.as_view(), name="person_list"),
+    path("persons/new/", views.PersonCreateView.as_view(), name="person_create"),
+    path("persons/<int:pk>/", views.PersonDetailView.as_view(), name="person_detail"),
+    path("persons/<int:pk>/edit/", views.PersonUpdateView.as_view(), name="person_update"),
+    path("persons/<int:pk>/reveal/", views.PersonRevealView.as_view(), name="person_reveal"),
+    path("households/", views.HouseholdListView.as_view(), name="household_list"),
+    path("households/new/", views.HouseholdCreateView.as_view(), name="household_create"),
+    path("households/<int:pk>/", views.HouseholdDetailView.as_view(), name="household_detail"),
+]

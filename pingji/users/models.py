@@ -26,8 +26,12 @@ class User(AbstractUser):
 
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
     jurisdiction = models.ForeignKey(
-        "geo.Jurisdiction", verbose_name=_("jurisdiction"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="users",
+        "geo.Jurisdiction",
+        verbose_name=_("jurisdiction"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
     )
     phone = models.CharField(_("work phone"), max_length=20, blank=True)
 

@@ -12,29 +12,68 @@ from django.contrib.auth.backends import BaseBackend
 from .choices import Role
 
 _READ_ALL = [
-    "geo.view_*", "people.view_*", "tasks.view_*", "protocols.view_*", "command.view_*",
-    "core.view_job", "core.view_domainevent",
+    "geo.view_*",
+    "people.view_*",
+    "tasks.view_*",
+    "protocols.view_*",
+    "command.view_*",
+    "core.view_job",
+    "core.view_domainevent",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.COMMANDER: _READ_ALL + [
-        "command.add_responsemode", "tasks.*_task", "people.reveal_person", "core.add_job",
+    Role.COMMANDER: _READ_ALL
+    + [
+        "command.add_modeswitch",
+        "tasks.*_task",
+        "people.reveal_person",
+        "core.add_job",
     ],
-    Role.EPIDEMIOLOGIST: _READ_ALL + [
-        "people.add_*", "people.change_*", "people.reveal_person", "tasks.add_task",
-        "tasks.change_task", "core.add_job",
+    Role.EPIDEMIOLOGIST: _READ_ALL
+    + [
+        "people.add_*",
+        "people.change_*",
+        "people.reveal_person",
+        "tasks.add_task",
+        "tasks.change_task",
+        "tasks.verify_task",
+        "core.add_job",
     ],
-    Role.OPERATOR: _READ_ALL + [
-        "people.add_*", "people.change_*", "geo.add_place", "geo.change_place",
-        "tasks.add_task", "tasks.change_task", "core.add_job",
+    Role.OPERATOR: _READ_ALL
+    + [
+        "people.add_*",
+        "people.change_*",
+        "geo.add_place",
+        "geo.change_place",
+        "tasks.add_task",
+        "tasks.change_task",
+        "tasks.verify_task",
+        "core.add_job",
     ],
     Role.SITE_MANAGER: ["geo.view_*", "people.view_*", "tasks.view_task", "tasks.change_task"],
-    Role.GRID_WORKER: ["geo.view_*", "people.view_*", "tasks.view_task", "tasks.change_task"],
+    Role.GRID_WORKER: [
+        "geo.view_*",
+        "people.view_*",
+        "tasks.view_task",
+        "tasks.change_task",
+        # door checks find residents nobody registered: the grid worker records them on the spot
+        "people.add_person",
+        "people.change_person",
+        "people.add_household",
+        "people.change_household",
+    ],
     Role.LIAISON: ["geo.view_*", "tasks.view_task", "tasks.change_task"],
     Role.AUDITOR: _READ_ALL + ["core.view_objectchange", "users.view_user"],
-    Role.ADMINISTRATOR: _READ_ALL + [
-        "users.*", "protocols.*", "geo.*", "people.*", "tasks.*", "command.*",
-        "core.view_objectchange", "core.*_job",
+    Role.ADMINISTRATOR: _READ_ALL
+    + [
+        "users.*",
+        "protocols.*",
+        "geo.*",
+        "people.*",
+        "tasks.*",
+        "command.*",
+        "core.view_objectchange",
+        "core.*_job",
     ],
 }
 
@@ -47,4 +86,8 @@ class RoleBackend(BaseBackend):
     """Grants the permissions of the user's role (authentication stays with ModelBackend)."""
 
     def has_perm(self, user_obj, perm, obj=None) -> bool:
-        return bool(user_obj.is_active and getattr(user_obj, "role", "") and role_allows(user_obj.role, perm))
+        return bool(
+            user_obj.is_active
+            and getattr(user_obj, "role", "")
+            and role_allows(user_obj.role, perm)
+        )

@@ -9,8 +9,13 @@ from pingji.core.context import acting_as
 
 #: HTTP method → the action checked by ``restrict``.
 METHOD_ACTIONS = {
-    "GET": "view", "HEAD": "view", "OPTIONS": "view",
-    "POST": "add", "PUT": "change", "PATCH": "change", "DELETE": "delete",
+    "GET": "view",
+    "HEAD": "view",
+    "OPTIONS": "view",
+    "POST": "add",
+    "PUT": "change",
+    "PATCH": "change",
+    "DELETE": "delete",
 }
 
 

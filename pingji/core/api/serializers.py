@@ -10,8 +10,17 @@ class ObjectChangeSerializer(serializers.ModelSerializer):
     class Meta:
         model = ObjectChange
         fields = [
-            "id", "time", "actor", "request_id", "action", "object_type", "object_id",
-            "object_repr", "jurisdiction_code", "before", "after",
+            "id",
+            "time",
+            "actor",
+            "request_id",
+            "action",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "jurisdiction_code",
+            "before",
+            "after",
         ]
 
 
@@ -21,8 +30,15 @@ class DomainEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = DomainEvent
         fields = [
-            "id", "kind", "time", "actor", "request_id", "jurisdiction_code", "object_id",
-            "summary", "payload",
+            "id",
+            "kind",
+            "time",
+            "actor",
+            "request_id",
+            "jurisdiction_code",
+            "object_id",
+            "summary",
+            "payload",
         ]
 
 
@@ -30,7 +46,19 @@ class JobSerializer(serializers.ModelSerializer):
     class Meta:
         model = Job
         fields = [
-            "id", "kind", "params", "status", "progress", "total", "percent", "message",
-            "result", "error", "jurisdiction_code", "created_at", "started_at", "finished_at",
+            "id",
+            "kind",
+            "params",
+            "status",
+            "progress",
+            "total",
+            "percent",
+            "message",
+            "result",
+            "error",
+            "jurisdiction_code",
+            "created_at",
+            "started_at",
+            "finished_at",
         ]
         read_only_fields = fields

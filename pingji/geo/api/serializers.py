@@ -9,12 +9,29 @@ class JurisdictionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Jurisdiction
         fields = [
-            "code", "gb_code", "name", "level", "parent", "reporting_unit", "population",
-            "center_lon", "center_lat",
+            "code",
+            "gb_code",
+            "name",
+            "level",
+            "parent",
+            "reporting_unit",
+            "population",
+            "center_lon",
+            "center_lat",
         ]
 
 
 class PlaceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Place
-        fields = ["id", "kind", "name", "address", "jurisdiction", "parent", "capacity", "lon", "lat"]
+        fields = [
+            "id",
+            "kind",
+            "name",
+            "address",
+            "jurisdiction",
+            "parent",
+            "capacity",
+            "lon",
+            "lat",
+        ]

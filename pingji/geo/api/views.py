@@ -23,10 +23,14 @@ class PlaceViewSet(ScopedModelViewSet):
     filterset_class = PlaceFilterSet
 
     def perform_create(self, serializer):
-        serializer.instance = actions.do_create_place(**serializer.validated_data, actor=self.request.user)
+        serializer.instance = actions.do_create_place(
+            **serializer.validated_data, actor=self.request.user
+        )
 
     def perform_update(self, serializer):
-        actions.do_update_place(serializer.instance, serializer.validated_data, actor=self.request.user)
+        actions.do_update_place(
+            serializer.instance, serializer.validated_data, actor=self.request.user
+        )
 
     def perform_destroy(self, instance):
         actions.do_delete_place(instance, actor=self.request.user)

@@ -1,0 +1,169 @@
+"""Background jobs: one mechanism for imports, searches, exports, reports and simulations.
+
+A job is a row (``core.Job``) — the single truth of its status and progress — and a registered
+function. How the row reaches a runner depends on ``settings.JOBS_BACKEND``
+(docs/decisions/0003-background-jobs.md):
+
+- ``thread`` (embedded default): a daemon thread inside the app process polls the table and is
+  woken at once by ``enqueue``; no server to install.
+- ``db``: ``pingji worker`` processes, on any machine that reaches the database, poll the table.
+- ``redis``: ``enqueue`` also pushes the id through a Redis list, so workers on other machines
+  wake without polling; the row is still claimed in the database, so a duplicate push is harmless.
+- ``sync``: run at commit in the caller's process (CLI scripts and tests).
+"""
+
+import logging
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.db import close_old_connections, transaction
+from django.utils import timezone
+
+from .choices import JobStatus
+from .context import acting_as
+from .models import Job
+
+log = logging.getLogger(__name__)
+REGISTRY: dict[str, Callable[..., Any]] = {}
+REDIS_QUEUE = "pingji:jobs"
+_wake = threading.Event()
+
+
+def job(kind: str):
+    """Register ``fn(progress, **params)`` as the job ``kind``; its return value is the result."""
+
+    def register(fn):
+        REGISTRY[kind] = fn
+        return fn
+
+    return register
+
+
+class Progress:
+    """Handed to a running job; writes progress to its row at most every half second."""
+
+    def __init__(self, row: Job):
+        self.row = row
+        self._last = 0.0
+
+    def __call__(self, done: int, total: int | None = None, message: str = "") -> None:
+        self.row.progress = done
+        if total is not None:
+            self.row.total = total
+        if message:
+            self.row.message = message[:300]
+        now = time.monotonic()
+        if now - self._last >= 0.5 or (total is not None and done >= total):
+            self._last = now
+            Job.objects.filter(pk=self.row.pk).update(
+                progress=self.row.progress, total=self.row.total, message=self.row.message
+            )
+
+
+def enqueue(
+    kind: str, params: dict | None = None, *, actor=None, jurisdiction_code: str = ""
+) -> Job:
+    """Create the job row and hand it to the backend once the caller's transaction commits."""
+    if kind not in REGISTRY:
+        raise ValueError(f"unknown job kind {kind!r}; known: {', '.join(sorted(REGISTRY))}")
+    row = Job.objects.create(
+        kind=kind,
+        params=params or {},
+        created_by=actor if getattr(actor, "pk", None) else None,
+        jurisdiction_code=jurisdiction_code or getattr(actor, "jurisdiction_id", "") or "",
+    )
+    transaction.on_commit(lambda: _dispatch(row.pk))
+    return row
+
+
+def _dispatch(job_id: int) -> None:
+    backend = settings.JOBS_BACKEND
+    if backend == "sync":
+        run_job(job_id)
+    elif backend == "redis":
+        _redis().lpush(REDIS_QUEUE, job_id)
+    else:  # thread and db: the row itself is the queue
+        _wake.set()
+
+
+def _claim(job_id: int) -> bool:
+    """Move a queued job to running; exactly one runner wins, whatever the backend."""
+    return bool(
+        Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
+            status=JobStatus.RUNNING, started_at=timezone.now()
+        )
+    )
+
+
+def run_job(job_id: int) -> Job | None:
+    """Claim and run one job; failures are recorded on the row, never raised to the runner."""
+    if not _claim(job_id):
+        return None
+    row = Job.objects.select_related("created_by").get(pk=job_id)
+    fn = REGISTRY.get(row.kind)
+    try:
+        if fn is None:
+            raise LookupError(f"no job function registered for {row.kind!r} in this process")
+        with acting_as(row.created_by):
+            result = fn(Progress(row), **row.params)
+        row.status, row.result = JobStatus.SUCCEEDED, result
+    except Exception:  # noqa: BLE001 — the row is where the failure is reported
+        log.exception("job %s failed", job_id)
+        row.status, row.error = JobStatus.FAILED, traceback.format_exc()[-4000:]
+    row.finished_at = timezone.now()
+    row.save(
+        update_fields=["status", "result", "error", "finished_at", "progress", "total", "message"]
+    )
+    return row
+
+
+def next_queued() -> int | None:
+    return (
+        Job.objects.filter(status=JobStatus.QUEUED)
+        .order_by("id")
+        .values_list("id", flat=True)
+        .first()
+    )
+
+
+def work(*, once: bool = False, poll: float = 1.0, stop: threading.Event | None = None) -> int:
+    """The worker loop: run queued jobs until stopped (or until none is left, with ``once``)."""
+    stop = stop or threading.Event()
+    done = 0
+    redis = _redis() if settings.JOBS_BACKEND == "redis" else None
+    while not stop.is_set():
+        close_old_connections()
+        job_id = next_queued()
+        if job_id is not None:
+            done += run_job(job_id) is not None
+            continue
+        if once:
+            break
+        if redis is not None:
+            redis.brpop(REDIS_QUEUE, timeout=max(1, int(poll)))  # wake on push; the table decides
+        else:
+            _wake.wait(poll)
+            _wake.clear()
+    return done
+
+
+_runner: threading.Thread | None = None
+
+
+def start_embedded_runner() -> threading.Thread:
+    """Start the in-process runner thread of the embedded default (idempotent)."""
+    global _runner
+    if _runner is None or not _runner.is_alive():
+        _runner = threading.Thread(target=work, name="pingji-jobs", daemon=True)
+        _runner.start()
+    return _runner
+
+
+def _redis():
+    import redis
+
+    return redis.Redis.from_url(settings.BROKER_URL)

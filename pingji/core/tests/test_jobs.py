@@ -1,0 +1,152 @@
+"""Background jobs: one row per job, claimed once, progress visible, failures recorded."""
+
+import os
+import threading
+
+import pytest
+from django.core.management import call_command
+from openpyxl import load_workbook
+
+from pingji.core import jobs
+from pingji.core.exports import export_path
+from pingji.core.models import Job
+from pingji.geo.tests.factories import PlaceFactory
+from pingji.users.choices import Role
+
+
+@jobs.job("test.count")
+def count_to(progress, *, n: int) -> dict:
+    n = int(n)
+    for i in range(1, n + 1):
+        progress(i, n, f"step {i}")
+    return {"counted": n}
+
+
+@jobs.job("test.boom")
+def boom(progress) -> None:
+    raise RuntimeError("the disk is full")
+
+
+@pytest.fixture
+def backend(settings):
+    def use(name):
+        settings.JOBS_BACKEND = name
+
+    return use
+
+
+def test_a_job_runs_at_commit_and_reports_its_result(
+    db, backend, django_capture_on_commit_callbacks
+):
+    backend("sync")
+    with django_capture_on_commit_callbacks(execute=True):
+        row = jobs.enqueue("test.count", {"n": 3})
+    row.refresh_from_db()
+    assert row.status == "succeeded" and row.result == {"counted": 3}
+    assert (row.progress, row.total, row.percent) == (3, 3, 100)
+
+
+def test_a_failure_is_recorded_not_raised(db, backend):
+    backend("db")
+    row = jobs.enqueue("test.boom")
+    assert jobs.work(once=True) == 1
+    row.refresh_from_db()
+    assert row.status == "failed" and "the disk is full" in row.error
+
+
+def test_a_job_is_claimed_exactly_once(db, backend):
+    backend("db")
+    row = jobs.enqueue("test.count", {"n": 1})
+    assert jobs.run_job(row.pk) is not None
+    assert jobs.run_job(row.pk) is None
+
+
+def test_unknown_kinds_are_refused(db):
+    with pytest.raises(ValueError, match="unknown job kind"):
+        jobs.enqueue("no.such.job")
+    assert not Job.objects.exists()
+
+
+def test_the_embedded_thread_runner_picks_up_queued_jobs(transactional_db, backend):
+    backend("thread")
+    stop = threading.Event()
+    runner = threading.Thread(target=jobs.work, kwargs={"stop": stop, "poll": 0.05})
+    runner.start()
+    try:
+        row = jobs.enqueue("test.count", {"n": 2})
+        for _ in range(200):
+            row.refresh_from_db()
+            if row.status == "succeeded":
+                break
+            stop.wait(0.05)
+    finally:
+        stop.set()
+        runner.join(5)
+    assert row.status == "succeeded"
+
+
+@pytest.mark.skipif(
+    not os.environ.get("PINGJI_TEST_REDIS"), reason="needs PINGJI_TEST_REDIS=redis://…"
+)
+def test_the_redis_backend_wakes_a_worker(
+    db, backend, settings, django_capture_on_commit_callbacks
+):
+    import redis
+
+    settings.BROKER_URL = os.environ["PINGJI_TEST_REDIS"]
+    redis.Redis.from_url(settings.BROKER_URL).delete(jobs.REDIS_QUEUE)
+    backend("redis")
+    with django_capture_on_commit_callbacks(execute=True):
+        row = jobs.enqueue("test.count", {"n": 1})
+    assert redis.Redis.from_url(settings.BROKER_URL).lrange(jobs.REDIS_QUEUE, 0, -1) == [
+        b"%d" % row.pk
+    ]
+    assert jobs.work(once=True) == 1
+    row.refresh_from_db()
+    assert row.status == "succeeded"
+
+
+def test_export_holds_only_what_the_requester_sees(
+    tree, make_user, client, backend, django_capture_on_commit_callbacks
+):
+    backend("sync")
+    PlaceFactory(jurisdiction=tree["350322100001001"], name="仙游的地方")
+    PlaceFactory(jurisdiction=tree["350206001001001"], name="湖里的地方")
+    user = make_user(Role.OPERATOR, "350322")
+    client.force_login(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/core/export/", {"model": "geo.place"})
+    row = Job.objects.get(kind="core.export")
+    assert response.status_code == 302 and row.status == "succeeded", row.error
+    names = [r[2] for r in load_workbook(export_path(row.pk)).active.iter_rows(values_only=True)]
+    assert "仙游的地方" in names and "湖里的地方" not in names
+    assert client.get(f"/core/jobs/{row.pk}/download/").status_code == 200
+    client.force_login(make_user(Role.OPERATOR, "350206"))
+    assert client.get(f"/core/jobs/{row.pk}/download/").status_code == 404
+
+
+def test_export_of_an_unknown_or_unscoped_model_is_404(county_user, client):
+    client.force_login(county_user)
+    assert client.post("/core/export/", {"model": "auth.permission"}).status_code == 404
+    assert client.post("/core/export/", {"model": "nope.nothing"}).status_code == 404
+    assert not Job.objects.exists()
+
+
+def test_cli_queues_lists_and_follows_a_job(db, backend, capsys):
+    backend("db")
+    call_command("jobs", "--queue", "test.count", "--param", "n=2")
+    row = Job.objects.get(kind="test.count")
+    assert row.params == {"n": "2"}  # CLI parameters arrive as text
+    jobs.work(once=True)
+    call_command("jobs")
+    call_command("jobs", "--follow", str(row.pk))
+    out = capsys.readouterr().out
+    assert f"queued job {row.pk}" in out and "test.count" in out and "100%" in out
+
+
+def test_token_command_prints_a_working_token(county_user, capsys, client):
+    call_command("token", county_user.username)
+    key = capsys.readouterr().out.strip()
+    response = client.get("/api/geo/places/", HTTP_AUTHORIZATION=f"Token {key}")
+    assert response.status_code == 200
+    assert client.get("/api/geo/places/", HTTP_AUTHORIZATION="Token wrong").status_code == 401

@@ -1,0 +1,88 @@
+from django.db.models import Count
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, permissions
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from pingji.core.api.base import ScopedModelViewSet
+
+from .. import actions
+from ..filtersets import HouseholdFilterSet, PersonFilterSet
+from ..models import HOUSEHOLD_ORDER, Household, Person
+from .serializers import (
+    HouseholdSerializer,
+    PersonSerializer,
+    RevealedSerializer,
+    RevealRequestSerializer,
+)
+
+
+class PersonViewSet(ScopedModelViewSet):
+    """Persons within the caller's area. Identity numbers and phones are written plain, read masked,
+    searched exactly (``?id_number=``, ``?phone=``) and shown plain only through ``reveal``.
+    """
+
+    queryset = Person.objects.all()
+    serializer_class = PersonSerializer
+    filterset_class = PersonFilterSet
+
+    def get_permissions(self):
+        if self.action == "reveal":  # a POST, but it needs reveal_person, not add_person
+            return [permissions.IsAuthenticated()]
+        return super().get_permissions()
+
+    def perform_create(self, serializer):
+        serializer.instance = actions.do_create_person(
+            **serializer.validated_data, actor=self.request.user
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = actions.do_update_person(
+            serializer.instance, serializer.validated_data, actor=self.request.user
+        )
+
+    def perform_destroy(self, instance):
+        actions.do_delete_person(instance, actor=self.request.user)
+
+    @extend_schema(request=RevealRequestSerializer, responses=RevealedSerializer)
+    @action(detail=True, methods=["post"])
+    def reveal(self, request, pk=None):
+        """The plain identity number and phone, once, with the reason recorded in the audit log."""
+        person = self.get_object()
+        if not request.user.has_perm("people.reveal_person"):
+            raise exceptions.PermissionDenied()
+        body = RevealRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        values = actions.do_reveal_identity(
+            person, actor=request.user, reason=body.validated_data["reason"]
+        )
+        response = Response({"id": person.pk, **values})
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class HouseholdViewSet(ScopedModelViewSet):
+    queryset = Household.objects.all()
+    serializer_class = HouseholdSerializer
+    filterset_class = HouseholdFilterSet
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .annotate(member_count=Count("members"))
+            .order_by(*HOUSEHOLD_ORDER)
+        )
+
+    def perform_create(self, serializer):
+        serializer.instance = actions.do_create_household(
+            actor=self.request.user, **serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = actions.do_update_household(
+            serializer.instance, serializer.validated_data, actor=self.request.user
+        )
+
+    def perform_destroy(self, instance):
+        actions.do_delete_household(instance, actor=self.request.user)

@@ -1,0 +1,193 @@
+"""Forms for people and households: plain inputs for identity data, errors on the field at fault.
+
+The forms validate and normalise what they can alone (identity number, phone); everything that
+needs the database (duplicates, scope, the household's grid) is the action's, and its errors come
+back onto the same fields through ``add_action_errors``.
+"""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from pingji.geo.choices import Level
+from pingji.geo.models import Jurisdiction, Place
+
+from .actions import REASON_MAX_LENGTH, RESIDENTIAL_KINDS
+from .choices import Sex
+from .identity import normalize_id_number, normalize_phone
+from .models import Household, Person
+
+#: A select lists at most this many options; a user who needs another narrows the focus.
+MAX_OPTIONS = 500
+
+
+class IdNumberField(forms.CharField):
+    """A resident identity number, cleaned to its canonical form ("" when left blank)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 40)
+        kwargs.setdefault("label", _("identity number"))
+        super().__init__(**kwargs)
+        self.widget.attrs.update(autocomplete="off", inputmode="text", spellcheck="false")
+
+    def clean(self, value):
+        value = super().clean(value)
+        return normalize_id_number(value) if value else ""
+
+
+class PhoneField(forms.CharField):
+    """A mainland mobile number, cleaned to its 11 digits ("" when left blank)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 40)
+        kwargs.setdefault("label", _("phone"))
+        super().__init__(**kwargs)
+        self.widget.attrs.update(autocomplete="off", inputmode="tel")
+
+    def clean(self, value):
+        value = super().clean(value)
+        return normalize_phone(value) if value else ""
+
+
+class IdentityOrPhoneField(forms.CharField):
+    """A search term: 11 characters are read as a phone, anything else as an identity number.
+
+    Cleans to ``("id_number" | "phone", normalised value)``; the search is exact, through the hash.
+    """
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        digits = "".join(value.split())
+        if len(digits.removeprefix("+86")) == 11:
+            return ("phone", normalize_phone(value))
+        return ("id_number", normalize_id_number(value))
+
+
+def limit_choices(field: forms.ModelChoiceField, queryset, limit: int = MAX_OPTIONS) -> None:
+    """Validate against the whole queryset but list only its first ``limit`` rows."""
+    field.queryset = queryset
+    rows = [(obj.pk, str(obj)) for obj in queryset[: limit + 1]]
+    if len(rows) > limit:
+        rows = rows[:limit]
+        field.help_text = _("Only the first %(n)d are listed; narrow the focus to see others.") % {
+            "n": limit
+        }
+    field.widget.choices = [("", "---------"), *rows]
+
+
+def visible_grids(user, focus: str):
+    grids = Jurisdiction.objects.restrict(user, "view").within(focus).filter(level=Level.GRID)
+    return grids.only("code", "name").order_by("code")
+
+
+def add_action_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Put an action's errors on the form's fields (or on the form when it has no such field)."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for field, errors in exc.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+class PersonForm(forms.Form):
+    """Register or edit a person. On edit, a blank identity number or phone keeps the stored one."""
+
+    name = forms.CharField(label=_("name"), max_length=60)
+    id_number = IdNumberField(required=False)
+    phone = PhoneField(required=False)
+    household = forms.ModelChoiceField(
+        label=_("household"),
+        queryset=Household.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": _("No such household in your area.")},
+    )
+    jurisdiction = forms.ModelChoiceField(
+        label=_("grid of residence"),
+        queryset=Jurisdiction.objects.none(),
+        required=False,
+        help_text=_("Only when the person has no household here."),
+        error_messages={"invalid_choice": _("No such grid in your area.")},
+    )
+    sex = forms.ChoiceField(
+        label=_("sex"), choices=[("", "---------"), *Sex.choices], required=False
+    )
+    birth_date = forms.DateField(
+        label=_("birth date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, user, focus: str = "", instance: Person | None = None, **kwargs):
+        self.instance = instance
+        if instance is not None:
+            stored = {
+                "name": instance.name,
+                "household": instance.household_id,
+                "jurisdiction": instance.jurisdiction_id,
+                "sex": instance.sex,
+                "birth_date": instance.birth_date,
+            }
+            kwargs["initial"] = {**stored, **(kwargs.get("initial") or {})}
+        super().__init__(*args, **kwargs)
+        households = Household.objects.restrict(user, "view").within(focus)
+        limit_choices(self.fields["household"], households.order_by("address", "pk"))
+        limit_choices(self.fields["jurisdiction"], visible_grids(user, focus))
+        if instance is None:
+            self.fields["sex"].help_text = _("Taken from the identity number when one is given.")
+            return
+        for field, masked in (
+            ("id_number", instance.id_number_masked),
+            ("phone", instance.phone_masked),
+        ):
+            if masked:
+                self.fields[field].help_text = _("Leave blank to keep %(masked)s.") % {
+                    "masked": masked
+                }
+        if instance.id_number_hash:
+            for field in ("sex", "birth_date"):
+                self.fields[field].disabled = True
+                self.fields[field].help_text = _("Follows the identity number.")
+
+    def action_kwargs(self) -> dict:
+        """What the create action takes: every field."""
+        return dict(self.cleaned_data)
+
+    def action_changes(self) -> dict:
+        """What the update action takes: the fields changed, and identity data only when typed."""
+        data = self.cleaned_data
+        changes = {
+            f: data[f]
+            for f in self.changed_data
+            if f not in ("id_number", "phone") and not self.fields[f].disabled
+        }
+        changes.update({f: data[f] for f in ("id_number", "phone") if data.get(f)})
+        if "household" in changes and changes["household"] is not None:
+            changes.pop("jurisdiction", None)
+        return changes
+
+
+class HouseholdForm(forms.Form):
+    place = forms.ModelChoiceField(
+        label=_("place"),
+        queryset=Place.objects.none(),
+        error_messages={"invalid_choice": _("No such residential place in your area.")},
+    )
+    address = forms.CharField(
+        label=_("address"), max_length=300, help_text=_("Building, unit and door number.")
+    )
+
+    def __init__(self, *args, user, focus: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        places = (
+            Place.objects.restrict(user, "view").within(focus).filter(kind__in=RESIDENTIAL_KINDS)
+        )
+        limit_choices(self.fields["place"], places.order_by("jurisdiction_id", "name", "pk"))
+
+
+class RevealForm(forms.Form):
+    reason = forms.CharField(
+        label=_("reason"),
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Recorded with your name in the audit log."),
+    )

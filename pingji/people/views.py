@@ -1,0 +1,214 @@
+"""Pages for people and households: lists, details, the forms, and the audited reveal.
+
+Every page reads through ``restrict`` (outside the user's area is 404) and every write goes
+through ``actions``; a role without the needed permission gets 403.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+from django.views import generic
+
+from pingji.core.events import events_for
+from pingji.core.views import ScopedActionView, ScopedDetailView, ScopedListView, focus_code
+
+from . import actions
+from .filtersets import HouseholdFilterSet, PersonSearchFilterSet
+from .forms import HouseholdForm, PersonForm, RevealForm, add_action_errors
+from .models import HOUSEHOLD_ORDER, Household, Person
+from .tables import HouseholdTable, PersonTable
+
+
+class PersonListView(ScopedListView):
+    model = Person
+    table = PersonTable
+    filterset_class = PersonSearchFilterSet
+    select_related = ("jurisdiction", "household")
+    template_name = "people/person_list.html"
+
+
+class PersonDetailView(ScopedDetailView):
+    model = Person
+    template_name = "people/person_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("jurisdiction", "household")
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), **person_context(self.request, self.object)}
+
+
+def person_context(request, person: Person) -> dict:
+    """What the detail page shows besides the person: the reveal form and their timeline."""
+    user = request.user
+    return {
+        "can_reveal": user.has_perm("people.reveal_person"),
+        "can_change": user.has_perm("people.change_person"),
+        "reveal_form": RevealForm(),
+        "events": events_for(person).restrict(user, "view").select_related("actor")[:20],
+    }
+
+
+class PersonRevealView(ScopedActionView):
+    """POST a reason, see the plain values once on the response page (never cached, no link)."""
+
+    model = Person
+
+    def post(self, request, pk):
+        person = self.get_object()
+        actions.ensure_can_reveal(request.user)
+        form = RevealForm(request.POST)
+        context = {"object": person, "person": person, **person_context(request, person)}
+        if form.is_valid():
+            try:
+                context["revealed"] = actions.do_reveal_identity(
+                    person, actor=request.user, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as exc:
+                add_action_errors(form, exc)
+        context["reveal_form"] = form
+        response = render(
+            request, "people/person_detail.html", context, status=200 if form.is_valid() else 400
+        )
+        add_never_cache_headers(response)
+        return response
+
+
+class _PersonFormView(LoginRequiredMixin, PermissionRequiredMixin, generic.FormView):
+    form_class = PersonForm
+    template_name = "people/form.html"
+    instance: Person | None = None
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.update(
+            user=self.request.user, focus=focus_code(self.request), instance=self.instance
+        )
+        return kwargs
+
+    def form_valid(self, form):
+        try:
+            person = self.act(form)
+        except ValidationError as exc:
+            if self.instance is not None:
+                self.instance.refresh_from_db()  # the page shows what is stored, not the attempt
+            add_action_errors(form, exc)
+            return self.form_invalid(form)
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        messages.success(self.request, _("Saved %(name)s.") % {"name": person.name})
+        return redirect(person)
+
+
+class PersonCreateView(_PersonFormView):
+    permission_required = "people.add_person"
+
+    def get_context_data(self, **kwargs):
+        cancel = reverse("people:person_list")
+        return {
+            **super().get_context_data(**kwargs),
+            "title": _("New person"),
+            "cancel_url": cancel,
+        }
+
+    def get_initial(self):
+        household = self.request.GET.get("household", "")
+        return {"household": household} if household.isdigit() else {}
+
+    def act(self, form):
+        return actions.do_create_person(actor=self.request.user, **form.action_kwargs())
+
+
+class PersonUpdateView(_PersonFormView):
+    permission_required = "people.change_person"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.instance = get_object_or_404(
+                Person.objects.restrict(request.user, "view"), pk=kwargs["pk"]
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(
+            title=_("Edit %(name)s") % {"name": self.instance.name},
+            object=self.instance,
+            cancel_url=self.instance.get_absolute_url(),
+        )
+        return ctx
+
+    def act(self, form):
+        return actions.do_update_person(
+            self.instance, form.action_changes(), actor=self.request.user
+        )
+
+
+class HouseholdListView(ScopedListView):
+    model = Household
+    table = HouseholdTable
+    select_related = ("jurisdiction", "place")
+    filterset_class = HouseholdFilterSet
+    template_name = "people/household_list.html"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .annotate(member_count=Count("members"))
+            .order_by(*HOUSEHOLD_ORDER)
+        )
+
+
+class HouseholdDetailView(ScopedDetailView):
+    model = Household
+    template_name = "people/household_detail.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        members = Person.objects.restrict(self.request.user, "view").filter(household=self.object)
+        ctx["members"] = members.order_by("birth_date", "name")
+        ctx["can_add"] = self.request.user.has_perm("people.add_person")
+        return ctx
+
+
+class HouseholdCreateView(LoginRequiredMixin, PermissionRequiredMixin, generic.FormView):
+    form_class = HouseholdForm
+    template_name = "people/form.html"
+    permission_required = "people.add_household"
+
+    def get_context_data(self, **kwargs):
+        cancel = reverse("people:household_list")
+        return {
+            **super().get_context_data(**kwargs),
+            "title": _("New household"),
+            "cancel_url": cancel,
+        }
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.update(user=self.request.user, focus=focus_code(self.request))
+        return kwargs
+
+    def get_initial(self):
+        place = self.request.GET.get("place", "")
+        return {"place": place} if place.isdigit() else {}
+
+    def form_valid(self, form):
+        try:
+            household = actions.do_create_household(
+                form.cleaned_data["place"], form.cleaned_data["address"], actor=self.request.user
+            )
+        except ValidationError as exc:
+            add_action_errors(form, exc)
+            return self.form_invalid(form)
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        messages.success(self.request, _("Saved %(name)s.") % {"name": household.address})
+        return redirect(household)
