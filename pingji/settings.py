@@ -155,6 +155,12 @@ SPECTACULAR_SETTINGS = {
     "jurisdiction; objects outside it answer 404.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {
+        "JurisdictionLevelEnum": "pingji.geo.choices.Level",
+        "ResponseLevelEnum": "pingji.command.choices.ResponseLevel",
+        "PlaceKindEnum": "pingji.geo.choices.PlaceKind",
+        "TaskKindEnum": "pingji.tasks.kinds.kind_choices",
+    },
     # Swagger UI assets come from the app itself (no CDN), see pingji/templates/api_docs.html.
 }
 

@@ -1,6 +1,5 @@
 """URL map: HTML pages per app, REST API under /api/<app>/, OpenAPI schema and docs."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -24,8 +23,3 @@ urlpatterns = [
     *[path(f"{app}/", include(f"pingji.{app}.urls")) for app in APPS],
     *[path(f"api/{app}/", include(f"pingji.{app}.api.urls")) for app in APPS],
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -6,3 +6,6 @@ class TasksConfig(AppConfig):
     name = "pingji.tasks"
     label = "tasks"
     verbose_name = _("Tasks")
+
+    def ready(self) -> None:
+        from . import jobs  # noqa: F401 — registers the "tasks.escalate" job

@@ -10,11 +10,15 @@ class TaskStatus(models.TextChoices):
     CANCELLED = "cancelled", _("cancelled")
 
 
+#: Statuses in which a task is still work in progress (counted as open on the overview).
 OPEN_STATUSES = (TaskStatus.OPEN, TaskStatus.SUBMITTED, TaskStatus.RETURNED)
+#: Statuses in which the owner still has to act: evidence may be submitted, overdue ones escalate.
+#: A submitted task waits on the verifying level, which already sits above the owner.
+OWNER_STATUSES = (TaskStatus.OPEN, TaskStatus.RETURNED)
 
 
 class TaskKind(models.TextChoices):
-    """Kinds of work item. Domains add theirs here (door check, dispatch, rectification…)."""
+    """The kinds every deployment has. Domains register theirs in ``pingji.tasks.kinds``."""
 
     GENERAL = "general", _("general")
     DOOR_CHECK = "door-check", _("door check")

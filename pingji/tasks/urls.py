@@ -1,5 +1,16 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from . import views
 
 app_name = "tasks"
-urlpatterns = [path("", TemplateView.as_view(template_name="base.html"), name="inbox")]  # replaced by the app
+urlpatterns = [
+    path("", views.InboxView.as_view(), name="inbox"),
+    path("all/", views.TaskListView.as_view(), name="task_list"),
+    path("new/", views.TaskCreateView.as_view(), name="task_create"),
+    path("<int:pk>/", views.TaskDetailView.as_view(), name="task_detail"),
+    path("<int:pk>/submit/", views.SubmitEvidenceView.as_view(), name="task_submit"),
+    path("<int:pk>/verify/", views.VerifyTaskView.as_view(), name="task_verify"),
+    path("<int:pk>/return/", views.ReturnTaskView.as_view(), name="task_return"),
+    path("<int:pk>/cancel/", views.CancelTaskView.as_view(), name="task_cancel"),
+    path("<int:pk>/evidence/", views.EvidenceFileView.as_view(), name="evidence_file"),
+]

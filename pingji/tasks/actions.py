@@ -1,0 +1,365 @@
+"""Task transitions: one transaction each, one domain event each, scope re-checked before commit.
+
+Views, the API and other domains call these and nothing else to change a task (handbook,
+convention 3). Refusals come in three kinds, so every caller can answer them the same way:
+
+- ``PermissionDenied`` — the task or the owner lies outside the actor's area (answered 404);
+- ``Refused`` (a ``PermissionDenied``) — the actor sees the task but it is not theirs to act on,
+  e.g. the owner trying to verify its own work (answered 403 with the reason);
+- ``ValidationError`` keyed by field — bad input or a transition the status does not allow (400).
+"""
+
+from pathlib import PurePath
+
+from django.apps import apps
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pingji.core.access import ScopedModel, ensure_allowed
+from pingji.core.events import record_event
+from pingji.core.models import DomainEvent
+from pingji.geo.models import Jurisdiction
+
+from . import rules
+from .choices import OWNER_STATUSES, TaskKind, TaskStatus
+from .models import Task
+
+#: Evidence files: phone photos, scans and office documents. Nothing a browser would run.
+EVIDENCE_EXTENSIONS = ("jpg", "jpeg", "png", "webp", "heic", "pdf", "docx", "xlsx")
+#: A phone photo is 2–8 MB and a scanned form a few MB; 20 MB leaves room without inviting dumps.
+MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
+
+
+class Refused(PermissionDenied):
+    """The actor sees the task, but this step belongs to someone else (see ``rules``)."""
+
+
+def _event(step: str, summary: str, task: Task, actor, /, **payload) -> DomainEvent:
+    """Record ``tasks.<step>`` on the task, scoped to its owner (every level above sees it)."""
+    return record_event(
+        f"tasks.{step}",
+        summary,
+        jurisdiction_code=task.jurisdiction_id,
+        subject=task,
+        payload=payload,
+        actor=actor,
+    )
+
+
+def _locked_visible(task: Task, actor, action: str = "view") -> Task:
+    """The task row, locked for this transaction; outside the actor's area is PermissionDenied."""
+    fresh = Task.objects.restrict(actor, action).select_for_update().filter(pk=task.pk).first()
+    if fresh is None:
+        raise PermissionDenied(_("This task is outside your area."))
+    return fresh
+
+
+def resolve_source(type_label: str, object_id: str) -> models.Model | None:
+    """``"app_label.model"`` and an id → the object a task is attached to (both blank: None)."""
+    type_label, object_id = (type_label or "").strip(), str(object_id or "").strip()
+    if not type_label and not object_id:
+        return None
+    missing = ValidationError({"source": _("The source object was not found.")})
+    try:
+        model = apps.get_model(type_label)
+        return model._default_manager.get(pk=object_id)
+    except (LookupError, ValueError, ValidationError, models.ObjectDoesNotExist):
+        raise missing from None
+
+
+def _source_error(actor, source) -> str | None:
+    if source is None:
+        return None
+    if not isinstance(source, models.Model) or source.pk is None:
+        return _("The source must be a saved object.")
+    if isinstance(source, ScopedModel):
+        if not type(source).objects.restrict(actor).filter(pk=source.pk).exists():
+            return _("The source object was not found.")  # as if absent: nothing leaks
+    return None
+
+
+def _assignee_error(assignee, owner: Jurisdiction) -> str | None:
+    if assignee is None:
+        return None
+    if not assignee.is_active or not (assignee.jurisdiction_id or "").startswith(owner.code):
+        return _("%(user)s does not work in %(owner)s or a level below it.") % {
+            "user": assignee.get_username(),
+            "owner": owner.name,
+        }
+    if not assignee.has_perm("tasks.change_task"):
+        return _("%(user)s's role cannot work on tasks.") % {"user": assignee.get_username()}
+    return None
+
+
+def do_create_task(
+    *,
+    actor,
+    title: str,
+    jurisdiction: Jurisdiction,
+    deadline,
+    kind: str = TaskKind.GENERAL,
+    description: str = "",
+    assignee=None,
+    source: models.Model | None = None,
+) -> Task:
+    """Issue a work item to the actor's own jurisdiction or a level below it.
+
+    A level may assign work to itself and to the levels under it, never upward or sideways: such an
+    owner is refused as outside the actor's area (404) and nothing is written. The assignee, if any,
+    must work in the owner's subtree and hold a role that works on tasks; the deadline must lie in
+    the future. ``source`` attaches the task to a domain object (a case, a placement, an area).
+    """
+    if jurisdiction is None:
+        raise ValidationError({"jurisdiction": _("Choose the jurisdiction that owns the task.")})
+    if not rules.may_create_for(actor, jurisdiction.code):
+        raise PermissionDenied(
+            _("%(owner)s is not in your area: work goes to your own level or those below it.")
+            % {"owner": jurisdiction.name}
+        )
+    errors: dict[str, list[str]] = {}
+    if deadline is not None and timezone.is_naive(deadline):
+        deadline = timezone.make_aware(deadline)
+    if deadline is not None and deadline <= timezone.now():
+        errors["deadline"] = [_("The deadline must be in the future.")]
+    for field, message in (
+        ("assignee", _assignee_error(assignee, jurisdiction)),
+        ("source", _source_error(actor, source)),
+    ):
+        if message:
+            errors[field] = [message]
+    task = Task(
+        kind=kind,
+        title=(title or "").strip(),
+        description=(description or "").strip(),
+        jurisdiction=jurisdiction,
+        assignee=assignee,
+        deadline=deadline,
+        created_by=actor,
+    )
+    if source is not None and "source" not in errors:
+        task.source = source
+    try:
+        task.full_clean()
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        task.save()
+        ensure_allowed(actor, task, "add")
+        _event(
+            "created",
+            _("Task issued to %(owner)s: %(title)s")
+            % {"owner": jurisdiction.name, "title": task.title},
+            task,
+            actor,
+            owner=jurisdiction.code,
+            deadline=task.deadline.isoformat(),
+            assignee=assignee.get_username() if assignee else "",
+            kind=task.kind,
+        )
+    return task
+
+
+def _file_error(file) -> str | None:
+    suffix = PurePath(file.name or "").suffix.lower().lstrip(".")
+    if suffix not in EVIDENCE_EXTENSIONS:
+        return _("%(name)s: only %(allowed)s files are accepted.") % {
+            "name": file.name,
+            "allowed": ", ".join(EVIDENCE_EXTENSIONS),
+        }
+    if not file.size:
+        return _("%(name)s is empty.") % {"name": file.name}
+    if file.size > MAX_EVIDENCE_BYTES:
+        return _("%(name)s is larger than %(mb)d MB.") % {
+            "name": file.name,
+            "mb": MAX_EVIDENCE_BYTES // (1024 * 1024),
+        }
+    return None
+
+
+def do_submit_evidence(task: Task, *, actor, evidence: str, file=None) -> Task:
+    """The owner jurisdiction's user or the assignee reports the work done, for verification.
+
+    The text says what was done; a file (photo, scan) is optional. Resubmitting after a return
+    replaces the text and, when a new file comes, the file; the old file stays in storage as part
+    of the record.
+    """
+    evidence = (evidence or "").strip()
+    stored = ""
+    try:
+        with transaction.atomic():
+            task = _locked_visible(task, actor)
+            if task.status not in OWNER_STATUSES:
+                raise ValidationError(
+                    {
+                        "status": _("A task that is %(status)s takes no evidence.")
+                        % {"status": task.get_status_display()}
+                    }
+                )
+            if not rules.may_submit(actor, task):
+                raise Refused(_("Evidence comes from the owner jurisdiction or the assignee."))
+            errors = {
+                "evidence": None if evidence else _("Say what was done."),
+                "file": _file_error(file) if file is not None else None,
+            }
+            if any(errors.values()):
+                raise ValidationError({k: v for k, v in errors.items() if v})
+            if file is not None:
+                task.evidence_file = file
+            task.evidence, task.status = evidence, TaskStatus.SUBMITTED
+            task.submitted_by, task.submitted_at = actor, timezone.now()
+            task.save()
+            stored = task.evidence_file.name if file is not None else ""
+            ensure_allowed(actor, task, "change")
+            _event(
+                "submitted",
+                _("Evidence submitted: %(title)s") % {"title": task.title},
+                task,
+                actor,
+                evidence=evidence[:500],
+                file=task.evidence_file.name or "",
+            )
+    except Exception:
+        if stored:  # the row rolled back; do not leave its file behind
+            task.evidence_file.storage.delete(stored)
+        raise
+    return task
+
+
+def _overseer_step(task: Task, actor) -> Task:
+    """Lock the task and check the actor may verify or send it back (``rules.may_verify``)."""
+    task = _locked_visible(task, actor)
+    if task.status != TaskStatus.SUBMITTED:
+        raise ValidationError(
+            {
+                "status": _("Only submitted evidence can be checked; this task is %(status)s.")
+                % {"status": task.get_status_display()}
+            }
+        )
+    if not rules.may_verify(actor, task):
+        if task.submitted_by_id == actor.pk:
+            raise Refused(_("You submitted this evidence; someone else verifies it."))
+        raise Refused(_("The level that issued or oversees a task verifies it, not its owner."))
+    return task
+
+
+def do_verify_task(task: Task, *, actor, note: str = "") -> Task:
+    """The overseeing level accepts the evidence and closes the task."""
+    with transaction.atomic():
+        task = _overseer_step(task, actor)
+        task.status, task.verification_note = TaskStatus.DONE, (note or "").strip()
+        task.verified_by, task.verified_at = actor, timezone.now()
+        task.save()
+        ensure_allowed(actor, task, "verify")
+        _event(
+            "verified",
+            _("Verified and closed: %(title)s") % {"title": task.title},
+            task,
+            actor,
+            note=task.verification_note,
+        )
+    return task
+
+
+def do_return_task(task: Task, *, actor, note: str) -> Task:
+    """The overseeing level sends the evidence back; the note tells the owner what is missing."""
+    note = (note or "").strip()
+    with transaction.atomic():
+        task = _overseer_step(task, actor)
+        if not note:
+            raise ValidationError(
+                {"note": _("Say what is missing, so the owner can put it right.")}
+            )
+        task.status, task.verification_note = TaskStatus.RETURNED, note
+        task.save()
+        ensure_allowed(actor, task, "verify")
+        _event(
+            "returned", _("Sent back: %(title)s") % {"title": task.title}, task, actor, note=note
+        )
+    return task
+
+
+def do_cancel_task(task: Task, *, actor, note: str) -> Task:
+    """The issuing or overseeing level withdraws a task that is no longer needed, saying why."""
+    note = (note or "").strip()
+    with transaction.atomic():
+        task = _locked_visible(task, actor)
+        if task.status not in (*OWNER_STATUSES, TaskStatus.SUBMITTED):
+            raise ValidationError(
+                {
+                    "status": _("A task that is %(status)s cannot be cancelled.")
+                    % {"status": task.get_status_display()}
+                }
+            )
+        if not rules.may_cancel(actor, task):
+            raise Refused(_("The level that issued or oversees a task cancels it, not its owner."))
+        if not note:
+            raise ValidationError({"note": _("Say why the task is cancelled.")})
+        task.status, task.verification_note = TaskStatus.CANCELLED, note
+        task.save()
+        ensure_allowed(actor, task, "verify")
+        _event(
+            "cancelled", _("Cancelled: %(title)s") % {"title": task.title}, task, actor, note=note
+        )
+    return task
+
+
+def do_escalate_overdue(now=None) -> dict[str, int]:
+    """Escalate overdue tasks one level up the tree (挂牌督办); run it from a scheduler.
+
+    The rule: a task still with its owner (open or sent back) escalates first when its deadline
+    passes, to the owner's parent; from then on it climbs one more level each time another
+    *escalation period* passes without the work being submitted — from the jurisdiction watching
+    it (``escalated_to``) to that one's parent. The period is the time the task was given
+    (deadline − creation), so a 24-hour dispatch (PROTOCOLS.md, "dispatch") climbs a level a day;
+    never less than ``models.MIN_ESCALATION_PERIOD``. One run moves a task at most one level and
+    only when the period is over, so running it again within the period changes nothing. A task
+    whose watcher is the top of the tree stays there. Submitted tasks wait on the verifying level
+    and do not escalate.
+
+    Returns counts: ``overdue`` (looked at), ``escalated``, ``waiting`` (escalated within the
+    current period) and ``at_top``.
+    """
+    now = now or timezone.now()
+    counts = {"overdue": 0, "escalated": 0, "waiting": 0, "at_top": 0}
+    overdue = (
+        Task.objects.filter(status__in=OWNER_STATUSES, deadline__lt=now)
+        .select_related("jurisdiction", "escalated_to")
+        .defer("jurisdiction__boundary", "escalated_to__boundary")
+        .order_by("id")
+    )
+    for task in overdue.iterator(chunk_size=500):
+        counts["overdue"] += 1
+        watcher = task.escalated_to or task.jurisdiction
+        if task.next_escalation_at >= now:
+            counts["waiting"] += 1
+        elif watcher.parent_id is None:
+            counts["at_top"] += 1
+        elif _escalate_one(task.pk, watcher, now):
+            counts["escalated"] += 1
+    return counts
+
+
+def _escalate_one(pk: int, watcher: Jurisdiction, now) -> bool:
+    """Move one task from ``watcher`` to its parent, unless a concurrent run already did."""
+    with transaction.atomic():
+        task = Task.objects.select_for_update().filter(pk=pk, status__in=OWNER_STATUSES).first()
+        if task is None or task.watcher_id != watcher.code:
+            return False
+        parent = Jurisdiction.objects.only("code", "name").get(code=watcher.parent_id)
+        task.escalated_to, task.escalated_at = parent, now
+        task.save(update_fields=["escalated_to", "escalated_at"])
+        event = _event(
+            "escalated",
+            _("Overdue, escalated to %(to)s: %(title)s") % {"to": parent.name, "title": task.title},
+            task,
+            None,
+            **{"from": watcher.code, "to": parent.code, "deadline": task.deadline.isoformat()},
+        )
+        # Dated at the run's "now", so a replay (``pingji escalate --now``) reads true.
+        DomainEvent.objects.filter(pk=event.pk).update(time=now)
+    return True

@@ -1,0 +1,251 @@
+"""Task pages: the "my tasks" inbox, the full list, detail with timeline, and the step forms.
+
+Every page reads through ``Task.objects.restrict`` (outside the area: 404) and every step goes
+through ``actions``; a refusal inside the area comes back as a message on the task's page.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views import generic
+
+from pingji.core.access import ScopedModel
+from pingji.core.views import ScopedActionView, ScopedDetailView, ScopedListView, focus_code
+from pingji.geo.models import Jurisdiction
+
+from . import actions, rules
+from .choices import OWNER_STATUSES
+from .filtersets import TaskFilterSet
+from .forms import EvidenceForm, NoteForm, TaskForm
+from .models import Task
+from .tables import TaskTable
+
+#: Enough for any one person's open work; a longer backlog is the full list's job.
+INBOX_LIMIT = 200
+LIST_RELATED = ("jurisdiction", "assignee", "escalated_to")
+
+
+def _related(qs):
+    return qs.select_related(*LIST_RELATED).defer(
+        "jurisdiction__boundary", "escalated_to__boundary"
+    )
+
+
+def apply_errors(form, exc: ValidationError) -> None:
+    """Put an action's field errors on the form; errors for fields it lacks go on top."""
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+    for field, messages_ in errors.items():
+        form.add_error(field if field in form.fields else None, messages_)
+
+
+class InboxView(LoginRequiredMixin, generic.TemplateView):
+    """My tasks: assigned to me, unassigned in my jurisdiction, escalated to it; overdue first."""
+
+    template_name = "tasks/inbox.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        work = Task.objects.restrict(user).inbox(user).overdue_first()
+        verify = Task.objects.restrict(user, "verify").awaiting_verification(user)
+        ctx["work"] = list(_related(work)[:INBOX_LIMIT])
+        ctx["to_verify"] = list(_related(verify.overdue_first())[:INBOX_LIMIT])
+        ctx["overdue_count"] = sum(t.is_overdue for t in ctx["work"])
+        return ctx
+
+
+class TaskListView(ScopedListView):
+    model = Task
+    table = TaskTable
+    filterset_class = TaskFilterSet
+    template_name = "tasks/task_list.html"
+
+    def get_queryset(self):
+        return _related(super().get_queryset())
+
+
+def _visible_source(user, task: Task):
+    """The object the task is attached to, if the viewer may see it too."""
+    source = task.source if task.source_type_id else None
+    if isinstance(source, ScopedModel):
+        if not type(source).objects.restrict(user).filter(pk=source.pk).exists():
+            return None
+    return source
+
+
+def _detail_context(request, task: Task, **forms) -> dict:
+    user = request.user
+    next_up = None
+    if task.status in OWNER_STATUSES:
+        watcher = task.escalated_to or task.jurisdiction
+        next_up = Jurisdiction.objects.only("code", "name").filter(code=watcher.parent_id).first()
+    ctx = {
+        "object": task,
+        "task": task,
+        "timeline": task.timeline(),
+        "next_up": next_up,
+        "source": _visible_source(user, task),
+        "evidence_form": None,
+        "verify_form": None,
+        "return_form": None,
+        "cancel_form": None,
+    }
+    if rules.may_submit(user, task):
+        ctx["evidence_form"] = EvidenceForm()
+    if rules.may_verify(user, task):
+        ctx["verify_form"] = NoteForm(prefix="verify", label=_("note (optional)"))
+        ctx["return_form"] = NoteForm(prefix="return", required=True, label=_("what is missing"))
+    if rules.may_cancel(user, task):
+        ctx["cancel_form"] = NoteForm(prefix="cancel", required=True, label=_("reason"))
+    ctx.update(forms)
+    return ctx
+
+
+class TaskDetailView(ScopedDetailView):
+    model = Task
+    template_name = "tasks/task_detail.html"
+
+    def get_queryset(self):
+        return _related(super().get_queryset()).select_related("created_by", "submitted_by")
+
+    def get_context_data(self, **kwargs):
+        return _detail_context(self.request, self.object)
+
+
+class TaskCreateView(LoginRequiredMixin, PermissionRequiredMixin, generic.FormView):
+    """Issue a task to the focus jurisdiction or a level below it."""
+
+    permission_required = "tasks.add_task"
+    form_class = TaskForm
+    template_name = "tasks/task_form.html"
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        code = focus_code(self.request)
+        kwargs["user"] = self.request.user
+        kwargs["focus"] = Jurisdiction.objects.defer("boundary").filter(code=code).first()
+        if self.request.method == "GET":
+            kwargs["initial"] = {
+                "source_type": self.request.GET.get("source_type", ""),
+                "source_id": self.request.GET.get("source_id", ""),
+            }
+        return kwargs
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            source = actions.resolve_source(data.pop("source_type"), data.pop("source_id"))
+            task = actions.do_create_task(actor=self.request.user, source=source, **data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        messages.success(self.request, _("Task issued."))
+        return redirect(task)
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class TaskStepView(ScopedActionView):
+    """One POSTed step on a task (submit, verify, return, cancel) through its action."""
+
+    model = Task
+    form_key = ""
+    success_message = ""
+
+    def make_form(self, data=None, files=None):
+        raise NotImplementedError
+
+    def perform(self, task, form):
+        raise NotImplementedError
+
+    def post(self, request, pk):
+        task = self.get_object()
+        form = self.make_form(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                self.perform(task, form)
+            except actions.Refused as exc:
+                messages.error(request, exc.args[0] if exc.args else _("Not allowed."))
+                return redirect(task)
+            except PermissionDenied as exc:
+                raise Http404 from exc
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, self.success_message)
+                return redirect(task)
+        task.refresh_from_db()
+        ctx = _detail_context(request, task, **{self.form_key: form})
+        return render(request, "tasks/task_detail.html", ctx, status=400)
+
+
+class SubmitEvidenceView(TaskStepView):
+    action = "change"
+    form_key = "evidence_form"
+    success_message = _("Evidence submitted for verification.")
+
+    def make_form(self, data=None, files=None):
+        return EvidenceForm(data, files)
+
+    def perform(self, task, form):
+        data = form.cleaned_data
+        actions.do_submit_evidence(
+            task, actor=self.request.user, evidence=data["evidence"], file=data.get("file")
+        )
+
+
+class VerifyTaskView(TaskStepView):
+    action = "verify"
+    form_key = "verify_form"
+    success_message = _("Task verified and closed.")
+
+    def make_form(self, data=None, files=None):
+        return NoteForm(data, prefix="verify", label=_("note (optional)"))
+
+    def perform(self, task, form):
+        actions.do_verify_task(task, actor=self.request.user, note=form.cleaned_data["note"])
+
+
+class ReturnTaskView(TaskStepView):
+    action = "verify"
+    form_key = "return_form"
+    success_message = _("Task sent back to its owner.")
+
+    def make_form(self, data=None, files=None):
+        return NoteForm(data, prefix="return", required=True, label=_("what is missing"))
+
+    def perform(self, task, form):
+        actions.do_return_task(task, actor=self.request.user, note=form.cleaned_data["note"])
+
+
+class CancelTaskView(TaskStepView):
+    action = "verify"
+    form_key = "cancel_form"
+    success_message = _("Task cancelled.")
+
+    def make_form(self, data=None, files=None):
+        return NoteForm(data, prefix="cancel", required=True, label=_("reason"))
+
+    def perform(self, task, form):
+        actions.do_cancel_task(task, actor=self.request.user, note=form.cleaned_data["note"])
+
+
+class EvidenceFileView(ScopedActionView):
+    """The evidence file, served only to those who see the task, always as a download."""
+
+    model = Task
+
+    def get(self, request, pk):
+        task = self.get_object()
+        if not task.evidence_file:
+            raise Http404
+        try:
+            handle = task.evidence_file.open("rb")
+        except FileNotFoundError as exc:
+            raise Http404 from exc
+        name = task.evidence_file.name.rsplit("/", 1)[-1]
+        return FileResponse(handle, as_attachment=True, filename=name)
