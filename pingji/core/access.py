@@ -7,6 +7,8 @@ permission system. Objects outside the scope simply are not in the queryset, whi
 into 404.
 """
 
+from typing import ClassVar, Self
+
 from django.core.exceptions import PermissionDenied
 from django.db import models
 
@@ -22,19 +24,18 @@ def scope_code(user) -> str | None:
 
 
 class ScopedQuerySet(models.QuerySet):
-    def restrict(self, user, action: str = "view") -> "ScopedQuerySet":
+    def restrict(self, user, action: str = "view") -> Self:
         """Rows the user may ``action`` (view, add, change, delete, or a custom action)."""
         meta = self.model._meta
         code = scope_code(user)
         if code is None or not user.has_perm(f"{meta.app_label}.{action}_{meta.model_name}"):
             return self.none()
-        if code == "":
-            return self
-        return self.filter(**{f"{self.model.scope_field}__startswith": code})
+        return self.within(code)
 
-    def within(self, code: str) -> "ScopedQuerySet":
-        """Rows inside the subtree of a jurisdiction code (used for the switcher's focus)."""
-        return self.filter(**{f"{self.model.scope_field}__startswith": code}) if code else self
+    def within(self, code: str) -> Self:
+        """Rows inside the subtree of a jurisdiction code ("" = everything)."""
+        scope_field: str = getattr(self.model, "scope_field")  # noqa: B009 — set on ScopedModel
+        return self.filter(**{f"{scope_field}__startswith": code}) if code else self
 
 
 ScopedManager = models.Manager.from_queryset(ScopedQuerySet)
@@ -47,18 +48,19 @@ class ScopedModel(models.Model):
     (``jurisdiction__code``) and Django trims the join, so the filter stays on the local column.
     """
 
-    scope_field = "jurisdiction__code"
-    objects = ScopedManager()
+    scope_field: ClassVar[str] = "jurisdiction__code"
+    objects: ClassVar[models.Manager] = ScopedManager()
 
     class Meta:
         abstract = True
 
     @property
     def scope(self) -> str:
-        value = self
+        """The jurisdiction code this row belongs to (follows ``scope_field``)."""
+        value: object = self
         for part in self.scope_field.split("__"):
             value = getattr(value, part, None)
-        return value or ""
+        return str(value or "")
 
 
 def ensure_allowed(user, obj: models.Model, action: str = "view") -> None:
@@ -67,5 +69,6 @@ def ensure_allowed(user, obj: models.Model, action: str = "view") -> None:
     Raising rolls the transaction back, so a write that would leave the user's jurisdiction
     (moving a person to another county, say) leaves nothing behind.
     """
-    if not type(obj).objects.restrict(user, action).filter(pk=obj.pk).exists():
+    rows = type(obj)._default_manager.restrict(user, action)  # type: ignore[attr-defined]
+    if not rows.filter(pk=obj.pk).exists():
         raise PermissionDenied(f"{type(obj)._meta.verbose_name} is outside your jurisdiction")

@@ -1,5 +1,7 @@
 """People and households, with identity data kept encrypted (handbook, convention 5)."""
 
+from typing import ClassVar
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -71,7 +73,7 @@ class Person(ScopedModel):
     """
 
     audit_exclude = ("id_number_cipher", "phone_cipher")
-    objects = PersonQuerySet.as_manager()
+    objects: ClassVar[PersonQuerySet] = PersonQuerySet.as_manager()  # type: ignore[assignment]
 
     name = models.CharField(_("name"), max_length=60)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)

@@ -213,7 +213,7 @@ def do_submit_evidence(task: Task, *, actor, evidence: str, file=None) -> Task:
             task.evidence, task.status = evidence, TaskStatus.SUBMITTED
             task.submitted_by, task.submitted_at = actor, timezone.now()
             task.save()
-            stored = task.evidence_file.name if file is not None else ""
+            stored = task.evidence_file.name or "" if file is not None else ""
             ensure_allowed(actor, task, "change")
             _event(
                 "submitted",

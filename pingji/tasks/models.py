@@ -1,6 +1,7 @@
 """One generic work-item mechanism for every domain: owner, deadline, evidence, verification."""
 
 from datetime import timedelta
+from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -176,7 +177,7 @@ class Task(ScopedModel):
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
-    objects = TaskQuerySet.as_manager()
+    objects: ClassVar[TaskQuerySet] = TaskQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         verbose_name = _("task")

@@ -1,5 +1,7 @@
 """Accounts: every user has one role and one jurisdiction, the two inputs of every access check."""
 
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
@@ -35,7 +37,7 @@ class User(AbstractUser):
     )
     phone = models.CharField(_("work phone"), max_length=20, blank=True)
 
-    objects = UserManager()
+    objects: ClassVar[UserManager] = UserManager()
 
     class Meta:
         verbose_name = _("user")

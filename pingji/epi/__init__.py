@@ -1,0 +1,1 @@
+"""Django-free epidemiological computation (Rt, forecasts, overlap, pooling, simulation)."""
