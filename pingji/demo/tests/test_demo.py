@@ -1,0 +1,107 @@
+"""``pingji demo``: prepares the province once, names its accounts predictably, reuses a load."""
+
+import io
+
+import duckdb
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from pingji.core.events import record_event
+from pingji.core.models import DomainEvent
+from pingji.demo import province
+from pingji.demo.accounts import DEMO_PASSWORD
+from pingji.geo.choices import Level
+from pingji.geo.models import Jurisdiction
+from pingji.people.models import Person
+from pingji.users.choices import Role
+from pingji.users.models import User
+
+TINY = "0.00002"  # about 830 residents: the whole tree, few people
+
+
+@pytest.fixture(autouse=True)
+def analytic_dir(settings, tmp_path):
+    settings.ANALYTIC_DIR = tmp_path / "analytic"
+    return settings.ANALYTIC_DIR
+
+
+def demo(*args: str) -> str:
+    out = io.StringIO()
+    call_command("demo", "--no-serve", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def prepared(db):
+    return demo("--scale", TINY)
+
+
+def test_demo_prepares_the_province_once_and_reuses_it(prepared, analytic_dir):
+    """One test, as preparing the province is the slow part of this suite."""
+    # then the real tree, a synthetic one below it and residents exist
+    assert Jurisdiction.objects.filter(level=Level.TOWNSHIP).count() == 1170
+    assert Jurisdiction.objects.filter(level=Level.GRID).count() >= 1170
+    persons, users = Person.objects.count(), User.objects.count()
+    assert 700 < persons < 1000
+    # and every role has an account at the province, each city and each county
+    units = Jurisdiction.objects.filter(level__in=[Level.PROVINCE, Level.CITY, Level.COUNTY])
+    assert users == units.count() * len(Role.values) == 94 * 8
+    for username in (
+        "350322-commander",
+        "350200-epidemiologist",
+        "350000-administrator",
+        "350128-grid-worker",
+    ):
+        user = User.objects.get(username=username)
+        assert user.jurisdiction.gb_code == username[:6] and user.role == username[7:]
+    assert User.objects.get(username="350300-operator").check_password(DEMO_PASSWORD)
+    # and the command says where to go and how to log in
+    assert "http://127.0.0.1:8000/" in prepared and "350000-administrator" in prepared
+    assert DEMO_PASSWORD in prepared
+    # and the analytic engine can read the residents, without identity data
+    dataset = f"{analytic_dir}/persons/*.parquet"
+    con = duckdb.connect()
+    count, grids = con.execute(
+        f"select count(*), count(distinct grid_code) from read_parquet('{dataset}')"
+    ).fetchone()
+    assert count == persons and grids > 100
+    columns = [
+        r[0] for r in con.execute(f"describe select * from read_parquet('{dataset}')").fetchall()
+    ]
+    assert columns == ["person_id", "grid_code", "sex", "birth_year"]
+
+    # when the demo runs again (after the analytic dataset was lost)
+    for part in (analytic_dir / "persons").glob("*.parquet"):
+        part.unlink()
+    again = demo()
+    # then nothing is loaded twice, and the dataset is back
+    assert "Reusing" in again
+    assert (Person.objects.count(), User.objects.count()) == (persons, users)
+    assert DomainEvent.objects.filter(kind=province.READY).count() == 1
+    assert any((analytic_dir / "persons").glob("*.parquet"))
+    # and a run asking for another scale is told to reset instead of getting the old one silently
+    with pytest.raises(CommandError, match="--reset"):
+        demo("--scale", "0.00003")
+
+
+@pytest.mark.parametrize("scale", ["0", "-1", "1.5"])
+def test_a_scale_outside_zero_to_one_is_refused(db, scale):
+    with pytest.raises(CommandError, match="--scale"):
+        demo("--scale", scale)
+    assert not Jurisdiction.objects.exists()
+
+
+@pytest.mark.django_db(
+    transaction=True
+)  # as in real use: PostgreSQL cannot TRUNCATE mid-transaction
+def test_reset_empties_the_database_and_the_dataset(tree, analytic_dir):
+    # given a loaded tree and an analytic dataset
+    province.export_persons()
+    assert any((analytic_dir / "persons").glob("*.parquet"))
+    # when the demo is reset
+    province.reset()
+    # then nothing is left, and events can still be written (content types were rebuilt)
+    assert not Jurisdiction.objects.exists()
+    assert not (analytic_dir / "persons").exists()
+    assert record_event("demo.test", "after reset", jurisdiction_code="35").pk

@@ -1,0 +1,33 @@
+"""Load the real jurisdiction tree and its boundaries from the files shipped in ``geo/data``.
+
+Both loaders read and check the whole file first and write nothing unless every row is good: each
+problem names its line (CSV) or feature index (GeoJSON) and the reason, and all of them are raised
+together. The writes are one transaction of bulk operations, which bypass the change log's signals
+by design (``core.audit``), so each load records one domain event instead. Re-running a load updates
+the rows it wrote before; rows below the file's levels (communities, grids) are left alone.
+"""
+
+from .boundaries import load_boundaries, read_boundaries
+from .common import (
+    DATA_DIR,
+    DEFAULT_BOUNDARIES,
+    DEFAULT_DIVISIONS,
+    BoundaryFileError,
+    DivisionFileError,
+    apportion,
+)
+from .divisions import Division, load_divisions, read_divisions
+
+__all__ = [
+    "DATA_DIR",
+    "DEFAULT_BOUNDARIES",
+    "DEFAULT_DIVISIONS",
+    "BoundaryFileError",
+    "Division",
+    "DivisionFileError",
+    "apportion",
+    "load_boundaries",
+    "load_divisions",
+    "read_boundaries",
+    "read_divisions",
+]
