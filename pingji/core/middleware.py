@@ -1,4 +1,7 @@
-"""Request middleware: bind the user and a request id for the change log."""
+"""Request middleware: the actor and request id for the change log; the UI language."""
+
+from django.conf import settings
+from django.utils import translation
 
 from .context import acting_as
 
@@ -15,4 +18,24 @@ class RequestContextMiddleware:
             request.request_id = request_id
             response = self.get_response(request)
         response["X-Request-ID"] = request_id
+        return response
+
+
+class LanguageMiddleware:
+    """Simplified Chinese unless the user chose another language with the selector.
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language; the handbook wants the
+    UI in Chinese by default and English on request (the selector's cookie), whatever the browser.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
         return response

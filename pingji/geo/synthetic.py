@@ -79,7 +79,7 @@ class PlacePlan:
     name: str
     address: str
     grid: str
-    parent: int | None = None  # index of the compound a building belongs to
+    parent: "PlacePlan | None" = None  # the compound a building belongs to
     capacity: int | None = None
     lon: float | None = None
     lat: float | None = None
@@ -185,8 +185,8 @@ def plan_places(t: Township, units: list[Unit], *, scale: float, seed: int) -> l
             else:
                 name = _two(rng, _NICE, _NICE) + _pick(rng, _COMPOUND_SUFFIX)
                 address, unit = f"{prefix}{road()}{int(rng.integers(1, 300))}号", "号楼"
-            compound = len(places)
-            places.append(at(PlaceKind.COMPOUND, name, address, grid.code))
+            compound = at(PlaceKind.COMPOUND, name, address, grid.code)
+            places.append(compound)
             places.extend(
                 at(
                     PlaceKind.BUILDING,
@@ -408,9 +408,9 @@ def _create_places(plans: list[PlacePlan]) -> int:
             lat=p.lat,
         )
 
-    heads = [i for i, p in enumerate(plans) if p.parent is None]
-    saved = Place.objects.bulk_create([build(plans[i]) for i in heads], batch_size=1000)
-    pk_of = {i: obj.pk for i, obj in zip(heads, saved, strict=True)}
-    parts = [build(p, pk_of[p.parent]) for p in plans if p.parent is not None]
+    heads = [p for p in plans if p.parent is None]
+    saved = Place.objects.bulk_create([build(p) for p in heads], batch_size=1000)
+    pk_of = {id(p): obj.pk for p, obj in zip(heads, saved, strict=True)}
+    parts = [build(p, pk_of[id(p.parent)]) for p in plans if p.parent is not None]
     Place.objects.bulk_create(parts, batch_size=1000)
     return len(saved) + len(parts)

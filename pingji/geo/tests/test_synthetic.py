@@ -70,12 +70,12 @@ def test_every_grid_has_a_compound_with_buildings_and_every_community_a_venue():
     units = plan_units(FENGTING, scale=0.002, seed=2)
     places = plan_places(FENGTING, units, scale=0.002, seed=2)
     grids = {u.code for u in units if u.level == Level.GRID}
-    compounds = {i: p for i, p in enumerate(places) if p.kind == PlaceKind.COMPOUND}
-    assert {p.grid for p in compounds.values()} == grids
+    compounds = [p for p in places if p.kind == PlaceKind.COMPOUND]
+    assert {p.grid for p in compounds} == grids
     for p in places:
         if p.kind == PlaceKind.BUILDING:
-            assert p.parent in compounds and compounds[p.parent].grid == p.grid
-            assert p.name.startswith(compounds[p.parent].name)
+            assert any(p.parent is c for c in compounds) and p.parent.grid == p.grid
+            assert p.name.startswith(p.parent.name)
         assert p.grid in grids and p.name and p.address.startswith("仙游县枫亭镇")
         assert 118 < p.lon < 119.5 and 24.7 < p.lat < 26
     assert {p.grid[:12] for p in places if p.kind == PlaceKind.VENUE} == {
@@ -125,6 +125,11 @@ def test_generate_tree_writes_communities_grids_and_places_below_the_townships(x
         Place.objects.filter(kind=PlaceKind.BUILDING).values_list("jurisdiction_id", flat=True)
     )
     assert housed == set(grids.values_list("code", flat=True))
+    buildings = Place.objects.filter(kind=PlaceKind.BUILDING).select_related("parent")
+    assert all(
+        b.parent.kind == PlaceKind.COMPOUND and b.parent.jurisdiction_id == b.jurisdiction_id
+        for b in buildings
+    )  # every building stands in its own compound, across all townships
     assert Place.objects.filter(kind=PlaceKind.QUARANTINE_SITE).exists()
     assert DomainEvent.objects.get(kind="geo.synthetic_generated").payload["grids"] == grids.count()
 
