@@ -24,11 +24,13 @@ from _common import ROOT, emit, fresh_data_dir
 PROVINCE_PERSONS = 41_540_086  # 7th census, Fujian (pingji/geo/data/README.md)
 
 
-def pingji(args: list[str], env: dict, **kw) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "pingji.cli", *args], env=env, check=True, text=True,
-        capture_output=True, **kw,
+def pingji(args: list[str], env: dict) -> subprocess.CompletedProcess:
+    done = subprocess.run(
+        [sys.executable, "-m", "pingji.cli", *args], env=env, text=True, capture_output=True
     )
+    if done.returncode:
+        raise SystemExit(f"pingji {' '.join(args)} failed:\n{done.stderr[-3000:]}")
+    return done
 
 
 def ensure_database(url: str) -> None:
@@ -99,9 +101,7 @@ def timed_sql(url: str, county: str, ids: list[int]) -> tuple[list[float], list[
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--persons", type=int, default=1_000_000)
-    parser.add_argument(
-        "--database-url", default="postgres://postgres@127.0.0.1:5432/pingji_bench"
-    )
+    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/pingji_bench")
     parser.add_argument("--requests", type=int, default=300)
     args = parser.parse_args()
 
@@ -136,7 +136,9 @@ def main() -> None:
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "pingji.cli", "runserver", "--noreload", f"127.0.0.1:{port}"],
-        env={**env, "PINGJI_DEBUG": "0"}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**env, "PINGJI_DEBUG": "0"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         for _ in range(100):
