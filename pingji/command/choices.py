@@ -8,7 +8,7 @@ class Mode(models.TextChoices):
 
 
 class ResponseLevel(models.TextChoices):
-    """Public-health emergency response levels, I the highest (国家突发公共卫生事件应急预案 §1.3)."""
+    """Emergency response levels, I the highest (国家突发公共卫生事件应急预案 §1.3)."""
 
     I = "I", _("level I (especially serious)")  # noqa: E741
     II = "II", _("level II (serious)")

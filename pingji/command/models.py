@@ -1,11 +1,13 @@
-"""Response mode per jurisdiction (平急转换): the history of switches between peacetime and emergency."""
+"""Response mode per jurisdiction (平急转换): the history of switches peacetime ⇄ emergency."""
+
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pingji.core.access import ScopedModel
+from pingji.core.access import InheritedScopeQuerySet, ScopedModel
 
 from .choices import Mode, ResponseLevel
 
@@ -18,7 +20,9 @@ class ModeSwitch(ScopedModel):
     """
 
     jurisdiction = models.ForeignKey(
-        "geo.Jurisdiction", verbose_name=_("jurisdiction"), on_delete=models.PROTECT,
+        "geo.Jurisdiction",
+        verbose_name=_("jurisdiction"),
+        on_delete=models.PROTECT,
         related_name="mode_switches",
     )
     mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices)
@@ -27,10 +31,15 @@ class ModeSwitch(ScopedModel):
     )
     reason = models.TextField(_("reason"))
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True,
-        on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     effective_at = models.DateTimeField(_("effective at"), default=timezone.now, db_index=True)
+
+    objects: ClassVar[InheritedScopeQuerySet] = InheritedScopeQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         verbose_name = _("mode switch")

@@ -1,5 +1,10 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from . import views
 
 app_name = "command"
-urlpatterns = [path("", TemplateView.as_view(template_name="base.html"), name="mode_list")]  # replaced by the app
+urlpatterns = [
+    path("", views.ModeView.as_view(), name="mode_list"),
+    path("<str:code>/", views.ModeView.as_view(), name="mode_detail"),
+    path("<str:code>/switch/", views.SwitchModeView.as_view(), name="mode_switch"),
+]

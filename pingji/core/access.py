@@ -30,12 +30,46 @@ class ScopedQuerySet(models.QuerySet):
         code = scope_code(user)
         if code is None or not user.has_perm(f"{meta.app_label}.{action}_{meta.model_name}"):
             return self.none()
-        return self.within(code)
+        return self.within(code) if action == "view" else self.subtree(code)
+
+    def subtree(self, code: str) -> Self:
+        """Rows inside the subtree of a jurisdiction code ("" = everything)."""
+        return self.filter(**{f"{self._scope_field}__startswith": code}) if code else self
 
     def within(self, code: str) -> Self:
-        """Rows inside the subtree of a jurisdiction code ("" = everything)."""
-        scope_field: str = getattr(self.model, "scope_field")  # noqa: B009 — set on ScopedModel
-        return self.filter(**{f"{scope_field}__startswith": code}) if code else self
+        """What a user looking at ``code`` sees: its subtree (the switcher's focus uses this)."""
+        return self.subtree(code)
+
+    @property
+    def _scope_field(self) -> str:
+        return getattr(self.model, "scope_field")  # noqa: B009 — declared on ScopedModel
+
+
+def codes_above(code: str) -> list[str]:
+    """Every proper prefix of a code, national "" first.
+
+    Only the ancestors' codes among them name jurisdictions, so an ``IN`` over all of them finds
+    exactly the ancestors' rows without this module knowing the length of each level's code.
+    """
+    return [code[:n] for n in range(len(code))]
+
+
+class InheritedScopeQuerySet(ScopedQuerySet):
+    """Rows decided above that apply below: protocol versions, response-mode switches.
+
+    A county works under its province's protocol and its city's emergency mode, so it must *see*
+    them (and the national rows, scope ""): viewing covers the subtree plus every ancestor. Writing
+    stays within the user's own subtree — a county never amends its province's decision.
+    """
+
+    def within(self, code: str) -> Self:
+        if not code:
+            return self
+        field = self._scope_field
+        return self.filter(
+            models.Q(**{f"{field}__startswith": code})
+            | models.Q(**{f"{field}__in": codes_above(code)})
+        )
 
 
 ScopedManager = models.Manager.from_queryset(ScopedQuerySet)

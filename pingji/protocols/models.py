@@ -1,10 +1,22 @@
 """Protocols as data: versioned rule sets with effective dates (handbook, "Protocol as data")."""
 
+from typing import ClassVar
+
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from pingji.core.access import ScopedModel
+from pingji.core.access import InheritedScopeQuerySet, ScopedModel
+from pingji.geo.choices import CODE_LENGTH
+
+
+def applicable_codes(code: str) -> list[str]:
+    """The areas whose versions can apply to ``code``: national (""), each ancestor, itself."""
+    return [
+        "",
+        *(code[:n] for n in CODE_LENGTH.values() if n < len(code)),
+        *([code] if code else []),
+    ]
 
 
 class Protocol(ScopedModel):
@@ -22,17 +34,25 @@ class Protocol(ScopedModel):
     code = models.SlugField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=200)
     jurisdiction_code = models.CharField(
-        _("applies to (jurisdiction code, empty for national)"), max_length=15, blank=True,
+        _("applies to (jurisdiction code, empty for national)"),
+        max_length=15,
+        blank=True,
         db_index=True,
     )
     effective_from = models.DateField(_("effective from"))
     source = models.CharField(_("source document"), max_length=300, blank=True)
     based_on = models.ForeignKey(
-        "self", verbose_name=_("based on"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("based on"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="amendments",
     )
     rules = models.JSONField(_("rules"))
     notes = models.TextField(_("notes"), blank=True)
+
+    objects: ClassVar[InheritedScopeQuerySet] = InheritedScopeQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         verbose_name = _("protocol")
@@ -49,3 +69,7 @@ class Protocol(ScopedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("protocols:protocol_detail", args=[self.pk])
+
+    @property
+    def is_national(self) -> bool:
+        return self.jurisdiction_code == ""

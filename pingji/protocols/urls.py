@@ -1,5 +1,12 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from . import views
 
 app_name = "protocols"
-urlpatterns = [path("", TemplateView.as_view(template_name="base.html"), name="protocol_list")]  # replaced by the app
+urlpatterns = [
+    path("", views.ProtocolListView.as_view(), name="protocol_list"),
+    path("in-force/", views.ProtocolInForceView.as_view(), name="protocol_in_force"),
+    path("<int:pk>/", views.ProtocolDetailView.as_view(), name="protocol_detail"),
+    path("<int:pk>/copy/", views.ProtocolCopyView.as_view(), name="protocol_copy"),
+    path("<int:pk>/amend/", views.ProtocolAmendView.as_view(), name="protocol_amend"),
+]

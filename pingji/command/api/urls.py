@@ -1,4 +1,11 @@
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from .views import CurrentModeView, ModeSwitchViewSet
+
 router = DefaultRouter()
-urlpatterns = router.urls
+router.register("mode-switches", ModeSwitchViewSet)
+urlpatterns = [
+    path("modes/current/", CurrentModeView.as_view(), name="mode-current"),
+    *router.urls,
+]

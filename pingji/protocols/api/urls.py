@@ -1,4 +1,7 @@
 from rest_framework.routers import DefaultRouter
 
+from .views import ProtocolViewSet
+
 router = DefaultRouter()
+router.register("protocols", ProtocolViewSet)
 urlpatterns = router.urls

@@ -1,0 +1,83 @@
+"""The vocabulary of the rules schema: every key a protocol's JSON may use, with its label.
+
+Other domains ask for rules by these keys (``rules.regime(p, RegimeCategory.CLOSE_CONTACT)``), so
+a key is renamed only together with every data file and migration that holds it.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ManagementRegime(models.TextChoices):
+    """The legal footing: a class B disease managed as class A until 2023-01-08, then class B."""
+
+    CLASS_B_MANAGED_AS_A = "class_b_managed_as_a", _("class B disease managed as class A")
+    CLASS_B = "class_b", _("class B management")
+
+
+class ContactTier(models.TextChoices):
+    CLOSE_CONTACT = "close_contact", _("close contact")
+    SECONDARY_CONTACT = "secondary_contact", _("secondary contact")
+    SPATIOTEMPORAL_COMPANION = "spatiotemporal_companion", _("spatiotemporal companion")
+
+
+class LookbackAnchor(models.TextChoices):
+    """Where the look-back window starts: onset for symptomatic cases, sampling otherwise."""
+
+    ONSET_OR_SAMPLING = "onset_or_sampling", _("symptom onset, or sampling if asymptomatic")
+
+
+class RegimeCategory(models.TextChoices):
+    """The groups of people a protocol puts under quarantine or monitoring."""
+
+    CLOSE_CONTACT = "close_contact", _("close contact")
+    SECONDARY_CONTACT = "secondary_contact", _("secondary contact")
+    SPATIOTEMPORAL_COMPANION = "spatiotemporal_companion", _("spatiotemporal companion")
+    SEALED_AREA_RESIDENT = "sealed_area_resident", _("resident of a sealed area")
+    CONTROLLED_AREA_RESIDENT = "controlled_area_resident", _("resident of a controlled area")
+    HIGH_RISK_AREA_RESIDENT = "high_risk_area_resident", _("resident of a high-risk area")
+    HIGH_RISK_AREA_LEAVER = "high_risk_area_leaver", _("person leaving a high-risk area")
+    MEDIUM_RISK_AREA_LEAVER = "medium_risk_area_leaver", _("person leaving a medium-risk area")
+
+
+class CountedFrom(models.TextChoices):
+    LAST_EXPOSURE = "last_exposure", _("last exposure")
+    ARRIVAL = "arrival", _("arrival")
+
+
+class ReleaseTest(models.TextChoices):
+    NONE = "none", _("no extra test at release")
+    DOUBLE_SAMPLING = "double_sampling", _("two samples tested by two laboratories")
+
+
+class RiskLevel(models.TextChoices):
+    """Risk area levels: 封控/管控/防范 of the 8th edition era, then high/medium/low."""
+
+    SEALED = "sealed", _("sealed area (封控区)")
+    CONTROLLED = "controlled", _("controlled area (管控区)")
+    PRECAUTION = "precaution", _("precaution area (防范区)")
+    HIGH = "high", _("high-risk area")
+    MEDIUM = "medium", _("medium-risk area")
+    LOW = "low", _("low-risk area")
+
+
+class TestingScope(models.TextChoices):
+    CITY = "city", _("whole city")
+    DELINEATED_AREA = "delineated_area", _("delineated area")
+
+
+class PoolingSetting(models.TextChoices):
+    QUARANTINE_SITE = "quarantine_site", _("quarantine site")
+    SEALED_AREA = "sealed_area", _("sealed area")
+    HIGH_RISK_AREA = "high_risk_area", _("high-risk area")
+    GENERAL = "general", _("elsewhere")
+
+
+class PoolingMode(models.TextChoices):
+    SINGLE = "single", _("single tube per person")
+    HOUSEHOLD = "household", _("one tube per household")
+    POOLED = "pooled", _("pooled samples")
+
+
+class LiftingScope(models.TextChoices):
+    COUNTY = "county", _("the county")
