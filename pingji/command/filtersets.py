@@ -7,7 +7,7 @@ from .models import ModeSwitch
 
 class ModeSwitchFilterSet(django_filters.FilterSet):
     within = django_filters.CharFilter(
-        label=_("within jurisdiction"), field_name="jurisdiction__code", lookup_expr="startswith"
+        label=_("within jurisdiction"), field_name="jurisdiction__code", lookup_expr="within"
     )
     jurisdiction = django_filters.CharFilter(label=_("jurisdiction"), field_name="jurisdiction_id")
     mode = django_filters.ChoiceFilter(label=_("mode"), choices=Mode.choices)

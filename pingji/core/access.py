@@ -12,6 +12,8 @@ from typing import ClassVar, Self
 from django.core.exceptions import PermissionDenied
 from django.db import models
 
+from . import lookups  # noqa: F401 — registers the __within lookup used below
+
 
 def scope_code(user) -> str | None:
     """The jurisdiction code prefix a user sees; "" for an unscoped superuser, None for nothing."""
@@ -34,7 +36,7 @@ class ScopedQuerySet(models.QuerySet):
 
     def subtree(self, code: str) -> Self:
         """Rows inside the subtree of a jurisdiction code ("" = everything)."""
-        return self.filter(**{f"{self._scope_field}__startswith": code}) if code else self
+        return self.filter(**{f"{self._scope_field}__within": code}) if code else self
 
     def within(self, code: str) -> Self:
         """What a user looking at ``code`` sees: its subtree (the switcher's focus uses this)."""
@@ -67,8 +69,7 @@ class InheritedScopeQuerySet(ScopedQuerySet):
             return self
         field = self._scope_field
         return self.filter(
-            models.Q(**{f"{field}__startswith": code})
-            | models.Q(**{f"{field}__in": codes_above(code)})
+            models.Q(**{f"{field}__within": code}) | models.Q(**{f"{field}__in": codes_above(code)})
         )
 
 

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
 from .choices import JobStatus
@@ -136,7 +136,8 @@ def work(*, once: bool = False, poll: float = 1.0, stop: threading.Event | None 
     done = 0
     redis = _redis() if settings.JOBS_BACKEND == "redis" else None
     while not stop.is_set():
-        close_old_connections()
+        if not connection.in_atomic_block:  # a long-lived runner drops stale connections
+            close_old_connections()
         job_id = next_queued()
         if job_id is not None:
             done += run_job(job_id) is not None

@@ -17,7 +17,7 @@ import pyarrow.parquet as pq
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from pingji.core.events import record_event
@@ -132,6 +132,9 @@ def _load(scale: float, seed: int, say) -> dict:
             jurisdiction_code=_province_code(),
             payload=summary,
         )
+    if connection.vendor == "postgresql":  # fresh statistics, or the planner guesses from none
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     return summary
 
 

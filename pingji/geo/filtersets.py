@@ -19,7 +19,7 @@ class PlaceFilterSet(django_filters.FilterSet):
     name = django_filters.CharFilter(label=_("name"), lookup_expr="icontains")
     kind = django_filters.ChoiceFilter(label=_("kind"), choices=PlaceKind.choices)
     within = django_filters.CharFilter(
-        label=_("within jurisdiction"), field_name="jurisdiction__code", lookup_expr="startswith"
+        label=_("within jurisdiction"), field_name="jurisdiction__code", lookup_expr="within"
     )
 
     class Meta:

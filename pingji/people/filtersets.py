@@ -50,7 +50,7 @@ class PersonFilterSet(django_filters.FilterSet):
     id_number = IdNumberFilter(label=_("identity number"))
     phone = PhoneFilter(label=_("phone"))
     within = django_filters.CharFilter(
-        label=_("within jurisdiction"), field_name="jurisdiction__code", lookup_expr="startswith"
+        label=_("within jurisdiction"), field_name="jurisdiction__code", lookup_expr="within"
     )
     household = django_filters.NumberFilter(label=_("household"), field_name="household_id")
 
@@ -87,7 +87,7 @@ class PersonSearchFilterSet(django_filters.FilterSet):
 class HouseholdFilterSet(django_filters.FilterSet):
     address = django_filters.CharFilter(label=_("address"), lookup_expr="icontains")
     within = django_filters.CharFilter(
-        label=_("within jurisdiction"), field_name="jurisdiction__code", lookup_expr="startswith"
+        label=_("within jurisdiction"), field_name="jurisdiction__code", lookup_expr="within"
     )
     place = django_filters.NumberFilter(label=_("place"), field_name="place_id")
 

@@ -59,7 +59,7 @@ class TaskForm(forms.Form):
             User.objects.filter(
                 is_active=True,
                 role__in=workers,
-                jurisdiction__code__startswith=code,
+                jurisdiction__code__within=code,
                 jurisdiction__level__in=levels,
             )
             .select_related("jurisdiction")

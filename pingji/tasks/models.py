@@ -35,7 +35,7 @@ class TaskQuerySet(ScopedQuerySet):
         if scoped.query.is_empty() or not scope_code(user):
             return scoped
         return self.filter(
-            Q(**{f"{Task.scope_field}__startswith": scope_code(user)}) | Q(assignee=user)
+            Q(**{f"{Task.scope_field}__within": scope_code(user)}) | Q(assignee=user)
         )
 
     def within(self, code: str) -> "TaskQuerySet":
@@ -43,8 +43,8 @@ class TaskQuerySet(ScopedQuerySet):
         if not code:
             return self
         return self.filter(
-            Q(**{f"{Task.scope_field}__startswith": code})
-            | Q(assignee__jurisdiction__code__startswith=code)
+            Q(**{f"{Task.scope_field}__within": code})
+            | Q(assignee__jurisdiction__code__within=code)
         )
 
     def open(self):

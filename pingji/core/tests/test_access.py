@@ -27,9 +27,18 @@ def test_a_user_sees_their_subtree_only(places, make_user):
     assert set(Place.objects.restrict(province)) == set(places.values())
 
 
-def test_the_scope_is_one_prefix_filter_on_the_local_column(county_user):
-    sql = str(Place.objects.restrict(county_user).query)
-    assert "LIKE" in sql.upper() and "JOIN" not in sql.upper()
+def test_the_scope_is_one_range_on_the_local_column(county_user):
+    sql = str(Place.objects.restrict(county_user).query).upper()
+    assert '"GEO_PLACE"."JURISDICTION_ID" >= 350322 AND' in sql
+    assert "JOIN" not in sql and "LIKE" not in sql
+
+
+@pytest.mark.parametrize("prefix", ["3", "35", "3503", "350322", "350322100001001", "9"])
+def test_within_matches_exactly_the_codes_with_that_prefix(tree, prefix):
+    from pingji.geo.models import Jurisdiction
+
+    got = set(Jurisdiction.objects.filter(code__within=prefix).values_list("code", flat=True))
+    assert got == {code for code in tree if code.startswith(prefix)}
 
 
 def test_the_role_decides_the_action(places, make_user):

@@ -88,7 +88,7 @@ class TaskCreateSerializer(serializers.Serializer):
         code = scope_code(request.user) if request else None
         if code is not None:  # users outside the caller's area answer as if absent
             self.fields["assignee"].queryset = User.objects.filter(
-                is_active=True, jurisdiction__code__startswith=code
+                is_active=True, jurisdiction__code__within=code
             )
 
     def validate(self, attrs):
