@@ -1,0 +1,43 @@
+"""Steps the browser tests share: log in, switch the focus, check the page width, screenshots."""
+
+import os
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+#: Every fixture user's password (``make_user`` in pingji/core/testing/fixtures.py).
+PASSWORD = "pw"
+#: Set to a folder to keep screenshots of the pages the tests visit (``shot``), e.g. for review.
+SHOTS_DIR = os.environ.get("PINGJI_UI_SHOTS", "")
+
+
+def login(page: Page, user, *, to: str = "", password: str = PASSWORD) -> Page:
+    """Log in through the real form, as a person would, and wait to leave the login page.
+
+    ``to`` is the page asked for before logging in (``?next=``); without it the login lands on
+    the overview, whose map script costs a second or so to load on every login.
+    """
+    page.goto(f"/login/?next={to}" if to else "/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", password)
+    page.click("#login button[type=submit]")
+    page.wait_for_url(lambda url: "/login/" not in url)
+    return page
+
+
+def switch_focus(page: Page, name: str) -> None:
+    """Pick a lower level in the jurisdiction switcher and wait for the page to follow."""
+    page.locator(".crumbs .switcher select").select_option(label=name)
+    expect(page.locator(".crumbs .current")).to_have_text(name)
+
+
+def no_page_scroll(page: Page) -> bool:
+    """The page itself does not scroll sideways (inner boxes such as a wide table may)."""
+    return page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")
+
+
+def shot(page: Page, name: str) -> None:
+    """Keep a full-page screenshot under ``$PINGJI_UI_SHOTS`` when it is set."""
+    if SHOTS_DIR:
+        Path(SHOTS_DIR).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SHOTS_DIR) / f"{name}.png"), full_page=True)
