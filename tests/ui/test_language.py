@@ -13,6 +13,7 @@ from .browser import login
 
 
 @pytest.mark.parametrize("browser_locale", ["en-US", "zh-CN"])
+@pytest.mark.chinese
 def test_the_interface_is_chinese_whatever_the_browser_asks(new_page, browser_locale):
     # given a browser that has never used the language selector
     page = new_page(language=None, locale=browser_locale)
@@ -25,6 +26,7 @@ def test_the_interface_is_chinese_whatever_the_browser_asks(new_page, browser_lo
     expect(page.locator("form.lang select")).to_have_value("zh-hans")
 
 
+@pytest.mark.chinese
 def test_english_once_chosen_holds_across_pages_until_changed_back(new_page, make_user):
     # given a logged-in operator, in the default language
     page = new_page(language=None)

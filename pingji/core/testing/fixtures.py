@@ -5,6 +5,7 @@ with a second city (厦门 3502) as the out-of-jurisdiction side of every permis
 """
 
 import pytest
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from pingji.geo.choices import Level
@@ -26,6 +27,21 @@ TREE = [
     ("350206001001", "海山社区", Level.COMMUNITY, "350206001"),
     ("350206001001001", "海山一网格", Level.GRID, "350206001001"),
 ]
+
+
+@pytest.fixture(autouse=True)
+def english(request, settings):
+    """Tests assert the English source strings, whatever the Chinese catalogue says.
+
+    Requests without a language cookie follow LANGUAGE_CODE (core.middleware.LanguageMiddleware),
+    so this switches them too. Tests of the Chinese UI itself opt out with ``@pytest.mark.chinese``.
+    """
+    if request.node.get_closest_marker("chinese"):
+        yield
+        return
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -157,6 +157,7 @@ def commander_client(client, make_user):
     return client
 
 
+@pytest.mark.chinese
 def test_the_ui_speaks_chinese_without_a_language_cookie(commander_client):
     response = commander_client.get(reverse("home"))
     page = response.content.decode()
@@ -167,6 +168,7 @@ def test_the_ui_speaks_chinese_without_a_language_cookie(commander_client):
     assert "平时状态" in page.split('id="mode-banner"')[1].split("</div>")[0]
 
 
+@pytest.mark.chinese
 def test_the_language_cookie_switches_the_ui_to_english(commander_client):
     commander_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     response = commander_client.get(reverse("home"))
@@ -177,6 +179,7 @@ def test_the_language_cookie_switches_the_ui_to_english(commander_client):
     assert "Peacetime mode" in page.split('id="mode-banner"')[1].split("</div>")[0]
 
 
+@pytest.mark.chinese
 def test_an_emergency_banner_and_a_form_error_are_in_chinese(commander_client, tree, make_user):
     do_switch_mode(
         tree["3503"],

@@ -8,7 +8,6 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Sum
-from django.utils import translation
 
 from pingji.core.models import DomainEvent
 from pingji.geo.choices import Level
@@ -25,12 +24,6 @@ from pingji.geo.loaders import (
 from pingji.geo.models import Jurisdiction
 
 HEADER = DEFAULT_DIVISIONS.read_text(encoding="utf-8").splitlines()[0].split(",")
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 def shipped_rows(*codes: str) -> list[dict]:

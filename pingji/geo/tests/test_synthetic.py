@@ -1,7 +1,6 @@
 """The synthetic tree below the real townships: deterministic, complete at any scale, sound."""
 
 import pytest
-from django.utils import translation
 
 from pingji.core.models import DomainEvent
 from pingji.geo.choices import Level, PlaceKind
@@ -20,13 +19,6 @@ from pingji.geo.synthetic import (
 
 FENGTING = Township("350322100", "枫亭镇", "仙游县", 50_282, "3503", 118.7, 25.4)
 LICHENG = Township("350322001", "鲤城街道", "仙游县", 50_282, "3503")
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """The messages below are matched in English, the source language, not the default zh-hans."""
-    with translation.override("en"):
-        yield
 
 
 def test_the_same_seed_gives_the_same_tree_and_another_seed_another():

@@ -1,7 +1,6 @@
 """People test fixtures: a compound and a household in 仙游县's first grid, one in 湖里区."""
 
 import pytest
-from django.utils import translation
 
 from pingji.geo.choices import PlaceKind
 from pingji.geo.tests.factories import PlaceFactory
@@ -11,14 +10,6 @@ from pingji.users.choices import Role
 GRID = "350322100001001"
 OTHER_GRID = "350322100001002"
 HULI_GRID = "350206001001001"
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    """Messages are asserted in their English source form, whatever the .po files say."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from pingji.tasks.actions import do_create_task
 from pingji.tasks.choices import TaskKind
@@ -19,14 +19,6 @@ COUNTY = "350322"
 def _fast_passwords(settings):
     """These tests make many users; the default hasher costs ~0.3 s each on purpose."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    """Assertions read the English source messages, whatever the .po translates them to."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture
