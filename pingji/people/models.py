@@ -75,7 +75,7 @@ class Person(ScopedModel):
     audit_exclude = ("id_number_cipher", "phone_cipher")
     objects: ClassVar[PersonQuerySet] = PersonQuerySet.as_manager()  # type: ignore[assignment]
 
-    name = models.CharField(_("name"), max_length=60)
+    name = models.CharField(_("full name"), max_length=60)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     id_number_cipher = models.BinaryField(

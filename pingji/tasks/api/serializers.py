@@ -1,4 +1,5 @@
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from pingji.core.access import scope_code
@@ -77,7 +78,7 @@ class TaskCreateSerializer(serializers.Serializer):
     )
     deadline = serializers.DateTimeField()
     source_type = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text="app_label.model, e.g. geo.place"
+        required=False, allow_blank=True, default="", help_text=_("app_label.model, e.g. geo.place")
     )
     source_id = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -97,7 +98,7 @@ class TaskCreateSerializer(serializers.Serializer):
 
 
 class EvidenceSerializer(serializers.Serializer):
-    evidence = serializers.CharField(allow_blank=True, help_text="What was done.")
+    evidence = serializers.CharField(allow_blank=True, help_text=_("What was done."))
     file = serializers.FileField(required=False, allow_null=True, default=None)
 
 
