@@ -7,6 +7,7 @@ The detail page shows these above the raw JSON, so an administrator checks the f
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from . import rules as r
 from .choices import (
@@ -43,12 +44,17 @@ class Section:
         return [(row, list(zip(self.headers, row.cells, strict=False))) for row in self.rows]
 
 
+def _list(items) -> str:
+    """Items joined the way the active language lists them (、 in Chinese, ", " in English)."""
+    return pgettext("list separator", ", ").join(items)
+
+
 def _label(choices, value) -> str:
     return str(dict(choices.choices).get(value, value)) if value else ""
 
 
 def _days(days) -> str:
-    return ", ".join(str(d) for d in days) if days else "—"
+    return _list(str(d) for d in days) if days else "—"
 
 
 def _yes(flag: bool) -> str:
@@ -84,13 +90,13 @@ def lifting_text(step: r.Lifting) -> str:
             % {"n": step.screen_within_hours_before_lifting}
         )
     if step.when_lifted_levels:
-        levels = ", ".join(_label(RiskLevel, x) for x in step.when_lifted_levels)
+        levels = _list(_label(RiskLevel, x) for x in step.when_lifted_levels)
         scope = _label(LiftingScope, step.when_lifted_scope)
         parts.append(
             _("once every %(levels)s in %(scope)s is lifted") % {"levels": levels, "scope": scope}
         )
     target = _label(RiskLevel, step.to_level) if step.to_level else _("lifted")
-    return "; ".join(parts) + " → " + target
+    return pgettext("clause separator", "; ").join(parts) + " → " + target
 
 
 def _contacts(rules) -> Section:
@@ -259,7 +265,7 @@ def _pooling(rules) -> Section:
     raw = r.raw_section(rules, "pooling", "settings")
     s = Section("pooling", _("Sample pooling"), [_("setting"), _("sampling"), _("ratios")])
     for key, rule in p.settings.items():
-        ratios = ", ".join(f"{n}:1" for n in rule.ratios) or "—"
+        ratios = _list(f"{n}:1" for n in rule.ratios) or "—"
         s.rows.append(
             Row(
                 [_label(PoolingSetting, key), _label(PoolingMode, rule.mode), ratios],
