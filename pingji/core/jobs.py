@@ -13,6 +13,8 @@ function. How the row reaches a runner depends on ``settings.JOBS_BACKEND``
 """
 
 import logging
+import os
+import socket
 import threading
 import time
 import traceback
@@ -90,13 +92,48 @@ def _dispatch(job_id: int) -> None:
         _wake.set()
 
 
+def this_worker() -> str:
+    """``host:pid`` of this process, written on the jobs it claims."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
 def _claim(job_id: int) -> bool:
     """Move a queued job to running; exactly one runner wins, whatever the backend."""
     return bool(
         Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
-            status=JobStatus.RUNNING, started_at=timezone.now()
+            status=JobStatus.RUNNING, started_at=timezone.now(), worker=this_worker()
         )
     )
+
+
+def fail_orphans() -> int:
+    """Mark as failed the running jobs of this host whose process is gone.
+
+    A worker that crashed or was killed leaves its job ``running`` for ever; every runner calls
+    this when it starts. The job is failed, not re-queued: it may have done part of its work, and
+    only a person can tell whether running it again is safe.
+    """
+    host = socket.gethostname()
+    lost = [
+        row
+        for row in Job.objects.filter(status=JobStatus.RUNNING, worker__startswith=f"{host}:")
+        if not _alive(int(row.worker.rsplit(":", 1)[1]))
+    ]
+    for row in lost:
+        row.status, row.finished_at = JobStatus.FAILED, timezone.now()
+        row.error = f"the worker {row.worker} stopped before the job finished"
+        row.save(update_fields=["status", "finished_at", "error"])
+    return len(lost)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    return True
 
 
 def run_job(job_id: int) -> Job | None:
@@ -133,6 +170,7 @@ def next_queued() -> int | None:
 def work(*, once: bool = False, poll: float = 1.0, stop: threading.Event | None = None) -> int:
     """The worker loop: run queued jobs until stopped (or until none is left, with ``once``)."""
     stop = stop or threading.Event()
+    fail_orphans()
     done = 0
     redis = _redis() if settings.JOBS_BACKEND == "redis" else None
     while not stop.is_set():

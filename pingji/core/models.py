@@ -133,6 +133,7 @@ class Job(ScopedModel):
     )
     jurisdiction_code = models.CharField(_("jurisdiction code"), max_length=32, db_index=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    worker = models.CharField(_("worker"), max_length=100, blank=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 

@@ -1,6 +1,8 @@
 """Background jobs: one row per job, claimed once, progress visible, failures recorded."""
 
 import os
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -150,3 +152,19 @@ def test_token_command_prints_a_working_token(county_user, capsys, client):
     response = client.get("/api/geo/places/", HTTP_AUTHORIZATION=f"Token {key}")
     assert response.status_code == 200
     assert client.get("/api/geo/places/", HTTP_AUTHORIZATION="Token wrong").status_code == 401
+
+
+def test_a_job_left_running_by_a_dead_worker_is_failed_when_a_runner_starts(db, backend):
+    backend("db")
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    host = jobs.this_worker().rsplit(":", 1)[0]
+    orphan = jobs.enqueue("test.count", {"n": 1})
+    Job.objects.filter(pk=orphan.pk).update(status="running", worker=f"{host}:{dead.pid}")
+    alive = jobs.enqueue("test.count", {"n": 1})
+    Job.objects.filter(pk=alive.pk).update(status="running", worker=jobs.this_worker())
+    jobs.work(once=True)
+    orphan.refresh_from_db()
+    alive.refresh_from_db()
+    assert orphan.status == "failed" and str(dead.pid) in orphan.error
+    assert alive.status == "running"  # its process (this one) is still at work
