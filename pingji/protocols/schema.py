@@ -11,6 +11,7 @@ comes from) and may carry a ``note`` (local remarks, disagreements between sourc
 in the UI which version and clause a decision used").
 """
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -49,9 +50,11 @@ class RuleError:
 Errors = list[RuleError]
 
 
-class Spec:
-    def check(self, value, path: str, errors: Errors) -> None:
-        raise NotImplementedError
+class Spec(ABC):
+    """The expected shape of one JSON value; ``check`` appends what is wrong to ``errors``."""
+
+    @abstractmethod
+    def check(self, value, path: str, errors: Errors) -> None: ...
 
 
 class Int(Spec):

@@ -7,6 +7,7 @@ through ``actions``; a refusal inside the area comes back as a message on the ta
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import Form
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
@@ -156,11 +157,13 @@ class TaskStepView(ScopedActionView):
     form_key = ""
     success_message = ""
 
-    def make_form(self, data=None, files=None):
-        raise NotImplementedError
+    def make_form(self, data=None, files=None) -> Form:
+        """The step's form, bound to ``data`` (each step view defines it)."""
+        raise TypeError(f"{type(self).__name__} must define make_form")
 
-    def perform(self, task, form):
-        raise NotImplementedError
+    def perform(self, task, form) -> None:
+        """Run the step's action (each step view defines it)."""
+        raise TypeError(f"{type(self).__name__} must define perform")
 
     def post(self, request, pk):
         task = self.get_object()
