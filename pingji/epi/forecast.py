@@ -1,0 +1,146 @@
+"""Short-term forecasts of new local cases from the latest Rt posterior, and their scoring.
+
+Method: the renewal equation of Cori et al. (2013) run forward, as the R packages ``projections``
+(Jombart et al., R Epidemics Consortium) and EpiEstim's forecasting examples do, and as Nouvellet et
+al. (2018, Epidemics 22:29-35, doi:10.1016/j.epidem.2017.02.012) used for Ebola:
+
+1. draw ``R`` from the Gamma posterior of the last window (the one ending on the last day),
+   one value per simulated path, held constant over the horizon;
+2. for each day ahead, ``local_t ~ Poisson(R * Lambda_t)``, where ``Lambda_t`` weighs all past
+   cases (observed local + imported, then simulated) by the serial interval;
+3. report per day the median and the 2.5/25/75/97.5 % quantiles over paths.
+
+No future imported cases are assumed (the forecast is of local transmission from what is already
+known). A seed makes it reproducible: the same inputs and seed give the same numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from pingji.epi import rt
+
+FORECAST_QUANTILES: tuple[float, ...] = (0.025, 0.25, 0.5, 0.75, 0.975)
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """Forecast local cases for days ``T+1..T+horizon`` (1-based day numbers, as in ``rt``).
+
+    ``quantiles`` is (horizon, 5) in the order of ``FORECAST_QUANTILES``; ``paths`` keeps every
+    simulated trajectory (n_sims, horizon) for callers that need other summaries.
+    """
+
+    day: NDArray[np.int64]
+    quantiles: NDArray[np.float64]
+    paths: NDArray[np.int64]
+    r_shape: float
+    r_scale: float
+
+    @property
+    def median(self) -> NDArray[np.float64]:
+        return self.quantiles[:, 2]
+
+    @property
+    def lower95(self) -> NDArray[np.float64]:
+        return self.quantiles[:, 0]
+
+    @property
+    def upper95(self) -> NDArray[np.float64]:
+        return self.quantiles[:, 4]
+
+    @property
+    def lower50(self) -> NDArray[np.float64]:
+        return self.quantiles[:, 1]
+
+    @property
+    def upper50(self) -> NDArray[np.float64]:
+        return self.quantiles[:, 3]
+
+    def rows(self) -> list[dict[str, float]]:
+        return [
+            {
+                "day": int(d),
+                **{f"q{q}": float(v) for q, v in zip(FORECAST_QUANTILES, row, strict=True)},
+            }
+            for d, row in zip(self.day, self.quantiles, strict=True)
+        ]
+
+
+def forecast(
+    local: ArrayLike,
+    imported: ArrayLike | None = None,
+    *,
+    si_distr: ArrayLike | None = None,
+    si_mean: float | None = None,
+    si_sd: float | None = None,
+    window: int = rt.DEFAULT_WINDOW,
+    horizon: int = 14,
+    n_sims: int = 2000,
+    seed: int = 0,
+) -> Forecast:
+    """Simulate ``horizon`` days (7 or 14 in the situation room) of new local cases.
+
+    Rt comes from ``rt.estimate_r`` with the same options on the window ending on the last day.
+    """
+    if isinstance(horizon, bool) or not isinstance(horizon, int) or not 1 <= horizon <= 60:
+        raise ValueError(f"horizon must be a whole number of days from 1 to 60 (got {horizon!r})")
+    if isinstance(n_sims, bool) or not isinstance(n_sims, int) or n_sims < 100:
+        raise ValueError(f"n_sims must be a whole number >= 100 (got {n_sims!r})")
+    est = rt.estimate_r(
+        local, imported, si_distr=si_distr, si_mean=si_mean, si_sd=si_sd, window=window
+    )
+    loc = rt.check_counts(local, "local")
+    imp = np.zeros_like(loc) if imported is None else rt.check_counts(imported, "imported")
+    days = loc.size
+    if est.t_end.size == 0 or est.t_end[-1] != days:
+        raise ValueError("no Rt window ends on the last day: the series is too short to forecast")
+    shape, scale = float(est.shape[-1]), float(est.scale[-1])
+
+    si = rt.serial_interval(days + horizon, si_distr=si_distr, si_mean=si_mean, si_sd=si_sd)
+    rng = np.random.default_rng(seed)
+    r = rng.gamma(shape, scale, size=n_sims)
+    history = np.empty((n_sims, days + horizon))
+    history[:, :days] = loc + imp
+    reversed_si = si[1 : days + horizon][::-1]  # w_{n-1} .. w_1, to dot with the past
+    for step in range(horizon):
+        t = days + step
+        lam = history[:, :t] @ reversed_si[-t:]
+        history[:, t] = rng.poisson(r * lam)
+    paths = history[:, days:].astype(np.int64)
+    quantiles = np.quantile(paths, FORECAST_QUANTILES, axis=0).T
+    return Forecast(np.arange(days + 1, days + horizon + 1), quantiles, paths, shape, scale)
+
+
+@dataclass(frozen=True)
+class Score:
+    """How a past forecast did: share inside its 95 % and 50 % intervals, error of the median."""
+
+    n: int
+    coverage95: float
+    coverage50: float
+    mae_median: float
+
+
+def score(observed: ArrayLike, past: Forecast) -> Score:
+    """Compare the observed local cases of the forecast days with ``past``.
+
+    ``observed`` may be shorter than the horizon (the days seen so far). A well-calibrated
+    forecaster has ``coverage95`` near 0.95 and ``coverage50`` near 0.5 over many forecasts
+    (Funk et al. 2019, PLoS Comput Biol 15(2):e1006785, on assessing real-time forecasts).
+    """
+    obs = rt.check_counts(observed, "observed")
+    if obs.ndim != 1 or not 1 <= obs.size <= past.day.size:
+        raise ValueError(f"observed must be 1 to {past.day.size} days of counts (got {obs.size})")
+    n = obs.size
+    inside95 = (obs >= past.lower95[:n]) & (obs <= past.upper95[:n])
+    inside50 = (obs >= past.lower50[:n]) & (obs <= past.upper50[:n])
+    return Score(
+        n=n,
+        coverage95=float(inside95.mean()),
+        coverage50=float(inside50.mean()),
+        mae_median=float(np.abs(obs - past.median[:n]).mean()),
+    )

@@ -1,0 +1,98 @@
+"""Forecasts by the renewal equation from the last Rt posterior, and their scoring."""
+
+import numpy as np
+import pytest
+
+from pingji.epi import forecast as fc
+from pingji.epi import rt
+from pingji.epi.tests import epiestim_reference as ref
+
+GROWING = [2, 3, 3, 5, 6, 8, 9, 12, 14, 18, 21, 26, 30, 37, 44, 52]
+
+
+def test_same_seed_same_forecast_and_other_seed_other_paths():
+    a = fc.forecast(GROWING, si_mean=4.0, si_sd=2.0, horizon=14, seed=7)
+    b = fc.forecast(GROWING, si_mean=4.0, si_sd=2.0, horizon=14, seed=7)
+    c = fc.forecast(GROWING, si_mean=4.0, si_sd=2.0, horizon=14, seed=8)
+    np.testing.assert_array_equal(a.paths, b.paths)
+    assert not np.array_equal(a.paths, c.paths)
+    assert a.day.tolist() == list(range(17, 31))
+    assert a.quantiles.shape == (14, 5) and a.paths.shape == (2000, 14)
+
+
+def test_intervals_are_ordered_and_a_growing_epidemic_keeps_growing():
+    f = fc.forecast(GROWING, si_mean=4.0, si_sd=2.0, horizon=7, seed=1)
+    assert np.all(np.diff(f.quantiles, axis=1) >= 0)  # 2.5 <= 25 <= 50 <= 75 <= 97.5 %
+    assert f.median[-1] > f.median[0] > GROWING[-1] * 0.8
+    assert np.all(f.upper95 > f.lower95)
+    row = f.rows()[0]
+    assert set(row) == {"day", "q0.025", "q0.25", "q0.5", "q0.75", "q0.975"} and row["day"] == 17
+
+
+def test_first_day_mean_is_posterior_mean_r_times_infectivity():
+    # Given the last window's posterior, E[cases on day T+1] = E[R] * Lambda_{T+1} exactly
+    local = np.array(ref.FLU2009_INCIDENCE[:20])
+    f = fc.forecast(local, si_distr=ref.FLU2009_SI, horizon=1, n_sims=200_000, seed=3)
+    est = rt.estimate_r(local, si_distr=ref.FLU2009_SI)
+    si = rt.serial_interval(21, si_distr=ref.FLU2009_SI)
+    lam_next = sum(si[s] * local[20 - s] for s in range(1, 21))
+    expected = est.mean[-1] * lam_next
+    assert (f.r_shape, f.r_scale) == (est.shape[-1], est.scale[-1])
+    sims = f.paths[:, 0]
+    assert sims.mean() == pytest.approx(expected, abs=4 * sims.std() / np.sqrt(sims.size))
+
+
+def test_imported_cases_raise_the_forecast():
+    local = np.array(GROWING)
+    imported = np.zeros_like(local)
+    imported[-3:] = 20
+    plain = fc.forecast(local, si_mean=4.0, si_sd=2.0, horizon=7, seed=2)
+    seeded = fc.forecast(local, imported, si_mean=4.0, si_sd=2.0, horizon=7, seed=2)
+    assert seeded.median[0] > plain.median[0]
+
+
+def test_an_extinct_epidemic_forecasts_nothing():
+    local = [5, 8, 6, 4, 3, 2, 1] + [0] * 40
+    f = fc.forecast(local, si_mean=3.0, si_sd=1.0, horizon=14, seed=0)
+    assert f.paths.max() == 0
+
+
+def test_score_by_hand():
+    # Given a forecast whose intervals are known exactly
+    quantiles = np.array([[0, 4, 5, 6, 10], [2, 5, 6, 7, 12], [1, 3, 4, 5, 8]], dtype=float)
+    past = fc.Forecast(np.arange(11, 14), quantiles, np.zeros((1, 3), dtype=np.int64), 1.0, 1.0)
+    # when observations 5 (in both), 13 (outside 95 %), 2 (in 95 %, out of 50 %) arrive
+    s = fc.score([5, 13, 2], past)
+    assert (s.n, s.coverage95, s.coverage50) == (3, pytest.approx(2 / 3), pytest.approx(1 / 3))
+    assert s.mae_median == pytest.approx((0 + 7 + 2) / 3)
+    # and the first days alone can be scored before the horizon has passed
+    assert fc.score([5], past).coverage95 == 1.0
+
+
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        ({"horizon": 0}, "horizon"),
+        ({"horizon": 7.0}, "horizon"),
+        ({"n_sims": 10}, "n_sims"),
+        ({"si_mean": 1.0}, "greater than 1"),
+    ],
+)
+def test_bad_forecast_options_are_refused(options, message):
+    with pytest.raises(ValueError, match=message):
+        fc.forecast(GROWING, **{"si_mean": 4.0, "si_sd": 2.0, **options})
+
+
+def test_too_short_or_bad_series_is_refused():
+    with pytest.raises(ValueError, match="too short"):
+        fc.forecast([1, 2, 3], si_mean=4.0, si_sd=2.0)
+    with pytest.raises(ValueError, match="negative"):
+        fc.forecast([1, 2, 3, 4, 5, 6, -7, 8], si_mean=4.0, si_sd=2.0)
+
+
+def test_score_refuses_a_longer_or_bad_observation():
+    past = fc.forecast(GROWING, si_mean=4.0, si_sd=2.0, horizon=7, seed=1)
+    with pytest.raises(ValueError, match="1 to 7 days"):
+        fc.score([1] * 8, past)
+    with pytest.raises(ValueError, match="negative"):
+        fc.score([1, -1], past)
