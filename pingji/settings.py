@@ -88,6 +88,8 @@ INSTALLED_APPS = [
     "pingji.command",
     "pingji.people",
     "pingji.tasks",
+    "pingji.cases",
+    "pingji.tracing",
     "pingji.demo",
 ]
 

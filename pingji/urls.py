@@ -8,7 +8,7 @@ from drf_spectacular.views import SpectacularAPIView
 
 from pingji import views
 
-APPS = ["core", "geo", "people", "protocols", "command", "tasks", "users"]
+APPS = ["core", "geo", "people", "protocols", "command", "tasks", "users", "cases", "tracing"]
 
 urlpatterns = [
     path("", views.home, name="home"),
