@@ -3,10 +3,11 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from pingji.core.forms import limit_choices
 from pingji.core.views import focus_code
 from pingji.geo.models import Jurisdiction
 
-from .forms import IdentityOrPhoneField, IdNumberField, PhoneField, limit_choices, visible_grids
+from .forms import IdentityOrPhoneField, IdNumberField, PhoneField, visible_grids
 from .models import Household, Person
 
 

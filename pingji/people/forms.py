@@ -6,9 +6,9 @@ back onto the same fields through ``add_action_errors``.
 """
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from pingji.core.forms import limit_choices
 from pingji.geo.choices import Level
 from pingji.geo.models import Jurisdiction, Place
 
@@ -16,9 +16,6 @@ from .actions import REASON_MAX_LENGTH, RESIDENTIAL_KINDS
 from .choices import Sex
 from .identity import normalize_id_number, normalize_phone
 from .models import Household, Person
-
-#: A select lists at most this many options; a user who needs another narrows the focus.
-MAX_OPTIONS = 500
 
 
 class IdNumberField(forms.CharField):
@@ -65,30 +62,9 @@ class IdentityOrPhoneField(forms.CharField):
         return ("id_number", normalize_id_number(value))
 
 
-def limit_choices(field: forms.ModelChoiceField, queryset, limit: int = MAX_OPTIONS) -> None:
-    """Validate against the whole queryset but list only its first ``limit`` rows."""
-    field.queryset = queryset
-    rows = [(obj.pk, str(obj)) for obj in queryset[: limit + 1]]
-    if len(rows) > limit:
-        rows = rows[:limit]
-        field.help_text = _("Only the first %(n)d are listed; narrow the focus to see others.") % {
-            "n": limit
-        }
-    field.widget.choices = [("", "---------"), *rows]
-
-
 def visible_grids(user, focus: str):
     grids = Jurisdiction.objects.restrict(user, "view").within(focus).filter(level=Level.GRID)
     return grids.only("code", "name").order_by("code")
-
-
-def add_action_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put an action's errors on the form's fields (or on the form when it has no such field)."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, errors in exc.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 class PersonForm(forms.Form):

@@ -16,11 +16,12 @@ from django.utils.translation import gettext as _
 from django.views import generic
 
 from pingji.core.events import events_for
+from pingji.core.forms import add_action_errors
 from pingji.core.views import ScopedActionView, ScopedDetailView, ScopedListView, focus_code
 
 from . import actions
 from .filtersets import HouseholdFilterSet, PersonSearchFilterSet
-from .forms import HouseholdForm, PersonForm, RevealForm, add_action_errors
+from .forms import HouseholdForm, PersonForm, RevealForm
 from .models import HOUSEHOLD_ORDER, Household, Person
 from .tables import HouseholdTable, PersonTable
 

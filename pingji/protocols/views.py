@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views import generic
 
 from pingji.core.events import events_for
+from pingji.core.forms import add_action_errors
 from pingji.core.views import ScopedDetailView, ScopedListView, focus_code
 from pingji.geo.models import Jurisdiction
 
@@ -100,15 +101,6 @@ class ProtocolDetailView(ScopedDetailView):
         return ctx
 
 
-def _apply_errors(form, exc: ValidationError) -> None:
-    """Put an action's ValidationError on the form: by field where it names one."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 class ProtocolCopyView(LoginRequiredMixin, generic.View):
     """Copy a version for an area of one's own; the copy is then amended."""
 
@@ -138,7 +130,7 @@ class ProtocolCopyView(LoginRequiredMixin, generic.View):
                     self.source, actor=request.user, **form.cleaned_data
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                add_action_errors(form, exc)
             else:
                 messages.success(request, _("Copied. Amend the copy for your area below."))
                 return redirect("protocols:protocol_amend", copy.pk)
@@ -175,7 +167,7 @@ class ProtocolAmendView(LoginRequiredMixin, generic.View):
             try:
                 actions.do_amend_protocol(self.object, actor=request.user, **data)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                add_action_errors(form, exc)
             else:
                 messages.success(request, _("Protocol amended."))
                 return redirect(self.object)

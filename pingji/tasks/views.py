@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
 from pingji.core.access import ScopedModel
+from pingji.core.forms import add_action_errors
 from pingji.core.views import ScopedActionView, ScopedDetailView, ScopedListView, focus_code
 from pingji.geo.models import Jurisdiction
 
@@ -33,13 +34,6 @@ def _related(qs):
     return qs.select_related(*LIST_RELATED).defer(
         "jurisdiction__boundary", "escalated_to__boundary"
     )
-
-
-def apply_errors(form, exc: ValidationError) -> None:
-    """Put an action's field errors on the form; errors for fields it lacks go on top."""
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
-    for field, messages_ in errors.items():
-        form.add_error(field if field in form.fields else None, messages_)
 
 
 class InboxView(LoginRequiredMixin, generic.TemplateView):
@@ -141,7 +135,7 @@ class TaskCreateView(LoginRequiredMixin, PermissionRequiredMixin, generic.FormVi
             source = actions.resolve_source(data.pop("source_type"), data.pop("source_id"))
             task = actions.do_create_task(actor=self.request.user, source=source, **data)
         except ValidationError as exc:
-            apply_errors(form, exc)
+            add_action_errors(form, exc)
             return self.render_to_response(self.get_context_data(form=form), status=400)
         messages.success(self.request, _("Task issued."))
         return redirect(task)
@@ -177,7 +171,7 @@ class TaskStepView(ScopedActionView):
             except PermissionDenied as exc:
                 raise Http404 from exc
             except ValidationError as exc:
-                apply_errors(form, exc)
+                add_action_errors(form, exc)
             else:
                 messages.success(request, self.success_message)
                 return redirect(task)

@@ -5,6 +5,7 @@ from typing import ClassVar
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from pingji.core.access import ScopedQuerySet
@@ -43,6 +44,9 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["username"]
+
+    def get_absolute_url(self) -> str:
+        return reverse("users:user_detail", args=[self.pk])
 
     @property
     def scope(self) -> str:

@@ -17,6 +17,7 @@ _READ_ALL = [
     "tasks.view_*",
     "protocols.view_*",
     "command.view_*",
+    "cases.view_*",
     "core.view_job",
     "core.view_domainevent",
 ]
@@ -31,6 +32,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     Role.EPIDEMIOLOGIST: _READ_ALL
     + [
+        "cases.add_case",
+        "cases.change_case",
         "people.add_*",
         "people.change_*",
         "people.reveal_person",
@@ -72,6 +75,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "people.*",
         "tasks.*",
         "command.*",
+        "cases.*",
         "core.view_objectchange",
         "core.*_job",
     ],

@@ -1,0 +1,215 @@
+"""Account management: create, change, deactivate and set passwords, inside the actor's area.
+
+An administrator manages the accounts of their own jurisdiction and everything below it
+(``users.*`` in ``roles.py``); an account elsewhere is not in ``restrict()``, so it is a 404 like
+any other row (handbook, convention 2). Accounts are never deleted: every change log row and
+domain event names its actor, so an account that is no longer needed is deactivated instead.
+An actor cannot change their own role, jurisdiction or status — widening one's own rights, or
+locking oneself out, takes a second administrator.
+"""
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
+
+from pingji.core.access import ensure_allowed
+from pingji.core.events import record_event
+from pingji.geo.models import Jurisdiction
+
+from .choices import Role
+from .models import User
+
+#: The fields ``do_update_user`` may change; the username is the account's fixed name and the
+#: password has its own action (which also revokes the API token).
+EDITABLE_FIELDS = ("role", "jurisdiction", "first_name", "last_name", "phone", "is_active")
+#: What an actor may not change on their own account.
+SELF_LOCKED_FIELDS = ("role", "jurisdiction", "is_active")
+
+def password_errors(password: str, user: User) -> list[str]:
+    """Why a password is refused for this account (empty when it is accepted)."""
+    if not password:
+        return [_("Enter a password.")]
+    try:
+        validate_password(password, user)  # settings.AUTH_PASSWORD_VALIDATORS
+    except ValidationError as exc:
+        return list(exc.messages)
+    return []
+
+
+def _assignment_errors(user: User) -> dict[str, list[str]]:
+    """Every account needs a role and a jurisdiction: they are the inputs of every access check."""
+    errors: dict[str, list[str]] = {}
+    if user.role not in Role.values:
+        errors["role"] = [_("Choose one of the roles.")]
+    if user.jurisdiction_id is None:
+        errors["jurisdiction"] = [_("Choose the jurisdiction the account works in.")]
+    return errors
+
+
+def _username_taken(username: str, exclude_pk=None) -> bool:
+    """Usernames differing only in case would be told apart by nobody reading a log."""
+    return User.objects.filter(username__iexact=username).exclude(pk=exclude_pk).exists()
+
+
+def _validate(user: User, errors: dict[str, list[str]]) -> None:
+    """Run the model's own checks on the fields not already refused, and raise all at once."""
+    try:
+        user.full_clean(exclude=list(errors))
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _guard(user: User, actor) -> None:
+    """Only a superuser touches a superuser: an administrator could otherwise take one over."""
+    if user.is_superuser and not getattr(actor, "is_superuser", False):
+        raise PermissionDenied(_("Only a superuser may change a superuser."))
+
+
+def do_create_user(
+    *,
+    actor,
+    username: str,
+    role: str,
+    jurisdiction: Jurisdiction | None,
+    password: str,
+    first_name: str = "",
+    last_name: str = "",
+    phone: str = "",
+) -> User:
+    """Open an account in the actor's area, with a password that passes the validators."""
+    if not actor.has_perm("users.add_user"):
+        raise PermissionDenied
+    if (
+        jurisdiction is not None
+        and not Jurisdiction.objects.restrict(actor).filter(pk=jurisdiction.pk).exists()
+    ):
+        raise PermissionDenied(_("This jurisdiction is outside your area."))
+    user = User(
+        username=username.strip(),
+        role=role,
+        jurisdiction=jurisdiction,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        phone=phone.strip(),
+    )
+    errors = _assignment_errors(user)
+    if user.username and _username_taken(user.username):
+        errors["username"] = [_("A user with that username already exists.")]
+    if problems := password_errors(password, user):
+        errors["password"] = problems
+    user.set_password(password or None)
+    _validate(user, errors)
+    try:
+        with transaction.atomic():
+            user.save()
+            ensure_allowed(actor, user, "add")
+            record_event(
+                "users.user_created",
+                _("Account created: %(username)s (%(role)s)")
+                % {"username": user.username, "role": user.get_role_display()},
+                jurisdiction_code=user.jurisdiction_id or "",
+                subject=user,
+                payload={"role": user.role},
+                actor=actor,
+            )
+    except IntegrityError as exc:  # the same username saved by someone else a moment ago
+        raise ValidationError({"username": _("A user with that username already exists.")}) from exc
+    return user
+
+
+def _field_label(name: str) -> str:
+    return str(getattr(User._meta.get_field(name), "verbose_name", name))
+
+
+def _change_summary(user: User, changed: list[str]) -> str:
+    if changed == ["is_active"]:
+        template = (
+            _("Account reactivated: %(username)s")
+            if user.is_active
+            else _("Account deactivated: %(username)s")
+        )
+        return template % {"username": user.username}
+    return _("Account changed: %(username)s (%(fields)s)") % {
+        "username": user.username,
+        "fields": ", ".join(_field_label(f) for f in changed),
+    }
+
+
+def do_update_user(user: User, changes: dict, *, actor) -> User:
+    """Change an account's role, jurisdiction, names, phone or status (deactivation included).
+
+    The account must be the actor's to change before the write, and still be after it: moving an
+    account out of the actor's area rolls back. On refusal the object keeps its stored values.
+    """
+    unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
+    if unknown:
+        raise ValidationError({f: _("This field cannot be changed here.") for f in unknown})
+    before = {field: getattr(user, field) for field in changes}
+    if user.pk == actor.pk:
+        own = [f for f in SELF_LOCKED_FIELDS if f in changes and changes[f] != before[f]]
+        if own:
+            raise ValidationError(
+                {
+                    f: _(
+                        "You cannot change your own role, jurisdiction or status; ask another "
+                        "administrator."
+                    )
+                    for f in own
+                }
+            )
+    _guard(user, actor)
+    try:
+        with transaction.atomic():
+            ensure_allowed(actor, user, "change")
+            for field, value in changes.items():
+                setattr(user, field, value.strip() if isinstance(value, str) else value)
+            changed = [f for f in changes if getattr(user, f) != before[f]]
+            _validate(user, _assignment_errors(user))
+            if not changed:
+                return user
+            user.save()
+            ensure_allowed(actor, user, "change")  # a move out of the actor's area rolls back
+            record_event(
+                "users.user_changed",
+                _change_summary(user, changed),
+                jurisdiction_code=user.jurisdiction_id or "",
+                subject=user,
+                payload={"fields": changed},
+                actor=actor,
+            )
+    except Exception:
+        for field, value in before.items():
+            setattr(user, field, value)
+        raise
+    return user
+
+
+def do_set_password(user: User, password: str, *, actor) -> User:
+    """Give an account a new password and revoke its API token.
+
+    The stored session hash follows the password, so the account's open sessions end too; the
+    event records that a password was set, never the password.
+    """
+    _guard(user, actor)
+    ensure_allowed(actor, user, "change")
+    if problems := password_errors(password, user):
+        raise ValidationError({"password": problems})
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        ensure_allowed(actor, user, "change")
+        revoked, _kinds = Token.objects.filter(user=user).delete()
+        record_event(
+            "users.password_set",
+            _("Password set: %(username)s") % {"username": user.username},
+            jurisdiction_code=user.jurisdiction_id or "",
+            subject=user,
+            payload={"token_revoked": bool(revoked)},
+            actor=actor,
+        )
+    return user
