@@ -6,3 +6,6 @@ class CasesConfig(AppConfig):
     name = "pingji.cases"
     label = "cases"
     verbose_name = _("Cases")
+
+    def ready(self) -> None:
+        from . import imports  # noqa: F401 — registers the "cases.import_line_list" job

@@ -6,3 +6,6 @@ class TracingConfig(AppConfig):
     name = "pingji.tracing"
     label = "tracing"
     verbose_name = _("Tracing")
+
+    def ready(self) -> None:
+        from . import jobs  # noqa: F401 — registers the "tracing.checkin_search" job

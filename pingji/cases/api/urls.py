@@ -1,4 +1,7 @@
 from rest_framework.routers import DefaultRouter
 
+from .views import CaseViewSet
+
 router = DefaultRouter()
+router.register("cases", CaseViewSet)
 urlpatterns = router.urls

@@ -1,0 +1,105 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from pingji.geo.models import Jurisdiction
+from pingji.people.models import Person
+
+from ..actions import CORRECTABLE
+from ..choices import Classification, Outcome
+from ..models import Case
+
+
+class _VisiblePerson(serializers.PrimaryKeyRelatedField):
+    """A person the caller may see; anyone else does not exist for them."""
+
+    def get_queryset(self):
+        return Person.objects.restrict(self.context["request"].user, "view")
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    person = _VisiblePerson(
+        required=False,
+        help_text=_("The person's id; or give id_number (and name, jurisdiction if unknown)."),
+    )
+    id_number = serializers.CharField(
+        write_only=True,
+        required=False,
+        max_length=40,
+        help_text=_("Plain on the way in, never echoed; an unknown number registers the person."),
+    )
+    name = serializers.CharField(write_only=True, required=False, max_length=60)
+    phone = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=40)
+    grid = serializers.PrimaryKeyRelatedField(
+        queryset=Jurisdiction.objects.all(),
+        write_only=True,
+        required=False,
+        help_text=_("The grid to register an unknown person in."),
+    )
+    person_name = serializers.CharField(source="person.name", read_only=True)
+    id_number_masked = serializers.CharField(source="person.id_number_masked", read_only=True)
+    found_inside_control = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "person",
+            "id_number",
+            "name",
+            "phone",
+            "grid",
+            "person_name",
+            "id_number_masked",
+            "jurisdiction",
+            "episode",
+            "classification",
+            "severity",
+            "onset_date",
+            "sampled_at",
+            "reported_at",
+            "channel",
+            "found_inside_control",
+            "origin",
+            "outcome",
+            "outcome_at",
+            "reported_by",
+            "notes",
+            "created_at",
+        ]
+        read_only_fields = [
+            "jurisdiction",
+            "episode",
+            "outcome",
+            "outcome_at",
+            "reported_by",
+            "created_at",
+        ]
+        # The action checks the facts together and names the field at fault.
+        extra_kwargs = {"reported_at": {"required": True}, "severity": {"required": False}}
+        validators: list = []
+
+    def validate(self, attrs):
+        if "person" not in attrs and not attrs.get("id_number"):
+            raise serializers.ValidationError({"person": _("Give the person or an id_number.")})
+        return attrs
+
+
+class CaseUpdateSerializer(serializers.ModelSerializer):
+    """Corrections only; classification and outcome move through their own endpoints."""
+
+    class Meta:
+        model = Case
+        fields = ["id", *CORRECTABLE]
+
+
+class ReclassifySerializer(serializers.Serializer):
+    classification = serializers.ChoiceField(choices=Classification.choices)
+    severity = serializers.CharField(required=False, allow_blank=True, max_length=10)
+    onset_date = serializers.DateField(required=False, allow_null=True)
+    sampled_at = serializers.DateTimeField(required=False, allow_null=True)
+    at = serializers.DateTimeField()
+
+
+class OutcomeSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=[Outcome.RECOVERED, Outcome.DIED])
+    at = serializers.DateTimeField()

@@ -1,0 +1,134 @@
+"""Forms for cases: what a person types, cleaned; the rules that tie fields together are the
+action's, and its errors come back onto the same fields (``add_action_errors``).
+"""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from pingji.core.forms import limit_choices
+from pingji.geo.models import Jurisdiction
+from pingji.people.forms import IdNumberField, PhoneField, visible_grids
+
+from .actions import REPORTABLE
+from .choices import TRANSITIONS, Channel, Classification, Origin, Outcome, Severity
+
+#: An uploaded line list larger than this is refused before it is stored.
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A date and time typed in the browser, read in Asia/Shanghai (the active time zone)."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+def _date_field(label, **kwargs) -> forms.DateField:
+    return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}), **kwargs)
+
+
+def _blank(choices) -> list:
+    return [("", "---------"), *choices]
+
+
+class CaseReportForm(forms.Form):
+    """Report a case by the person's identity number; an unknown number registers them first."""
+
+    id_number = IdNumberField()
+    name = forms.CharField(
+        label=_("name"),
+        max_length=60,
+        required=False,
+        help_text=_("Needed only when the person is not registered yet; otherwise it is checked."),
+    )
+    phone = PhoneField(required=False)
+    jurisdiction = forms.ModelChoiceField(
+        label=_("grid of residence"),
+        queryset=Jurisdiction.objects.none(),
+        required=False,
+        help_text=_("Where to register a person not yet registered."),
+        error_messages={"invalid_choice": _("No such grid in your area.")},
+    )
+    classification = forms.ChoiceField(
+        label=_("classification"),
+        choices=_blank([(c.value, c.label) for c in REPORTABLE]),
+    )
+    severity = forms.ChoiceField(
+        label=_("severity"),
+        choices=_blank(Severity.choices),
+        required=False,
+        help_text=_("Confirmed cases only."),
+    )
+    onset_date = _date_field(_("symptom onset date"), required=False)
+    sampled_at = LocalDateTimeField(label=_("sampling time"), required=False)
+    reported_at = LocalDateTimeField(label=_("report time"))
+    channel = forms.ChoiceField(label=_("discovery channel"), choices=_blank(Channel.choices))
+    origin = forms.ChoiceField(
+        label=_("local or imported"), choices=Origin.choices, initial=Origin.LOCAL
+    )
+    notes = forms.CharField(
+        label=_("notes"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, user, focus: str = "", **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("reported_at", timezone.localtime())
+        super().__init__(*args, **kwargs)
+        limit_choices(self.fields["jurisdiction"], visible_grids(user, focus))
+
+
+class ReclassifyForm(forms.Form):
+    classification = forms.ChoiceField(label=_("new classification"), choices=())
+    severity = forms.ChoiceField(
+        label=_("severity"), choices=_blank(Severity.choices), required=False
+    )
+    onset_date = _date_field(
+        _("symptom onset date"), required=False, help_text=_("If the case has none yet.")
+    )
+    sampled_at = LocalDateTimeField(
+        label=_("sampling time"), required=False, help_text=_("If the case has none yet.")
+    )
+    at = LocalDateTimeField(label=_("time"))
+
+    def __init__(self, *args, case, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("at", timezone.localtime())
+        super().__init__(*args, prefix="reclassify", **kwargs)
+        targets = TRANSITIONS.get(case.classification, ())
+        self.fields["classification"].choices = [
+            (c.value, c.label) for c in Classification if c in targets
+        ]
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("outcome"),
+        choices=[(o.value, o.label) for o in (Outcome.RECOVERED, Outcome.DIED)],
+    )
+    at = LocalDateTimeField(label=_("time"))
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("at", timezone.localtime())
+        super().__init__(*args, prefix="outcome", **kwargs)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("line list (.xlsx)"))
+    jurisdiction = forms.ModelChoiceField(
+        label=_("grid for persons not yet registered"),
+        queryset=Jurisdiction.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": _("No such grid in your area.")},
+    )
+
+    def __init__(self, *args, user, focus: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_choices(self.fields["jurisdiction"], visible_grids(user, focus))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(_("Upload an Excel workbook (.xlsx)."))
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                _("The file is over %(n)d MB; split it.") % {"n": MAX_UPLOAD_BYTES // 2**20}
+            )
+        return upload

@@ -1,0 +1,19 @@
+from django.utils.translation import gettext_lazy as _
+
+from pingji.core.tables import Column, Table
+
+
+class CaseTable(Table):
+    columns = (
+        Column("pk", "#", link=True),
+        Column("person.name", _("name")),
+        Column("classification", _("classification")),
+        Column("severity", _("severity")),
+        Column("channel", _("discovery channel")),
+        Column("found_inside_control", _("found inside control")),
+        Column("origin", _("local or imported")),
+        Column("onset_date", _("symptom onset date")),
+        Column("reported_at", _("report time")),
+        Column("outcome", _("outcome")),
+        Column("jurisdiction.name", _("grid")),
+    )

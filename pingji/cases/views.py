@@ -1,0 +1,189 @@
+"""Case pages: list, detail with timeline, the report/reclassify/outcome forms and the import.
+
+Every page reads through ``Case.objects.restrict`` (outside the area: 404) and every write goes
+through ``actions``; a role without the permission gets 403.
+"""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import generic
+
+from pingji.core.events import events_for
+from pingji.core.forms import add_action_errors
+from pingji.core.jobs import enqueue
+from pingji.core.views import ScopedActionView, ScopedDetailView, ScopedListView, focus_code
+from pingji.people.models import Person
+
+from . import actions
+from .filtersets import CaseFilterSet
+from .forms import CaseReportForm, ImportForm, OutcomeForm, ReclassifyForm
+from .imports import template_workbook, upload_path
+from .models import Case
+from .tables import CaseTable
+
+RELATED = ("person", "jurisdiction")
+
+
+class CaseListView(ScopedListView):
+    model = Case
+    table = CaseTable
+    filterset_class = CaseFilterSet
+    select_related = RELATED
+    template_name = "cases/case_list.html"
+
+
+def detail_context(request, case: Case, **forms) -> dict:
+    """The detail page: the case, its person (if visible), its timeline and the step forms."""
+    user = request.user
+    can_change = user.has_perm("cases.change_case") and case.is_open
+    context = {
+        "object": case,
+        "case": case,
+        "person_visible": Person.objects.restrict(user).filter(pk=case.person_id).exists(),
+        "events": events_for(case).restrict(user, "view").select_related("actor"),
+        "reclassify_form": ReclassifyForm(case=case) if can_change else None,
+        "outcome_form": OutcomeForm() if can_change else None,
+    }
+    context.update(forms)
+    return context
+
+
+class CaseDetailView(ScopedDetailView):
+    model = Case
+    template_name = "cases/case_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related(*RELATED, "reported_by")
+
+    def get_context_data(self, **kwargs):
+        return detail_context(self.request, self.object)
+
+
+class CaseReportView(LoginRequiredMixin, PermissionRequiredMixin, generic.FormView):
+    permission_required = "cases.add_case"
+    form_class = CaseReportForm
+    template_name = "cases/form.html"
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "user": self.request.user,
+            "focus": focus_code(self.request),
+        }
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "title": _("Report a case"),
+            "cancel_url": reverse("cases:case_list"),
+        }
+
+    def form_valid(self, form):
+        try:
+            case = actions.do_report_case_for_identity(actor=self.request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_action_errors(form, exc)
+            return self.form_invalid(form)
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        messages.success(self.request, _("Reported %(case)s.") % {"case": case})
+        return redirect(case)
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class _CaseStepView(PermissionRequiredMixin, ScopedActionView):
+    """A POST from the detail page; errors show on the same page with status 400."""
+
+    model = Case
+    permission_required = "cases.change_case"
+    form_name = ""
+
+    def post(self, request, pk):
+        case = self.get_object()
+        form = self.make_form(case, request.POST)
+        if form.is_valid():
+            try:
+                self.act(case, form.cleaned_data)
+            except ValidationError as exc:
+                case.refresh_from_db()
+                add_action_errors(form, exc)
+            except PermissionDenied as exc:
+                raise Http404 from exc
+            else:
+                messages.success(request, _("Saved %(case)s.") % {"case": case})
+                return redirect(case)
+        context = detail_context(request, case, **{self.form_name: form})
+        return render(request, "cases/case_detail.html", context, status=400)
+
+
+class CaseReclassifyView(_CaseStepView):
+    form_name = "reclassify_form"
+
+    def make_form(self, case, data):
+        return ReclassifyForm(data, case=case)
+
+    def act(self, case, data):
+        actions.do_reclassify_case(case, actor=self.request.user, **data)
+
+
+class CaseOutcomeView(_CaseStepView):
+    form_name = "outcome_form"
+
+    def make_form(self, case, data):
+        return OutcomeForm(data)
+
+    def act(self, case, data):
+        actions.do_record_outcome(case, actor=self.request.user, **data)
+
+
+class CaseImportView(LoginRequiredMixin, PermissionRequiredMixin, generic.FormView):
+    """Upload a line list; it is stored under MEDIA_ROOT/imports/ and imported by a job."""
+
+    permission_required = ("cases.add_case", "core.add_job")
+    form_class = ImportForm
+    template_name = "cases/import.html"
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "user": self.request.user,
+            "focus": focus_code(self.request),
+        }
+
+    def form_valid(self, form):
+        name = f"{uuid.uuid4().hex}.xlsx"
+        path = upload_path(name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as out:
+            for chunk in form.cleaned_data["file"].chunks():
+                out.write(chunk)
+        grid = form.cleaned_data["jurisdiction"]
+        row = enqueue(
+            "cases.import_line_list",
+            {"file": name, "grid": grid.pk if grid else ""},
+            actor=self.request.user,
+        )
+        messages.info(self.request, _("Import queued; this page shows its progress and errors."))
+        return redirect(row)
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class TemplateDownloadView(LoginRequiredMixin, generic.View):
+    def get(self, request):
+        response = HttpResponse(
+            template_workbook(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = 'attachment; filename="pingji-line-list.xlsx"'
+        return response

@@ -1,0 +1,130 @@
+"""The analytic store: append-only Parquet datasets under ``settings.ANALYTIC_DIR``, read by DuckDB.
+
+Why not the ORM (handbook, "Two stores, one truth each"): venue check-ins and sample results
+arrive by the million every day and are only ever appended and scanned, never edited one by one.
+Columnar Parquet files compress them ten-fold and let DuckDB (embedded, no server) or a Spark
+cluster scan only the columns and days a query needs; the same files serve both engines. What a
+query finds goes back into the ORM as a work item, so the lake never holds something people edit.
+
+Layout: ``ANALYTIC_DIR/<dataset>/day=YYYY-MM-DD/part-<uuid>.parquet`` (hive style, so both
+engines see ``day`` as a column and a search can read only the days it needs). A file is written
+under a hidden staging directory of the dataset and then renamed into place (``os.replace`` on the
+same file system is atomic), so a reader never sees half a file; files are never rewritten or
+deleted, so an import is undone only by an administrator, on purpose.
+"""
+
+import datetime
+import os
+import shutil
+import uuid
+from collections.abc import Iterable
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+from django.conf import settings
+
+PART_GLOB = "day=*/part-*.parquet"
+
+
+def dataset_dir(name: str) -> Path:
+    """The directory of dataset ``name`` (created on first use)."""
+    if not name.isidentifier():
+        raise ValueError(f"dataset names are plain identifiers, not {name!r}")
+    path = Path(settings.ANALYTIC_DIR) / name
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def connect(threads: int | None = None) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection for analytic queries.
+
+    ``unix_seconds(ts)`` is defined as a macro because Spark SQL has that function built in and
+    DuckDB calls it ``epoch``: with it, one SQL text runs on both engines (see epi.overlap).
+    """
+    con = duckdb.connect(config={"threads": threads} if threads else {})
+    con.execute("CREATE MACRO unix_seconds(ts) AS CAST(epoch(ts) AS BIGINT)")
+    return con
+
+
+def files(name: str, days: Iterable[datetime.date] | None = None) -> list[Path]:
+    """The data files of a dataset, all of them or only those of the given days (sorted)."""
+    root = dataset_dir(name)
+    if days is None:
+        return sorted(root.glob(PART_GLOB))
+    found: list[Path] = []
+    for day in sorted(set(days)):
+        found.extend(sorted((root / f"day={day.isoformat()}").glob("part-*.parquet")))
+    return found
+
+
+def days(name: str) -> list[datetime.date]:
+    """The days that have at least one file."""
+    root = dataset_dir(name)
+    return sorted(
+        datetime.date.fromisoformat(p.name.removeprefix("day="))
+        for p in root.glob("day=*")
+        if any(p.glob("part-*.parquet"))
+    )
+
+
+def append(name: str, table: pa.Table, *, day_column: str = "day") -> list[Path]:
+    """Append ``table`` to dataset ``name``, one new file per day of ``day_column`` (a date).
+
+    The partition column is not stored inside the files: the directory name carries it, as both
+    DuckDB and Spark expect of hive partitions. Every file is first written under
+    ``.staging-<uuid>/``; only when all are complete are they renamed into their day directories,
+    so a failure while writing leaves the dataset exactly as it was.
+    """
+    root = dataset_dir(name)
+    if table.num_rows == 0:
+        return []
+    staging = root / f".staging-{uuid.uuid4().hex}"
+    staging.mkdir()
+    con = connect()
+    try:
+        con.register("incoming", table)
+        con.execute(
+            f"COPY incoming TO '{staging}' (FORMAT parquet, PARTITION_BY ({day_column}), "
+            "COMPRESSION zstd, FILENAME_PATTERN 'part-{uuid}')"
+        )
+        written = sorted(staging.glob(f"{day_column}=*/*.parquet"))
+        placed: list[Path] = []
+        for path in written:
+            day = path.parent.name.split("=", 1)[1]
+            target_dir = root / f"day={datetime.date.fromisoformat(day).isoformat()}"
+            target_dir.mkdir(exist_ok=True)
+            target = target_dir / f"part-{uuid.uuid4().hex}.parquet"
+            os.replace(path, target)
+            placed.append(target)
+        return placed
+    finally:
+        con.close()
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def scan(con: duckdb.DuckDBPyConnection, name: str, paths: list[Path], view: str) -> None:
+    """Make ``view`` in ``con`` the rows of the given files of ``name`` (``day`` included).
+
+    An empty list gives an empty view with no columns known, so callers check ``paths`` first.
+    """
+    if not paths:
+        raise ValueError(f"dataset {name!r} has no files for this query")
+    listed = ", ".join(f"'{p}'" for p in paths)
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT * FROM read_parquet([{listed}], "
+        "hive_partitioning = true, hive_types = {'day': DATE})"
+    )
+
+
+def read(name: str, days: Iterable[datetime.date] | None = None) -> pa.Table:
+    """Every row of a dataset (or of some days) as one Arrow table; for tests and small data."""
+    paths = files(name, days)
+    if not paths:
+        return pa.table({})
+    con = connect()
+    try:
+        scan(con, name, paths, "dataset")
+        return con.sql("SELECT * FROM dataset").to_arrow_table()
+    finally:
+        con.close()

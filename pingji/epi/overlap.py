@@ -1,0 +1,147 @@
+"""Check-in search: everyone whose venue stay overlaps a case's visit, with the evidence.
+
+A case visit is (venue, from, to) widened by a margin on both sides (the case's arrival and
+departure times are recalled, not scanned). Every check-in at the same venue whose stay overlaps
+the widened window is a proposed contact, one row per (visit, check-in) with the overlap's start,
+end and length; a person who stayed twice shows twice, because each stay is evidence.
+
+Tier rule (parameters, so a ``Protocol`` version sets them): an overlap longer than
+``close_minutes`` at the same venue proposes a close contact (密接), a shorter one a
+spatiotemporal companion (时空伴随) for checking. No protocol publishes a venue-overlap duration;
+the default 10 minutes is the one duration published for companions (PROTOCOLS.md: same
+800 m × 800 m cell for more than 10 minutes, local practice 2021–22) — a venue is far smaller
+than a cell, so the same 10 minutes at the same venue is read as close. Margin defaults to 0.
+
+The query is written once in SQL that DuckDB and Spark SQL both accept (``unix_seconds`` is a
+Spark built-in and a DuckDB macro from ``lake.connect``), so the embedded default and a cluster
+give the same rows. Only the day partitions a visit can touch are read: a stay is refused at
+import when longer than ``checkins.MAX_STAY``, so a stay overlapping a window starts at most that
+long before it.
+"""
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+from pingji.core import lake
+
+DATASET = "checkins"
+MAX_STAY = datetime.timedelta(hours=24)  # the import's bound, pingji.tracing.checkins.MAX_STAY
+DEFAULT_CLOSE_MINUTES = 10.0
+COLUMNS = [
+    "visit_id",
+    "venue",
+    "id_hash",
+    "phone_hash",
+    "check_in",
+    "check_out",
+    "overlap_start",
+    "overlap_end",
+    "overlap_minutes",
+    "tier",
+]
+
+SEARCH_SQL = """
+SELECT v.visit_id, c.venue, c.id_hash, c.phone_hash, c.check_in, c.check_out,
+       GREATEST(c.check_in, v.win_start) AS overlap_start,
+       LEAST(c.check_out, v.win_end) AS overlap_end,
+       (unix_seconds(LEAST(c.check_out, v.win_end))
+        - unix_seconds(GREATEST(c.check_in, v.win_start))) / CAST(60 AS DOUBLE) AS overlap_minutes,
+       CASE WHEN unix_seconds(LEAST(c.check_out, v.win_end))
+                 - unix_seconds(GREATEST(c.check_in, v.win_start)) > {close_seconds}
+            THEN 'close' ELSE 'companion' END AS tier
+FROM visits v
+JOIN checkins c
+  ON c.venue = v.venue AND c.check_in < v.win_end AND c.check_out > v.win_start
+ORDER BY v.visit_id, overlap_minutes DESC, c.id_hash NULLS LAST, c.phone_hash NULLS LAST,
+         c.check_in
+"""
+
+
+@dataclass(frozen=True)
+class Visit:
+    """A case's stay at a venue (local wall-clock times, like the check-in logs)."""
+
+    visit_id: str
+    venue: str
+    start: datetime.datetime
+    end: datetime.datetime
+    margin_minutes: float = 0.0
+
+    def window(self) -> tuple[datetime.datetime, datetime.datetime]:
+        margin = datetime.timedelta(minutes=self.margin_minutes)
+        return self.start - margin, self.end + margin
+
+
+def days_to_read(visits: Sequence[Visit]) -> set[datetime.date]:
+    """Check-in days whose stays can overlap some visit's window."""
+    days: set[datetime.date] = set()
+    for visit in visits:
+        start, end = visit.window()
+        day = (start - MAX_STAY).date()
+        while day <= end.date():
+            days.add(day)
+            day += datetime.timedelta(days=1)
+    return days
+
+
+def _visits_table(visits: Sequence[Visit]) -> pa.Table:
+    windows = [v.window() for v in visits]
+    return pa.table(
+        {
+            "visit_id": pa.array([v.visit_id for v in visits], pa.string()),
+            "venue": pa.array([v.venue for v in visits], pa.string()),
+            "win_start": pa.array([w[0] for w in windows], pa.timestamp("us")),
+            "win_end": pa.array([w[1] for w in windows], pa.timestamp("us")),
+        }
+    )
+
+
+def search(
+    visits: Sequence[Visit],
+    *,
+    close_minutes: float = DEFAULT_CLOSE_MINUTES,
+    engine: str = "duckdb",
+    spark=None,
+) -> pa.Table:
+    """Proposed contacts of ``visits`` (columns ``COLUMNS``), on DuckDB or on Spark."""
+    for visit in visits:
+        if visit.end < visit.start:
+            raise ValueError(f"visit {visit.visit_id}: 'to' is before 'from'")
+    sql = SEARCH_SQL.format(close_seconds=float(close_minutes) * 60)
+    paths = lake.files(DATASET, days_to_read(visits)) if visits else []
+    if not paths:
+        return pa.table({name: [] for name in COLUMNS})
+    if engine == "duckdb":
+        con = lake.connect()
+        try:
+            lake.scan(con, DATASET, paths, "checkins")
+            con.register("visits", _visits_table(visits))
+            return con.sql(sql).to_arrow_table()
+        finally:
+            con.close()
+    if engine == "spark":
+        return _on_spark(spark, paths, visits, sql)
+    raise ValueError(f"unknown engine {engine!r}: 'duckdb' or 'spark'")
+
+
+def _on_spark(spark, paths, visits: Sequence[Visit], sql: str) -> pa.Table:
+    """Run the same SQL on a Spark session (local or cluster) over the same files."""
+    if spark is None:
+        from pyspark.sql import SparkSession
+
+        spark = SparkSession.builder.master("local[2]").appName("pingji-overlap").getOrCreate()
+    base = str(lake.dataset_dir(DATASET))
+    (
+        spark.read.option("basePath", base)
+        .parquet(*[str(p) for p in paths])
+        .createOrReplaceTempView("checkins")
+    )
+    spark.createDataFrame(
+        _visits_table(visits).to_pylist(),
+        "visit_id string, venue string, win_start timestamp_ntz, win_end timestamp_ntz",
+    ).createOrReplaceTempView("visits")
+    rows = [row.asDict() for row in spark.sql(sql).collect()]
+    return pa.Table.from_pylist(rows) if rows else pa.table({name: [] for name in COLUMNS})

@@ -1,0 +1,302 @@
+"""Import venue check-in logs (场所码 scans) into the ``checkins`` dataset of the analytic store.
+
+A file is CSV (UTF-8, with or without BOM, or GBK as exported by many provincial systems) or
+Parquet, with one row per stay: identity number and/or phone, venue code, check-in and check-out
+time (local wall-clock time, as the venue system prints it). English or Chinese headers.
+
+Everything is checked before anything is written: when any row is wrong the caller gets every
+problem (row number, field, reason; up to ``MAX_REPORTED``) and the dataset is untouched. Row
+numbers are those a spreadsheet shows: the CSV header is row 1, the first data row is row 2; in a
+Parquet file the first row is row 1.
+
+Identity numbers and phones never reach the lake in plain: the importer stores the keyed look-up
+hash of ``pingji.people.crypto`` (HMAC-SHA256 of the normalised value), computed inside DuckDB on
+the distinct values of the file, so a search result joins back to ``people.Person`` by
+``id_number_hash``/``phone_hash`` without ever decrypting.
+
+Venue codes are ``geo.Place`` primary keys (as text) of places of kind ``venue``: ``Place`` has no
+separate code, and the key is what a search result links back to. The importer takes the set of
+known codes (``known_venues``) so it needs no database itself.
+"""
+
+import codecs
+import datetime
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from pingji.core import lake
+from pingji.people import crypto
+
+DATASET = "checkins"
+MAX_REPORTED = 1000
+#: A stay longer than this is a missed check-out scan. Refusing it is what lets a search read only
+#: the day partitions next to a case's visit (see epi.overlap.days_to_read); it is a bound of the
+#: store, not a protocol figure.
+MAX_STAY = datetime.timedelta(hours=24)
+TIME_FORMATS = [
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+]
+#: Accepted headers (case and surrounding spaces ignored) for each field.
+HEADERS = {
+    "id_number": ["id_number", "身份证号", "身份证号码", "证件号码"],
+    "phone": ["phone", "手机号", "手机号码", "联系电话"],
+    "venue": ["venue", "venue_code", "场所码", "场所编码"],
+    "check_in": ["check_in", "签到时间", "进入时间"],
+    "check_out": ["check_out", "签离时间", "离开时间"],
+}
+CHUNK = 8 << 20
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    field: str
+    reason: str
+
+
+@dataclass
+class ImportReport:
+    rows: int = 0
+    files: list[Path] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    error_count: int = 0
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.error_count == 0
+
+
+class _Refused(Exception):
+    def __init__(self, error: RowError):
+        self.error = error
+
+
+def import_checkins(path: str | Path, known_venues: set[str]) -> ImportReport:
+    """Validate the whole file, then append it to the ``checkins`` dataset, or write nothing."""
+    started = time.perf_counter()
+    path = Path(path)
+    con = lake.connect()
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            try:
+                columns = _stage(con, path, Path(tmp))
+            except _Refused as refused:
+                return ImportReport(errors=[refused.error], error_count=1)
+            missing = [f for f in ("venue", "check_in", "check_out") if f not in columns]
+            if "id_number" not in columns and "phone" not in columns:
+                missing.insert(0, "id_number")
+            if missing:
+                errors = [
+                    RowError(
+                        1,
+                        name,
+                        _("missing column (accepted headers: %(h)s)")
+                        % {"h": ", ".join(HEADERS[name])},
+                    )
+                    for name in missing
+                ]
+                return ImportReport(errors=errors, error_count=len(errors))
+            con.register("known_venues", pa.table({"code": sorted(map(str, known_venues))}))
+            errors, count = _validate(con)
+            if count:
+                return ImportReport(errors=errors, error_count=count)
+            table = _hashed(con)
+            written = lake.append(DATASET, table)
+            return ImportReport(
+                rows=table.num_rows, files=written, seconds=time.perf_counter() - started
+            )
+    finally:
+        con.close()
+
+
+def _header_map(names: list[str]) -> dict[str, str]:
+    """File column name for each field found; the first matching header wins."""
+    found: dict[str, str] = {}
+    for name in names:
+        key = name.strip().lower()
+        for target, aliases in HEADERS.items():
+            if key in aliases and target not in found:
+                found[target] = name
+    return found
+
+
+def _utf8_copy(path: Path, tmp: Path) -> Path:
+    """The file itself when it is UTF-8, else a UTF-8 copy of its GBK text, else refuse.
+
+    UTF-8 is tried first and strictly: a GBK file almost never decodes as UTF-8, while many
+    UTF-8 files would decode as (wrong) GBK.
+    """
+    bad_at = _first_undecodable(path, "utf-8")
+    if bad_at is None:
+        return path
+    target = tmp / "utf8.csv"
+    decoder = codecs.getincrementaldecoder("gbk")("strict")
+    try:
+        with open(path, "rb") as source, open(target, "w", encoding="utf-8") as out:
+            while chunk := source.read(CHUNK):
+                out.write(decoder.decode(chunk))
+            out.write(decoder.decode(b"", final=True))
+    except UnicodeDecodeError:
+        with open(path, "rb") as source:
+            line = source.read(bad_at).count(b"\n") + 1
+        raise _Refused(RowError(line, "", _("the file is neither UTF-8 nor GBK text"))) from None
+    return target
+
+
+def _first_undecodable(path: Path, encoding: str) -> int | None:
+    """Byte offset of the first byte that does not decode, or None when all of it does."""
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    offset = 0
+    with open(path, "rb") as source:
+        try:
+            while chunk := source.read(CHUNK):
+                decoder.decode(chunk)
+                offset += len(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError as exc:
+            return max(0, offset + exc.start)
+    return None
+
+
+def _stage(con: duckdb.DuckDBPyConnection, path: Path, tmp: Path) -> set[str]:
+    """Load the file into the temp table ``raw`` (row number + text columns); fields found."""
+    if not path.is_file():
+        raise _Refused(RowError(0, "", _("no such file: %(p)s") % {"p": path}))
+    parquet = path.suffix.lower() == ".parquet"
+    if parquet:
+        source = f"read_parquet('{path}', file_row_number = true)"
+    else:
+        source = (
+            f"read_csv('{_utf8_copy(path, tmp)}', header = true, all_varchar = true, "
+            "delim = ',', quote = '\"', escape = '\"', strict_mode = true, null_padding = false)"
+        )
+    try:
+        described = con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
+    except duckdb.Error as exc:
+        raise _Refused(RowError(0, "", _("not a readable file: %(e)s") % {"e": exc})) from exc
+    types = {name: kind for name, kind, *_rest in described}
+    columns = _header_map([n for n in types if n != "file_row_number"])
+    if not {"venue", "check_in", "check_out"} <= set(columns):
+        return set(columns)
+
+    def text(name: str) -> str:
+        if name not in columns:
+            return "CAST(NULL AS VARCHAR)"
+        return f"NULLIF(TRIM(CAST(\"{columns[name]}\" AS VARCHAR)), '')"
+
+    def stamp(name: str) -> str:
+        if types[columns[name]] == "TIMESTAMP":
+            return f'"{columns[name]}"'
+        return f"try_strptime({text(name)}, {TIME_FORMATS!r})"
+
+    rownum = "file_row_number + 1" if parquet else "rowid + 2"
+    body = (
+        f"SELECT {rownum} AS rownum, "
+        f"NULLIF(UPPER(regexp_replace({text('id_number')}, '[\\s-]', '', 'g')), '') AS id, "
+        f"NULLIF(regexp_replace({text('phone')}, '^\\+86|[\\s-]', '', 'g'), '') AS phone, "
+        f"{text('venue')} AS venue, {text('check_in')} AS cin_raw, "
+        f"{text('check_out')} AS cout_raw, {stamp('check_in')} AS cin, "
+        f"{stamp('check_out')} AS cout FROM "
+    )
+    try:
+        if parquet:
+            con.execute(f"CREATE TEMP TABLE raw AS {body} {source}")
+        else:
+            con.execute(f"CREATE TEMP TABLE file AS SELECT * FROM {source}")
+            con.execute(f"CREATE TEMP TABLE raw AS {body} file")
+    except duckdb.Error as exc:
+        line = _line_of(str(exc))
+        raise _Refused(RowError(line, "", _("unreadable row: %(e)s") % {"e": exc})) from exc
+    return set(columns)
+
+
+def _line_of(message: str) -> int:
+    """The line number DuckDB's CSV reader names in its error, or 0."""
+    for marker in ("Line: ", "line "):
+        if marker in message:
+            digits = message.split(marker, 1)[1].split()[0].strip(".,:")
+            if digits.isdigit():
+                return int(digits)
+    return 0
+
+
+_CHECKS = f"""
+SELECT rownum, 'id_number' AS field, 'no_person' AS code, NULL AS detail FROM raw
+    WHERE id IS NULL AND phone IS NULL
+UNION ALL SELECT rownum, 'id_number', 'bad_id', id FROM raw
+    WHERE id IS NOT NULL AND NOT regexp_full_match(id, '[0-9]{{17}}[0-9X]')
+UNION ALL SELECT rownum, 'phone', 'bad_phone', phone FROM raw
+    WHERE phone IS NOT NULL AND NOT regexp_full_match(phone, '1[3-9][0-9]{{9}}')
+UNION ALL SELECT rownum, 'venue', 'missing', NULL FROM raw WHERE venue IS NULL
+UNION ALL SELECT rownum, 'venue', 'unknown_venue', venue FROM raw
+    WHERE venue IS NOT NULL AND venue NOT IN (SELECT code FROM known_venues)
+UNION ALL SELECT rownum, 'check_in', 'missing', NULL FROM raw WHERE cin_raw IS NULL AND cin IS NULL
+UNION ALL SELECT rownum, 'check_in', 'bad_time', cin_raw FROM raw
+    WHERE cin_raw IS NOT NULL AND cin IS NULL
+UNION ALL SELECT rownum, 'check_out', 'missing', NULL FROM raw
+    WHERE cout_raw IS NULL AND cout IS NULL
+UNION ALL SELECT rownum, 'check_out', 'bad_time', cout_raw FROM raw
+    WHERE cout_raw IS NOT NULL AND cout IS NULL
+UNION ALL SELECT rownum, 'check_out', 'before_check_in', NULL FROM raw WHERE cout < cin
+UNION ALL SELECT rownum, 'check_out', 'too_long', NULL FROM raw
+    WHERE cout - cin > INTERVAL {int(MAX_STAY.total_seconds())} SECOND
+UNION ALL SELECT rownum, 'row', 'duplicate', CAST(first AS VARCHAR) FROM (
+    SELECT rownum, min(rownum) OVER (PARTITION BY id, phone, venue, cin, cout) AS first FROM raw
+) WHERE rownum > first
+"""
+
+
+def _reason(code: str, detail: str | None) -> str:
+    reasons = {
+        "no_person": _("neither an identity number nor a phone"),
+        "bad_id": _("not an identity number (17 digits then a digit or X): %(v)s"),
+        "bad_phone": _("not a mobile number (11 digits starting 13–19): %(v)s"),
+        "missing": _("empty"),
+        "unknown_venue": _("unknown venue code %(v)s"),
+        "bad_time": _("not a date and time (YYYY-MM-DD HH:MM[:SS]): %(v)s"),
+        "before_check_in": _("check-out is before check-in"),
+        "too_long": _("stay longer than %(h)d hours (a missed check-out scan?)"),
+        "duplicate": _("duplicate of row %(v)s"),
+    }
+    return reasons[code] % {"v": detail, "h": MAX_STAY.total_seconds() // 3600}
+
+
+def _validate(con: duckdb.DuckDBPyConnection) -> tuple[list[RowError], int]:
+    con.execute(f"CREATE TEMP TABLE problems AS {_CHECKS}")
+    count = con.execute("SELECT count(*) FROM problems").fetchone()[0]
+    rows = con.execute(
+        f"SELECT rownum, field, code, detail FROM problems ORDER BY rownum, field, code "
+        f"LIMIT {MAX_REPORTED}"
+    ).fetchall()
+    return [RowError(int(r), f, _reason(c, d)) for r, f, c, d in rows], count
+
+
+def _hashed(con: duckdb.DuckDBPyConnection) -> pa.Table:
+    """The rows as stored: hashes instead of numbers, ``day`` = the check-in's date."""
+    key = crypto._hash_key(settings.FIELD_ENCRYPTION_KEY).ljust(64, b"\0")
+    inner = bytes(b ^ 0x36 for b in key).hex()
+    outer = bytes(b ^ 0x5C for b in key).hex()
+    con.execute(
+        "CREATE TEMP TABLE hashes AS SELECT v, sha256(unhex($outer) || unhex(sha256("
+        "unhex($inner) || encode(v)))) AS h FROM "
+        "(SELECT id AS v FROM raw WHERE id IS NOT NULL "
+        "UNION SELECT phone FROM raw WHERE phone IS NOT NULL)",
+        {"inner": inner, "outer": outer},
+    )
+    return con.sql(
+        "SELECT i.h AS id_hash, p.h AS phone_hash, r.venue, r.cin AS check_in, "
+        "r.cout AS check_out, CAST(r.cin AS DATE) AS day FROM raw r "
+        "LEFT JOIN hashes i ON i.v = r.id LEFT JOIN hashes p ON p.v = r.phone"
+    ).to_arrow_table()

@@ -1,0 +1,51 @@
+"""Background job of the tracing app: the check-in search (epi.overlap) with progress.
+
+Visits are searched in batches so the job row shows how far it got; each batch is one query over
+only the days its visits touch. The result holds every proposed contact with its evidence; what
+becomes a contact work item is decided by a person reading it (handbook, "Two stores").
+"""
+
+import datetime
+
+from pingji.core.jobs import job
+from pingji.epi import overlap
+
+BATCH = 250
+
+
+def visits_from_params(rows: list[dict], margin_minutes: float = 0.0) -> list[overlap.Visit]:
+    """Visits from JSON rows {visit_id, venue, start, end[, margin_minutes]} (ISO times)."""
+    return [
+        overlap.Visit(
+            visit_id=str(row["visit_id"]),
+            venue=str(row["venue"]),
+            start=datetime.datetime.fromisoformat(row["start"]),
+            end=datetime.datetime.fromisoformat(row["end"]),
+            margin_minutes=float(row.get("margin_minutes") or margin_minutes),
+        )
+        for row in rows
+    ]
+
+
+@job("tracing.checkin_search")
+def checkin_search(
+    progress,
+    visits: list[dict],
+    margin_minutes: float = 0.0,
+    close_minutes: float = overlap.DEFAULT_CLOSE_MINUTES,
+) -> dict:
+    parsed = visits_from_params(visits, margin_minutes)
+    contacts: list[dict] = []
+    progress(0, len(parsed), "searching check-ins")
+    for first in range(0, len(parsed), BATCH):
+        batch = parsed[first : first + BATCH]
+        table = overlap.search(batch, close_minutes=close_minutes)
+        for row in table.to_pylist():
+            contacts.append(
+                {
+                    k: v.isoformat() if isinstance(v, datetime.datetime) else v
+                    for k, v in row.items()
+                }
+            )
+        progress(first + len(batch), len(parsed), f"{len(contacts)} proposed contacts")
+    return {"visits": len(parsed), "contacts": contacts}
