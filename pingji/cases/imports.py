@@ -43,7 +43,7 @@ MAX_ROWS = 5000
 #: required columns.
 COLUMNS = (
     ("id_number", gettext_lazy("identity number"), ("身份证号", "身份证号码", "证件号码")),
-    ("name", gettext_lazy("name"), ("姓名",)),
+    ("name", gettext_lazy("full name"), ("姓名",)),
     ("phone", gettext_lazy("phone"), ("手机号", "手机号码", "联系电话")),
     ("classification", gettext_lazy("classification"), ("病例分类", "分类")),
     ("severity", gettext_lazy("severity"), ("临床分型", "分型")),

@@ -27,6 +27,7 @@ EDITABLE_FIELDS = ("role", "jurisdiction", "first_name", "last_name", "phone", "
 #: What an actor may not change on their own account.
 SELF_LOCKED_FIELDS = ("role", "jurisdiction", "is_active")
 
+
 def password_errors(password: str, user: User) -> list[str]:
     """Why a password is refused for this account (empty when it is accepted)."""
     if not password:

@@ -197,7 +197,7 @@ def test_upload_paths_stay_in_the_imports_folder(name, settings):
 def test_the_template_round_trips(epi, tree):
     book = load_workbook(BytesIO(template_workbook()))
     header = [c.value for c in book.worksheets[0][1]]
-    assert header[:4] == ["identity number", "name", "phone", "classification"]
+    assert header[:4] == ["identity number", "full name", "phone", "classification"]
     result = import_line_list(BytesIO(template_workbook()), actor=epi, grid=tree[GRID])
     assert result == {
         "rows": 0, "created": 0, "persons_created": 0, "cases": [], "errors": []
