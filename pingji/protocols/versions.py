@@ -95,7 +95,7 @@ def explain(jurisdiction, on=None) -> Choice:
                 "day": day,
             }
             out.append(Candidate(p, "not_yet_effective", reason))
-        elif p == chosen:
+        elif chosen is None or p == chosen:  # None cannot happen: this p would be chosen
             out.append(Candidate(p, "in_force", _("in force")))
         else:
             reason = _("superseded on %(date)s by %(name)s (%(area)s)") % {

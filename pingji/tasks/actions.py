@@ -23,7 +23,7 @@ from pingji.core.models import DomainEvent
 from pingji.geo.models import Jurisdiction
 
 from . import rules
-from .choices import OWNER_STATUSES, TaskKind, TaskStatus
+from .choices import OPEN_STATUSES, OWNER_STATUSES, TaskKind, TaskStatus
 from .models import Task
 
 #: Evidence files: phone photos, scans and office documents. Nothing a browser would run.
@@ -263,6 +263,63 @@ def do_verify_task(task: Task, *, actor, note: str = "") -> Task:
             note=task.verification_note,
         )
     return task
+
+
+def do_issue_rule_task(
+    source: models.Model,
+    *,
+    actor,
+    owner: Jurisdiction,
+    kind: str,
+    title: str,
+    deadline,
+    description: str = "",
+) -> Task:
+    """Work a domain rule sets, not a person: an investigation's protocol deadline, say.
+
+    Unlike ``do_create_task`` the deadline may already have passed (a case reported hours before
+    its investigation was opened): that is exactly the overdue item escalation must see. The caller
+    runs inside its own transaction and has already checked the actor may act on ``source``.
+    """
+    task = Task(
+        kind=kind,
+        title=title[:200],
+        description=description,
+        jurisdiction=owner,
+        deadline=deadline,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    task.source = source
+    task.save()
+    _event(
+        "created",
+        _("Task issued to %(owner)s: %(title)s") % {"owner": owner.name, "title": task.title},
+        task,
+        actor,
+        owner=owner.code,
+        deadline=deadline.isoformat(),
+        kind=kind,
+    )
+    return task
+
+
+def do_close_rule_tasks(source: models.Model, *, actor, note: str) -> int:
+    """Close the open rule tasks of ``source`` once the work they stand for is recorded there."""
+    closed = 0
+    for task in Task.objects.for_source(source).filter(status__in=OPEN_STATUSES):
+        task.status, task.verification_note = TaskStatus.DONE, note
+        task.verified_by = actor if getattr(actor, "pk", None) else None
+        task.verified_at = timezone.now()
+        task.save(update_fields=["status", "verification_note", "verified_by", "verified_at"])
+        _event(
+            "verified",
+            _("Verified and closed: %(title)s") % {"title": task.title},
+            task,
+            actor,
+            note=note,
+        )
+        closed += 1
+    return closed
 
 
 def do_return_task(task: Task, *, actor, note: str) -> Task:

@@ -8,4 +8,8 @@ class TracingConfig(AppConfig):
     verbose_name = _("Tracing")
 
     def ready(self) -> None:
-        from . import jobs  # noqa: F401 — registers the "tracing.checkin_search" job
+        from pingji.tasks.kinds import register_kind
+
+        from . import jobs  # noqa: F401 — registers the tracing.* jobs
+
+        register_kind("tracing.investigation", _("case investigation"))

@@ -2,7 +2,9 @@
 
 Visits are searched in batches so the job row shows how far it got; each batch is one query over
 only the days its visits touch. The result holds every proposed contact with its evidence; what
-becomes a contact work item is decided by a person reading it (handbook, "Two stores").
+becomes a contact work item is decided by a person reading it (handbook, "Two stores"):
+``tracing.propose_contacts`` runs the same search for an investigation and stores the result as
+proposals to accept or reject (``tracing.proposals``).
 """
 
 import datetime
@@ -27,14 +29,7 @@ def visits_from_params(rows: list[dict], margin_minutes: float = 0.0) -> list[ov
     ]
 
 
-@job("tracing.checkin_search")
-def checkin_search(
-    progress,
-    visits: list[dict],
-    margin_minutes: float = 0.0,
-    close_minutes: float = overlap.DEFAULT_CLOSE_MINUTES,
-) -> dict:
-    parsed = visits_from_params(visits, margin_minutes)
+def _search(progress, parsed: list[overlap.Visit], close_minutes: float) -> list[dict]:
     contacts: list[dict] = []
     progress(0, len(parsed), "searching check-ins")
     for first in range(0, len(parsed), BATCH):
@@ -48,4 +43,33 @@ def checkin_search(
                 }
             )
         progress(first + len(batch), len(parsed), f"{len(contacts)} proposed contacts")
-    return {"visits": len(parsed), "contacts": contacts}
+    return contacts
+
+
+@job("tracing.checkin_search")
+def checkin_search(
+    progress,
+    visits: list[dict],
+    margin_minutes: float = 0.0,
+    close_minutes: float = overlap.DEFAULT_CLOSE_MINUTES,
+) -> dict:
+    parsed = visits_from_params(visits, margin_minutes)
+    return {"visits": len(parsed), "contacts": _search(progress, parsed, close_minutes)}
+
+
+@job("tracing.propose_contacts")
+def propose_contacts(
+    progress,
+    investigation: int,
+    margin_minutes: float = 0.0,
+    close_minutes: float = overlap.DEFAULT_CLOSE_MINUTES,
+) -> dict:
+    """Search the investigation's venue visits as they stand now and write the proposals."""
+    from .models import Investigation
+    from .proposals import venue_visits, write_proposals
+
+    target = Investigation.objects.get(pk=investigation)
+    parsed = visits_from_params(venue_visits(target), margin_minutes)
+    contacts = _search(progress, parsed, close_minutes)
+    created = write_proposals(target, contacts, getattr(progress.row, "pk", None))
+    return {"visits": len(parsed), "found": len(contacts), "proposed": created}

@@ -18,6 +18,7 @@ _READ_ALL = [
     "protocols.view_*",
     "command.view_*",
     "cases.view_*",
+    "tracing.view_*",
     "core.view_job",
     "core.view_domainevent",
 ]
@@ -34,6 +35,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + [
         "cases.add_case",
         "cases.change_case",
+        "tracing.add_*",
+        "tracing.change_*",
         "people.add_*",
         "people.change_*",
         "people.reveal_person",
@@ -76,6 +79,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "tasks.*",
         "command.*",
         "cases.*",
+        "tracing.*",
         "core.view_objectchange",
         "core.*_job",
     ],

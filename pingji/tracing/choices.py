@@ -1,0 +1,55 @@
+"""Tracing vocabularies: investigation status, contact settings and sources, proposal status.
+
+Contact tiers are the protocol's own (``protocols.choices.ContactTier``: close contact,
+secondary contact, spatiotemporal companion), so a contact's tier is the key its look-back and
+regime are read under. The settings are the ones investigation reports of 2021–22 grouped
+contacts by (家庭、学校、工作场所、公共场所、交通工具、医疗机构).
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from pingji.protocols.choices import ContactTier
+
+__all__ = ["ContactTier", "InvestigationStatus", "Setting", "ContactSource", "ProposalStatus"]
+
+
+class InvestigationStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    CORE_DONE = "core_done", _("core facts done")
+    REPORTED = "reported", _("report done")
+
+
+class Setting(models.TextChoices):
+    HOUSEHOLD = "household", _("household")
+    SCHOOL = "school", _("school")
+    WORKPLACE = "workplace", _("workplace")
+    VENUE = "venue", _("public venue")
+    TRANSPORT = "transport", _("transport")
+    MEDICAL = "medical", _("medical facility")
+    OTHER = "other", _("other")
+
+
+class ContactSource(models.TextChoices):
+    MANUAL = "manual", _("entered by the investigator")
+    CHECKIN_SEARCH = "checkin_search", _("check-in search")
+    HOUSEHOLD = "household", _("household")
+
+
+class ProposalStatus(models.TextChoices):
+    PROPOSED = "proposed", _("proposed")
+    ACCEPTED = "accepted", _("accepted")
+    REJECTED = "rejected", _("rejected")
+
+
+#: What the check-in search's tier rule (epi.overlap) proposes, in the protocol's vocabulary.
+SEARCH_TIERS = {
+    "close": ContactTier.CLOSE_CONTACT,
+    "companion": ContactTier.SPATIOTEMPORAL_COMPANION,
+}
+#: Closest first: accepting a second stay of a person keeps the closer of the two tiers.
+TIER_RANK = [
+    ContactTier.CLOSE_CONTACT,
+    ContactTier.SECONDARY_CONTACT,
+    ContactTier.SPATIOTEMPORAL_COMPANION,
+]

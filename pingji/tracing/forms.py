@@ -1,0 +1,81 @@
+"""Forms of the investigation page; rules that tie fields together are the actions'."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from pingji.cases.forms import LocalDateTimeField
+from pingji.core.forms import limit_choices
+from pingji.geo.models import Place
+from pingji.people.models import Person
+
+from .choices import ContactTier, Setting
+
+
+def _blank(choices) -> list:
+    return [("", "---------"), *choices]
+
+
+class ExposureForm(forms.Form):
+    place = forms.ModelChoiceField(
+        label=_("place"),
+        queryset=Place.objects.none(),
+        required=False,
+        help_text=_("A registered place; venues are searched in the check-in logs."),
+        error_messages={"invalid_choice": _("No such place in your area.")},
+    )
+    place_text = forms.CharField(
+        label=_("place (free text)"),
+        max_length=200,
+        required=False,
+        help_text=_("When the place is not registered."),
+    )
+    started_at = LocalDateTimeField(label=_("from"))
+    ended_at = LocalDateTimeField(label=_("to"))
+    note = forms.CharField(label=_("note"), max_length=500, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_choices(
+            self.fields["place"], Place.objects.restrict(user, "view").order_by("kind", "name")
+        )
+
+
+class ContactForm(forms.Form):
+    person = forms.ModelChoiceField(
+        label=_("person"),
+        queryset=Person.objects.none(),
+        error_messages={"invalid_choice": _("No such person in your area.")},
+    )
+    tier = forms.ChoiceField(label=_("tier"), choices=_blank(ContactTier.choices))
+    setting = forms.ChoiceField(label=_("setting"), choices=_blank(Setting.choices))
+    last_exposure_at = LocalDateTimeField(label=_("last exposure"))
+    note = forms.CharField(label=_("note"), max_length=500, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_choices(
+            self.fields["person"], Person.objects.restrict(user, "view").order_by("name", "pk")
+        )
+
+
+class CompleteForm(forms.Form):
+    summary = forms.CharField(
+        label=_("summary"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class SearchForm(forms.Form):
+    margin_minutes = forms.FloatField(
+        label=_("margin (minutes)"),
+        min_value=0,
+        max_value=120,
+        initial=0,
+        help_text=_("Widens each visit on both sides: arrival and departure times are recalled."),
+    )
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(label=_("reason"), max_length=500)

@@ -1,0 +1,215 @@
+"""Investigation pages: the list (overdue first), the detail page and its step forms.
+
+Every page reads through ``restrict`` (outside the area: 404) and every write goes through
+``actions``/``proposals``; a role without the permission gets 403.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.db.models import F, When
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from pingji.cases.models import Case
+from pingji.core.events import events_for
+from pingji.core.forms import add_action_errors
+from pingji.core.models import Job
+from pingji.core.views import ScopedActionView, ScopedDetailView, ScopedListView
+
+from . import actions, proposals
+from .choices import ProposalStatus
+from .filtersets import InvestigationFilterSet
+from .forms import CompleteForm, ContactForm, ExposureForm, RejectForm, SearchForm
+from .models import Investigation, ProposedContact
+from .tables import InvestigationTable
+
+
+class InvestigationListView(ScopedListView):
+    model = Investigation
+    table = InvestigationTable
+    filterset_class = InvestigationFilterSet
+    select_related = ("case", "case__person", "jurisdiction")
+    template_name = "tracing/investigation_list.html"
+
+    def get_queryset(self):
+        """The next deadline to meet first, so the overdue ones lead; finished ones last."""
+        next_due = models.Case(
+            When(core_done_at__isnull=True, then=F("core_due_at")),
+            When(report_done_at__isnull=True, then=F("report_due_at")),
+            default=None,
+        )
+        return (
+            super()
+            .get_queryset()
+            .annotate(next_due=next_due)
+            .order_by(F("next_due").asc(nulls_last=True), "-opened_at", "-id")
+        )
+
+
+def detail_context(request, investigation: Investigation, **forms) -> dict:
+    user = request.user
+    can_change = user.has_perm("tracing.change_investigation")
+    jobs = Job.objects.restrict(user).filter(
+        kind=proposals.JOB_KIND, params__investigation=investigation.pk
+    )
+    context = {
+        "object": investigation,
+        "case": investigation.case,
+        "exposures": investigation.exposures.select_related("place"),
+        "contacts": investigation.contacts.select_related("person"),
+        "proposals": investigation.proposals.select_related("venue", "person", "exposure"),
+        "jobs": jobs.order_by("-id")[:5],
+        "events": events_for(investigation).restrict(user, "view").select_related("actor"),
+        "can_change": can_change,
+        "exposure_form": ExposureForm(user=user) if user.has_perm("tracing.add_exposure") else None,
+        "contact_form": ContactForm(user=user) if user.has_perm("tracing.add_contact") else None,
+        "complete_form": CompleteForm() if can_change else None,
+        "search_form": SearchForm() if can_change and user.has_perm("core.add_job") else None,
+        "reject_form": RejectForm(),
+        "PROPOSED": ProposalStatus.PROPOSED,
+    }
+    context.update(forms)
+    return context
+
+
+class InvestigationDetailView(ScopedDetailView):
+    model = Investigation
+    template_name = "tracing/investigation_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("case", "case__person", "protocol")
+
+    def get_context_data(self, **kwargs):
+        return detail_context(self.request, self.object)
+
+
+class InvestigationOpenView(PermissionRequiredMixin, ScopedActionView):
+    """POST from a case's page: open its investigation (or go to the one it has)."""
+
+    model = Case
+    permission_required = "tracing.add_investigation"
+
+    def post(self, request, pk):
+        case = self.get_object()
+        existing = Investigation.objects.restrict(request.user).filter(case=case).first()
+        if existing is not None:
+            return redirect(existing)
+        try:
+            investigation = actions.do_open_investigation(case, actor=request.user)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return redirect(case)
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        messages.success(request, _("Opened %(inv)s.") % {"inv": investigation})
+        return redirect(investigation)
+
+
+class _StepView(PermissionRequiredMixin, ScopedActionView):
+    """A POST from the detail page; errors show on the same page with status 400."""
+
+    model = Investigation
+    form_name = ""
+
+    def target(self, pk) -> Investigation:
+        return self.get_object()
+
+    def make_form(self, data):
+        raise NotImplementedError
+
+    def act(self, obj, data):
+        raise NotImplementedError
+
+    def post(self, request, pk):
+        obj = self.target(pk)
+        investigation = getattr(obj, "investigation", obj)
+        form = self.make_form(request.POST)
+        if form.is_valid():
+            try:
+                self.act(obj, form.cleaned_data)
+            except ValidationError as exc:
+                add_action_errors(form, exc)
+            except PermissionDenied as exc:
+                raise Http404 from exc
+            else:
+                messages.success(request, _("Saved."))
+                return redirect(investigation)
+        investigation.refresh_from_db()
+        context = detail_context(request, investigation, **{self.form_name: form})
+        return render(request, "tracing/investigation_detail.html", context, status=400)
+
+
+class ExposureCreateView(_StepView):
+    permission_required = "tracing.add_exposure"
+    form_name = "exposure_form"
+
+    def make_form(self, data):
+        return ExposureForm(data, user=self.request.user)
+
+    def act(self, obj, data):
+        actions.do_record_exposure(obj, actor=self.request.user, **data)
+
+
+class ContactCreateView(_StepView):
+    permission_required = "tracing.add_contact"
+    form_name = "contact_form"
+
+    def make_form(self, data):
+        return ContactForm(data, user=self.request.user)
+
+    def act(self, obj, data):
+        actions.do_add_contact(obj, actor=self.request.user, **data)
+
+
+class CompleteCoreView(_StepView):
+    permission_required = "tracing.change_investigation"
+    form_name = "complete_form"
+
+    def make_form(self, data):
+        return CompleteForm(data)
+
+    def act(self, obj, data):
+        actions.do_complete_core(obj, actor=self.request.user, **data)
+
+
+class CompleteReportView(CompleteCoreView):
+    def act(self, obj, data):
+        actions.do_complete_report(obj, actor=self.request.user, **data)
+
+
+class SearchView(_StepView):
+    permission_required = ("tracing.change_investigation", "core.add_job")
+    form_name = "search_form"
+
+    def make_form(self, data):
+        return SearchForm(data)
+
+    def act(self, obj, data):
+        proposals.do_search_checkins(obj, actor=self.request.user, **data)
+        messages.info(self.request, _("Check-in search queued; its progress shows below."))
+
+
+class _ProposalView(_StepView):
+    model = ProposedContact
+    permission_required = "tracing.change_proposedcontact"
+    form_name = "reject_form"
+
+
+class ProposalAcceptView(_ProposalView):
+    def make_form(self, data):
+        return CompleteForm(data)  # nothing to fill in
+
+    def act(self, obj, data):
+        proposals.do_accept_proposal(obj, actor=self.request.user)
+
+
+class ProposalRejectView(_ProposalView):
+    def make_form(self, data):
+        return RejectForm(data)
+
+    def act(self, obj, data):
+        proposals.do_reject_proposal(obj, actor=self.request.user, **data)
