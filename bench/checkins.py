@@ -94,8 +94,8 @@ def pandas_peer(paths, visits):
         {
             "visit_id": [v.visit_id for v in visits],
             "venue": [v.venue for v in visits],
-            "win_start": [v.window()[0] for v in visits],
-            "win_end": [v.window()[1] for v in visits],
+            "win_start": pd.to_datetime([v.window()[0] for v in visits]),
+            "win_end": pd.to_datetime([v.window()[1] for v in visits]),
         }
     )
     t = time.perf_counter()
