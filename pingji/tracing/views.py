@@ -119,10 +119,12 @@ class _StepView(PermissionRequiredMixin, ScopedActionView):
         return self.get_object()
 
     def make_form(self, data):
-        raise NotImplementedError
+        """The step's form, bound to ``data`` (each step view defines it)."""
+        raise TypeError(f"{type(self).__name__} must define make_form")
 
     def act(self, obj, data):
-        raise NotImplementedError
+        """Run the step's action (each step view defines it)."""
+        raise TypeError(f"{type(self).__name__} must define act")
 
     def post(self, request, pk):
         obj = self.target(pk)
