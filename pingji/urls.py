@@ -4,7 +4,6 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
-from drf_spectacular.views import SpectacularAPIView
 
 from pingji import views
 
@@ -17,7 +16,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/schema/", views.SchemaView.as_view(), name="api-schema"),
     path("api/docs/", views.api_docs, name="api-docs"),
     path("vendor/plotly.min.js", views.plotly_js, name="plotly-js"),
     *[path(f"{app}/", include(f"pingji.{app}.urls")) for app in APPS],

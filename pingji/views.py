@@ -1,5 +1,6 @@
 """Project-level pages: the overview, the API docs page and offline-served vendor assets."""
 
+import threading
 from functools import cache
 from pathlib import Path
 
@@ -7,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import cache_control
+from drf_spectacular.views import SpectacularAPIView
 
 from pingji.core.views import focus_code
 from pingji.geo.models import Jurisdiction
@@ -32,6 +34,21 @@ def home(request):
             "children": children.order_by("code"),
         },
     )
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI schema, generated one request at a time.
+
+    drf-spectacular loads its extension classes lazily and not thread-safely: two first requests at
+    once on a threaded server can fail with a 500 (seen in the browser tests: the docs page and a
+    direct fetch raced). Schema generation is rare, so a lock costs nothing that matters.
+    """
+
+    _lock = threading.Lock()
+
+    def get(self, request, *args, **kwargs):
+        with self._lock:
+            return super().get(request, *args, **kwargs)
 
 
 @login_required
