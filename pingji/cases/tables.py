@@ -6,7 +6,7 @@ from pingji.core.tables import Column, Table
 class CaseTable(Table):
     columns = (
         Column("pk", "#", link=True),
-        Column("person.name", _("name")),
+        Column("person.name", _("full name")),
         Column("classification", _("classification")),
         Column("severity", _("severity")),
         Column("channel", _("discovery channel")),

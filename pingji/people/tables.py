@@ -5,7 +5,7 @@ from pingji.core.tables import Column, Table
 
 class PersonTable(Table):
     columns = (
-        Column("name", _("name"), link=True),
+        Column("name", _("full name"), link=True),
         Column("sex", _("sex")),
         Column("birth_date", _("birth date")),
         Column("id_number_masked", _("identity number")),

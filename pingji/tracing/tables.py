@@ -7,7 +7,7 @@ class InvestigationTable(Table):
     columns = (
         Column("pk", "#", link=True),
         Column("case", _("case")),
-        Column("case.person.name", _("name")),
+        Column("case.person.name", _("full name")),
         Column("status", _("status")),
         Column("countdown", _("next deadline")),
         Column("core_due_at", _("core facts due")),

@@ -45,7 +45,7 @@ def test_the_person_list_is_a_stack_of_cards_on_a_phone(new_page, tree, make_use
     label = page.locator("table.list tbody td").first.evaluate(
         "td => getComputedStyle(td, '::before').content"
     )
-    assert label == '"name"'
+    assert label == '"full name"'
     # and the page does not scroll sideways
     assert no_page_scroll(page)
     shot(page, "people-phone")
