@@ -1,11 +1,17 @@
 """Base views: every page lists and shows objects through ``restrict`` and the user's focus."""
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import generic
 
 from .access import scope_code
+from .forms import add_action_errors
 
 FOCUS_SESSION_KEY = "pingji_focus"
 
@@ -75,3 +81,50 @@ def safe_next(request, fallback: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     ok = url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
     return target if ok else fallback
+
+
+class FormStepView(ScopedActionView):
+    """A form POSTed from an object's detail page that runs one action on the object.
+
+    Valid and accepted: back to the page with ``success_message``. An action's ValidationError
+    lands on the form's fields and the page is shown again with status 400 (``render_invalid``);
+    PermissionDenied is a 404, except the ``refusals`` an app wants said as a message instead.
+    """
+
+    form_name = ""
+    success_message = gettext_lazy("Saved.")
+    refusals: tuple[type[Exception], ...] = ()
+
+    def make_form(self, data, files):
+        """The step's form, bound to ``data`` (each step view defines it)."""
+        raise TypeError(f"{type(self).__name__} must define make_form")
+
+    def perform(self, obj, form) -> None:
+        """Run the step's action (each step view defines it)."""
+        raise TypeError(f"{type(self).__name__} must define perform")
+
+    def render_invalid(self, obj, form):
+        """The detail page again, with ``form`` under ``form_name`` and status 400."""
+        raise TypeError(f"{type(self).__name__} must define render_invalid")
+
+    def page_of(self, obj):
+        """The object whose detail page the step came from (the object itself by default)."""
+        return obj
+
+    def post(self, request, pk):
+        obj = self.get_object()
+        form = self.make_form(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                self.perform(obj, form)
+            except self.refusals as exc:
+                messages.error(request, exc.args[0] if exc.args else _("Not allowed."))
+                return redirect(self.page_of(obj))
+            except PermissionDenied as exc:
+                raise Http404 from exc
+            except ValidationError as exc:
+                add_action_errors(form, exc)
+            else:
+                messages.success(request, self.success_message)
+                return redirect(self.page_of(obj))
+        return self.render_invalid(obj, form)

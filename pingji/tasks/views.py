@@ -6,8 +6,7 @@ through ``actions``; a refusal inside the area comes back as a message on the ta
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import Form
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +14,13 @@ from django.views import generic
 
 from pingji.core.access import ScopedModel
 from pingji.core.forms import add_action_errors
-from pingji.core.views import ScopedActionView, ScopedDetailView, ScopedListView, focus_code
+from pingji.core.views import (
+    FormStepView,
+    ScopedActionView,
+    ScopedDetailView,
+    ScopedListView,
+    focus_code,
+)
 from pingji.geo.models import Jurisdiction
 
 from . import actions, rules
@@ -144,48 +149,24 @@ class TaskCreateView(LoginRequiredMixin, PermissionRequiredMixin, generic.FormVi
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
-class TaskStepView(ScopedActionView):
+class TaskStepView(FormStepView):
     """One POSTed step on a task (submit, verify, return, cancel) through its action."""
 
     model = Task
-    form_key = ""
-    success_message = ""
+    refusals = (actions.Refused,)  # the actor sees the task, but the step is someone else's
 
-    def make_form(self, data=None, files=None) -> Form:
-        """The step's form, bound to ``data`` (each step view defines it)."""
-        raise TypeError(f"{type(self).__name__} must define make_form")
-
-    def perform(self, task, form) -> None:
-        """Run the step's action (each step view defines it)."""
-        raise TypeError(f"{type(self).__name__} must define perform")
-
-    def post(self, request, pk):
-        task = self.get_object()
-        form = self.make_form(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                self.perform(task, form)
-            except actions.Refused as exc:
-                messages.error(request, exc.args[0] if exc.args else _("Not allowed."))
-                return redirect(task)
-            except PermissionDenied as exc:
-                raise Http404 from exc
-            except ValidationError as exc:
-                add_action_errors(form, exc)
-            else:
-                messages.success(request, self.success_message)
-                return redirect(task)
+    def render_invalid(self, task, form):
         task.refresh_from_db()
-        ctx = _detail_context(request, task, **{self.form_key: form})
-        return render(request, "tasks/task_detail.html", ctx, status=400)
+        ctx = _detail_context(self.request, task, **{self.form_name: form})
+        return render(self.request, "tasks/task_detail.html", ctx, status=400)
 
 
 class SubmitEvidenceView(TaskStepView):
     action = "change"
-    form_key = "evidence_form"
+    form_name = "evidence_form"
     success_message = _("Evidence submitted for verification.")
 
-    def make_form(self, data=None, files=None):
+    def make_form(self, data, files):
         return EvidenceForm(data, files)
 
     def perform(self, task, form):
@@ -197,10 +178,10 @@ class SubmitEvidenceView(TaskStepView):
 
 class VerifyTaskView(TaskStepView):
     action = "verify"
-    form_key = "verify_form"
+    form_name = "verify_form"
     success_message = _("Task verified and closed.")
 
-    def make_form(self, data=None, files=None):
+    def make_form(self, data, files):
         return NoteForm(data, prefix="verify", label=_("note (optional)"))
 
     def perform(self, task, form):
@@ -209,10 +190,10 @@ class VerifyTaskView(TaskStepView):
 
 class ReturnTaskView(TaskStepView):
     action = "verify"
-    form_key = "return_form"
+    form_name = "return_form"
     success_message = _("Task sent back to its owner.")
 
-    def make_form(self, data=None, files=None):
+    def make_form(self, data, files):
         return NoteForm(data, prefix="return", required=True, label=_("what is missing"))
 
     def perform(self, task, form):
@@ -221,10 +202,10 @@ class ReturnTaskView(TaskStepView):
 
 class CancelTaskView(TaskStepView):
     action = "verify"
-    form_key = "cancel_form"
+    form_name = "cancel_form"
     success_message = _("Task cancelled.")
 
-    def make_form(self, data=None, files=None):
+    def make_form(self, data, files):
         return NoteForm(data, prefix="cancel", required=True, label=_("reason"))
 
     def perform(self, task, form):

@@ -15,9 +15,8 @@ from django.utils.translation import gettext as _
 
 from pingji.cases.models import Case
 from pingji.core.events import events_for
-from pingji.core.forms import add_action_errors
 from pingji.core.models import Job
-from pingji.core.views import ScopedActionView, ScopedDetailView, ScopedListView
+from pingji.core.views import FormStepView, ScopedActionView, ScopedDetailView, ScopedListView
 
 from . import actions, proposals
 from .choices import ProposalStatus
@@ -109,89 +108,68 @@ class InvestigationOpenView(PermissionRequiredMixin, ScopedActionView):
         return redirect(investigation)
 
 
-class _StepView(PermissionRequiredMixin, ScopedActionView):
-    """A POST from the detail page; errors show on the same page with status 400."""
+class _StepView(PermissionRequiredMixin, FormStepView):
+    """A POST from an investigation's page; errors show on the same page with status 400."""
 
     model = Investigation
-    form_name = ""
 
-    def target(self, pk) -> Investigation:
-        return self.get_object()
+    def page_of(self, obj) -> Investigation:
+        return getattr(obj, "investigation", obj)
 
-    def make_form(self, data):
-        """The step's form, bound to ``data`` (each step view defines it)."""
-        raise TypeError(f"{type(self).__name__} must define make_form")
-
-    def act(self, obj, data):
-        """Run the step's action (each step view defines it)."""
-        raise TypeError(f"{type(self).__name__} must define act")
-
-    def post(self, request, pk):
-        obj = self.target(pk)
-        investigation = getattr(obj, "investigation", obj)
-        form = self.make_form(request.POST)
-        if form.is_valid():
-            try:
-                self.act(obj, form.cleaned_data)
-            except ValidationError as exc:
-                add_action_errors(form, exc)
-            except PermissionDenied as exc:
-                raise Http404 from exc
-            else:
-                messages.success(request, _("Saved."))
-                return redirect(investigation)
+    def render_invalid(self, obj, form):
+        investigation = self.page_of(obj)
         investigation.refresh_from_db()
-        context = detail_context(request, investigation, **{self.form_name: form})
-        return render(request, "tracing/investigation_detail.html", context, status=400)
+        context = detail_context(self.request, investigation, **{self.form_name: form})
+        return render(self.request, "tracing/investigation_detail.html", context, status=400)
 
 
 class ExposureCreateView(_StepView):
     permission_required = "tracing.add_exposure"
     form_name = "exposure_form"
 
-    def make_form(self, data):
+    def make_form(self, data, files):
         return ExposureForm(data, user=self.request.user)
 
-    def act(self, obj, data):
-        actions.do_record_exposure(obj, actor=self.request.user, **data)
+    def perform(self, obj, form):
+        actions.do_record_exposure(obj, actor=self.request.user, **form.cleaned_data)
 
 
 class ContactCreateView(_StepView):
     permission_required = "tracing.add_contact"
     form_name = "contact_form"
 
-    def make_form(self, data):
+    def make_form(self, data, files):
         return ContactForm(data, user=self.request.user)
 
-    def act(self, obj, data):
-        actions.do_add_contact(obj, actor=self.request.user, **data)
+    def perform(self, obj, form):
+        actions.do_add_contact(obj, actor=self.request.user, **form.cleaned_data)
 
 
 class CompleteCoreView(_StepView):
     permission_required = "tracing.change_investigation"
     form_name = "complete_form"
 
-    def make_form(self, data):
+    def make_form(self, data, files):
         return CompleteForm(data)
 
-    def act(self, obj, data):
-        actions.do_complete_core(obj, actor=self.request.user, **data)
+    def perform(self, obj, form):
+        actions.do_complete_core(obj, actor=self.request.user, **form.cleaned_data)
 
 
 class CompleteReportView(CompleteCoreView):
-    def act(self, obj, data):
-        actions.do_complete_report(obj, actor=self.request.user, **data)
+    def perform(self, obj, form):
+        actions.do_complete_report(obj, actor=self.request.user, **form.cleaned_data)
 
 
 class SearchView(_StepView):
     permission_required = ("tracing.change_investigation", "core.add_job")
     form_name = "search_form"
 
-    def make_form(self, data):
+    def make_form(self, data, files):
         return SearchForm(data)
 
-    def act(self, obj, data):
-        proposals.do_search_checkins(obj, actor=self.request.user, **data)
+    def perform(self, obj, form):
+        proposals.do_search_checkins(obj, actor=self.request.user, **form.cleaned_data)
         messages.info(self.request, _("Check-in search queued; its progress shows below."))
 
 
@@ -202,16 +180,16 @@ class _ProposalView(_StepView):
 
 
 class ProposalAcceptView(_ProposalView):
-    def make_form(self, data):
+    def make_form(self, data, files):
         return CompleteForm(data)  # nothing to fill in
 
-    def act(self, obj, data):
+    def perform(self, obj, form):
         proposals.do_accept_proposal(obj, actor=self.request.user)
 
 
 class ProposalRejectView(_ProposalView):
-    def make_form(self, data):
+    def make_form(self, data, files):
         return RejectForm(data)
 
-    def act(self, obj, data):
-        proposals.do_reject_proposal(obj, actor=self.request.user, **data)
+    def perform(self, obj, form):
+        proposals.do_reject_proposal(obj, actor=self.request.user, **form.cleaned_data)
