@@ -90,6 +90,14 @@ INSTALLED_APPS = [
     "pingji.tasks",
     "pingji.cases",
     "pingji.tracing",
+    "pingji.quarantine",
+    "pingji.testing",
+    "pingji.areas",
+    "pingji.reopening",
+    "pingji.resources",
+    "pingji.preparedness",
+    "pingji.analytics",
+    "pingji.reports",
     "pingji.demo",
 ]
 

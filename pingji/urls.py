@@ -7,7 +7,25 @@ from django.views.i18n import JavaScriptCatalog
 
 from pingji import views
 
-APPS = ["core", "geo", "people", "protocols", "command", "tasks", "users", "cases", "tracing"]
+APPS = [
+    "core",
+    "geo",
+    "people",
+    "protocols",
+    "command",
+    "tasks",
+    "users",
+    "cases",
+    "tracing",
+    "quarantine",
+    "testing",
+    "areas",
+    "reopening",
+    "resources",
+    "preparedness",
+    "analytics",
+    "reports",
+]
 
 urlpatterns = [
     path("", views.home, name="home"),

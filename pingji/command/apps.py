@@ -6,3 +6,4 @@ class CommandConfig(AppConfig):
     name = "pingji.command"
     label = "command"
     verbose_name = _("Command modes")
+    nav = ((_("Command mode"), "command:mode_list", None),)

@@ -6,6 +6,10 @@ class CoreConfig(AppConfig):
     name = "pingji.core"
     label = "core"
     verbose_name = _("Core")
+    nav = (
+        (_("Jobs"), "core:job_list", None),
+        (_("Audit"), "core:change_list", "core.view_objectchange"),
+    )
 
     def ready(self) -> None:
         from . import audit, exports  # noqa: F401 — exports registers its job

@@ -1,10 +1,39 @@
-"""Domain events: named facts written by actions in the same transaction as their change."""
+"""Domain events: named facts written by actions in the same transaction as their change.
+
+They are also how a later domain reacts to an earlier one without importing back up (handbook:
+apps depend downward): reopening subscribes to ``cases.reported`` to pause an establishment, for
+instance, while cases knows nothing of reopening.
+"""
+
+from collections import defaultdict
+from collections.abc import Callable
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from .context import current_actor, current_request_id
 from .models import DomainEvent
+
+
+Handler = Callable[[DomainEvent], None]
+_handlers: dict[str, list[Handler]] = defaultdict(list)
+
+
+def subscribe(*kinds: str) -> Callable[[Handler], Handler]:
+    """Register a handler for events of these kinds (decorator; import it in ``AppConfig.ready``).
+
+    Handlers run inside the transaction that records the event, so the reaction and its cause are
+    written together or not at all; a handler that raises rolls both back. Keep them quick: heavy
+    reactions enqueue a job (``core.jobs.enqueue``), which runs after the commit.
+    """
+
+    def register(handler: Handler) -> Handler:
+        for kind in kinds:
+            if handler not in _handlers[kind]:
+                _handlers[kind].append(handler)
+        return handler
+
+    return register
 
 
 def record_event(
@@ -18,7 +47,7 @@ def record_event(
 ) -> DomainEvent:
     """Write one domain event; call it inside the action's ``transaction.atomic`` block."""
     actor = actor if actor is not None else current_actor()
-    return DomainEvent.objects.create(
+    event = DomainEvent.objects.create(
         kind=kind,
         summary=str(summary)[:300],
         actor=actor if getattr(actor, "pk", None) else None,
@@ -28,6 +57,9 @@ def record_event(
         object_id=str(subject.pk) if subject is not None else "",
         payload=payload or {},
     )
+    for handler in _handlers.get(kind, ()):
+        handler(event)
+    return event
 
 
 def events_for(subject: models.Model):

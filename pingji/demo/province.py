@@ -1,7 +1,9 @@
-"""Prepare the demo province: real divisions, a synthetic population, accounts, analytic data.
+"""Prepare the demo province: real divisions, a synthetic population, accounts, the outbreak
+replay, analytic data.
 
 The real divisions and boundaries come from ``geo.loaders``, the communities, grids and places
-below the townships from ``geo.synthetic``, the residents from ``people.synthetic``.
+below the townships from ``geo.synthetic``, the residents from ``people.synthetic``, the September
+2021 outbreak from each domain's ``demo`` step (``replay``).
 
 Everything up to the accounts is written in one transaction that ends with a ``demo.ready`` domain
 event, so a load either completes or leaves nothing, and the event tells a later run to reuse it.
@@ -30,6 +32,7 @@ from pingji.people.models import Person
 from pingji.people.synthetic import cells_for, load_population
 
 from .accounts import create_demo_users
+from .replay import Replay, play
 
 READY = "demo.ready"
 #: About 41,600 residents: ready in well under a minute on two cores (bench/demo.py measures it).
@@ -126,6 +129,7 @@ def _load(scale: float, seed: int, say) -> dict:
             payload={k: summary[k] for k in ("scale", "seed", "persons", "households")},
         )
         summary["users"] = step("demo accounts", create_demo_users)
+        summary["replay"] = play(Replay(scale=scale, seed=seed, say=say), step)
         record_event(
             READY,
             _("Demo province ready at scale %(scale)s.") % summary,

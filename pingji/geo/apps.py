@@ -6,3 +6,4 @@ class GeoConfig(AppConfig):
     name = "pingji.geo"
     label = "geo"
     verbose_name = _("Jurisdictions and places")
+    nav = ((_("Jurisdictions"), "geo:jurisdiction_list", None), (_("Places"), "geo:place_list", None))

@@ -6,3 +6,4 @@ class PeopleConfig(AppConfig):
     name = "pingji.people"
     label = "people"
     verbose_name = _("People")
+    nav = ((_("People"), "people:person_list", None),)

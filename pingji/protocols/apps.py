@@ -6,3 +6,4 @@ class ProtocolsConfig(AppConfig):
     name = "pingji.protocols"
     label = "protocols"
     verbose_name = _("Protocols")
+    nav = ((_("Protocols"), "protocols:protocol_list", None),)

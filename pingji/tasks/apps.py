@@ -6,6 +6,7 @@ class TasksConfig(AppConfig):
     name = "pingji.tasks"
     label = "tasks"
     verbose_name = _("Tasks")
+    nav = ((_("My tasks"), "tasks:inbox", None),)
 
     def ready(self) -> None:
         from . import jobs  # noqa: F401 — registers the "tasks.escalate" job

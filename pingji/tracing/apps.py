@@ -6,6 +6,7 @@ class TracingConfig(AppConfig):
     name = "pingji.tracing"
     label = "tracing"
     verbose_name = _("Tracing")
+    nav = ((_("Investigations"), "tracing:investigation_list", "tracing.view_investigation"),)
 
     def ready(self) -> None:
         from pingji.tasks.kinds import register_kind

@@ -6,3 +6,4 @@ class UsersConfig(AppConfig):
     name = "pingji.users"
     label = "users"
     verbose_name = _("Users")
+    nav = ((_("Users"), "users:user_list", "users.view_user"),)

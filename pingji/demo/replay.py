@@ -1,0 +1,91 @@
+"""The September 2021 Fujian Delta outbreak replayed on the demo province, one step per domain.
+
+The replay reads the real daily counts shipped in ``data/`` (Fujian Provincial Health Commission
+bulletins, see ``data/README.md``) and lays the outbreak over the synthetic population: each domain
+app that takes part has a ``demo.py`` with ``load(replay) -> dict`` (its figures for the summary),
+run in ``STEPS`` order so that a later domain finds what an earlier one wrote (cases before
+tracing, contacts before quarantine, screening before risk areas…). Everything is written at its
+historical time, so views "as of" a date show the outbreak as it stood that day.
+"""
+
+import csv
+import datetime
+import importlib
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DATA = Path(__file__).parent / "data"
+CITY_CASES = DATA / "fujian_local_cases_daily_by_city_2021-08-01_2021-10-31.csv"
+PROVINCE_CASES = DATA / "fujian_local_cases_daily_province_2021-08-01_2021-10-31.csv"
+PUBLISHED_FIGURES = DATA / "putian_outbreak_published_figures.csv"
+
+#: The apps whose ``demo.load`` runs, in this order; an app without a ``demo`` module is skipped.
+STEPS = (
+    "cases",
+    "tracing",
+    "quarantine",
+    "testing",
+    "areas",
+    "reopening",
+    "resources",
+    "preparedness",
+    "command",
+    "tasks",
+    "analytics",
+    "reports",
+)
+
+
+@dataclass(frozen=True)
+class CityDay:
+    """One row of the bulletin series: a city's new local cases reported on a day."""
+
+    day: datetime.date
+    city_code: str  # significant digits, e.g. "3503" (decision 0001)
+    new_confirmed: int
+    new_asymptomatic: int
+
+
+@dataclass
+class Replay:
+    """What every demo step shares: the scale, a seeded random source per step, the outbreak."""
+
+    scale: float
+    seed: int
+    say: Callable[[str], None] = print
+    #: 10 September 2021, the first case reported in Putian (Xianyou county).
+    start: datetime.date = datetime.date(2021, 9, 10)
+    end: datetime.date = datetime.date(2021, 10, 31)
+    summary: dict = field(default_factory=dict)
+
+    def rng(self, name: str) -> random.Random:
+        """A random source of its own for each step, so one step's draws never shift another's."""
+        return random.Random(f"{self.seed}:{name}")
+
+    def city_days(self) -> list[CityDay]:
+        """The outbreak's days (``start`` to ``end``) with a case in a city, by reporting day."""
+        rows = []
+        with CITY_CASES.open(encoding="utf-8") as f:
+            for row in csv.DictReader(f):
+                day = datetime.date.fromisoformat(row["date"])
+                confirmed = int(row["new_confirmed"] or 0)
+                asymptomatic = int(row["new_asymptomatic"] or 0)
+                if self.start <= day <= self.end and (confirmed or asymptomatic):
+                    code = row["adcode"].rstrip("0")
+                    rows.append(CityDay(day, code, confirmed, asymptomatic))
+        return rows
+
+
+def play(replay: Replay, step: Callable) -> dict:
+    """Run every domain's demo step in order; ``step(label, work)`` times and reports each."""
+    for app in STEPS:
+        try:
+            module = importlib.import_module(f"pingji.{app}.demo")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"pingji.{app}.demo":
+                raise
+            continue
+        replay.summary[app] = step(f"replay: {app}", lambda m=module: m.load(replay))
+    return replay.summary

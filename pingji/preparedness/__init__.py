@@ -1,0 +1,1 @@
+"""Peacetime surveillance and early warning, training, drills and readiness."""

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportsConfig(AppConfig):
+    name = "pingji.reports"
+    label = "reports"
+    verbose_name = _("Reports")
+    #: Entries of the main menu: (label, URL name, permission needed or None).
+    nav: tuple = ()

@@ -1,0 +1,1 @@
+"""Mass-testing campaigns: rounds, sampling points, pooled samples and results, coverage and follow-up."""
