@@ -97,3 +97,72 @@ def do_switch_mode(
             actor=actor,
         )
     return switch
+
+
+def do_record_meeting(
+    jurisdiction: Jurisdiction,
+    *,
+    title: str,
+    held_at,
+    attendees: str,
+    minutes: str,
+    actor,
+    body: str = "",
+    chaired_by: str = "",
+    now=None,
+):
+    """Record a meeting of a jurisdiction's headquarters: when, who attended, what was decided.
+
+    The decisions to carry out are then issued as directives (``tasks.actions.do_issue_directive``
+    with ``meeting=``), each becoming tasks of the levels below. A meeting cannot be dated in the
+    future: the minutes record what happened.
+    """
+    from .choices import HeadquartersLevel
+    from .models import Meeting
+
+    now = now or timezone.now()
+    if actor is None or not actor.has_perm("command.add_meeting"):
+        raise PermissionDenied(_("Your role does not record headquarters meetings."))
+    if not Jurisdiction.objects.restrict(actor).filter(code=jurisdiction.code).exists():
+        raise PermissionDenied(_("This jurisdiction is outside your area."))
+    if held_at is not None and timezone.is_naive(held_at):
+        held_at = timezone.make_aware(held_at)
+    errors = {}
+    if not (title or "").strip():
+        errors["title"] = _("Give the meeting a title.")
+    if held_at is None:
+        errors["held_at"] = _("Say when the meeting was held.")
+    elif held_at > now:
+        errors["held_at"] = _("A meeting is recorded after it was held, not before.")
+    if not (attendees or "").strip():
+        errors["attendees"] = _("List who attended.")
+    if not (minutes or "").strip():
+        errors["minutes"] = _("Write the minutes: what was decided.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        meeting = Meeting(
+            jurisdiction=jurisdiction,
+            body=body or HeadquartersLevel.HEADQUARTERS,
+            title=title.strip(),
+            held_at=held_at,
+            chaired_by=(chaired_by or "").strip(),
+            attendees=attendees.strip(),
+            minutes=minutes.strip(),
+            created_by=actor,
+            created_at=now,
+        )
+        meeting.full_clean()
+        meeting.save()
+        ensure_allowed(actor, meeting, "add")
+        event = record_event(
+            "command.meeting_held",
+            _("%(body)s meeting: %(title)s")
+            % {"body": meeting.get_body_display(), "title": meeting.title},
+            jurisdiction_code=jurisdiction.code,
+            subject=meeting,
+            payload={"held_at": held_at.isoformat(), "attendees": len(meeting.attendee_list)},
+            actor=actor,
+        )
+        type(event).objects.filter(pk=event.pk).update(time=held_at)
+    return meeting

@@ -6,4 +6,7 @@ class CommandConfig(AppConfig):
     name = "pingji.command"
     label = "command"
     verbose_name = _("Command modes")
-    nav = ((_("Command mode"), "command:mode_list", None),)
+    nav = (
+        (_("Command mode"), "command:mode_list", None),
+        (_("Meetings"), "command:meeting_list", "command.view_meeting"),
+    )

@@ -14,3 +14,11 @@ class ResponseLevel(models.TextChoices):
     II = "II", _("level II (serious)")
     III = "III", _("level III (major)")
     IV = "IV", _("level IV (general)")
+
+
+class HeadquartersLevel(models.TextChoices):
+    """Which body met: a leading group, its headquarters, or a working group of it."""
+
+    LEADING_GROUP = "leading", _("leading group (领导小组)")
+    HEADQUARTERS = "hq", _("headquarters (指挥部)")
+    WORKING_GROUP = "working", _("working group (工作组)")

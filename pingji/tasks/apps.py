@@ -6,7 +6,14 @@ class TasksConfig(AppConfig):
     name = "pingji.tasks"
     label = "tasks"
     verbose_name = _("Tasks")
-    nav = ((_("My tasks"), "tasks:inbox", None),)
+    nav = (
+        (_("My tasks"), "tasks:inbox", None),
+        (_("Supervision"), "tasks:supervision", "tasks.view_directive"),
+        (_("Directives"), "tasks:directive_list", "tasks.view_directive"),
+        (_("Problem lists"), "tasks:problemlist_list", "tasks.view_problemlist"),
+        (_("Work plans"), "tasks:plantemplate_list", "tasks.view_plantemplate"),
+        (_("Reviews"), "tasks:review_list", "tasks.view_review"),
+    )
 
     def ready(self) -> None:
         from . import jobs  # noqa: F401 — registers the "tasks.escalate" job

@@ -24,3 +24,11 @@ class TaskKind(models.TextChoices):
     DOOR_CHECK = "door-check", _("door check")
     HOME_MONITORING = "home-monitoring", _("home health monitoring")
     DIRECTIVE = "directive", _("directive")
+    RECTIFICATION = "rectification", _("rectification (整改)")
+    PLAN_MEASURE = "plan-measure", _("work plan measure")
+    IMPROVEMENT = "improvement", _("improvement from a review")
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    SUBMITTED = "submitted", _("submitted")

@@ -68,6 +68,24 @@ class TaskForm(forms.Form):
         )
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's own FileField takes one)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
 class EvidenceForm(forms.Form):
     evidence = forms.CharField(
         label=_("what was done"),
@@ -77,6 +95,13 @@ class EvidenceForm(forms.Form):
         label=_("photo or document"),
         required=False,
         widget=forms.FileInput(
+            attrs={"accept": ",".join(["image/*", *(f".{ext}" for ext in EVIDENCE_EXTENSIONS)])}
+        ),
+    )
+    files = MultipleFileField(
+        label=_("more photos or documents"),
+        required=False,
+        widget=MultipleFileInput(
             attrs={"accept": ",".join(["image/*", *(f".{ext}" for ext in EVIDENCE_EXTENSIONS)])}
         ),
     )
@@ -92,3 +117,163 @@ class NoteForm(forms.Form):
         self.fields["note"].required = required
         if label:
             self.fields["note"].label = label
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class JurisdictionsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.name} ({obj.code})"
+
+
+def lower_levels(user, focus: Jurisdiction | None, depth: int = 2):
+    """The focus and the one or two levels below it, inside the user's area (receivers)."""
+    code = focus.code if focus is not None else ""
+    levels = owner_levels(focus)[: depth + 1]
+    return (
+        Jurisdiction.objects.restrict(user)
+        .within(code)
+        .filter(level__in=levels)
+        .defer("boundary")
+        .order_by("code")
+    )
+
+
+class DirectiveForm(forms.Form):
+    title = forms.CharField(label=_("title"), max_length=200)
+    number = forms.CharField(label=_("document number"), max_length=60, required=False)
+    text = forms.CharField(label=_("text"), widget=forms.Textarea(attrs={"rows": 5}))
+    receivers = JurisdictionsField(
+        label=_("receivers"),
+        queryset=Jurisdiction.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    deadline = forms.DateTimeField(label=_("deadline"), widget=DateTimeInput())
+
+    def __init__(self, *args, user, focus, **kwargs):
+        super().__init__(*args, **kwargs)
+        below = lower_levels(user, focus, depth=1)
+        if focus is not None:
+            below = below.exclude(code=focus.code)
+        self.fields["receivers"].queryset = below
+
+
+class ProblemImportForm(forms.Form):
+    title = forms.CharField(label=_("title"), max_length=200)
+    inspection = forms.CharField(label=_("inspection"), max_length=200)
+    inspected_on = forms.DateField(label=_("inspected on"), widget=DateInput())
+    file = forms.FileField(
+        label=_("problem list (.xlsx)"),
+        widget=forms.FileInput(attrs={"accept": ".xlsx"}),
+        help_text=_("Columns: 责任单位 (unit name or code), 问题, 整改措施, 整改时限."),
+    )
+
+
+class PlanTemplateForm(forms.Form):
+    title = forms.CharField(label=_("title"), max_length=200)
+    level = forms.ChoiceField(label=_("submitted by every"), choices=())
+    due = forms.DateTimeField(label=_("due"), widget=DateTimeInput())
+    description = forms.CharField(
+        label=_("description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    sections = forms.CharField(
+        label=_("sections"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("One section a line; start a line with * if the section is required."),
+    )
+
+    def __init__(self, *args, focus, **kwargs):
+        super().__init__(*args, **kwargs)
+        from pingji.geo.choices import LEVEL_ORDER, Level
+
+        start = LEVEL_ORDER.index(focus.level) + 1 if focus is not None else 1
+        self.fields["level"].choices = [(v, Level(v).label) for v in LEVEL_ORDER[start:]]
+
+    def clean_sections(self) -> list[dict]:
+        out = []
+        for n, line in enumerate(self.cleaned_data["sections"].splitlines(), start=1):
+            text = line.strip()
+            if not text:
+                continue
+            required = text.startswith("*")
+            title = text.lstrip("*").strip()
+            out.append({"key": f"s{n}", "title": title, "required": required, "guidance": ""})
+        return out
+
+
+class WorkPlanForm(forms.Form):
+    measures = forms.CharField(
+        label=_("measures"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        help_text=_(
+            "One measure a line: what | owner jurisdiction code (blank: this one) | deadline "
+            "YYYY-MM-DD."
+        ),
+    )
+
+    def __init__(self, *args, template, **kwargs):
+        super().__init__(*args, **kwargs)
+        for section in template.sections:
+            self.fields[f"section_{section['key']}"] = forms.CharField(
+                label=section["title"] + (" *" if section.get("required") else ""),
+                widget=forms.Textarea(attrs={"rows": 4}),
+                required=False,
+                help_text=section.get("guidance", ""),
+            )
+
+    def sections(self) -> dict:
+        return {
+            name.removeprefix("section_"): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("section_")
+        }
+
+    def measure_list(self) -> list[dict]:
+        out = []
+        for line in self.cleaned_data["measures"].splitlines():
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in line.split("|")] + ["", ""]
+            out.append({"title": parts[0], "owner": parts[1], "deadline": parts[2]})
+        return out
+
+
+def measures_text(measures: list[dict]) -> str:
+    return "\n".join(f"{m['title']} | {m['owner']} | {m['deadline'][:10]}" for m in measures)
+
+
+class ReviewForm(forms.Form):
+    title = forms.CharField(label=_("title"), max_length=200)
+    period_start = forms.DateField(label=_("from"), widget=DateInput())
+    period_end = forms.DateField(label=_("to"), widget=DateInput())
+    worked = forms.CharField(
+        label=_("what worked"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    gaps = forms.CharField(
+        label=_("gaps found"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+
+
+class ImprovementForm(forms.Form):
+    title = forms.CharField(label=_("improvement"), max_length=200)
+    owner = forms.ModelChoiceField(
+        label=_("owner jurisdiction"), queryset=Jurisdiction.objects.none()
+    )
+    deadline = forms.DateTimeField(label=_("deadline"), widget=DateTimeInput())
+    description = forms.CharField(
+        label=_("description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(self, *args, user, review, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = lower_levels(user, review.jurisdiction)

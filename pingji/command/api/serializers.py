@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from ..choices import Mode, ResponseLevel
-from ..models import ModeSwitch
+from ..models import Meeting, ModeSwitch
 
 
 class ModeSwitchSerializer(serializers.ModelSerializer):
@@ -39,3 +39,23 @@ class ModeInForceSerializer(serializers.Serializer):
     since = serializers.DateTimeField(allow_null=True)
     switch = serializers.IntegerField(allow_null=True)
     inherited_from = serializers.CharField(allow_null=True)
+
+
+class MeetingSerializer(serializers.ModelSerializer):
+    directives = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "id",
+            "jurisdiction",
+            "body",
+            "title",
+            "held_at",
+            "chaired_by",
+            "attendees",
+            "minutes",
+            "directives",
+        ]
+        read_only_fields = ["id", "directives"]
+        extra_kwargs = {"jurisdiction": {"validators": []}}

@@ -8,11 +8,16 @@ from pingji.core.access import scope_code
 from pingji.core.api.base import ScopedViewSetMixin
 from pingji.geo.models import Jurisdiction
 
-from ..actions import do_switch_mode
+from ..actions import do_record_meeting, do_switch_mode
 from ..filtersets import ModeSwitchFilterSet
-from ..models import ModeSwitch
+from ..models import Meeting, ModeSwitch
 from ..modes import mode_for
-from .serializers import ModeInForceSerializer, ModeSwitchSerializer, SwitchModeSerializer
+from .serializers import (
+    MeetingSerializer,
+    ModeInForceSerializer,
+    ModeSwitchSerializer,
+    SwitchModeSerializer,
+)
 
 
 def _visible_jurisdiction(user, code: str) -> Jurisdiction:
@@ -77,3 +82,25 @@ class CurrentModeView(APIView):
             "inherited_from": current.inherited_from.code if current.inherited_from else None,
         }
         return Response(ModeInForceSerializer(data).data)
+
+
+class MeetingViewSet(
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Headquarters meetings of the caller's area; ``POST`` records one. Never edited."""
+
+    queryset = Meeting.objects.all()
+    serializer_class = MeetingSerializer
+    select_related = ("jurisdiction",)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        place = _visible_jurisdiction(request.user, data.pop("jurisdiction").code)
+        meeting = do_record_meeting(place, actor=request.user, **data)
+        return Response(MeetingSerializer(meeting).data, status=status.HTTP_201_CREATED)

@@ -4,7 +4,7 @@ import factory
 from django.utils import timezone
 
 from pingji.command.choices import Mode, ResponseLevel
-from pingji.command.models import ModeSwitch
+from pingji.command.models import Meeting, ModeSwitch
 
 
 class ModeSwitchFactory(factory.django.DjangoModelFactory):
@@ -17,6 +17,17 @@ class ModeSwitchFactory(factory.django.DjangoModelFactory):
     effective_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
 
 
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    title = "疫情防控指挥部会议"
+    held_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(hours=3))
+    attendees = "指挥长\n副指挥长\n各工作组组长"
+    minutes = "研究部署国庆假期疫情防控工作。"
+
+
 SCOPED_FACTORIES = {
     ModeSwitch: lambda grid: ModeSwitchFactory(jurisdiction=grid),
+    Meeting: lambda grid: MeetingFactory(jurisdiction=grid),
 }

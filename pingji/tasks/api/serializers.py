@@ -100,6 +100,9 @@ class TaskCreateSerializer(serializers.Serializer):
 class EvidenceSerializer(serializers.Serializer):
     evidence = serializers.CharField(allow_blank=True, help_text=_("What was done."))
     file = serializers.FileField(required=False, allow_null=True, default=None)
+    files = serializers.ListField(
+        child=serializers.FileField(), required=False, default=list, max_length=20
+    )
 
 
 class NoteSerializer(serializers.Serializer):

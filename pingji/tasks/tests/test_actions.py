@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from pingji.core.models import DomainEvent
 from pingji.geo.tests.factories import PlaceFactory
-from pingji.tasks import actions
+from pingji.tasks import actions, evidence
 from pingji.tasks.actions import (
     Refused,
     do_cancel_task,
@@ -216,7 +216,7 @@ class TestEvidence:
         )
 
     def test_an_oversized_file_is_refused(self, county_cmd, grid_worker, issue, monkeypatch):
-        monkeypatch.setattr(actions, "MAX_EVIDENCE_BYTES", 50)
+        monkeypatch.setattr(evidence, "MAX_EVIDENCE_BYTES", 50)
         task = issue(county_cmd, GRID, assignee=grid_worker)
         with pytest.raises(ValidationError, match="larger than"):
             do_submit_evidence(task, actor=grid_worker, evidence="x", file=photo(size=100))

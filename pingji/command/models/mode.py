@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pingji.core.access import InheritedScopeQuerySet, ScopedModel
 
-from .choices import Mode, ResponseLevel
+from ..choices import Mode, ResponseLevel
 
 
 class ModeSwitch(ScopedModel):

@@ -22,14 +22,16 @@ from pingji.core.events import record_event
 from pingji.core.models import DomainEvent
 from pingji.geo.models import Jurisdiction
 
-from . import rules
-from .choices import OPEN_STATUSES, OWNER_STATUSES, TaskKind, TaskStatus
-from .models import Task
-
-#: Evidence files: phone photos, scans and office documents. Nothing a browser would run.
-EVIDENCE_EXTENSIONS = ("jpg", "jpeg", "png", "webp", "heic", "pdf", "docx", "xlsx")
-#: A phone photo is 2–8 MB and a scanned form a few MB; 20 MB leaves room without inviting dumps.
-MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
+from .. import rules
+from ..choices import OPEN_STATUSES, OWNER_STATUSES, TaskKind, TaskStatus
+from ..evidence import (  # noqa: F401 — re-exported: forms and other apps read them here
+    EVIDENCE_EXTENSIONS,
+    MAX_EVIDENCE_BYTES,
+    MAX_EVIDENCE_FILES,
+    file_error,
+    sniff,
+)
+from ..models import EvidenceFile, Task
 
 
 class Refused(PermissionDenied):
@@ -46,6 +48,15 @@ def _event(step: str, summary: str, task: Task, actor, /, **payload) -> DomainEv
         payload=payload,
         actor=actor,
     )
+
+
+def _dated(now, step: str, summary: str, task: Task, actor, /, **payload) -> DomainEvent:
+    """``_event`` dated at ``now``: a replay of past work keeps its historical time."""
+    event = _event(step, summary, task, actor, **payload)
+    if now is not None:
+        DomainEvent.objects.filter(pk=event.pk).update(time=now)
+        event.time = now
+    return event
 
 
 def _locked_visible(task: Task, actor, action: str = "view") -> Task:
@@ -103,6 +114,7 @@ def do_create_task(
     description: str = "",
     assignee=None,
     source: models.Model | None = None,
+    now=None,
 ) -> Task:
     """Issue a work item to the actor's own jurisdiction or a level below it.
 
@@ -110,7 +122,9 @@ def do_create_task(
     owner is refused as outside the actor's area (404) and nothing is written. The assignee, if any,
     must work in the owner's subtree and hold a role that works on tasks; the deadline must lie in
     the future. ``source`` attaches the task to a domain object (a case, a placement, an area).
+    ``now`` (default: the clock) is when it is issued — a replay of past events passes their time.
     """
+    now = now or timezone.now()
     if jurisdiction is None:
         raise ValidationError({"jurisdiction": _("Choose the jurisdiction that owns the task.")})
     if not rules.may_create_for(actor, jurisdiction.code):
@@ -121,7 +135,7 @@ def do_create_task(
     errors: dict[str, list[str]] = {}
     if deadline is not None and timezone.is_naive(deadline):
         deadline = timezone.make_aware(deadline)
-    if deadline is not None and deadline <= timezone.now():
+    if deadline is not None and deadline <= now:
         errors["deadline"] = [_("The deadline must be in the future.")]
     for field, message in (
         ("assignee", _assignee_error(assignee, jurisdiction)),
@@ -137,6 +151,7 @@ def do_create_task(
         assignee=assignee,
         deadline=deadline,
         created_by=actor,
+        created_at=now,
     )
     if source is not None and "source" not in errors:
         task.source = source
@@ -150,7 +165,8 @@ def do_create_task(
     with transaction.atomic():
         task.save()
         ensure_allowed(actor, task, "add")
-        _event(
+        _dated(
+            now,
             "created",
             _("Task issued to %(owner)s: %(title)s")
             % {"owner": jurisdiction.name, "title": task.title},
@@ -164,32 +180,31 @@ def do_create_task(
     return task
 
 
-def _file_error(file) -> str | None:
-    suffix = PurePath(file.name or "").suffix.lower().lstrip(".")
-    if suffix not in EVIDENCE_EXTENSIONS:
-        return _("%(name)s: only %(allowed)s files are accepted.") % {
-            "name": file.name,
-            "allowed": ", ".join(EVIDENCE_EXTENSIONS),
-        }
-    if not file.size:
-        return _("%(name)s is empty.") % {"name": file.name}
-    if file.size > MAX_EVIDENCE_BYTES:
-        return _("%(name)s is larger than %(mb)d MB.") % {
-            "name": file.name,
-            "mb": MAX_EVIDENCE_BYTES // (1024 * 1024),
-        }
-    return None
+def _evidence_errors(evidence: str, file, files) -> dict:
+    errors = {"evidence": None if evidence else _("Say what was done.")}
+    if file is not None:
+        errors["file"] = file_error(file)
+    if len(files) > MAX_EVIDENCE_FILES:
+        errors["files"] = _("At most %(n)d files at a time.") % {"n": MAX_EVIDENCE_FILES}
+    else:
+        found = [m for m in (file_error(f) for f in files) if m]
+        errors["files"] = " ".join(found) if found else None
+    return {k: v for k, v in errors.items() if v}
 
 
-def do_submit_evidence(task: Task, *, actor, evidence: str, file=None) -> Task:
+def do_submit_evidence(task: Task, *, actor, evidence: str, file=None, files=(), now=None) -> Task:
     """The owner jurisdiction's user or the assignee reports the work done, for verification.
 
-    The text says what was done; a file (photo, scan) is optional. Resubmitting after a return
-    replaces the text and, when a new file comes, the file; the old file stays in storage as part
-    of the record.
+    The text says what was done; files (photos, scans) are optional: ``file`` goes on the task
+    itself, ``files`` (several) become ``EvidenceFile`` rows. Every file is checked by its content,
+    not its name (``tasks.evidence``). Resubmitting after a return replaces the text and, when a
+    new file comes, the file; older files stay in storage as part of the record. If anything is
+    refused, nothing is kept — neither the row nor any stored file.
     """
     evidence = (evidence or "").strip()
-    stored = ""
+    files = list(files or ())
+    now = now or timezone.now()
+    stored: list[tuple] = []
     try:
         with transaction.atomic():
             task = _locked_visible(task, actor)
@@ -202,30 +217,44 @@ def do_submit_evidence(task: Task, *, actor, evidence: str, file=None) -> Task:
                 )
             if not rules.may_submit(actor, task):
                 raise Refused(_("Evidence comes from the owner jurisdiction or the assignee."))
-            errors = {
-                "evidence": None if evidence else _("Say what was done."),
-                "file": _file_error(file) if file is not None else None,
-            }
-            if any(errors.values()):
-                raise ValidationError({k: v for k, v in errors.items() if v})
+            errors = _evidence_errors(evidence, file, files)
+            if errors:
+                raise ValidationError(errors)
             if file is not None:
                 task.evidence_file = file
             task.evidence, task.status = evidence, TaskStatus.SUBMITTED
-            task.submitted_by, task.submitted_at = actor, timezone.now()
+            task.submitted_by, task.submitted_at = actor, now
             task.save()
-            stored = task.evidence_file.name or "" if file is not None else ""
+            if file is not None and task.evidence_file.name:
+                stored.append((task.evidence_file.storage, task.evidence_file.name))
+            names = []
+            for upload in files:
+                row = EvidenceFile(
+                    task=task,
+                    name=PurePath(upload.name).name[:200],
+                    content_type=sniff(upload),
+                    size=upload.size,
+                    uploaded_by=actor,
+                    uploaded_at=now,
+                )
+                row.file.save(upload.name, upload, save=False)
+                stored.append((row.file.storage, row.file.name))
+                row.save()
+                names.append(row.name)
             ensure_allowed(actor, task, "change")
-            _event(
+            _dated(
+                now,
                 "submitted",
                 _("Evidence submitted: %(title)s") % {"title": task.title},
                 task,
                 actor,
                 evidence=evidence[:500],
                 file=task.evidence_file.name or "",
+                files=names,
             )
     except Exception:
-        if stored:  # the row rolled back; do not leave its file behind
-            task.evidence_file.storage.delete(stored)
+        for storage, name in stored:  # the rows rolled back; do not leave their files behind
+            storage.delete(name)
         raise
     return task
 
@@ -247,15 +276,16 @@ def _overseer_step(task: Task, actor) -> Task:
     return task
 
 
-def do_verify_task(task: Task, *, actor, note: str = "") -> Task:
-    """The overseeing level accepts the evidence and closes the task."""
+def do_verify_task(task: Task, *, actor, note: str = "", now=None) -> Task:
+    """The overseeing level accepts the evidence and closes the task (对账销号)."""
     with transaction.atomic():
         task = _overseer_step(task, actor)
         task.status, task.verification_note = TaskStatus.DONE, (note or "").strip()
-        task.verified_by, task.verified_at = actor, timezone.now()
+        task.verified_by, task.verified_at = actor, now or timezone.now()
         task.save()
         ensure_allowed(actor, task, "verify")
-        _event(
+        _dated(
+            now,
             "verified",
             _("Verified and closed: %(title)s") % {"title": task.title},
             task,
@@ -322,7 +352,7 @@ def do_close_rule_tasks(source: models.Model, *, actor, note: str) -> int:
     return closed
 
 
-def do_return_task(task: Task, *, actor, note: str) -> Task:
+def do_return_task(task: Task, *, actor, note: str, now=None) -> Task:
     """The overseeing level sends the evidence back; the note tells the owner what is missing."""
     note = (note or "").strip()
     with transaction.atomic():
@@ -334,8 +364,13 @@ def do_return_task(task: Task, *, actor, note: str) -> Task:
         task.status, task.verification_note = TaskStatus.RETURNED, note
         task.save()
         ensure_allowed(actor, task, "verify")
-        _event(
-            "returned", _("Sent back: %(title)s") % {"title": task.title}, task, actor, note=note
+        _dated(
+            now,
+            "returned",
+            _("Sent back: %(title)s") % {"title": task.title},
+            task,
+            actor,
+            note=note,
         )
     return task
 

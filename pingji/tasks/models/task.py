@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from pingji.core.access import ScopedModel, ScopedQuerySet, scope_code
 from pingji.core.events import events_for
 
-from .choices import OPEN_STATUSES, OWNER_STATUSES, TaskKind, TaskStatus
-from .kinds import kind_choices
+from ..choices import OPEN_STATUSES, OWNER_STATUSES, TaskKind, TaskStatus
+from ..kinds import kind_choices
 
 #: The shortest escalation period. Not a protocol figure: a guard so that a task given minutes
 #: (a 30-minute investigation dispatch, PROTOCOLS.md "dispatch") climbs at most one level an hour
@@ -186,6 +186,16 @@ class Task(ScopedModel):
         indexes = [
             models.Index(fields=["status", "deadline"]),
             models.Index(fields=["source_type", "source_id"]),
+            # The supervision view (decision 0019) reads these without touching the rows: open
+            # work grouped by owner and kind, and the work opened / closed per day.
+            models.Index(
+                fields=["status", "jurisdiction", "kind", "deadline", "escalated_to"],
+                name="tasks_task_supervision",
+            ),
+            models.Index(fields=["created_at", "jurisdiction"], name="tasks_task_opened"),
+            models.Index(
+                fields=["status", "verified_at", "jurisdiction"], name="tasks_task_closed"
+            ),
         ]
         permissions = [("verify_task", _("Can verify, send back and cancel tasks"))]
 

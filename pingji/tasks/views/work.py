@@ -23,12 +23,12 @@ from pingji.core.views import (
 )
 from pingji.geo.models import Jurisdiction
 
-from . import actions, rules
-from .choices import OWNER_STATUSES
-from .filtersets import TaskFilterSet
-from .forms import EvidenceForm, NoteForm, TaskForm
-from .models import Task
-from .tables import TaskTable
+from .. import actions, rules
+from ..choices import OWNER_STATUSES
+from ..filtersets import TaskFilterSet
+from ..forms import EvidenceForm, NoteForm, TaskForm
+from ..models import EvidenceFile, Task
+from ..tables import TaskTable
 
 #: Enough for any one person's open work; a longer backlog is the full list's job.
 INBOX_LIMIT = 200
@@ -88,6 +88,7 @@ def _detail_context(request, task: Task, **forms) -> dict:
         "timeline": task.timeline(),
         "next_up": next_up,
         "source": _visible_source(user, task),
+        "files": list(task.files.all()),
         "evidence_form": None,
         "verify_form": None,
         "return_form": None,
@@ -172,7 +173,11 @@ class SubmitEvidenceView(TaskStepView):
     def perform(self, task, form):
         data = form.cleaned_data
         actions.do_submit_evidence(
-            task, actor=self.request.user, evidence=data["evidence"], file=data.get("file")
+            task,
+            actor=self.request.user,
+            evidence=data["evidence"],
+            file=data.get("file"),
+            files=data.get("files") or (),
         )
 
 
@@ -227,3 +232,25 @@ class EvidenceFileView(ScopedActionView):
             raise Http404 from exc
         name = task.evidence_file.name.rsplit("/", 1)[-1]
         return FileResponse(handle, as_attachment=True, filename=name)
+
+
+class EvidenceDownloadView(ScopedActionView):
+    """One evidence file, to those who see its task: a download with the type sniffed at upload.
+
+    Never inline: ``Content-Disposition: attachment`` and ``X-Content-Type-Options: nosniff``, so a
+    browser neither renders nor second-guesses it.
+    """
+
+    model = EvidenceFile
+
+    def get(self, request, pk):
+        row = self.get_object()
+        try:
+            handle = row.file.open("rb")
+        except FileNotFoundError as exc:
+            raise Http404 from exc
+        response = FileResponse(
+            handle, as_attachment=True, filename=row.name, content_type=row.content_type
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response

@@ -1,0 +1,248 @@
+"""Work plans: the template a level sets, each jurisdiction's draft, and its submission."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from pingji.core.access import ensure_allowed, scope_code
+from pingji.geo.choices import LEVEL_ORDER
+from pingji.geo.models import Jurisdiction
+
+from ..choices import PlanStatus, TaskKind
+from ..models import PlanTemplate, WorkPlan
+from .common import aware, below_error, event_at, future_error, issuer_of, require
+from .work import do_create_task
+
+
+def _section_errors(sections) -> list[str]:
+    if not isinstance(sections, list) or not sections:
+        return [_("Give the template at least one section.")]
+    errors, keys = [], set()
+    for n, section in enumerate(sections, start=1):
+        if not isinstance(section, dict) or not str(section.get("title", "")).strip():
+            errors.append(_("Section %(n)d has no title.") % {"n": n})
+            continue
+        key = str(section.get("key", "")).strip()
+        if not key:
+            errors.append(_("Section %(n)d has no key.") % {"n": n})
+        elif key in keys:
+            errors.append(_("Two sections share the key “%(key)s”.") % {"key": key})
+        keys.add(key)
+    return errors
+
+
+def do_create_plan_template(
+    *,
+    actor,
+    title: str,
+    level: str,
+    sections: list[dict],
+    due,
+    description: str = "",
+    jurisdiction=None,
+    now=None,
+) -> PlanTemplate:
+    """Ask every jurisdiction of ``level`` below the issuing one for a plan by ``due``.
+
+    ``sections`` lists ``{"key", "title", "required", "guidance"}``; a required section must be
+    filled before a plan is submitted.
+    """
+    now = now or timezone.now()
+    require(actor, "tasks.add_plantemplate", _("Your role does not issue plan templates."))
+    issuer = issuer_of(actor, jurisdiction)
+    errors: dict[str, list[str]] = {}
+    if not (title or "").strip():
+        errors["title"] = [_("Give the template a title.")]
+    below = LEVEL_ORDER[LEVEL_ORDER.index(issuer.level) + 1 :]
+    if level not in below:
+        errors["level"] = [_("Plans are asked of a level below the issuing one.")]
+    message = future_error(due, now)
+    if message:
+        errors["due"] = [message]
+    section_errors = _section_errors(sections)
+    if section_errors:
+        errors["sections"] = section_errors
+    if errors:
+        raise ValidationError(errors)
+    clean = [
+        {
+            "key": str(s["key"]).strip(),
+            "title": str(s["title"]).strip(),
+            "required": bool(s.get("required")),
+            "guidance": str(s.get("guidance", "")).strip(),
+        }
+        for s in sections
+    ]
+    with transaction.atomic():
+        template = PlanTemplate.objects.create(
+            jurisdiction=issuer,
+            title=title.strip(),
+            description=(description or "").strip(),
+            level=level,
+            sections=clean,
+            due=aware(due),
+            created_by=actor,
+            created_at=now,
+        )
+        ensure_allowed(actor, template, "add")
+        event_at(
+            now,
+            "tasks.plan_requested",
+            _("Plans requested: %(title)s") % {"title": template.title},
+            subject=template,
+            code=issuer.code,
+            actor=actor,
+            level=level,
+            due=template.due.isoformat(),
+        )
+    return template
+
+
+def _when(value):
+    if isinstance(value, datetime.datetime):
+        return aware(value)
+    if isinstance(value, datetime.date):
+        return aware(datetime.datetime.combine(value, datetime.time(18, 0)))
+    text = str(value or "").strip()
+    parsed = parse_datetime(text) if text else None
+    if parsed is None and text:
+        try:
+            parsed = datetime.datetime.combine(datetime.date.fromisoformat(text), datetime.time(18))
+        except ValueError:
+            return None
+    return aware(parsed)
+
+
+def _measure_errors(plan_place: Jurisdiction, measures, now) -> tuple[list[dict], list[str]]:
+    """Measures as stored (owner code, ISO deadline) and the problems of each, by number."""
+    clean, errors = [], []
+    if not isinstance(measures, list):
+        return [], [_("Measures must be a list.")]
+    for n, m in enumerate(measures, start=1):
+        m = m if isinstance(m, dict) else {}
+        title = str(m.get("title", "")).strip()
+        code = str(m.get("owner", "") or plan_place.code).strip()
+        owner = Jurisdiction.objects.defer("boundary").filter(code=code).first()
+        when = _when(m.get("deadline"))
+        problems = []
+        if not title:
+            problems.append(_("say what is to be done"))
+        message = (
+            below_error(plan_place, owner)
+            if owner
+            else _("no jurisdiction %(code)s") % {"code": code[:20]}
+        )
+        if message:
+            problems.append(message)
+        if when is None:
+            problems.append(_("give a deadline (YYYY-MM-DD)"))
+        elif when <= now:
+            problems.append(_("the deadline must be in the future"))
+        if problems:
+            errors.append(
+                _("Measure %(n)d: %(problems)s") % {"n": n, "problems": "; ".join(problems)}
+            )
+        else:
+            clean.append({"title": title[:200], "owner": owner.code, "deadline": when.isoformat()})
+    return clean, errors
+
+
+def do_save_plan(
+    template: PlanTemplate, *, actor, jurisdiction, sections: dict, measures: list, now=None
+) -> WorkPlan:
+    """Write (or rewrite) a jurisdiction's draft plan; a submitted plan is no longer edited."""
+    now = now or timezone.now()
+    require(actor, "tasks.add_workplan", _("Your role does not write work plans."))
+    if not PlanTemplate.objects.restrict(actor).filter(pk=template.pk).exists():
+        raise PermissionDenied(_("This template is outside your area."))
+    own = scope_code(actor)
+    if own is None or not jurisdiction.code.startswith(own):
+        raise PermissionDenied(_("This jurisdiction is outside your area."))
+    errors: dict[str, list[str]] = {}
+    if jurisdiction.level != template.level or not jurisdiction.code.startswith(
+        template.jurisdiction_id
+    ):
+        errors["jurisdiction"] = [
+            _("This template asks a plan of every %(level)s in %(issuer)s.")
+            % {"level": template.level, "issuer": template.jurisdiction.name}
+        ]
+    known = {s["key"] for s in template.sections}
+    sections = sections if isinstance(sections, dict) else {}
+    unknown = sorted(set(sections) - known)
+    if unknown:
+        errors["sections"] = [
+            _("The template has no section %(keys)s.") % {"keys": ", ".join(unknown)}
+        ]
+    clean, measure_errors = _measure_errors(jurisdiction, measures, now)
+    if measure_errors:
+        errors["measures"] = measure_errors
+    existing = WorkPlan.objects.filter(template=template, jurisdiction=jurisdiction).first()
+    if existing is not None and existing.status == PlanStatus.SUBMITTED:
+        errors["status"] = [_("This plan was submitted; it is no longer edited.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        plan = existing or WorkPlan(template=template, jurisdiction=jurisdiction)
+        plan.sections = {k: str(v).strip() for k, v in sections.items()}
+        plan.measures, plan.updated_at = clean, now
+        plan.save()
+        ensure_allowed(actor, plan, "change" if existing else "add")
+    return plan
+
+
+def do_submit_plan(plan: WorkPlan, *, actor, now=None) -> WorkPlan:
+    """Submit a plan to the level above; each measure becomes a task (kind ``plan-measure``).
+
+    Refused while a required section is empty (the message names them) or when the plan has no
+    measure: a plan with nothing to do is not a plan.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        plan = (
+            WorkPlan.objects.restrict(actor, "change")
+            .select_for_update()
+            .filter(pk=plan.pk)
+            .first()
+        )
+        if plan is None:
+            raise PermissionDenied(_("This plan is outside your area."))
+        errors = {}
+        if plan.status == PlanStatus.SUBMITTED:
+            errors["status"] = _("This plan is already submitted.")
+        missing = plan.missing_sections()
+        if missing:
+            errors["sections"] = _("Fill in the required sections: %(names)s.") % {
+                "names": ", ".join(plan.template.section_title(k) for k in missing)
+            }
+        if not plan.measures:
+            errors["measures"] = _("List at least one measure.")
+        if errors:
+            raise ValidationError(errors)
+        for measure in plan.measures:
+            do_create_task(
+                actor=actor,
+                title=measure["title"],
+                jurisdiction=Jurisdiction.objects.defer("boundary").get(code=measure["owner"]),
+                deadline=_when(measure["deadline"]),
+                kind=TaskKind.PLAN_MEASURE,
+                description=_("From %(plan)s") % {"plan": plan},
+                source=plan,
+                now=now,
+            )
+        plan.status, plan.submitted_by, plan.submitted_at = PlanStatus.SUBMITTED, actor, now
+        plan.save(update_fields=["status", "submitted_by", "submitted_at"])
+        event_at(
+            now,
+            "tasks.plan_submitted",
+            _("Plan submitted: %(plan)s") % {"plan": plan},
+            subject=plan,
+            code=plan.jurisdiction_id,
+            actor=actor,
+            template=plan.template_id,
+            measures=len(plan.measures),
+        )
+    return plan

@@ -1,0 +1,101 @@
+"""After-action reviews: the record, and the improvement items that become tasks."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pingji.core.access import ensure_allowed
+
+from ..choices import TaskKind
+from ..models import Review, Task
+from .common import below_error, event_at, issuer_of, require
+from .work import do_create_task
+
+
+def do_create_review(
+    *,
+    actor,
+    title: str,
+    period_start,
+    period_end,
+    jurisdiction=None,
+    worked: str = "",
+    gaps: str = "",
+    now=None,
+) -> Review:
+    """Open the review (总结反思) of an outbreak in a jurisdiction over a period.
+
+    Its timeline is read from the domain events of that subtree and period
+    (``tasks.reviews.timeline``), so the period must be a real one: start on or before the end.
+    """
+    now = now or timezone.now()
+    require(actor, "tasks.add_review", _("Your role does not write reviews."))
+    place = issuer_of(actor, jurisdiction)
+    errors = {}
+    if not (title or "").strip():
+        errors["title"] = _("Give the review a title.")
+    if period_start is None or period_end is None:
+        errors["period_end"] = _("Give the period the review covers.")
+    elif period_start > period_end:
+        errors["period_end"] = _("The period ends before it starts.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        review = Review(
+            jurisdiction=place,
+            title=title.strip(),
+            period_start=period_start,
+            period_end=period_end,
+            worked=(worked or "").strip(),
+            gaps=(gaps or "").strip(),
+            created_by=actor,
+            created_at=now,
+        )
+        review.full_clean()
+        review.save()
+        ensure_allowed(actor, review, "add")
+        event_at(
+            now,
+            "tasks.review_opened",
+            _("Review opened: %(title)s") % {"title": review.title},
+            subject=review,
+            code=place.code,
+            actor=actor,
+            period=[str(period_start), str(period_end)],
+        )
+    return review
+
+
+def do_add_improvement(
+    review: Review, *, actor, title: str, owner, deadline, description: str = "", now=None
+) -> Task:
+    """An improvement the review found (a gap to close) becomes a task of the owner below it."""
+    now = now or timezone.now()
+    if not Review.objects.restrict(actor, "change").filter(pk=review.pk).exists():
+        raise PermissionDenied(_("This review is outside your area."))
+    message = below_error(review.jurisdiction, owner)
+    if message:
+        raise ValidationError({"owner": message})
+    with transaction.atomic():
+        task = do_create_task(
+            actor=actor,
+            title=title,
+            jurisdiction=owner,
+            deadline=deadline,
+            kind=TaskKind.IMPROVEMENT,
+            description=description,
+            source=review,
+            now=now,
+        )
+        event_at(
+            now,
+            "tasks.improvement_added",
+            _("Improvement item for %(owner)s: %(title)s")
+            % {"owner": owner.name, "title": task.title},
+            subject=review,
+            code=review.jurisdiction_id,
+            actor=actor,
+            task=task.pk,
+        )
+    return task

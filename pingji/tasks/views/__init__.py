@@ -1,0 +1,71 @@
+"""Task pages: the inbox and task steps (``work``), and the command work done through tasks."""
+
+from .orders import (
+    DirectiveCreateView,
+    DirectiveDetailView,
+    DirectiveListView,
+    LedgerView,
+    ProblemImportView,
+    ProblemListDetailView,
+    ProblemListListView,
+    ProblemTemplateView,
+)
+from .plans import (
+    PlanTemplateCreateView,
+    PlanTemplateDetailView,
+    PlanTemplateListView,
+    WorkPlanDetailView,
+    WorkPlanEditView,
+)
+from .reviews import (
+    ImprovementCreateView,
+    ReviewCreateView,
+    ReviewDetailView,
+    ReviewListView,
+    SupervisionView,
+)
+from .work import (
+    INBOX_LIMIT,
+    CancelTaskView,
+    EvidenceDownloadView,
+    EvidenceFileView,
+    InboxView,
+    ReturnTaskView,
+    SubmitEvidenceView,
+    TaskCreateView,
+    TaskDetailView,
+    TaskListView,
+    VerifyTaskView,
+)
+
+__all__ = [
+    "INBOX_LIMIT",
+    "CancelTaskView",
+    "DirectiveCreateView",
+    "DirectiveDetailView",
+    "DirectiveListView",
+    "EvidenceDownloadView",
+    "EvidenceFileView",
+    "ImprovementCreateView",
+    "InboxView",
+    "LedgerView",
+    "PlanTemplateCreateView",
+    "PlanTemplateDetailView",
+    "PlanTemplateListView",
+    "ProblemImportView",
+    "ProblemListDetailView",
+    "ProblemListListView",
+    "ProblemTemplateView",
+    "ReturnTaskView",
+    "ReviewCreateView",
+    "ReviewDetailView",
+    "ReviewListView",
+    "SubmitEvidenceView",
+    "SupervisionView",
+    "TaskCreateView",
+    "TaskDetailView",
+    "TaskListView",
+    "VerifyTaskView",
+    "WorkPlanDetailView",
+    "WorkPlanEditView",
+]
