@@ -1,1 +1,2 @@
-"""Mass-testing campaigns: rounds, sampling points, pooled samples and results, coverage and follow-up."""
+"""Mass-testing campaigns: rounds, sampling points, pooled samples and results, coverage,
+follow-up."""

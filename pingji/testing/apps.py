@@ -1,3 +1,6 @@
+"""Mass-testing campaigns: rounds, sampling points, pooled samples and results, coverage,
+follow-up."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -7,4 +10,11 @@ class TestingConfig(AppConfig):
     label = "testing"
     verbose_name = _("Mass testing")
     #: Entries of the main menu: (label, URL name, permission needed or None).
-    nav: tuple = ()
+    nav: tuple = ((_("Mass testing"), "testing:campaign_list", "testing.view_campaign"),)
+
+    def ready(self) -> None:
+        from pingji.tasks.kinds import register_kind
+
+        from . import jobs  # noqa: F401 — registers the testing.ingest job
+
+        register_kind("testing.retest", _("control and single-tube retest"))

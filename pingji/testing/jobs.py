@@ -1,0 +1,63 @@
+"""Background job of the testing app: check a sampling or results file, store it, apply it.
+
+Uploads run here, not in the request: a city round's file holds millions of rows (handbook,
+"Architecture"; docs/decisions/0003). The job checks the whole file in DuckDB, appends it to the
+analytic store, then applies it in the ORM in one transaction (``actions.do_apply_upload``); a
+refused or failed file leaves every figure as it was.
+"""
+
+from django.utils import timezone
+
+from pingji.core.jobs import job
+
+from . import ingest
+from .choices import PoolingMode, UploadKind, UploadStatus
+
+
+def rules_for(upload) -> ingest.Rules:
+    from .actions import applied_ids
+
+    round = upload.round
+    if round.pool_mode == PoolingMode.HOUSEHOLD:
+        largest = 10_000  # a household tube holds one household, whatever its size
+    else:
+        largest = round.pool_ratio
+    return ingest.Rules(
+        round_id=round.pk,
+        upload_id=upload.pk,
+        starts_at=timezone.localtime(round.starts_at),
+        max_per_tube=largest,
+        by_household=round.pool_mode == PoolingMode.HOUSEHOLD,
+        points=set(round.points.values_list("pk", flat=True)),
+        applied=applied_ids(),
+    )
+
+
+@job("testing.ingest")
+def ingest_upload(progress, upload: int) -> dict:
+    from .actions import do_apply_upload, do_refuse_upload
+    from .models import Upload
+
+    row = Upload.objects.select_related("round", "round__protocol", "created_by").get(pk=upload)
+    if row.status != UploadStatus.QUEUED:
+        return {"status": row.status, "rows": row.rows}
+    progress(0, 3, "checking the file")
+    check = ingest.ingest_sampling if row.kind == UploadKind.SAMPLING else ingest.ingest_results
+    try:
+        report = check(row.path, rules_for(row))
+    except Exception as exc:
+        do_refuse_upload(
+            row,
+            errors=[{"row": 0, "field": "", "reason": str(exc)[:300]}],
+            error_count=1,
+            status=UploadStatus.FAILED,
+        )
+        raise
+    if not report.ok:
+        errors = [{"row": e.row, "field": e.field, "reason": e.reason} for e in report.errors]
+        do_refuse_upload(row, errors=errors, error_count=report.error_count)
+        return {"status": UploadStatus.REFUSED, "problems": report.error_count}
+    progress(2, 3, "applying")
+    result = do_apply_upload(row, report.rows)
+    progress(3, 3, "applied")
+    return {"status": UploadStatus.APPLIED, **result}
