@@ -7,4 +7,14 @@ class AreasConfig(AppConfig):
     label = "areas"
     verbose_name = _("Risk areas")
     #: Entries of the main menu: (label, URL name, permission needed or None).
-    nav: tuple = ()
+    nav: tuple = (
+        (_("Risk areas"), "areas:area_list", "areas.view_riskarea"),
+        (_("Checkpoints"), "areas:checkpoint_list", "areas.view_checkpoint"),
+    )
+
+    def ready(self) -> None:
+        from pingji.tasks.kinds import register_kind
+
+        from . import jobs  # noqa: F401 — registers the areas.evaluate job
+
+        register_kind("areas.over-control", _("over-control (area held past eligibility)"))

@@ -1,0 +1,202 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from pingji.geo.models import Jurisdiction, Place
+
+from ..models import (
+    Checkpoint,
+    CheckpointDay,
+    Evaluation,
+    LiftingStep,
+    Publication,
+    RiskArea,
+    Transition,
+)
+
+
+class _Visible(serializers.PrimaryKeyRelatedField):
+    """A row the caller may see; anything else does not exist for them."""
+
+    def __init__(self, model, **kwargs):
+        self.model = model
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        return self.model.objects.restrict(self.context["request"].user, "view")
+
+
+class RiskAreaSerializer(serializers.ModelSerializer):
+    jurisdiction = _Visible(Jurisdiction)
+    places = _Visible(Place, many=True, required=False)
+    jurisdictions = _Visible(Jurisdiction, many=True, required=False)
+    effective_at = serializers.DateTimeField(write_only=True, required=False)
+    reason = serializers.CharField(write_only=True, required=False, allow_blank=True)
+
+    class Meta:
+        model = RiskArea
+        fields = [
+            "id",
+            "jurisdiction",
+            "name",
+            "level",
+            "came_from",
+            "status",
+            "measures",
+            "legal_basis",
+            "protocol",
+            "places",
+            "jurisdictions",
+            "decided_at",
+            "decided_by",
+            "effective_from",
+            "level_since",
+            "lifted_at",
+            "effective_at",
+            "reason",
+        ]
+        read_only_fields = [
+            "came_from",
+            "status",
+            "protocol",
+            "decided_by",
+            "effective_from",
+            "level_since",
+            "lifted_at",
+        ]
+        extra_kwargs = {"measures": {"required": False}}
+
+
+class ProposeSerializer(serializers.Serializer):
+    to_level = serializers.CharField(allow_blank=True, max_length=12, help_text=_("Empty: lift."))
+    effective_at = serializers.DateTimeField()
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    justification = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    legal_basis = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+
+class TransitionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Transition
+        fields = [
+            "id",
+            "area",
+            "jurisdiction",
+            "kind",
+            "from_level",
+            "to_level",
+            "status",
+            "protocol",
+            "clause",
+            "criteria_met",
+            "evidence",
+            "override",
+            "justification",
+            "reason",
+            "legal_basis",
+            "effective_at",
+            "proposed_by",
+            "proposed_at",
+            "approved_by",
+            "approved_at",
+            "decision_note",
+            "published_at",
+            "publication",
+        ]
+        read_only_fields = fields
+
+
+class DecisionSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, max_length=500)
+
+
+class EvaluationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Evaluation
+        fields = [
+            "id",
+            "area",
+            "jurisdiction",
+            "day",
+            "level",
+            "verdict",
+            "to_level",
+            "reasons",
+            "evidence",
+            "earliest_on",
+            "eligible_since",
+            "last_infection_on",
+            "clause",
+            "computed_at",
+        ]
+        read_only_fields = fields
+
+
+class EvaluateSerializer(serializers.Serializer):
+    day = serializers.DateField()
+    within = serializers.CharField(required=False, allow_blank=True, max_length=15)
+
+
+class PublicationSerializer(serializers.ModelSerializer):
+    jurisdiction = _Visible(Jurisdiction)
+
+    class Meta:
+        model = Publication
+        fields = [
+            "id",
+            "jurisdiction",
+            "number",
+            "published_at",
+            "published_by",
+            "areas",
+            "checkpoints",
+            "note",
+        ]
+        read_only_fields = ["number", "published_by", "areas", "checkpoints"]
+        extra_kwargs = {"published_at": {"required": False}}
+
+
+class CheckpointSerializer(serializers.ModelSerializer):
+    jurisdiction = _Visible(Jurisdiction)
+    place = _Visible(Place, required=False, allow_null=True)
+    areas = _Visible(RiskArea, many=True, required=False)
+
+    class Meta:
+        model = Checkpoint
+        fields = [
+            "id",
+            "jurisdiction",
+            "place",
+            "name",
+            "kind",
+            "status",
+            "rules",
+            "test_within_hours",
+            "areas",
+            "legal_basis",
+            "since",
+        ]
+        read_only_fields = ["status"]
+
+
+class CheckpointDaySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CheckpointDay
+        fields = ["id", "checkpoint", "day", "vehicles", "persons", "turned_back", "note"]
+        read_only_fields = ["checkpoint"]
+        validators: list = []
+
+
+class LiftingStepSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = LiftingStep
+        fields = [
+            "id",
+            "checkpoint",
+            "sequence",
+            "to_status",
+            "condition",
+            "not_before",
+            "rules",
+            "done_at",
+        ]
+        read_only_fields = ["checkpoint", "sequence", "done_at"]

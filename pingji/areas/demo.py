@@ -1,0 +1,276 @@
+"""The replay's risk areas: Xianyou and the rest of Putian, and Xiamen's Tong'an, September–October
+2021, designated as infections were found and stepped down and lifted as the data allowed.
+
+What the demo invents (the real lists named compounds the synthetic province does not have):
+
+* **Designation.** Each county with infections seals the compounds where its first infections of
+  the outbreak (reported up to 20 September) lived — at most ``MAX_SEALED`` per county, six hours
+  after the compound's first report; puts each of their communities under control (管控区) and their
+  townships under precaution (防范区), as the 8th edition's three levels do. Each is proposed by the
+  county epidemiologist, approved by the county commander and published as a list of the county.
+* **Every day** to 31 October the criteria are evaluated (``evaluation.evaluate``) from the
+  replay's cases and contacts and from quarantine and screening records where the earlier demo
+  steps wrote them. An eligible sealed area is stepped down to controlled the next morning, an
+  eligible controlled or precaution area lifted. Where the days without infection have passed but
+  records of screening or quarantine are missing from the replay, the county lifts by override with
+  a justification saying so (approved by the city, as decision 0014 requires) — ``OVERRIDE_AFTER``
+  days after the days criterion was met.
+* **Checkpoints**: two highway exits per county check a negative test within 48 h for people
+  leaving (throughput drawn from ``replay.rng("areas")``), relaxed when no area they serve is
+  sealed and lifted when all are lifted.
+"""
+
+import datetime
+from collections import defaultdict
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from pingji.cases.choices import INFECTIONS
+from pingji.cases.demo import Backdate
+from pingji.cases.models import Case
+from pingji.demo.replay import Replay
+from pingji.geo.models import Jurisdiction, Place
+from pingji.users.models import User
+
+from . import actions, checkpoints, publishing
+from .choices import AreaStatus, CheckpointKind, Verdict
+from .evaluation import evaluate
+from .extent import day_start, local_date
+from .models import Checkpoint, Evaluation, RiskArea, Transition
+
+#: Xianyou and Putian's other districts, Xiamen's Tong'an.
+CITIES = ("3503",)
+EXTRA_COUNTIES = ("350212",)
+MAX_SEALED = 8
+LAST_DESIGNATION = datetime.date(2021, 9, 20)
+#: Days after the days-without-infection criterion before an override stands in for missing records.
+OVERRIDE_AFTER = 3
+NEXT = {"sealed": "controlled", "controlled": "", "precaution": ""}
+EXITS = {
+    "350322": ("沈海高速仙游收费站", "莆永高速仙游东出口"),
+    "350212": ("沈海高速同安收费站", "厦门北站出站口"),
+}
+
+
+def _at(day: datetime.date, hour: int) -> datetime.datetime:
+    return day_start(day) + datetime.timedelta(hours=hour)
+
+
+def _counties() -> list[str]:
+    codes = set(EXTRA_COUNTIES)
+    for city in CITIES:
+        rows = Case.objects.filter(jurisdiction__code__within=city).values_list(
+            "jurisdiction_id", flat=True
+        )
+        codes |= {c[:6] for c in rows}
+    return sorted(codes)
+
+
+def _first_compounds(county: str) -> list[tuple[int, datetime.datetime]]:
+    """Compounds of the county's first infections: (place id, first report), earliest first."""
+    first: dict[int, datetime.datetime] = {}
+    rows = Case.objects.filter(
+        jurisdiction__code__within=county,
+        classification__in=list(INFECTIONS),
+        reported_at__lt=day_start(LAST_DESIGNATION + datetime.timedelta(days=1)),
+    ).values_list(
+        "person__household__place_id", "person__household__place__parent_id", "reported_at"
+    )
+    for place, parent, reported in rows:
+        compound = parent or place
+        if compound and (compound not in first or reported < first[compound]):
+            first[compound] = reported
+    return sorted(first.items(), key=lambda kv: kv[1])[:MAX_SEALED]
+
+
+class Staff:
+    def __init__(self):
+        self.cache: dict[str, User] = {}
+
+    def __call__(self, code: str, role: str) -> User:
+        name = f"{code.ljust(6, '0')}-{role}"
+        if name not in self.cache:
+            self.cache[name] = User.objects.get(username=name)
+        return self.cache[name]
+
+
+def _designate(county, staff, backdate, rng) -> list[RiskArea]:
+    compounds = _first_compounds(county)
+    if not compounds:
+        return []
+    places = Place.objects.in_bulk([c for c, _ in compounds])
+    jurisdiction = Jurisdiction.objects.get(code=county)
+    epi, boss = staff(county, "epidemiologist"), staff(county, "commander")
+    made, communities, townships = [], {}, {}
+    for n, (pid, reported) in enumerate(compounds, start=1):
+        place = places[pid]
+        when = reported + datetime.timedelta(hours=6)
+        communities.setdefault(place.jurisdiction_id[:12], when)
+        townships.setdefault(place.jurisdiction_id[:9], when)
+        made.append((f"{place.name}封控区", "sealed", [place], [], when, n))
+    for code, when in communities.items():
+        made.append((None, "controlled", [], [code], when, code))
+    first = min(when for *_, when, _n in made)
+    made.append((f"{jurisdiction.name}防范区", "precaution", [], sorted(townships), first, "p"))
+    names = dict(Jurisdiction.objects.filter(code__in=communities).values_list("code", "name"))
+    areas = []
+    for name, level, extent_places, codes, when, _key in sorted(made, key=lambda m: m[4]):
+        name = name or f"{names.get(codes[0], codes[0])}管控区"
+        order = f"{jurisdiction.name[:2]}防控指〔2021〕{len(areas) + 1}号"
+        with backdate.at(when):
+            area = actions.do_designate_area(
+                actor=epi,
+                jurisdiction=jurisdiction,
+                name=name,
+                level=level,
+                legal_basis=order,
+                decided_at=when,
+                places=extent_places,
+                jurisdictions=codes,
+            )
+            actions.do_approve_transition(area.transitions.get(), actor=boss)
+            publishing.do_publish(jurisdiction, actor=boss, at=when)
+        areas.append(area)
+    return areas
+
+
+def _checkpoints(county, areas, staff, backdate) -> list[Checkpoint]:
+    if not areas:
+        return []
+    boss = staff(county, "commander")
+    since = min(a.decided_at for a in areas)
+    out = []
+    for name in EXITS.get(county, (f"{county}高速出口",)):
+        kind = CheckpointKind.RAILWAY_STATION if "站出站" in name else CheckpointKind.HIGHWAY_EXIT
+        with backdate.at(since):
+            cp = checkpoints.do_create_checkpoint(
+                actor=boss,
+                jurisdiction=Jurisdiction.objects.get(code=county),
+                name=name,
+                kind=kind,
+                rules="离开人员查验48小时内核酸检测阴性证明，扫码测温",
+                test_within_hours=48,
+                since=since,
+                areas=[a for a in areas if a.level in ("sealed", "controlled")],
+                legal_basis=areas[0].legal_basis,
+            )
+            checkpoints.do_plan_lifting_step(
+                cp,
+                actor=boss,
+                to_status="relaxed",
+                condition="no_strictest",
+                rules="查验健康码，48小时核酸阴性证明改为抽查",
+            )
+            checkpoints.do_plan_lifting_step(
+                cp, actor=boss, to_status="lifted", condition="all_lifted"
+            )
+        out.append(cp)
+    return out
+
+
+def _override_due(finding) -> bool:
+    ev = finding.evidence
+    days, needed = ev.get("days_without_new_infection"), ev.get("days_required")
+    return days is not None and needed is not None and days >= needed + OVERRIDE_AFTER
+
+
+def _step(day, county, staff, backdate, counts) -> None:
+    """Move every area of the county the day's evaluation allows, effective the next morning."""
+    jurisdiction = Jurisdiction.objects.get(code=county)
+    epi, boss = staff(county, "epidemiologist"), staff(county, "commander")
+    city = staff(county[:4], "commander")
+    when = _at(day + datetime.timedelta(days=1), 10)
+    moved = False
+    for row in Evaluation.objects.filter(day=day, jurisdiction_id=county).select_related("area"):
+        area = row.area
+        if area.status != AreaStatus.ACTIVE or area.transitions.filter(status="proposed").exists():
+            continue
+        eligible = row.verdict in (Verdict.ELIGIBLE, Verdict.HELD)
+        if not eligible and (area.level == "precaution" or not _override_due(row)):
+            continue
+        note = (
+            ""
+            if eligible
+            else (
+                "回放数据中缺少该区域的全员筛查或隔离解除记录；无新增感染天数已满足，县指挥部据此解除。"
+            )
+        )
+        with backdate.at(when):
+            t = actions.do_propose_transition(
+                area,
+                actor=epi,
+                to_level=NEXT[area.level],
+                effective_at=when,
+                justification=note,
+                legal_basis=f"{jurisdiction.name[:2]}防控指〔2021〕调整",
+            )
+            actions.do_approve_transition(t, actor=city if t.override else boss)
+        counts["override" if t.override else "criteria"] += 1
+        moved = True
+    for cp in Checkpoint.objects.filter(jurisdiction_id=county).exclude(status="lifted"):
+        for step in cp.steps.filter(done_at__isnull=True).order_by("sequence")[:1]:
+            if checkpoints.step_readiness(step, when)[0]:
+                with backdate.at(when):
+                    checkpoints.do_take_lifting_step(step, actor=boss, at=when)
+                moved = True
+    if moved:
+        with backdate.at(when):
+            publishing.do_publish(jurisdiction, actor=boss, at=when)
+
+
+def _record_days(cps, day, staff, rng, backdate) -> None:
+    for cp in cps:
+        if cp.status == "lifted" or local_date(cp.since) > day:
+            continue
+        persons = rng.randint(800, 3000)
+        with backdate.at(_at(day, 22)):
+            checkpoints.do_record_checkpoint_day(
+                cp,
+                actor=staff(cp.jurisdiction_id, "operator"),
+                day=day,
+                vehicles=persons * 2 // 5,
+                persons=persons,
+                turned_back=int(persons * rng.uniform(0.002, 0.02)),
+            )
+
+
+def load(replay: Replay) -> dict:
+    """Designate, evaluate daily, step down and lift; returns the areas' figures."""
+    rng = replay.rng("areas")
+    staff, backdate = Staff(), Backdate()
+    counts: dict[str, int] = defaultdict(int)
+    with transaction.atomic():
+        by_county = {}
+        for county in _counties():
+            areas = _designate(county, staff, backdate, rng)
+            by_county[county] = (areas, _checkpoints(county, areas, staff, backdate))
+        designated = [a for areas, _ in by_county.values() for a in areas]
+        if designated:
+            day = min(local_date(a.decided_at) for a in designated)
+            while day <= replay.end and day < timezone.localdate():
+                evaluate(day, within="")
+                for county, (areas, cps) in by_county.items():
+                    if not areas or day < min(local_date(a.decided_at) for a in areas):
+                        continue
+                    cps = [Checkpoint.objects.get(pk=c.pk) for c in cps]
+                    _record_days(cps, day, staff, rng, backdate)
+                    _step(day, county, staff, backdate, counts)
+                Evaluation.objects.filter(day=day).update(
+                    computed_at=_at(day + datetime.timedelta(days=1), 1)
+                )
+                day += datetime.timedelta(days=1)
+        mine = Transition.objects.filter(area__in=designated)
+        mine.update(proposed_at=F("effective_at"))
+        mine.exclude(approved_at=None).update(approved_at=F("effective_at"))
+        backdate.apply()
+    left = RiskArea.objects.filter(pk__in=[a.pk for a in designated], status=AreaStatus.ACTIVE)
+    return {
+        "areas": len(designated),
+        "by_county": {c: len(a) for c, (a, _) in by_county.items()},
+        "moved_by_criteria": counts["criteria"],
+        "moved_by_override": counts["override"],
+        "still_in_force": left.count(),
+        "checkpoints": sum(len(c) for _a, c in by_county.values()),
+    }

@@ -1,0 +1,65 @@
+"""An area's level at any moment, read from its published transitions (the full history).
+
+Only published transitions change what is in force (the issue: "the list changes only by approved
+transitions"), each from its ``effective_at``. The level at a time is the ``to_level`` of the last
+one that had taken effect; an empty ``to_level`` means lifted. Maps and ``lookup.controls_at`` read
+levels through here, so "as of any date" and "now" are the same question.
+"""
+
+import datetime
+from functools import cache
+
+from django.utils import timezone
+
+from pingji.protocols import rules
+from pingji.protocols.models import Protocol
+
+from .choices import TransitionStatus
+from .models import RiskArea, Transition
+
+
+def levels_at(areas, at: datetime.datetime | None = None) -> dict[int, str]:
+    """``{area id: level}`` of the areas (a queryset) in force at ``at`` (default: now)."""
+    at = at or timezone.now()
+    rows = (
+        Transition.objects.filter(
+            area__in=areas, status=TransitionStatus.PUBLISHED, effective_at__lte=at
+        )
+        .order_by("area_id", "effective_at", "id")
+        .values_list("area_id", "to_level")
+    )
+    last: dict[int, str] = {}
+    for area_id, level in rows:
+        last[area_id] = level
+    return {area_id: level for area_id, level in last.items() if level}
+
+
+def in_force_at(at: datetime.datetime | None = None, *, within: str = ""):
+    """The areas (queryset) with a level in force at ``at``, below ``within``; and their levels."""
+    candidates = RiskArea.objects.subtree(within).filter(effective_from__lte=at or timezone.now())
+    levels = levels_at(candidates, at)
+    return RiskArea.objects.filter(pk__in=list(levels)), levels
+
+
+@cache
+def _orders(protocol_id: int) -> tuple[dict[str, int], int]:
+    protocol = Protocol.objects.get(pk=protocol_id)
+    orders = {r.level: r.order for r in rules.risk_levels(protocol)}
+    return orders, max(orders.values(), default=0)
+
+
+def level_order(protocol_id: int, level: str) -> tuple[int, bool]:
+    """The level's order in the protocol (1 = strictest) and whether it restricts opening.
+
+    Every level above a protocol's lowest one keeps establishments shut: 封控/管控 under the 8th
+    edition, high/medium under the 9th, high under the November 2022 measures; the lowest level
+    (防范, low) is "the rest of the county" with only gathering limits (PROTOCOLS.md, risk areas).
+    """
+    orders, lowest = _orders(protocol_id)
+    order = orders.get(level, lowest or 1)
+    return order, order < lowest
+
+
+def clear_caches() -> None:
+    """Protocols are rarely amended; a test or an amendment clears what was read of them."""
+    _orders.cache_clear()

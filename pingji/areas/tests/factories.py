@@ -1,0 +1,136 @@
+"""Factories for areas rows, stored as the actions would store them (without the events).
+
+SCOPED_FACTORIES joins them to the shared permission suite.
+"""
+
+import datetime
+
+import factory
+from django.utils import timezone
+
+from pingji.areas.choices import (
+    AreaStatus,
+    CheckpointKind,
+    StepCondition,
+    TransitionKind,
+    TransitionStatus,
+    Verdict,
+)
+from pingji.areas.models import (
+    Checkpoint,
+    CheckpointDay,
+    Evaluation,
+    LiftingStep,
+    Publication,
+    RiskArea,
+    Transition,
+)
+from pingji.geo.tests.factories import PlaceFactory
+from pingji.protocols.versions import protocol_for
+
+DECIDED = timezone.make_aware(datetime.datetime(2021, 9, 14, 12, 0))
+
+
+class RiskAreaFactory(factory.django.DjangoModelFactory):
+    """A sealed compound of 仙游县 in force since 2021-09-14 12:00 (8th edition)."""
+
+    class Meta:
+        model = RiskArea
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"封控区{n}")
+    level = "sealed"
+    status = AreaStatus.ACTIVE
+    legal_basis = "仙防控指〔2021〕1号"
+    protocol = factory.LazyAttribute(lambda o: protocol_for(o.jurisdiction.code, o.decided_at))
+    decided_at = DECIDED
+    effective_from = factory.LazyAttribute(lambda o: o.decided_at)
+    level_since = factory.LazyAttribute(lambda o: o.decided_at)
+
+    @factory.post_generation
+    def extent(self, create, places, **kwargs):
+        """``extent=[place, …]``; by default a new compound in the area's jurisdiction."""
+        if not create:
+            return
+        if places is None:
+            places = [PlaceFactory(jurisdiction=self.jurisdiction)]
+        self.places.set(places)
+        if self.status == AreaStatus.ACTIVE:
+            TransitionFactory(area=self, to_level=self.level, effective_at=self.effective_from)
+
+
+class TransitionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Transition
+
+    jurisdiction = factory.LazyAttribute(lambda o: o.area.jurisdiction)
+    kind = TransitionKind.DESIGNATE
+    to_level = factory.LazyAttribute(lambda o: o.area.level)
+    status = TransitionStatus.PUBLISHED
+    protocol = factory.LazyAttribute(lambda o: o.area.protocol)
+    criteria_met = True
+    effective_at = factory.LazyAttribute(lambda o: o.area.decided_at)
+    published_at = factory.LazyAttribute(lambda o: o.effective_at)
+
+
+class EvaluationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Evaluation
+
+    jurisdiction = factory.LazyAttribute(lambda o: o.area.jurisdiction)
+    day = datetime.date(2021, 9, 20)
+    level = factory.LazyAttribute(lambda o: o.area.level)
+    verdict = Verdict.NOT_YET
+
+
+class PublicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Publication
+
+    number = factory.Sequence(lambda n: n + 1)
+    published_at = DECIDED
+
+
+class CheckpointFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Checkpoint
+
+    name = factory.Sequence(lambda n: f"仙游收费站{n}")
+    kind = CheckpointKind.HIGHWAY_EXIT
+    rules = "查验48小时核酸阴性证明"
+    test_within_hours = 48
+    since = DECIDED
+
+
+class CheckpointDayFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CheckpointDay
+
+    jurisdiction = factory.LazyAttribute(lambda o: o.checkpoint.jurisdiction)
+    day = datetime.date(2021, 9, 15)
+    vehicles = 120
+    persons = 300
+    turned_back = 4
+
+
+class LiftingStepFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LiftingStep
+
+    jurisdiction = factory.LazyAttribute(lambda o: o.checkpoint.jurisdiction)
+    sequence = factory.Sequence(lambda n: n + 1)
+    to_status = "relaxed"
+    condition = StepCondition.NO_STRICTEST
+
+
+SCOPED_FACTORIES = {
+    RiskArea: lambda grid: RiskAreaFactory(jurisdiction=grid),
+    Transition: lambda grid: RiskAreaFactory(jurisdiction=grid).transitions.get(),
+    Evaluation: lambda grid: EvaluationFactory(area=RiskAreaFactory(jurisdiction=grid)),
+    Publication: lambda grid: PublicationFactory(jurisdiction=grid),
+    Checkpoint: lambda grid: CheckpointFactory(jurisdiction=grid),
+    CheckpointDay: lambda grid: CheckpointDayFactory(
+        checkpoint=CheckpointFactory(jurisdiction=grid)
+    ),
+    LiftingStep: lambda grid: LiftingStepFactory(checkpoint=CheckpointFactory(jurisdiction=grid)),
+}

@@ -1,0 +1,48 @@
+"""The replay's areas: designated in mid-September, stepped down and lifted by October's end."""
+
+import datetime
+
+import pytest
+
+from pingji.areas import demo
+from pingji.areas.lookup import controls_at
+from pingji.areas.models import Checkpoint, Publication, RiskArea, Transition
+from pingji.cases import demo as cases_demo
+from pingji.cases.tests.outbreak import outbreak_province
+from pingji.tracing import demo as tracing_demo
+
+from .conftest import at
+
+
+@pytest.fixture
+def replay(db, settings, tmp_path):
+    settings.ANALYTIC_DIR = tmp_path / "analytic"
+    replay = outbreak_province()
+    cases_demo.load(replay)
+    tracing_demo.load(replay)
+    return replay
+
+
+def test_the_replay_designates_steps_down_and_lifts(replay):
+    summary = demo.load(replay)
+    # areas in Xianyou and Tong'an, designated by 20 September, each with its published order
+    assert summary["areas"] > 0
+    assert set(summary["by_county"]) >= {"350322", "350212"}
+    areas = RiskArea.objects.all()
+    assert all(a.decided_at.date() <= datetime.date(2021, 9, 21) for a in areas)
+    assert {a.level for a in areas if a.transitions.filter(kind="designate").exists()}
+    # by the end of October every area is lifted, through published transitions only
+    assert summary["still_in_force"] == 0
+    lifted = Transition.objects.filter(kind="lift", status="published")
+    assert lifted.count() == areas.count()
+    assert Transition.objects.filter(kind="step_down", status="published").exists()
+    assert all(t.published_at <= at(11, 1) for t in Transition.objects.all())
+    assert all(not t.override or t.justification for t in Transition.objects.all())
+    # a sealed compound was in force in mid-September and no longer on 1 November
+    sealed = areas.filter(transitions__to_level="sealed").first()
+    place = sealed.places.first()
+    assert controls_at(place=place, at=sealed.effective_from + datetime.timedelta(hours=1))
+    assert controls_at(place=place, at=at(11, 1)) == []
+    # the lists were published at their historical times; the checkpoints are lifted
+    assert Publication.objects.filter(published_at__lt=at(10, 1)).exists()
+    assert set(Checkpoint.objects.values_list("status", flat=True)) == {"lifted"}
