@@ -4,9 +4,19 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from pingji.core.access import ScopedModel
+from pingji.core.access import ScopedManager, ScopedModel, ScopedQuerySet
 
 from .choices import CODE_LENGTH, Level, PlaceKind
+
+
+class JurisdictionQuerySet(ScopedQuerySet):
+    def real(self):
+        """Without the drill sandboxes (contract C6): real figures never include drill data."""
+        return self.filter(drill=False)
+
+    def drills(self):
+        """Only the drill sandboxes (every node of a sandbox subtree carries the flag)."""
+        return self.filter(drill=True)
 
 
 class Jurisdiction(ScopedModel):
@@ -45,6 +55,14 @@ class Jurisdiction(ScopedModel):
     boundary = models.JSONField(_("boundary (GeoJSON geometry, GCJ-02)"), null=True, blank=True)
     center_lon = models.FloatField(_("centre longitude"), null=True, blank=True)
     center_lat = models.FloatField(_("centre latitude"), null=True, blank=True)
+    drill = models.BooleanField(
+        _("drill sandbox"),
+        default=False,
+        db_index=True,
+        help_text=_("Part of a drill's sandbox: its data never count in real figures."),
+    )
+
+    objects = ScopedManager.from_queryset(JurisdictionQuerySet)()
 
     class Meta:
         verbose_name = _("jurisdiction")

@@ -7,4 +7,21 @@ class PreparednessConfig(AppConfig):
     label = "preparedness"
     verbose_name = _("Preparedness")
     #: Entries of the main menu: (label, URL name, permission needed or None).
-    nav: tuple = ()
+    nav: tuple = (
+        (_("Readiness"), "preparedness:readiness", "preparedness.view_drill"),
+        (_("Early warnings"), "preparedness:alert_list", "preparedness.view_alert"),
+        (_("Surveillance sites"), "preparedness:site_list", "preparedness.view_surveillancesite"),
+        (_("Training"), "preparedness:course_list", "preparedness.view_course"),
+        (_("Drills"), "preparedness:drill_list", "preparedness.view_drill"),
+    )
+
+    def ready(self) -> None:
+        from django.db.models.signals import pre_save
+
+        from pingji.tasks.kinds import register_kind
+
+        from .drills import guard
+
+        register_kind("preparedness.alert", _("early warning"))
+        register_kind("preparedness.improve", _("drill improvement"))
+        pre_save.connect(guard, dispatch_uid="preparedness.drill_guard")

@@ -1,1 +1,1 @@
-"""Supplies and reserve days, designated hospitals and beds, clinics, testing capacity, workforce."""
+"""Supplies and reserve days, designated hospitals and beds, clinics, labs, workforce."""

@@ -7,4 +7,9 @@ class ResourcesConfig(AppConfig):
     label = "resources"
     verbose_name = _("Resources")
     #: Entries of the main menu: (label, URL name, permission needed or None).
-    nav: tuple = ()
+    nav: tuple = (
+        (_("Reserve days"), "resources:reserves", "resources.view_store"),
+        (_("Stores"), "resources:store_list", "resources.view_store"),
+        (_("Medical capacity"), "resources:facility_list", "resources.view_facility"),
+        (_("Workforce"), "resources:workforce_list", "resources.view_workforce"),
+    )

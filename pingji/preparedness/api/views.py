@@ -1,0 +1,273 @@
+import datetime
+
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, permissions
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from pingji.core.access import scope_code
+from pingji.core.api.base import ScopedModelViewSet, ScopedReadOnlyViewSet
+
+from .. import actions, drills, surveillance, training
+from ..models import (
+    Alert,
+    Attendance,
+    Course,
+    Drill,
+    DrillFinding,
+    DrillStepRecord,
+    SurveillanceReport,
+    SurveillanceSite,
+    WarningRule,
+)
+from ..readiness import readiness_table
+from . import serializers as s
+
+WRITE_METHODS = ["get", "post", "patch", "head", "options"]
+
+
+class _Saved(ScopedModelViewSet):
+    create_action = None
+    http_method_names = WRITE_METHODS
+
+    def perform_create(self, serializer):
+        serializer.instance = type(self).create_action(
+            dict(serializer.validated_data), actor=self.request.user
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = type(self).create_action(
+            dict(serializer.validated_data), actor=self.request.user, instance=serializer.instance
+        )
+
+
+class _Steps:
+    """POST steps on one object: visible first (404), then the role, then the action."""
+
+    step_perm = ""
+
+    def get_permissions(self):
+        if self.action in getattr(self, "steps", ()):
+            return [permissions.IsAuthenticated()]
+        return super().get_permissions()
+
+    def _step(self, request, body_class, act, out_class, status=200):
+        obj = self.get_object()
+        if not request.user.has_perm(self.step_perm):
+            raise exceptions.PermissionDenied()
+        body = body_class(data=request.data)
+        body.is_valid(raise_exception=True)
+        result = act(obj, actor=request.user, **body.validated_data)
+        return Response(out_class(result).data, status=status)
+
+
+class SiteViewSet(_Steps, _Saved):
+    """Surveillance sites; ``reports`` records a site's daily counts (missing days refused)."""
+
+    queryset = SurveillanceSite.objects.all()
+    serializer_class = s.SiteSerializer
+    create_action = staticmethod(surveillance.do_save_site)
+    steps = ("reports",)
+    step_perm = "preparedness.add_surveillancereport"
+
+    @extend_schema(
+        request=s.ReportRowSerializer(many=True), responses=s.ReportSerializer(many=True)
+    )
+    @action(detail=True, methods=["post"])
+    def reports(self, request, pk=None):
+        site = self.get_object()
+        rows = s.ReportRowSerializer(data=request.data, many=True)
+        rows.is_valid(raise_exception=True)
+        made = actions.do_record_reports(
+            site,
+            [(r["day"], r["count"]) for r in rows.validated_data],
+            source="api",
+            actor=request.user,
+        )
+        return Response(s.ReportSerializer(made, many=True).data, status=201)
+
+
+class ReportViewSet(ScopedReadOnlyViewSet):
+    queryset = SurveillanceReport.objects.all()
+    serializer_class = s.ReportSerializer
+    filterset_fields = ["site", "day"]
+
+
+class UploadView(APIView):
+    """A CSV of ``site,day,count`` rows; one bad row anywhere saves nothing."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(request=s.UploadSerializer)
+    def post(self, request):
+        body = s.UploadSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            text = body.validated_data["file"].read().decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise exceptions.ValidationError({"file": "UTF-8 CSV"}) from exc
+        return Response({"recorded": actions.do_upload_reports(text, actor=request.user)}, 201)
+
+
+class RuleViewSet(_Saved):
+    """Early-warning rules; thresholds are edited with PATCH."""
+
+    queryset = WarningRule.objects.all()
+    serializer_class = s.RuleSerializer
+    create_action = staticmethod(surveillance.do_save_rule)
+
+
+class AlertViewSet(_Steps, ScopedReadOnlyViewSet):
+    """Alerts raised by the rules; ``switch`` puts the county in emergency mode."""
+
+    queryset = Alert.objects.all()
+    serializer_class = s.AlertSerializer
+    steps = ("switch", "dismiss")
+    step_perm = "preparedness.change_alert"
+
+    @extend_schema(request=s.SwitchSerializer, responses=s.AlertSerializer)
+    @action(detail=True, methods=["post"])
+    def switch(self, request, pk=None):
+        return self._step(
+            request, s.SwitchSerializer, actions.do_switch_on_alert, s.AlertSerializer
+        )
+
+    @extend_schema(request=s.DismissSerializer, responses=s.AlertSerializer)
+    @action(detail=True, methods=["post"])
+    def dismiss(self, request, pk=None):
+        return self._step(request, s.DismissSerializer, actions.do_dismiss_alert, s.AlertSerializer)
+
+
+class EvaluateView(APIView):
+    """Run the early-warning rules of the caller's area on a day."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=s.EvaluateSerializer, responses=s.AlertSerializer(many=True))
+    def post(self, request):
+        if not request.user.has_perm("preparedness.add_alert"):
+            raise exceptions.PermissionDenied()
+        body = s.EvaluateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        alerts = actions.do_evaluate_warnings(body.validated_data["day"], actor=request.user)
+        return Response(s.AlertSerializer(alerts, many=True).data)
+
+
+class CourseViewSet(_Steps, _Saved):
+    queryset = Course.objects.all()
+    serializer_class = s.CourseSerializer
+    create_action = staticmethod(training.do_save_course)
+    steps = ("attendance",)
+    step_perm = "preparedness.add_attendance"
+
+    @extend_schema(request=s.AttendeesSerializer, responses=s.AttendanceSerializer(many=True))
+    @action(detail=True, methods=["post"])
+    def attendance(self, request, pk=None):
+        course = self.get_object()
+        body = s.AttendeesSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        rows = actions.do_record_attendance(course, actor=request.user, **body.validated_data)
+        return Response(s.AttendanceSerializer(rows, many=True).data, status=201)
+
+
+class AttendanceViewSet(ScopedReadOnlyViewSet):
+    queryset = Attendance.objects.all()
+    serializer_class = s.AttendanceSerializer
+
+
+class DrillViewSet(_Steps, ScopedModelViewSet):
+    """Drills: plan (POST), then ``start``, ``inject``, ``step``, ``finish``, ``remove``."""
+
+    queryset = Drill.objects.all()
+    serializer_class = s.DrillSerializer
+    http_method_names = ["get", "post", "head", "options"]
+    steps = ("start", "inject", "step", "finish", "remove", "finding")
+    step_perm = "preparedness.change_drill"
+
+    def perform_create(self, serializer):
+        serializer.instance = actions.do_plan_drill(
+            dict(serializer.validated_data), actor=self.request.user
+        )
+
+    def _at(self, request, act):
+        return self._step(request, s.AtSerializer, act, s.DrillSerializer)
+
+    @extend_schema(request=s.AtSerializer, responses=s.DrillSerializer)
+    @action(detail=True, methods=["post"])
+    def start(self, request, pk=None):
+        return self._at(request, actions.do_start_drill)
+
+    @extend_schema(request=s.AtSerializer)
+    @action(detail=True, methods=["post"])
+    def inject(self, request, pk=None):
+        drill = self.get_object()
+        body = s.AtSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        case = drills.do_inject_case(drill, actor=request.user, **body.validated_data)
+        return Response({"case": case.pk}, status=201)
+
+    @extend_schema(request=s.StepBodySerializer, responses=s.DrillStepSerializer)
+    @action(detail=True, methods=["post"])
+    def step(self, request, pk=None):
+        return self._step(
+            request, s.StepBodySerializer, actions.do_record_drill_step, s.DrillStepSerializer, 201
+        )
+
+    @extend_schema(request=s.AtSerializer, responses=s.DrillSerializer)
+    @action(detail=True, methods=["post"])
+    def finish(self, request, pk=None):
+        return self._at(request, actions.do_finish_drill)
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def remove(self, request, pk=None):
+        drill = self.get_object()
+        if not request.user.has_perm(self.step_perm):
+            raise exceptions.PermissionDenied()
+        return Response({"removed": actions.do_remove_drill_data(drill, actor=request.user)})
+
+    @extend_schema(request=s.FindingBodySerializer, responses=s.FindingSerializer)
+    @action(detail=True, methods=["post"])
+    def finding(self, request, pk=None):
+        return self._step(
+            request, s.FindingBodySerializer, actions.do_record_finding, s.FindingSerializer, 201
+        )
+
+
+class DrillStepViewSet(ScopedReadOnlyViewSet):
+    queryset = DrillStepRecord.objects.all()
+    serializer_class = s.DrillStepSerializer
+
+
+class FindingViewSet(ScopedReadOnlyViewSet):
+    queryset = DrillFinding.objects.all()
+    serializer_class = s.FindingSerializer
+
+
+class ReadinessView(APIView):
+    """The readiness score of every county in the caller's area (or ``within``) on ``on``."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("on", str), OpenApiParameter("within", str)],
+        responses=s.ReadinessSerializer(many=True),
+    )
+    def get(self, request):
+        own = scope_code(request.user)
+        if own is None or not request.user.has_perm("preparedness.view_drill"):
+            raise exceptions.NotFound()
+        code = request.query_params.get("within") or own
+        if not code.startswith(own):
+            raise exceptions.NotFound()
+        try:
+            on = datetime.date.fromisoformat(
+                request.query_params.get("on") or str(timezone.localdate())
+            )
+        except ValueError as exc:
+            raise exceptions.ValidationError({"on": "YYYY-MM-DD"}) from exc
+        return Response(s.ReadinessSerializer(readiness_table(code, on), many=True).data)

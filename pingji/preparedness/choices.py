@@ -1,0 +1,51 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SiteKind(models.TextChoices):
+    FEVER_CLINIC = "fever_clinic", _("fever clinic")
+    PHARMACY = "pharmacy", _("pharmacy")
+    SENTINEL = "sentinel", _("sentinel site")
+
+
+class Signal(models.TextChoices):
+    FEVER_VISITS = "fever_visits", _("fever clinic visits")
+    FEVER_DRUG_SALES = "fever_drug_sales", _("sales of fever and cough medicines")
+    ILI_VISITS = "ili_visits", _("influenza-like illness visits")
+
+
+class ReportSource(models.TextChoices):
+    FORM = "form", _("form")
+    API = "api", _("API")
+    UPLOAD = "upload", _("upload")
+
+
+class AlertStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    SWITCHED = "switched", _("led to emergency mode")
+    DISMISSED = "dismissed", _("dismissed")
+
+
+class DrillKind(models.TextChoices):
+    TABLETOP = "tabletop", _("tabletop exercise")
+    FUNCTIONAL = "functional", _("functional drill")
+    FULL = "full", _("full-scale drill")
+
+
+class DrillStatus(models.TextChoices):
+    PLANNED = "planned", _("planned")
+    RUNNING = "running", _("running")
+    FINISHED = "finished", _("finished")
+    REMOVED = "removed", _("finished, drill data removed")
+
+
+class DrillStep(models.TextChoices):
+    """The key steps of the real workflow a drill times, in the order they happen."""
+
+    CASE_REPORTED = "case_reported", _("case reported")
+    INVESTIGATION_OPENED = "investigation_opened", _("investigation opened")
+    CORE_FACTS = "core_facts", _("core facts of the investigation")
+    FULL_REPORT = "full_report", _("full investigation report")
+    DISPATCH = "dispatch", _("contacts dispatched (协查)")
+    QUARANTINE = "quarantine", _("first contact in quarantine")
+    AREA = "area", _("risk area designated")

@@ -1,0 +1,183 @@
+"""The replay's preparedness: surveillance, training and a drill in Ningde, in peacetime.
+
+* Surveillance: a fever clinic (daily visits) in every county, reporting from 1 August to
+  31 October 2021; synthetic counts around a county baseline, rising in the counties where the
+  cases step put cases, from two days before their first case (fever clinics saw the first Xianyou
+  cases: the index case was found at a fever clinic on 10 September). A province-wide rule
+  (4 weeks' baseline, × 1.5, at least 10 visits more) is applied to every day from 1 September;
+  the alerts it raises land as tasks of those counties.
+* Training: a course per city for each of epidemiologists, operators and commanders in June–August
+  2021, attended by the demo accounts of its counties (Ningde's all passed; elsewhere some missed).
+* A functional drill in 蕉城区 (Ningde) on 25 August 2021: the scripted case is reported in the
+  drill's sandbox, its investigation opened and its core facts recorded through the real actions,
+  dispatch and quarantine timed by hand; then the drill is finished (report kept), a finding raised
+  with its improvement task, and the sandbox removed — so no drill row mixes with the outbreak's.
+"""
+
+import datetime
+
+from django.utils import timezone
+
+from pingji.geo.choices import Level
+from pingji.geo.models import Jurisdiction
+from pingji.tracing.models import Investigation
+from pingji.users.choices import Role
+from pingji.users.models import User
+
+from . import actions
+from .choices import SiteKind
+from .models import Alert, Drill, WarningRule
+
+START, END = datetime.date(2021, 8, 1), datetime.date(2021, 10, 31)
+DRILL_COUNTY = "350902"
+DRILL_AT = timezone.make_aware(datetime.datetime(2021, 8, 25, 9))
+MINUTE = datetime.timedelta(minutes=1)
+
+
+def _at(day, hour=9):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+def load(replay) -> dict:
+    from pingji.cases.demo import Backdate
+    from pingji.cases.models import Case
+    from pingji.command.demo import actor
+
+    rng = replay.rng("preparedness")
+    province = Jurisdiction.objects.filter(level=Level.PROVINCE).order_by("code").first()
+    if province is None:
+        return {}
+    boss = actor(province.code, "administrator")
+    backdate = Backdate()
+    first_case = {}
+    for code, when in (
+        Case.objects.filter(jurisdiction__drill=False)
+        .order_by("reported_at")
+        .values_list("jurisdiction_id", "reported_at")
+    ):
+        first_case.setdefault(code[:6], timezone.localtime(when).date())
+    counties = list(Jurisdiction.objects.real().filter(level=Level.COUNTY).order_by("code"))
+    days = (END - START).days + 1
+    with backdate.at(_at(START, 8)):
+        WarningRule.objects.get_or_create(
+            jurisdiction=province,
+            signal="fever_visits",
+            defaults={"baseline_weeks": 4, "ratio": "1.50", "min_increase": 10},
+        )
+    for county in counties:
+        site = actions.do_save_site(
+            {
+                "jurisdiction": county,
+                "name": f"{county.name}人民医院发热门诊",
+                "kind": SiteKind.FEVER_CLINIC,
+                "signal": "fever_visits",
+            },
+            actor=boss,
+        )
+        base = 8 + rng.randint(0, 20)
+        rise = first_case.get(county.code)
+        rows = []
+        for i in range(days):
+            day = START + datetime.timedelta(days=i)
+            value = base + rng.randint(-3, 3)
+            if rise and day >= rise - datetime.timedelta(days=2):
+                value += min(60, 6 * ((day - rise).days + 3))
+            rows.append((day, max(0, value)))
+        with backdate.at(_at(END, 20)):
+            actions.do_record_reports(site, rows, actor=boss, source="upload")
+    alerts = 0
+    day = datetime.date(2021, 9, 1)
+    while day <= datetime.date(2021, 9, 30):
+        with backdate.at(_at(day, 20)):
+            alerts += len(actions.do_evaluate_warnings(day, actor=boss, code=province.code))
+        day += datetime.timedelta(days=1)
+    courses, attended = _training(rng, boss, backdate)
+    drill = _drill(boss, backdate)
+    backdate.apply()
+    return {
+        "sites": len(counties),
+        "alerts": alerts,
+        "alert_counties": sorted(set(Alert.objects.values_list("jurisdiction_id", flat=True))),
+        "courses": courses,
+        "attended": attended,
+        "drill": {"score": drill.score, "status": str(drill.status)} if drill else None,
+    }
+
+
+def _training(rng, boss, backdate):
+    courses = attended = 0
+    for city in Jurisdiction.objects.real().filter(level=Level.CITY).order_by("code"):
+        for n, role in enumerate((Role.EPIDEMIOLOGIST, Role.OPERATOR, Role.COMMANDER)):
+            held = datetime.date(2021, 6, 15) + datetime.timedelta(days=20 * n + rng.randint(0, 9))
+            with backdate.at(_at(held)):
+                course = actions.do_record_course(
+                    {
+                        "jurisdiction": city,
+                        "title": f"{city.name}{Role(role).label}应急处置培训",
+                        "role": role,
+                        "held_on": held,
+                        "hours": 4,
+                    },
+                    actor=boss,
+                )
+                courses += 1
+                users = [
+                    u
+                    for u in User.objects.filter(
+                        role=role, jurisdiction__code__startswith=city.code
+                    )
+                    if city.code == "3509" or rng.random() < 0.6
+                ]
+                if users:
+                    actions.do_record_attendance(course, users=users, actor=boss)
+                    attended += len(users)
+    return courses, attended
+
+
+def _drill(boss, backdate) -> Drill | None:
+    county = Jurisdiction.objects.filter(code=DRILL_COUNTY).first()
+    if county is None:
+        return None
+    with backdate.at(DRILL_AT - datetime.timedelta(days=10)):
+        drill = actions.do_plan_drill(
+            {
+                "jurisdiction": county,
+                "title": "蕉城区新冠肺炎疫情应急处置功能演练",
+                "kind": "functional",
+                "scenario": (
+                    "外地返乡人员发热门诊就诊，核酸阳性，报告确诊病例；"
+                    "启动流调、协查、隔离和风险区划定。"
+                ),
+                "participants": "区疫情防控指挥部、区疾控中心、区卫健局、各街道",
+                "planned_for": DRILL_AT,
+            },
+            actor=boss,
+        )
+    from pingji.tracing.actions import do_complete_core, do_open_investigation
+
+    with backdate.at(DRILL_AT):
+        actions.do_start_drill(drill, actor=boss, at=DRILL_AT)
+        case = actions.do_inject_case(drill, actor=boss, at=DRILL_AT + 10 * MINUTE)
+    with backdate.at(DRILL_AT + 35 * MINUTE):
+        investigation = do_open_investigation(case, actor=boss)
+    with backdate.at(DRILL_AT + 230 * MINUTE):
+        do_complete_core(investigation, actor=boss, summary="演练：核心信息")
+    Investigation.objects.filter(pk=investigation.pk).update(
+        opened_at=DRILL_AT + 35 * MINUTE, core_done_at=DRILL_AT + 230 * MINUTE
+    )
+    with backdate.at(DRILL_AT + 6 * 60 * MINUTE):
+        actions.do_record_drill_step(
+            drill, step="dispatch", done_at=DRILL_AT + 5 * 60 * MINUTE, actor=boss
+        )
+        actions.do_record_drill_step(
+            drill, step="quarantine", done_at=DRILL_AT + 31 * 60 * MINUTE, actor=boss
+        )
+        actions.do_finish_drill(drill, actor=boss, at=DRILL_AT + 32 * 60 * MINUTE)
+        actions.do_record_finding(
+            drill,
+            text="协查推送后 26 小时才完成人员管控，超过 24 小时时限",
+            deadline=DRILL_AT + 30 * 24 * 60 * MINUTE,
+            actor=boss,
+        )
+        actions.do_remove_drill_data(drill, actor=boss)
+    return drill

@@ -1,0 +1,126 @@
+"""How fast a drill did each key step, against the deadlines of the protocol in force.
+
+Times come from the rows the real workflow wrote in the sandbox (the case's report, its
+investigation's opening, core facts and report; the first quarantine and area events there),
+else from a step timed by hand (``DrillStepRecord``). Deadlines (8th edition figures, read from the
+protocol, never constants): investigation dispatched within ``investigation_dispatch_minutes`` of
+the report, core facts within ``core_facts_hours``, full report within ``full_report_hours``,
+pushed persons located and controlled within ``locate_and_control_hours`` of the dispatch.
+"""
+
+import datetime
+
+from django.apps import apps
+from django.utils import timezone
+
+from pingji.core.models import DomainEvent
+from pingji.protocols import rules
+from pingji.protocols.versions import NoProtocolInForce, protocol_for
+
+from .choices import DrillStep
+from .models import Drill, DrillStepRecord
+
+
+def _iso(value) -> str | None:
+    """Beijing time, as the drill's participants read their clocks."""
+    return timezone.localtime(value).isoformat(timespec="minutes") if value else None
+
+
+def _event_time(code: str, prefix: str):
+    return (
+        DomainEvent.objects.filter(jurisdiction_code__startswith=code, kind__startswith=prefix)
+        .order_by("time")
+        .values_list("time", flat=True)
+        .first()
+    )
+
+
+def observed_times(drill: Drill) -> dict[str, datetime.datetime | None]:
+    code = drill.sandbox_code
+    times: dict[str, datetime.datetime | None] = {s: None for s in DrillStep.values}
+    if code:
+        Case = apps.get_model("cases", "Case")
+        reported = (
+            Case.objects.subtree(code)
+            .order_by("reported_at")
+            .values_list("id", "reported_at")
+            .first()
+        )
+        if reported:
+            times[DrillStep.CASE_REPORTED] = reported[1]
+            try:
+                Investigation = apps.get_model("tracing", "Investigation")
+                inv = (
+                    Investigation.objects.filter(case_id=reported[0])
+                    .values("opened_at", "core_done_at", "report_done_at")
+                    .first()
+                    or {}
+                )
+            except LookupError:
+                inv = {}
+            times[DrillStep.INVESTIGATION_OPENED] = inv.get("opened_at")
+            times[DrillStep.CORE_FACTS] = inv.get("core_done_at")
+            times[DrillStep.FULL_REPORT] = inv.get("report_done_at")
+        times[DrillStep.DISPATCH] = _event_time(code, "tracing.dispatch")
+        times[DrillStep.QUARANTINE] = _event_time(code, "quarantine.")
+        times[DrillStep.AREA] = _event_time(code, "areas.")
+    for rec in DrillStepRecord.objects.filter(drill=drill):
+        times[rec.step] = times[rec.step] or rec.done_at
+    return times
+
+
+def _deadlines(drill: Drill, times: dict) -> dict[str, tuple[datetime.datetime | None, str]]:
+    start = times[DrillStep.CASE_REPORTED]
+    if start is None:
+        return {}
+    try:
+        protocol = protocol_for(drill.jurisdiction_id, start)
+    except NoProtocolInForce:
+        return {}
+    inv, disp = rules.investigation(protocol), rules.dispatch(protocol)
+    hour = datetime.timedelta(hours=1)
+    out = {}
+    if disp.applies and disp.investigation_dispatch_minutes:
+        out[DrillStep.INVESTIGATION_OPENED] = (
+            start + datetime.timedelta(minutes=disp.investigation_dispatch_minutes),
+            disp.clause,
+        )
+    if inv.applies and inv.core_facts_hours:
+        out[DrillStep.CORE_FACTS] = (start + inv.core_facts_hours * hour, inv.clause)
+    if inv.applies and inv.full_report_hours:
+        out[DrillStep.FULL_REPORT] = (start + inv.full_report_hours * hour, inv.clause)
+    pushed = times[DrillStep.DISPATCH]
+    if disp.applies and disp.locate_and_control_hours and pushed:
+        out[DrillStep.QUARANTINE] = (pushed + disp.locate_and_control_hours * hour, disp.clause)
+    return out
+
+
+def drill_report(drill: Drill) -> dict:
+    """Each step: when it was done, minutes from the case report, its deadline and whether met.
+
+    The score is the share of steps with a deadline that were done in time (0–100); a step with a
+    deadline that was never done counts as missed.
+    """
+    times = observed_times(drill)
+    deadlines = _deadlines(drill, times)
+    start = times[DrillStep.CASE_REPORTED]
+    steps, judged, met = [], 0, 0
+    for step, label in DrillStep.choices:
+        done = times[step]
+        due, clause = deadlines.get(step, (None, ""))
+        ok = None if due is None else bool(done and done <= due)
+        if due is not None:
+            judged += 1
+            met += int(bool(ok))
+        steps.append(
+            {
+                "step": step,
+                "label": str(label),
+                "done_at": _iso(done),
+                "minutes": round((done - start).total_seconds() / 60) if done and start else None,
+                "due_at": _iso(due),
+                "met": ok,
+                "clause": clause,
+            }
+        )
+    return {"steps": steps, "score": round(100 * met / judged) if judged else None}

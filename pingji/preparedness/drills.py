@@ -1,0 +1,333 @@
+"""Drill mode (decision 0020): a scripted outbreak in the drill's own sandbox subtree.
+
+The sandbox is a township-level subtree under the drilling county, coded ``<county>9NN`` (township
+codes 9xx are unused by the NBS in Fujian, and the loader never makes them) with one community and
+one grid, every node flagged ``Jurisdiction.drill``. Participants then work the real workflow —
+cases, investigation, dispatch, quarantine, areas — through the real pages and actions, on rows
+that live in the sandbox. ``guard`` refuses any row that ties drill data to a real record outside
+the drilling county's own chain; ``do_remove_drill_data`` deletes the sandbox and everything
+hanging off it; the drill's report keeps the timings.
+"""
+
+import datetime
+
+from django.apps import apps
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.db.models import ProtectedError, RestrictedError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pingji.core.access import ScopedModel, ensure_allowed
+from pingji.core.events import record_event
+from pingji.core.models import DomainEvent
+from pingji.geo.choices import CODE_LENGTH, Level
+from pingji.geo.models import Jurisdiction
+from pingji.tasks.actions import do_issue_rule_task
+
+from .choices import DrillStatus
+from .models import Drill, DrillFinding, DrillStepRecord
+
+FINDING_KIND = "preparedness.improve"
+COUNTY = CODE_LENGTH[Level.COUNTY]
+
+
+def is_drill_code(code: str | None) -> bool:
+    """A code inside a drill sandbox: its township digits start with 9 (decision 0020)."""
+    return bool(code) and len(code) > COUNTY and code[COUNTY] == "9"
+
+
+def _cheap_code(obj) -> str | None:
+    """The jurisdiction code of a row without a query (None when it would need one)."""
+    if isinstance(obj, Jurisdiction):
+        return obj.code
+    field = getattr(type(obj), "scope_field", "")
+    parts = field.split("__")
+    if len(parts) == 2 and parts[1] == "code":
+        return getattr(obj, f"{parts[0]}_id", None)
+    if len(parts) == 1 and parts[0]:
+        return getattr(obj, parts[0], None)
+    first = parts[0] if parts else ""
+    rel = type(obj)._meta.get_field(first) if first else None
+    if rel is not None and rel.is_relation and rel.is_cached(obj):
+        return _cheap_code(getattr(obj, first))
+    return None
+
+
+def _mixes(codes: list[str]) -> bool:
+    """Drill codes with a real code that is not an ancestor of them (the county running it is)."""
+    drills = [c for c in codes if is_drill_code(c)]
+    reals = [c for c in codes if c and not is_drill_code(c)]
+    return bool(drills) and any(not d.startswith(r) for d in drills for r in reals)
+
+
+def guard(sender, instance, raw=False, **kwargs) -> None:
+    """pre_save on every model: a row may not tie drill data to real records (and vice versa).
+
+    Pure string work on codes already in memory (foreign-key ids and cached related rows), so the
+    rest of the system pays nothing measurable for it.
+    """
+    if raw or not isinstance(instance, models.Model) or isinstance(instance, DomainEvent):
+        return
+    codes = []
+    if isinstance(instance, ScopedModel):
+        codes.append(_cheap_code(instance))
+    for field in instance._meta.concrete_fields:
+        if not field.many_to_one or field.related_model is None:
+            continue
+        target = field.related_model
+        if target is Jurisdiction:
+            codes.append(getattr(instance, field.attname))
+        elif issubclass(target, ScopedModel) and field.is_cached(instance):
+            related = getattr(instance, field.name)
+            if related is not None:
+                codes.append(_cheap_code(related))
+    codes = [c for c in codes if c]
+    if _mixes(codes):
+        raise ValidationError(
+            _(
+                "Drill data cannot touch real records: %(model)s links a drill "
+                "sandbox to a real jurisdiction."
+            )
+            % {"model": instance._meta.verbose_name}
+        )
+
+
+def _check(drill: Drill, actor, *statuses) -> None:
+    ensure_allowed(actor, drill, "change")
+    if drill.status not in statuses:
+        raise ValidationError(
+            {"status": _("The drill is %(status)s.") % {"status": drill.get_status_display()}}
+        )
+
+
+def do_plan_drill(data: dict, *, actor) -> Drill:
+    """Plan a drill of a county (the sandbox is made when it starts)."""
+    drill = Drill(**data)
+    if drill.jurisdiction_id and len(drill.jurisdiction_id) != COUNTY:
+        raise ValidationError({"jurisdiction": _("A drill is run by a county.")})
+    with transaction.atomic():
+        drill.full_clean()
+        drill.save()
+        ensure_allowed(actor, drill, "add")
+        record_event(
+            "preparedness.drill_planned",
+            _("Drill planned: %(d)s") % {"d": drill},
+            jurisdiction_code=drill.jurisdiction_id,
+            subject=drill,
+            payload={},
+        )
+    return drill
+
+
+def do_start_drill(drill: Drill, *, actor, at=None) -> Drill:
+    """Open the drill's sandbox: a township, a community and a grid under the county, flagged."""
+    _check(drill, actor, DrillStatus.PLANNED)
+    at = at or timezone.now()
+    county = drill.jurisdiction
+    with transaction.atomic():
+        used = set(
+            Jurisdiction.objects.filter(
+                parent=county, code__startswith=f"{county.code}9"
+            ).values_list("code", flat=True)
+        )
+        free = [
+            f"{county.code}9{n:02d}" for n in range(1, 100) if f"{county.code}9{n:02d}" not in used
+        ]
+        if not free:
+            raise ValidationError({"sandbox": _("This county has no free drill sandbox code.")})
+        label = _("Drill: %(title)s") % {"title": drill.title}
+        town = Jurisdiction.objects.create(
+            code=free[0],
+            name=label[:100],
+            level=Level.TOWNSHIP,
+            parent=county,
+            drill=True,
+            reporting_unit_id=county.reporting_unit_id,
+        )
+        community = Jurisdiction.objects.create(
+            code=f"{town.code}001",
+            name=label[:100],
+            level=Level.COMMUNITY,
+            parent=town,
+            drill=True,
+            reporting_unit_id=county.reporting_unit_id,
+        )
+        Jurisdiction.objects.create(
+            code=f"{community.code}001",
+            name=label[:100],
+            level=Level.GRID,
+            parent=community,
+            drill=True,
+            reporting_unit_id=county.reporting_unit_id,
+        )
+        drill.sandbox, drill.sandbox_code = town, town.code
+        drill.status, drill.started_at = DrillStatus.RUNNING, at
+        drill.save(update_fields=["sandbox", "sandbox_code", "status", "started_at"])
+        record_event(
+            "preparedness.drill_started",
+            _("Drill started: %(d)s") % {"d": drill},
+            jurisdiction_code=drill.jurisdiction_id,
+            subject=drill,
+            payload={"sandbox": town.code},
+        )
+    return drill
+
+
+def sandbox_grid(drill: Drill) -> Jurisdiction:
+    return Jurisdiction.objects.filter(
+        code__startswith=drill.sandbox_code, level=Level.GRID
+    ).first()
+
+
+def do_inject_case(drill: Drill, *, actor, at=None, name: str = "", onset_days: int = 2):
+    """The scripted outbreak's index case, reported through the real ``do_report_case``.
+
+    A person without an identity number is registered in the sandbox grid and reported as a
+    confirmed mild case found in community screening; the actor needs the real permissions.
+    """
+    from pingji.cases.actions import do_report_case
+    from pingji.people.actions import do_create_person
+
+    _check(drill, actor, DrillStatus.RUNNING)
+    at = at or timezone.now()
+    with transaction.atomic():
+        person = do_create_person(
+            actor=actor, name=name or _("Drill index case"), jurisdiction=sandbox_grid(drill)
+        )
+        case = do_report_case(
+            actor=actor,
+            person=person,
+            classification="confirmed",
+            severity="mild",
+            channel="community_screening",
+            reported_at=at,
+            onset_date=timezone.localtime(at).date() - datetime.timedelta(days=onset_days),
+            sampled_at=at - datetime.timedelta(hours=6),
+            notes=_("Drill case (scripted): %(d)s") % {"d": drill},
+        )
+    return case
+
+
+def do_record_drill_step(drill: Drill, *, step: str, done_at, actor) -> DrillStepRecord:
+    """Time a step done outside the system or the sandbox's reach (a tabletop's dispatch)."""
+    _check(drill, actor, DrillStatus.RUNNING)
+    if drill.started_at and done_at < drill.started_at:
+        raise ValidationError({"done_at": _("The step cannot be done before the drill started.")})
+    if DrillStepRecord.objects.filter(drill=drill, step=step).exists():
+        raise ValidationError({"step": _("This step is already timed.")})
+    with transaction.atomic():
+        record = DrillStepRecord(
+            drill=drill, jurisdiction_id=drill.jurisdiction_id, step=step, done_at=done_at
+        )
+        record.full_clean()
+        record.save()
+        record_event(
+            "preparedness.drill_step_recorded",
+            _("%(d)s: %(s)s") % {"d": drill, "s": record.get_step_display()},
+            jurisdiction_code=drill.jurisdiction_id,
+            subject=drill,
+            payload={"step": step, "done_at": done_at.isoformat()},
+        )
+    return record
+
+
+def do_finish_drill(drill: Drill, *, actor, at=None) -> Drill:
+    """Close the drill and keep its report: each step's time against the protocol deadline."""
+    from .drill_report import drill_report
+
+    _check(drill, actor, DrillStatus.RUNNING)
+    with transaction.atomic():
+        drill.finished_at = at or timezone.now()
+        drill.report = drill_report(drill)
+        drill.score = drill.report.get("score")
+        drill.status = DrillStatus.FINISHED
+        drill.save(update_fields=["finished_at", "report", "score", "status"])
+        record_event(
+            "preparedness.drill_finished",
+            _("Drill finished: %(d)s") % {"d": drill},
+            jurisdiction_code=drill.jurisdiction_id,
+            subject=drill,
+            payload={"score": drill.score},
+        )
+    return drill
+
+
+def _purge(queryset, depth: int = 0) -> int:
+    """Delete rows and, first, whatever protects them (all of it drill data, by ``guard``)."""
+    user_model = apps.get_model("users", "User")
+    for _attempt in range(12):
+        try:
+            return queryset.delete()[0]
+        except (ProtectedError, RestrictedError) as exc:
+            blockers = getattr(exc, "protected_objects", None) or getattr(
+                exc, "restricted_objects", ()
+            )
+            by_model: dict = {}
+            for obj in blockers:
+                if isinstance(obj, user_model) or depth > 8:
+                    raise ValidationError(
+                        _("A user account or real record still depends on the drill data: %(obj)s")
+                        % {"obj": obj}
+                    ) from exc
+                by_model.setdefault(type(obj), []).append(obj.pk)
+            for model, pks in by_model.items():
+                _purge(model._base_manager.filter(pk__in=pks), depth + 1)
+    raise ValidationError(_("The drill data could not be removed."))
+
+
+def do_remove_drill_data(drill: Drill, *, actor) -> int:
+    """Delete the sandbox and every row in or hanging off it; the drill and its report stay."""
+    _check(drill, actor, DrillStatus.FINISHED)
+    code = drill.sandbox_code
+    if not is_drill_code(code) or not Jurisdiction.objects.filter(code=code, drill=True).exists():
+        raise ValidationError({"sandbox": _("This drill has no sandbox to remove.")})
+    Task = apps.get_model("tasks", "Task")
+    with transaction.atomic():
+        removed = _purge(Task.objects.subtree(code))
+        removed += _purge(
+            Jurisdiction.objects.filter(code__startswith=code, drill=True).order_by("-code")
+        )
+        removed += DomainEvent.objects.filter(jurisdiction_code__startswith=code).delete()[0]
+        drill.status, drill.sandbox = DrillStatus.REMOVED, None
+        drill.save(update_fields=["status", "sandbox"])
+        record_event(
+            "preparedness.drill_removed",
+            _("Drill data removed: %(d)s") % {"d": drill},
+            jurisdiction_code=drill.jurisdiction_id,
+            subject=drill,
+            payload={"rows": removed, "sandbox": code},
+        )
+    return removed
+
+
+def do_record_finding(drill: Drill, *, text: str, deadline, actor) -> DrillFinding:
+    """A weakness the drill showed, with an improvement task for the county (open until fixed)."""
+    ensure_allowed(actor, drill, "change")
+    if not actor.has_perm("preparedness.add_drillfinding"):
+        raise PermissionDenied(_("Your role does not record drill findings."))
+    if drill.status == DrillStatus.PLANNED:
+        raise ValidationError({"text": _("Findings come from a drill that has run.")})
+    if not (text or "").strip():
+        raise ValidationError({"text": _("Describe what went wrong.")})
+    with transaction.atomic():
+        finding = DrillFinding.objects.create(
+            drill=drill, jurisdiction_id=drill.jurisdiction_id, text=text.strip()[:500]
+        )
+        finding.task = do_issue_rule_task(
+            finding,
+            actor=actor,
+            owner=drill.jurisdiction,
+            kind=FINDING_KIND,
+            title=finding.text[:200],
+            deadline=deadline,
+        )
+        finding.save(update_fields=["task"])
+        record_event(
+            "preparedness.finding_recorded",
+            finding.text[:200],
+            jurisdiction_code=drill.jurisdiction_id,
+            subject=drill,
+            payload={"finding": finding.pk},
+        )
+    return finding

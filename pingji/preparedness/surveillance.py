@@ -1,0 +1,324 @@
+"""Daily surveillance reports (form, API, upload) and the early-warning rules that read them.
+
+A report batch is all or nothing: every row is checked first (a date, not in the future, a whole
+count, each day once, not already reported) and the days must run without a gap — from the day
+after the site's last report, or within the batch for a site's first reports — because a missing
+day would read as a zero and hide a rise (the issue's "missing days → a clear error").
+"""
+
+import csv
+import datetime
+import io
+from collections import defaultdict
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pingji.core.access import ensure_allowed
+from pingji.core.events import record_event
+from pingji.geo.choices import CODE_LENGTH, Level
+from pingji.geo.models import Jurisdiction
+from pingji.tasks.actions import do_close_rule_tasks, do_issue_rule_task
+
+from .choices import AlertStatus, ReportSource
+from .models import Alert, SurveillanceReport, SurveillanceSite, WarningRule
+
+ALERT_KIND = "preparedness.alert"
+COUNTY = CODE_LENGTH[Level.COUNTY]
+MAX_ROWS = 5000
+
+
+def _day(value) -> datetime.date | None:
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value).strip())
+    except ValueError:
+        return None
+
+
+def check_rows(site: SurveillanceSite, rows: list) -> tuple[list[tuple[datetime.date, int]], list]:
+    """Clean ``[(day, value), …]`` of one site; every problem is returned, each naming its row."""
+    errors, clean, seen = [], [], set()
+    today = timezone.localdate()
+    for n, (day, value) in enumerate(rows, start=1):
+        d = _day(day)
+        if d is None:
+            errors.append(
+                _("row %(n)s: %(value)r is not a date (YYYY-MM-DD)") % {"n": n, "value": day}
+            )
+            continue
+        if d > today:
+            errors.append(_("row %(n)s: %(day)s is in the future") % {"n": n, "day": d})
+        if d in seen:
+            errors.append(_("row %(n)s: %(day)s is given twice") % {"n": n, "day": d})
+        seen.add(d)
+        try:
+            count = int(str(value).strip())
+            if count < 0 or str(value).strip() != str(count):
+                raise ValueError
+        except ValueError:
+            errors.append(
+                _("row %(n)s: the count %(value)r is not a whole number of zero or more")
+                % {"n": n, "value": value}
+            )
+            continue
+        clean.append((d, count))
+    if not clean or errors:
+        return clean, errors or [_("No rows were given.")]
+    days = sorted(d for d, _v in clean)
+    taken = set(
+        SurveillanceReport.objects.filter(site=site, day__in=days).values_list("day", flat=True)
+    )
+    for d in sorted(taken):
+        errors.append(_("%(day)s is already reported for %(site)s") % {"day": d, "site": site})
+    last = (
+        SurveillanceReport.objects.filter(site=site, day__lt=days[0])
+        .order_by("-day")
+        .values_list("day", flat=True)
+        .first()
+    )
+    start = last + datetime.timedelta(days=1) if last else days[0]
+    expected = {start + datetime.timedelta(days=i) for i in range((days[-1] - start).days + 1)}
+    missing = sorted(expected - set(days))
+    if missing:
+        errors.append(
+            _("%(site)s: days missing, report them too: %(days)s")
+            % {"site": site, "days": ", ".join(str(d) for d in missing[:31])}
+        )
+    return clean, errors
+
+
+def do_record_reports(
+    site: SurveillanceSite, rows: list, *, source: str = ReportSource.FORM, actor
+) -> list[SurveillanceReport]:
+    """Record a site's daily counts; any bad row refuses the whole batch."""
+    if not SurveillanceSite.objects.restrict(actor, "view").filter(pk=site.pk).exists():
+        raise PermissionDenied(_("This site is outside your area."))
+    if not actor.has_perm("preparedness.add_surveillancereport"):
+        raise PermissionDenied(_("Your role does not record surveillance reports."))
+    clean, errors = check_rows(site, rows)
+    if errors:
+        raise ValidationError({"rows": errors})
+    with transaction.atomic():
+        made = SurveillanceReport.objects.bulk_create(
+            SurveillanceReport(
+                jurisdiction_id=site.jurisdiction_id, site=site, day=d, value=v, source=source
+            )
+            for d, v in clean
+        )
+        record_event(
+            "preparedness.reported",
+            _("%(site)s reported %(n)s day(s)") % {"site": site, "n": len(made)},
+            jurisdiction_code=site.jurisdiction_id,
+            subject=site,
+            payload={"days": [str(d) for d, _v in clean], "source": source},
+        )
+    return made
+
+
+def do_upload_reports(text: str, *, actor) -> int:
+    """Record a CSV of ``site,day,count`` rows (many sites); one error anywhere saves nothing."""
+    reader = csv.DictReader(io.StringIO(text))
+    if not reader.fieldnames or not {"site", "day", "count"} <= set(reader.fieldnames):
+        raise ValidationError({"file": _("The file needs the columns site, day and count.")})
+    visible = SurveillanceSite.objects.restrict(actor, "view")
+    by_site: dict[int, list] = defaultdict(list)
+    errors = []
+    for n, row in enumerate(reader, start=2):
+        if n > MAX_ROWS + 1:
+            raise ValidationError({"file": _("At most %(n)s rows at a time.") % {"n": MAX_ROWS}})
+        key = (row.get("site") or "").strip()
+        if not key.isdigit() or not visible.filter(pk=int(key)).exists():
+            errors.append(_("line %(n)s: no site %(site)r in your area") % {"n": n, "site": key})
+            continue
+        by_site[int(key)].append((row.get("day") or "", row.get("count") or ""))
+    sites = visible.in_bulk(list(by_site))
+    for pk, rows in by_site.items():
+        errors += [f"{sites[pk]}: {e}" for e in check_rows(sites[pk], rows)[1]]
+    if errors:
+        raise ValidationError({"file": errors})
+    if not by_site:
+        raise ValidationError({"file": _("The file has no rows.")})
+    with transaction.atomic():
+        total = sum(
+            len(do_record_reports(sites[pk], rows, source=ReportSource.UPLOAD, actor=actor))
+            for pk, rows in by_site.items()
+        )
+    return total
+
+
+def county_signal(
+    code: str, signal: str, days: list[datetime.date]
+) -> dict[tuple[str, datetime.date], int]:
+    """Per county in the subtree of ``code`` and day: the signal summed over its sites."""
+    rows = (
+        SurveillanceReport.objects.subtree(code)
+        .filter(site__signal=signal, day__in=days, site__jurisdiction__drill=False)
+        .values("jurisdiction_id", "day")
+        .annotate(total=Sum("value"))
+    )
+    out: dict[tuple[str, datetime.date], int] = defaultdict(int)
+    for r in rows:
+        out[(r["jurisdiction_id"][:COUNTY], r["day"])] += r["total"]
+    return out
+
+
+def rule_for(county: str, signal: str, rules: list[WarningRule]) -> WarningRule | None:
+    """The nearest active rule at or above the county (its own, its city's, the province's)."""
+    found = [r for r in rules if r.signal == signal and county.startswith(r.jurisdiction_id)]
+    return max(found, key=lambda r: len(r.jurisdiction_id), default=None)
+
+
+def do_evaluate_warnings(day: datetime.date, *, actor, code: str = "") -> list[Alert]:
+    """Apply each county's early-warning rules to ``day``; raise an alert and a task per breach.
+
+    Baseline = mean of the same weekday in the last ``baseline_weeks`` weeks (days with no report
+    are not counted as zero: a county without baseline data gets no alert, it has no baseline).
+    """
+    code = code or (getattr(actor, "jurisdiction_id", "") or "")
+    rules = list(
+        WarningRule.objects.filter(active=True).filter(
+            jurisdiction_id__in=[code[:n] for n in range(1, len(code) + 1)]
+        )
+        | WarningRule.objects.filter(active=True).subtree(code)
+    )
+    alerts = []
+    for signal in sorted({r.signal for r in rules}):
+        weeks = max(r.baseline_weeks for r in rules if r.signal == signal)
+        days = [day - datetime.timedelta(weeks=k) for k in range(weeks + 1)]
+        totals = county_signal(code, signal, days)
+        for county in sorted({c for c, d in totals if d == day}):
+            rule = rule_for(county, signal, rules)
+            if rule is None:
+                continue
+            past = [
+                totals[(county, day - datetime.timedelta(weeks=k))]
+                for k in range(1, rule.baseline_weeks + 1)
+                if (county, day - datetime.timedelta(weeks=k)) in totals
+            ]
+            if not past:
+                continue
+            value, baseline = totals[(county, day)], sum(past) / len(past)
+            if value > baseline * float(rule.ratio) and value - baseline >= rule.min_increase:
+                alert = _raise(county, rule, day, value, baseline, actor)
+                if alert is not None:
+                    alerts.append(alert)
+    return alerts
+
+
+def _raise(county: str, rule: WarningRule, day, value: int, baseline: float, actor) -> Alert | None:
+    # one open warning per county and rule: a rise lasting days is one piece of work, not many
+    if (
+        Alert.objects.filter(jurisdiction_id=county, rule=rule)
+        .filter(models.Q(day=day) | models.Q(status=AlertStatus.OPEN))
+        .exists()
+    ):
+        return None
+    owner = Jurisdiction.objects.get(code=county)
+    with transaction.atomic():
+        alert = Alert.objects.create(
+            jurisdiction=owner, rule=rule, day=day, value=value, baseline=round(baseline, 2)
+        )
+        at = timezone.make_aware(
+            datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time(9))
+        )
+        alert.task = do_issue_rule_task(
+            alert,
+            actor=actor,
+            owner=owner,
+            kind=ALERT_KIND,
+            title=_(
+                "Early warning: %(signal)s in %(county)s, %(value)s against a baseline of "
+                "%(baseline).1f"
+            )
+            % {
+                "signal": rule.get_signal_display(),
+                "county": owner.name,
+                "value": value,
+                "baseline": baseline,
+            },
+            deadline=at + datetime.timedelta(hours=24),
+            description=_(
+                "Verify the rise, and switch the county into emergency mode if it is an outbreak."
+            ),
+        )
+        alert.save(update_fields=["task"])
+        record_event(
+            "preparedness.alert_raised",
+            str(alert.task.title),
+            jurisdiction_code=county,
+            subject=alert,
+            payload={
+                "signal": rule.signal,
+                "value": value,
+                "baseline": round(baseline, 2),
+                "day": str(day),
+            },
+        )
+    return alert
+
+
+def do_switch_on_alert(alert: Alert, *, actor, level: str, reason: str, effective_at=None) -> Alert:
+    """The trigger's follow-through: switch the alert's county into emergency mode (平急转换)."""
+    from pingji.command.actions import do_switch_mode
+
+    ensure_allowed(actor, alert, "change")
+    if alert.status != AlertStatus.OPEN:
+        raise ValidationError({"status": _("This warning is already closed.")})
+    with transaction.atomic():
+        alert.mode_switch = do_switch_mode(
+            alert.jurisdiction,
+            mode="emergency",
+            level=level,
+            reason=reason,
+            actor=actor,
+            effective_at=effective_at,
+        )
+        alert.status = AlertStatus.SWITCHED
+        alert.save(update_fields=["mode_switch", "status"])
+        do_close_rule_tasks(alert, actor=actor, note=_("Switched to emergency mode."))
+        record_event(
+            "preparedness.alert_switched",
+            _("%(alert)s: emergency mode") % {"alert": alert},
+            jurisdiction_code=alert.jurisdiction_id,
+            subject=alert,
+            payload={"mode_switch": alert.mode_switch.pk, "level": level},
+        )
+    return alert
+
+
+def do_dismiss_alert(alert: Alert, *, actor, note: str) -> Alert:
+    ensure_allowed(actor, alert, "change")
+    if not (note or "").strip():
+        raise ValidationError({"note": _("Say why the warning is dismissed.")})
+    if alert.status != AlertStatus.OPEN:
+        raise ValidationError({"status": _("This warning is already closed.")})
+    with transaction.atomic():
+        alert.status, alert.note = AlertStatus.DISMISSED, note.strip()[:300]
+        alert.save(update_fields=["status", "note"])
+        do_close_rule_tasks(alert, actor=actor, note=alert.note)
+        record_event(
+            "preparedness.alert_dismissed",
+            _("%(alert)s dismissed") % {"alert": alert},
+            jurisdiction_code=alert.jurisdiction_id,
+            subject=alert,
+            payload={"note": alert.note},
+        )
+    return alert
+
+
+def do_save_site(data: dict, *, actor, instance: SurveillanceSite | None = None):
+    from pingji.resources.actions import save_row
+
+    return save_row(SurveillanceSite, instance, data, actor, "preparedness.site_saved")
+
+
+def do_save_rule(data: dict, *, actor, instance: WarningRule | None = None):
+    """Create or edit an early-warning rule's thresholds (the county or city owning it)."""
+    from pingji.resources.actions import save_row
+
+    return save_row(WarningRule, instance, data, actor, "preparedness.rule_saved")

@@ -1,0 +1,49 @@
+"""The replay's resources and preparedness steps, after the cases step on the small province.
+
+Neither reads what tracing writes, so the fixture runs cases only (quicker)."""
+
+import datetime
+import time
+
+import pytest
+
+from pingji.cases import demo as cases_demo
+from pingji.cases.models import Case
+from pingji.cases.tests.outbreak import outbreak_province
+from pingji.geo.models import Jurisdiction
+from pingji.preparedness import demo
+from pingji.preparedness.models import Alert, Drill
+from pingji.resources import demo as resources_demo
+from pingji.resources.reserves import reserve_rows
+
+
+@pytest.fixture
+def replay(db, settings, tmp_path):
+    settings.ANALYTIC_DIR = tmp_path / "analytic"
+    replay = outbreak_province()
+    cases_demo.load(replay)
+    return replay
+
+
+def test_reserves_draw_down_and_the_drill_leaves_no_data(replay):
+    cases = Case.objects.count()
+    began = time.perf_counter()
+    summary = resources_demo.load(replay)
+    print("resources", time.perf_counter() - began, summary)
+    assert summary["stores"] > 10 and summary["movements"] > 100
+    calm = {r.store_id: r for r in reserve_rows("3503", datetime.date(2021, 9, 5))}
+    assert calm and not any(r.under_reserve for r in calm.values())
+    late = reserve_rows("3503", datetime.date(2021, 9, 20))
+    assert any(r.under_reserve for r in late)  # Putian drew its stocks down
+    assert not any(r.under_reserve for r in reserve_rows("3509", datetime.date(2021, 9, 20)))
+    began = time.perf_counter()
+    result = demo.load(replay)
+    print("preparedness", time.perf_counter() - began, result)
+    assert "350322" in result["alert_counties"]
+    assert all(a.day >= datetime.date(2021, 9, 1) for a in Alert.objects.all())
+    drill = Drill.objects.get()
+    assert drill.status == "removed" and drill.jurisdiction_id == "350902"
+    steps = {s["step"]: s for s in drill.report["steps"]}
+    assert steps["core_facts"]["met"] is True and steps["quarantine"]["met"] is False
+    assert not Jurisdiction.objects.filter(drill=True).exists()
+    assert Case.objects.count() == cases  # the drill's case is gone with its sandbox

@@ -1,0 +1,125 @@
+"""Daily reports (missing days refused, all or nothing), early warnings and the mode switch."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from pingji.command.modes import mode_for
+from pingji.preparedness import actions, surveillance
+from pingji.preparedness.models import Alert, SurveillanceReport
+from pingji.tasks.models import Task
+
+from .factories import RuleFactory, SiteFactory
+
+D = datetime.date(2021, 9, 1)
+
+
+def days(start, values):
+    return [(str(start + datetime.timedelta(days=i)), v) for i, v in enumerate(values)]
+
+
+@pytest.fixture
+def site(tree):
+    return SiteFactory(jurisdiction=tree["350322100001001"], name="仙游县医院发热门诊")
+
+
+def test_reports_are_recorded_and_must_continue_without_a_gap(site, operator):
+    actions.do_record_reports(site, days(D, [5, 6, 7]), actor=operator)
+    with pytest.raises(ValidationError) as exc:  # 4 and 5 September are missing
+        actions.do_record_reports(site, days(D + datetime.timedelta(days=5), [8]), actor=operator)
+    assert "days missing" in str(exc.value.message_dict["rows"]) and "2021-09-04" in str(exc.value)
+    assert SurveillanceReport.objects.count() == 3
+
+
+@pytest.mark.parametrize(
+    "rows, says",
+    [
+        ([("2021-09-01", "5"), ("2021-09-03", "6")], "days missing"),
+        ([("2021-09-01", "5"), ("2021-09-01", "6")], "given twice"),
+        ([("yesterday", "5")], "not a date"),
+        ([("2021-09-01", "-3")], "not a whole number"),
+        ([("2021-09-01", "3.5")], "not a whole number"),
+        ([("2021-09-01", "<script>")], "not a whole number"),
+        ([("2999-01-01", "1")], "in the future"),
+        ([], "No rows"),
+    ],
+)
+def test_bad_rows_save_nothing(site, operator, rows, says):
+    with pytest.raises(ValidationError) as exc:
+        actions.do_record_reports(site, rows, actor=operator)
+    assert says in str(exc.value)
+    assert not SurveillanceReport.objects.exists()
+
+
+def test_a_day_already_reported_is_refused(site, operator):
+    actions.do_record_reports(site, days(D, [5]), actor=operator)
+    with pytest.raises(ValidationError) as exc:
+        actions.do_record_reports(site, days(D, [9]), actor=operator)
+    assert "already reported" in str(exc.value)
+
+
+def test_outside_the_area_is_refused(site, outsider):
+    with pytest.raises(PermissionDenied):
+        actions.do_record_reports(site, days(D, [5]), actor=outsider)
+
+
+def test_upload_is_all_or_nothing(tree, site, operator):
+    other = SiteFactory(jurisdiction=tree["350322100001002"])
+    good = f"site,day,count\n{site.pk},2021-09-01,4\n{other.pk},2021-09-01,3\n"
+    assert actions.do_upload_reports(good, actor=operator) == 2
+    bad = f"site,day,count\n{site.pk},2021-09-02,4\n{other.pk},2021-09-03,3\n999999,2021-09-02,1\n"
+    with pytest.raises(ValidationError) as exc:
+        actions.do_upload_reports(bad, actor=operator)
+    text = str(exc.value)
+    assert "no site '999999'" in text and "days missing" in text
+    assert SurveillanceReport.objects.count() == 2
+    with pytest.raises(ValidationError):
+        actions.do_upload_reports("a,b\n1,2\n", actor=operator)
+
+
+def test_a_rise_over_the_baseline_raises_an_alert_task_and_leads_to_a_switch(
+    tree, site, operator, commander
+):
+    RuleFactory(jurisdiction=tree["3503"], baseline_weeks=4, ratio="1.50", min_increase=10)
+    start = D - datetime.timedelta(weeks=4)
+    values = [10] * 28 + [40]  # flat for four weeks, then 40 on 1 September
+    actions.do_record_reports(site, days(start, values), actor=operator)
+    assert actions.do_evaluate_warnings(D - datetime.timedelta(days=1), actor=operator) == []
+    [alert] = actions.do_evaluate_warnings(D, actor=operator)
+    assert alert.jurisdiction_id == "350322" and alert.value == 40 and alert.baseline == 10
+    assert Task.objects.get(pk=alert.task_id).jurisdiction_id == "350322"
+    assert actions.do_evaluate_warnings(D, actor=operator) == []  # once per county, rule, day
+    with pytest.raises(PermissionDenied):  # an operator does not switch modes
+        actions.do_switch_on_alert(alert, actor=operator, level="III", reason="fever rise")
+    alert.refresh_from_db()
+    assert alert.status == "open"
+    actions.do_switch_on_alert(alert, actor=commander, level="III", reason="fever rise")
+    alert.refresh_from_db()
+    assert alert.status == "switched" and mode_for(tree["350322"]).mode == "emergency"
+    assert Task.objects.get(pk=alert.task_id).status != "open"
+
+
+def test_editing_the_threshold_changes_what_alerts(tree, site, operator):
+    rule = RuleFactory(jurisdiction=tree["350322"], ratio="5.00", min_increase=10)
+    actions.do_record_reports(
+        site, days(D - datetime.timedelta(weeks=4), [10] * 28 + [40]), actor=operator
+    )
+    assert actions.do_evaluate_warnings(D, actor=operator) == []
+    surveillance.do_save_rule({"ratio": "1.50"}, actor=operator, instance=rule)
+    assert len(actions.do_evaluate_warnings(D, actor=operator)) == 1
+    assert Alert.objects.count() == 1
+    with pytest.raises(ValidationError):
+        surveillance.do_save_rule({"ratio": "0.5"}, actor=operator, instance=rule)
+
+
+def test_api_reports_and_hostile_input(api, site, operator):
+    url = f"/api/preparedness/sites/{site.pk}/reports/"
+    assert (
+        api(operator).post(url, [{"day": "2021-09-01", "count": "5"}], format="json").status_code
+        == 201
+    )
+    bad = api(operator).post(url, [{"day": "2021-09-03", "count": "5"}], format="json")
+    assert bad.status_code == 400 and "days missing" in str(bad.json())
+    assert api(operator).post(url, {"x": 1}, format="json").status_code == 400
+    assert SurveillanceReport.objects.count() == 1

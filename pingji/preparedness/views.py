@@ -1,0 +1,288 @@
+"""Preparedness pages: readiness, early warnings, surveillance sites, training and drills."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import generic
+
+from pingji.core.forms import add_action_errors
+from pingji.core.views import FormStepView, ScopedDetailView, ScopedListView, focus_code
+
+from . import actions
+from .drill_report import drill_report
+from .forms import (
+    DismissForm,
+    EvaluateForm,
+    FindingForm,
+    ReportForm,
+    StepForm,
+    SwitchForm,
+    UploadForm,
+)
+from .models import Alert, Course, Drill, SurveillanceSite, WarningRule
+from .readiness import readiness_table
+from .tables import AlertTable, CourseTable, DrillTable, RuleTable, SiteTable
+
+
+class ReadinessView(LoginRequiredMixin, PermissionRequiredMixin, generic.TemplateView):
+    permission_required = "preparedness.view_drill"
+    template_name = "preparedness/readiness.html"
+
+    def get_context_data(self, **kwargs):
+        try:
+            on = datetime.date.fromisoformat(self.request.GET.get("on", ""))
+        except ValueError:
+            on = timezone.localdate()
+        rows = sorted(readiness_table(focus_code(self.request), on), key=lambda r: r.score)
+        return {**super().get_context_data(**kwargs), "rows": rows, "on": on}
+
+
+class SiteListView(ScopedListView):
+    model = SurveillanceSite
+    table = SiteTable
+    select_related = ("jurisdiction",)
+    template_name = "preparedness/site_list.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "upload_form": UploadForm()}
+
+
+def site_context(request, site, **forms):
+    return {
+        "object": site,
+        "reports": site.reports.order_by("-day")[:60],
+        "report_form": ReportForm(),
+        **forms,
+    }
+
+
+class SiteDetailView(ScopedDetailView):
+    model = SurveillanceSite
+    template_name = "preparedness/site_detail.html"
+
+    def get_context_data(self, **kwargs):
+        return site_context(self.request, self.object)
+
+
+class _Step(PermissionRequiredMixin, FormStepView):
+    template = ""
+    context = None
+    form_class = None
+
+    def make_form(self, data, files):
+        return self.form_class(data, files)
+
+    def render_invalid(self, obj, form):
+        ctx = type(self).context(self.request, obj, **{self.form_name: form})
+        return render(self.request, self.template, ctx, status=400)
+
+
+class ReportView(_Step):
+    model = SurveillanceSite
+    permission_required = "preparedness.add_surveillancereport"
+    form_name, form_class = "report_form", ReportForm
+    template, context = "preparedness/site_detail.html", staticmethod(site_context)
+    success_message = _("Reports recorded.")
+
+    def perform(self, obj, form):
+        actions.do_record_reports(obj, form.rows_list(), actor=self.request.user)
+
+
+class UploadView(LoginRequiredMixin, PermissionRequiredMixin, generic.FormView):
+    permission_required = "preparedness.add_surveillancereport"
+    form_class = UploadForm
+    template_name = "preparedness/upload.html"
+
+    def form_valid(self, form):
+        try:
+            text = form.cleaned_data["file"].read().decode("utf-8-sig")
+            n = actions.do_upload_reports(text, actor=self.request.user)
+        except UnicodeDecodeError:
+            form.add_error("file", _("Upload a UTF-8 CSV file."))
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        except ValidationError as exc:
+            add_action_errors(form, exc)
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        messages.success(self.request, _("%(n)s reports recorded.") % {"n": n})
+        return redirect("preparedness:site_list")
+
+
+class RuleListView(ScopedListView):
+    model = WarningRule
+    table = RuleTable
+    select_related = ("jurisdiction",)
+
+
+class RuleDetailView(ScopedDetailView):
+    model = WarningRule
+    template_name = "preparedness/rule_detail.html"
+
+
+class AlertListView(ScopedListView):
+    model = Alert
+    table = AlertTable
+    select_related = ("jurisdiction", "rule")
+    template_name = "preparedness/alert_list.html"
+
+    def get_context_data(self, **kwargs):
+        can = self.request.user.has_perm("preparedness.add_alert")
+        return {
+            **super().get_context_data(**kwargs),
+            "evaluate_form": EvaluateForm() if can else None,
+        }
+
+
+class EvaluateView(LoginRequiredMixin, PermissionRequiredMixin, generic.View):
+    permission_required = "preparedness.add_alert"
+
+    def post(self, request):
+        form = EvaluateForm(request.POST)
+        if form.is_valid():
+            alerts = actions.do_evaluate_warnings(
+                form.cleaned_data["day"], actor=request.user, code=focus_code(request)
+            )
+            messages.info(request, _("%(n)s early warning(s) raised.") % {"n": len(alerts)})
+        else:
+            messages.error(request, _("Give a day."))
+        return redirect("preparedness:alert_list")
+
+
+def alert_context(request, alert, **forms):
+    can = request.user.has_perm("preparedness.change_alert") and alert.status == "open"
+    return {
+        "object": alert,
+        "switch_form": SwitchForm() if can else None,
+        "dismiss_form": DismissForm() if can else None,
+        **forms,
+    }
+
+
+class AlertDetailView(ScopedDetailView):
+    model = Alert
+    template_name = "preparedness/alert_detail.html"
+
+    def get_context_data(self, **kwargs):
+        return alert_context(self.request, self.object)
+
+
+class SwitchView(_Step):
+    model = Alert
+    permission_required = "preparedness.change_alert"
+    form_name, form_class = "switch_form", SwitchForm
+    template, context = "preparedness/alert_detail.html", staticmethod(alert_context)
+    success_message = _("The county is in emergency mode.")
+
+    def perform(self, obj, form):
+        actions.do_switch_on_alert(obj, actor=self.request.user, **form.cleaned_data)
+
+    def post(self, request, pk):
+        try:
+            return super().post(request, pk)
+        except PermissionDenied as exc:  # the role may not switch modes
+            raise Http404 from exc
+
+
+class DismissView(_Step):
+    model = Alert
+    permission_required = "preparedness.change_alert"
+    form_name, form_class = "dismiss_form", DismissForm
+    template, context = "preparedness/alert_detail.html", staticmethod(alert_context)
+
+    def perform(self, obj, form):
+        actions.do_dismiss_alert(obj, actor=self.request.user, **form.cleaned_data)
+
+
+class CourseListView(ScopedListView):
+    model = Course
+    table = CourseTable
+    select_related = ("jurisdiction",)
+
+
+class CourseDetailView(ScopedDetailView):
+    model = Course
+    template_name = "preparedness/course_detail.html"
+
+
+class DrillListView(ScopedListView):
+    model = Drill
+    table = DrillTable
+    select_related = ("jurisdiction",)
+
+
+def drill_context(request, drill, **forms):
+    can = request.user.has_perm("preparedness.change_drill")
+    running = drill.status == "running"
+    report = drill.report if drill.report else drill_report(drill)
+    return {
+        "object": drill,
+        "report": report,
+        "can": can,
+        "step_form": StepForm() if can and running else None,
+        "finding_form": FindingForm() if can and drill.status != "planned" else None,
+        "findings": drill.findings.select_related("task"),
+        **forms,
+    }
+
+
+class DrillDetailView(ScopedDetailView):
+    model = Drill
+    template_name = "preparedness/drill_detail.html"
+
+    def get_context_data(self, **kwargs):
+        return drill_context(self.request, self.object)
+
+
+class DrillStepView(_Step):
+    model = Drill
+    permission_required = "preparedness.change_drill"
+    form_name, form_class = "step_form", StepForm
+    template, context = "preparedness/drill_detail.html", staticmethod(drill_context)
+
+    def perform(self, obj, form):
+        actions.do_record_drill_step(obj, actor=self.request.user, **form.cleaned_data)
+
+
+class DrillFindingView(_Step):
+    model = Drill
+    permission_required = "preparedness.change_drill"
+    form_name, form_class = "finding_form", FindingForm
+    template, context = "preparedness/drill_detail.html", staticmethod(drill_context)
+
+    def perform(self, obj, form):
+        actions.do_record_finding(obj, actor=self.request.user, **form.cleaned_data)
+
+
+class DrillPhaseView(PermissionRequiredMixin, FormStepView):
+    """start / inject / finish / remove: a button on the drill page."""
+
+    model = Drill
+    permission_required = "preparedness.change_drill"
+    phase = ""
+    refusals = (ValidationError,)
+
+    def make_form(self, data, files):
+        from django import forms
+
+        return forms.Form(data)
+
+    def perform(self, obj, form):
+        act = {
+            "start": actions.do_start_drill,
+            "inject": actions.do_inject_case,
+            "finish": actions.do_finish_drill,
+            "remove": actions.do_remove_drill_data,
+        }
+        act[self.phase](obj, actor=self.request.user)
+
+    def post(self, request, pk):
+        try:
+            return super().post(request, pk)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(self.get_object())
