@@ -81,3 +81,14 @@ class PoolingMode(models.TextChoices):
 
 class LiftingScope(models.TextChoices):
     COUNTY = "county", _("the county")
+
+
+class EstablishmentKind(models.TextChoices):
+    """Kinds of establishment a resumption checklist is written for (the ``resumption`` section)."""
+
+    ENTERPRISE = "enterprise", _("enterprise")
+    SHOP = "shop", _("shop")
+    MARKET = "market", _("market")
+    SCHOOL = "school", _("school")
+    KINDERGARTEN = "kindergarten", _("kindergarten")
+    VENUE = "venue", _("other venue")

@@ -13,6 +13,7 @@ from . import rules as r
 from .choices import (
     ContactTier,
     CountedFrom,
+    EstablishmentKind,
     LiftingScope,
     ManagementRegime,
     PoolingMode,
@@ -297,6 +298,22 @@ def _deadlines(key, title, applies, clause, note, items) -> Section:
     return s
 
 
+def _resumption(rules) -> Section | None:
+    """The checklists per kind of establishment (optional section: absent, no table)."""
+    if not r.raw_section(rules, "resumption"):
+        return None
+    res = r.resumption(rules)
+    title = _("Resumption checklists")
+    if not res.applies:
+        return _not_applicable("resumption", title, res.clause, res.note)
+    s = Section("resumption", title, [_("kind"), _("measure")])
+    for kind, items in res.checklists.items():
+        for i, item in enumerate(items):
+            label = _label(EstablishmentKind, kind) if i == 0 else ""
+            s.rows.append(Row([label, item.label], item.clause, res.note if not s.rows else ""))
+    return s
+
+
 def sections(rules) -> list[Section]:
     """Every section of a rules document, in reading order."""
     m = r.management(rules)
@@ -349,4 +366,5 @@ def sections(rules) -> list[Section]:
                 (_("full report"), _("%(n)s h") % {"n": inv.full_report_hours}),
             ],
         ),
+        *[x for x in (_resumption(rules),) if x is not None],
     ]

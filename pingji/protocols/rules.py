@@ -29,6 +29,8 @@ __all__ = [
     "pooling",
     "dispatch",
     "investigation",
+    "resumption",
+    "reserves",
 ]
 
 
@@ -412,6 +414,83 @@ def investigation(source) -> Investigation:
         bool(s.get("applies")),
         s.get("core_facts_hours"),
         s.get("full_report_hours"),
+        s.get("clause", ""),
+        s.get("note", ""),
+    )
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    """One prevention measure an establishment must have in place (``key`` names it stably)."""
+
+    key: str
+    label: str
+    clause: str = ""
+
+
+@dataclass(frozen=True)
+class Resumption:
+    """Checklists of prevention measures per kind of establishment before it may resume.
+
+    Optional section: a document without it (or one that switches it off) asks no checklist.
+    """
+
+    applies: bool
+    checklists: dict = field(default_factory=dict)
+    clause: str = ""
+    note: str = ""
+
+    def checklist(self, kind: str) -> tuple[ChecklistItem, ...]:
+        return self.checklists.get(kind, ()) if self.applies else ()
+
+
+def resumption(source) -> Resumption:
+    s = raw_section(source, "resumption")
+    clause = s.get("clause", "")
+    checklists = {
+        kind: tuple(
+            ChecklistItem(i.get("key", ""), i.get("label", ""), i.get("clause") or clause)
+            for i in items
+            if isinstance(i, dict)
+        )
+        for kind, items in (s.get("checklists") or {}).items()
+    }
+    return Resumption(bool(s.get("applies")), checklists, clause, s.get("note", ""))
+
+
+@dataclass(frozen=True)
+class Reserves:
+    """The reserve standard of emergency supplies: days of peak daily use a store must hold.
+
+    Peak use is the largest daily issue within ``peak_window_days`` before the day; a category may
+    ask more or fewer days (``days_for``). Optional section: without it nothing is under reserve.
+    """
+
+    applies: bool
+    days_of_peak_use: int = 0
+    peak_window_days: int = 0
+    by_category: dict = field(default_factory=dict)
+    disputed: bool = False
+    clause: str = ""
+    note: str = ""
+
+    def days_for(self, category: str) -> int:
+        return self.by_category.get(category, self.days_of_peak_use) if self.applies else 0
+
+
+def reserves(source) -> Reserves:
+    s = raw_section(source, "reserves")
+    overrides = {
+        o.get("category", ""): o.get("days", 0)
+        for o in s.get("by_category") or ()
+        if isinstance(o, dict)
+    }
+    return Reserves(
+        bool(s.get("applies")),
+        s.get("days_of_peak_use", 0),
+        s.get("peak_window_days", 0),
+        overrides,
+        bool(s.get("disputed")),
         s.get("clause", ""),
         s.get("note", ""),
     )

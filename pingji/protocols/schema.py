@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from .choices import (
     ContactTier,
     CountedFrom,
+    EstablishmentKind,
     LiftingScope,
     LookbackAnchor,
     ManagementRegime,
@@ -405,6 +406,57 @@ POOLING_SETTING = Obj(
     extra_check=_check_pooling_setting,
 )
 
+
+def _check_checklist(value: list, path: str, errors: Errors) -> None:
+    """Item keys identify what an application ticked: they must be unique within a kind."""
+    if not isinstance(value, list):
+        return
+    keys = [item.get("key") for item in value if isinstance(item, dict)]
+    if len(keys) != len(set(keys)):
+        errors.append(RuleError(path, _("item keys must be unique")))
+
+
+class Checklist(ListOf):
+    def check(self, value, path, errors):
+        super().check(value, path, errors)
+        _check_checklist(value, path, errors)
+
+
+#: Optional section (older documents stay valid without it): the prevention measures an
+#: establishment of each kind must have in place before it may resume (reopening).
+RESUMPTION = rule(
+    {
+        "applies": Bool(),
+        "checklists": MapOf(
+            EstablishmentKind,
+            Checklist(
+                Obj(
+                    {"key": Str(), "label": Str(), "clause": Str(required=False)},
+                    required=("key", "label"),
+                ),
+                1,
+            ),
+        ),
+    },
+    ("applies",),
+    {"applies": ("checklists",)},
+)
+
+#: Optional section (older documents stay valid without it): the reserve standard of emergency
+#: supplies — how many days of peak daily use a store must hold (resources.reserves).
+RESERVES = rule(
+    {
+        "applies": Bool(),
+        "days_of_peak_use": Int(1, 365),
+        "peak_window_days": Int(1, 366),
+        "by_category": ListOf(
+            Obj({"category": Str(), "days": Int(1, 365)}, required=("category", "days"))
+        ),
+    },
+    ("applies",),
+    {"applies": ("days_of_peak_use", "peak_window_days")},
+)
+
 RULES = Obj(
     {
         "schema_version": Const(SCHEMA_VERSION),
@@ -473,6 +525,8 @@ RULES = Obj(
             ("applies",),
             {"applies": ("core_facts_hours", "full_report_hours")},
         ),
+        "resumption": RESUMPTION,
+        "reserves": RESERVES,
     },
     required=(
         "schema_version",

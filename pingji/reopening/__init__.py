@@ -1,1 +1,1 @@
-"""Establishments (enterprises, shops, schools), surveys, resumption, one plan per enterprise and liaisons."""
+"""Establishments (enterprises, shops, schools), surveys, resumption, plans and liaisons."""

@@ -1,3 +1,6 @@
+"""Establishments (enterprises, shops, schools), surveys, resumption, one plan per enterprise and
+liaisons."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -7,4 +10,17 @@ class ReopeningConfig(AppConfig):
     label = "reopening"
     verbose_name = _("Reopening")
     #: Entries of the main menu: (label, URL name, permission needed or None).
-    nav: tuple = ()
+    nav: tuple = (
+        (_("Establishments"), "reopening:establishment_list", "reopening.view_establishment"),
+        (_("Resumption progress"), "reopening:progress", "reopening.view_establishment"),
+    )
+
+    def ready(self) -> None:
+        from pingji.tasks.kinds import register_kind
+
+        from . import (
+            handlers,  # noqa: F401 — subscribes to cases.reported
+            imports,  # noqa: F401 — registers the "reopening.import_establishments" job
+        )
+
+        register_kind("reopening.problem", _("problem raised by an establishment"))

@@ -1,0 +1,139 @@
+"""One policy per enterprise (一企一策), liaisons, problems handed to departments, targets."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pingji.core.access import ensure_allowed
+from pingji.geo.choices import CODE_LENGTH, Level
+from pingji.geo.models import Jurisdiction
+
+from ..models import (
+    Establishment,
+    Plan,
+    Problem,
+    Target,
+)
+from .registry import _event, _locked, _now
+
+
+def do_save_plan(est: Establishment, *, actor, measures: str, liaison=None) -> Plan:
+    """One policy per enterprise: the measures, and the liaison official named for it."""
+    measures = (measures or "").strip()
+    errors = {}
+    if not measures:
+        errors["measures"] = [_("Write the plan's measures.")]
+    if liaison is not None and (
+        not liaison.is_active or not est.jurisdiction_id.startswith(liaison.jurisdiction_id or "-")
+    ):
+        errors["liaison"] = [
+            _("The liaison must work in a jurisdiction covering the establishment.")
+        ]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        est = _locked(est, actor)
+        plan, _created = Plan.objects.update_or_create(
+            establishment=est, defaults={"measures": measures, "updated_at": timezone.now()}
+        )
+        est.key, est.liaison = True, liaison
+        est.save(update_fields=["key", "liaison"])
+        ensure_allowed(actor, plan, "change")
+        _event(
+            "planned",
+            _("Plan for %(name)s") % {"name": est.name},
+            est,
+            actor,
+            liaison=getattr(liaison, "username", ""),
+        )
+    return plan
+
+
+def county_of(code: str) -> Jurisdiction:
+    """The county owning an establishment's problems (the level with departments)."""
+    return Jurisdiction.objects.get(code=code[: CODE_LENGTH[Level.COUNTY]])
+
+
+def do_raise_problem(
+    est: Establishment,
+    *,
+    actor,
+    category: str,
+    department: str,
+    description: str,
+    deadline: datetime.datetime,
+    at=None,
+) -> Problem:
+    """A problem the establishment raised becomes a task of its county for the department.
+
+    The task carries the deadline; overdue, it escalates one level a period (decision 0005), and
+    the problem is solved when the task is verified.
+    """
+    from pingji.tasks.actions import do_issue_rule_task
+
+    at = _now(at)
+    problem = Problem(
+        establishment=est,
+        category=category,
+        department=department,
+        description=(description or "").strip(),
+        raised_at=at,
+        raised_by=actor if getattr(actor, "pk", None) else None,
+    )
+    errors: dict[str, list] = {}
+    try:
+        problem.full_clean(exclude=["task"])
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if deadline is None:
+        errors["deadline"] = [_("Give the deadline.")]
+    elif _now(deadline) <= at:
+        errors["deadline"] = [_("The deadline must come after the problem was raised.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        est = _locked(est, actor)
+        problem.establishment = est
+        problem.save()
+        problem.task = do_issue_rule_task(
+            problem,
+            actor=actor,
+            owner=county_of(est.jurisdiction_id),
+            kind="reopening.problem",
+            title=_("%(dept)s: %(name)s — %(category)s")
+            % {
+                "dept": problem.get_department_display(),
+                "name": est.name,
+                "category": problem.get_category_display(),
+            },
+            description=problem.description,
+            deadline=_now(deadline),
+        )
+        problem.save(update_fields=["task"])
+        ensure_allowed(actor, problem, "add")
+        _event(
+            "problem_raised",
+            _("Problem raised by %(name)s") % {"name": est.name},
+            est,
+            actor,
+            category=category,
+            department=department,
+        )
+    return problem
+
+
+def do_set_target(
+    *, actor, jurisdiction: Jurisdiction, kind: str, percent: int, by: datetime.date
+) -> Target:
+    """A resumption target the level sets for its area (a share of a kind working by a date)."""
+    target = Target(jurisdiction=jurisdiction, kind=kind, percent=percent, by=by)
+    target.full_clean(validate_unique=False)
+    with transaction.atomic():
+        target, _c = Target.objects.update_or_create(
+            jurisdiction=jurisdiction, kind=kind, by=by, defaults={"percent": percent}
+        )
+        ensure_allowed(actor, target, "add")
+    return target

@@ -1,0 +1,181 @@
+"""Registering establishments and their people; the helpers every step shares."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pingji.core.access import ensure_allowed
+from pingji.core.events import record_event
+
+from ..choices import SCHOOL_KINDS, Kind, Status
+from ..credit import validate_credit_code
+from ..models import (
+    Establishment,
+    Member,
+    StatusChange,
+)
+
+#: Fields a registration or an update may set.
+FIELDS = (
+    "kind",
+    "name",
+    "credit_code",
+    "sector",
+    "size",
+    "workforce",
+    "grades",
+    "pupils",
+    "address",
+    "place",
+    "jurisdiction",
+    "key",
+    "status",
+)
+#: Statuses from which an establishment may apply to resume.
+MAY_APPLY = (Status.CLOSED, Status.PAUSED)
+
+
+def _now(at):
+    at = at or timezone.now()
+    return timezone.make_aware(at) if timezone.is_naive(at) else at
+
+
+def _event(step: str, summary: str, est: Establishment, actor, /, **payload) -> None:
+    record_event(
+        f"reopening.{step}",
+        summary,
+        jurisdiction_code=est.jurisdiction_id,
+        subject=est,
+        payload=payload,
+        actor=actor,
+    )
+
+
+def _locked(est: Establishment, actor, action: str = "change") -> Establishment:
+    fresh = (
+        Establishment.objects.restrict(actor, action).select_for_update().filter(pk=est.pk).first()
+    )
+    if fresh is None:
+        raise PermissionDenied(_("This establishment is outside your area."))
+    return fresh
+
+
+def _move(est: Establishment, status: str, *, actor, at, reason: str = "", clause: str = ""):
+    """Set the establishment's status and keep the move in its history."""
+    StatusChange.objects.create(
+        establishment=est,
+        previous=est.status,
+        status=status,
+        at=at,
+        day=timezone.localdate(at),
+        reason=reason[:300],
+        clause=clause[:300],
+        actor=actor if getattr(actor, "pk", None) else None,
+    )
+    est.status, est.status_since = status, at
+    est.save(update_fields=["status", "status_since"])
+
+
+def clean_establishment(est: Establishment) -> None:
+    """Validate one establishment as registration and import both do (errors keyed by field)."""
+    errors: dict[str, list] = {}
+    if est.credit_code:
+        try:
+            est.credit_code = validate_credit_code(est.credit_code)
+        except ValidationError as exc:
+            errors["credit_code"] = exc.messages
+    else:
+        est.credit_code = None
+    if est.kind == Kind.ENTERPRISE and not est.credit_code and "credit_code" not in errors:
+        errors["credit_code"] = [_("An enterprise is registered with its credit code.")]
+    if est.kind not in SCHOOL_KINDS and est.pupils:
+        errors["pupils"] = [_("Only schools and kindergartens have pupils.")]
+    place = est.place if est.place_id else None
+    if (
+        place is not None
+        and est.jurisdiction_id
+        and not place.jurisdiction_id.startswith(est.jurisdiction_id)
+    ):
+        errors["place"] = [_("The address place lies outside the establishment's jurisdiction.")]
+    try:
+        est.full_clean(exclude=[f for f in errors] + ["liaison"], validate_unique=True)
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+def do_register_establishment(*, actor, **fields) -> Establishment:
+    """Register an establishment in the actor's area; a duplicate is refused by field."""
+    unknown = set(fields) - set(FIELDS)
+    if unknown:
+        raise ValidationError({"__all__": [_("Unknown fields: %s") % ", ".join(sorted(unknown))]})
+    est = Establishment(**fields)
+    if est.jurisdiction_id is None:
+        raise ValidationError({"jurisdiction": [_("Choose the jurisdiction.")]})
+    clean_establishment(est)
+    with transaction.atomic():
+        try:
+            est.save()
+        except IntegrityError as exc:
+            raise ValidationError(
+                {"name": [_("This establishment is already registered.")]}
+            ) from exc
+        ensure_allowed(actor, est, "add")
+        _event(
+            "registered", _("%(name)s registered") % {"name": est.name}, est, actor, kind=est.kind
+        )
+    return est
+
+
+def do_update_establishment(est: Establishment, changes: dict, *, actor) -> Establishment:
+    """Correct an establishment's facts (its status moves only through the resumption steps)."""
+    allowed = set(FIELDS) - {"status"}
+    if set(changes) - allowed:
+        raise ValidationError({"status": [_("The status changes through resumption steps only.")]})
+    with transaction.atomic():
+        est = _locked(est, actor)
+        for field, value in changes.items():
+            setattr(est, field, value)
+        clean_establishment(est)
+        est.save()
+        ensure_allowed(actor, est, "change")
+        _event(
+            "updated",
+            _("%(name)s corrected") % {"name": est.name},
+            est,
+            actor,
+            fields=sorted(changes),
+        )
+    return est
+
+
+def do_add_member(est: Establishment, person, role: str, *, actor) -> Member:
+    """Link a person to the establishment as staff or pupil (once)."""
+    with transaction.atomic():
+        est = _locked(est, actor)
+        if role == "pupil" and not est.is_school:
+            raise ValidationError({"role": [_("Only schools and kindergartens have pupils.")]})
+        member = Member(establishment=est, person=person, role=role)
+        member.full_clean(validate_unique=False)
+        try:
+            with transaction.atomic():
+                member.save()
+        except IntegrityError as exc:
+            raise ValidationError({"person": [_("This person is already linked.")]}) from exc
+        ensure_allowed(actor, member, "add")
+    return member
+
+
+def do_close_establishment(est: Establishment, *, actor, reason: str, at=None) -> Establishment:
+    """Close an establishment (the outbreak's closure order or the survey's answer)."""
+    at = _now(at)
+    with transaction.atomic():
+        est = _locked(est, actor)
+        if est.status == Status.CLOSED:
+            return est
+        _move(est, Status.CLOSED, actor=actor, at=at, reason=reason)
+        _event("closed", _("%(name)s closed") % {"name": est.name}, est, actor, reason=reason)
+    return est

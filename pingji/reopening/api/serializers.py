@@ -1,0 +1,175 @@
+from rest_framework import serializers
+
+from pingji.geo.models import Jurisdiction
+
+from ..choices import Department, OperatingState, ProblemCategory
+from ..models import (
+    Alert,
+    Application,
+    Establishment,
+    Member,
+    Plan,
+    Problem,
+    StatusChange,
+    Survey,
+    SurveyReturn,
+    Target,
+)
+
+
+class EstablishmentSerializer(serializers.ModelSerializer):
+    jurisdiction = serializers.PrimaryKeyRelatedField(queryset=Jurisdiction.objects.all())
+
+    class Meta:
+        model = Establishment
+        fields = [
+            "id",
+            "kind",
+            "name",
+            "credit_code",
+            "sector",
+            "size",
+            "workforce",
+            "grades",
+            "pupils",
+            "address",
+            "place",
+            "jurisdiction",
+            "key",
+            "liaison",
+            "status",
+            "status_since",
+            "created_at",
+        ]
+        read_only_fields = ["key", "liaison", "status", "status_since", "created_at"]
+        validators: list = []  # the action checks duplicates and names the field
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for field in fields.values():  # the action validates; the serializer only parses
+            field.validators = []
+        return fields
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Member
+        fields = ["id", "establishment", "person", "role", "created_at"]
+
+
+class StatusChangeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = StatusChange
+        fields = ["id", "establishment", "previous", "status", "at", "reason", "clause", "actor"]
+
+
+class SurveySerializer(serializers.ModelSerializer):
+    jurisdiction = serializers.PrimaryKeyRelatedField(queryset=Jurisdiction.objects.all())
+
+    class Meta:
+        model = Survey
+        fields = ["id", "title", "jurisdiction", "kind", "opened_at", "due_at", "created_by"]
+        read_only_fields = ["opened_at", "created_by"]
+
+
+class SurveyReturnSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SurveyReturn
+        fields = [
+            "id",
+            "survey",
+            "establishment",
+            "state",
+            "staff_in_controlled_areas",
+            "staff_in_quarantine",
+            "supply_problem",
+            "permit_problem",
+            "answered_at",
+            "answered_by",
+        ]
+        read_only_fields = ["answered_at", "answered_by"]
+        validators: list = []
+
+
+class ApplicationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Application
+        fields = [
+            "id",
+            "establishment",
+            "checklist",
+            "protocol",
+            "clause",
+            "applied_at",
+            "inspected_at",
+            "inspection_passed",
+            "inspection_note",
+            "decided_at",
+            "approved",
+            "decision_note",
+        ]
+        read_only_fields = fields
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Plan
+        fields = ["id", "establishment", "measures", "updated_at"]
+
+
+class ProblemSerializer(serializers.ModelSerializer):
+    deadline = serializers.DateTimeField(write_only=True)
+    task_status = serializers.CharField(source="task.status", read_only=True, default="")
+    category = serializers.ChoiceField(choices=ProblemCategory.choices)
+    department = serializers.ChoiceField(choices=Department.choices)
+
+    class Meta:
+        model = Problem
+        fields = [
+            "id",
+            "establishment",
+            "category",
+            "department",
+            "description",
+            "deadline",
+            "task",
+            "task_status",
+            "raised_at",
+            "raised_by",
+        ]
+        read_only_fields = ["task", "raised_at", "raised_by"]
+
+
+class AlertSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Alert
+        fields = ["id", "establishment", "case", "role", "raised_at", "status", "decided_at"]
+        read_only_fields = fields
+
+
+class TargetSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Target
+        fields = ["id", "jurisdiction", "kind", "percent", "by"]
+
+
+class ApplySerializer(serializers.Serializer):
+    checklist = serializers.DictField(child=serializers.BooleanField())
+
+
+class InspectSerializer(serializers.Serializer):
+    passed = serializers.BooleanField()
+    note = serializers.CharField(required=False, allow_blank=True, max_length=500)
+
+
+class DecideSerializer(serializers.Serializer):
+    approve = serializers.BooleanField()
+    note = serializers.CharField(required=False, allow_blank=True, max_length=500)
+
+
+class PauseSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300)
+
+
+class AnswerSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(choices=OperatingState.choices)

@@ -1,0 +1,46 @@
+"""Reactions to other domains' events (registered in ``apps.ReopeningConfig.ready``).
+
+A new case among an establishment's staff or pupils raises an ``Alert`` proposing to pause it.
+The alert is written in the case's own transaction (``core.events.subscribe``), so a case report
+that rolls back leaves no alert behind; the decision to pause stays with a person
+(``actions.do_decide_alert``), since a case found already in quarantine may not touch the workplace.
+"""
+
+from django.utils.translation import gettext as _
+
+from pingji.core.events import record_event, subscribe
+
+from .choices import Status
+from .models import Alert, Member
+
+#: Statuses in which people gather at the establishment, so a case there matters.
+GATHERING = (Status.OPEN, Status.RESUMED, Status.APPLIED, Status.INSPECTED)
+
+
+@subscribe("cases.reported")
+def on_case_reported(event) -> None:
+    from pingji.cases.models import Case
+
+    case = Case.objects.filter(pk=event.object_id).only("pk", "person_id").first()
+    if case is None:
+        return
+    members = Member.objects.filter(
+        person_id=case.person_id, establishment__status__in=GATHERING
+    ).select_related("establishment")
+    for member in members:
+        est = member.establishment
+        alert, created = Alert.objects.get_or_create(
+            establishment=est,
+            case=case,
+            defaults={"role": member.role, "raised_at": event.time},
+        )
+        if created:
+            record_event(
+                "reopening.alert_raised",
+                _("A case among the %(role)s of %(name)s: pause proposed")
+                % {"role": member.get_role_display(), "name": est.name},
+                jurisdiction_code=est.jurisdiction_id,
+                subject=est,
+                actor=event.actor,
+                payload={"case": case.pk, "alert": alert.pk},
+            )
