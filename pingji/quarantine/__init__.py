@@ -1,1 +1,1 @@
-"""Quarantine sites, placements by protocol, scheduled monitoring and tests, release, and health management after release."""
+"""Quarantine: sites, placements by protocol, monitoring and tests, release, and follow-up."""

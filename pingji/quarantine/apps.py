@@ -1,3 +1,5 @@
+"""Quarantine: sites, placements by protocol, monitoring and tests, release, and follow-up."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -7,4 +9,17 @@ class QuarantineConfig(AppConfig):
     label = "quarantine"
     verbose_name = _("Quarantine")
     #: Entries of the main menu: (label, URL name, permission needed or None).
-    nav: tuple = ()
+    nav: tuple = (
+        (_("Placements"), "quarantine:placement_list", "quarantine.view_placement"),
+        (_("Quarantine sites"), "quarantine:site_list", "quarantine.view_site"),
+        (_("Home monitoring today"), "quarantine:today", "quarantine.view_placement"),
+    )
+
+    def ready(self) -> None:
+        from pingji.tasks.kinds import register_kind
+
+        from . import jobs  # noqa: F401 — registers the quarantine.* jobs
+
+        register_kind("quarantine.missed-check", _("missed check-in"))
+        register_kind("quarantine.missed-test", _("missed test"))
+        register_kind("quarantine.symptoms", _("fever or symptoms in monitoring"))

@@ -1,0 +1,172 @@
+"""Forms of the quarantine pages; rules that tie fields together are the actions'."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from pingji.cases.forms import LocalDateTimeField
+from pingji.core.forms import limit_choices
+from pingji.geo.models import Jurisdiction
+from pingji.people.models import Person
+from pingji.protocols.models import Protocol
+from pingji.users.choices import Role
+from pingji.users.models import User
+
+from .choices import RegimeCategory, SiteKind, Symptom
+from .models import Placement, Room, Site
+
+
+def _blank(choices) -> list:
+    return [("", "---------"), *choices]
+
+
+class PlaceForm(forms.Form):
+    person = forms.ModelChoiceField(
+        label=_("person"),
+        queryset=Person.objects.none(),
+        error_messages={"invalid_choice": _("No such person in your area.")},
+    )
+    category = forms.ChoiceField(
+        label=_("category"), choices=_blank(RegimeCategory.choices), initial="close_contact"
+    )
+    exposure_at = LocalDateTimeField(label=_("last exposure"))
+    placed_at = LocalDateTimeField(label=_("placed at"), required=False, help_text=_("Empty: now."))
+    site = forms.ModelChoiceField(
+        label=_("site"),
+        queryset=Site.objects.none(),
+        required=False,
+        help_text=_("Required when the regime starts with centralised quarantine."),
+        error_messages={"invalid_choice": _("No such site in your area.")},
+    )
+    room = forms.ModelChoiceField(
+        label=_("room"),
+        queryset=Room.objects.none(),
+        required=False,
+        help_text=_("Empty: the first free room of the site."),
+        error_messages={"invalid_choice": _("No such room in your area.")},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_choices(self.fields["person"], Person.objects.restrict(user).order_by("name", "pk"))
+        limit_choices(self.fields["site"], Site.objects.restrict(user).order_by("name"))
+        limit_choices(
+            self.fields["room"],
+            Room.objects.restrict(user).select_related("site").order_by("site", "number"),
+        )
+
+
+class CheckForm(forms.Form):
+    temperature = forms.DecimalField(
+        label=_("temperature (°C)"), max_digits=3, decimal_places=1, initial="36.5"
+    )
+    symptoms = forms.MultipleChoiceField(
+        label=_("symptoms"),
+        choices=Symptom.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    note = forms.CharField(label=_("note"), max_length=300, required=False)
+
+
+class ResultForm(forms.Form):
+    result = forms.ChoiceField(
+        label=_("result"), choices=[("negative", _("negative")), ("positive", _("positive"))]
+    )
+    sampled_at = LocalDateTimeField(label=_("sampled at"))
+    note = forms.CharField(label=_("note"), max_length=300, required=False)
+
+
+class ReleaseForm(forms.Form):
+    override = forms.BooleanField(
+        label=_("release before eligibility"),
+        required=False,
+        help_text=_("Only with a justification; it is kept with the decision."),
+    )
+    justification = forms.CharField(
+        label=_("justification"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class TransferForm(forms.Form):
+    site = forms.ModelChoiceField(
+        label=_("to site"),
+        queryset=Site.objects.none(),
+        error_messages={"invalid_choice": _("No such site in your area.")},
+    )
+    room = forms.ModelChoiceField(
+        label=_("room"),
+        queryset=Room.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": _("No such room in your area.")},
+    )
+    reason = forms.CharField(label=_("reason"), max_length=500)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_choices(self.fields["site"], Site.objects.restrict(user).order_by("name"))
+        limit_choices(
+            self.fields["room"],
+            Room.objects.restrict(user).select_related("site").order_by("site", "number"),
+        )
+
+
+class ApplyProtocolForm(forms.Form):
+    placements = forms.ModelMultipleChoiceField(
+        label=_("placements"),
+        queryset=Placement.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("No such placement in your area.")},
+    )
+    protocol = forms.ModelChoiceField(label=_("protocol"), queryset=Protocol.objects.all())
+    reason = forms.CharField(label=_("reason"), max_length=500)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["placements"].queryset = Placement.objects.restrict(user, "apply")
+
+
+class SiteForm(forms.Form):
+    name = forms.CharField(label=_("name"), max_length=200)
+    kind = forms.ChoiceField(label=_("kind"), choices=_blank(SiteKind.choices))
+    jurisdiction = forms.ModelChoiceField(
+        label=_("jurisdiction"),
+        queryset=Jurisdiction.objects.none(),
+        error_messages={"invalid_choice": _("No such jurisdiction in your area.")},
+    )
+    rooms = forms.IntegerField(label=_("rooms"), min_value=0, max_value=5000, initial=0)
+    address = forms.CharField(label=_("address"), max_length=300, required=False)
+    phone = forms.CharField(label=_("duty phone"), max_length=20, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_choices(
+            self.fields["jurisdiction"], Jurisdiction.objects.restrict(user).order_by("code")
+        )
+
+
+class StaffForm(forms.Form):
+    user = forms.ModelChoiceField(
+        label=_("user"),
+        queryset=User.objects.none(),
+        error_messages={"invalid_choice": _("No such user in your area.")},
+    )
+
+    def __init__(self, *args, site, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_choices(
+            self.fields["user"],
+            User.objects.filter(
+                jurisdiction__code__within=site.jurisdiction_id[:6],
+                role=Role.SITE_MANAGER,
+                is_active=True,
+            ).order_by("username"),
+        )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("file"), help_text=_("CSV (UTF-8) or Excel: identity number, sampled at, result.")
+    )

@@ -1,0 +1,17 @@
+"""Background job of the quarantine app: the daily sweep (alerts on misses, end of monitoring)."""
+
+import datetime
+
+from pingji.core.jobs import job
+
+from .followup import do_sweep
+
+
+@job("quarantine.sweep")
+def sweep(progress, on: str | None = None) -> dict:
+    """Run ``followup.do_sweep`` for a day (ISO date; default: today)."""
+    from django.utils import timezone
+
+    day = datetime.date.fromisoformat(on) if on else timezone.localdate()
+    progress(0, 1, "sweeping")
+    return do_sweep(day)

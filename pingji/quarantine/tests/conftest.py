@@ -1,0 +1,82 @@
+"""Quarantine fixtures: an operator, site manager and grid worker of 仙游县, a hotel, a contact."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from pingji.people.tests.factories import HouseholdFactory, PersonFactory
+from pingji.quarantine import actions
+from pingji.users.choices import Role
+
+GRID = "350322100001001"
+HULI_GRID = "350206001001001"
+
+
+def at(month: int, day: int, hour: int = 9) -> datetime.datetime:
+    """A time in 2021 (or 2022), Beijing time."""
+    year = 2022 if month < 9 else 2021
+    return timezone.make_aware(datetime.datetime(year, month, day, hour, 0))
+
+
+def sep(day: int, hour: int = 9) -> datetime.datetime:
+    return at(9, day, hour) if day <= 30 else at(10, day - 30, hour)
+
+
+@pytest.fixture
+def operator(make_user):
+    return make_user(Role.OPERATOR, "350322")
+
+
+@pytest.fixture
+def huli_operator(make_user):
+    return make_user(Role.OPERATOR, "350206")
+
+
+@pytest.fixture
+def manager(make_user):
+    return make_user(Role.SITE_MANAGER, "350322")
+
+
+@pytest.fixture
+def grid_worker(make_user):
+    return make_user(Role.GRID_WORKER, GRID)
+
+
+@pytest.fixture
+def resident(tree):
+    return PersonFactory(name="林某", household=HouseholdFactory(jurisdiction=tree[GRID]))
+
+
+@pytest.fixture
+def neighbour(tree):
+    return PersonFactory(name="王某", household=HouseholdFactory(jurisdiction=tree[GRID]))
+
+
+@pytest.fixture
+def hotel(tree, operator):
+    return actions.do_create_site(
+        actor=operator, name="仙游宾馆", kind="hotel", jurisdiction=tree["350322"], rooms=3
+    )
+
+
+@pytest.fixture
+def placed(resident, hotel, operator):
+    """林某, exposed 2021-09-10, placed at the hotel on 09-12 20:00 under the 8th edition."""
+    return actions.do_place_person(
+        actor=operator,
+        person=resident,
+        exposure_at=sep(10, 15),
+        site=hotel,
+        placed_at=sep(12, 20),
+    )
+
+
+def contact_of(person, **kwargs):
+    """A tracing contact of ``person``, found by the investigation of a case in the same grid."""
+    from pingji.cases.tests.factories import CaseFactory
+    from pingji.tracing.tests.factories import ContactFactory, InvestigationFactory
+
+    index = PersonFactory(household=HouseholdFactory(jurisdiction=person.jurisdiction))
+    investigation = InvestigationFactory(case=CaseFactory(person=index))
+    return ContactFactory(investigation=investigation, person=person, **kwargs)

@@ -1,0 +1,84 @@
+"""Quarantine in the browser: the grid worker checks a person in on a phone, in two taps; the
+county operator sees why a release is refused."""
+
+import datetime
+
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from pingji.people.tests.factories import HouseholdFactory, PersonFactory
+from pingji.protocols.loading import load_national
+from pingji.protocols.models import Protocol
+from pingji.quarantine import actions
+from pingji.quarantine.models import MonitoringCheck
+from pingji.quarantine.tests.factories import PlacementFactory
+from pingji.users.choices import Role
+
+from .browser import login, no_page_scroll, shot
+
+GRID = "350322100001001"
+
+
+def test_a_grid_worker_checks_in_on_a_phone_in_two_taps(new_page, make_user, tree):
+    worker = make_user(Role.GRID_WORKER, GRID)
+    today, now = timezone.localdate(), timezone.now()
+    common = {
+        "setting": "home",
+        "exposure_on": today - datetime.timedelta(days=15),
+        "planned_release_on": today - datetime.timedelta(days=1),
+        "planned_end_on": today + datetime.timedelta(days=6),
+        "placed_at": now - datetime.timedelta(days=14),
+    }
+    household = HouseholdFactory(jurisdiction=tree[GRID], address="东门路8号")
+    due = PlacementFactory(
+        person=PersonFactory(name="陈某", household=household),
+        last_check_on=today - datetime.timedelta(days=1),
+        **common,
+    )
+    late = PlacementFactory(
+        person=PersonFactory(name="林某", household=household),
+        last_check_on=today - datetime.timedelta(days=4),
+        **common,
+    )
+
+    # given the grid worker's list on a phone
+    phone = login(new_page(phone=True), worker, to="/quarantine/today/")
+    cards = phone.locator("#today > li")
+    # then the overdue person comes first, flagged, and the page fits the phone
+    expect(cards.first).to_have_attribute("data-placement", str(late.pk))
+    expect(cards.first).to_contain_text("overdue")
+    assert no_page_scroll(phone)
+    shot(phone, "quarantine-today-phone")
+
+    # when they tap "Check in" on 陈某's card (tap 1) and record it (tap 2)
+    card = phone.locator(f'#today > li[data-placement="{due.pk}"]')
+    card.get_by_text("Check in").click()
+    card.get_by_role("button", name="Record the check-in").click()
+
+    # then the check is recorded and the card says so
+    expect(phone.locator(".msg-success")).to_contain_text("Check-in recorded.")
+    expect(phone.locator(f'#today > li[data-placement="{due.pk}"]')).to_contain_text(
+        "checked in today"
+    )
+    check = MonitoringCheck.objects.get(placement=due)
+    assert (check.on, str(check.temperature), check.recorded_by) == (today, "36.5", worker)
+
+
+def test_the_operator_sees_why_a_release_is_refused(new_page, make_user, tree):
+    # a live-server test empties every table after it, the protocols of the data migration too
+    load_national(Protocol)
+    operator = make_user(Role.OPERATOR, "350322")
+    person = PersonFactory(name="王某", household=HouseholdFactory(jurisdiction=tree[GRID]))
+    site = actions.do_create_site(
+        actor=operator, name="仙游宾馆", kind="hotel", jurisdiction=tree["350322"], rooms=2
+    )
+    at = timezone.make_aware(datetime.datetime(2021, 9, 12, 20))
+    placement = actions.do_place_person(
+        actor=operator, person=person, exposure_at=at, site=site, placed_at=at
+    )
+    desk = login(new_page(), operator, to=placement.get_absolute_url())
+    expect(desk.locator("#eligibility")).to_contain_text("Not yet eligible for release.")
+    expect(desk.locator("#eligibility-reasons")).to_contain_text("✗")
+    desk.get_by_role("button", name="Approve the release").click()
+    expect(desk.locator("#release")).to_contain_text("No negative result yet")
+    assert not placement.releases.exists()
