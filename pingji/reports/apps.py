@@ -7,4 +7,10 @@ class ReportsConfig(AppConfig):
     label = "reports"
     verbose_name = _("Reports")
     #: Entries of the main menu: (label, URL name, permission needed or None).
-    nav: tuple = ()
+    nav: tuple = (
+        (_("Situation room"), "reports:situation_focus", "reports.view_dailyreport"),
+        (_("Daily reports"), "reports:report_list", "reports.view_dailyreport"),
+    )
+
+    def ready(self) -> None:
+        from . import jobs  # noqa: F401 — registers the reports.* jobs

@@ -1,0 +1,1 @@
+"""Indicators computed from domain events: the registry and one module per domain."""

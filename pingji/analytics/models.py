@@ -1,0 +1,126 @@
+"""Stored series: daily indicators, Rt estimates and forecasts per jurisdiction and day.
+
+They are materialised from the domain events by ``actions.do_compute_series`` (a nightly job and
+on demand), so the API, the daily report archive and later scoring read the numbers as they were
+computed; the dashboard recomputes the indicators live (cheap) and checks nothing differs.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from pingji.core.access import ScopedModel
+
+from .choices import SiSource
+
+
+class DailyIndicator(ScopedModel):
+    """One indicator of one jurisdiction on one day (flows: that day's; stocks: the 24:00 level).
+
+    Only non-zero values are stored; a missing row reads as zero.
+    """
+
+    jurisdiction = models.ForeignKey(
+        "geo.Jurisdiction",
+        verbose_name=_("jurisdiction"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    day = models.DateField(_("day"))
+    key = models.CharField(_("indicator"), max_length=64)
+    value = models.BigIntegerField(_("value"))
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        verbose_name = _("daily indicator")
+        verbose_name_plural = _("daily indicators")
+        ordering = ["jurisdiction_id", "day", "key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jurisdiction", "day", "key"], name="analytics_indicator_once_a_day"
+            )
+        ]
+        indexes = [models.Index(fields=["key", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.jurisdiction_id} {self.day} {self.key}={self.value}"
+
+
+class SerialIntervalMixin(models.Model):
+    si_mean = models.FloatField(_("serial interval mean (days)"))
+    si_sd = models.FloatField(_("serial interval sd (days)"))
+    si_source = models.CharField(
+        _("serial interval source"), max_length=12, choices=SiSource.choices
+    )
+    si_pairs = models.PositiveIntegerField(_("linked pairs used"), default=0)
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        abstract = True
+
+
+class RtEstimate(SerialIntervalMixin, ScopedModel):
+    """Rt of the 7-day window ending on ``day`` (Cori et al. 2013 as EpiEstim, ``epi.rt``).
+
+    Incidence is new local infections by report day; imported infections seed infectivity only.
+    """
+
+    jurisdiction = models.ForeignKey(
+        "geo.Jurisdiction",
+        verbose_name=_("jurisdiction"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    day = models.DateField(_("window end"))
+    window_start = models.DateField(_("window start"))
+    mean = models.FloatField(_("mean"))
+    std = models.FloatField(_("standard deviation"))
+    q025 = models.FloatField(_("2.5% quantile"))
+    q05 = models.FloatField(_("5% quantile"))
+    q25 = models.FloatField(_("25% quantile"))
+    q50 = models.FloatField(_("median"))
+    q75 = models.FloatField(_("75% quantile"))
+    q95 = models.FloatField(_("95% quantile"))
+    q975 = models.FloatField(_("97.5% quantile"))
+
+    class Meta:
+        verbose_name = _("Rt estimate")
+        verbose_name_plural = _("Rt estimates")
+        ordering = ["jurisdiction_id", "day"]
+        constraints = [
+            models.UniqueConstraint(fields=["jurisdiction", "day"], name="analytics_rt_once_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"Rt {self.jurisdiction_id} {self.day}: {self.mean:.2f}"
+
+
+class ForecastRun(SerialIntervalMixin, ScopedModel):
+    """A forecast of new local infections for ``horizon`` days after ``issued_on``.
+
+    ``points``: one ``{"day": ISO date, "q0.025": …, "q0.25": …, "q0.5": …, "q0.75": …,
+    "q0.975": …}`` per day ahead (``epi.forecast``); scored later against what was reported.
+    """
+
+    jurisdiction = models.ForeignKey(
+        "geo.Jurisdiction",
+        verbose_name=_("jurisdiction"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    issued_on = models.DateField(_("last day observed"))
+    horizon = models.PositiveSmallIntegerField(_("horizon (days)"))
+    r_mean = models.FloatField(_("Rt used (mean)"))
+    points = models.JSONField(_("forecast points"), default=list)
+
+    class Meta:
+        verbose_name = _("forecast")
+        verbose_name_plural = _("forecasts")
+        ordering = ["jurisdiction_id", "issued_on", "horizon"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jurisdiction", "issued_on", "horizon"], name="analytics_forecast_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.jurisdiction_id} {self.issued_on} +{self.horizon}d"

@@ -1,0 +1,330 @@
+"""Daily series of the registered indicators, summed from domain events with a 24:00 cut-off.
+
+One aggregate query per event kind groups the events by the code prefix of the reporting unit
+(the jurisdictions one level below the one looked at), by calendar day in Asia/Shanghai and by the
+payload values the indicators filter on; payload counts are summed in the database. So the figure
+of a province is, by construction, the sum of its cities' (the same events, a shorter prefix), and
+a past day recomputed gives the same number (events are append-only). Drill subtrees never count
+(contract C6).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+from django.db.models import Count, IntegerField, Q, Sum, Value
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Substr, TruncDate
+from django.utils import timezone
+
+from pingji.core.models import DomainEvent
+from pingji.geo.models import Jurisdiction
+
+from .indicators.registry import Indicator, indicators
+
+#: How far back an outbreak reaches: a run of reported infections with no gap this long. 28 days is
+#: two maximum incubation periods, the 8th edition's criterion for declaring a local outbreak over.
+OUTBREAK_GAP_DAYS = 28
+#: Days shown (and stored) before an outbreak's first case: context for its first week.
+LEAD_DAYS = 3
+
+
+def zone() -> datetime.tzinfo:
+    return timezone.get_default_timezone()
+
+
+def cutoff(day: datetime.date) -> datetime.datetime:
+    """24:00 of ``day`` in Asia/Shanghai: what a daily report of ``day`` counts up to."""
+    return datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time(), zone())
+
+
+def today() -> datetime.date:
+    return timezone.localdate(timezone.now(), zone())
+
+
+def drill_roots() -> list[str]:
+    """Codes of drill sandbox subtrees (C6: ``Jurisdiction.drill``), the topmost ones only."""
+    if not any(f.name == "drill" for f in Jurisdiction._meta.get_fields()):
+        return []
+    codes = sorted(Jurisdiction.objects.filter(drill=True).values_list("code", flat=True))
+    roots: list[str] = []
+    for code in codes:
+        if not any(code.startswith(r) for r in roots):
+            roots.append(code)
+    return roots
+
+
+def real_only(qs, field: str = "jurisdiction_code"):
+    """The rows of ``qs`` outside every drill subtree."""
+    roots = drill_roots()
+    if not roots:
+        return qs
+    drill = Q()
+    for code in roots:
+        drill |= Q(**{f"{field}__startswith": code})
+    return qs.exclude(drill)
+
+
+@dataclass
+class Series:
+    """Values (units × days) per indicator key, for ``days`` = start..end inclusive."""
+
+    start: datetime.date
+    end: datetime.date
+    units: list[str]
+    values: dict[str, np.ndarray]
+
+    @property
+    def days(self) -> list[datetime.date]:
+        n = (self.end - self.start).days + 1
+        return [self.start + datetime.timedelta(days=i) for i in range(n)]
+
+    def index(self, day: datetime.date) -> int:
+        return (day - self.start).days
+
+    def total(self, key: str) -> np.ndarray:
+        """The series of the whole area (sum over its units)."""
+        return self.values[key].sum(axis=0)
+
+    def of(self, unit: str, key: str) -> np.ndarray:
+        return self.values[key][self.units.index(unit)]
+
+    def on(self, key: str, day: datetime.date, unit: str | None = None) -> int:
+        row = self.total(key) if unit is None else self.of(unit, key)
+        return int(row[self.index(day)])
+
+    def period(self, key: str, since: datetime.date, unit: str | None = None) -> int:
+        """A flow's total from ``since`` to the end (a stock: its level at the end)."""
+        row = self.total(key) if unit is None else self.of(unit, key)
+        if key in _stock_keys():
+            return int(row[-1])
+        return int(row[max(0, self.index(since)) :].sum())
+
+
+def _stock_keys() -> set[str]:
+    return {i.key for i in indicators() if i.stock}
+
+
+def compute(
+    within: str,
+    start: datetime.date,
+    end: datetime.date,
+    *,
+    unit_length: int | None = None,
+    units: list[str] | None = None,
+    keys: list[str] | None = None,
+) -> Series:
+    """The indicators of the area ``within`` for ``start..end``, by unit of ``unit_length`` digits.
+
+    ``unit_length=None`` gives one unit, the area itself. ``units`` fixes the rows (e.g. every city,
+    also those without a case); events of a unit not listed are added to the list.
+    """
+    if end < start:
+        raise ValueError("the period ends before it starts")
+    chosen = [i for i in indicators() if keys is None or i.key in keys]
+    by_kind: dict[str, list[tuple[Indicator, int]]] = defaultdict(list)
+    for ind in chosen:
+        for n, t in enumerate(ind.terms):
+            by_kind[t.kind].append((ind, n))
+    n_days = (end - start).days + 1
+    unit_list = list(units or ([] if unit_length else [within]))
+    rows: dict[str, dict[str, np.ndarray]] = {k.key: {} for k in chosen}
+    opening: dict[str, dict[str, float]] = {k.key: defaultdict(float) for k in chosen}
+
+    def cell(key: str, unit: str) -> np.ndarray:
+        if unit not in rows[key]:
+            rows[key][unit] = np.zeros(n_days)
+        return rows[key][unit]
+
+    begin = cutoff(start - datetime.timedelta(days=1))
+    for kind, uses in by_kind.items():
+        fields = sorted({ind.terms[n].field for ind, n in uses if ind.terms[n].field})
+        wheres = sorted({w for ind, n in uses for w, _ in ind.terms[n].where})
+        any_stock = any(ind.stock for ind, _ in uses)
+        qs = DomainEvent.objects.filter(kind=kind, time__lt=cutoff(end)).subtree(within)
+        if not any_stock:
+            qs = qs.filter(time__gte=begin)
+        qs = real_only(qs)
+        unit_expr = Substr("jurisdiction_code", 1, unit_length) if unit_length else Value(within)
+        qs = qs.annotate(
+            u=unit_expr,
+            d=TruncDate("time", tzinfo=zone()),
+            **{f"w_{w}": KT(f"payload__{w}") for w in wheres},
+        ).values("u", "d", *[f"w_{w}" for w in wheres])
+        qs = qs.annotate(
+            n=Count("id"),
+            **{f"s_{f}": Sum(Cast(KT(f"payload__{f}"), IntegerField())) for f in fields},
+        ).order_by()
+        for row in qs:
+            values = {w: str(row[f"w_{w}"]) for w in wheres}
+            day = row["d"]
+            if isinstance(day, datetime.datetime):
+                day = day.date()
+            i = (day - start).days
+            unit = row["u"]
+            if unit not in unit_list:
+                unit_list.append(unit)
+            for ind, n in uses:
+                t = ind.terms[n]
+                if not t.matches(values):
+                    continue
+                amount = t.sign * (row["n"] if t.field is None else (row[f"s_{t.field}"] or 0))
+                if i < 0:
+                    opening[ind.key][unit] += amount
+                else:
+                    cell(ind.key, unit)[i] += amount
+    values = {}
+    for ind in chosen:
+        matrix = np.zeros((len(unit_list), n_days))
+        for j, unit in enumerate(unit_list):
+            if unit in rows[ind.key]:
+                matrix[j] = rows[ind.key][unit]
+            if ind.stock:
+                matrix[j] = np.cumsum(matrix[j]) + opening[ind.key].get(unit, 0.0)
+        values[ind.key] = matrix
+    return Series(start, end, unit_list, values)
+
+
+def outbreak_start(within: str, on: datetime.date) -> datetime.date | None:
+    """The first day of the outbreak in force on ``on``: the earliest report of an infection in the
+    area with no gap of ``OUTBREAK_GAP_DAYS`` days or more before ``on``; None if there is none.
+    """
+    qs = real_only(
+        DomainEvent.objects.filter(kind="cases.reported", time__lt=cutoff(on))
+        .subtree(within)
+        .filter(payload__new_infection=1)
+    )
+    days = sorted(
+        {
+            d.date() if isinstance(d, datetime.datetime) else d
+            for d in qs.annotate(d=TruncDate("time", tzinfo=zone()))
+            .order_by()  # the model's ordering would make every event distinct
+            .values_list("d", flat=True)
+            .distinct()
+        },
+        reverse=True,
+    )
+    if not days or (on - days[0]).days >= OUTBREAK_GAP_DAYS:
+        return None
+    first = days[0]
+    for day in days[1:]:
+        if (first - day).days >= OUTBREAK_GAP_DAYS:
+            break
+        first = day
+    return first
+
+
+def onset_curve(within: str, start: datetime.date, end: datetime.date) -> dict[datetime.date, int]:
+    """Confirmed cases by symptom onset day, as known at 24:00 of ``end`` (reported by then).
+
+    Onset dates are facts of the case record (corrected there), not counting facts of an event, so
+    this one curve reads the cases: those reported by the cut-off, grouped by onset.
+    """
+    from pingji.cases.models import Case
+
+    qs = Case.objects.subtree(within).filter(
+        reported_at__lt=cutoff(end), onset_date__gte=start, onset_date__lte=end
+    )
+    qs = real_only(qs, "jurisdiction__code")
+    rows = qs.values("onset_date").annotate(n=Count("id")).order_by("onset_date")
+    return {r["onset_date"]: r["n"] for r in rows}
+
+
+def high_water() -> int:
+    """The newest event id: a stored series computed now reflects every event up to it."""
+    return DomainEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+def from_storage(
+    within: str,
+    start: datetime.date,
+    end: datetime.date,
+    *,
+    unit_length: int | None = None,
+    units: list[str] | None = None,
+) -> Series | None:
+    """The same ``Series`` as ``compute``, read from the stored daily indicators when a stored run
+    covers the area and the period and no event it counts arrived since (else None).
+
+    A run of ``analytics.actions.do_compute_series`` records the newest event id it saw; any
+    later event of a counted kind in the area, on or before ``end``, makes the storage stale.
+    Events recorded at the area's own code (not a unit below it) are the total less the units'.
+    """
+    from .models import DailyIndicator
+
+    runs = DomainEvent.objects.filter(
+        kind="analytics.series_computed",
+        jurisdiction_code__in=[within[:n] for n in range(1, len(within) + 1)],
+    ).order_by("-id")
+    run = None
+    for candidate in runs[:20]:
+        p = candidate.payload
+        try:
+            covered = (
+                datetime.date.fromisoformat(p["start"]) <= start
+                and datetime.date.fromisoformat(p["end"]) >= end
+                and int(p.get("depth", 0)) >= (unit_length or len(within))
+            )
+        except (KeyError, TypeError, ValueError):
+            continue
+        if covered and "high_water" in p:
+            run = candidate
+            break
+    if run is None:
+        return None
+    chosen = indicators()
+    kinds = sorted({k for i in chosen for k in i.kinds})
+    newer = DomainEvent.objects.filter(
+        id__gt=run.payload["high_water"], kind__in=kinds, time__lt=cutoff(end)
+    ).subtree(within)
+    if real_only(newer).exists():
+        return None
+    unit_list = list(units or ([] if unit_length else [within]))
+    rows = DailyIndicator.objects.filter(day__gte=start, day__lte=end).values_list(
+        "jurisdiction_id", "day", "key", "value"
+    )
+    if unit_length:
+        rows = DailyIndicator.objects.filter(
+            day__gte=start, day__lte=end, jurisdiction__parent_id=within
+        ).values_list("jurisdiction_id", "day", "key", "value")
+        own = DailyIndicator.objects.filter(
+            day__gte=start, day__lte=end, jurisdiction_id=within
+        ).values_list("jurisdiction_id", "day", "key", "value")
+    else:
+        own = rows.none()
+        rows = rows.filter(jurisdiction_id=within)
+    n_days = (end - start).days + 1
+    data: dict[str, dict[str, np.ndarray]] = {i.key: {} for i in chosen}
+    for code, day, key, value in rows:
+        if key not in data:
+            continue
+        if code not in unit_list:
+            unit_list.append(code)
+        data[key].setdefault(code, np.zeros(n_days))[(day - start).days] = value
+    totals: dict[str, np.ndarray] = {}
+    for _code, day, key, value in own:
+        if key in data:
+            totals.setdefault(key, np.zeros(n_days))[(day - start).days] = value
+    values = {}
+    for ind in chosen:
+        matrix = np.zeros((len(unit_list), n_days))
+        for j, unit in enumerate(unit_list):
+            if unit in data[ind.key]:
+                matrix[j] = data[ind.key][unit]
+        if unit_length and ind.key in totals:
+            rest = totals[ind.key] - matrix.sum(axis=0)
+            if rest.any():
+                if within not in unit_list:
+                    unit_list.append(within)
+                    matrix = np.vstack([matrix, np.zeros(n_days)])
+                matrix[unit_list.index(within)] += rest
+        values[ind.key] = matrix
+    width = len(unit_list)
+    values = {
+        k: (m if m.shape[0] == width else np.vstack([m, np.zeros((width - m.shape[0], n_days))]))
+        for k, m in values.items()
+    }
+    return Series(start, end, unit_list, values)

@@ -1,0 +1,83 @@
+"""Analytics fixtures: cases reported through ``do_report_case`` in 仙游县 and 湖里区."""
+
+import contextlib
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from pingji.cases.actions import do_reclassify_case, do_report_case
+from pingji.core.models import DomainEvent
+from pingji.people.tests.factories import HouseholdFactory, PersonFactory
+from pingji.users.choices import Role
+
+XIANYOU = "350322100001001"
+XIANYOU_2 = "350322100001002"
+HULI = "350206001001001"
+
+
+def at(day: int, hour: int = 9, month: int = 9) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime(2021, month, day, hour, 0))
+
+
+@contextlib.contextmanager
+def at_time(when: datetime.datetime):
+    """Stamp the events the block writes with the historical time they stand for (as the replay
+    does): actions stamp events with the wall clock."""
+    began = timezone.now()
+    yield
+    DomainEvent.objects.filter(time__gte=began).update(time=when)
+
+
+@pytest.fixture
+def province_epi(make_user):
+    return make_user(Role.EPIDEMIOLOGIST, "35", username="province-epi")
+
+
+def report(
+    actor,
+    tree,
+    grid,
+    day,
+    *,
+    hour=9,
+    classification="confirmed",
+    channel="community_screening",
+    origin="local",
+):
+    person = PersonFactory(household=HouseholdFactory(jurisdiction=tree[grid]))
+    facts = {"classification": classification, "channel": channel, "origin": origin}
+    if classification == "confirmed":
+        facts |= {
+            "severity": "mild",
+            "onset_date": at(day, hour).date() - datetime.timedelta(days=1),
+        }
+    if classification in ("confirmed", "asymptomatic"):
+        facts["sampled_at"] = at(day, hour) - datetime.timedelta(hours=6)
+    with at_time(at(day, hour)):
+        return do_report_case(actor=actor, person=person, reported_at=at(day, hour), **facts)
+
+
+@pytest.fixture
+def outbreak(tree, province_epi):
+    """Xianyou: 3 confirmed on 10 Sep (one at 23:00), 1 asymptomatic found in quarantine on 11 Sep
+    and reclassified on 12 Sep, 1 confirmed in quarantine on 12 Sep; Huli: 1 confirmed on 12 Sep
+    and 1 at 00:00 on 13 Sep (the next day under the 24:00 cut-off)."""
+    r = lambda *a, **k: report(province_epi, tree, *a, **k)  # noqa: E731
+    r(XIANYOU, 10)
+    r(XIANYOU_2, 10)
+    r(XIANYOU, 10, hour=23)
+    asym = r(XIANYOU, 11, classification="asymptomatic", channel="centralised_quarantine")
+    with at_time(at(12, 10)):
+        do_reclassify_case(
+            asym,
+            actor=province_epi,
+            classification="confirmed",
+            severity="mild",
+            onset_date=datetime.date(2021, 9, 12),
+            at=at(12, 10),
+        )
+    r(XIANYOU_2, 12, channel="centralised_quarantine")
+    r(HULI, 12)
+    r(HULI, 13, hour=0)
+    return province_epi

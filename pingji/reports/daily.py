@@ -1,0 +1,178 @@
+"""The content of the daily report (日报), built once from the situation and rendered three ways.
+
+The layout is the usual one of provincial and city reports: a title with the jurisdiction and the
+day, a lead paragraph with the day's new infections (of which reclassified, found inside control or
+in the community) and the totals since the outbreak began, then tables — by lower level, the daily
+curve, Rt per area, the 7-day forecast, the other domains' figures, overdue work.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from pingji.geo.models import Jurisdiction
+
+from . import situation as sit
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    columns: list[str]
+    rows: list[list] = field(default_factory=list)
+
+
+@dataclass
+class Content:
+    title: str
+    subtitle: str
+    paragraphs: list[str]
+    tables: list[Table]
+    situation: sit.Situation
+
+
+def unit_columns() -> list[str]:
+    return [
+        _("area"),
+        _("new confirmed"),
+        _("new asymptomatic"),
+        _("of which reclassified"),
+        _("confirmed since start"),
+        _("asymptomatic since start"),
+        _("infections since start"),
+        _("under treatment"),
+    ]
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.2f}"
+
+
+def build(
+    jurisdiction: Jurisdiction, day: datetime.date, *, visible_children=None, overdue_tasks=None
+) -> Content:
+    s = sit.build(jurisdiction, day, visible_children=visible_children, overdue_tasks=overdue_tasks)
+    f = s.figures
+    name = jurisdiction.name
+    lead = _(
+        "From 00:00 to 24:00 on %(day)s, %(name)s reported %(confirmed)d new confirmed cases "
+        "(of which %(reclassified)d reclassified from asymptomatic infections) and "
+        "%(asymptomatic)d new asymptomatic infections; %(inside)d of the new infections were "
+        "found inside control."
+    ) % {
+        "day": day.isoformat(),
+        "name": name,
+        "confirmed": f["new_confirmed"],
+        "reclassified": f["reclassified_confirmed"],
+        "asymptomatic": f["new_asymptomatic"],
+        "inside": f["new_inside_control"],
+    }
+    if s.since:
+        total = _(
+            "Since %(since)s, %(confirmed)d confirmed cases and %(asymptomatic)d asymptomatic "
+            "infections have been reported (%(infections)d infections); %(treated)d are under "
+            "treatment."
+        ) % {
+            "since": s.since.isoformat(),
+            "confirmed": f["cum_new_confirmed"],
+            "asymptomatic": f["cum_new_asymptomatic"],
+            "infections": f["cum_new_infection"],
+            "treated": f["under_treatment"],
+        }
+    else:
+        total = _("No local outbreak is in progress.")
+    paragraphs = [lead, total]
+    if s.rt:
+        last = s.rt[-1]
+        paragraphs.append(
+            _("Rt over the 7 days to %(day)s: %(mean)s (95%% credible interval %(lo)s–%(hi)s).")
+            % {
+                "day": last["day"],
+                "mean": _fmt(last["mean"]),
+                "lo": _fmt(last["lo"]),
+                "hi": _fmt(last["hi"]),
+            }
+        )
+    tables = []
+    by_unit = Table("units", _("By area"), unit_columns())
+    totals = [0] * (len(unit_columns()) - 1)
+    for unit in s.units:
+        by_unit.rows.append([unit["name"], *unit["values"]])
+        totals = [a + b for a, b in zip(totals, unit["values"], strict=True)]
+    if s.units:
+        by_unit.rows.append([_("total"), *totals])
+        tables.append(by_unit)
+    curve = Table(
+        "curve",
+        _("Daily new infections"),
+        [
+            _("day"),
+            _("new confirmed"),
+            _("new asymptomatic"),
+            _("found inside control"),
+            _("found in the community"),
+        ],
+    )
+    for i, d in enumerate(s.days):
+        curve.rows.append(
+            [
+                d.isoformat(),
+                s.curve["confirmed"]["y"][i],
+                s.curve["asymptomatic"]["y"][i],
+                s.channel["inside"]["y"][i],
+                s.channel["community"]["y"][i],
+            ]
+        )
+    tables.append(curve)
+    rt = Table(
+        "rt",
+        _("Rt by area (latest 7-day window)"),
+        [_("area"), _("window end"), _("Rt"), _("95% credible interval")],
+    )
+    for entry in ([{"name": name, "rows": s.rt}] if s.rt else []) + s.rt_by_unit:
+        last = entry["rows"][-1]
+        rt.rows.append(
+            [
+                entry["name"],
+                last["day"],
+                _fmt(last["mean"]),
+                f"{_fmt(last['lo'])}–{_fmt(last['hi'])}",
+            ]
+        )
+    if rt.rows:
+        tables.append(rt)
+    if s.forecast:
+        fc = Table(
+            "forecast",
+            _("Forecast of new local infections, next 7 days"),
+            [_("day"), _("median"), _("50% interval"), _("95% interval")],
+        )
+        for p in s.forecast["points"]:
+            fc.rows.append(
+                [
+                    p["day"],
+                    int(p["q0.5"]),
+                    f"{int(p['q0.25'])}–{int(p['q0.75'])}",
+                    f"{int(p['q0.025'])}–{int(p['q0.975'])}",
+                ]
+            )
+        tables.append(fc)
+    work = Table("work", _("Response"), [_("indicator"), _("since start"), _("this day")])
+    for panel in s.panels:
+        for item in panel["items"]:
+            work.rows.append([str(item["label"]), item["value"], item["today"]])
+    tables.append(work)
+    if s.overdue:
+        late = Table("overdue", _("Overdue work"), [_("task"), _("owner"), _("deadline")])
+        for t in s.overdue:
+            late.rows.append(
+                [t.title, t.jurisdiction.name, t.deadline.isoformat(timespec="minutes")]
+            )
+        tables.append(late)
+    title = _("Daily epidemic report of %(name)s") % {"name": name}
+    subtitle = _("%(day)s, figures to 24:00") % {"day": day.isoformat()}
+    return Content(title, subtitle, paragraphs, tables, s)

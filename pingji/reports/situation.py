@@ -1,0 +1,256 @@
+"""The situation of one area as of one day: what the situation room and the daily report show.
+
+Everything comes from the indicator series (``analytics.series``: events, 24:00 cut-off), so the
+dashboard, the daily report and every level agree; Rt and forecasts are read from the stored
+estimates when they exist for the day, else computed on the spot from the same series.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from pingji.analytics import estimates
+from pingji.analytics.actions import child_length
+from pingji.analytics.indicators.registry import indicators
+from pingji.analytics.models import ForecastRun, RtEstimate
+from pingji.analytics.series import (
+    LEAD_DAYS,
+    compute,
+    cutoff,
+    from_storage,
+    onset_curve,
+    outbreak_start,
+    today,
+)
+from pingji.geo.models import Jurisdiction
+
+#: The curve of a quiet area (no outbreak in force) shows this many days.
+QUIET_DAYS = 28
+#: Columns of the per-unit table: (key, cumulative over the outbreak?).
+UNIT_COLUMNS = (
+    ("new_confirmed", False),
+    ("new_asymptomatic", False),
+    ("reclassified_confirmed", False),
+    ("new_confirmed", True),
+    ("new_asymptomatic", True),
+    ("new_infection", True),
+    ("under_treatment", False),
+)
+#: The domains shown as panels besides cases (each reads its own domain's indicators).
+PANELS = ("tracing", "quarantine", "testing", "areas", "reopening", "resources", "tasks")
+
+
+def check_day(on: datetime.date) -> None:
+    if on > today():
+        raise ValidationError({"on": _("The date is in the future.")})
+
+
+@dataclass
+class Situation:
+    jurisdiction: Jurisdiction
+    on: datetime.date
+    since: datetime.date | None
+    start: datetime.date
+    days: list[datetime.date]
+    headline: list[dict]
+    units: list[dict]
+    curve: dict
+    onset: dict
+    channel: dict
+    rt: list[dict]
+    rt_by_unit: list[dict]
+    forecast: dict | None
+    panels: list[dict]
+    overdue: list = field(default_factory=list)
+
+    @property
+    def figures(self) -> dict:
+        """The headline as key → value (JSON-friendly, for the report archive and tests)."""
+        return {h["key"]: h["value"] for h in self.headline}
+
+
+def _series_json(days, values) -> dict:
+    return {"x": [d.isoformat() for d in days], "y": [int(v) for v in values]}
+
+
+def build(
+    jurisdiction: Jurisdiction,
+    on: datetime.date,
+    *,
+    since: datetime.date | None = None,
+    visible_children=None,
+    overdue_tasks=None,
+) -> Situation:
+    """The situation of ``jurisdiction`` at 24:00 of ``on`` (``since``: the outbreak's first day
+    by default, see ``series.outbreak_start``)."""
+    check_day(on)
+    code = jurisdiction.code
+    since = since or outbreak_start(code, on)
+    start = (
+        (since - datetime.timedelta(days=LEAD_DAYS))
+        if since
+        else on - datetime.timedelta(days=QUIET_DAYS)
+    )
+    below = child_length(code)
+    children = list(
+        (visible_children if visible_children is not None else Jurisdiction.objects.all())
+        .filter(parent_id=code)
+        .order_by("code")
+    )
+    unit_codes = [c.code for c in children] if below else None
+    series = from_storage(code, start, on, unit_length=below, units=unit_codes) or compute(
+        code, start, on, unit_length=below, units=unit_codes
+    )
+    days = series.days
+    period_from = since or start
+    head_keys = (
+        ("new_confirmed", False),
+        ("new_asymptomatic", False),
+        ("reclassified_confirmed", False),
+        ("new_inside_control", False),
+        ("new_confirmed", True),
+        ("new_asymptomatic", True),
+        ("new_infection", True),
+        ("under_treatment", False),
+    )
+    labels = {i.key: i.label for i in indicators()}
+    headline = []
+    for key, cumulative in head_keys:
+        value = series.period(key, period_from) if cumulative else series.on(key, on)
+        label = (
+            _("%(what)s since %(day)s") % {"what": labels[key], "day": period_from}
+            if cumulative
+            else labels[key]
+        )
+        headline.append(
+            {"key": f"cum_{key}" if cumulative else key, "label": label, "value": value}
+        )
+    names = {c.code: c.name for c in children}
+    units = []
+    for unit in series.units if below else []:
+        if unit not in names:
+            continue
+        row = {"code": unit, "name": names[unit], "values": []}
+        for key, cumulative in UNIT_COLUMNS:
+            row["values"].append(
+                series.period(key, period_from, unit) if cumulative else series.on(key, on, unit)
+            )
+        units.append(row)
+    curve = {
+        "confirmed": _series_json(days, series.total("new_confirmed")),
+        "asymptomatic": _series_json(days, series.total("new_asymptomatic")),
+    }
+    onsets = onset_curve(code, start, on)
+    onset = _series_json(days, [onsets.get(d, 0) for d in days])
+    channel = {
+        "inside": _series_json(days, series.total("new_inside_control")),
+        "community": _series_json(days, series.total("new_community")),
+    }
+    rt = rt_series(
+        code, series.total("new_local_infection"), series.total("new_imported_infection"), start, on
+    )
+    rt_by_unit = []
+    for unit in units:
+        rows = rt_series(
+            unit["code"],
+            series.of(unit["code"], "new_local_infection"),
+            series.of(unit["code"], "new_imported_infection"),
+            start,
+            on,
+        )
+        if rows:
+            rt_by_unit.append({"code": unit["code"], "name": unit["name"], "rows": rows})
+    fc = forecast_for(
+        code, series.total("new_local_infection"), series.total("new_imported_infection"), on
+    )
+    panels = []
+    for domain in PANELS:
+        items = [
+            {
+                "key": i.key,
+                "label": i.label,
+                "value": series.period(i.key, period_from) if not i.stock else series.on(i.key, on),
+                "today": series.on(i.key, on),
+            }
+            for i in indicators(domain)
+        ]
+        if items:
+            panels.append({"domain": domain, "items": items})
+    return Situation(
+        jurisdiction=jurisdiction,
+        on=on,
+        since=since,
+        start=start,
+        days=days,
+        headline=headline,
+        units=units,
+        curve=curve,
+        onset=onset,
+        channel=channel,
+        rt=rt,
+        rt_by_unit=rt_by_unit,
+        forecast=fc,
+        panels=panels,
+        overdue=list(overdue_tasks(cutoff(on))) if overdue_tasks else [],
+    )
+
+
+def _rt_dict(day, mean, lo, hi) -> dict:
+    return {"day": day.isoformat(), "mean": round(mean, 4), "lo": round(lo, 4), "hi": round(hi, 4)}
+
+
+def rt_series(code, local, imported, start, on) -> list[dict]:
+    """Rt per window end up to ``on``: the stored estimates if the day has them, else computed."""
+    stored = list(
+        RtEstimate.objects.filter(jurisdiction_id=code, day__gte=start, day__lte=on).order_by("day")
+    )
+    if stored and stored[-1].day == on:
+        return [_rt_dict(r.day, r.mean, r.q025, r.q975) for r in stored]
+    if not (local.sum() + imported.sum()):
+        return []  # no case: nothing to estimate (and no serial interval to look up)
+    si = estimates.serial_interval_for(code, on)
+    return [
+        _rt_dict(r.day, r.mean, r.quantiles[0], r.quantiles[-1])
+        for r in estimates.rt_rows(local, imported, start, si)
+    ]
+
+
+def forecast_for(code, local, imported, on) -> dict | None:
+    """The 7-day forecast issued on ``on`` with the score of the one issued 7 days before."""
+    run = ForecastRun.objects.filter(jurisdiction_id=code, issued_on=on, horizon=7).first()
+    if run is not None:
+        points = run.points
+    elif not (local.sum() + imported.sum()):
+        return None
+    else:
+        si = estimates.serial_interval_for(code, on)
+        made = estimates.forecast_points(local, imported, on, si)
+        if made is None:
+            return None
+        points = made[1]
+    earlier = ForecastRun.objects.filter(
+        jurisdiction_id=code, issued_on=on - datetime.timedelta(days=7), horizon=7
+    ).first()
+    score = None
+    if earlier is not None and local.size >= 7:
+        score = estimates.score_points(earlier.points, [int(v) for v in local[-7:]])
+    return {"points": points, "score": score}
+
+
+def overdue_query(tasks):
+    """Tasks (already scoped) that were overdue at a cut-off: issued, past deadline, not closed."""
+
+    def at(moment):
+        return (
+            tasks.filter(created_at__lt=moment, deadline__lt=moment)
+            .filter(Q(verified_at__isnull=True) | Q(verified_at__gte=moment))
+            .exclude(status="cancelled")
+            .order_by("deadline")[:50]
+        )
+
+    return at

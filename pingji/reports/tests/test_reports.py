@@ -1,0 +1,175 @@
+"""The situation room and the daily report: figures, bad input, scope, Word/Excel/HTML output."""
+
+import datetime
+import io
+import zipfile
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import translation
+from docx import Document
+from openpyxl import load_workbook
+
+from pingji.core.models import DomainEvent
+from pingji.reports import situation as sit
+from pingji.reports.actions import do_generate_daily_report
+from pingji.reports.models import DailyReport
+from pingji.users.choices import Role
+
+D = datetime.date
+FUTURE = D.today() + datetime.timedelta(days=2)
+
+
+@pytest.mark.django_db
+def test_situation_of_the_province_as_of_a_day(outbreak, tree):
+    s = sit.build(tree["35"], D(2021, 9, 12))
+    f = s.figures
+    assert s.since == D(2021, 9, 10)
+    assert (f["new_confirmed"], f["new_asymptomatic"], f["reclassified_confirmed"]) == (3, 0, 1)
+    assert (f["cum_new_confirmed"], f["cum_new_asymptomatic"], f["cum_new_infection"]) == (6, 1, 6)
+    by_city = {u["code"]: u["values"] for u in s.units}
+    assert by_city["3503"][3] == 5 and by_city["3502"][3] == 1  # Huli's 00:00 case is the 13th
+    assert s.onset["y"][s.days.index(D(2021, 9, 9))] == 3
+
+
+@pytest.mark.django_db
+def test_a_future_day_is_refused(tree):
+    with pytest.raises(ValidationError):
+        sit.build(tree["35"], FUTURE)
+    with pytest.raises(ValidationError):
+        do_generate_daily_report(tree["35"], FUTURE)
+
+
+@pytest.mark.django_db
+def test_dashboard_page_scope_and_bad_dates(client, outbreak, make_user):
+    client.force_login(outbreak)
+    page = client.get("/reports/situation/35/?on=2021-09-12")
+    assert page.status_code == 200
+    assert b'data-key="cum_new_confirmed"><div class="big">6<' in page.content
+    assert client.get("/reports/situation/35/?on=2021-09-12&screen=1").status_code == 200
+    bad = client.get(f"/reports/situation/35/?on={FUTURE.isoformat()}")
+    assert bad.status_code == 400 and b"The date is in the future." in bad.content
+    assert client.get("/reports/situation/35/?on=not-a-date").status_code == 400
+    assert client.get("/reports/situation/35/?on=2021-09-12&since=2021-09-20").status_code == 400
+    huli = make_user(Role.COMMANDER, "350206")
+    client.force_login(huli)
+    assert client.get("/reports/situation/3503/?on=2021-09-12").status_code == 404
+    assert client.get("/reports/situation/nonsense/").status_code == 404
+    assert client.get("/reports/situation/350206/?on=2021-09-13").status_code == 200
+
+
+def _docx_text(report) -> tuple[str, str]:
+    data = report.docx.open("rb").read()
+    xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode()
+    return "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs), xml
+
+
+@pytest.mark.django_db
+@pytest.mark.chinese
+def test_daily_report_in_chinese_word_excel_html(outbreak, tree):
+    with translation.override("zh-hans"):
+        report = do_generate_daily_report(tree["35"], D(2021, 9, 12))
+    text, xml = _docx_text(report)
+    assert "福建省" in text
+    assert 'w:eastAsia="仿宋"' in xml  # Chinese text gets a Chinese font in Word
+    book = load_workbook(report.xlsx.open("rb"))
+    assert {"summary", "units", "curve"} <= set(book.sheetnames)
+    rows = list(book["units"].values)
+    assert rows[-1][4] == 6  # total confirmed since the start
+    html = report.html.open("rb").read().decode()
+    assert "福建省" in html and "<table" in html
+    assert DomainEvent.objects.filter(kind="reports.daily_report_generated").count() == 1
+
+
+@pytest.mark.django_db
+def test_province_report_is_consistent_with_the_cities(outbreak, tree):
+    day = D(2021, 9, 13)
+    province = do_generate_daily_report(tree["35"], day)
+    cities = [do_generate_daily_report(tree[c], day) for c in ("3502", "3503")]
+    for key, value in province.figures.items():
+        assert value == sum(c.figures[key] for c in cities), key
+    rows = {u["code"]: u["values"] for u in province.units}
+    for city in cities:
+        assert rows[city.jurisdiction_id][3] == city.figures["cum_new_confirmed"]
+
+
+@pytest.mark.django_db
+def test_regenerating_replaces_the_day(outbreak, tree):
+    first = do_generate_daily_report(tree["35"], D(2021, 9, 12))
+    again = do_generate_daily_report(tree["35"], D(2021, 9, 12))
+    assert first.pk == again.pk and DailyReport.objects.count() == 1
+    assert again.figures == first.figures
+
+
+@pytest.mark.django_db
+def test_generate_through_the_page_and_download(client, outbreak, tree, make_user):
+    commander = make_user(Role.COMMANDER, "3503", username="putian-commander")
+    client.force_login(commander)
+    ok = client.post("/reports/daily/new/", {"jurisdiction": "3503", "day": "2021-09-12"})
+    assert ok.status_code == 302
+    report = DailyReport.objects.get()
+    assert client.get(f"/reports/daily/{report.pk}/docx/").status_code == 200
+    assert client.get(f"/reports/daily/{report.pk}/exe/").status_code == 404
+    for data in (
+        {"jurisdiction": "3502", "day": "2021-09-12"},  # outside: not even a choice
+        {"jurisdiction": "3503", "day": FUTURE.isoformat()},
+        {"jurisdiction": "3503", "day": ""},
+        {"jurisdiction": "<script>", "day": "2021-13-45"},
+    ):
+        assert client.post("/reports/daily/new/", data).status_code == 400
+    assert DailyReport.objects.count() == 1
+    huli = make_user(Role.COMMANDER, "350206", username="huli-commander")
+    client.force_login(huli)
+    assert client.get(f"/reports/daily/{report.pk}/docx/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_api_generates_and_refuses_bad_input(api, outbreak, tree, make_user):
+    commander = make_user(Role.COMMANDER, "3503", username="putian-commander")
+    client = api(commander)
+    made = client.post(
+        "/api/reports/daily/", {"jurisdiction": "3503", "day": "2021-09-12"}, format="json"
+    )
+    assert made.status_code == 201, made.content
+    assert made.json()["figures"]["cum_new_confirmed"] == 5
+    again = client.post(
+        "/api/reports/daily/", {"jurisdiction": "3503", "day": "2021-09-12"}, format="json"
+    )
+    assert again.status_code == 201 and DailyReport.objects.count() == 1
+    assert (
+        client.post(
+            "/api/reports/daily/", {"jurisdiction": "3502", "day": "2021-09-12"}, format="json"
+        ).status_code
+        == 404
+    )
+    future = client.post(
+        "/api/reports/daily/", {"jurisdiction": "3503", "day": FUTURE.isoformat()}, format="json"
+    )
+    assert future.status_code == 400 and "day" in future.json()
+    assert (
+        client.post(
+            "/api/reports/daily/", {"jurisdiction": "3503", "day": "x"}, format="json"
+        ).status_code
+        == 400
+    )
+    assert DailyReport.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_daily_command_archives_the_province_and_its_cities(outbreak, tree):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    out = io.StringIO()
+    call_command("dailyreport", "--date", "2021-09-13", "--code", "35", stdout=out)
+    assert "3 daily reports" in out.getvalue()
+    assert set(DailyReport.objects.values_list("jurisdiction_id", flat=True)) == {
+        "35",
+        "3502",
+        "3503",
+    }
+    for bad in (["--date", "13/09/2021"], ["--date", FUTURE.isoformat()], ["--code", "99"]):
+        with pytest.raises(CommandError):
+            call_command("dailyreport", *bad, stdout=out)
+    assert DailyReport.objects.count() == 3

@@ -1,0 +1,135 @@
+"""The situation room (dashboard, large screen) and the daily report archive.
+
+Every page goes through ``restrict``: an area outside the user's is 404, a future day is a clear
+error (400 with the form's message), and the figures are those of ``situation.build``.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views import generic
+
+from pingji.core.forms import add_action_errors
+from pingji.core.views import ScopedDetailView, ScopedListView, focus_code
+from pingji.geo.models import Jurisdiction
+from pingji.tasks.models import Task
+
+from . import situation as sit
+from .actions import do_generate_daily_report
+from .forms import AsOfForm, GenerateForm
+from .models import DailyReport
+from .tables import DailyReportTable
+
+FILES = {"docx": "docx", "xlsx": "xlsx", "html": "html"}
+
+
+class SituationView(LoginRequiredMixin, generic.View):
+    """The dashboard of one area as of a day; ``?screen=1`` is the command hall's large screen."""
+
+    def get(self, request, code=None):
+        code = code if code is not None else focus_code(request)
+        visible = Jurisdiction.objects.restrict(request.user)
+        if not code:
+            top = visible.filter(parent__isnull=True).order_by("code").first()
+            if top is None:
+                raise Http404
+            return redirect("reports:situation", code=top.code)
+        jurisdiction = visible.filter(code=code).first()
+        if jurisdiction is None:
+            raise Http404
+        form = AsOfForm(request.GET or None)
+        if form.is_bound and not form.is_valid():
+            return render(
+                request,
+                "reports/situation.html",
+                {"form": form, "jurisdiction": jurisdiction, "situation": None},
+                status=400,
+            )
+        on = form.cleaned_data["on"] if form.is_bound else sit.today()
+        since = form.cleaned_data.get("since") if form.is_bound else None
+        s = sit.build(
+            jurisdiction,
+            on,
+            since=since,
+            visible_children=visible,
+            overdue_tasks=sit.overdue_query(Task.objects.restrict(request.user)),
+        )
+        context = {
+            "form": form if form.is_bound else AsOfForm(initial={"on": on}),
+            "jurisdiction": jurisdiction,
+            "ancestors": [
+                a for a in jurisdiction.ancestors() if visible.filter(code=a.code).exists()
+            ],
+            "situation": s,
+            "charts": {
+                "days": [d.isoformat() for d in s.days],
+                "curve": s.curve,
+                "onset": s.onset,
+                "channel": s.channel,
+                "rt": s.rt,
+                "rt_by_unit": s.rt_by_unit,
+                "forecast": s.forecast,
+            },
+            "map_values": {u["code"]: u["values"][5] for u in s.units},  # infections since start
+            "screen": request.GET.get("screen") == "1",
+            "query": request.GET.urlencode(),
+        }
+        template = "reports/screen.html" if context["screen"] else "reports/situation.html"
+        return render(request, template, context)
+
+
+class ReportListView(ScopedListView):
+    model = DailyReport
+    table = DailyReportTable
+    select_related = ("jurisdiction",)
+    template_name = "reports/report_list.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        if self.request.user.has_perm("reports.add_dailyreport"):
+            ctx["generate_form"] = GenerateForm(
+                user=self.request.user, initial={"day": sit.today()}
+            )
+        return ctx
+
+
+class ReportDetailView(ScopedDetailView):
+    model = DailyReport
+    template_name = "reports/report_detail.html"
+
+
+class ReportFileView(ScopedDetailView):
+    """The archived file itself (Word, Excel or HTML), through ``restrict`` like the page."""
+
+    model = DailyReport
+
+    def get(self, request, pk, ext):
+        report = self.get_object()
+        field = getattr(report, FILES.get(ext, ""), None)
+        if not field:
+            raise Http404
+        filename = f"daily-{report.jurisdiction.gb_code}-{report.day:%Y%m%d}.{ext}"
+        return FileResponse(field.open("rb"), as_attachment=ext != "html", filename=filename)
+
+
+class GenerateView(LoginRequiredMixin, PermissionRequiredMixin, generic.View):
+    permission_required = "reports.add_dailyreport"
+
+    def post(self, request):
+        form = GenerateForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                report = do_generate_daily_report(
+                    form.cleaned_data["jurisdiction"], form.cleaned_data["day"], actor=request.user
+                )
+            except ValidationError as exc:
+                add_action_errors(form, exc)
+            except PermissionDenied as exc:
+                raise Http404 from exc
+            else:
+                messages.success(request, _("The daily report was generated."))
+                return redirect(report)
+        return render(request, "reports/generate.html", {"generate_form": form}, status=400)
