@@ -110,6 +110,30 @@ class OutcomeForm(forms.Form):
         super().__init__(*args, prefix="outcome", **kwargs)
 
 
+class CorrectionForm(forms.Form):
+    """Correct the dates, channel, origin or notes of a case (``do_update_case``)."""
+
+    onset_date = _date_field(_("symptom onset date"), required=False)
+    sampled_at = LocalDateTimeField(label=_("sampling time"), required=False)
+    reported_at = LocalDateTimeField(label=_("report time"))
+    channel = forms.ChoiceField(label=_("discovery channel"), choices=_blank(Channel.choices))
+    origin = forms.ChoiceField(label=_("local or imported"), choices=Origin.choices)
+    notes = forms.CharField(
+        label=_("notes"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, case, **kwargs):
+        initial = {
+            f: getattr(case, f)
+            for f in ("onset_date", "sampled_at", "reported_at", "channel", "origin", "notes")
+        }
+        for f in ("sampled_at", "reported_at"):
+            if initial[f] is not None:
+                initial[f] = timezone.localtime(initial[f])
+        kwargs.setdefault("initial", initial)
+        super().__init__(*args, prefix="correct", **kwargs)
+
+
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("line list (.xlsx)"))
     jurisdiction = forms.ModelChoiceField(

@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:pk>/", views.CaseDetailView.as_view(), name="case_detail"),
     path("<int:pk>/reclassify/", views.CaseReclassifyView.as_view(), name="case_reclassify"),
     path("<int:pk>/outcome/", views.CaseOutcomeView.as_view(), name="case_outcome"),
+    path("<int:pk>/correct/", views.CaseCorrectView.as_view(), name="case_correct"),
 ]

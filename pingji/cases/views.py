@@ -23,7 +23,7 @@ from pingji.people.models import Person
 
 from . import actions
 from .filtersets import CaseFilterSet
-from .forms import CaseReportForm, ImportForm, OutcomeForm, ReclassifyForm
+from .forms import CaseReportForm, CorrectionForm, ImportForm, OutcomeForm, ReclassifyForm
 from .imports import template_workbook, upload_path
 from .models import Case
 from .tables import CaseTable
@@ -50,6 +50,9 @@ def detail_context(request, case: Case, **forms) -> dict:
         "events": events_for(case).restrict(user, "view").select_related("actor"),
         "reclassify_form": ReclassifyForm(case=case) if can_change else None,
         "outcome_form": OutcomeForm() if can_change else None,
+        "correction_form": CorrectionForm(case=case)
+        if user.has_perm("cases.change_case")
+        else None,
     }
     context.update(forms)
     return context
@@ -143,6 +146,19 @@ class CaseOutcomeView(_CaseStepView):
 
     def act(self, case, data):
         actions.do_record_outcome(case, actor=self.request.user, **data)
+
+
+class CaseCorrectView(_CaseStepView):
+    """Correct the facts of a case, open or closed; the timeline shows what was corrected."""
+
+    form_name = "correction_form"
+
+    def make_form(self, case, data):
+        return CorrectionForm(data, case=case)
+
+    def act(self, case, data):
+        changes = {f: v for f, v in data.items() if v != getattr(case, f)}
+        actions.do_update_case(case, changes, actor=self.request.user)
 
 
 class CaseImportView(LoginRequiredMixin, PermissionRequiredMixin, generic.FormView):

@@ -67,3 +67,16 @@ def events_for(subject: models.Model):
     return DomainEvent.objects.filter(
         content_type=ContentType.objects.get_for_model(subject), object_id=str(subject.pk)
     ).order_by("time", "id")
+
+
+def record_events(events: list[DomainEvent]) -> list[DomainEvent]:
+    """Write many prepared events at once (bulk loads such as the demo's replay).
+
+    Each event is built by the caller with its own ``time``; subscribers run for each, inside the
+    caller's transaction, exactly as for ``record_event``.
+    """
+    created = DomainEvent.objects.bulk_create(events, batch_size=1000)
+    for event in created:
+        for handler in _handlers.get(event.kind, ()):
+            handler(event)
+    return created

@@ -22,7 +22,9 @@ EXPORT_DIR = "exports"
 
 
 def export_columns(model: type[models.Model]) -> list[models.Field]:
-    hidden = set(getattr(model, "audit_exclude", ()))
+    # ``export_exclude``: columns a model keeps out of list exports (e.g. a dispatch's receiver-only
+    # fields, which its sender may list but must not read — decision 0008)
+    hidden = set(getattr(model, "audit_exclude", ())) | set(getattr(model, "export_exclude", ()))
     return [
         f
         for f in model._meta.concrete_fields

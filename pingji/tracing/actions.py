@@ -35,7 +35,19 @@ from pingji.protocols.versions import NoProtocolInForce, protocol_for
 from pingji.tasks.actions import do_close_rule_tasks, do_issue_rule_task
 
 from .choices import ContactSource, ContactTier, InvestigationStatus, Setting
+from .dispatching import do_dispatch_person, open_dispatch_of
 from .models import Contact, Exposure, Investigation
+
+__all__ = [
+    "do_open_investigation",
+    "do_complete_core",
+    "do_complete_report",
+    "do_record_exposure",
+    "do_add_contact",
+    "do_dispatch_person",
+    "create_contact",
+    "dispatch_if_elsewhere",
+]
 
 TASK_KIND = "tracing.investigation"
 #: Clocks drift; a time this far ahead of ours is still "now" (as cases.actions).
@@ -366,6 +378,7 @@ def create_contact(
     except IntegrityError as exc:
         raise error("person", _("This contact was added a moment ago."), "duplicate") from exc
     ensure_allowed(actor, contact, "add")
+    dispatch_if_elsewhere(contact, actor=actor)
     _event(
         "contact_added",
         _("%(inv)s: %(name)s added as %(tier)s")
@@ -407,3 +420,25 @@ def do_add_contact(
             source=source,
             note=note,
         )
+
+
+def dispatch_if_elsewhere(contact: Contact, *, actor):
+    """A contact living in another county is pushed there at once (协查), unless already pending.
+
+    Inside the caller's transaction. A role that cannot dispatch leaves it to someone who can (the
+    contact list shows who still lives elsewhere undispatched).
+    """
+    home = contact.person.jurisdiction_id[:6]
+    can = getattr(actor, "has_perm", None)
+    if home == contact.jurisdiction_id[:6] or not can or not can("tracing.add_dispatch"):
+        return None
+    if open_dispatch_of(contact.person, home) is not None:
+        return None
+    return do_dispatch_person(
+        contact.person,
+        to_jurisdiction=Jurisdiction.objects.get(code=home),
+        reason=_("%(tier)s of %(case)s")
+        % {"tier": contact.get_tier_display(), "case": contact.investigation.case},
+        source=contact,
+        actor=actor,
+    )

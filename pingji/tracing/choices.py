@@ -11,7 +11,16 @@ from django.utils.translation import gettext_lazy as _
 
 from pingji.protocols.choices import ContactTier
 
-__all__ = ["ContactTier", "InvestigationStatus", "Setting", "ContactSource", "ProposalStatus"]
+__all__ = [
+    "ContactTier",
+    "InvestigationStatus",
+    "Setting",
+    "ContactSource",
+    "ProposalStatus",
+    "DispatchStatus",
+    "DispatchOutcome",
+    "LinkEvidence",
+]
 
 
 class InvestigationStatus(models.TextChoices):
@@ -53,3 +62,49 @@ TIER_RANK = [
     ContactTier.SECONDARY_CONTACT,
     ContactTier.SPATIOTEMPORAL_COMPANION,
 ]
+
+
+class DispatchStatus(models.TextChoices):
+    """Where a dispatched person stands (协查): sent, seen by the receiving county, then an outcome.
+
+    ``controlled`` (管控到位), ``unreachable`` (查无此人/失联) and ``returned`` (非本辖区人员,
+    sent back with the reason) close a dispatch; ``located`` (已落地) is a step on the way to
+    control. An out-of-province dispatch is ``exported`` once the sender has produced its file.
+    """
+
+    SENT = "sent", _("sent")
+    ACKNOWLEDGED = "acknowledged", _("acknowledged")
+    LOCATED = "located", _("located")
+    CONTROLLED = "controlled", _("controlled")
+    UNREACHABLE = "unreachable", _("unreachable")
+    RETURNED = "returned", _("returned: not our resident")
+    EXPORTED = "exported", _("exported to the other province")
+
+
+#: A dispatch in one of these states needs nothing more from the receiving county.
+DISPATCH_CLOSED = frozenset(
+    {
+        DispatchStatus.CONTROLLED,
+        DispatchStatus.UNREACHABLE,
+        DispatchStatus.RETURNED,
+        DispatchStatus.EXPORTED,
+    }
+)
+
+
+class DispatchOutcome(models.TextChoices):
+    """What the receiving county may record (``not_resident`` returns the dispatch)."""
+
+    LOCATED = "located", _("located")
+    CONTROLLED = "controlled", _("controlled")
+    UNREACHABLE = "unreachable", _("unreachable")
+    NOT_RESIDENT = "not_resident", _("not our resident")
+
+
+class LinkEvidence(models.TextChoices):
+    """Why an infection is attributed to an infector (strongest first)."""
+
+    GENOMIC = "genomic", _("genomic sequencing")
+    EPIDEMIOLOGICAL = "epidemiological", _("epidemiological investigation")
+    CONTACT = "contact", _("recorded as a contact of the infector")
+    PROBABLE = "probable", _("probable (shared place and time)")

@@ -1,8 +1,10 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from .choices import InvestigationStatus, ProposalStatus
-from .models import Contact, Exposure, Investigation, ProposedContact
+from pingji.core.access import scope_code
+
+from .choices import DispatchStatus, InvestigationStatus, ProposalStatus
+from .models import Cluster, Contact, Dispatch, Exposure, Investigation, Link, ProposedContact
 
 
 class InvestigationFilterSet(django_filters.FilterSet):
@@ -36,3 +38,39 @@ class ProposedContactFilterSet(ExposureFilterSet):
     class Meta:
         model = ProposedContact
         fields = ["investigation", "status", "tier"]
+
+
+class DispatchFilterSet(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(label=_("status"), choices=DispatchStatus.choices)
+    direction = django_filters.ChoiceFilter(
+        label=_("direction"),
+        choices=[("received", _("received")), ("sent", _("sent"))],
+        method="filter_direction",
+    )
+    in_province = django_filters.BooleanFilter(label=_("in province"))
+
+    class Meta:
+        model = Dispatch
+        fields = ["status", "in_province"]
+
+    def filter_direction(self, queryset, name, value):
+        """Received: what the user's area must work; sent: what it pushed elsewhere."""
+        code = scope_code(getattr(self.request, "user", None)) or ""
+        if value == "received":
+            return queryset.received_by(code)
+        return queryset.sent_by(code).exclude(jurisdiction__code__within=code) if code else queryset
+
+
+class LinkFilterSet(django_filters.FilterSet):
+    cluster = django_filters.NumberFilter(label=_("cluster"), field_name="cluster_id")
+    infector = django_filters.NumberFilter(label=_("infector"), field_name="infector_id")
+
+    class Meta:
+        model = Link
+        fields = ["cluster", "infector", "evidence"]
+
+
+class ClusterFilterSet(django_filters.FilterSet):
+    class Meta:
+        model = Cluster
+        fields = ["setting"]

@@ -4,11 +4,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pingji.cases.forms import LocalDateTimeField
+from pingji.cases.models import Case
 from pingji.core.forms import limit_choices
 from pingji.geo.models import Place
 from pingji.people.models import Person
 
-from .choices import ContactTier, Setting
+from .choices import ContactTier, DispatchOutcome, LinkEvidence, Setting
+from .models import Cluster, Dispatch
 
 
 def _blank(choices) -> list:
@@ -79,3 +81,66 @@ class SearchForm(forms.Form):
 
 class RejectForm(forms.Form):
     reason = forms.CharField(label=_("reason"), max_length=500)
+
+
+class DispatchOutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("outcome"), choices=_blank(DispatchOutcome.choices))
+    note = forms.CharField(label=_("note"), max_length=500, required=False)
+    reason = forms.CharField(
+        label=_("reason for return"),
+        max_length=500,
+        required=False,
+        help_text=_("Required when the person is not your resident."),
+    )
+
+    def __init__(self, *args, required: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].required = required
+
+
+class DispatchExportForm(forms.Form):
+    dispatches = forms.ModelMultipleChoiceField(
+        label=_("out-of-province dispatches"),
+        queryset=Dispatch.objects.none(),
+        error_messages={"invalid_choice": _("No such open out-of-province dispatch.")},
+    )
+    reveal_reason = forms.CharField(
+        label=_("reason to write identity numbers in plain"),
+        max_length=200,
+        required=False,
+        help_text=_("The receiving province needs them; every reveal is logged."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        rows = Dispatch.objects.restrict(user, "change").filter(in_province=False).open()
+        self.fields["dispatches"].queryset = rows.select_related("person").order_by("sent_at")
+
+
+class LinkForm(forms.Form):
+    infector = forms.ModelChoiceField(
+        label=_("infector"),
+        queryset=Case.objects.none(),
+        error_messages={"invalid_choice": _("No such case in your area.")},
+    )
+    infectee = forms.ModelChoiceField(
+        label=_("infectee"),
+        queryset=Case.objects.none(),
+        error_messages={"invalid_choice": _("No such case in your area.")},
+    )
+    evidence = forms.ChoiceField(label=_("evidence"), choices=_blank(LinkEvidence.choices))
+    setting = forms.ChoiceField(label=_("setting"), choices=_blank(Setting.choices), required=False)
+    cluster = forms.ModelChoiceField(
+        label=_("cluster"),
+        queryset=Cluster.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": _("No such cluster in your area.")},
+    )
+    note = forms.CharField(label=_("note"), max_length=500, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        cases = Case.objects.restrict(user, "view").select_related("person")
+        limit_choices(self.fields["infector"], cases.order_by("-reported_at"))
+        limit_choices(self.fields["infectee"], cases.order_by("-reported_at"))
+        limit_choices(self.fields["cluster"], Cluster.objects.restrict(user, "view"))

@@ -26,8 +26,16 @@ from pingji.core.models import Job
 from pingji.geo.choices import PlaceKind
 from pingji.people.models import Person
 
-from .actions import _event, _locked, aware, check_contact, create_contact, error
-from .choices import SEARCH_TIERS, TIER_RANK, ContactSource, ProposalStatus, Setting
+from .actions import (
+    _event,
+    _locked,
+    aware,
+    check_contact,
+    create_contact,
+    error,
+    tier_identified,
+)
+from .choices import SEARCH_TIERS, TIER_RANK, ContactSource, ContactTier, ProposalStatus, Setting
 from .models import Contact, Investigation, ProposedContact
 
 JOB_KIND = "tracing.propose_contacts"
@@ -99,8 +107,13 @@ def match_person(id_hash: str, phone_hash: str) -> Person | None:
     return None
 
 
-def write_proposals(investigation: Investigation, rows: list[dict], job_id: int | None) -> int:
-    """Store the search's rows as proposals (a stay already proposed is not proposed twice)."""
+def write_proposals(
+    investigation: Investigation, rows: list[dict], job_id: int | None, tier: str | None = None
+) -> int:
+    """Store the search's rows as proposals (a stay already proposed is not proposed twice).
+
+    ``tier`` overrides the search's rule (the co-visitors of a close contact are secondary).
+    """
     created = 0
     with transaction.atomic():
         exposures = {str(e.pk): e for e in investigation.exposures.all()}
@@ -130,7 +143,7 @@ def write_proposals(investigation: Investigation, rows: list[dict], job_id: int 
                 overlap_start=aware(datetime.datetime.fromisoformat(row["overlap_start"])),
                 overlap_end=aware(datetime.datetime.fromisoformat(row["overlap_end"])),
                 overlap_minutes=float(row["overlap_minutes"]),
-                tier=SEARCH_TIERS[row["tier"]],
+                tier=tier or SEARCH_TIERS[row["tier"]],
                 job_id=job_id,
             )
             created += 1
@@ -199,6 +212,12 @@ def do_accept_proposal(
                 note=_("check-in at %(venue)s, %(minutes).0f min overlap")
                 % {"venue": proposal.venue.name, "minutes": proposal.overlap_minutes},
             )
+            if contact.tier == ContactTier.CLOSE_CONTACT and tier_identified(
+                investigation.protocol, ContactTier.SECONDARY_CONTACT
+            ):  # secondary contacts follow from an accepted close contact (tracing.secondary)
+                from .secondary import add_household_secondaries
+
+                add_household_secondaries(contact, actor=actor)
         else:
             contact = existing
             check_contact(investigation, tier=proposal.tier, last_exposure_at=proposal.overlap_end)

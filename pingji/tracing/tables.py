@@ -14,3 +14,25 @@ class InvestigationTable(Table):
         Column("report_due_at", _("report due")),
         Column("jurisdiction.name", _("grid")),
     )
+
+
+class DispatchTable(Table):
+    columns = (
+        Column("pk", "#", link=True),
+        Column("person.name", _("full name")),
+        Column("sender.name", _("sent by")),
+        Column("to_region_name", _("receiving county")),
+        Column("to_region", _("receiving county code")),
+        Column("status", _("status")),
+        Column("countdown", _("deadline")),
+        Column("sent_at", _("sent at")),
+    )
+
+
+class ClusterTable(Table):
+    columns = (
+        Column("name", _("name"), link=True),
+        Column("jurisdiction.name", _("declared by")),
+        Column("setting", _("setting")),
+        Column("place.name", _("place")),
+    )

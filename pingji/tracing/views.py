@@ -18,11 +18,11 @@ from pingji.core.events import events_for
 from pingji.core.models import Job
 from pingji.core.views import FormStepView, ScopedActionView, ScopedDetailView, ScopedListView
 
-from . import actions, proposals
+from . import actions, proposals, secondary
 from .choices import ProposalStatus
 from .filtersets import InvestigationFilterSet
 from .forms import CompleteForm, ContactForm, ExposureForm, RejectForm, SearchForm
-from .models import Investigation, ProposedContact
+from .models import Contact, Investigation, ProposedContact
 from .tables import InvestigationTable
 
 
@@ -193,3 +193,22 @@ class ProposalRejectView(_ProposalView):
 
     def perform(self, obj, form):
         proposals.do_reject_proposal(obj, actor=self.request.user, **form.cleaned_data)
+
+
+class SecondaryView(_StepView):
+    """From a close contact's row: its household as secondary contacts, and the venue search."""
+
+    model = Contact
+    permission_required = "tracing.add_contact"
+    form_name = "complete_form"
+
+    def make_form(self, data, files):
+        return CompleteForm(data)  # nothing to fill in
+
+    def perform(self, obj, form):
+        added, queued = secondary.do_derive_secondary_contacts(obj, actor=self.request.user)
+        messages.info(
+            self.request,
+            _("%(n)d secondary contact(s) added from the household.") % {"n": len(added)}
+            + (" " + _("The search of the venues they visited is queued.") if queued else ""),
+        )

@@ -182,3 +182,32 @@ def test_the_template_downloads(logged_in):
     response = logged_in.get(reverse("cases:import_template"))
     book = load_workbook(BytesIO(response.content))
     assert book.worksheets[0]["A1"].value == "identity number"
+
+
+def test_a_case_is_corrected_from_its_page_and_the_timeline_says_so(client, epi, resident):
+    from pingji.cases.tests.factories import CaseFactory
+
+    case = CaseFactory(person=resident)
+    client.force_login(epi)
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert 'id="correct"' in page
+    url = f"/cases/{case.pk}/correct/"
+    form = {
+        "correct-onset_date": "2021-09-10",
+        "correct-sampled_at": "2021-09-11T08:00",
+        "correct-reported_at": "2021-09-12T09:00",
+        "correct-channel": "fever_clinic",
+        "correct-origin": "local",
+        "correct-notes": "",
+    }
+    # an onset after the report is refused on the form, nothing changes
+    bad = client.post(url, {**form, "correct-onset_date": "2021-09-13"})
+    assert bad.status_code == 400
+    case.refresh_from_db()
+    assert case.channel == "community_screening"
+    ok = client.post(url, form)
+    assert ok.status_code == 302
+    case.refresh_from_db()
+    assert case.channel == "fever_clinic"
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert "corrected" in page

@@ -90,3 +90,7 @@ class HouseholdSerializer(serializers.ModelSerializer):
     def get_member_count(self, obj) -> int:
         count = getattr(obj, "member_count", None)
         return obj.members.count() if count is None else count
+
+
+class MergeRequestSerializer(serializers.Serializer):
+    duplicate = serializers.IntegerField(help_text=_("The record to merge into this one."))

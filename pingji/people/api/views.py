@@ -1,4 +1,5 @@
 from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, permissions
 from rest_framework.decorators import action
@@ -8,9 +9,11 @@ from pingji.core.api.base import ScopedModelViewSet
 
 from .. import actions
 from ..filtersets import HouseholdFilterSet, PersonFilterSet
+from ..merge import do_merge_persons
 from ..models import HOUSEHOLD_ORDER, Household, Person
 from .serializers import (
     HouseholdSerializer,
+    MergeRequestSerializer,
     PersonSerializer,
     RevealedSerializer,
     RevealRequestSerializer,
@@ -27,7 +30,7 @@ class PersonViewSet(ScopedModelViewSet):
     filterset_class = PersonFilterSet
 
     def get_permissions(self):
-        if self.action == "reveal":  # a POST, but it needs reveal_person, not add_person
+        if self.action in ("reveal", "merge"):  # POSTs checked in the action itself
             return [permissions.IsAuthenticated()]
         return super().get_permissions()
 
@@ -59,6 +62,25 @@ class PersonViewSet(ScopedModelViewSet):
         response = Response({"id": person.pk, **values})
         response["Cache-Control"] = "no-store"
         return response
+
+    @extend_schema(request=MergeRequestSerializer, responses={200: dict})
+    @action(detail=True, methods=["post"])
+    def merge(self, request, pk=None):
+        """Merge the record ``duplicate`` into this one (everything pointing at it moves here)."""
+        keep = self.get_object()
+        if not request.user.has_perm("people.change_person"):
+            raise exceptions.PermissionDenied()
+        body = MergeRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        duplicate = (
+            Person.objects.restrict(request.user, "change")
+            .filter(pk=body.validated_data["duplicate"])
+            .first()
+        )
+        if duplicate is None:
+            raise exceptions.ValidationError({"duplicate": [_("No such person in your area.")]})
+        moved = do_merge_persons(keep, duplicate, actor=request.user)
+        return Response({"id": keep.pk, "moved": moved})
 
 
 class HouseholdViewSet(ScopedModelViewSet):

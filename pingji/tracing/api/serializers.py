@@ -1,11 +1,14 @@
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from pingji.cases.models import Case
-from pingji.geo.models import Place
+from pingji.geo.models import Jurisdiction, Place
 from pingji.people.models import Person
 
-from ..models import Contact, Exposure, Investigation, ProposedContact
+from ..choices import DispatchOutcome, LinkEvidence
+from ..models import Cluster, Contact, Dispatch, Exposure, Investigation, Link, ProposedContact
 
 
 class _Visible(serializers.PrimaryKeyRelatedField):
@@ -144,3 +147,161 @@ class CompleteSerializer(serializers.Serializer):
 
 class SearchSerializer(serializers.Serializer):
     margin_minutes = serializers.FloatField(min_value=0, max_value=120, default=0)
+
+
+#: What the sending side sees of a dispatch: its status, never the receiver's work (decision 0008).
+SENDER_FIELDS = (
+    "id",
+    "person_name",
+    "sender",
+    "to_region",
+    "to_region_name",
+    "in_province",
+    "reason",
+    "status",
+    "sent_at",
+    "due_at",
+    "acknowledged_at",
+    "located_at",
+    "closed_at",
+    "return_reason",
+    "countdown",
+    "view",
+)
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class _VisibleContact(_Visible):
+    model = Contact
+
+
+class DispatchSerializer(serializers.ModelSerializer):
+    person = _VisiblePerson(required=False)
+    contact = _VisibleContact(
+        required=False, write_only=True, help_text=_("The contact to dispatch (the source).")
+    )
+    person_name = serializers.CharField(source="person.name", read_only=True)
+    to_jurisdiction = serializers.PrimaryKeyRelatedField(
+        queryset=Jurisdiction.objects.all(),
+        required=False,
+        allow_null=True,
+        write_only=True,
+        help_text=_("The receiving county (in the province)."),
+    )
+    countdown = serializers.CharField(read_only=True)
+    view = serializers.SerializerMethodField(help_text=_("receiver or sender"))
+
+    class Meta:
+        model = Dispatch
+        fields = [
+            "id",
+            "person",
+            "contact",
+            "person_name",
+            "jurisdiction",
+            "sender",
+            "to_jurisdiction",
+            "to_region",
+            "to_region_name",
+            "in_province",
+            "reason",
+            "source_label",
+            "last_exposure_at",
+            "status",
+            "sent_at",
+            "sent_by",
+            "due_at",
+            "deadline_clause",
+            "acknowledged_at",
+            "located_at",
+            "closed_at",
+            "outcome_note",
+            "return_reason",
+            "handled_by",
+            "countdown",
+            "view",
+        ]
+        read_only_fields = [
+            f
+            for f in fields
+            if f not in ("person", "contact", "to_jurisdiction", "to_region", "reason")
+        ]
+        extra_kwargs = {"to_region": {"required": False}}
+        validators: list = []
+
+    def validate(self, attrs):
+        if not attrs.get("person") and not attrs.get("contact"):
+            raise serializers.ValidationError({"person": _("Give the person or the contact.")})
+        return attrs
+
+    def get_view(self, obj) -> str:
+        return "receiver" if obj.seen_by_receiver(self.context["request"].user) else "sender"
+
+    def to_representation(self, obj):
+        data = super().to_representation(obj)
+        if data["view"] == "sender":
+            data = {k: v for k, v in data.items() if k in SENDER_FIELDS}
+        return data
+
+
+class DispatchOutcomeSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=DispatchOutcome.choices)
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+
+class DispatchExportSerializer(serializers.Serializer):
+    dispatches = serializers.ListField(child=serializers.IntegerField(), min_length=1)
+    reveal_reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class _VisibleCluster(_Visible):
+    model = Cluster
+
+
+class LinkSerializer(serializers.ModelSerializer):
+    infector = serializers.PrimaryKeyRelatedField(queryset=Case.objects.none())
+    infectee = _VisibleCase()
+    cluster = _VisibleCluster(required=False, allow_null=True)
+    evidence = serializers.ChoiceField(choices=LinkEvidence.choices)
+
+    class Meta:
+        model = Link
+        fields = [
+            "id",
+            "infector",
+            "infectee",
+            "jurisdiction",
+            "evidence",
+            "setting",
+            "cluster",
+            "note",
+            "created_by",
+            "created_at",
+        ]
+        read_only_fields = ["jurisdiction", "created_by", "created_at"]
+        validators: list = []
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            fields["infector"].queryset = Case.objects.restrict(request.user, "view")
+        return fields
+
+
+class ClusterSerializer(serializers.ModelSerializer):
+    jurisdiction = serializers.PrimaryKeyRelatedField(queryset=Jurisdiction.objects.none())
+
+    class Meta:
+        model = Cluster
+        fields = ["id", "name", "jurisdiction", "place", "setting", "description", "created_at"]
+        read_only_fields = ["created_at"]
+        validators: list = []
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            fields["jurisdiction"].queryset = Jurisdiction.objects.restrict(request.user, "view")
+        return fields

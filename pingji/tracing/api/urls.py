@@ -1,10 +1,21 @@
 from rest_framework.routers import DefaultRouter
 
-from .views import ContactViewSet, ExposureViewSet, InvestigationViewSet, ProposedContactViewSet
+from .views import (
+    ClusterViewSet,
+    ContactViewSet,
+    DispatchViewSet,
+    ExposureViewSet,
+    InvestigationViewSet,
+    LinkViewSet,
+    ProposedContactViewSet,
+)
 
 router = DefaultRouter()
 router.register("investigations", InvestigationViewSet)
 router.register("exposures", ExposureViewSet)
 router.register("contacts", ContactViewSet)
 router.register("proposed-contacts", ProposedContactViewSet)
+router.register("dispatches", DispatchViewSet)
+router.register("links", LinkViewSet)
+router.register("clusters", ClusterViewSet)
 urlpatterns = router.urls

@@ -1,29 +1,51 @@
+from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, permissions, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from pingji.cases.models import Case
 from pingji.core.api.base import ScopedModelViewSet, ScopedReadOnlyViewSet
 
-from .. import actions, proposals
+from .. import actions, chains, dispatching, proposals, secondary
 from ..filtersets import (
+    ClusterFilterSet,
     ContactFilterSet,
+    DispatchFilterSet,
     ExposureFilterSet,
     InvestigationFilterSet,
+    LinkFilterSet,
     ProposedContactFilterSet,
 )
-from ..models import Contact, Exposure, Investigation, ProposedContact
+from ..models import Cluster, Contact, Dispatch, Exposure, Investigation, Link, ProposedContact
 from .serializers import (
+    ClusterSerializer,
     CompleteSerializer,
     ContactSerializer,
+    DispatchExportSerializer,
+    DispatchOutcomeSerializer,
+    DispatchSerializer,
     ExposureSerializer,
     InvestigationSerializer,
+    LinkSerializer,
     ProposedContactSerializer,
     RejectSerializer,
     SearchSerializer,
 )
 
-STEP_ACTIONS = ("complete_core", "complete_report", "search_checkins", "accept", "reject")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+STEP_ACTIONS = (
+    "complete_core",
+    "complete_report",
+    "search_checkins",
+    "accept",
+    "reject",
+    "acknowledge",
+    "outcome",
+    "export",
+    "graph",
+    "derive_secondary",
+)
 
 
 class _Steps:
@@ -105,7 +127,7 @@ class ExposureViewSet(ScopedModelViewSet):
         )
 
 
-class ContactViewSet(ScopedModelViewSet):
+class ContactViewSet(_Steps, ScopedModelViewSet):
     queryset = Contact.objects.all()
     serializer_class = ContactSerializer
     filterset_class = ContactFilterSet
@@ -116,6 +138,22 @@ class ContactViewSet(ScopedModelViewSet):
         data = dict(serializer.validated_data)
         investigation = data.pop("investigation")
         serializer.instance = actions.do_add_contact(investigation, actor=self.request.user, **data)
+
+    @extend_schema(request=None, responses={200: dict})
+    @action(detail=True, methods=["post"])
+    def derive_secondary(self, request, pk=None):
+        """A close contact's household as secondary contacts, and the search of their venues."""
+        contact = self.get_object()
+        self._require("tracing.add_contact")
+        added, queued = secondary.do_derive_secondary_contacts(contact, actor=request.user)
+        return Response(
+            {
+                "added": ContactSerializer(
+                    added, many=True, context=self.get_serializer_context()
+                ).data,
+                "job": queued.pk if queued else None,
+            }
+        )
 
 
 class ProposedContactViewSet(_Steps, ScopedReadOnlyViewSet):
@@ -142,3 +180,107 @@ class ProposedContactViewSet(_Steps, ScopedReadOnlyViewSet):
         body.is_valid(raise_exception=True)
         proposal = proposals.do_reject_proposal(proposal, actor=request.user, **body.validated_data)
         return Response(self.get_serializer(proposal).data)
+
+
+class DispatchViewSet(_Steps, ScopedModelViewSet):
+    """Dispatches (协查): the receiving county's inbox, and the status of what the caller sent.
+
+    ``POST {"contact": id, "to_jurisdiction": "350206", "reason": …}`` dispatches a contact (or
+    ``person``; ``to_region`` for a county of another province). The receiver answers with
+    ``acknowledge`` and ``outcome``; the sender sees the status fields only (decision 0008).
+    ``export`` writes open out-of-province dispatches to an .xlsx and marks them exported.
+    """
+
+    queryset = Dispatch.objects.all()
+    serializer_class = DispatchSerializer
+    filterset_class = DispatchFilterSet
+    select_related = ("person", "sender")
+    http_method_names = ["get", "post", "head", "options"]
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        contact = data.get("contact")
+        serializer.instance = dispatching.do_dispatch_person(
+            contact.person if contact else data["person"],
+            to_jurisdiction=data.get("to_jurisdiction"),
+            to_region=data.get("to_region", ""),
+            reason=data.get("reason", ""),
+            source=contact,
+            actor=self.request.user,
+        )
+
+    @extend_schema(request=None, responses=DispatchSerializer)
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None):
+        """The receiving county has seen the dispatch."""
+        dispatch = dispatching.do_acknowledge_dispatch(self.get_object(), actor=request.user)
+        return Response(self.get_serializer(dispatch).data)
+
+    @extend_schema(request=DispatchOutcomeSerializer, responses=DispatchSerializer)
+    @action(detail=True, methods=["post"])
+    def outcome(self, request, pk=None):
+        """Located, controlled, unreachable, or not our resident (with the reason)."""
+        dispatch = self.get_object()
+        body = DispatchOutcomeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        dispatch = dispatching.do_record_dispatch_outcome(
+            dispatch, actor=request.user, **body.validated_data
+        )
+        return Response(self.get_serializer(dispatch).data)
+
+    @extend_schema(request=DispatchExportSerializer, responses={(200, XLSX): bytes})
+    @action(detail=False, methods=["post"])
+    def export(self, request):
+        """Open out-of-province dispatches of the caller's area, as an .xlsx in the list layout."""
+        self._require("tracing.change_dispatch")
+        body = DispatchExportSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        rows = Dispatch.objects.restrict(request.user, "change").filter(
+            pk__in=body.validated_data["dispatches"]
+        )
+        content = dispatching.do_export_dispatches(
+            list(rows) or [Dispatch(pk=pk) for pk in body.validated_data["dispatches"]],
+            actor=request.user,
+            reveal_reason=body.validated_data.get("reveal_reason", ""),
+        )
+        response = HttpResponse(content, content_type=XLSX)
+        response["Content-Disposition"] = 'attachment; filename="dispatches.xlsx"'
+        return response
+
+
+class LinkViewSet(ScopedModelViewSet):
+    """Infector → infectee links within the caller's area; ``graph`` gives nodes and edges."""
+
+    queryset = Link.objects.all()
+    serializer_class = LinkSerializer
+    filterset_class = LinkFilterSet
+    select_related = ("cluster",)
+    http_method_names = ["get", "post", "head", "options"]
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        serializer.instance = chains.do_link_cases(
+            data.pop("infector"), data.pop("infectee"), actor=self.request.user, **data
+        )
+
+    @extend_schema(responses={200: dict})
+    @action(detail=False, methods=["get"])
+    def graph(self, request):
+        """The transmission graph of the caller's area (nodes with generations, edges)."""
+        links = list(self.filter_queryset(self.get_queryset()))
+        ids = {x.infector_id for x in links} | {x.infectee_id for x in links}
+        cases = Case.objects.restrict(request.user).filter(pk__in=ids).select_related("person")
+        return Response(chains.graph(links, cases))
+
+
+class ClusterViewSet(ScopedModelViewSet):
+    queryset = Cluster.objects.all()
+    serializer_class = ClusterSerializer
+    filterset_class = ClusterFilterSet
+    http_method_names = ["get", "post", "head", "options"]
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        serializer.instance = chains.do_create_cluster(
+            data.pop("name"), jurisdiction=data.pop("jurisdiction"), actor=self.request.user, **data
+        )

@@ -6,12 +6,21 @@ import factory
 
 from pingji.cases.tests.factories import CaseFactory
 from pingji.geo.choices import PlaceKind
+from pingji.geo.models import Jurisdiction
 from pingji.geo.tests.factories import PlaceFactory
 from pingji.people.crypto import lookup_hash
 from pingji.people.tests.factories import HouseholdFactory, PersonFactory
 from pingji.protocols.versions import protocol_for
 from pingji.tracing.choices import ContactTier, Setting
-from pingji.tracing.models import Contact, Exposure, Investigation, ProposedContact
+from pingji.tracing.models import (
+    Cluster,
+    Contact,
+    Dispatch,
+    Exposure,
+    Investigation,
+    Link,
+    ProposedContact,
+)
 
 HOUR = datetime.timedelta(hours=1)
 
@@ -77,6 +86,42 @@ class ProposedContactFactory(factory.django.DjangoModelFactory):
     tier = ContactTier.CLOSE_CONTACT
 
 
+class DispatchFactory(factory.django.DjangoModelFactory):
+    """A contact of 仙游县 living in the grid's county, sent by the grid's township."""
+
+    class Meta:
+        model = Dispatch
+
+    person = factory.LazyAttribute(
+        lambda o: PersonFactory(household=HouseholdFactory(jurisdiction=o.home))
+    )
+    jurisdiction = factory.LazyAttribute(lambda o: Jurisdiction.objects.get(code=o.home.code[:6]))
+    sender = factory.LazyAttribute(lambda o: Jurisdiction.objects.get(code=o.home.code[:9]))
+    to_region = factory.LazyAttribute(lambda o: o.home.code[:6])
+    to_region_name = factory.LazyAttribute(lambda o: o.jurisdiction.name)
+    reason = "close contact"
+    sent_at = datetime.datetime(2021, 9, 12, 9, tzinfo=datetime.UTC)
+    due_at = factory.LazyAttribute(lambda o: o.sent_at + 24 * HOUR)
+
+    class Params:
+        home = None
+
+
+class ClusterFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Cluster
+
+    name = factory.Sequence(lambda n: f"聚集性疫情{n}")
+
+
+def _link(grid):
+    infector = CaseFactory(person=PersonFactory(household=HouseholdFactory(jurisdiction=grid)))
+    infectee = CaseFactory(person=PersonFactory(household=HouseholdFactory(jurisdiction=grid)))
+    return Link.objects.create(
+        infector=infector, infectee=infectee, jurisdiction=grid, evidence="contact"
+    )
+
+
 def _investigation(grid):
     return InvestigationFactory(
         case=CaseFactory(person=PersonFactory(household=HouseholdFactory(jurisdiction=grid)))
@@ -84,6 +129,9 @@ def _investigation(grid):
 
 
 SCOPED_FACTORIES = {
+    Dispatch: lambda grid: DispatchFactory(home=grid),
+    Cluster: lambda grid: ClusterFactory(jurisdiction=grid),
+    Link: _link,
     Investigation: _investigation,
     Exposure: lambda grid: ExposureFactory(investigation=_investigation(grid)),
     Contact: lambda grid: ContactFactory(investigation=_investigation(grid)),

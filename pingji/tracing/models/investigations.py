@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pingji.core.access import ScopedModel
 
-from .choices import ContactSource, ContactTier, InvestigationStatus, ProposalStatus, Setting
+from ..choices import ContactSource, ContactTier, InvestigationStatus, ProposalStatus, Setting
 
 
 def _user_fk(verbose_name):
@@ -97,7 +97,7 @@ class Investigation(ScopedModel):
 
     def countdown(self) -> str:
         """ "due in 3 h 20 min", "overdue by 1 h 5 min", or "done"."""
-        from .deadlines import countdown
+        from ..deadlines import countdown
 
         if self.report_done_at is not None:
             return countdown(self.report_due_at, self.report_done_at)[0]

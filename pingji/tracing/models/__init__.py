@@ -1,0 +1,7 @@
+"""Tracing models: investigations and contacts, dispatches (协查), transmission chains."""
+
+from .chains import Cluster, Link
+from .dispatch import Dispatch
+from .investigations import Contact, Exposure, Investigation, ProposedContact
+
+__all__ = ["Cluster", "Contact", "Dispatch", "Exposure", "Investigation", "Link", "ProposedContact"]
