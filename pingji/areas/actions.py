@@ -131,7 +131,7 @@ def do_designate_area(
     name: str,
     level: str,
     legal_basis: str,
-    decided_at: datetime.datetime,
+    decided_at: datetime.datetime | None,
     places=(),
     jurisdictions=(),
     measures: str = "",
@@ -145,7 +145,7 @@ def do_designate_area(
     _may_act_in(actor, jurisdiction.pk, "areas.add_riskarea")
     decided_at = aware(decided_at)
     effective_at = aware(effective_at) or decided_at
-    errors = {}
+    errors: dict[str, str] = {}
     if not (name or "").strip():
         errors["name"] = _("Give the area a name.")
     if not (legal_basis or "").strip():
@@ -154,9 +154,9 @@ def do_designate_area(
         errors["decided_at"] = _("Give the time of the decision.")
     elif decided_at > timezone.now() + FUTURE_SLACK:
         errors["decided_at"] = _("The decision time is in the future.")
-    elif effective_at < decided_at:
+    elif effective_at and effective_at < decided_at:
         errors["effective_at"] = _("An area cannot take effect before it was decided.")
-    if errors:
+    if errors or decided_at is None or effective_at is None:
         raise ValidationError({k: ValidationError(v, code="invalid") for k, v in errors.items()})
     protocol = _protocol(jurisdiction.pk, decided_at, "level")
     spec = _level_rules(protocol, level)
@@ -216,7 +216,7 @@ def do_propose_transition(
     *,
     actor,
     to_level: str,
-    effective_at: datetime.datetime,
+    effective_at: datetime.datetime | None,
     reason: str = "",
     justification: str = "",
     legal_basis: str = "",

@@ -89,9 +89,10 @@ class _Protocols:
     """The protocol in force per jurisdiction on the day, read once per jurisdiction."""
 
     def __init__(self, day: datetime.date):
-        self.day, self.found = day, {}
+        self.day = day
+        self.found: dict[str, Protocol | None] = {}
 
-    def __call__(self, code: str):
+    def __call__(self, code: str) -> Protocol | None:
         if code not in self.found:
             try:
                 self.found[code] = protocol_for(code, self.day)

@@ -22,7 +22,8 @@ CODE_LENGTH = {
     Level.COMMUNITY: 12,
     Level.GRID: 15,
 }
-LEVEL_ORDER = list(CODE_LENGTH)
+#: Levels from the top down, as the plain values ``Jurisdiction.level`` stores.
+LEVEL_ORDER: list[str] = [level.value for level in CODE_LENGTH]
 
 
 class PlaceKind(models.TextChoices):

@@ -1,10 +1,12 @@
 """The jurisdiction spine and the places people live and gather in."""
 
+from typing import ClassVar
+
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from pingji.core.access import ScopedManager, ScopedModel, ScopedQuerySet
+from pingji.core.access import ScopedModel, ScopedQuerySet
 
 from .choices import CODE_LENGTH, Level, PlaceKind
 
@@ -62,7 +64,7 @@ class Jurisdiction(ScopedModel):
         help_text=_("Part of a drill's sandbox: its data never count in real figures."),
     )
 
-    objects = ScopedManager.from_queryset(JurisdictionQuerySet)()
+    objects: ClassVar[models.Manager] = models.Manager.from_queryset(JurisdictionQuerySet)()
 
     class Meta:
         verbose_name = _("jurisdiction")

@@ -9,6 +9,8 @@ pushed persons located and controlled within ``locate_and_control_hours`` of the
 """
 
 import datetime
+from collections.abc import Mapping
+from typing import Any
 
 from django.apps import apps
 from django.utils import timezone
@@ -48,6 +50,7 @@ def observed_times(drill: Drill) -> dict[str, datetime.datetime | None]:
         )
         if reported:
             times[DrillStep.CASE_REPORTED] = reported[1]
+            inv: Mapping[str, Any]
             try:
                 Investigation = apps.get_model("tracing", "Investigation")
                 inv = (
@@ -79,7 +82,7 @@ def _deadlines(drill: Drill, times: dict) -> dict[str, tuple[datetime.datetime |
         return {}
     inv, disp = rules.investigation(protocol), rules.dispatch(protocol)
     hour = datetime.timedelta(hours=1)
-    out = {}
+    out: dict[str, tuple[datetime.datetime | None, str]] = {}
     if disp.applies and disp.investigation_dispatch_minutes:
         out[DrillStep.INVESTIGATION_OPENED] = (
             start + datetime.timedelta(minutes=disp.investigation_dispatch_minutes),

@@ -34,7 +34,7 @@ COUNTY = CODE_LENGTH[Level.COUNTY]
 
 def is_drill_code(code: str | None) -> bool:
     """A code inside a drill sandbox: its township digits start with 9 (decision 0020)."""
-    return bool(code) and len(code) > COUNTY and code[COUNTY] == "9"
+    return code is not None and len(code) > COUNTY and code[COUNTY] == "9"
 
 
 def _cheap_code(obj) -> str | None:
@@ -69,11 +69,16 @@ def guard(sender, instance, raw=False, **kwargs) -> None:
     """
     if raw or not isinstance(instance, models.Model) or isinstance(instance, DomainEvent):
         return
-    codes = []
+    codes: list[str | None] = []
     if isinstance(instance, ScopedModel):
         codes.append(_cheap_code(instance))
     for field in instance._meta.concrete_fields:
-        if not field.many_to_one or field.related_model is None:
+        # A concrete many-to-one field is a ForeignKey (a OneToOneField is one-to-one).
+        if (
+            not isinstance(field, models.ForeignKey)
+            or not field.many_to_one
+            or field.related_model is None
+        ):
             continue
         target = field.related_model
         if target is Jurisdiction:
@@ -82,8 +87,7 @@ def guard(sender, instance, raw=False, **kwargs) -> None:
             related = getattr(instance, field.name)
             if related is not None:
                 codes.append(_cheap_code(related))
-    codes = [c for c in codes if c]
-    if _mixes(codes):
+    if _mixes([c for c in codes if c]):
         raise ValidationError(
             _(
                 "Drill data cannot touch real records: %(model)s links a drill "
@@ -175,9 +179,13 @@ def do_start_drill(drill: Drill, *, actor, at=None) -> Drill:
 
 
 def sandbox_grid(drill: Drill) -> Jurisdiction:
-    return Jurisdiction.objects.filter(
+    """The sandbox's one grid; a running drill always has it (``do_start_drill`` makes it)."""
+    grid = Jurisdiction.objects.filter(
         code__startswith=drill.sandbox_code, level=Level.GRID
     ).first()
+    if grid is None:
+        raise Jurisdiction.DoesNotExist(f"Drill {drill.pk} has no sandbox grid.")
+    return grid
 
 
 def do_inject_case(drill: Drill, *, actor, at=None, name: str = "", onset_days: int = 2):
@@ -260,8 +268,8 @@ def _purge(queryset, depth: int = 0) -> int:
         try:
             return queryset.delete()[0]
         except (ProtectedError, RestrictedError) as exc:
-            blockers = getattr(exc, "protected_objects", None) or getattr(
-                exc, "restricted_objects", ()
+            blockers = (
+                exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects
             )
             by_model: dict = {}
             for obj in blockers:

@@ -142,7 +142,7 @@ def _measure_errors(plan_place: Jurisdiction, measures, now) -> tuple[list[dict]
             problems.append(_("give a deadline (YYYY-MM-DD)"))
         elif when <= now:
             problems.append(_("the deadline must be in the future"))
-        if problems:
+        if problems or owner is None:
             errors.append(
                 _("Measure %(n)d: %(problems)s") % {"n": n, "problems": "; ".join(problems)}
             )
@@ -202,14 +202,15 @@ def do_submit_plan(plan: WorkPlan, *, actor, now=None) -> WorkPlan:
     """
     now = now or timezone.now()
     with transaction.atomic():
-        plan = (
+        locked = (
             WorkPlan.objects.restrict(actor, "change")
             .select_for_update()
             .filter(pk=plan.pk)
             .first()
         )
-        if plan is None:
+        if locked is None:
             raise PermissionDenied(_("This plan is outside your area."))
+        plan = locked
         errors = {}
         if plan.status == PlanStatus.SUBMITTED:
             errors["status"] = _("This plan is already submitted.")

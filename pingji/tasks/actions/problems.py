@@ -101,6 +101,8 @@ def do_create_problem_list(
         ]
     if errors:
         raise ValidationError(errors)
+    # check_items refused every row without a unit, so each row now has one.
+    placed = [(item, item.jurisdiction) for item in items if item.jurisdiction is not None]
     with transaction.atomic():
         problem_list = ProblemList(
             jurisdiction=issuer,
@@ -114,11 +116,11 @@ def do_create_problem_list(
         problem_list.save()
         ensure_allowed(actor, problem_list, "add")
         item_type = ContentType.objects.get_for_model(ProblemItem)
-        for number, item in enumerate(items, start=1):
+        for number, (item, unit) in enumerate(placed, start=1):
             task = do_create_task(
                 actor=actor,
                 title=_("Rectify: %(problem)s") % {"problem": item.problem.strip()[:180]},
-                jurisdiction=item.jurisdiction,
+                jurisdiction=unit,
                 deadline=aware(item.deadline),
                 kind=TaskKind.RECTIFICATION,
                 description=item.measures.strip(),
@@ -127,7 +129,7 @@ def do_create_problem_list(
             row = ProblemItem.objects.create(
                 problem_list=problem_list,
                 number=number,
-                jurisdiction=item.jurisdiction,
+                jurisdiction=unit,
                 problem=item.problem.strip(),
                 measures=item.measures.strip(),
                 deadline=task.deadline,
@@ -143,6 +145,6 @@ def do_create_problem_list(
             code=issuer.code,
             actor=actor,
             items=len(items),
-            units=sorted({i.jurisdiction.code for i in items}),
+            units=sorted({unit.code for _item, unit in placed}),
         )
     return problem_list
