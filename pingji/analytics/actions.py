@@ -105,7 +105,7 @@ def do_compute_series(
     for unit in rt_units:
         local = per_unit.get(unit, {}).get("new_local_infection")
         imported = per_unit.get(unit, {}).get("new_imported_infection")
-        if local is None or not (local.sum() + imported.sum()):
+        if local is None or imported is None or not (local.sum() + imported.sum()):
             continue
         si = estimates.serial_interval_for(unit, end)
         common = {

@@ -63,9 +63,14 @@ def serial_interval_for(code: str, on: datetime.date) -> SerialInterval:
         section = rules.raw_section(protocol_for(code, on), "epidemiology", "serial_interval")
     except NoProtocolInForce:
         section = {}
-    mean, sd = section.get("mean"), section.get("sd")
-    if isinstance(mean, int | float) and isinstance(sd, int | float) and mean > 1 and sd > 0:
-        return SerialInterval(float(mean), float(sd), SiSource.PROTOCOL)
+    given_mean, given_sd = section.get("mean"), section.get("sd")
+    if (
+        isinstance(given_mean, int | float)
+        and isinstance(given_sd, int | float)
+        and given_mean > 1
+        and given_sd > 0
+    ):
+        return SerialInterval(float(given_mean), float(given_sd), SiSource.PROTOCOL)
     return SerialInterval(*LITERATURE_SI, SiSource.LITERATURE)
 
 

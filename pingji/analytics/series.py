@@ -141,7 +141,7 @@ def compute(
 
     begin = cutoff(start - datetime.timedelta(days=1))
     for kind, uses in by_kind.items():
-        fields = sorted({ind.terms[n].field for ind, n in uses if ind.terms[n].field})
+        fields = sorted({f for ind, n in uses if (f := ind.terms[n].field)})
         wheres = sorted({w for ind, n in uses for w, _ in ind.terms[n].where})
         any_stock = any(ind.stock for ind, _ in uses)
         qs = DomainEvent.objects.filter(kind=kind, time__lt=cutoff(end)).subtree(within)
@@ -176,7 +176,7 @@ def compute(
                     opening[ind.key][unit] += amount
                 else:
                     cell(ind.key, unit)[i] += amount
-    values = {}
+    matrices: dict[str, np.ndarray] = {}
     for ind in chosen:
         matrix = np.zeros((len(unit_list), n_days))
         for j, unit in enumerate(unit_list):
@@ -184,8 +184,8 @@ def compute(
                 matrix[j] = rows[ind.key][unit]
             if ind.stock:
                 matrix[j] = np.cumsum(matrix[j]) + opening[ind.key].get(unit, 0.0)
-        values[ind.key] = matrix
-    return Series(start, end, unit_list, values)
+        matrices[ind.key] = matrix
+    return Series(start, end, unit_list, matrices)
 
 
 def outbreak_start(within: str, on: datetime.date) -> datetime.date | None:

@@ -165,7 +165,7 @@ def free_room(site: Site, *, room: Room | None = None) -> Room:
                 _("Room %(room)s is not an available room of %(site)s.")
                 % {"room": room.number, "site": site},
             )
-    taken = {}
+    taken: dict[int, int] = {}  # room pk → beds taken
     for row in Placement.objects.filter(
         room__in=rooms, status=PlacementStatus.ACTIVE, setting=Setting.CENTRALISED
     ).values_list("room_id", flat=True):
@@ -191,7 +191,7 @@ def active_placement(person: Person) -> Placement | None:
 
 
 def duplicate_message(existing: Placement) -> str:
-    where = existing.site.name if existing.site_id else existing.get_setting_display()
+    where = existing.site.name if existing.site is not None else existing.get_setting_display()
     return _(
         "%(name)s is already under %(placement)s (%(where)s, since %(day)s, until %(end)s)."
     ) % {
@@ -332,7 +332,8 @@ def do_place_person(
         existing = active_placement(person)
         if existing is not None:
             raise error("person", duplicate_message(existing), "duplicate")
-        chosen = free_room(site, room=room) if centralised else None
+        # ``centralised`` without a site was refused above; the check narrows ``site`` for mypy.
+        chosen = free_room(site, room=room) if centralised and site is not None else None
         placement = new_placement(
             person,
             the_plan,

@@ -9,6 +9,7 @@ Tests, checks and history are scoped through their placement, so they follow the
 """
 
 import datetime
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -51,7 +52,7 @@ class Site(ScopedModel):
     """
 
     site_path = ""
-    objects = SiteScopedQuerySet.as_manager()
+    objects: ClassVar[models.Manager] = SiteScopedQuerySet.as_manager()
 
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=SiteKind.choices)
@@ -93,7 +94,7 @@ class Room(ScopedModel):
 
     site_path = "site"
     scope_field = "site__jurisdiction__code"
-    objects = SiteScopedQuerySet.as_manager()
+    objects: ClassVar[models.Manager] = SiteScopedQuerySet.as_manager()
 
     site = models.ForeignKey(
         Site, verbose_name=_("site"), on_delete=models.CASCADE, related_name="rooms"
@@ -120,7 +121,7 @@ class SiteStaff(ScopedModel):
 
     site_path = "site"
     scope_field = "site__jurisdiction__code"
-    objects = SiteScopedQuerySet.as_manager()
+    objects: ClassVar[models.Manager] = SiteScopedQuerySet.as_manager()
 
     site = models.ForeignKey(
         Site, verbose_name=_("site"), on_delete=models.CASCADE, related_name="staff"
@@ -158,7 +159,7 @@ class Placement(ScopedModel):
     """
 
     site_path = "site"
-    objects = SiteScopedQuerySet.as_manager()
+    objects: ClassVar[models.Manager] = SiteScopedQuerySet.as_manager()
 
     person = models.ForeignKey(
         "people.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="+"
@@ -292,7 +293,7 @@ class _PlacementPart(ScopedModel):
 
     site_path = "placement__site"
     scope_field = "placement__jurisdiction__code"
-    objects = SiteScopedQuerySet.as_manager()
+    objects: ClassVar[models.Manager] = SiteScopedQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -382,7 +383,7 @@ class Release(ScopedModel):
     """
 
     site_path = "site"
-    objects = SiteScopedQuerySet.as_manager()
+    objects: ClassVar[models.Manager] = SiteScopedQuerySet.as_manager()
 
     placement = models.ForeignKey(
         Placement, verbose_name=_("placement"), on_delete=models.CASCADE, related_name="releases"

@@ -79,7 +79,11 @@ def do_generate_daily_report(
         )
         storage = report.docx.storage
         keep = {report.docx.name, report.xlsx.name, report.html.name}
-        transaction.on_commit(
-            lambda: [storage.delete(n) for n in old if n not in keep and storage.exists(n)]
-        )
+
+        def drop_replaced() -> None:
+            for name in old:
+                if name not in keep and storage.exists(name):
+                    storage.delete(name)
+
+        transaction.on_commit(drop_replaced)
     return report

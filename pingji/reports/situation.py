@@ -155,16 +155,16 @@ def build(
         code, series.total("new_local_infection"), series.total("new_imported_infection"), start, on
     )
     rt_by_unit = []
-    for unit in units:
+    for entry in units:
         rows = rt_series(
-            unit["code"],
-            series.of(unit["code"], "new_local_infection"),
-            series.of(unit["code"], "new_imported_infection"),
+            entry["code"],
+            series.of(entry["code"], "new_local_infection"),
+            series.of(entry["code"], "new_imported_infection"),
             start,
             on,
         )
         if rows:
-            rt_by_unit.append({"code": unit["code"], "name": unit["name"], "rows": rows})
+            rt_by_unit.append({"code": entry["code"], "name": entry["name"], "rows": rows})
     fc = forecast_for(
         code, series.total("new_local_infection"), series.total("new_imported_infection"), on
     )

@@ -275,7 +275,8 @@ def _reason(code: str, detail: str | None) -> str:
 
 def _validate(con: duckdb.DuckDBPyConnection) -> tuple[list[RowError], int]:
     con.execute(f"CREATE TEMP TABLE problems AS {_CHECKS}")
-    count = con.execute("SELECT count(*) FROM problems").fetchone()[0]
+    total = con.execute("SELECT count(*) FROM problems").fetchone()
+    count = total[0] if total is not None else 0  # count(*) always answers one row
     rows = con.execute(
         f"SELECT rownum, field, code, detail FROM problems ORDER BY rownum, field, code "
         f"LIMIT {MAX_REPORTED}"
