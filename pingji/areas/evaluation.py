@@ -17,10 +17,10 @@ day (``protocols.rules.lifting``), and the data from three domains:
 A lowest-level area (防范区, low risk) is lifted when no stricter area of its county is in force.
 
 Every read is set-based: the extents of all areas in two queries, the infections and contacts of
-their jurisdictions in one query each, one call of C4 for every contact; only the screen is asked
-per area, and only for areas whose dates already allow lifting. Results are stored per area per
-day; an area eligible for longer than the grace period is **held past eligibility** and the level
-above it gets a work item (防止层层加码).
+their jurisdictions in one query each, one call of C4 for every contact, and one call of C3 for
+the screens of the areas whose dates already allow lifting. Results are stored per area per day;
+an area eligible for longer than the grace period is **held past eligibility** and the level above
+it gets a work item (防止层层加码).
 """
 
 import datetime
@@ -36,6 +36,8 @@ from pingji.cases.models import Case
 from pingji.protocols import rules
 from pingji.protocols.models import Protocol
 from pingji.protocols.versions import NoProtocolInForce, protocol_for
+from pingji.quarantine.evidence import unreleased_contacts
+from pingji.testing.evidence import Ask, resident_screens
 from pingji.tracing.models import Contact
 
 from .choices import AreaStatus, Verdict
@@ -73,16 +75,24 @@ class Finding:
 
 
 def _evidence_functions():
-    """Contracts C3 and C4, or None where the providing app is not installed yet."""
-    try:
-        from pingji.testing.evidence import resident_screen
-    except ImportError:
-        resident_screen = None
-    try:
-        from pingji.quarantine.evidence import unreleased_contacts
-    except ImportError:
-        unreleased_contacts = None
-    return resident_screen, unreleased_contacts
+    """Contracts C3 (every screen of the day in one call) and C4: the seam tests replace."""
+    return resident_screens, unreleased_contacts
+
+
+class _Screens:
+    """The all-resident screens the day's findings wait on, asked of C3 in one call at the end:
+    ten thousand areas asked one by one cost half a second each (decision 0015)."""
+
+    def __init__(self, answer):
+        self.answer, self.waiting = answer, []
+
+    def ask(self, finding: Finding, ask: Ask) -> None:
+        self.waiting.append((finding, ask))
+
+    def settle(self, day: datetime.date) -> None:
+        screens = self.answer([ask for _f, ask in self.waiting]) if self.waiting else []
+        for (finding, ask), screen in zip(self.waiting, screens, strict=True):
+            _judge_screen(finding, ask, screen, day)
 
 
 class _Protocols:
@@ -214,10 +224,11 @@ def evaluate(
             base, earliest = _dates(area, step, last_infection.get(area["id"]), row)
             if day >= earliest:
                 asked.add(area["id"])
-    resident_screen, unreleased_contacts = _evidence_functions()
+    resident_screens, unreleased_contacts = _evidence_functions()
+    screens = _Screens(resident_screens)
     unreleased: set[int] = set()
     wanted = {case for a in asked for case in cases_of[a]}
-    if wanted and unreleased_contacts is not None:
+    if wanted:
         ids = [c for c, case in contact_ids if case in wanted]
         unreleased = set(unreleased_contacts(ids, day))
         for contact_id, case in contact_ids:
@@ -227,9 +238,8 @@ def evaluate(
     findings: dict[int, Finding] = {}
     for area in areas:
         row = here[area["id"]]
-        known = None  # not asked: the dates do not allow lifting yet
-        if area["id"] in asked:
-            known = unreleased_contacts is not None
+        known = area["id"] in asked  # else the dates do not allow lifting yet: C4 was not asked
+        if known:
             row.unreleased = sum(per_case[c].unreleased for c in cases_of[area["id"]])
         findings[area["id"]] = _judge(
             area,
@@ -239,9 +249,10 @@ def evaluate(
             row,
             known,
             index,
-            resident_screen,
+            screens,
             strict_in_county,
         )
+    screens.settle(day)
     mark_held(findings, day)
     if store:
         store_findings(findings, areas, day)
@@ -280,7 +291,7 @@ def _dates(area, step, last_on, contacts: CaseContacts | None):
     return base, earliest
 
 
-def _judge(area, day, protocol, last_on, contacts, known, index, screen_fn, strict):
+def _judge(area, day, protocol, last_on, contacts, known, index, screens, strict):
     level = area["level"]
     finding = Finding(area["id"], level, Verdict.NOT_YET, last_infection_on=last_on)
     step = _step_rule(protocol.pk, level, area["came_from"]) if protocol else None
@@ -323,18 +334,22 @@ def _judge(area, day, protocol, last_on, contacts, known, index, screen_fn, stri
         finding.reasons.append(message % counts)
     if step.contacts_released_days is not None or step.contacts_all_negative:
         earliest = _judge_contacts(finding, step, day, contacts, known, earliest)
-    dates_ok = day >= earliest and not finding.reasons
     if step.screen_all_residents:
-        _judge_screen(finding, step, day, base, area, index, screen_fn, dates_ok)
+        if day >= earliest and not finding.reasons:
+            screens.ask(finding, _screen_ask(step, day, base, area, index))
+        else:
+            finding.reasons.append(
+                _("The all-resident screen is checked once the days have passed.")
+            )
     finding.earliest_on = max(earliest, day) if finding.reasons else None
     if not finding.reasons:
         finding.verdict = Verdict.ELIGIBLE
     return finding
 
 
-def _judge_contacts(finding, step, day, contacts: CaseContacts, known: bool | None, earliest):
-    """Contacts' days since exposure; their quarantine (C4) only when ``known`` is not None —
-    C4 is asked only for areas whose dates already allow lifting."""
+def _judge_contacts(finding, step, day, contacts: CaseContacts, known: bool, earliest):
+    """Contacts' days since exposure; their quarantine (C4) only when ``known`` — C4 is asked
+    only for areas whose dates already allow lifting."""
     if contacts.count and step.contacts_released_days is not None:
         due = contacts.latest + datetime.timedelta(days=step.contacts_released_days)
         earliest = max(earliest, due)
@@ -343,39 +358,36 @@ def _judge_contacts(finding, step, day, contacts: CaseContacts, known: bool | No
                 _("Contacts were last exposed on %(day)s: %(n)s days must pass (until %(due)s).")
                 % {"day": contacts.latest, "n": step.contacts_released_days, "due": due}
             )
-    if contacts.count and known is not None:
-        if not known:
-            finding.reasons.append(_("Quarantine records of the contacts are not available."))
-        else:
-            finding.evidence["unreleased_contacts"] = contacts.unreleased
-            if contacts.unreleased:
-                finding.reasons.append(
-                    _("%(n)s contacts are still in quarantine or not released negative.")
-                    % {"n": contacts.unreleased}
-                )
+    if contacts.count and known:
+        finding.evidence["unreleased_contacts"] = contacts.unreleased
+        if contacts.unreleased:
+            finding.reasons.append(
+                _("%(n)s contacts are still in quarantine or not released negative.")
+                % {"n": contacts.unreleased}
+            )
     finding.evidence["contacts"] = contacts.count
     return earliest
 
 
-def _judge_screen(finding, step, day, base, area, index, screen_fn, dates_ok):
+def _screen_ask(step, day, base, area, index) -> Ask:
+    """The extent and window of the screen the step requires: on the given day of the clear
+    period (9th edition: day 7), else within the hours before lifting (8th edition: 48 h)."""
     if step.screen_on_day:
         screen_day = base + datetime.timedelta(days=step.screen_on_day)
         start, end = day_start(screen_day), day_end(screen_day)
     else:
         hours = datetime.timedelta(hours=step.screen_within_hours_before_lifting or 24)
         start, end = day_end(day) - hours, day_end(day)
-    if not dates_ok:
-        finding.reasons.append(_("The all-resident screen is checked once the days have passed."))
-        return
-    if screen_fn is None:
-        finding.reasons.append(_("All-resident screening records are not available."))
-        return
     codes = sorted(index.codes_of.get(area["id"], ()))
     places = sorted(index.places_of.get(area["id"], ()))
-    screen = screen_fn(codes, places, start, end)
+    return Ask(codes, places, start, end)
+
+
+def _judge_screen(finding: Finding, ask: Ask, screen, day: datetime.date) -> None:
+    """Complete a finding that waited on its screen (only findings with no other reason do)."""
     finding.evidence["screen"] = {
-        "from": start.isoformat(),
-        "to": end.isoformat(),
+        "from": ask.start.isoformat(),
+        "to": ask.end.isoformat(),
         "target": screen.target,
         "tested": screen.tested,
         "positive": screen.positive,
@@ -391,3 +403,5 @@ def _judge_screen(finding, step, day, base, area, index, screen_fn, dates_ok):
             _("The all-resident screen is incomplete: %(tested)s of %(target)s tested.")
             % {"tested": screen.tested, "target": screen.target}
         )
+    if finding.reasons:
+        finding.verdict, finding.earliest_on = Verdict.NOT_YET, day

@@ -7,9 +7,13 @@ domain asks here, for the residents of some jurisdictions and places, how many w
 window, how many were in a positive tube, and in how many rounds.
 """
 
+import bisect
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
+import pyarrow as pa
 from django.db.models import Q
 from django.utils import timezone
 
@@ -30,6 +34,15 @@ class Screen:
     rounds: int
 
 
+class Ask(NamedTuple):
+    """One extent's screening question: its jurisdictions (subtrees), places and window."""
+
+    codes: list[str]
+    place_ids: list[int]
+    start: datetime.datetime
+    end: datetime.datetime
+
+
 def residents(codes: list[str], place_ids: list[int]):
     """Persons living in the subtrees of ``codes`` or in households of ``place_ids``.
 
@@ -43,22 +56,79 @@ def residents(codes: list[str], place_ids: list[int]):
     return Person.objects.filter(where)
 
 
+def _residents_of(asks: list[Ask]) -> list[list[int]]:
+    """The residents of each ask's extent, from one query over all of them.
+
+    A person lives in a jurisdiction's subtree when their grid code starts with its code, and in a
+    place when their household is in it or in one of its parts (a compound's buildings).
+    """
+    codes = sorted({c for a in asks for c in a.codes})
+    places = sorted({p for a in asks for p in a.place_ids})
+    by_grid: dict[str, list[int]] = defaultdict(list)
+    by_place: dict[int, list[int]] = defaultdict(list)
+    rows = residents(codes, places).values_list(
+        "pk", "jurisdiction_id", "household__place_id", "household__place__parent_id"
+    )
+    for pk, grid, place, parent in rows:
+        by_grid[grid].append(pk)
+        for key in (place, parent):
+            if key is not None:
+                by_place[key].append(pk)
+    grids = sorted(by_grid)
+    found = []
+    for ask in asks:
+        people: set[int] = set()
+        for code in ask.codes:
+            at = bisect.bisect_left(grids, code)
+            while at < len(grids) and grids[at].startswith(code):
+                people.update(by_grid[grids[at]])
+                at += 1
+        for place in ask.place_ids:
+            people.update(by_place.get(place, ()))
+        found.append(sorted(people))
+    return found
+
+
 def _local(moment: datetime.datetime) -> datetime.datetime:
     if timezone.is_aware(moment):
         moment = timezone.localtime(moment)
     return moment.replace(tzinfo=None)
 
 
+def resident_screens(asks: list[Ask]) -> list[Screen]:
+    """The screening of each ask's residents (as they live now) in its window, all at once: one
+    query for the residents, one pass of the analytic engine for the samples. ``complete`` when
+    every resident was sampled with a valid result in the window (and there is someone to test).
+    """
+    from .models import Upload
+
+    people = _residents_of(asks)
+    columns: dict[str, list] = {"ask": [], "person_id": [], "start": [], "end": []}
+    for i, (ask, persons) in enumerate(zip(asks, people, strict=True)):
+        columns["ask"] += [i] * len(persons)
+        columns["person_id"] += persons
+        columns["start"] += [_local(ask.start)] * len(persons)
+        columns["end"] += [_local(ask.end)] * len(persons)
+    applied = list(Upload.objects.filter(status=UploadStatus.APPLIED).values_list("pk", flat=True))
+    table = pa.table(
+        {
+            "ask": pa.array(columns["ask"], pa.int64()),
+            "person_id": pa.array(columns["person_id"], pa.int64()),
+            "start": pa.array(columns["start"], pa.timestamp("us")),
+            "end": pa.array(columns["end"], pa.timestamp("us")),
+        }
+    )
+    counts = store.screens(table, applied)
+    screens = []
+    for i, persons in enumerate(people):
+        tested, positive, rounds = counts.get(i, (0, 0, 0))
+        complete = bool(persons) and tested >= len(persons)
+        screens.append(Screen(len(persons), tested, positive, complete, rounds))
+    return screens
+
+
 def resident_screen(
     codes: list[str], place_ids: list[int], start: datetime.datetime, end: datetime.datetime
 ) -> Screen:
-    """Residents of the extent now, and who of them was sampled (with a valid result) in
-    ``[start, end]``; ``complete`` when every one of them was (and there is someone to test)."""
-    from .models import Upload
-
-    people = list(residents(codes, place_ids).values_list("pk", flat=True))
-    if not people:
-        return Screen(0, 0, 0, False, 0)
-    applied = list(Upload.objects.filter(status=UploadStatus.APPLIED).values_list("pk", flat=True))
-    tested, positive, rounds = store.screen(people, _local(start), _local(end), applied)
-    return Screen(len(people), tested, positive, tested >= len(people), rounds)
+    """Contract C3 for one extent; ``resident_screens`` answers many at once."""
+    return resident_screens([Ask(codes, place_ids, start, end)])[0]

@@ -12,6 +12,7 @@ resampled); "sampled" counts everyone in a tube, result or not.
 import datetime
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from pingji.core import lake
 
@@ -133,34 +134,33 @@ def pool_counts(con) -> tuple[int, int, int]:
     return int(row[0] or 0), int(row[1] or 0), int(row[2] or 1)
 
 
-def screen(
-    person_ids: list[int],
-    start: datetime.datetime,
-    end: datetime.datetime,
-    applied: list[int],
-) -> tuple[int, int, int]:
-    """(tested, positive, rounds) of these residents sampled between ``start`` and ``end``.
+def screens(asks: pa.Table, applied: list[int]) -> dict[int, tuple[int, int, int]]:
+    """(tested, positive, rounds) per ask of ``asks`` (columns ask, person_id, start, end: the
+    residents each ask is about and its window), in one pass over the samples.
 
-    Times are local wall-clock (as stored). Only the day partitions of the window are read.
+    Times are local wall-clock (as stored). Only the day partitions the windows touch are read.
     """
-    days = [
-        start.date() + datetime.timedelta(days=i)
-        for i in range((end.date() - start.date()).days + 1)
-    ]
+    if asks.num_rows == 0:
+        return {}
+    first, last = pc.min(asks["start"]).as_py(), pc.max(asks["end"]).as_py()
+    span = (last.date() - first.date()).days + 1
+    days = [first.date() + datetime.timedelta(days=i) for i in range(span)]
     con = lake.connect()
     try:
-        con.register("who", pa.table({"person_id": pa.array(person_ids, pa.int64())}))
+        con.register("asks", asks)
         where = (
-            f"sampled_at BETWEEN TIMESTAMP '{start.isoformat(sep=' ')}' "
-            f"AND TIMESTAMP '{end.isoformat(sep=' ')}' "
-            "AND person_id IN (SELECT person_id FROM who)"
+            f"sampled_at BETWEEN TIMESTAMP '{first.isoformat(sep=' ')}' "
+            f"AND TIMESTAMP '{last.isoformat(sep=' ')}' "
+            "AND person_id IN (SELECT person_id FROM asks)"
         )
         _samples_and_tubes(con, applied, where, days)
-        row = con.execute(
-            "SELECT count(DISTINCT s.person_id) FILTER (WHERE NOT t.invalid), "
-            "count(DISTINCT s.person_id) FILTER (WHERE t.positive), "
-            "count(DISTINCT s.round_id) FROM samples s LEFT JOIN tubes t USING (barcode)"
-        ).fetchone()
-        return int(row[0] or 0), int(row[1] or 0), int(row[2] or 0)
+        rows = con.execute(
+            "SELECT a.ask, count(DISTINCT s.person_id) FILTER (WHERE NOT t.invalid), "
+            "count(DISTINCT s.person_id) FILTER (WHERE t.positive), count(DISTINCT s.round_id) "
+            "FROM asks a JOIN samples s ON s.person_id = a.person_id "
+            "AND s.sampled_at BETWEEN a.start AND a.end "
+            "LEFT JOIN tubes t USING (barcode) GROUP BY a.ask"
+        ).fetchall()
+        return {ask: (int(t or 0), int(p or 0), int(r or 0)) for ask, t, p, r in rows}
     finally:
         con.close()

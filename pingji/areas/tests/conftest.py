@@ -64,9 +64,9 @@ def evidence(monkeypatch):
         unreleased: set[int] = set()
         screen_calls: list = []
 
-        def resident_screen(self, codes, place_ids, start, end):
-            self.screen_calls.append((codes, place_ids, start, end))
-            return self.screen
+        def resident_screens(self, asks):
+            self.screen_calls.extend(asks)
+            return [self.screen for _ask in asks]
 
         def unreleased_contacts(self, ids, on):
             return {i for i in ids if i in self.unreleased}
@@ -76,6 +76,6 @@ def evidence(monkeypatch):
     monkeypatch.setattr(
         evaluation,
         "_evidence_functions",
-        lambda: (stub.resident_screen, stub.unreleased_contacts),
+        lambda: (stub.resident_screens, stub.unreleased_contacts),
     )
     return stub

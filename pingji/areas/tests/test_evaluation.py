@@ -123,12 +123,3 @@ def test_a_jurisdiction_extent_covers_its_grids(tree, evidence):
         reported_at=at(9, 20),
     )
     assert evaluate(D(2021, 9, 25))[area.pk].last_infection_on == D(2021, 9, 20)
-
-
-def test_without_the_evidence_apps_the_area_is_not_eligible(sealed, case_in_building, monkeypatch):
-    from pingji.areas import evaluation
-
-    monkeypatch.setattr(evaluation, "_evidence_functions", lambda: (None, None))
-    found = evaluate(D(2021, 9, 29))[sealed.pk]
-    assert found.verdict == Verdict.NOT_YET
-    assert "not available" in found.reasons[-1]

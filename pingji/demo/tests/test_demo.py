@@ -7,9 +7,10 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from pingji.cases.models import Case
 from pingji.core.events import record_event
 from pingji.core.models import DomainEvent
-from pingji.demo import province
+from pingji.demo import province, replay
 from pingji.demo.accounts import DEMO_PASSWORD
 from pingji.geo.choices import Level
 from pingji.geo.models import Jurisdiction
@@ -42,11 +43,18 @@ def test_demo_prepares_the_province_once_and_reuses_it(prepared, analytic_dir):
     # then the real tree, a synthetic one below it and residents exist
     assert Jurisdiction.objects.filter(level=Level.TOWNSHIP).count() == 1170
     assert Jurisdiction.objects.filter(level=Level.GRID).count() >= 1170
+    summary = province.ready_event().payload
     persons, users = Person.objects.count(), User.objects.count()
-    assert 700 < persons < 1000
+    assert 700 < summary["persons"] < 1000
+    # (the replay registers a few more where a tiny population runs out of case persons)
+    assert persons >= summary["persons"]
     # and every role has an account at the province, each city and each county
     units = Jurisdiction.objects.filter(level__in=[Level.PROVINCE, Level.CITY, Level.COUNTY])
-    assert users == units.count() * len(Role.values) == 94 * 8
+    assert summary["users"] == units.count() * len(Role.values) == 94 * 8
+    assert users >= summary["users"]  # the replay adds the staff it names (site managers…)
+    # and every domain replayed its part of the September 2021 outbreak on it
+    assert list(summary["replay"]) == list(replay.STEPS)
+    assert Case.objects.count() == 471  # 468 confirmed + 3 asymptomatic, as the bulletins count
     for username in (
         "350322-commander",
         "350200-epidemiologist",

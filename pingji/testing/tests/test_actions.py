@@ -9,7 +9,7 @@ from pingji.core.models import DomainEvent
 from pingji.tasks.models import Task
 from pingji.testing import actions
 from pingji.testing.choices import FollowUpStatus, PoolingMode, UploadStatus
-from pingji.testing.evidence import resident_screen
+from pingji.testing.evidence import Ask, Screen, resident_screen, resident_screens
 from pingji.testing.models import Coverage, FollowUp, PositiveTube, Upload
 
 from .conftest import GRID1, GRID2, at, csv_bytes, sampling_file
@@ -179,6 +179,23 @@ def test_resident_screen_counts_the_extent_in_the_window(upload, round_, operato
     compound = residents[0].household.place
     by_place = resident_screen([], [compound.pk], at(11, 0), at(12, 0))
     assert by_place.target == 6 and by_place.complete
+
+
+def test_many_screens_at_once_answer_as_each_alone(upload, round_, operator, residents, tree):
+    """The areas' daily evaluation asks thousands of extents in one call (decision 0015)."""
+    upload(round_, operator, "sampling", sampling_file(residents, per_tube=3))
+    compound = residents[0].household.place
+    asks = [
+        Ask([GRID1], [], at(11, 0), at(12, 0)),
+        Ask(["350322"], [], at(11, 0), at(12, 0)),
+        Ask([GRID2], [], at(1, 0), at(10, 0)),
+        Ask([], [compound.pk], at(11, 0), at(12, 0)),
+        Ask([GRID1, GRID2], [compound.pk], at(1, 0), at(12, 0)),
+        Ask([], [], at(1, 0), at(12, 0)),
+    ]
+    together = resident_screens(asks)
+    assert together == [resident_screen(*ask) for ask in asks]
+    assert together[1].target == 12 and together[-1] == Screen(0, 0, 0, False, 0)
 
 
 def test_another_county_cannot_upload_to_the_round(upload, round_, huli, residents):
