@@ -8,7 +8,6 @@ from pingji.command.modes import mode_for
 from pingji.core.views import focus_code
 from pingji.geo.models import Jurisdiction
 
-
 #: The order of the main menu: daily work first, administration last. Each app names its own
 #: entries (``AppConfig.nav``), so adding a domain touches no shared template.
 NAV_ORDER = (

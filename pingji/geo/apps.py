@@ -6,4 +6,7 @@ class GeoConfig(AppConfig):
     name = "pingji.geo"
     label = "geo"
     verbose_name = _("Jurisdictions and places")
-    nav = ((_("Jurisdictions"), "geo:jurisdiction_list", None), (_("Places"), "geo:place_list", None))
+    nav = (
+        (_("Jurisdictions"), "geo:jurisdiction_list", None),
+        (_("Places"), "geo:place_list", None),
+    )

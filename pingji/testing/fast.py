@@ -16,17 +16,12 @@ staged then renamed), about twice as fast as DuckDB's ``COPY`` at ten million ro
 """
 
 import csv
-import datetime
-import os
-import shutil
-import uuid
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
-import pyarrow.parquet as pq
 
 from pingji.core import lake
 
@@ -152,38 +147,6 @@ def unique(values: np.ndarray, size: int) -> bool:
 
 def largest_group(column) -> int:
     return int(pc.max(pc.value_counts(column).field("counts")).as_py() or 0)
-
-
-def append(name: str, table: pa.Table) -> list[Path]:
-    """Append ``table`` (with a ``day`` date column) to dataset ``name``, as ``core.lake`` does.
-
-    Same layout (``day=YYYY-MM-DD/part-<uuid>.parquet``, ``day`` only in the directory name,
-    zstd) and the same guarantee: every file is written under a staging directory first and only
-    renamed into place once all are complete. Arrow writes it, not DuckDB's ``COPY``.
-    """
-    if table.num_rows == 0:
-        return []
-    root = lake.dataset_dir(name)
-    staging = root / f".staging-{uuid.uuid4().hex}"
-    staging.mkdir()
-    try:
-        days = pc.unique(table["day"]).to_pylist()
-        staged = []
-        for day in days:
-            part = table if len(days) == 1 else table.filter(pc.equal(table["day"], day))
-            path = staging / f"part-{uuid.uuid4().hex}.parquet"
-            pq.write_table(part.drop_columns(["day"]), path, compression="zstd")
-            staged.append((day, path))
-        placed = []
-        for day, path in staged:
-            folder = root / f"day={datetime.date.fromisoformat(str(day)).isoformat()}"
-            folder.mkdir(exist_ok=True)
-            target = folder / path.name
-            os.replace(path, target)
-            placed.append(target)
-        return sorted(placed)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
 
 
 def clean_sampling(con, path: Path, rules: Rules) -> pa.Table:

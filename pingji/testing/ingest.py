@@ -35,8 +35,8 @@ import pyarrow as pa
 from django.utils.translation import gettext as _
 
 from pingji.core import lake
+from pingji.core.importing import MAX_REPORTED, ImportReport, Refused, RowError, line_of, utf8_copy
 from pingji.people.crypto import lookup_hash
-from pingji.tracing.checkins import MAX_REPORTED, ImportReport, RowError, _line_of, _utf8_copy
 
 __all__ = ["RowError", "ImportReport", "Rules", "ingest_sampling", "ingest_results"]
 
@@ -88,11 +88,6 @@ class Rules:
     applied: list[int] = field(default_factory=list)  # every applied upload, all rounds
 
 
-class _Refused(Exception):
-    def __init__(self, error: RowError):
-        self.error = error
-
-
 def view(con, name: str, alias: str, applied: list[int] | None = None, days=None) -> None:
     """``alias`` = the rows of dataset ``name`` (only applied uploads' when given), maybe empty."""
     paths = lake.files(name, days)
@@ -124,13 +119,13 @@ def _stage(con, path: Path, tmp: Path, needed: tuple[str, ...], one_of=()) -> tu
     ``types[ROWNUM]`` is the expression of a row's number as a spreadsheet shows it.
     """
     if not path.is_file():
-        raise _Refused(RowError(0, "", _("no such file: %(p)s") % {"p": path}))
+        raise Refused(RowError(0, "", _("no such file: %(p)s") % {"p": path}))
     if path.suffix.lower() == ".parquet":
         source = f"read_parquet('{path}', file_row_number = true)"
         rownum = "file_row_number + 1"
     else:
         source = (
-            f"read_csv('{_utf8_copy(path, tmp)}', header = true, all_varchar = true, "
+            f"read_csv('{utf8_copy(path, tmp)}', header = true, all_varchar = true, "
             "delim = ',', quote = '\"', escape = '\"', strict_mode = true, null_padding = false)"
         )
         rownum = "rowid + 2"
@@ -138,8 +133,8 @@ def _stage(con, path: Path, tmp: Path, needed: tuple[str, ...], one_of=()) -> tu
         described = con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
         con.execute(f"CREATE TEMP TABLE file AS SELECT * FROM {source}")
     except duckdb.Error as exc:
-        line = _line_of(str(exc))
-        raise _Refused(RowError(line, "", _("not a readable file: %(e)s") % {"e": exc})) from exc
+        line = line_of(str(exc))
+        raise Refused(RowError(line, "", _("not a readable file: %(e)s") % {"e": exc})) from exc
     types = {n: k for n, k, *_rest in described}
     types[ROWNUM] = rownum
     columns = _header_map([n for n in types if n != "file_row_number"])
@@ -147,7 +142,7 @@ def _stage(con, path: Path, tmp: Path, needed: tuple[str, ...], one_of=()) -> tu
     if one_of and not any(f in columns for f in one_of):
         missing.append(one_of[0])
     if missing:
-        raise _Refused(
+        raise Refused(
             RowError(
                 1,
                 missing[0],
@@ -187,7 +182,7 @@ def _run(path, rules: Rules, body) -> ImportReport:
         with tempfile.TemporaryDirectory() as tmp:
             try:
                 return body(con, Path(path), Path(tmp), started)
-            except _Refused as refused:
+            except Refused as refused:
                 return ImportReport(errors=[refused.error], error_count=1)
     finally:
         con.close()
@@ -215,9 +210,8 @@ def _fast_first(con, path, tmp, started, rules, name: str, checked) -> ImportRep
 
 
 def _write(name: str, table: pa.Table, started: float) -> ImportReport:
-    from . import fast
 
-    written = fast.append(name, table)
+    written = lake.append(name, table)
     return ImportReport(rows=table.num_rows, files=written, seconds=time.perf_counter() - started)
 
 

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pingji.core.events import record_events
+from pingji.core.importing import MAX_REPORTED
 from pingji.core.models import DomainEvent
 from pingji.geo.models import Jurisdiction
 from pingji.people.models import Person
@@ -33,7 +34,6 @@ from .choices import DISPATCH_CLOSED, TIER_RANK, ContactSource, ContactTier, Set
 from .dispatching import TASK_KIND, deadline_for
 from .models import Contact, Dispatch, Investigation
 
-MAX_REPORTED = 1000
 _RANK = {str(t): n for n, t in enumerate(TIER_RANK)}
 
 

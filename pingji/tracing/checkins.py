@@ -19,11 +19,9 @@ separate code, and the key is what a search result links back to. The importer t
 known codes (``known_venues``) so it needs no database itself.
 """
 
-import codecs
 import datetime
 import tempfile
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -32,10 +30,10 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from pingji.core import lake
+from pingji.core.importing import MAX_REPORTED, ImportReport, Refused, RowError, line_of, utf8_copy
 from pingji.people import crypto
 
 DATASET = "checkins"
-MAX_REPORTED = 1000
 #: A stay longer than this is a missed check-out scan. Refusing it is what lets a search read only
 #: the day partitions next to a case's visit (see epi.overlap.days_to_read); it is a bound of the
 #: store, not a protocol figure.
@@ -55,32 +53,6 @@ HEADERS = {
     "check_in": ["check_in", "签到时间", "进入时间"],
     "check_out": ["check_out", "签离时间", "离开时间"],
 }
-CHUNK = 8 << 20
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    field: str
-    reason: str
-
-
-@dataclass
-class ImportReport:
-    rows: int = 0
-    files: list[Path] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    error_count: int = 0
-    seconds: float = 0.0
-
-    @property
-    def ok(self) -> bool:
-        return self.error_count == 0
-
-
-class _Refused(Exception):
-    def __init__(self, error: RowError):
-        self.error = error
 
 
 def import_checkins(path: str | Path, known_venues: set[str]) -> ImportReport:
@@ -92,7 +64,7 @@ def import_checkins(path: str | Path, known_venues: set[str]) -> ImportReport:
         with tempfile.TemporaryDirectory() as tmp:
             try:
                 columns = _stage(con, path, Path(tmp))
-            except _Refused as refused:
+            except Refused as refused:
                 return ImportReport(errors=[refused.error], error_count=1)
             missing = [f for f in ("venue", "check_in", "check_out") if f not in columns]
             if "id_number" not in columns and "phone" not in columns:
@@ -132,60 +104,22 @@ def _header_map(names: list[str]) -> dict[str, str]:
     return found
 
 
-def _utf8_copy(path: Path, tmp: Path) -> Path:
-    """The file itself when it is UTF-8, else a UTF-8 copy of its GBK text, else refuse.
-
-    UTF-8 is tried first and strictly: a GBK file almost never decodes as UTF-8, while many
-    UTF-8 files would decode as (wrong) GBK.
-    """
-    bad_at = _first_undecodable(path, "utf-8")
-    if bad_at is None:
-        return path
-    target = tmp / "utf8.csv"
-    decoder = codecs.getincrementaldecoder("gbk")("strict")
-    try:
-        with open(path, "rb") as source, open(target, "w", encoding="utf-8") as out:
-            while chunk := source.read(CHUNK):
-                out.write(decoder.decode(chunk))
-            out.write(decoder.decode(b"", final=True))
-    except UnicodeDecodeError:
-        with open(path, "rb") as source:
-            line = source.read(bad_at).count(b"\n") + 1
-        raise _Refused(RowError(line, "", _("the file is neither UTF-8 nor GBK text"))) from None
-    return target
-
-
-def _first_undecodable(path: Path, encoding: str) -> int | None:
-    """Byte offset of the first byte that does not decode, or None when all of it does."""
-    decoder = codecs.getincrementaldecoder(encoding)("strict")
-    offset = 0
-    with open(path, "rb") as source:
-        try:
-            while chunk := source.read(CHUNK):
-                decoder.decode(chunk)
-                offset += len(chunk)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError as exc:
-            return max(0, offset + exc.start)
-    return None
-
-
 def _stage(con: duckdb.DuckDBPyConnection, path: Path, tmp: Path) -> set[str]:
     """Load the file into the temp table ``raw`` (row number + text columns); fields found."""
     if not path.is_file():
-        raise _Refused(RowError(0, "", _("no such file: %(p)s") % {"p": path}))
+        raise Refused(RowError(0, "", _("no such file: %(p)s") % {"p": path}))
     parquet = path.suffix.lower() == ".parquet"
     if parquet:
         source = f"read_parquet('{path}', file_row_number = true)"
     else:
         source = (
-            f"read_csv('{_utf8_copy(path, tmp)}', header = true, all_varchar = true, "
+            f"read_csv('{utf8_copy(path, tmp)}', header = true, all_varchar = true, "
             "delim = ',', quote = '\"', escape = '\"', strict_mode = true, null_padding = false)"
         )
     try:
         described = con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
     except duckdb.Error as exc:
-        raise _Refused(RowError(0, "", _("not a readable file: %(e)s") % {"e": exc})) from exc
+        raise Refused(RowError(0, "", _("not a readable file: %(e)s") % {"e": exc})) from exc
     types = {name: kind for name, kind, *_rest in described}
     columns = _header_map([n for n in types if n != "file_row_number"])
     if not {"venue", "check_in", "check_out"} <= set(columns):
@@ -217,19 +151,9 @@ def _stage(con: duckdb.DuckDBPyConnection, path: Path, tmp: Path) -> set[str]:
             con.execute(f"CREATE TEMP TABLE file AS SELECT * FROM {source}")
             con.execute(f"CREATE TEMP TABLE raw AS {body} file")
     except duckdb.Error as exc:
-        line = _line_of(str(exc))
-        raise _Refused(RowError(line, "", _("unreadable row: %(e)s") % {"e": exc})) from exc
+        line = line_of(str(exc))
+        raise Refused(RowError(line, "", _("unreadable row: %(e)s") % {"e": exc})) from exc
     return set(columns)
-
-
-def _line_of(message: str) -> int:
-    """The line number DuckDB's CSV reader names in its error, or 0."""
-    for marker in ("Line: ", "line "):
-        if marker in message:
-            digits = message.split(marker, 1)[1].split()[0].strip(".,:")
-            if digits.isdigit():
-                return int(digits)
-    return 0
 
 
 _CHECKS = f"""

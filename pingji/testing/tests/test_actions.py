@@ -206,3 +206,17 @@ def test_another_county_cannot_upload_to_the_round(upload, round_, huli, residen
             round_, actor=huli, kind="sampling", name="x.csv", content=sampling_file(residents[:3])
         )
     assert not Upload.objects.exists()
+
+
+def test_a_gbk_file_is_read_and_a_file_in_neither_encoding_refused(
+    upload, round_, operator, residents
+):
+    content = sampling_file(residents[:3]).replace(b"barcode", "条码".encode("gbk"), 1)
+    gbk, _ = upload(
+        round_, operator, "sampling", content.replace(b"person", "人员编号".encode("gbk"))
+    )
+    assert gbk.status == UploadStatus.APPLIED and gbk.rows == 3, gbk.errors
+    garbled = sampling_file(residents[3:6], prefix="X") + b"\xff\xfe\x00\x81\n"
+    refused, _ = upload(round_, operator, "sampling", garbled, name="other.csv")
+    assert refused.status == UploadStatus.REFUSED
+    assert "neither UTF-8 nor GBK" in refused.errors[0]["reason"]
