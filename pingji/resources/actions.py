@@ -3,8 +3,9 @@
 Every action runs in one ``transaction.atomic``: it checks the whole request before writing, takes
 stock from a batch with a conditional ``UPDATE … WHERE quantity >= n`` (so two issues at the same
 moment can never overdraw it, on SQLite as on PostgreSQL, whose rows are also locked ``FOR
-UPDATE`` in expiry order), writes the ``Movement`` rows and a domain event, then re-checks the
-actor's scope. Any refusal rolls everything back: nothing is half saved.
+UPDATE`` in expiry order), writes the ``Movement`` rows, folds them into the reserve read model
+(``ledger``, decision 0025) and a domain event, then re-checks the actor's scope. Any refusal rolls
+everything back, read model included: nothing is half saved.
 """
 
 import datetime
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 from pingji.core.access import ensure_allowed
 from pingji.core.events import record_event
 
+from . import ledger
 from .choices import SIGN, MovementKind
 from .models import Batch, Facility, Movement, Store, SupplyItem, Workforce
 
@@ -45,7 +47,8 @@ def _check_store(actor, store: Store, action: str = "change") -> None:
 
 
 def _move(batch: Batch, kind: str, quantity: int, at, actor, *, reason="", counterpart=None):
-    return Movement.objects.create(
+    """Write one movement and fold it into the reserve read model (same transaction)."""
+    movement = Movement.objects.create(
         jurisdiction_id=batch.jurisdiction_id,
         store_id=batch.store_id,
         item_id=batch.item_id,
@@ -59,6 +62,8 @@ def _move(batch: Batch, kind: str, quantity: int, at, actor, *, reason="", count
         reason=reason[:300],
         actor=actor if getattr(actor, "pk", None) else None,
     )
+    ledger.record([movement])
+    return movement
 
 
 def _event(kind: str, store: Store, summary: str, **payload) -> None:
@@ -291,6 +296,7 @@ def do_import_issues(
             if not Batch.objects.filter(pk=pk, quantity__gte=k).update(quantity=F("quantity") - k):
                 raise _error("rows", _("The stock changed while issuing; try again."))
         Movement.objects.bulk_create(moves)
+        ledger.record(moves)
         _event(
             "issued",
             store,

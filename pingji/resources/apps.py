@@ -13,3 +13,6 @@ class ResourcesConfig(AppConfig):
         (_("Medical capacity"), "resources:facility_list", "resources.view_facility"),
         (_("Workforce"), "resources:workforce_list", "resources.view_workforce"),
     )
+
+    def ready(self) -> None:
+        from . import jobs  # noqa: F401 — registers the resources.refresh_peaks job

@@ -219,3 +219,87 @@ class Workforce(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.jurisdiction_id} {self.get_role_display()}: {self.headcount}"
+
+
+class _StorePair(models.Model):
+    """One item in one store, the key of the read model (indexed by each model's unique key)."""
+
+    store = models.ForeignKey(
+        Store, verbose_name=_("store"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    item = models.ForeignKey(
+        SupplyItem,
+        verbose_name=_("item"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+
+    class Meta:
+        abstract = True
+
+
+class StockDay(_StorePair):
+    """One item in one store on one day: the net change of stock and the quantity issued.
+
+    A read model of ``Movement`` (decision 0025), upserted by every stock action in the transaction
+    that writes the movement, so reserve days never aggregate a year of movements: the peak day of
+    the window is a look-up over at most ``peak_window_days`` rows of a pair, by its unique index.
+    Not scoped on its own and never shown: it is read only by ``reserves.reserve_rows``, which
+    callers restrict by store.
+    """
+
+    jurisdiction = models.ForeignKey(
+        "geo.Jurisdiction",
+        verbose_name=_("jurisdiction"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    day = models.DateField(_("day"))
+    net = models.IntegerField(_("change of stock"), default=0)
+    used = models.IntegerField(_("quantity issued"), default=0)
+
+    class Meta:
+        verbose_name = _("stock of a day")
+        verbose_name_plural = _("stock by day")
+        constraints = [
+            models.UniqueConstraint(fields=["store", "item", "day"], name="stockday_one_per_day")
+        ]
+        indexes = [models.Index(fields=["day"], name="stockday_day")]
+
+    def __str__(self) -> str:
+        return f"{self.store_id}/{self.item_id} {self.day}: {self.net:+d}, used {self.used}"
+
+
+class StockLevel(_StorePair):
+    """The stock on hand of one item in one store now, and its peak daily use as of ``peak_on``.
+
+    ``on_hand`` is kept current by every stock action (the sum of its movements' deltas);
+    ``peak`` is the largest ``StockDay.used`` in the ``peak_window`` days up to ``peak_on``,
+    set by the daily job ``resources.refresh_peaks`` and raised by an issue falling in that window,
+    so reserve days as of ``peak_on`` are read from this one row per pair (decision 0025).
+    """
+
+    jurisdiction = models.ForeignKey(
+        "geo.Jurisdiction",
+        verbose_name=_("jurisdiction"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    on_hand = models.IntegerField(_("quantity on hand"), default=0)
+    first_day = models.DateField(_("first movement"))
+    last_day = models.DateField(_("last movement"))
+    peak = models.IntegerField(_("peak daily use"), default=0)
+    peak_on = models.DateField(_("peak as of"), null=True, blank=True)
+    peak_window = models.PositiveSmallIntegerField(_("peak window (days)"), default=0)
+
+    class Meta:
+        verbose_name = _("stock level")
+        verbose_name_plural = _("stock levels")
+        constraints = [
+            models.UniqueConstraint(fields=["store", "item"], name="stocklevel_one_per_pair")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.store_id}/{self.item_id}: {self.on_hand} on hand, peak {self.peak}"
