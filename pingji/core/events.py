@@ -14,7 +14,6 @@ from django.db import models
 from .context import current_actor, current_request_id
 from .models import DomainEvent
 
-
 Handler = Callable[[DomainEvent], None]
 _handlers: dict[str, list[Handler]] = defaultdict(list)
 

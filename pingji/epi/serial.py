@@ -53,9 +53,7 @@ def serial_interval(pairs_onset_days: Sequence[int]) -> tuple[float, float, int]
     return float(days.mean()), float(days.std(ddof=1)), int(days.size)
 
 
-def fitted_distribution(
-    pairs_onset_days: Sequence[int], length: int = 30
-) -> NDArray[np.float64]:
+def fitted_distribution(pairs_onset_days: Sequence[int], length: int = 30) -> NDArray[np.float64]:
     """``w_0..w_{length-1}`` of the shifted gamma with the pairs' mean and sd (``epi.rt``).
 
     EpiEstim's parametric serial interval needs a mean above one day; a smaller one (most pairs

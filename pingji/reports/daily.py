@@ -131,7 +131,7 @@ def build(
     rt = Table(
         "rt",
         _("Rt by area (latest 7-day window)"),
-        [_("area"), _("window end"), _("Rt"), _("95% credible interval")],
+        [_("area"), _("window end"), _("Rt"), _("credible interval, 95%")],
     )
     for entry in ([{"name": name, "rows": s.rt}] if s.rt else []) + s.rt_by_unit:
         last = entry["rows"][-1]
@@ -149,7 +149,7 @@ def build(
         fc = Table(
             "forecast",
             _("Forecast of new local infections, next 7 days"),
-            [_("day"), _("median"), _("50% interval"), _("95% interval")],
+            [_("day"), _("median"), _("interval, 50%"), _("interval, 95%")],
         )
         for p in s.forecast["points"]:
             fc.rows.append(

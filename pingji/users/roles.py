@@ -42,6 +42,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "command.*",
         "reopening.*",
         "tasks.*",
+        "reports.*",
+        # the commander acts on early warnings (switch to emergency) and runs drills
+        "preparedness.change_alert",
+        "preparedness.*_drill",
+        "preparedness.*_drillfinding",
+        "preparedness.*_drillsteprecord",
     ],
     Role.EPIDEMIOLOGIST: _READ_ALL
     + [
@@ -49,6 +55,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cases.change_case",
         "tracing.add_*",
         "tracing.change_*",
+        "tracing.respond_dispatch",
         "people.add_*",
         "people.change_*",
         "people.reveal_person",
@@ -65,6 +72,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     Role.OPERATOR: _READ_ALL
     + [
+        "tracing.respond_dispatch",  # the receiving county answers dispatches (协查)
         "people.add_*",
         "people.change_*",
         "geo.add_place",
@@ -72,6 +80,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "tasks.add_task",
         "tasks.change_task",
         "tasks.verify_task",
+        "tasks.add_workplan",
+        "tasks.change_workplan",
         "core.add_job",
         "quarantine.*",
         "testing.*",
@@ -103,6 +113,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "quarantine.view_*",
         "quarantine.add_*",
         "testing.view_*",
+        # the grid worker records the single-tube retest of a positive pool's member
+        "testing.change_followup",
     ],
     Role.LIAISON: [
         "geo.view_*",

@@ -23,8 +23,8 @@ from pingji.command.choices import Mode, ResponseLevel
 from pingji.users.choices import Role
 
 PO = Path(settings.LOCALE_PATHS[0]) / "zh_Hans" / "LC_MESSAGES" / "django.po"
-#: msgids that read the same in Chinese by design (a product name used as is).
-SAME_IN_CHINESE = {"REST API"}
+#: msgids that read the same in Chinese by design (names used as is: products, file formats, Rt).
+SAME_IN_CHINESE = {"REST API", "Rt", "Word", "Excel", "HTML"}
 #: Named placeholders may move or repeat in Chinese word order, but none may be lost or invented.
 NAMED = re.compile(r"%\(\w+\)[sdrf]")
 #: Positional placeholders and HTML tags must survive translation exactly.
