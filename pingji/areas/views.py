@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import generic
 
+from pingji.core import views as core_views
 from pingji.core.events import events_for
-from pingji.core.forms import add_action_errors
 from pingji.core.views import (
     FormStepView,
     ScopedDetailView,
@@ -56,49 +56,17 @@ class RiskAreaListView(ScopedListView):
         return ctx
 
 
-class ActionFormView(LoginRequiredMixin, PermissionRequiredMixin, generic.FormView):
-    """A page with one form whose valid data go to one action; its errors land on the fields."""
+class ActionFormView(core_views.ActionFormView):
+    """The areas' form pages share one template; multiple-choice fields reach the action as
+    lists (``many``)."""
 
     template_name = "areas/form.html"
-    title = button = success = ""
-    cancel = ""
-    many: tuple[str, ...] = ()  # multiple-choice fields handed to the action as lists
-
-    def get_form_kwargs(self):
-        return {
-            **super().get_form_kwargs(),
-            "user": self.request.user,
-            "focus": focus_code(self.request),
-        }
-
-    def get_context_data(self, **kwargs):
-        return {
-            **super().get_context_data(**kwargs),
-            "title": self.title,
-            "button": self.button,
-            "cancel_url": reverse(self.cancel),
-        }
-
-    def act(self, data):
-        """Run the action; returns the object to show next (each page defines it)."""
-        raise TypeError(f"{type(self).__name__} must define act")
+    many: tuple[str, ...] = ()
 
     def form_valid(self, form):
-        data = dict(form.cleaned_data)
         for name in self.many:
-            data[name] = list(data[name])
-        try:
-            obj = self.act(data)
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-            return self.form_invalid(form)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        messages.success(self.request, self.success)
-        return redirect(obj)
-
-    def form_invalid(self, form):
-        return self.render_to_response(self.get_context_data(form=form), status=400)
+            form.cleaned_data[name] = list(form.cleaned_data[name])
+        return super().form_valid(form)
 
 
 class DesignateView(ActionFormView):
@@ -106,8 +74,8 @@ class DesignateView(ActionFormView):
     form_class = DesignateForm
     title = gettext_lazy("Designate a risk area")
     button = gettext_lazy("Propose")
-    success = gettext_lazy("Designation proposed; it takes effect when published.")
-    cancel = "areas:area_list"
+    success_message = gettext_lazy("Designation proposed; it takes effect when published.")
+    cancel_url_name = "areas:area_list"
     many = ("places", "jurisdictions")
 
     def act(self, data):

@@ -39,8 +39,8 @@ class CheckpointCreateView(ActionFormView):
     form_class = CheckpointForm
     title = gettext_lazy("Set up a checkpoint")
     button = gettext_lazy("Save")
-    success = gettext_lazy("Checkpoint set up.")
-    cancel = "areas:checkpoint_list"
+    success_message = gettext_lazy("Checkpoint set up.")
+    cancel_url_name = "areas:checkpoint_list"
     many = ("areas",)
 
     def act(self, data):

@@ -11,14 +11,20 @@ from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMix
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import generic
 
 from pingji.core.events import events_for
 from pingji.core.forms import add_action_errors
 from pingji.core.jobs import enqueue
-from pingji.core.views import ScopedActionView, ScopedDetailView, ScopedListView, focus_code
+from pingji.core.views import (
+    ActionFormView,
+    ScopedActionView,
+    ScopedDetailView,
+    ScopedListView,
+    focus_code,
+)
 from pingji.people.models import Person
 
 from . import actions
@@ -69,35 +75,18 @@ class CaseDetailView(ScopedDetailView):
         return detail_context(self.request, self.object)
 
 
-class CaseReportView(LoginRequiredMixin, PermissionRequiredMixin, generic.FormView):
+class CaseReportView(ActionFormView):
     permission_required = "cases.add_case"
     form_class = CaseReportForm
     template_name = "cases/form.html"
+    title = gettext_lazy("Report a case")
+    cancel_url_name = "cases:case_list"
 
-    def get_form_kwargs(self):
-        return {
-            **super().get_form_kwargs(),
-            "user": self.request.user,
-            "focus": focus_code(self.request),
-        }
+    def act(self, data):
+        return actions.do_report_case_for_identity(actor=self.request.user, **data)
 
-    def get_context_data(self, **kwargs):
-        return {
-            **super().get_context_data(**kwargs),
-            "title": _("Report a case"),
-            "cancel_url": reverse("cases:case_list"),
-        }
-
-    def form_valid(self, form):
-        try:
-            case = actions.do_report_case_for_identity(actor=self.request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-            return self.form_invalid(form)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        messages.success(self.request, _("Reported %(case)s.") % {"case": case})
-        return redirect(case)
+    def success_text(self, case):
+        return _("Reported %(case)s.") % {"case": case}
 
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=400)

@@ -1,10 +1,11 @@
 """Base views: every page lists and shows objects through ``restrict`` and the user's focus."""
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -128,3 +129,53 @@ class FormStepView(ScopedActionView):
                 messages.success(request, self.success_message)
                 return redirect(self.page_of(obj))
         return self.render_invalid(obj, form)
+
+
+class ActionFormView(LoginRequiredMixin, PermissionRequiredMixin, generic.FormView):
+    """A page with one form whose valid data go to one action (``act``).
+
+    The form is given the user and the focus jurisdiction's code (``scoped_form``), so it offers
+    only choices inside the user's area. The action's ValidationError lands on the form's fields
+    and the page answers 400; PermissionDenied — the action met something outside the user's
+    area — is a 404; success says ``success_message`` and goes to the object ``act`` returns.
+    """
+
+    title = ""
+    button = ""
+    cancel_url_name = ""
+    success_message = gettext_lazy("Saved.")
+    scoped_form = True
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if self.scoped_form:
+            kwargs.update(user=self.request.user, focus=focus_code(self.request))
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(title=self.title, button=self.button)
+        if self.cancel_url_name:
+            context["cancel_url"] = reverse(self.cancel_url_name)
+        return context
+
+    def act(self, data: dict):
+        """Run the action with the cleaned data; return the object to show next."""
+        raise TypeError(f"{type(self).__name__} must define act")
+
+    def success_text(self, obj) -> str:
+        return str(self.success_message)
+
+    def form_valid(self, form):
+        try:
+            obj = self.act(form.cleaned_data)
+        except ValidationError as exc:
+            add_action_errors(form, exc)
+            return self.form_invalid(form)
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        messages.success(self.request, self.success_text(obj))
+        return redirect(obj)
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)

@@ -12,12 +12,19 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import generic
 
 from pingji.core.events import events_for
 from pingji.core.forms import add_action_errors
 from pingji.core.jobs import enqueue
-from pingji.core.views import FormStepView, ScopedDetailView, ScopedListView, focus_code
+from pingji.core.views import (
+    ActionFormView,
+    FormStepView,
+    ScopedDetailView,
+    ScopedListView,
+    focus_code,
+)
 
 from . import actions, controls, forms, imports
 from .choices import AlertStatus, Status
@@ -94,35 +101,18 @@ class EstablishmentDetailView(ScopedDetailView):
         return detail_context(self.request, self.object)
 
 
-class EstablishmentCreateView(LoginRequiredMixin, PermissionRequiredMixin, generic.FormView):
+class EstablishmentCreateView(ActionFormView):
     permission_required = "reopening.add_establishment"
     form_class = forms.EstablishmentForm
     template_name = "reopening/form.html"
+    title = gettext_lazy("Register an establishment")
+    cancel_url_name = "reopening:establishment_list"
 
-    def get_form_kwargs(self):
-        return {
-            **super().get_form_kwargs(),
-            "user": self.request.user,
-            "focus": focus_code(self.request),
-        }
+    def act(self, data):
+        return actions.do_register_establishment(actor=self.request.user, **data)
 
-    def get_context_data(self, **kwargs):
-        return {
-            **super().get_context_data(**kwargs),
-            "title": _("Register an establishment"),
-            "cancel_url": reverse("reopening:establishment_list"),
-        }
-
-    def form_valid(self, form):
-        try:
-            est = actions.do_register_establishment(actor=self.request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-            return self.form_invalid(form)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        messages.success(self.request, _("Registered %(name)s.") % {"name": est.name})
-        return redirect(est)
+    def success_text(self, est):
+        return _("Registered %(name)s.") % {"name": est.name}
 
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=400)

@@ -4,20 +4,23 @@ and the grid worker's list of residents not yet tested (a phone page).
 Every page reads through ``restrict`` (outside the area: 404); every write is an action.
 """
 
-from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import generic
 
 from pingji.cases.choices import Channel
 from pingji.cases.views import CaseReportView
-from pingji.core.forms import add_action_errors
-from pingji.core.views import FormStepView, ScopedDetailView, ScopedListView, focus_code
+from pingji.core.views import (
+    ActionFormView,
+    FormStepView,
+    ScopedDetailView,
+    ScopedListView,
+    focus_code,
+)
 from pingji.people.actions import do_reveal_identity
 from pingji.people.models import Person
 
@@ -39,35 +42,16 @@ class CampaignListView(ScopedListView):
         return {**super().get_context_data(**kwargs), "covering": covering}
 
 
-class CampaignCreateView(LoginRequiredMixin, PermissionRequiredMixin, generic.FormView):
+class CampaignCreateView(ActionFormView):
     permission_required = "testing.add_campaign"
     form_class = CampaignForm
     template_name = "testing/form.html"
+    title = gettext_lazy("New testing campaign")
+    cancel_url_name = "testing:campaign_list"
+    success_message = gettext_lazy("Campaign created.")
 
-    def get_form_kwargs(self):
-        return {
-            **super().get_form_kwargs(),
-            "user": self.request.user,
-            "focus": focus_code(self.request),
-        }
-
-    def get_context_data(self, **kwargs):
-        return {
-            **super().get_context_data(**kwargs),
-            "title": _("New testing campaign"),
-            "cancel_url": reverse("testing:campaign_list"),
-        }
-
-    def form_valid(self, form):
-        try:
-            campaign = actions.do_create_campaign(actor=self.request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-            return self.render_to_response(self.get_context_data(form=form), status=400)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        messages.success(self.request, _("Campaign created."))
-        return redirect(campaign)
+    def act(self, data):
+        return actions.do_create_campaign(actor=self.request.user, **data)
 
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=400)

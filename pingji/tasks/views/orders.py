@@ -11,7 +11,7 @@ from django.views import generic
 
 from pingji.command.models import Meeting
 from pingji.core.forms import add_action_errors
-from pingji.core.views import ScopedDetailView, ScopedListView, focus_code
+from pingji.core.views import ActionFormView, ScopedDetailView, ScopedListView, focus_code
 from pingji.geo.models import Jurisdiction
 
 from .. import actions
@@ -31,31 +31,6 @@ def xlsx(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-class ActionFormView(LoginRequiredMixin, PermissionRequiredMixin, generic.FormView):
-    """A form whose valid data goes to one action: its errors land on the fields (400), a
-    refusal outside the user's area is a 404, success goes to the new object's page."""
-
-    success_message = ""
-
-    def perform(self, data: dict):
-        """Run the action with the cleaned data and return the object it made."""
-        raise TypeError(f"{type(self).__name__} must define perform")
-
-    def form_valid(self, form):
-        try:
-            made = self.perform(form.cleaned_data)
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-            return self.form_invalid(form)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        messages.success(self.request, self.success_message)
-        return redirect(made)
-
-    def form_invalid(self, form):
-        return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
 class DirectiveListView(ScopedListView):
@@ -106,7 +81,7 @@ class DirectiveCreateView(ActionFormView):
         ctx.update(meeting=self.meeting, issuer=self.issuer())
         return ctx
 
-    def perform(self, data):
+    def act(self, data):
         return actions.do_issue_directive(
             actor=self.request.user,
             title=data["title"],

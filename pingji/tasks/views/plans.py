@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views import generic
 
 from pingji.core.forms import add_action_errors
-from pingji.core.views import ScopedDetailView, ScopedListView
+from pingji.core.views import ActionFormView, ScopedDetailView, ScopedListView
 from pingji.geo.models import Jurisdiction
 
 from .. import actions
@@ -18,7 +18,7 @@ from ..choices import PlanStatus
 from ..forms import PlanTemplateForm, WorkPlanForm, measures_text
 from ..models import PlanTemplate, WorkPlan
 from ..tables import PlanTemplateTable
-from .orders import ActionFormView, focus_of
+from .orders import focus_of
 
 
 class PlanTemplateListView(ScopedListView):
@@ -51,10 +51,12 @@ class PlanTemplateCreateView(ActionFormView):
     template_name = "tasks/plantemplate_form.html"
     success_message = gettext_lazy("Plan template issued.")
 
+    scoped_form = False
+
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "focus": focus_of(self.request)}
 
-    def perform(self, data):
+    def act(self, data):
         return actions.do_create_plan_template(
             actor=self.request.user, jurisdiction=focus_of(self.request), **data
         )

@@ -10,7 +10,13 @@ from django.utils.translation import gettext_lazy
 from django.views import generic
 
 from pingji.core.forms import add_action_errors
-from pingji.core.views import ScopedActionView, ScopedDetailView, ScopedListView, focus_code
+from pingji.core.views import (
+    ActionFormView,
+    ScopedActionView,
+    ScopedDetailView,
+    ScopedListView,
+    focus_code,
+)
 
 from .. import actions
 from ..forms import ImprovementForm, ReviewForm
@@ -18,7 +24,7 @@ from ..models import Review, Task
 from ..reviews import kind_totals, timeline
 from ..supervision import supervise
 from ..tables import ReviewTable
-from .orders import ActionFormView, focus_of
+from .orders import focus_of
 
 
 class ReviewListView(ScopedListView):
@@ -58,8 +64,9 @@ class ReviewCreateView(ActionFormView):
     form_class = ReviewForm
     template_name = "tasks/review_form.html"
     success_message = gettext_lazy("Review opened.")
+    scoped_form = False
 
-    def perform(self, data):
+    def act(self, data):
         return actions.do_create_review(
             actor=self.request.user, jurisdiction=focus_of(self.request), **data
         )
