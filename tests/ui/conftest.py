@@ -38,6 +38,17 @@ STEP_TIMEOUT_MS = 8_000
 expect.set_options(timeout=STEP_TIMEOUT_MS)
 
 
+@pytest.fixture(autouse=True)
+def national_protocols(transactional_db) -> None:
+    """The national protocol editions, which a migration loads: a browser test runs against a
+    live server on a database flushed after every such test, migration data included, so a
+    later test would find no protocol in force without this."""
+    from pingji.protocols.loading import load_national
+    from pingji.protocols.models import Protocol
+
+    load_national(Protocol, update=False)
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     """Headless Chromium, launched once. A missing browser fails the tests: they are not optional.
