@@ -32,3 +32,24 @@ class TaskKind(models.TextChoices):
 class PlanStatus(models.TextChoices):
     DRAFT = "draft", _("draft")
     SUBMITTED = "submitted", _("submitted")
+
+
+class Department(models.TextChoices):
+    """The line departments a headquarters commands (各成员单位), as receivers of its directives.
+
+    A directive goes to a jurisdiction's whole government or to one named department of it; the
+    codes shared with ``reopening.choices.Department`` keep the same values.
+    """
+
+    HEALTH = "health", _("health commission")
+    CDC = "cdc", _("centre for disease control")
+    PUBLIC_SECURITY = "police", _("public security")
+    TRANSPORT = "transport", _("transport")
+    EDUCATION = "education", _("education")
+    COMMERCE = "commerce", _("commerce")
+    INDUSTRY = "industry", _("industry and information technology")
+    MARKET_REGULATION = "market", _("market regulation")
+    HUMAN_RESOURCES = "hr", _("human resources and social security")
+    EMERGENCY = "emergency", _("emergency management")
+    CIVIL_AFFAIRS = "civil", _("civil affairs")
+    PROPAGANDA = "publicity", _("publicity")

@@ -10,6 +10,7 @@ from pingji.users.models import User
 from pingji.users.roles import role_allows
 
 from .actions import EVIDENCE_EXTENSIONS
+from .choices import Department
 from .kinds import kind_choices
 
 #: How many levels below the focus the owner list reaches: a county sees its townships and their
@@ -157,14 +158,35 @@ class DirectiveForm(forms.Form):
         queryset=Jurisdiction.objects.none(),
         widget=forms.CheckboxSelectMultiple,
     )
+    departments = forms.MultipleChoiceField(
+        label=_("departments"),
+        choices=Department.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Send to these departments of each receiver; none: to its whole government. "
+            "The issuing jurisdiction itself receives only through its departments."
+        ),
+    )
     deadline = forms.DateTimeField(label=_("deadline"), widget=DateTimeInput())
 
     def __init__(self, *args, user, focus, **kwargs):
         super().__init__(*args, **kwargs)
-        below = lower_levels(user, focus, depth=1)
-        if focus is not None:
-            below = below.exclude(code=focus.code)
-        self.fields["receivers"].queryset = below
+        self.focus = focus
+        self.fields["receivers"].queryset = lower_levels(user, focus, depth=1)
+
+    def clean(self):
+        """The issuing level orders its own departments, never its whole self (that is no order)."""
+        data = super().clean()
+        own = self.focus is not None and any(
+            r.code == self.focus.code for r in data.get("receivers") or ()
+        )
+        if own and not data.get("departments"):
+            self.add_error(
+                "departments",
+                _("Name the departments of %(name)s that receive it.") % {"name": self.focus.name},
+            )
+        return data
 
 
 class ProblemImportForm(forms.Form):

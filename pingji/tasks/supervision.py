@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from pingji.geo.models import Jurisdiction
 
-from .choices import OPEN_STATUSES, TaskKind, TaskStatus
+from .choices import OPEN_STATUSES, Department, TaskKind, TaskStatus
 from .kinds import kind_label
 from .models import PlanTemplate, Task
 
@@ -42,10 +42,18 @@ class OwnerRow:
     submitted: int = 0
     escalated: int = 0
     by_kind: dict[str, int] = field(default_factory=dict)
+    #: Open tasks per named department (directives to a department); whole-government work is
+    #: not listed here.
+    by_department: dict[str, int] = field(default_factory=dict)
 
     @property
     def kinds(self) -> list[tuple[str, int]]:
         return [(str(kind_label(k)), n) for k, n in sorted(self.by_kind.items())]
+
+    @property
+    def departments(self) -> list[tuple[str, int]]:
+        labels = dict(Department.choices)
+        return [(str(labels.get(d, d)), n) for d, n in sorted(self.by_department.items())]
 
 
 @dataclass
@@ -78,7 +86,7 @@ def supervise(code: str, *, now=None, days: int = TREND_DAYS, tasks=None) -> Sup
     grouped = (
         base.filter(status__in=OPEN_STATUSES)
         .annotate(owner=Substr("jurisdiction_id", 1, length))
-        .values("owner", "kind")
+        .values("owner", "kind", "department")
         .annotate(
             n=Count("id"),
             late=Count("id", filter=Q(deadline__lt=now)),
@@ -96,6 +104,9 @@ def supervise(code: str, *, now=None, days: int = TREND_DAYS, tasks=None) -> Sup
         owner.submitted += row["sub"]
         owner.escalated += row["esc"]
         owner.by_kind[row["kind"]] = owner.by_kind.get(row["kind"], 0) + row["n"]
+        if row["department"]:
+            department = row["department"]
+            owner.by_department[department] = owner.by_department.get(department, 0) + row["n"]
         here += row["here"]
     names = dict(Jurisdiction.objects.filter(code__in=list(owners)).values_list("code", "name"))
     for owner in owners.values():

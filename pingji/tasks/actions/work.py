@@ -115,6 +115,7 @@ def do_create_task(
     assignee=None,
     source: models.Model | None = None,
     now=None,
+    department: str = "",
 ) -> Task:
     """Issue a work item to the actor's own jurisdiction or a level below it.
 
@@ -123,6 +124,7 @@ def do_create_task(
     must work in the owner's subtree and hold a role that works on tasks; the deadline must lie in
     the future. ``source`` attaches the task to a domain object (a case, a placement, an area).
     ``now`` (default: the clock) is when it is issued — a replay of past events passes their time.
+    ``department`` names the owner's line department that carries it out (a directive to one).
     """
     now = now or timezone.now()
     if jurisdiction is None:
@@ -148,6 +150,7 @@ def do_create_task(
         title=(title or "").strip(),
         description=(description or "").strip(),
         jurisdiction=jurisdiction,
+        department=department or "",
         assignee=assignee,
         deadline=deadline,
         created_by=actor,

@@ -5,6 +5,7 @@ add a review's improvement) call the same actions as the pages. Nothing is edite
 """
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -21,6 +22,7 @@ from pingji.core.views import focus_code
 from pingji.geo.models import Jurisdiction
 
 from .. import actions
+from ..choices import Department
 from ..ledger import LedgerError, read_items
 from ..models import (
     Directive,
@@ -63,6 +65,12 @@ class IssueDirectiveSerializer(serializers.Serializer):
     number = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
     text = serializers.CharField()
     receivers = serializers.ListField(child=serializers.CharField(max_length=15), min_length=1)
+    departments = serializers.ListField(
+        child=serializers.ChoiceField(choices=Department.choices),
+        required=False,
+        default=list,
+        help_text=_lazy("Send to these departments of each receiver; none: its whole government."),
+    )
     deadline = serializers.DateTimeField()
     meeting = serializers.IntegerField(required=False, allow_null=True, default=None)
     jurisdiction = serializers.CharField(required=False, allow_blank=True, default="")
@@ -323,6 +331,7 @@ class SupervisionView(APIView):
                         "submitted": o.submitted,
                         "escalated": o.escalated,
                         "by_kind": o.by_kind,
+                        "by_department": o.by_department,
                     }
                     for o in view.owners
                 ],

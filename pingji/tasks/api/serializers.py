@@ -31,6 +31,7 @@ class TaskSerializer(serializers.ModelSerializer):
             "description",
             "jurisdiction",
             "jurisdiction_name",
+            "department",
             "assignee",
             "deadline",
             "status",

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pingji.core.access import ScopedModel
 
-from ..choices import OPEN_STATUSES, TaskStatus
+from ..choices import OPEN_STATUSES, Department, TaskStatus
 
 
 class SourcedWork:
@@ -24,11 +24,13 @@ class SourcedWork:
         )
 
     def progress(self) -> list[dict]:
-        """Per owner jurisdiction: how many tasks, done, open, overdue — one grouped query."""
+        """Per receiver (owner jurisdiction and department, if one was named): how many tasks,
+        done, open, overdue — one grouped query. ``department_label`` is ``""`` for a whole
+        government."""
         now = timezone.now()
         rows = (
             self.tasks()
-            .values("jurisdiction_id", "jurisdiction__name")
+            .values("jurisdiction_id", "jurisdiction__name", "department")
             .annotate(
                 total=Count("id"),
                 done=Count("id", filter=Q(status=TaskStatus.DONE)),
@@ -36,9 +38,10 @@ class SourcedWork:
                 open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
                 overdue=Count("id", filter=Q(status__in=OPEN_STATUSES, deadline__lt=now)),
             )
-            .order_by("-overdue", "jurisdiction_id")
+            .order_by("-overdue", "jurisdiction_id", "department")
         )
-        return list(rows)
+        labels = dict(Department.choices)
+        return [{**row, "department_label": str(labels.get(row["department"], ""))} for row in rows]
 
 
 class Directive(SourcedWork, ScopedModel):

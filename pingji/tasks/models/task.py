@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from pingji.core.access import ScopedModel, ScopedQuerySet, scope_code
 from pingji.core.events import events_for
 
-from ..choices import OPEN_STATUSES, OWNER_STATUSES, TaskKind, TaskStatus
+from ..choices import OPEN_STATUSES, OWNER_STATUSES, Department, TaskKind, TaskStatus
 from ..kinds import kind_choices
 
 #: The shortest escalation period. Not a protocol figure: a guard so that a task given minutes
@@ -118,6 +118,13 @@ class Task(ScopedModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="tasks",
+    )
+    department = models.CharField(
+        _("department"),
+        max_length=12,
+        choices=Department.choices,
+        blank=True,
+        help_text=_("The department of the owner that carries it out, if one is named."),
     )
     deadline = models.DateTimeField(_("deadline"), db_index=True)
     status = models.CharField(

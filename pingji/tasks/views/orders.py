@@ -88,6 +88,7 @@ class DirectiveCreateView(ActionFormView):
             number=data["number"],
             text=data["text"],
             receivers=list(data["receivers"]),
+            departments=list(data.get("departments") or ()),
             deadline=data["deadline"],
             meeting=self.meeting,
             jurisdiction=self.issuer(),
