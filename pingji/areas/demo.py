@@ -10,11 +10,15 @@ What the demo invents (the real lists named compounds the synthetic province doe
   county epidemiologist, approved by the county commander and published as a list of the county.
 * **Every day** to 31 October the criteria are evaluated (``evaluation.evaluate``) from the
   replay's cases and contacts and from quarantine and screening records where the earlier demo
-  steps wrote them. An eligible sealed area is stepped down to controlled the next morning, an
-  eligible controlled or precaution area lifted. Where the days without infection have passed but
-  records of screening or quarantine are missing from the replay, the county lifts by override with
-  a justification saying so (approved by the city, as decision 0014 requires) — ``OVERRIDE_AFTER``
-  days after the days criterion was met.
+  steps wrote them. An area whose only unmet criterion is the all-resident screen is screened that
+  day, as a county orders before lifting (``testing.demo.screen_extent``: a delineated-area
+  campaign over the extent, sampled from 07:00, negative by evening, inside the 8th edition's
+  48 h before lifting) and evaluated again. An eligible sealed area is stepped down to controlled
+  the next morning, an eligible controlled or precaution area lifted. Where the days without
+  infection have passed but the data still do not meet a criterion (contacts C4 counts as not
+  released negative), the county lifts by override whose justification quotes the unmet
+  criteria (approved by the city, as decision 0014 requires) — ``OVERRIDE_AFTER`` days after the
+  days criterion was met.
 * **Checkpoints**: two highway exits per county check a negative test within 48 h for people
   leaving (throughput drawn from ``replay.rng("areas")``), relaxed when no area they serve is
   sealed and lifted when all are lifted.
@@ -32,6 +36,7 @@ from pingji.cases.demo import Backdate
 from pingji.cases.models import Case
 from pingji.demo.replay import Replay
 from pingji.geo.models import Jurisdiction, Place
+from pingji.testing import demo as testing_demo
 from pingji.users.models import User
 
 from . import actions, checkpoints, publishing
@@ -170,10 +175,50 @@ def _checkpoints(county, areas, staff, backdate) -> list[Checkpoint]:
     return out
 
 
+def _screen_waiting(day, staff, backdate, rng) -> list[int]:
+    """Screen every resident of the areas whose only missing criterion is the all-resident screen.
+
+    The real workflow: once the days without infection and the contacts' quarantine allow lifting,
+    the county orders a screen of the extent inside the protocol's window (8th edition: 48 h
+    before lifting). Sampled from 07:00 on ``day``, negative by evening, through the testing
+    app's own upload and job (``testing.demo.screen_extent``); returns the areas screened.
+    """
+    screened = []
+    rows = Evaluation.objects.filter(day=day, verdict=Verdict.NOT_YET).select_related("area")
+    for row in rows.order_by("area_id"):
+        screen = row.evidence.get("screen")
+        if not screen or screen.get("complete") or screen.get("positive") or len(row.reasons) != 1:
+            continue
+        area = row.area
+        county = Jurisdiction.objects.get(code=area.jurisdiction_id[:6])
+        testing_demo.screen_extent(
+            actor=staff(county.code, "operator"),
+            jurisdiction=county,
+            name=f"{area.name}解封前全员核酸检测",
+            codes=list(area.jurisdictions.values_list("code", flat=True)),
+            places=list(area.places.all()),
+            start=_at(day, 7),
+            rng=rng,
+            backdate=backdate,
+            tag=f"{day:%m%d}{area.pk}",
+        )
+        screened.append(area.pk)
+    return screened
+
+
 def _override_due(finding) -> bool:
     ev = finding.evidence
     days, needed = ev.get("days_without_new_infection"), ev.get("days_required")
     return days is not None and needed is not None and days >= needed + OVERRIDE_AFTER
+
+
+def _override_note(row) -> str:
+    """Why the county lifts without the criteria: the day's unmet criteria, in its own words."""
+    unmet = "；".join(str(r) for r in row.reasons) or "—"
+    return (
+        f"无新增感染天数已满足（{row.evidence.get('days_without_new_infection')}天），"
+        f"但以下条件在回放数据中无法满足：{unmet}。县指挥部报市级批准后解除。"
+    )
 
 
 def _step(day, county, staff, backdate, counts) -> None:
@@ -190,13 +235,7 @@ def _step(day, county, staff, backdate, counts) -> None:
         eligible = row.verdict in (Verdict.ELIGIBLE, Verdict.HELD)
         if not eligible and (area.level == "precaution" or not _override_due(row)):
             continue
-        note = (
-            ""
-            if eligible
-            else (
-                "回放数据中缺少该区域的全员筛查或隔离解除记录；无新增感染天数已满足，县指挥部据此解除。"
-            )
-        )
+        note = "" if eligible else _override_note(row)
         with backdate.at(when):
             t = actions.do_propose_transition(
                 area,
@@ -238,7 +277,7 @@ def _record_days(cps, day, staff, rng, backdate) -> None:
 
 def load(replay: Replay) -> dict:
     """Designate, evaluate daily, step down and lift; returns the areas' figures."""
-    rng = replay.rng("areas")
+    rng, screen_rng = replay.rng("areas"), replay.rng("areas:screens")
     staff, backdate = Staff(), Backdate()
     counts: dict[str, int] = defaultdict(int)
     with transaction.atomic():
@@ -251,6 +290,10 @@ def load(replay: Replay) -> dict:
             day = min(local_date(a.decided_at) for a in designated)
             while day <= replay.end and day < timezone.localdate():
                 evaluate(day, within="")
+                screened = _screen_waiting(day, staff, backdate, screen_rng)
+                if screened:
+                    evaluate(day, area_ids=screened)
+                    counts["screens"] += len(screened)
                 for county, (areas, cps) in by_county.items():
                     if not areas or day < min(local_date(a.decided_at) for a in areas):
                         continue
@@ -271,6 +314,7 @@ def load(replay: Replay) -> dict:
         "by_county": {c: len(a) for c, (a, _) in by_county.items()},
         "moved_by_criteria": counts["criteria"],
         "moved_by_override": counts["override"],
+        "screens_before_lifting": counts["screens"],
         "still_in_force": left.count(),
         "checkpoints": sum(len(c) for _a, c in by_county.values()),
     }

@@ -28,7 +28,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from django.db.models import Max, Q
+from django.db.models import Exists, Max, OuterRef, Q
 from django.utils.translation import get_language, gettext
 
 from pingji.cases.choices import INFECTIONS
@@ -130,9 +130,12 @@ def _infections(codes: list[str], end: datetime.datetime):
     return [(i, code, p, parent, local_date(at)) for i, code, p, parent, at in rows]
 
 
-def _contacts(codes: list[str], case_ids: set[int]):
+def _contacts(codes: list[str], case_ids: set[int], end: datetime.datetime):
     """Contacts found by the investigations of these cases: ids by case, latest exposure by case.
 
+    A contact who became an infection by ``end`` is left out: the infection already counts in
+    the days without a new infection, and their own contacts are traced in turn; counted as a
+    contact, a person who will never be "released negative" would hold the area forever.
     The latest exposure is aggregated in the database: a city outbreak has tens of thousands of
     contacts, and only one date per case matters.
     """
@@ -141,7 +144,10 @@ def _contacts(codes: list[str], case_ids: set[int]):
     within = Q()
     for code in codes:
         within |= Q(investigation__case__jurisdiction__code__within=code)
-    rows = Contact.objects.filter(within)
+    infected = Case.objects.filter(
+        person=OuterRef("person"), classification__in=list(INFECTIONS), reported_at__lt=end
+    )
+    rows = Contact.objects.filter(within).exclude(Exists(infected))
     ids = [(i, c) for i, c in rows.values_list("id", "investigation__case_id") if c in case_ids]
     latest = {
         case: local_date(at)
@@ -206,7 +212,7 @@ def evaluate(
             if found_on > last_infection.get(area_id, datetime.date.min):
                 last_infection[area_id] = found_on
     all_cases = set().union(*cases_of.values()) if cases_of else set()
-    contact_ids, latest = _contacts(codes, all_cases)
+    contact_ids, latest = _contacts(codes, all_cases, end)
     per_case = _by_case(contact_ids, latest)
     protocols = _Protocols(day)
     here: dict[int, CaseContacts] = {}

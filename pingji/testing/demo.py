@@ -31,12 +31,13 @@ from pingji.cases.models import Case
 from pingji.core.jobs import run_job
 from pingji.demo.replay import Replay
 from pingji.geo.models import Jurisdiction
+from pingji.protocols.choices import TestingScope
 from pingji.users.choices import Role
 from pingji.users.models import User
 
 from . import actions, store
 from .choices import UploadStatus
-from .models import Campaign, Coverage, FollowUp, Upload
+from .models import Campaign, Coverage, FollowUp, Round, Upload
 
 PUTIAN, XIANYOU = "3503", "350322"
 PUBLISHED_SAMPLES, PUBLISHED_RESULTS = 1_725_621, 1_033_137
@@ -151,6 +152,55 @@ def _results(early, late, positives, share, cut, end):
         [head, *(line(c, cut) for c in first[: round(len(first) * share)])],
         [head, *(line(c, end) for c in rest)],
     )
+
+
+def screen_extent(
+    *, actor, jurisdiction, name, codes=(), places=(), start, rng, backdate, tag
+) -> Round:
+    """One all-resident screen of a risk area's extent, as a county orders before lifting.
+
+    A delineated-area campaign over the extent's jurisdictions and places, one round opened at
+    ``start``, every resident sampled in 10:1 pools within the next ten hours and every tube
+    resulted negative two hours later; the files go through ``do_upload`` and the job like any
+    sampling point's. ``tag`` makes the barcodes unique (letters and digits).
+    """
+    areas = list(Jurisdiction.objects.filter(code__in=list(codes)).order_by("code"))
+    with backdate.at(start):
+        campaign = actions.do_create_campaign(
+            actor=actor,
+            name=name,
+            jurisdiction=jurisdiction,
+            areas=areas,
+            places=list(places),
+            scope=TestingScope.DELINEATED_AREA,
+        )
+        round_ = actions.do_open_round(campaign, actor=actor, starts_at=start, ratio=RATIO)
+        point = actions.do_add_sampling_point(
+            round_,
+            actor=actor,
+            name=f"{name}采样点",
+            jurisdiction=jurisdiction,
+            staff=10,
+            opens=datetime.time(6),
+            closes=datetime.time(22),
+        ).pk
+    Campaign.objects.filter(pk=campaign.pk).update(created_at=start)
+    people = sorted(_targets(round_), key=lambda p: (p[1], p[0]))
+    tubes = [(f"S{tag}{code[2:]}", person, grid) for code, person, grid in _tubes(people, 0)]
+    end = start + datetime.timedelta(hours=10)
+    points = {t[2][:6]: point for t in tubes}
+    sampling, _none = _sampling_lines(rng, tubes, start, 1.0, end, end, points)
+    done = end + datetime.timedelta(hours=2)
+    first, _rest = _results(sampling, [sampling[0]], set(), 1.0, done, done)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        _send(
+            round_, actor, "sampling", f"screen{tag}-sampling.csv", sampling, folder, end, backdate
+        )
+        _send(round_, actor, "results", f"screen{tag}-results.csv", first, folder, done, backdate)
+    with backdate.at(done):
+        actions.do_close_round(round_, actor=actor)
+    return round_
 
 
 def load(replay: Replay) -> dict:

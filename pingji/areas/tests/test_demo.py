@@ -5,6 +5,7 @@ import datetime
 import pytest
 
 from pingji.areas import demo
+from pingji.areas.extent import local_date
 from pingji.areas.lookup import controls_at
 from pingji.areas.models import Checkpoint, Publication, RiskArea, Transition
 from pingji.cases import demo as cases_demo
@@ -38,6 +39,11 @@ def test_the_replay_designates_steps_down_and_lifts(replay):
     assert Transition.objects.filter(kind="step_down", status="published").exists()
     assert all(t.published_at <= at(11, 1) for t in Transition.objects.all())
     assert all(not t.override or t.justification for t in Transition.objects.all())
+    # without quarantine records every contact counts as unreleased (C4): the county lifts by
+    # override, and the justification names the criteria unmet, not a generic excuse
+    overridden = Transition.objects.filter(override=True)
+    assert overridden.exists()
+    assert all("contacts" in t.justification for t in overridden)
     # a sealed compound was in force in mid-September and no longer on 1 November
     sealed = areas.filter(transitions__to_level="sealed").first()
     place = sealed.places.first()
@@ -46,3 +52,33 @@ def test_the_replay_designates_steps_down_and_lifts(replay):
     # the lists were published at their historical times; the checkpoints are lifted
     assert Publication.objects.filter(published_at__lt=at(10, 1)).exists()
     assert set(Checkpoint.objects.values_list("status", flat=True)) == {"lifted"}
+
+
+def test_areas_are_screened_before_lifting_and_lift_by_criteria(replay, monkeypatch):
+    """With every contact released (C4 answers none unreleased: the quarantine records are the
+    quarantine demo's test), the demo screens each area's residents inside the 48 h window
+    through the testing app's own uploads; the real C3 then finds the screen complete and
+    negative, and most areas move by the criteria, not by override."""
+    from pingji.areas import evaluation
+    from pingji.areas.models import Evaluation
+    from pingji.testing.evidence import resident_screens
+    from pingji.testing.models import Round, Upload
+
+    monkeypatch.setattr(
+        evaluation, "_evidence_functions", lambda: (resident_screens, lambda ids, on: set())
+    )
+    summary = demo.load(replay)
+    assert summary["screens_before_lifting"] > 0
+    assert summary["moved_by_criteria"] > 2 * summary["moved_by_override"]
+    assert summary["still_in_force"] == 0
+    rounds = Round.objects.filter(campaign__name__endswith="解封前全员核酸检测")
+    assert rounds.count() == summary["screens_before_lifting"]
+    assert not Upload.objects.exclude(status="applied").exists()
+    # each move by the criteria of a sealed or controlled area rests on a complete negative screen
+    by_criteria = Transition.objects.filter(override=False).exclude(kind="designate")
+    for t in by_criteria.exclude(from_level="precaution"):
+        day = local_date(t.effective_at) - datetime.timedelta(days=1)
+        row = Evaluation.objects.get(area=t.area, day=day)
+        screen = row.evidence["screen"]
+        assert screen["complete"] and screen["tested"] == screen["target"] > 0
+        assert screen["positive"] == 0

@@ -70,6 +70,25 @@ def test_contacts_still_in_quarantine_keep_the_area(sealed, case_in_building, ev
     assert evaluate(D(2021, 10, 4))[sealed.pk].verdict == Verdict.ELIGIBLE
 
 
+def test_a_contact_who_became_an_infection_counts_as_one_not_as_a_contact(
+    sealed, case_in_building, evidence
+):
+    # Given a contact of the area's case, still "unreleased" by C4 because they tested positive
+    inv = InvestigationFactory(case=case_in_building)
+    contact = ContactFactory(investigation=inv, last_exposure_at=at(9, 16))
+    evidence.unreleased = {contact.pk}
+    # and reported as a case (outside the area) on 20 September
+    CaseFactory(person=contact.person, reported_at=at(9, 20), sampled_at=at(9, 19))
+    # When the day is evaluated once 14 days have passed since the area's last infection
+    found = evaluate(D(2021, 9, 30))[sealed.pk]
+    # Then the contact no longer holds the area: their infection is counted where they live
+    assert found.verdict == Verdict.ELIGIBLE
+    assert found.evidence["contacts"] == 0
+    # but before they were reported, they were a contact still in quarantine
+    before = evaluate(D(2021, 9, 19), area_ids=[sealed.pk], store=False)[sealed.pk]
+    assert before.evidence["contacts"] == 1
+
+
 def test_an_incomplete_or_positive_screen_keeps_the_area(sealed, case_in_building, evidence):
     evidence.screen = type(evidence.screen)(100, 97, 0, False, 1)
     found = evaluate(D(2021, 9, 29))[sealed.pk]
