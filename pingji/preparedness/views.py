@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import generic
 
 from pingji.core.forms import add_action_errors
@@ -88,7 +89,7 @@ class ReportView(_Step):
     permission_required = "preparedness.add_surveillancereport"
     form_name, form_class = "report_form", ReportForm
     template, context = "preparedness/site_detail.html", staticmethod(site_context)
-    success_message = _("Reports recorded.")
+    success_message = gettext_lazy("Reports recorded.")
 
     def perform(self, obj, form):
         actions.do_record_reports(obj, form.rows_list(), actor=self.request.user)
@@ -176,7 +177,7 @@ class SwitchView(_Step):
     permission_required = "preparedness.change_alert"
     form_name, form_class = "switch_form", SwitchForm
     template, context = "preparedness/alert_detail.html", staticmethod(alert_context)
-    success_message = _("The county is in emergency mode.")
+    success_message = gettext_lazy("The county is in emergency mode.")
 
     def perform(self, obj, form):
         actions.do_switch_on_alert(obj, actor=self.request.user, **form.cleaned_data)

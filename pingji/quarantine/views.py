@@ -147,7 +147,7 @@ class _StepView(PermissionRequiredMixin, FormStepView):
 class CheckCreateView(_StepView):
     permission_required = "quarantine.add_monitoringcheck"
     form_name = "check_form"
-    success_message = _("Check-in recorded.")
+    success_message = gettext_lazy("Check-in recorded.")
 
     def make_form(self, data, files):
         return CheckForm(data)
@@ -162,7 +162,7 @@ class CheckCreateView(_StepView):
 class ResultCreateView(_StepView):
     permission_required = "quarantine.change_scheduledtest"
     form_name = "result_form"
-    success_message = _("Result recorded.")
+    success_message = gettext_lazy("Result recorded.")
 
     def make_form(self, data, files):
         return ResultForm(data)
@@ -174,7 +174,7 @@ class ResultCreateView(_StepView):
 class ReleaseView(_StepView):
     permission_required = "quarantine.release_placement"
     form_name = "release_form"
-    success_message = _("Released; the home grid takes over the monitoring.")
+    success_message = gettext_lazy("Released; the home grid takes over the monitoring.")
 
     def make_form(self, data, files):
         return ReleaseForm(data)
@@ -192,7 +192,7 @@ class ReleaseView(_StepView):
 class TransferView(_StepView):
     permission_required = "quarantine.change_placement"
     form_name = "transfer_form"
-    success_message = _("Transferred.")
+    success_message = gettext_lazy("Transferred.")
 
     def make_form(self, data, files):
         return TransferForm(data, user=self.request.user)
@@ -323,7 +323,7 @@ class StaffAssignView(PermissionRequiredMixin, FormStepView):
     model = Site
     permission_required = "quarantine.add_sitestaff"
     form_name = "staff_form"
-    success_message = _("Staff member assigned.")
+    success_message = gettext_lazy("Staff member assigned.")
 
     def make_form(self, data, files):
         return StaffForm(data, site=self.get_object())

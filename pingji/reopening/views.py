@@ -132,7 +132,7 @@ class _Step(PermissionRequiredMixin, FormStepView):
 
 class ApplyView(_Step):
     form_name = "apply_form"
-    success_message = _("Application recorded.")
+    success_message = gettext_lazy("Application recorded.")
 
     def make_form(self, data, files):
         items, _p, _c = actions.checklist_for(self.get_object(), timezone.now())
@@ -151,7 +151,7 @@ class _ApplicationStep(_Step):
 
 class InspectView(_ApplicationStep):
     form_name = "inspect_form"
-    success_message = _("Inspection recorded.")
+    success_message = gettext_lazy("Inspection recorded.")
 
     def make_form(self, data, files):
         return forms.InspectForm(data)
@@ -162,7 +162,7 @@ class InspectView(_ApplicationStep):
 
 class DecideView(_ApplicationStep):
     form_name = "decide_form"
-    success_message = _("Decision recorded.")
+    success_message = gettext_lazy("Decision recorded.")
 
     def make_form(self, data, files):
         return forms.DecideForm(data)
@@ -173,7 +173,7 @@ class DecideView(_ApplicationStep):
 
 class PauseView(_Step):
     form_name = "pause_form"
-    success_message = _("Paused.")
+    success_message = gettext_lazy("Paused.")
 
     def make_form(self, data, files):
         return forms.PauseForm(data)
@@ -184,7 +184,7 @@ class PauseView(_Step):
 
 class PlanView(_Step):
     form_name = "plan_form"
-    success_message = _("Plan saved.")
+    success_message = gettext_lazy("Plan saved.")
 
     def make_form(self, data, files):
         return forms.PlanForm(data, establishment=self.get_object())
@@ -195,7 +195,7 @@ class PlanView(_Step):
 
 class ProblemView(_Step):
     form_name = "problem_form"
-    success_message = _("Problem handed to the department as a task.")
+    success_message = gettext_lazy("Problem handed to the department as a task.")
 
     def make_form(self, data, files):
         return forms.ProblemForm(data)
@@ -209,7 +209,7 @@ class AlertDecideView(PermissionRequiredMixin, FormStepView):
 
     model = Alert
     permission_required = "reopening.change_alert"
-    success_message = _("Decision recorded.")
+    success_message = gettext_lazy("Decision recorded.")
 
     def make_form(self, data, files):
         return forms.AlertDecisionForm(data)
@@ -339,7 +339,7 @@ class SurveyAnswerView(PermissionRequiredMixin, FormStepView):
     model = Survey
     permission_required = "reopening.add_surveyreturn"
     form_name = "answer_form"
-    success_message = _("Answer recorded.")
+    success_message = gettext_lazy("Answer recorded.")
 
     def make_form(self, data, files):
         asked = Establishment.objects.restrict(self.request.user, "change")

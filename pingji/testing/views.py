@@ -173,7 +173,7 @@ class UploadCreateView(_RoundStep):
 class PointCreateView(_RoundStep):
     permission_required = "testing.add_samplingpoint"
     form_key = "point_form"
-    success_message = _("Sampling point added.")
+    success_message = gettext_lazy("Sampling point added.")
 
     def make_form(self, data, files):
         return SamplingPointForm(data, user=self.request.user, focus=focus_code(self.request))
@@ -184,7 +184,7 @@ class PointCreateView(_RoundStep):
 
 class RoundCloseView(_RoundStep):
     permission_required = "testing.change_round"
-    success_message = _("Round closed.")
+    success_message = gettext_lazy("Round closed.")
 
     def make_form(self, data, files):
         return RoundForm({"starts_at": timezone.now()})
@@ -236,7 +236,7 @@ class FollowUpDetailView(ScopedDetailView):
 class RetestView(PermissionRequiredMixin, FormStepView):
     model = FollowUp
     permission_required = "testing.change_followup"
-    success_message = _("Retest recorded.")
+    success_message = gettext_lazy("Retest recorded.")
 
     def make_form(self, data, files):
         return RetestForm(data)

@@ -194,3 +194,24 @@ def test_an_emergency_banner_and_a_form_error_are_in_chinese(commander_client, t
     url = reverse("command:mode_switch", args=["350322"])
     page = commander_client.post(url, {"mode": Mode.EMERGENCY, "reason": "演练"}).content.decode()
     assert "应急状态须指定响应级别（一级至四级）。" in page  # the action's error, not the help text
+
+
+def _subclasses(cls) -> list[type]:
+    return [c for sub in cls.__subclasses__() for c in (sub, *_subclasses(sub))]
+
+
+def test_view_messages_are_translated_per_request_not_at_import():
+    """A class attribute translated with ``gettext`` is frozen in whatever language was active
+    when the module was imported (a grid worker saw a Chinese message on an English page)."""
+    from django.urls import get_resolver
+
+    from pingji.core.views import ActionFormView, FormStepView
+
+    assert get_resolver().url_patterns  # loading the URLs imports every view module
+    frozen = [
+        view.__qualname__
+        for base in (FormStepView, ActionFormView)
+        for view in _subclasses(base)
+        if isinstance(view.__dict__.get("success_message"), str)
+    ]
+    assert not frozen, f"use gettext_lazy for these success messages: {frozen}"
