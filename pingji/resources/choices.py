@@ -29,7 +29,7 @@ class MovementKind(models.TextChoices):
 
 
 #: The sign of each movement on the stock of its store.
-SIGN = {
+SIGN: dict[str, int] = {
     MovementKind.RECEIPT: 1,
     MovementKind.TRANSFER_IN: 1,
     MovementKind.ISSUE: -1,

@@ -42,7 +42,7 @@ from .choices import (
 from .models import Campaign, Coverage, FollowUp, PositiveTube, Round, SamplingPoint, Upload
 
 #: Settings the editions name differently: the 8th-edition "sealed area" is the 9th's high-risk.
-SAME_SETTING = {
+SAME_SETTING: dict[str, str] = {
     PoolingSetting.SEALED_AREA: PoolingSetting.HIGH_RISK_AREA,
     PoolingSetting.HIGH_RISK_AREA: PoolingSetting.SEALED_AREA,
 }
