@@ -54,7 +54,7 @@ def test_demo_prepares_the_province_once_and_reuses_it(prepared, analytic_dir):
     assert summary["users"] == units.count() * len(Role.values) == 94 * 8
     assert users >= summary["users"]  # the replay adds the staff it names (site managers…)
     # and every domain replayed its part of the September 2021 outbreak on it
-    assert list(summary["replay"]) == list(replay.STEPS)
+    assert set(summary["replay"]) == set(replay.STEPS)  # every step ran (jsonb keeps no order)
     assert Case.objects.count() == 471  # 468 confirmed + 3 asymptomatic, as the bulletins count
     # and with every domain's records in place, the areas lift mostly by the criteria
     moves = Transition.objects.exclude(kind="designate")
