@@ -1,17 +1,10 @@
 """Headquarters meetings: the record of each meeting and the directives it issued."""
 
-from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import redirect
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import generic
 
-from pingji.core.forms import add_action_errors
 from pingji.core.tables import Column, Table
-from pingji.core.views import ScopedDetailView, ScopedListView, focus_code
+from pingji.core.views import ActionFormView, ScopedDetailView, ScopedListView, focus_code
 from pingji.geo.models import Jurisdiction
 
 from .actions import do_record_meeting
@@ -49,26 +42,17 @@ class MeetingDetailView(ScopedDetailView):
         return ctx
 
 
-class MeetingCreateView(LoginRequiredMixin, PermissionRequiredMixin, generic.FormView):
+class MeetingCreateView(ActionFormView):
     """Record a meeting of the headquarters of the jurisdiction in focus."""
 
     permission_required = "command.add_meeting"
     form_class = MeetingForm
     template_name = "command/meeting_form.html"
+    scoped_form = False
+    success_message = gettext_lazy("Meeting recorded.")
 
-    def form_valid(self, form):
+    def act(self, data):
         place = Jurisdiction.objects.filter(code=focus_code(self.request)).first()
         if place is None:
             raise Http404
-        try:
-            meeting = do_record_meeting(place, actor=self.request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-            return self.form_invalid(form)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        messages.success(self.request, _("Meeting recorded."))
-        return redirect(meeting)
-
-    def form_invalid(self, form):
-        return self.render_to_response(self.get_context_data(form=form), status=400)
+        return do_record_meeting(place, actor=self.request.user, **data)

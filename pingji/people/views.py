@@ -13,11 +13,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import generic
 
 from pingji.core.events import events_for
 from pingji.core.forms import add_action_errors
-from pingji.core.views import ScopedActionView, ScopedDetailView, ScopedListView, focus_code
+from pingji.core.views import (
+    ActionFormView,
+    ScopedActionView,
+    ScopedDetailView,
+    ScopedListView,
+    focus_code,
+)
 
 from . import actions
 from .filtersets import HouseholdFilterSet, PersonSearchFilterSet
@@ -179,37 +186,19 @@ class HouseholdDetailView(ScopedDetailView):
         return ctx
 
 
-class HouseholdCreateView(LoginRequiredMixin, PermissionRequiredMixin, generic.FormView):
+class HouseholdCreateView(ActionFormView):
     form_class = HouseholdForm
     template_name = "people/form.html"
     permission_required = "people.add_household"
-
-    def get_context_data(self, **kwargs):
-        cancel = reverse("people:household_list")
-        return {
-            **super().get_context_data(**kwargs),
-            "title": _("New household"),
-            "cancel_url": cancel,
-        }
-
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs.update(user=self.request.user, focus=focus_code(self.request))
-        return kwargs
+    title = gettext_lazy("New household")
+    cancel_url_name = "people:household_list"
 
     def get_initial(self):
         place = self.request.GET.get("place", "")
         return {"place": place} if place.isdigit() else {}
 
-    def form_valid(self, form):
-        try:
-            household = actions.do_create_household(
-                form.cleaned_data["place"], form.cleaned_data["address"], actor=self.request.user
-            )
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-            return self.form_invalid(form)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        messages.success(self.request, _("Saved %(name)s.") % {"name": household.address})
-        return redirect(household)
+    def act(self, data):
+        return actions.do_create_household(data["place"], data["address"], actor=self.request.user)
+
+    def success_text(self, household):
+        return _("Saved %(name)s.") % {"name": household.address}

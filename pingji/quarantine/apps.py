@@ -17,8 +17,15 @@ class QuarantineConfig(AppConfig):
 
     def ready(self) -> None:
         from pingji.tasks.kinds import register_kind
+        from pingji.tracing.forms import register_control_field
 
-        from . import jobs  # noqa: F401 — registers the quarantine.* jobs
+        from . import (
+            handlers,  # noqa: F401 — subscribes to tracing.dispatch_controlled
+            jobs,  # noqa: F401 — registers the quarantine.* jobs
+        )
+        from .forms import dispatch_site_field
+
+        register_control_field("site", dispatch_site_field)
 
         register_kind("quarantine.missed-check", _("missed check-in"))
         register_kind("quarantine.missed-test", _("missed test"))

@@ -11,7 +11,7 @@ from pingji.protocols.models import Protocol
 from pingji.users.choices import Role
 from pingji.users.models import User
 
-from .choices import RegimeCategory, SiteKind, Symptom
+from .choices import RegimeCategory, SiteKind, SiteStatus, Symptom
 from .models import Placement, Room, Site
 
 
@@ -53,6 +53,25 @@ class PlaceForm(forms.Form):
             self.fields["room"],
             Room.objects.restrict(user).select_related("site").order_by("site", "number"),
         )
+
+
+def dispatch_site_field(user) -> forms.ModelChoiceField:
+    """The site on a dispatch's outcome form (``tracing.forms.register_control_field``): where a
+    person recorded as controlled is placed (decision 0026)."""
+    field = forms.ModelChoiceField(
+        label=_("quarantine site"),
+        queryset=Site.objects.none(),
+        required=False,
+        help_text=_(
+            "When controlled: where the person is placed. Required when the regime starts with "
+            "centralised quarantine; empty: at home."
+        ),
+        error_messages={"invalid_choice": _("No such site in your area.")},
+    )
+    if user is not None:
+        open_sites = Site.objects.restrict(user).filter(status=SiteStatus.OPEN).order_by("name")
+        limit_choices(field, open_sites)
+    return field
 
 
 class CheckForm(forms.Form):

@@ -2,6 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from pingji.protocols.choices import EstablishmentKind as Kind
+from pingji.tasks.choices import Department
 
 __all__ = [
     "Kind",
@@ -74,19 +75,6 @@ class ProblemCategory(models.TextChoices):
     PERMITS = "permits", _("permits")
     SUPPLIES = "supplies", _("prevention supplies")
     OTHER = "other", _("other")
-
-
-class Department(models.TextChoices):
-    """The department of the local government that takes a problem on."""
-
-    HUMAN_RESOURCES = "hr", _("human resources and social security")
-    TRANSPORT = "transport", _("transport")
-    COMMERCE = "commerce", _("commerce")
-    INDUSTRY = "industry", _("industry and information technology")
-    MARKET_REGULATION = "market", _("market regulation")
-    EDUCATION = "education", _("education")
-    HEALTH = "health", _("health")
-    EPIDEMIC_COMMAND = "command", _("epidemic command centre")
 
 
 #: The department that usually takes on each category of problem (the form proposes it).

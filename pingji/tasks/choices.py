@@ -35,12 +35,13 @@ class PlanStatus(models.TextChoices):
 
 
 class Department(models.TextChoices):
-    """The line departments a headquarters commands (各成员单位), as receivers of its directives.
+    """The line departments a headquarters commands (各成员单位): the one list for every domain.
 
-    A directive goes to a jurisdiction's whole government or to one named department of it; the
-    codes shared with ``reopening.choices.Department`` keep the same values.
+    A directive goes to a jurisdiction's whole government or to one named department of it, and a
+    problem an establishment raises is handed to one of them (reopening).
     """
 
+    EPIDEMIC_COMMAND = "command", _("epidemic command centre")
     HEALTH = "health", _("health commission")
     CDC = "cdc", _("centre for disease control")
     PUBLIC_SECURITY = "police", _("public security")

@@ -1,5 +1,8 @@
 """Forms of the investigation page; rules that tie fields together are the actions'."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -83,6 +86,16 @@ class RejectForm(forms.Form):
     reason = forms.CharField(label=_("reason"), max_length=500)
 
 
+#: Fields a later domain adds to the outcome form to say where a controlled person is held
+#: (quarantine: the site, decision 0026): name → a factory given the user. Tracing cannot import
+#: those domains (apps depend downward), so they register here from ``AppConfig.ready``.
+CONTROL_FIELDS: dict[str, Callable[[Any], forms.Field]] = {}
+
+
+def register_control_field(name: str, factory: Callable[[Any], forms.Field]) -> None:
+    CONTROL_FIELDS[name] = factory
+
+
 class DispatchOutcomeForm(forms.Form):
     outcome = forms.ChoiceField(label=_("outcome"), choices=_blank(DispatchOutcome.choices))
     note = forms.CharField(label=_("note"), max_length=500, required=False)
@@ -93,9 +106,18 @@ class DispatchOutcomeForm(forms.Form):
         help_text=_("Required when the person is not your resident."),
     )
 
-    def __init__(self, *args, required: bool = True, **kwargs):
+    def __init__(self, *args, user=None, required: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["outcome"].required = required
+        for name, factory in CONTROL_FIELDS.items():
+            self.fields[name] = factory(user)
+
+    def outcome_kwargs(self) -> dict:
+        """``do_record_dispatch_outcome``'s arguments, the registered fields as ``control`` ids."""
+        data = dict(self.cleaned_data)
+        chosen = {name: data.pop(name, None) for name in CONTROL_FIELDS}
+        control = {name: getattr(v, "pk", v) for name, v in chosen.items() if v not in (None, "")}
+        return {**data, "control": control}
 
 
 class DispatchExportForm(forms.Form):

@@ -66,7 +66,7 @@ def dispatch_context(request, dispatch: Dispatch, **forms) -> dict:
         "receiver": receiver,
         "can_respond": can_respond,
         "can_acknowledge": can_respond and dispatch.status == DispatchStatus.SENT,
-        "outcome_form": DispatchOutcomeForm() if can_respond else None,
+        "outcome_form": DispatchOutcomeForm(user=user) if can_respond else None,
         "events": events if receiver else events.filter(kind="tracing.dispatched"),
     }
     context.update(forms)
@@ -98,7 +98,7 @@ class _DispatchStep(PermissionRequiredMixin, FormStepView):
 
 class DispatchAcknowledgeView(_DispatchStep):
     def make_form(self, data, files):
-        return DispatchOutcomeForm(data, required=False)
+        return DispatchOutcomeForm(data, user=self.request.user, required=False)
 
     def perform(self, obj, form):
         dispatching.do_acknowledge_dispatch(obj, actor=self.request.user)
@@ -106,10 +106,12 @@ class DispatchAcknowledgeView(_DispatchStep):
 
 class DispatchOutcomeView(_DispatchStep):
     def make_form(self, data, files):
-        return DispatchOutcomeForm(data)
+        return DispatchOutcomeForm(data, user=self.request.user)
 
     def perform(self, obj, form):
-        dispatching.do_record_dispatch_outcome(obj, actor=self.request.user, **form.cleaned_data)
+        dispatching.do_record_dispatch_outcome(
+            obj, actor=self.request.user, **form.outcome_kwargs()
+        )
 
 
 class DispatchExportView(LoginRequiredMixin, PermissionRequiredMixin, View):

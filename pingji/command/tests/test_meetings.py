@@ -66,6 +66,9 @@ def test_the_pages(client, tree, make_user):
     )
     meeting = Meeting.objects.get()
     assert response.status_code == 302 and meeting.jurisdiction_id == "3503"
+    refused = client.post(reverse("command:meeting_create"), {"title": "", "body": "hq"})
+    assert refused.status_code == 400 and "title" in refused.context["form"].errors
+    assert Meeting.objects.count() == 1
     assert "市指挥部会议" in client.get(reverse("command:meeting_list")).content.decode()
     client.force_login(make_user(Role.COMMANDER, "3502"))
     assert client.get(meeting.get_absolute_url()).status_code == 404

@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions, permissions, viewsets
+from rest_framework.request import Request
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from pingji.core.context import acting_as
@@ -59,6 +60,27 @@ class ScopedViewSetMixin:
             acting.__exit__(None, None, None)
             self._acting = None
         return super().finalize_response(request, response, *args, **kwargs)
+
+
+class StepActionsMixin:
+    """POST steps (``@action``s) that change an object need their own permission, not ``add_…``.
+
+    The viewset names them in ``step_actions``; ``RoleCanAct`` (which would ask for ``add_…`` on
+    a POST) is skipped for them, and each step calls ``_require`` with the permission it needs.
+    The object itself is still fetched through ``restrict`` (outside the area: 404).
+    """
+
+    step_actions: tuple[str, ...] = ()
+    request: Request  # set by the viewset this is mixed into
+
+    def get_permissions(self):
+        if self.action in self.step_actions:
+            return [permissions.IsAuthenticated()]
+        return super().get_permissions()  # type: ignore[misc]
+
+    def _require(self, perm: str) -> None:
+        if not self.request.user.has_perm(perm):
+            raise exceptions.PermissionDenied()
 
 
 class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):

@@ -182,4 +182,5 @@ def test_household_pages_list_members_and_register_households(
     created = Household.objects.get(address="2栋")
     assert response["Location"] == created.get_absolute_url() and created.jurisdiction_id == GRID
     refused = c.post(reverse("people:household_create"), {"place": compound.pk, "address": " "})
-    assert "address" in refused.context["form"].errors and Household.objects.count() == 2
+    assert refused.status_code == 400 and "address" in refused.context["form"].errors
+    assert Household.objects.count() == 2

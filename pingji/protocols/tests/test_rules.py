@@ -207,6 +207,14 @@ def test_hostile_documents_are_refused_without_crashing(hostile):
     assert errors and all(e.path.startswith("$") for e in errors)
 
 
+def test_a_checklist_key_that_is_not_text_is_reported_not_a_crash():
+    rules = bundled_rules("cn-20-measures")
+    items = next(iter(rules["resumption"]["checklists"].values()))
+    items[0]["key"], items[1]["key"] = ["a"], {"b": 1}
+    errors = errors_of(rules)
+    assert sum(reason == "must be text" for reason in errors.values()) == 2
+
+
 def test_switching_a_section_off_needs_no_figures_but_on_needs_them():
     rules = bundled_rules()
     rules["dispatch"] = {"applies": False, "clause": "本省通知"}

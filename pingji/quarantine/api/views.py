@@ -1,10 +1,9 @@
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, permissions
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from pingji.core.api.base import ScopedModelViewSet, ScopedReadOnlyViewSet
+from pingji.core.api.base import ScopedModelViewSet, ScopedReadOnlyViewSet, StepActionsMixin
 
 from .. import actions, monitoring, release, schedule
 from ..filtersets import (
@@ -42,19 +41,6 @@ from .serializers import (
 )
 
 STEP_ACTIONS = ("release", "transfer", "result", "today", "eligibility")
-
-
-class _Steps:
-    """POSTs that change an object need their own permission, checked in the step."""
-
-    def get_permissions(self):
-        if self.action in STEP_ACTIONS:
-            return [permissions.IsAuthenticated()]
-        return super().get_permissions()
-
-    def _require(self, perm: str) -> None:
-        if not self.request.user.has_perm(perm):
-            raise exceptions.PermissionDenied()
 
 
 class SiteViewSet(ScopedModelViewSet):
@@ -97,13 +83,14 @@ class SiteStaffViewSet(ScopedModelViewSet):
         )
 
 
-class PlacementViewSet(_Steps, ScopedModelViewSet):
+class PlacementViewSet(StepActionsMixin, ScopedModelViewSet):
     """Placements, created by ``POST`` (person, category, last exposure or contact, site).
 
     ``release``, ``transfer`` and ``result`` are the steps; ``eligibility`` says whether and why a
     person may be released today; ``today`` gives the day's schedule of the caller's area.
     """
 
+    step_actions = STEP_ACTIONS
     queryset = Placement.objects.all()
     serializer_class = PlacementSerializer
     filterset_class = PlacementFilterSet

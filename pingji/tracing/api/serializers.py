@@ -248,6 +248,11 @@ class DispatchOutcomeSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=DispatchOutcome.choices)
     note = serializers.CharField(max_length=500, required=False, allow_blank=True)
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    control = serializers.DictField(
+        child=serializers.IntegerField(),
+        required=False,
+        help_text=_('Where a controlled person is held, e.g. {"site": 3} (a quarantine site).'),
+    )
 
 
 class DispatchExportSerializer(serializers.Serializer):

@@ -1,11 +1,11 @@
 from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, permissions, status
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from pingji.cases.models import Case
-from pingji.core.api.base import ScopedModelViewSet, ScopedReadOnlyViewSet
+from pingji.core.api.base import ScopedModelViewSet, ScopedReadOnlyViewSet, StepActionsMixin
 
 from .. import actions, chains, dispatching, proposals, secondary
 from ..filtersets import (
@@ -48,26 +48,14 @@ STEP_ACTIONS = (
 )
 
 
-class _Steps:
-    """POSTs that change an object need ``change_…``, not ``add_…``: checked in the step."""
-
-    def get_permissions(self):
-        if self.action in STEP_ACTIONS:
-            return [permissions.IsAuthenticated()]
-        return super().get_permissions()
-
-    def _require(self, perm: str) -> None:
-        if not self.request.user.has_perm(perm):
-            raise exceptions.PermissionDenied()
-
-
-class InvestigationViewSet(_Steps, ScopedModelViewSet):
+class InvestigationViewSet(StepActionsMixin, ScopedModelViewSet):
     """Investigations within the caller's area, opened by ``POST {"case": id}``.
 
     Deadlines and the look-back window come from the protocol in force; ``complete_core`` and
     ``complete_report`` record progress, ``search_checkins`` queues the check-in search.
     """
 
+    step_actions = STEP_ACTIONS
     queryset = Investigation.objects.all()
     serializer_class = InvestigationSerializer
     filterset_class = InvestigationFilterSet
@@ -127,7 +115,8 @@ class ExposureViewSet(ScopedModelViewSet):
         )
 
 
-class ContactViewSet(_Steps, ScopedModelViewSet):
+class ContactViewSet(StepActionsMixin, ScopedModelViewSet):
+    step_actions = STEP_ACTIONS
     queryset = Contact.objects.all()
     serializer_class = ContactSerializer
     filterset_class = ContactFilterSet
@@ -156,9 +145,10 @@ class ContactViewSet(_Steps, ScopedModelViewSet):
         )
 
 
-class ProposedContactViewSet(_Steps, ScopedReadOnlyViewSet):
+class ProposedContactViewSet(StepActionsMixin, ScopedReadOnlyViewSet):
     """Proposals of the check-in search; ``accept`` makes one a contact, ``reject`` says why not."""
 
+    step_actions = STEP_ACTIONS
     queryset = ProposedContact.objects.all()
     serializer_class = ProposedContactSerializer
     filterset_class = ProposedContactFilterSet
@@ -182,7 +172,7 @@ class ProposedContactViewSet(_Steps, ScopedReadOnlyViewSet):
         return Response(self.get_serializer(proposal).data)
 
 
-class DispatchViewSet(_Steps, ScopedModelViewSet):
+class DispatchViewSet(StepActionsMixin, ScopedModelViewSet):
     """Dispatches (协查): the receiving county's inbox, and the status of what the caller sent.
 
     ``POST {"contact": id, "to_jurisdiction": "350206", "reason": …}`` dispatches a contact (or
@@ -191,6 +181,7 @@ class DispatchViewSet(_Steps, ScopedModelViewSet):
     ``export`` writes open out-of-province dispatches to an .xlsx and marks them exported.
     """
 
+    step_actions = STEP_ACTIONS
     queryset = Dispatch.objects.all()
     serializer_class = DispatchSerializer
     filterset_class = DispatchFilterSet

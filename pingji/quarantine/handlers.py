@@ -1,0 +1,103 @@
+"""Reactions to other domains' events (registered in ``apps.QuarantineConfig.ready``).
+
+A dispatched person whom the receiving county records as controlled (管控到位) is placed under
+quarantine there, in the answer's own transaction (``core.events.subscribe``, decision 0026): the
+regime of the protocol in force, counted from the contact's last exposure, through
+``actions.do_place_person``, at the site the answer names (``control["site"]``) or at home when
+the regime starts at home. A refusal — no site where the regime needs one, a full site — rolls the
+answer back with it, so "controlled" is never recorded for someone nobody placed.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from pingji.core.events import subscribe
+from pingji.tracing.models import Contact, Dispatch
+
+from .actions import do_place_person, error, local_date, regime_plan
+from .choices import PlacementStatus, RegimeCategory
+from .models import Placement, Site
+
+
+@subscribe("tracing.dispatch_controlled")
+def on_dispatch_controlled(event) -> None:
+    """Place the person; not for history replayed without an actor (the demo's, whose placements
+    quarantine's own demo writes): a placement needs someone whose area is checked."""
+    if event.actor is None:
+        return
+    dispatch = Dispatch.objects.select_related("person", "jurisdiction").get(pk=event.object_id)
+    control = event.payload.get("control") or {}
+    place_controlled(
+        dispatch,
+        actor=event.actor,
+        site_id=control.get("site"),
+        at=datetime.datetime.fromisoformat(event.payload["at"]),
+    )
+
+
+def place_controlled(dispatch: Dispatch, *, actor, site_id, at) -> Placement | None:
+    """Place the person of a controlled dispatch, or None when nothing is left to place.
+
+    Nothing is placed for someone already under a placement, or already placed for this exposure
+    or a later one (idempotent: answering twice, or a site that placed them first, never doubles
+    them), nor when the regime of the protocol in force is over or sets no quarantine for them.
+    """
+    person = dispatch.person
+    source = dispatch.source
+    contact = source if isinstance(source, Contact) else None
+    exposure_at = dispatch.last_exposure_at or (contact.last_exposure_at if contact else None)
+    placements = Placement.objects.filter(person=person)
+    if placements.filter(status=PlacementStatus.ACTIVE).exists():
+        return None
+    if exposure_at is None:
+        raise error(
+            "outcome",
+            _(
+                "The dispatch gives no last exposure to count the quarantine from: place "
+                "%(name)s from the quarantine pages, then record the outcome."
+            )
+            % {"name": person.name},
+            "required",
+        )
+    exposure_on = local_date(exposure_at)
+    if placements.filter(exposure_on__gte=exposure_on).exists():
+        return None
+    county = dispatch.jurisdiction
+    if not person.jurisdiction_id.startswith(county.code):
+        raise error(
+            "outcome",
+            _(
+                "%(name)s's residence is recorded outside %(county)s: correct it, or return the "
+                "dispatch as not your resident."
+            )
+            % {"name": person.name, "county": county.name},
+        )
+    category = contact.tier if contact is not None else RegimeCategory.CLOSE_CONTACT
+    try:
+        _protocol, plan = regime_plan(person, category, exposure_on, local_date(at))
+    except ValidationError as exc:
+        if any(e.code == "not_applicable" for e in exc.error_dict.get("category", ())):
+            return None
+        raise
+    if plan.planned_end_on < local_date(at):
+        return None
+    site = None
+    if site_id:
+        site = (
+            Site.objects.restrict(actor, "view")
+            .filter(pk=site_id, jurisdiction__code__within=county.code)
+            .first()
+        )
+        if site is None:
+            raise error("site", _("No such site in %(county)s.") % {"county": county.name})
+    return do_place_person(
+        actor=actor,
+        person=person,
+        category=category,
+        exposure_at=exposure_at,
+        contact=contact,
+        site=site,
+        placed_at=at,
+    )
