@@ -1,7 +1,8 @@
 """Check-in search and import rates, with the pandas and PostgreSQL peers in the same run.
 
 Synthetic check-ins (``--rows``, default 100 million) over ``--days`` days written straight into
-the ``checkins`` dataset of a throw-away analytic dir, in daily partitions, by DuckDB. Venue
+the ``checkins`` dataset of a throw-away analytic dir, one file per day, by DuckDB, in the layout
+the importer writes (``epi.overlap.STORE_SQL``: raw hashes, sorted by venue then check-in). Venue
 popularity is skewed like real venues: venue = floor(V ** u), u uniform, i.e. density ∝ 1/x
 (Zipf with s = 1), so a few venues take most scans. Stays last 5–180 minutes. Case visits
 (``--visits``, default 1,000) are drawn from the same venue distribution over the last 14 days,
@@ -30,21 +31,30 @@ START = datetime.datetime(2022, 1, 1)
 
 
 def generate(con, target: str, rows: int, days: int, venues: int, persons: int, seed: float):
+    """Write the synthetic stays day by day, through the dataset's own layout (``STORE_SQL``)."""
+    from pingji.epi.overlap import STORE_SQL
+
     con.execute(f"SELECT setseed({seed})")
-    con.execute(
-        f"""COPY (
-        SELECT sha256(CAST(p AS VARCHAR)) AS id_hash, CAST(NULL AS VARCHAR) AS phone_hash,
-               CAST(v AS VARCHAR) AS venue, cin AS check_in,
-               cin + to_minutes(CAST(5 + floor(random() * 175) AS BIGINT)) AS check_out,
-               CAST(cin AS DATE) AS day
-        FROM (SELECT CAST(floor(random() * {persons}) AS BIGINT) AS p,
-                     CAST(floor(pow({venues}, random())) AS BIGINT) AS v,
-                     TIMESTAMP '{START}' + to_seconds(CAST(floor(random() * {days} * 86400)
-                         AS BIGINT)) AS cin
-              FROM range({rows}))
-    ) TO '{target}' (FORMAT parquet, PARTITION_BY (day), FILENAME_PATTERN 'part-{{uuid}}',
-                     COMPRESSION zstd, OVERWRITE_OR_IGNORE)"""
-    )
+    per_day = rows // days
+    for n in range(days):
+        day = (START + datetime.timedelta(days=n)).date()
+        count = per_day + (1 if n < rows % days else 0)
+        con.execute(
+            f"""CREATE OR REPLACE TEMP VIEW stays AS
+            SELECT sha256(CAST(p AS VARCHAR)) AS id_hash, CAST(NULL AS VARCHAR) AS phone_hash,
+                   CAST(v AS VARCHAR) AS venue, cin AS check_in,
+                   cin + to_minutes(CAST(5 + floor(random() * 175) AS BIGINT)) AS check_out
+            FROM (SELECT CAST(floor(random() * {persons}) AS BIGINT) AS p,
+                         CAST(floor(pow({venues}, random())) AS BIGINT) AS v,
+                         TIMESTAMP '{day}' + to_seconds(CAST(floor(random() * 86400) AS BIGINT))
+                             AS cin
+                  FROM range({count}))"""
+        )
+        os.makedirs(f"{target}/day={day}", exist_ok=True)
+        con.execute(
+            f"COPY (SELECT * EXCLUDE (day) FROM ({STORE_SQL})) "
+            f"TO '{target}/day={day}/part-0.parquet' (FORMAT parquet, COMPRESSION zstd)"
+        )
 
 
 def make_visits(n: int, days: int, venues: int, seed: int):
@@ -112,7 +122,7 @@ def postgres_peer(paths, visits):
     with psycopg.connect(url, autocommit=True) as pg:
         pg.execute("CREATE EXTENSION IF NOT EXISTS btree_gist")
         pg.execute("DROP TABLE IF EXISTS bench_checkins, bench_visits")
-        pg.execute("CREATE UNLOGGED TABLE bench_checkins (id_hash text, venue text, stay tsrange)")
+        pg.execute("CREATE UNLOGGED TABLE bench_checkins (id_hash bytea, venue text, stay tsrange)")
         t = time.perf_counter()
         with pg.cursor().copy("COPY bench_checkins FROM STDIN") as copy:
             for p in paths:

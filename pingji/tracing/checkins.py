@@ -19,7 +19,6 @@ separate code, and the key is what a search result links back to. The importer t
 known codes (``known_venues``) so it needs no database itself.
 """
 
-import datetime
 import tempfile
 import time
 from pathlib import Path
@@ -31,13 +30,12 @@ from django.utils.translation import gettext as _
 
 from pingji.core import lake
 from pingji.core.importing import MAX_REPORTED, ImportReport, Refused, RowError, line_of, utf8_copy
+from pingji.epi import overlap
 from pingji.people import crypto
 
-DATASET = "checkins"
-#: A stay longer than this is a missed check-out scan. Refusing it is what lets a search read only
-#: the day partitions next to a case's visit (see epi.overlap.days_to_read); it is a bound of the
-#: store, not a protocol figure.
-MAX_STAY = datetime.timedelta(hours=24)
+DATASET = overlap.DATASET
+#: A longer stay is a missed check-out scan, refused (the search relies on it, epi.overlap).
+MAX_STAY = overlap.MAX_STAY
 TIME_FORMATS = [
     "%Y-%m-%d %H:%M:%S",
     "%Y-%m-%d %H:%M",
@@ -84,10 +82,10 @@ def import_checkins(path: str | Path, known_venues: set[str]) -> ImportReport:
             errors, count = _validate(con)
             if count:
                 return ImportReport(errors=errors, error_count=count)
-            table = _hashed(con)
-            written = lake.append(DATASET, table)
+            stays = _hashed(con)
+            written = overlap.store(stays)
             return ImportReport(
-                rows=table.num_rows, files=written, seconds=time.perf_counter() - started
+                rows=stays.num_rows, files=written, seconds=time.perf_counter() - started
             )
     finally:
         con.close()
@@ -130,18 +128,25 @@ def _stage(con: duckdb.DuckDBPyConnection, path: Path, tmp: Path) -> set[str]:
             return "CAST(NULL AS VARCHAR)"
         return f"NULLIF(TRIM(CAST(\"{columns[name]}\" AS VARCHAR)), '')"
 
+    def typed(name: str) -> bool:
+        return name in columns and types[columns[name]] == "TIMESTAMP"
+
     def stamp(name: str) -> str:
-        if types[columns[name]] == "TIMESTAMP":
+        if typed(name):
             return f'"{columns[name]}"'
         return f"try_strptime({text(name)}, {TIME_FORMATS!r})"
+
+    def raw_text(name: str) -> str:
+        """The text a bad time is reported with; a typed timestamp is never a bad one."""
+        return "CAST(NULL AS VARCHAR)" if typed(name) else text(name)
 
     rownum = "file_row_number + 1" if parquet else "rowid + 2"
     body = (
         f"SELECT {rownum} AS rownum, "
         f"NULLIF(UPPER(regexp_replace({text('id_number')}, '[\\s-]', '', 'g')), '') AS id, "
         f"NULLIF(regexp_replace({text('phone')}, '^\\+86|[\\s-]', '', 'g'), '') AS phone, "
-        f"{text('venue')} AS venue, {text('check_in')} AS cin_raw, "
-        f"{text('check_out')} AS cout_raw, {stamp('check_in')} AS cin, "
+        f"{text('venue')} AS venue, {raw_text('check_in')} AS cin_raw, "
+        f"{raw_text('check_out')} AS cout_raw, {stamp('check_in')} AS cin, "
         f"{stamp('check_out')} AS cout FROM "
     )
     try:
@@ -156,30 +161,60 @@ def _stage(con: duckdb.DuckDBPyConnection, path: Path, tmp: Path) -> set[str]:
     return set(columns)
 
 
-_CHECKS = f"""
-SELECT rownum, 'id_number' AS field, 'no_person' AS code, NULL AS detail FROM raw
-    WHERE id IS NULL AND phone IS NULL
-UNION ALL SELECT rownum, 'id_number', 'bad_id', id FROM raw
-    WHERE id IS NOT NULL AND NOT regexp_full_match(id, '[0-9]{{17}}[0-9X]')
-UNION ALL SELECT rownum, 'phone', 'bad_phone', phone FROM raw
-    WHERE phone IS NOT NULL AND NOT regexp_full_match(phone, '1[3-9][0-9]{{9}}')
-UNION ALL SELECT rownum, 'venue', 'missing', NULL FROM raw WHERE venue IS NULL
-UNION ALL SELECT rownum, 'venue', 'unknown_venue', venue FROM raw
-    WHERE venue IS NOT NULL AND venue NOT IN (SELECT code FROM known_venues)
-UNION ALL SELECT rownum, 'check_in', 'missing', NULL FROM raw WHERE cin_raw IS NULL AND cin IS NULL
-UNION ALL SELECT rownum, 'check_in', 'bad_time', cin_raw FROM raw
-    WHERE cin_raw IS NOT NULL AND cin IS NULL
-UNION ALL SELECT rownum, 'check_out', 'missing', NULL FROM raw
-    WHERE cout_raw IS NULL AND cout IS NULL
-UNION ALL SELECT rownum, 'check_out', 'bad_time', cout_raw FROM raw
-    WHERE cout_raw IS NOT NULL AND cout IS NULL
-UNION ALL SELECT rownum, 'check_out', 'before_check_in', NULL FROM raw WHERE cout < cin
-UNION ALL SELECT rownum, 'check_out', 'too_long', NULL FROM raw
-    WHERE cout - cin > INTERVAL {int(MAX_STAY.total_seconds())} SECOND
+#: Per-row checks: (field, code, detail shown, condition on a row of ``raw``).
+ROW_CHECKS = [
+    ("id_number", "no_person", "NULL", "id IS NULL AND phone IS NULL"),
+    (
+        "id_number",
+        "bad_id",
+        "id",
+        "id IS NOT NULL AND NOT regexp_full_match(id, '[0-9]{17}[0-9X]')",
+    ),
+    (
+        "phone",
+        "bad_phone",
+        "phone",
+        "phone IS NOT NULL AND NOT regexp_full_match(phone, '1[3-9][0-9]{9}')",
+    ),
+    ("venue", "missing", "NULL", "venue IS NULL"),
+    (
+        "venue",
+        "unknown_venue",
+        "venue",
+        "venue IS NOT NULL AND venue NOT IN (SELECT code FROM known_venues)",
+    ),
+    ("check_in", "missing", "NULL", "cin_raw IS NULL AND cin IS NULL"),
+    ("check_in", "bad_time", "cin_raw", "cin_raw IS NOT NULL AND cin IS NULL"),
+    ("check_out", "missing", "NULL", "cout_raw IS NULL AND cout IS NULL"),
+    ("check_out", "bad_time", "cout_raw", "cout_raw IS NOT NULL AND cout IS NULL"),
+    ("check_out", "before_check_in", "NULL", "cout < cin"),
+    (
+        "check_out",
+        "too_long",
+        "NULL",
+        f"cout - cin > INTERVAL {int(MAX_STAY.total_seconds())} SECOND",
+    ),
+]
+#: How many rows break some check, in one pass, and how many rows repeat another: a clean file
+#: (the usual case) pays for this and nothing more.
+_COUNT = f"""
+SELECT (SELECT count(*) FROM raw WHERE {" OR ".join(f"({c})" for *_x, c in ROW_CHECKS)})
+     + (SELECT count(*) FROM (SELECT 1 FROM raw GROUP BY id, phone, venue, cin, cout
+                              HAVING count(*) > 1))
+"""
+#: Every problem, one row each, for the report of a refused file.
+_PROBLEMS = (
+    "\nUNION ALL ".join(
+        f"SELECT rownum, '{f}' AS field, '{code}' AS code, CAST({detail} AS VARCHAR) AS detail "
+        f"FROM raw WHERE {cond}"
+        for f, code, detail, cond in ROW_CHECKS
+    )
+    + """
 UNION ALL SELECT rownum, 'row', 'duplicate', CAST(first AS VARCHAR) FROM (
     SELECT rownum, min(rownum) OVER (PARTITION BY id, phone, venue, cin, cout) AS first FROM raw
 ) WHERE rownum > first
 """
+)
 
 
 def _reason(code: str, detail: str | None) -> str:
@@ -198,7 +233,10 @@ def _reason(code: str, detail: str | None) -> str:
 
 
 def _validate(con: duckdb.DuckDBPyConnection) -> tuple[list[RowError], int]:
-    con.execute(f"CREATE TEMP TABLE problems AS {_CHECKS}")
+    counted = con.execute(_COUNT).fetchone()
+    if counted is None or not counted[0]:
+        return [], 0
+    con.execute(f"CREATE TEMP TABLE problems AS {_PROBLEMS}")
     total = con.execute("SELECT count(*) FROM problems").fetchone()
     count = total[0] if total is not None else 0  # count(*) always answers one row
     rows = con.execute(
@@ -209,7 +247,7 @@ def _validate(con: duckdb.DuckDBPyConnection) -> tuple[list[RowError], int]:
 
 
 def _hashed(con: duckdb.DuckDBPyConnection) -> pa.Table:
-    """The rows as stored: hashes instead of numbers, ``day`` = the check-in's date."""
+    """The stays with look-up hashes (hex) instead of numbers, each distinct value hashed once."""
     key = crypto._hash_key(settings.FIELD_ENCRYPTION_KEY).ljust(64, b"\0")
     inner = bytes(b ^ 0x36 for b in key).hex()
     outer = bytes(b ^ 0x5C for b in key).hex()
@@ -222,6 +260,6 @@ def _hashed(con: duckdb.DuckDBPyConnection) -> pa.Table:
     )
     return con.sql(
         "SELECT i.h AS id_hash, p.h AS phone_hash, r.venue, r.cin AS check_in, "
-        "r.cout AS check_out, CAST(r.cin AS DATE) AS day FROM raw r "
+        "r.cout AS check_out FROM raw r "
         "LEFT JOIN hashes i ON i.v = r.id LEFT JOIN hashes p ON p.v = r.phone"
     ).to_arrow_table()

@@ -35,7 +35,7 @@ def _search(progress, parsed: list[overlap.Visit], close_minutes: float) -> list
     for first in range(0, len(parsed), BATCH):
         batch = parsed[first : first + BATCH]
         table = overlap.search(batch, close_minutes=close_minutes)
-        for row in table.to_pylist():
+        for row in overlap.for_reading(table).to_pylist():
             contacts.append(
                 {
                     k: v.isoformat() if isinstance(v, datetime.datetime) else v

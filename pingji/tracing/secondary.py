@@ -129,6 +129,7 @@ def stays_of(person: Person, start: datetime.datetime, end: datetime.datetime) -
     paths = lake.files(DATASET, days)
     if not paths:
         return []
+    raw = [bytes.fromhex(h) for h in hashes]  # the dataset keeps hashes as bytes (epi.overlap)
     con = lake.connect()
     try:
         lake.scan(con, DATASET, paths, "c")
@@ -137,7 +138,7 @@ def stays_of(person: Person, start: datetime.datetime, end: datetime.datetime) -
             "WHERE (list_contains(?, id_hash) OR list_contains(?, phone_hash)) "
             "AND check_out >= CAST(? AS TIMESTAMP) AND check_in <= CAST(? AS TIMESTAMP) "
             "ORDER BY check_in",
-            [hashes, hashes, local_naive(start), local_naive(end)],
+            [raw, raw, local_naive(start), local_naive(end)],
         ).fetchall()
     finally:
         con.close()

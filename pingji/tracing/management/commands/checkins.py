@@ -87,6 +87,7 @@ class Command(BaseCommand):
         table = overlap.search(
             visits, close_minutes=options["close_minutes"], engine=options["engine"]
         )
+        table = overlap.for_reading(table)
         writer = csv.writer(self.stdout)
         writer.writerow(overlap.COLUMNS)
         for row in table.select(overlap.COLUMNS).to_pylist() if table.num_rows else []:
