@@ -54,7 +54,7 @@ def load(args, rng: random.Random):
     from django.utils import timezone
 
     from pingji.cases.models import Case
-    from pingji.core import lake
+    from pingji.epi import overlap
     from pingji.geo.choices import Level, PlaceKind
     from pingji.geo.models import Jurisdiction, Place
     from pingji.people.models import Person
@@ -149,10 +149,9 @@ def load(args, rng: random.Random):
             "venue": pa.array([str(s[1]) for s in stays], pa.string()),
             "check_in": pa.array([s[2] for s in stays], pa.timestamp("us")),
             "check_out": pa.array([s[3] for s in stays], pa.timestamp("us")),
-            "day": pa.array([s[2].date() for s in stays], pa.date32()),
         }
     )
-    lake.append("checkins", table)
+    overlap.store(table)
     return visits, len(stays)
 
 
