@@ -3,6 +3,7 @@
 from .drills import (
     do_finish_drill,
     do_inject_case,
+    do_inject_contact,
     do_plan_drill,
     do_record_drill_step,
     do_record_finding,
@@ -25,6 +26,7 @@ __all__ = [
     "do_evaluate_warnings",
     "do_finish_drill",
     "do_inject_case",
+    "do_inject_contact",
     "do_plan_drill",
     "do_record_attendance",
     "do_record_course",

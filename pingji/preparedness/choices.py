@@ -47,5 +47,6 @@ class DrillStep(models.TextChoices):
     CORE_FACTS = "core_facts", _("core facts of the investigation")
     FULL_REPORT = "full_report", _("full investigation report")
     DISPATCH = "dispatch", _("contacts dispatched (协查)")
+    CONTROLLED = "controlled", _("dispatched contact located and controlled")
     QUARANTINE = "quarantine", _("first contact in quarantine")
     AREA = "area", _("risk area designated")

@@ -8,10 +8,14 @@
   the alerts it raises land as tasks of those counties.
 * Training: a course per city for each of epidemiologists, operators and commanders in June–August
   2021, attended by the demo accounts of its counties (Ningde's all passed; elsewhere some missed).
-* A functional drill in 蕉城区 (Ningde) on 25 August 2021: the scripted case is reported in the
-  drill's sandbox, its investigation opened and its core facts recorded through the real actions,
-  dispatch and quarantine timed by hand; then the drill is finished (report kept), a finding raised
-  with its improvement task, and the sandbox removed — so no drill row mixes with the outbreak's.
+* A functional drill in 蕉城区 (Ningde) on 25 August 2021, with 福安市 as the receiving county:
+  the scripted case is reported in the drill's sandbox, its investigation opened and its core
+  facts recorded through the real actions; the scripted close contact living in 福安市's sandbox
+  is added and dispatched for real, and 福安市's operator acknowledges the dispatch and records
+  the person controlled at a quarantine site of its sandbox, which places them — 26 hours after
+  the dispatch, past the 24-hour deadline. Then the drill is finished (report kept), a finding
+  raised with its improvement task, and both sandboxes removed — so no drill row mixes with the
+  outbreak's.
 """
 
 import datetime
@@ -20,7 +24,9 @@ from django.utils import timezone
 
 from pingji.geo.choices import Level
 from pingji.geo.models import Jurisdiction
-from pingji.tracing.models import Investigation
+from pingji.quarantine.actions import do_create_site
+from pingji.tracing.dispatching import do_acknowledge_dispatch, do_record_dispatch_outcome
+from pingji.tracing.models import Dispatch, Investigation
 from pingji.users.choices import Role
 from pingji.users.models import User
 
@@ -29,7 +35,7 @@ from .choices import SiteKind
 from .models import Alert, Drill, WarningRule
 
 START, END = datetime.date(2021, 8, 1), datetime.date(2021, 10, 31)
-DRILL_COUNTY = "350902"
+DRILL_COUNTY, DRILL_PARTNER = "350902", "350981"
 DRILL_AT = timezone.make_aware(datetime.datetime(2021, 8, 25, 9))
 MINUTE = datetime.timedelta(minutes=1)
 
@@ -148,11 +154,13 @@ def _drill(boss, backdate) -> Drill | None:
                     "外地返乡人员发热门诊就诊，核酸阳性，报告确诊病例；"
                     "启动流调、协查、隔离和风险区划定。"
                 ),
-                "participants": "区疫情防控指挥部、区疾控中心、区卫健局、各街道",
+                "participants": "区疫情防控指挥部、区疾控中心、区卫健局、各街道；福安市协查组",
                 "planned_for": DRILL_AT,
+                "partner": Jurisdiction.objects.filter(code=DRILL_PARTNER).first(),
             },
             actor=boss,
         )
+    from pingji.command.demo import actor
     from pingji.tracing.actions import do_complete_core, do_open_investigation
 
     with backdate.at(DRILL_AT):
@@ -165,13 +173,9 @@ def _drill(boss, backdate) -> Drill | None:
     Investigation.objects.filter(pk=investigation.pk).update(
         opened_at=DRILL_AT + 35 * MINUTE, core_done_at=DRILL_AT + 230 * MINUTE
     )
-    with backdate.at(DRILL_AT + 6 * 60 * MINUTE):
-        actions.do_record_drill_step(
-            drill, step="dispatch", done_at=DRILL_AT + 5 * 60 * MINUTE, actor=boss
-        )
-        actions.do_record_drill_step(
-            drill, step="quarantine", done_at=DRILL_AT + 31 * 60 * MINUTE, actor=boss
-        )
+    if drill.partner_id:
+        _dispatch(drill, boss, actor(DRILL_PARTNER, Role.OPERATOR), backdate)
+    with backdate.at(DRILL_AT + 32 * 60 * MINUTE):
         actions.do_finish_drill(drill, actor=boss, at=DRILL_AT + 32 * 60 * MINUTE)
         actions.do_record_finding(
             drill,
@@ -181,3 +185,33 @@ def _drill(boss, backdate) -> Drill | None:
         )
         actions.do_remove_drill_data(drill, actor=boss)
     return drill
+
+
+def _dispatch(drill: Drill, boss, receiver, backdate) -> None:
+    """The scripted contact dispatched 5 h in; 福安市 acknowledges at 6 h, opens a quarantine
+    site in its sandbox and records the contact controlled there at 31 h (which places them)."""
+    sent = DRILL_AT + 5 * 60 * MINUTE
+    with backdate.at(sent):
+        actions.do_inject_contact(drill, actor=boss)
+    dispatch = Dispatch.objects.get(sender__code__startswith=drill.sandbox_code)
+    Dispatch.objects.filter(pk=dispatch.pk).update(
+        sent_at=sent, due_at=sent + (dispatch.due_at - dispatch.sent_at)
+    )
+    with backdate.at(DRILL_AT + 6 * 60 * MINUTE):
+        do_acknowledge_dispatch(dispatch, actor=receiver, at=DRILL_AT + 6 * 60 * MINUTE)
+    with backdate.at(DRILL_AT + 30 * 60 * MINUTE):
+        site = do_create_site(
+            actor=receiver,
+            name="福安市演练集中隔离点",
+            kind="hotel",
+            jurisdiction=Jurisdiction.objects.get(code=drill.partner_sandbox_code),
+            rooms=10,
+        )
+    with backdate.at(DRILL_AT + 31 * 60 * MINUTE):
+        do_record_dispatch_outcome(
+            dispatch,
+            actor=receiver,
+            outcome="controlled",
+            control={"site": site.pk},
+            at=DRILL_AT + 31 * 60 * MINUTE,
+        )

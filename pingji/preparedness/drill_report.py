@@ -1,11 +1,13 @@
 """How fast a drill did each key step, against the deadlines of the protocol in force.
 
-Times come from the rows the real workflow wrote in the sandbox (the case's report, its
-investigation's opening, core facts and report; the first quarantine and area events there),
-else from a step timed by hand (``DrillStepRecord``). Deadlines (8th edition figures, read from the
-protocol, never constants): investigation dispatched within ``investigation_dispatch_minutes`` of
-the report, core facts within ``core_facts_hours``, full report within ``full_report_hours``,
-pushed persons located and controlled within ``locate_and_control_hours`` of the dispatch.
+Times come from the rows the real workflow wrote in the sandboxes (the case's report, its
+investigation's opening, core facts and report; the first dispatch sent from the drill's sandbox
+and the receiving county's answer to it; the first placement under quarantine in either sandbox;
+the first area event), else from a step timed by hand (``DrillStepRecord``). Deadlines (8th
+edition figures, read from the protocol, never constants): investigation dispatched within
+``investigation_dispatch_minutes`` of the report, core facts within ``core_facts_hours``, full
+report within ``full_report_hours``, pushed persons located and controlled within
+``locate_and_control_hours`` of the dispatch.
 """
 
 import datetime
@@ -13,11 +15,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.apps import apps
+from django.db.models import Q
 from django.utils import timezone
 
 from pingji.core.models import DomainEvent
 from pingji.protocols import rules
 from pingji.protocols.versions import NoProtocolInForce, protocol_for
+from pingji.tracing.choices import DispatchStatus
 
 from .choices import DrillStep
 from .models import Drill, DrillStepRecord
@@ -28,13 +32,52 @@ def _iso(value) -> str | None:
     return timezone.localtime(value).isoformat(timespec="minutes") if value else None
 
 
-def _event_time(code: str, prefix: str):
+def _event_time(codes: list[str], prefix: str):
+    """The first event of a kind in any of the sandboxes."""
+    inside = Q()
+    for code in codes:
+        inside |= Q(jurisdiction_code__startswith=code)
     return (
-        DomainEvent.objects.filter(jurisdiction_code__startswith=code, kind__startswith=prefix)
+        DomainEvent.objects.filter(inside, kind__startswith=prefix)
         .order_by("time")
         .values_list("time", flat=True)
         .first()
     )
+
+
+def _first_placed(codes: list[str]) -> datetime.datetime | None:
+    """When the first person was placed under quarantine in any of the sandboxes (the receiving
+    county places the dispatched contact in its own)."""
+    try:
+        Placement = apps.get_model("quarantine", "Placement")
+    except LookupError:
+        return None
+    times = [
+        Placement.objects.subtree(code)
+        .order_by("placed_at")
+        .values_list("placed_at", flat=True)[:1]
+        for code in codes
+    ]
+    return min((t[0] for t in times if t), default=None)
+
+
+def _dispatch_times(code: str) -> tuple[datetime.datetime | None, datetime.datetime | None]:
+    """(sent, controlled) of the first dispatch sent from the sandbox: the row the receiving
+    county worked, so its answer is timed where it was given (closed as controlled)."""
+    try:
+        Dispatch = apps.get_model("tracing", "Dispatch")
+    except LookupError:
+        return None, None
+    first = (
+        Dispatch.objects.filter(sender__code__startswith=code)
+        .order_by("sent_at", "id")
+        .values("sent_at", "status", "closed_at")
+        .first()
+    )
+    if first is None:
+        return None, None
+    controlled = first["closed_at"] if first["status"] == DispatchStatus.CONTROLLED else None
+    return first["sent_at"], controlled
 
 
 def observed_times(drill: Drill) -> dict[str, datetime.datetime | None]:
@@ -64,9 +107,12 @@ def observed_times(drill: Drill) -> dict[str, datetime.datetime | None]:
             times[DrillStep.INVESTIGATION_OPENED] = inv.get("opened_at")
             times[DrillStep.CORE_FACTS] = inv.get("core_done_at")
             times[DrillStep.FULL_REPORT] = inv.get("report_done_at")
-        times[DrillStep.DISPATCH] = _event_time(code, "tracing.dispatch")
-        times[DrillStep.QUARANTINE] = _event_time(code, "quarantine.")
-        times[DrillStep.AREA] = _event_time(code, "areas.")
+        sandboxes = [c for c in (code, drill.partner_sandbox_code) if c]
+        sent, controlled = _dispatch_times(code)
+        times[DrillStep.DISPATCH] = sent or _event_time([code], "tracing.dispatch")
+        times[DrillStep.CONTROLLED] = controlled
+        times[DrillStep.QUARANTINE] = _first_placed(sandboxes)
+        times[DrillStep.AREA] = _event_time([code], "areas.")
     for rec in DrillStepRecord.objects.filter(drill=drill):
         times[rec.step] = times[rec.step] or rec.done_at
     return times
@@ -94,7 +140,7 @@ def _deadlines(drill: Drill, times: dict) -> dict[str, tuple[datetime.datetime |
         out[DrillStep.FULL_REPORT] = (start + inv.full_report_hours * hour, inv.clause)
     pushed = times[DrillStep.DISPATCH]
     if disp.applies and disp.locate_and_control_hours and pushed:
-        out[DrillStep.QUARANTINE] = (pushed + disp.locate_and_control_hours * hour, disp.clause)
+        out[DrillStep.CONTROLLED] = (pushed + disp.locate_and_control_hours * hour, disp.clause)
     return out
 
 

@@ -4,12 +4,16 @@ The sandbox is a township-level subtree under the drilling county, coded ``<coun
 codes 9xx are unused by the NBS in Fujian, and the loader never makes them) with one community and
 one grid, every node flagged ``Jurisdiction.drill``. Participants then work the real workflow —
 cases, investigation, dispatch, quarantine, areas — through the real pages and actions, on rows
-that live in the sandbox. ``guard`` refuses any row that ties drill data to a real record outside
-the drilling county's own chain; ``do_remove_drill_data`` deletes the sandbox and everything
-hanging off it; the drill's report keeps the timings.
+that live in the sandbox. A drill with a receiving county (``partner``) opens a second sandbox
+under it, where the scripted contact lives: the dispatch between the two sandboxes runs through
+the real dispatch workflow on both sides and is drill data on both. ``guard`` refuses any row that
+ties drill data to a real record outside the drilling county's own chain;
+``do_remove_drill_data`` deletes the sandboxes and everything hanging off them; the drill's report
+keeps the timings.
 """
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,6 +31,9 @@ from pingji.tasks.actions import do_issue_rule_task
 
 from .choices import DrillStatus
 from .models import Drill, DrillFinding, DrillStepRecord
+
+if TYPE_CHECKING:
+    from pingji.tracing.models import Contact
 
 FINDING_KIND = "preparedness.improve"
 COUNTY = CODE_LENGTH[Level.COUNTY]
@@ -67,8 +74,8 @@ def guard(sender, instance, raw=False, **kwargs) -> None:
     Pure string work on codes already in memory (foreign-key ids and cached related rows), so the
     rest of the system pays nothing measurable for it.
     """
-    if raw or not isinstance(instance, models.Model) or isinstance(instance, DomainEvent):
-        return
+    if raw or not isinstance(instance, models.Model) or isinstance(instance, DomainEvent | Drill):
+        return  # a drill's own row names its counties and sandboxes by design
     codes: list[str | None] = []
     if isinstance(instance, ScopedModel):
         codes.append(_cheap_code(instance))
@@ -105,11 +112,32 @@ def _check(drill: Drill, actor, *statuses) -> None:
         )
 
 
+def _check_partner(partner: Jurisdiction, county: str, actor) -> None:
+    """The receiving county is another real county, and the planner sees it too: a drill of two
+    counties is planned by a level above both (their city or the province), never by one county
+    in another's tree."""
+    if len(partner.code) != COUNTY or partner.drill or partner.code == county:
+        raise ValidationError(
+            {"partner": _("The receiving county is another county than the drilling one.")}
+        )
+    if not Jurisdiction.objects.restrict(actor, "view").filter(code=partner.code).exists():
+        raise ValidationError(
+            {
+                "partner": _(
+                    "A drill with another county is planned by a level that sees both "
+                    "(their city or the province)."
+                )
+            }
+        )
+
+
 def do_plan_drill(data: dict, *, actor) -> Drill:
     """Plan a drill of a county (the sandbox is made when it starts)."""
     drill = Drill(**data)
     if drill.jurisdiction_id and len(drill.jurisdiction_id) != COUNTY:
         raise ValidationError({"jurisdiction": _("A drill is run by a county.")})
+    if drill.partner is not None:
+        _check_partner(drill.partner, drill.jurisdiction_id, actor)
     with transaction.atomic():
         drill.full_clean()
         drill.save()
@@ -124,67 +152,72 @@ def do_plan_drill(data: dict, *, actor) -> Drill:
     return drill
 
 
+def _open_sandbox(county: Jurisdiction, label: str) -> Jurisdiction:
+    """A township ``<county>9NN`` with one community and one grid, every node flagged."""
+    used = set(
+        Jurisdiction.objects.filter(parent=county, code__startswith=f"{county.code}9").values_list(
+            "code", flat=True
+        )
+    )
+    free = [f"{county.code}9{n:02d}" for n in range(1, 100) if f"{county.code}9{n:02d}" not in used]
+    if not free:
+        raise ValidationError(
+            {"sandbox": _("%(county)s has no free drill sandbox code.") % {"county": county}}
+        )
+    flags = {
+        "name": label[:100],
+        "drill": True,
+        "reporting_unit_id": county.reporting_unit_id,
+    }
+    town = Jurisdiction.objects.create(code=free[0], level=Level.TOWNSHIP, parent=county, **flags)
+    community = Jurisdiction.objects.create(
+        code=f"{town.code}001", level=Level.COMMUNITY, parent=town, **flags
+    )
+    Jurisdiction.objects.create(
+        code=f"{community.code}001", level=Level.GRID, parent=community, **flags
+    )
+    return town
+
+
 def do_start_drill(drill: Drill, *, actor, at=None) -> Drill:
-    """Open the drill's sandbox: a township, a community and a grid under the county, flagged."""
+    """Open the drill's sandbox under the county, and one under the receiving county if any.
+
+    The receiving sandbox starts with the scenario's one resident there — the contact the drill
+    will dispatch (``do_inject_contact``) — written by the script, as the sandbox itself is: the
+    drilling county cannot register a person in another county's tree, and need not.
+    """
+    from pingji.people.models import Person
+
     _check(drill, actor, DrillStatus.PLANNED)
     at = at or timezone.now()
-    county = drill.jurisdiction
+    label = _("Drill: %(title)s") % {"title": drill.title}
     with transaction.atomic():
-        used = set(
-            Jurisdiction.objects.filter(
-                parent=county, code__startswith=f"{county.code}9"
-            ).values_list("code", flat=True)
-        )
-        free = [
-            f"{county.code}9{n:02d}" for n in range(1, 100) if f"{county.code}9{n:02d}" not in used
-        ]
-        if not free:
-            raise ValidationError({"sandbox": _("This county has no free drill sandbox code.")})
-        label = _("Drill: %(title)s") % {"title": drill.title}
-        town = Jurisdiction.objects.create(
-            code=free[0],
-            name=label[:100],
-            level=Level.TOWNSHIP,
-            parent=county,
-            drill=True,
-            reporting_unit_id=county.reporting_unit_id,
-        )
-        community = Jurisdiction.objects.create(
-            code=f"{town.code}001",
-            name=label[:100],
-            level=Level.COMMUNITY,
-            parent=town,
-            drill=True,
-            reporting_unit_id=county.reporting_unit_id,
-        )
-        Jurisdiction.objects.create(
-            code=f"{community.code}001",
-            name=label[:100],
-            level=Level.GRID,
-            parent=community,
-            drill=True,
-            reporting_unit_id=county.reporting_unit_id,
-        )
+        town = _open_sandbox(drill.jurisdiction, label)
         drill.sandbox, drill.sandbox_code = town, town.code
         drill.status, drill.started_at = DrillStatus.RUNNING, at
-        drill.save(update_fields=["sandbox", "sandbox_code", "status", "started_at"])
+        fields = ["sandbox", "sandbox_code", "status", "started_at"]
+        if drill.partner is not None:
+            drill.partner_sandbox_code = _open_sandbox(drill.partner, label).code
+            Person.objects.create(
+                name=_("Drill contact"), jurisdiction=sandbox_grid(drill.partner_sandbox_code)
+            )
+            fields.append("partner_sandbox_code")
+        drill.save(update_fields=fields)
         record_event(
             "preparedness.drill_started",
             _("Drill started: %(d)s") % {"d": drill},
             jurisdiction_code=drill.jurisdiction_id,
             subject=drill,
-            payload={"sandbox": town.code},
+            payload={"sandbox": town.code, "partner_sandbox": drill.partner_sandbox_code},
         )
     return drill
 
 
-def sandbox_grid(drill: Drill) -> Jurisdiction:
-    """The sandbox's one grid; a running drill always has it (``do_start_drill`` makes it)."""
-    grid = Jurisdiction.objects.filter(
-        code__startswith=drill.sandbox_code, level=Level.GRID
-    ).first()
+def sandbox_grid(code: str) -> Jurisdiction:
+    """A sandbox's one grid; a running drill always has it (``do_start_drill`` makes it)."""
+    grid = Jurisdiction.objects.filter(code__startswith=code, level=Level.GRID, drill=True).first()
     if grid is None:
-        raise Jurisdiction.DoesNotExist(f"Drill {drill.pk} has no sandbox grid.")
+        raise Jurisdiction.DoesNotExist(f"No drill sandbox grid under {code}.")
     return grid
 
 
@@ -201,7 +234,9 @@ def do_inject_case(drill: Drill, *, actor, at=None, name: str = "", onset_days: 
     at = at or timezone.now()
     with transaction.atomic():
         person = do_create_person(
-            actor=actor, name=name or _("Drill index case"), jurisdiction=sandbox_grid(drill)
+            actor=actor,
+            name=name or _("Drill index case"),
+            jurisdiction=sandbox_grid(drill.sandbox_code),
         )
         case = do_report_case(
             actor=actor,
@@ -215,6 +250,54 @@ def do_inject_case(drill: Drill, *, actor, at=None, name: str = "", onset_days: 
             notes=_("Drill case (scripted): %(d)s") % {"d": drill},
         )
     return case
+
+
+def do_inject_contact(drill: Drill, *, actor) -> "Contact":
+    """The scripted close contact who lives in the receiving county, dispatched there for real.
+
+    Added to the index case's investigation through tracing's own ``create_contact``, which
+    dispatches a contact living in another county at once (``do_dispatch_person``, decision 0008):
+    the dispatch lands in the receiving sandbox, so the receiving county's operators acknowledge,
+    locate and control the person in their real dispatch inbox, and the report times it.
+    """
+    from pingji.people.models import Person
+    from pingji.tracing.actions import create_contact
+    from pingji.tracing.models import Investigation
+
+    _check(drill, actor, DrillStatus.RUNNING)
+    if not drill.partner_sandbox_code:
+        raise ValidationError(
+            {"partner": _("This drill has no receiving county: time the dispatch by hand.")}
+        )
+    if not actor.has_perm("tracing.add_dispatch"):  # else the contact would stay undispatched
+        raise ValidationError({"partner": _("Your role cannot dispatch persons.")})
+    investigation = (
+        Investigation.objects.restrict(actor, "change")
+        .filter(jurisdiction__code__startswith=drill.sandbox_code)
+        .select_related("case")
+        .order_by("opened_at")
+        .first()
+    )
+    if investigation is None:
+        raise ValidationError(
+            {"investigation": _("Open the investigation of the drill's case first.")}
+        )
+    person = Person.objects.filter(
+        jurisdiction__code__startswith=drill.partner_sandbox_code
+    ).first()
+    if person is None:
+        raise ValidationError({"partner": _("The receiving sandbox has no resident left.")})
+    with transaction.atomic():
+        return create_contact(
+            investigation,
+            actor=actor,
+            person=person,
+            tier="close_contact",
+            setting="household",
+            # met the day before the case was reported: inside any protocol's look-back
+            last_exposure_at=investigation.case.reported_at - datetime.timedelta(hours=12),
+            note=_("Drill contact (scripted): %(d)s") % {"d": drill},
+        )
 
 
 def do_record_drill_step(drill: Drill, *, step: str, done_at, actor) -> DrillStepRecord:
@@ -285,18 +368,22 @@ def _purge(queryset, depth: int = 0) -> int:
 
 
 def do_remove_drill_data(drill: Drill, *, actor) -> int:
-    """Delete the sandbox and every row in or hanging off it; the drill and its report stay."""
+    """Delete the sandboxes (the drill's, the receiving county's) and every row in or hanging off
+    them; the drill and its report stay."""
     _check(drill, actor, DrillStatus.FINISHED)
     code = drill.sandbox_code
     if not is_drill_code(code) or not Jurisdiction.objects.filter(code=code, drill=True).exists():
         raise ValidationError({"sandbox": _("This drill has no sandbox to remove.")})
+    codes = [c for c in (code, drill.partner_sandbox_code) if is_drill_code(c)]
+    inside = models.Q()
+    for c in codes:
+        inside |= models.Q(code__startswith=c)
     Task = apps.get_model("tasks", "Task")
     with transaction.atomic():
-        removed = _purge(Task.objects.subtree(code))
-        removed += _purge(
-            Jurisdiction.objects.filter(code__startswith=code, drill=True).order_by("-code")
-        )
-        removed += DomainEvent.objects.filter(jurisdiction_code__startswith=code).delete()[0]
+        removed = sum(_purge(Task.objects.subtree(c)) for c in codes)
+        removed += _purge(Jurisdiction.objects.filter(inside, drill=True).order_by("-code"))
+        for c in codes:
+            removed += DomainEvent.objects.filter(jurisdiction_code__startswith=c).delete()[0]
         drill.status, drill.sandbox = DrillStatus.REMOVED, None
         drill.save(update_fields=["status", "sandbox"])
         record_event(
@@ -304,7 +391,7 @@ def do_remove_drill_data(drill: Drill, *, actor) -> int:
             _("Drill data removed: %(d)s") % {"d": drill},
             jurisdiction_code=drill.jurisdiction_id,
             subject=drill,
-            payload={"rows": removed, "sandbox": code},
+            payload={"rows": removed, "sandboxes": codes},
         )
     return removed
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from pingji.command.choices import ResponseLevel
 
 from .choices import DrillStep
+from .models import WarningRule
 
 
 class ReportForm(forms.Form):
@@ -51,3 +52,11 @@ class FindingForm(forms.Form):
 
 class EvaluateForm(forms.Form):
     day = forms.DateField(label=_("day"), initial=datetime.date.today)
+
+
+class RuleForm(forms.ModelForm):
+    """The thresholds of an early-warning rule; its jurisdiction and signal stay as they are."""
+
+    class Meta:
+        model = WarningRule
+        fields = ["baseline_weeks", "ratio", "min_increase", "active"]

@@ -11,6 +11,7 @@ urlpatterns = [
     path("sites/<int:pk>/reports/", views.ReportView.as_view(), name="site_report"),
     path("rules/", views.RuleListView.as_view(), name="rule_list"),
     path("rules/<int:pk>/", views.RuleDetailView.as_view(), name="rule_detail"),
+    path("rules/<int:pk>/edit/", views.RuleEditView.as_view(), name="rule_edit"),
     path("alerts/", views.AlertListView.as_view(), name="alert_list"),
     path("alerts/evaluate/", views.EvaluateView.as_view(), name="alert_evaluate"),
     path("alerts/<int:pk>/", views.AlertDetailView.as_view(), name="alert_detail"),
@@ -28,6 +29,6 @@ urlpatterns = [
             views.DrillPhaseView.as_view(phase=phase),
             name=f"drill_{phase}",
         )
-        for phase in ("start", "inject", "finish", "remove")
+        for phase in ("start", "inject", "contact", "finish", "remove")
     ],
 ]

@@ -22,6 +22,7 @@ from .forms import (
     EvaluateForm,
     FindingForm,
     ReportForm,
+    RuleForm,
     StepForm,
     SwitchForm,
     UploadForm,
@@ -120,9 +121,40 @@ class RuleListView(ScopedListView):
     select_related = ("jurisdiction",)
 
 
+def rule_context(request, rule, **forms):
+    can = request.user.has_perm("preparedness.change_warningrule")
+    return {
+        "object": rule,
+        "rule_form": RuleForm(instance=rule) if can else None,
+        **forms,
+    }
+
+
 class RuleDetailView(ScopedDetailView):
     model = WarningRule
     template_name = "preparedness/rule_detail.html"
+
+    def get_context_data(self, **kwargs):
+        return rule_context(self.request, self.object)
+
+
+class RuleEditView(_Step):
+    """Edit a rule's thresholds on its page: the permission the API's PATCH needs, the rule in the
+    user's own subtree (another's answers 404), audited by ``do_save_rule``'s event."""
+
+    model = WarningRule
+    action = "change"
+    permission_required = "preparedness.change_warningrule"
+    form_name = "rule_form"
+    template, context = "preparedness/rule_detail.html", staticmethod(rule_context)
+    success_message = gettext_lazy("Thresholds saved.")
+
+    def make_form(self, data, files):
+        # bound to its own copy of the rule: a refused edit leaves the page's object as saved
+        return RuleForm(data, instance=self.get_object())
+
+    def perform(self, obj, form):
+        actions.do_save_rule(form.cleaned_data, actor=self.request.user, instance=obj)
 
 
 class AlertListView(ScopedListView):
@@ -260,7 +292,7 @@ class DrillFindingView(_Step):
 
 
 class DrillPhaseView(PermissionRequiredMixin, FormStepView):
-    """start / inject / finish / remove: a button on the drill page."""
+    """start / inject / contact / finish / remove: a button on the drill page."""
 
     model = Drill
     permission_required = "preparedness.change_drill"
@@ -276,6 +308,7 @@ class DrillPhaseView(PermissionRequiredMixin, FormStepView):
         act = {
             "start": actions.do_start_drill,
             "inject": actions.do_inject_case,
+            "contact": actions.do_inject_contact,
             "finish": actions.do_finish_drill,
             "remove": actions.do_remove_drill_data,
         }

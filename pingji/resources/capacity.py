@@ -3,6 +3,8 @@
 Beds: designated hospitals' general and ICU beds against the open infections (confirmed and
 asymptomatic cases still under treatment — the 8th edition treats both in designated hospitals).
 Quarantine rooms: rooms in reserve against the centralised placements in force (quarantine).
+Laboratories: samples a day against the samples resulted on the last whole day, from testing's
+published contract (``testing.evidence.samples_resulted``), in total and per county.
 Read lazily (``apps.get_model``) so resources does not import the domains above it; a domain not
 installed reads as "not known" rather than zero.
 """
@@ -12,6 +14,10 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.db.models import Q, Sum
+from django.utils import timezone
+
+from pingji.geo.choices import CODE_LENGTH, Level
+from pingji.geo.models import Jurisdiction
 
 from .choices import FacilityKind
 from .models import Facility
@@ -26,9 +32,14 @@ class Use:
 
     @property
     def percent(self) -> int | None:
-        if self.in_use is None or not self.capacity:
-            return None
-        return round(100 * self.in_use / self.capacity)
+        return percent(self.in_use, self.capacity)
+
+
+def percent(in_use: int | None, capacity: int) -> int | None:
+    """Use as a share of capacity; None when either is not known."""
+    if in_use is None or not capacity:
+        return None
+    return round(100 * in_use / capacity)
 
 
 def _open_infections(code: str, at: datetime.datetime) -> int | None:
@@ -61,8 +72,63 @@ def _placed(code: str, at: datetime.datetime) -> int | None:
         return None
 
 
-def capacity_use(code: str, at: datetime.datetime) -> list[Use]:
-    """Capacity in the subtree of ``code`` and its use at ``at``."""
+def _resulted(codes: list[str], day: datetime.date) -> dict[str, int] | None:
+    """Samples resulted on ``day`` per code; None when the testing domain is not installed."""
+    if not apps.is_installed("pingji.testing"):
+        return None
+    from pingji.testing.evidence import samples_resulted
+
+    return samples_resulted(codes, day)
+
+
+@dataclass(frozen=True)
+class LabUse:
+    """One jurisdiction's laboratories: samples a day against the samples resulted on ``day``."""
+
+    jurisdiction: Jurisdiction
+    capacity: int
+    resulted: int | None
+
+    @property
+    def percent(self) -> int | None:
+        return percent(self.resulted, self.capacity)
+
+
+def lab_units(code: str) -> list[Jurisdiction]:
+    """Where labs are compared: each real county of an area above county level, else the area."""
+    if len(code) >= CODE_LENGTH[Level.COUNTY]:
+        return list(Jurisdiction.objects.filter(code=code))
+    return list(
+        Jurisdiction.objects.real().filter(level=Level.COUNTY).subtree(code).order_by("code")
+    )
+
+
+def lab_use(code: str, day: datetime.date) -> list[LabUse]:
+    """Per county of the area (or the area itself at county level and below): labs' samples a day
+    against the samples resulted on ``day``; counties with neither are left out."""
+    units = lab_units(code)
+    capacity: dict[str, int] = dict.fromkeys((u.code for u in units), 0)
+    labs = (
+        Facility.objects.subtree(code)
+        .filter(active=True, kind=FacilityKind.LAB, jurisdiction__drill=False)
+        .values_list("jurisdiction_id", "daily_capacity")
+    )
+    for where, samples in labs:
+        for unit in capacity:
+            if where.startswith(unit):
+                capacity[unit] += samples or 0
+    resulted = _resulted(list(capacity), day)
+    rows = [
+        LabUse(u, capacity[u.code], None if resulted is None else resulted[u.code]) for u in units
+    ]
+    return [r for r in rows if r.capacity or r.resulted]
+
+
+def capacity_use(
+    code: str, at: datetime.datetime, lab_day: datetime.date | None = None
+) -> list[Use]:
+    """Capacity in the subtree of ``code`` and its use at ``at`` (labs: on ``lab_day``, by
+    default the last whole day before ``at``)."""
     active = Facility.objects.subtree(code).filter(active=True)
     totals = active.aggregate(
         beds=Sum("general_beds"),
@@ -84,5 +150,15 @@ def capacity_use(code: str, at: datetime.datetime) -> list[Use]:
             totals["rooms"] or 0,
             _placed(code, at),
         ),
-        Use(FacilityKind.LAB, labels[FacilityKind.LAB], totals["samples"] or 0, None),
+        Use(
+            FacilityKind.LAB,
+            labels[FacilityKind.LAB],
+            totals["samples"] or 0,
+            (_resulted([code], lab_day or last_whole_day(at)) or {}).get(code),
+        ),
     ]
+
+
+def last_whole_day(at: datetime.datetime) -> datetime.date:
+    """The day before ``at`` (Asia/Shanghai): a lab's samples a day compare with a whole day."""
+    return timezone.localdate(at) - datetime.timedelta(days=1)

@@ -279,6 +279,8 @@ class StockLevel(_StorePair):
     ``peak`` is the largest ``StockDay.used`` in the ``peak_window`` days up to ``peak_on``,
     set by the daily job ``resources.refresh_peaks`` and raised by an issue falling in that window,
     so reserve days as of ``peak_on`` are read from this one row per pair (decision 0025).
+    Like ``StockDay``, not scoped on its own and never shown: only ``reserves.reserve_rows`` reads
+    it, by the area code its caller is scoped to (so the shared permission suite leaves it out).
     """
 
     jurisdiction = models.ForeignKey(

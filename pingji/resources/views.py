@@ -11,6 +11,7 @@ from django.views import generic
 from pingji.core.views import FormStepView, ScopedDetailView, ScopedListView, focus_code
 
 from . import actions
+from .capacity import capacity_use, lab_use, last_whole_day
 from .filtersets import FacilityFilterSet, StoreFilterSet
 from .forms import IssueForm, ReceiveForm, TransferForm
 from .models import Batch, Facility, Movement, Store, SupplyItem, Workforce
@@ -121,7 +122,8 @@ class ReservesView(LoginRequiredMixin, PermissionRequiredMixin, generic.Template
 
 
 class FacilityListView(ScopedListView):
-    """Capacity by facility, with the totals of the focus area and their current use."""
+    """Capacity by facility, with the totals of the focus area and their current use, and each
+    county's labs against the samples resulted on a day (``?on=``, by default yesterday)."""
 
     model = Facility
     table = FacilityTable
@@ -130,10 +132,18 @@ class FacilityListView(ScopedListView):
     template_name = "resources/facility_list.html"
 
     def get_context_data(self, **kwargs):
-        from .capacity import capacity_use
-
-        use = capacity_use(focus_code(self.request), timezone.now())
-        return {**super().get_context_data(**kwargs), "use": use}
+        now = timezone.now()
+        try:
+            day = datetime.date.fromisoformat(self.request.GET.get("on", ""))
+        except ValueError:
+            day = last_whole_day(now)
+        code = focus_code(self.request)
+        return {
+            **super().get_context_data(**kwargs),
+            "use": capacity_use(code, now, lab_day=day),
+            "labs": lab_use(code, day),
+            "lab_day": day,
+        }
 
 
 class FacilityDetailView(ScopedDetailView):

@@ -4,7 +4,8 @@ The protocols lift a sealed or controlled area only after every resident tested 
 screen on a given day or within hours before lifting (``protocols.rules.Lifting``:
 ``screen_all_residents``, ``screen_on_day``, ``screen_within_hours_before_lifting``). The areas
 domain asks here, for the residents of some jurisdictions and places, how many were tested in a
-window, how many were in a positive tube, and in how many rounds.
+window, how many were in a positive tube, and in how many rounds. Resources asks, read-only, how
+many samples the laboratories resulted on a day (``samples_resulted``), against their capacity.
 """
 
 import bisect
@@ -17,10 +18,18 @@ import pyarrow as pa
 from django.db.models import Q
 from django.utils import timezone
 
+from pingji.core import lake
+from pingji.geo.choices import CODE_LENGTH, Level
+from pingji.geo.models import Jurisdiction
 from pingji.people.models import Person
 
 from . import store
 from .choices import UploadStatus
+from .ingest import RESULTS, SAMPLES, view
+
+#: How far back from a result day the samples of its tubes are looked for: a round is sampled and
+#: resulted within 2–3 days (PROTOCOLS.md, "mass testing"), so a week covers any tube resulted late.
+SAMPLE_LOOKBACK_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -132,3 +141,42 @@ def resident_screen(
 ) -> Screen:
     """Contract C3 for one extent; ``resident_screens`` answers many at once."""
     return resident_screens([Ask(codes, place_ids, start, end)])[0]
+
+
+def samples_resulted(codes: list[str], day: datetime.date) -> dict[str, int]:
+    """Samples (persons in a tube) whose tube got its result on ``day``, per subtree of ``codes``.
+
+    The laboratories' throughput of the day, to set against their capacity in samples a day: any
+    result counts (an invalid tube used the lab as much as a valid one); a sample counts where it
+    was taken (its grid), only from applied uploads, never in a drill sandbox. ``day`` is the
+    result's local date, as the results dataset is partitioned.
+    """
+    from .models import Upload
+
+    applied = list(Upload.objects.filter(status=UploadStatus.APPLIED).values_list("pk", flat=True))
+    if not applied or not codes:
+        return dict.fromkeys(codes, 0)
+    days = [day - datetime.timedelta(days=n) for n in range(SAMPLE_LOOKBACK_DAYS + 1)]
+    con = lake.connect()
+    try:
+        view(con, RESULTS, "results", applied, [day])
+        view(con, SAMPLES, "samples", applied, days)
+        by_grid = con.execute(
+            "SELECT s.grid, count(*) FROM samples s "
+            "JOIN (SELECT DISTINCT round_id, barcode FROM results) r USING (round_id, barcode) "
+            "GROUP BY s.grid"
+        ).fetchall()
+    finally:
+        con.close()
+    # a drill sandbox's root is a township, and every node of it carries the flag (decision 0020)
+    township = CODE_LENGTH[Level.TOWNSHIP]
+    drills = set(Jurisdiction.objects.drills().values_list("code", flat=True))
+    lengths = sorted({len(code) for code in codes})
+    out = dict.fromkeys(codes, 0)
+    for grid, n in by_grid:
+        if grid[:township] in drills:
+            continue
+        for length in lengths:
+            if grid[:length] in out:
+                out[grid[:length]] += int(n)
+    return out

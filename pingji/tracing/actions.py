@@ -436,7 +436,7 @@ def dispatch_if_elsewhere(contact: Contact, *, actor):
         return None
     return do_dispatch_person(
         contact.person,
-        to_jurisdiction=Jurisdiction.objects.get(code=home),
+        to_jurisdiction=contact.person.jurisdiction,  # its county, or a drill's sandbox
         reason=_("%(tier)s of %(case)s")
         % {"tier": contact.get_tier_display(), "case": contact.investigation.case},
         source=contact,

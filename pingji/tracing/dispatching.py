@@ -24,7 +24,7 @@ from openpyxl import Workbook
 
 from pingji.core.access import ensure_allowed
 from pingji.core.events import record_event
-from pingji.geo.choices import Level
+from pingji.geo.choices import CODE_LENGTH, Level
 from pingji.geo.models import Jurisdiction
 from pingji.people.models import Person
 from pingji.protocols import rules
@@ -37,6 +37,8 @@ from .models import Dispatch
 TASK_KIND = "tracing.dispatch"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COUNTY_DIGITS = 6
+#: A drill sandbox's root is township-level (decision 0020).
+SANDBOX_DIGITS = CODE_LENGTH[Level.TOWNSHIP]
 
 
 def _error(field: str, message: str, code: str = "invalid") -> ValidationError:
@@ -70,17 +72,22 @@ def sender_of(source, actor) -> Jurisdiction:
 def resolve_target(to_jurisdiction, to_region: str) -> tuple[Jurisdiction | None, str]:
     """(receiving county or None for another province, its 6-digit code).
 
-    A jurisdiction below county level stands for its county; a code of this province must name a
-    county of the tree.
+    A jurisdiction below county level stands for its county — except in a drill sandbox, whose
+    root receives instead; a code of this province must name a county of the tree.
     """
     if to_jurisdiction is not None:
         code = to_jurisdiction.code
         if len(code) < COUNTY_DIGITS:
             raise _error("to_jurisdiction", _("Dispatch to a county, not a city or province."))
-        county = Jurisdiction.objects.filter(code=code[:COUNTY_DIGITS]).first()
-        if county is None:
+        if to_jurisdiction.drill:
+            # A drill's partner sandbox receives for its county (decision 0020): the row stays in
+            # the sandbox, so it never counts for the real county and goes with the drill data.
+            receiver = Jurisdiction.objects.filter(code=code[:SANDBOX_DIGITS], drill=True).first()
+        else:
+            receiver = Jurisdiction.objects.filter(code=code[:COUNTY_DIGITS]).first()
+        if receiver is None:
             raise _error("to_jurisdiction", _("No such county."))
-        return county, county.code
+        return receiver, code[:COUNTY_DIGITS]
     region = (to_region or "").strip()
     if len(region) != COUNTY_DIGITS or not region.isdigit() or region.endswith("00"):
         raise _error(
@@ -301,16 +308,25 @@ def do_record_dispatch_outcome(
     outcome: str,
     note: str = "",
     reason: str = "",
+    control: dict | None = None,
     at: datetime.datetime | None = None,
 ) -> Dispatch:
     """Located (落地), controlled (管控到位), unreachable, or not our resident (returned, with why).
 
     Anything but "located" closes the dispatch and its work item; an unacknowledged dispatch is
     acknowledged by the same answer. Whether the answer came in time is in the event (``late``).
+    "Controlled" carries ``control`` — where the person is held, as ids for the domains that react
+    to ``tracing.dispatch_controlled`` (quarantine: ``{"site": id}``, decision 0026) — in the
+    event; they react in this transaction, so their refusal leaves the dispatch unanswered.
     """
     at = _now(at)
     if outcome not in DispatchOutcome.values:
         raise _error("outcome", _("Choose located, controlled, unreachable or not our resident."))
+    control = control or {}
+    if not isinstance(control, dict) or not all(
+        isinstance(v, int) and not isinstance(v, bool) for v in control.values()
+    ):
+        raise _error("control", _("Say where the person is held as ids (e.g. a site's)."))
     reason = (reason or "").strip()
     if outcome == DispatchOutcome.NOT_RESIDENT and not reason:
         raise _error("reason", _("Say why the person is not your resident."), "required")
@@ -335,7 +351,10 @@ def do_record_dispatch_outcome(
         if outcome != DispatchOutcome.LOCATED:
             do_close_rule_tasks(dispatch, actor=actor, note=dispatch.get_status_display())
         late = bool(dispatch.due_at and at > dispatch.due_at)
-        _receiver_event(OUTCOME_KIND[outcome], dispatch, actor, at, outcome=outcome, late=late)
+        held = {"control": control} if outcome == DispatchOutcome.CONTROLLED else {}
+        _receiver_event(
+            OUTCOME_KIND[outcome], dispatch, actor, at, outcome=outcome, late=late, **held
+        )
     return dispatch
 
 

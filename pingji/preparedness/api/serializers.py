@@ -119,6 +119,9 @@ class AttendeesSerializer(serializers.Serializer):
 
 class DrillSerializer(serializers.ModelSerializer):
     jurisdiction = JURISDICTION
+    partner = serializers.PrimaryKeyRelatedField(
+        queryset=Jurisdiction.objects.real(), required=False, allow_null=True
+    )
 
     class Meta:
         model = Drill
@@ -130,8 +133,10 @@ class DrillSerializer(serializers.ModelSerializer):
             "scenario",
             "participants",
             "planned_for",
+            "partner",
             "status",
             "sandbox_code",
+            "partner_sandbox_code",
             "started_at",
             "finished_at",
             "score",
@@ -140,6 +145,7 @@ class DrillSerializer(serializers.ModelSerializer):
         read_only_fields = [
             "status",
             "sandbox_code",
+            "partner_sandbox_code",
             "started_at",
             "finished_at",
             "score",

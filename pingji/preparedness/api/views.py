@@ -180,12 +180,13 @@ class AttendanceViewSet(ScopedReadOnlyViewSet):
 
 
 class DrillViewSet(_Steps, ScopedModelViewSet):
-    """Drills: plan (POST), then ``start``, ``inject``, ``step``, ``finish``, ``remove``."""
+    """Drills: plan (POST), then ``start``, ``inject``, ``contact`` (with a receiving county),
+    ``step``, ``finish``, ``remove``."""
 
     queryset = Drill.objects.all()
     serializer_class = s.DrillSerializer
     http_method_names = ["get", "post", "head", "options"]
-    steps = ("start", "inject", "step", "finish", "remove", "finding")
+    steps = ("start", "inject", "contact", "step", "finish", "remove", "finding")
     step_perm = "preparedness.change_drill"
 
     def perform_create(self, serializer):
@@ -209,6 +210,15 @@ class DrillViewSet(_Steps, ScopedModelViewSet):
         body.is_valid(raise_exception=True)
         case = drills.do_inject_case(drill, actor=request.user, **body.validated_data)
         return Response({"case": case.pk}, status=201)
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def contact(self, request, pk=None):
+        drill = self.get_object()
+        if not request.user.has_perm(self.step_perm):
+            raise exceptions.PermissionDenied()
+        contact = actions.do_inject_contact(drill, actor=request.user)
+        return Response({"contact": contact.pk}, status=201)
 
     @extend_schema(request=s.StepBodySerializer, responses=s.DrillStepSerializer)
     @action(detail=True, methods=["post"])

@@ -16,6 +16,8 @@ class Drill(ScopedModel):
     every node flagged ``Jurisdiction.drill``): the scripted outbreak and everything the
     participants do about it live there, so real figures never include them, and removing the
     drill data deletes that subtree. ``report`` keeps the step timings after removal.
+    A drill with a ``partner`` county opens a second sandbox under it (``partner_sandbox_code``)
+    where the scripted contact lives, so the dispatch to it runs for real (decision 0020).
     """
 
     jurisdiction = models.ForeignKey(
@@ -38,6 +40,17 @@ class Drill(ScopedModel):
         related_name="+",
     )
     sandbox_code = models.CharField(_("sandbox code"), max_length=15, blank=True)
+    partner = models.ForeignKey(
+        "geo.Jurisdiction",
+        verbose_name=_("receiving county"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Another county that receives the drill's dispatched contact in a sandbox."),
+    )
+    # a code like ``sandbox_code``: kept after removal, when the sandbox row is gone
+    partner_sandbox_code = models.CharField(_("receiving sandbox code"), max_length=15, blank=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     score = models.PositiveSmallIntegerField(_("score"), null=True, blank=True)
@@ -58,8 +71,8 @@ class Drill(ScopedModel):
 class DrillStepRecord(ScopedModel):
     """When a key step of a drill was done, where the real workflow leaves no event to time it.
 
-    Used for steps practised outside the system (a tabletop) or by an action the sandbox cannot
-    reach (a dispatch to a real county is refused, decision 0020).
+    Used for steps practised outside the system (a tabletop), or a dispatch in a drill without a
+    receiving county (a dispatch to a real county is refused, decision 0020).
     """
 
     jurisdiction = models.ForeignKey(

@@ -44,6 +44,12 @@ def test_reserves_draw_down_and_the_drill_leaves_no_data(replay):
     drill = Drill.objects.get()
     assert drill.status == "removed" and drill.jurisdiction_id == "350902"
     steps = {s["step"]: s for s in drill.report["steps"]}
-    assert steps["core_facts"]["met"] is True and steps["quarantine"]["met"] is False
+    assert steps["core_facts"]["met"] is True
+    # dispatched for real to 福安市's sandbox 5 h in, controlled there 26 h later: late
+    assert drill.partner_id == "350981" and drill.partner_sandbox_code == "350981901"
+    assert steps["dispatch"]["minutes"] == 290
+    assert steps["controlled"]["minutes"] == 1850 and steps["controlled"]["met"] is False
+    assert steps["controlled"]["due_at"] == "2021-08-26T14:00+08:00"
+    assert steps["quarantine"]["minutes"] == 1850  # placed at 福安市's sandbox site on control
     assert not Jurisdiction.objects.filter(drill=True).exists()
     assert Case.objects.count() == cases  # the drill's case is gone with its sandbox

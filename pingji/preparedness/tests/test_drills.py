@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from pingji.analytics.series import real_only
 from pingji.cases.models import Case
 from pingji.core.models import DomainEvent
 from pingji.geo.models import Jurisdiction
@@ -15,6 +16,13 @@ from pingji.preparedness import actions
 from pingji.preparedness.models import Drill
 from pingji.tasks.models import Task
 from pingji.tracing.actions import do_add_contact, do_complete_core, do_open_investigation
+from pingji.tracing.dispatching import (
+    do_acknowledge_dispatch,
+    do_dispatch_person,
+    do_record_dispatch_outcome,
+)
+from pingji.tracing.models import Contact, Dispatch
+from pingji.users.choices import Role
 
 from .factories import DrillFactory
 
@@ -64,7 +72,10 @@ def test_the_report_times_each_step_against_the_protocol(drill, admin):
     assert steps["core_facts"]["due_at"] == "2021-08-20T14:00+08:00"
     assert steps["full_report"]["done_at"] is None and steps["full_report"]["met"] is False
     assert steps["dispatch"]["minutes"] == 60 and steps["dispatch"]["met"] is None
-    assert steps["quarantine"]["met"] is False  # due 24 h after the dispatch, never done
+    # located and controlled due 24 h after the dispatch, never done
+    assert steps["controlled"]["met"] is False
+    assert steps["controlled"]["due_at"] == "2021-08-21T11:00+08:00"
+    assert steps["quarantine"]["met"] is None
     assert drill.score == 0
 
 
@@ -139,3 +150,172 @@ def test_drill_pages(client, drill, admin):
     assert client.post(f"/preparedness/drills/{drill.pk}/finish/").status_code == 302
     drill.refresh_from_db()
     assert drill.status == "finished"
+
+
+@pytest.fixture
+def planner(make_user):
+    """The province: a drill of two counties is planned by a level that sees both."""
+    return make_user(Role.ADMINISTRATOR, "35", username="province-admin")
+
+
+@pytest.fixture
+def receiver(make_user):
+    """An operator of 湖里区, the receiving county: answers dispatches (协查)."""
+    return make_user(Role.OPERATOR, "350206")
+
+
+@pytest.fixture
+def joint(tree, planner):
+    return actions.do_plan_drill(
+        {
+            "jurisdiction": tree["350322"],
+            "partner": tree["350206"],
+            "title": "Joint dispatch drill",
+            "kind": "functional",
+            "scenario": "A close contact lives in Huli.",
+            "planned_for": T0,
+        },
+        actor=planner,
+    )
+
+
+def _dispatched(joint, admin):
+    actions.do_start_drill(joint, actor=admin, at=T0)
+    case = actions.do_inject_case(joint, actor=admin, at=T0)
+    do_open_investigation(case, actor=admin)
+    contact = actions.do_inject_contact(joint, actor=admin)
+    return contact, Dispatch.objects.get()
+
+
+def test_a_joint_drill_dispatches_for_real_and_times_the_receiving_side(
+    joint, admin, receiver, tree
+):
+    contact, dispatch = _dispatched(joint, admin)
+    assert joint.partner_sandbox_code == "350206901"
+    assert all(j.drill for j in Jurisdiction.objects.filter(code__startswith="350206901"))
+    assert contact.person.jurisdiction_id == "350206901001001"
+    # the dispatch lives in the receiving sandbox, sent from the drill's own
+    assert dispatch.jurisdiction_id == "350206901" and dispatch.to_region == "350206"
+    assert dispatch.sender_id.startswith("350322901") and dispatch.source == contact
+    assert Task.objects.filter(jurisdiction_id="350206901", kind="tracing.dispatch").exists()
+
+    # the receiving county works it in its real inbox, and sees only its own side
+    assert Dispatch.objects.restrict(receiver, "respond").filter(pk=dispatch.pk).exists()
+    assert not Case.objects.restrict(receiver).exists()
+    assert not Contact.objects.restrict(receiver).exists()
+    assert not Jurisdiction.objects.restrict(receiver).filter(code__startswith="350322").exists()
+    # the sender watches, never answers
+    assert not Dispatch.objects.restrict(admin, "respond").exists()
+    do_acknowledge_dispatch(dispatch, actor=receiver)
+    do_record_dispatch_outcome(dispatch, actor=receiver, outcome="controlled")
+
+    # never counted for the real county
+    assert not Dispatch.objects.filter(jurisdiction__drill=False).exists()
+    assert not real_only(DomainEvent.objects.filter(kind__startswith="tracing.")).exists()
+
+    actions.do_finish_drill(joint, actor=admin)
+    steps = {s["step"]: s for s in joint.report["steps"]}
+    dispatch.refresh_from_db()
+    assert steps["dispatch"]["done_at"] == timezone.localtime(dispatch.sent_at).isoformat(
+        timespec="minutes"
+    )
+    assert steps["controlled"]["done_at"] == timezone.localtime(dispatch.closed_at).isoformat(
+        timespec="minutes"
+    )
+    due = timezone.localtime(dispatch.sent_at + 24 * HOUR).isoformat(timespec="minutes")
+    assert steps["controlled"]["due_at"] == due and steps["controlled"]["met"] is True
+
+    # removal takes both sandboxes and everything in them, the real counties stay
+    actions.do_remove_drill_data(joint, actor=admin)
+    assert not Jurisdiction.objects.filter(drill=True).exists()
+    assert not Dispatch.objects.exists() and not Person.objects.exists()
+    assert not Task.objects.filter(kind="tracing.dispatch").exists()
+    assert not DomainEvent.objects.filter(jurisdiction_code__startswith="350206901").exists()
+    assert Jurisdiction.objects.filter(code__in=["350322", "350206"]).count() == 2
+
+
+def test_a_dispatch_from_the_sandbox_to_the_real_county_is_still_refused(joint, admin, tree):
+    actions.do_start_drill(joint, actor=admin, at=T0)
+    case = actions.do_inject_case(joint, actor=admin, at=T0)
+    with pytest.raises(ValidationError) as exc:
+        do_dispatch_person(
+            case.person, to_jurisdiction=tree["350206"], reason="drill", actor=admin, at=T0
+        )
+    assert "Drill data cannot touch real records" in str(exc.value)
+    assert not Dispatch.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("partner", "who"),
+    [("350322", "planner"), ("3502", "planner"), ("350206", "admin")],
+    ids=["own county", "a city", "a county the planner cannot see"],
+)
+def test_a_bad_receiving_county_is_refused(tree, request, partner, who):
+    with pytest.raises(ValidationError) as exc:
+        actions.do_plan_drill(
+            {
+                "jurisdiction": tree["350322"],
+                "partner": tree[partner],
+                "title": "x",
+                "kind": "functional",
+                "scenario": "x",
+                "planned_for": T0,
+            },
+            actor=request.getfixturevalue(who),
+        )
+    assert "partner" in exc.value.message_dict
+    assert not Drill.objects.exists()
+
+
+def test_the_scripted_contact_needs_a_receiving_county_an_open_investigation_and_a_dispatcher(
+    drill, joint, admin, commander
+):
+    actions.do_start_drill(drill, actor=admin, at=T0)
+    with pytest.raises(ValidationError) as exc:
+        actions.do_inject_contact(drill, actor=admin)
+    assert "no receiving county" in str(exc.value)
+    actions.do_start_drill(joint, actor=admin, at=T0)
+    actions.do_inject_case(joint, actor=admin, at=T0)
+    with pytest.raises(ValidationError) as exc:
+        actions.do_inject_contact(joint, actor=admin)
+    assert "Open the investigation" in str(exc.value)
+    do_open_investigation(Case.objects.get(), actor=admin)
+    with pytest.raises(ValidationError) as exc:  # runs drills, does not dispatch
+        actions.do_inject_contact(joint, actor=commander)
+    assert "cannot dispatch" in str(exc.value)
+    assert not Contact.objects.exists() and not Dispatch.objects.exists()
+
+
+def test_the_joint_drill_through_the_pages_and_api(client, api, joint, admin, receiver):
+    client.force_login(admin)
+    assert client.post(f"/preparedness/drills/{joint.pk}/start/").status_code == 302
+    page = client.get(joint.get_absolute_url()).content.decode()
+    assert 'id="contact"' in page and "湖里区" in page
+    joint.refresh_from_db()
+    # the contact before the investigation: said on the page, nothing written
+    actions.do_inject_case(joint, actor=admin, at=T0)  # under the 8th edition, which dispatches
+    answer = client.post(f"/preparedness/drills/{joint.pk}/contact/", follow=True)
+    assert "Open the investigation" in answer.content.decode()
+    do_open_investigation(Case.objects.get(), actor=admin)
+    made = api(admin).post(f"/api/preparedness/drills/{joint.pk}/contact/")
+    assert made.status_code == 201, made.json()
+    assert Dispatch.objects.get().source_id == str(made.json()["contact"])
+    # the receiving county cannot see the drill itself
+    assert api(receiver).post(f"/api/preparedness/drills/{joint.pk}/contact/").status_code == 404
+
+
+def test_a_joint_drill_is_planned_through_the_api_by_a_level_that_sees_both(api, planner, admin):
+    body = {
+        "jurisdiction": "350322",
+        "partner": "350206",
+        "title": "Joint drill",
+        "kind": "functional",
+        "scenario": "A contact lives in Huli.",
+        "planned_for": T0.isoformat(),
+    }
+    refused = api(admin).post("/api/preparedness/drills/", body, format="json")
+    assert refused.status_code == 400 and "partner" in refused.json()
+    assert not Drill.objects.exists()
+    made = api(planner).post("/api/preparedness/drills/", body, format="json")
+    assert made.status_code == 201 and made.json()["partner"] == "350206"
+    assert made.json()["partner_sandbox_code"] == ""

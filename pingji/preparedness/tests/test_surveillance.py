@@ -1,11 +1,13 @@
 """Daily reports (missing days refused, all or nothing), early warnings and the mode switch."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from pingji.command.modes import mode_for
+from pingji.core.models import DomainEvent
 from pingji.preparedness import actions, surveillance
 from pingji.preparedness.models import Alert, SurveillanceReport
 from pingji.tasks.models import Task
@@ -123,3 +125,51 @@ def test_api_reports_and_hostile_input(api, site, operator):
     assert bad.status_code == 400 and "days missing" in str(bad.json())
     assert api(operator).post(url, {"x": 1}, format="json").status_code == 400
     assert SurveillanceReport.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "says"),
+    [
+        ("min_increase", "-3", "greater than or equal to 0"),
+        ("ratio", "", "This field is required"),
+        ("baseline_weeks", "four", "Enter a whole number"),
+        ("ratio", "1.00", "greater than or equal to 1.01"),
+        ("baseline_weeks", "13", "less than or equal to 12"),
+    ],
+)
+def test_a_bad_threshold_on_the_page_saves_nothing(client, tree, operator, field, value, says):
+    rule = RuleFactory(jurisdiction=tree["350322"], ratio="2.00", min_increase=10)
+    data = {"baseline_weeks": "4", "ratio": "1.80", "min_increase": "12", "active": "on"}
+    client.force_login(operator)
+    answer = client.post(f"/preparedness/rules/{rule.pk}/edit/", {**data, field: value})
+    assert answer.status_code == 400 and says in answer.content.decode()
+    rule.refresh_from_db()
+    assert (str(rule.ratio), rule.min_increase, rule.baseline_weeks) == ("2.00", 10, 4)
+    assert not DomainEvent.objects.filter(kind="preparedness.rule_saved").exists()
+
+
+def test_thresholds_are_edited_on_the_page_scoped_and_audited(
+    client, tree, operator, outsider, commander
+):
+    rule = RuleFactory(jurisdiction=tree["350322"], ratio="2.00", min_increase=10)
+    data = {"baseline_weeks": "6", "ratio": "1.80", "min_increase": "12"}
+    url = f"/preparedness/rules/{rule.pk}/edit/"
+    client.force_login(outsider)  # someone else's rule does not exist for them
+    assert client.post(url, data).status_code == 404
+    client.force_login(commander)  # sees the rule, but the role does not edit thresholds
+    assert 'id="rule"' not in client.get(rule.get_absolute_url()).content.decode()
+    assert client.post(url, data).status_code == 403
+    rule.refresh_from_db()
+    assert rule.ratio == Decimal("2.00")
+    client.force_login(operator)
+    assert 'id="rule"' in client.get(rule.get_absolute_url()).content.decode()
+    assert client.post(url, data).status_code == 302
+    rule.refresh_from_db()
+    assert (rule.baseline_weeks, rule.ratio, rule.min_increase, rule.active) == (
+        6,
+        Decimal("1.80"),
+        12,
+        False,
+    )
+    event = DomainEvent.objects.get(kind="preparedness.rule_saved")
+    assert event.actor == operator and event.payload["ratio"] == "1.80"

@@ -238,3 +238,30 @@ def test_the_daily_job_stores_the_peak_of_the_window(stocked, store, mask, opera
     assert level.peak == 30 and level.on_hand == 10  # 2 Oct is after the stored day: not its peak
     row = read("350322", datetime.date(2021, 9, 30))[(store.pk, mask.pk)]
     assert row[:2] == (60, 30)  # as of 30 Sept: the 2 Oct issue is not yet taken
+
+
+def test_the_read_model_is_never_served_on_its_own_and_reads_by_area(store, mask, operator):
+    """Why ``StockDay``/``StockLevel`` are not in the shared permission suite: they have no
+    ``restrict`` (the suite's rule for joining) because no page, API or export serves them — only
+    ``reserve_rows`` reads them, by the area code its caller is scoped to (decision 0025)."""
+    from django.urls import get_resolver
+
+    read_model = {StockDay, StockLevel}
+    assert not any(hasattr(m._default_manager, "restrict") for m in read_model)
+    served = set()
+
+    def walk(patterns):
+        for p in patterns:
+            if hasattr(p, "url_patterns"):
+                walk(p.url_patterns)
+                continue
+            cls = getattr(p.callback, "cls", None) or getattr(p.callback, "view_class", None)
+            queryset = getattr(cls, "queryset", None)
+            served.add(getattr(cls, "model", None) or getattr(queryset, "model", None))
+
+    walk(get_resolver().url_patterns)
+    assert not served & read_model
+    actions.do_receive_stock(store, item=mask, lot="L1", quantity=10, actor=operator, at=at(9, 1))
+    day = datetime.date(2021, 9, 2)
+    assert [r.store_id for r in reserve_rows("350322", day)] == [store.pk]
+    assert reserve_rows("350206", day) == []
