@@ -8,6 +8,7 @@ from .drills import (
     do_record_drill_step,
     do_record_finding,
     do_remove_drill_data,
+    do_set_drill_protocol,
     do_start_drill,
 )
 from .surveillance import (
@@ -36,6 +37,7 @@ __all__ = [
     "do_remove_drill_data",
     "do_save_rule",
     "do_save_site",
+    "do_set_drill_protocol",
     "do_start_drill",
     "do_switch_on_alert",
     "do_upload_reports",

@@ -8,13 +8,15 @@
   the alerts it raises land as tasks of those counties.
 * Training: a course per city for each of epidemiologists, operators and commanders in June–August
   2021, attended by the demo accounts of its counties (Ningde's all passed; elsewhere some missed).
-* A functional drill in 蕉城区 (Ningde) on 25 August 2021, with 福安市 as the receiving county:
-  the scripted case is reported in the drill's sandbox, its investigation opened and its core
-  facts recorded through the real actions; the scripted close contact living in 福安市's sandbox
-  is added and dispatched for real, and 福安市's operator acknowledges the dispatch and records
-  the person controlled at a quarantine site of its sandbox, which places them — 26 hours after
-  the dispatch, past the 24-hour deadline. Then the drill is finished (report kept), a finding
-  raised with its improvement task, and both sandboxes removed — so no drill row mixes with the
+* A functional drill in 蕉城区 (Ningde) on 25 August 2021, with 福安市 as the receiving county,
+  under the 8th edition (named, as a drill names the version it practises, and bound to both
+  sandboxes when it starts, decision 0020): the scripted case is reported in the drill's
+  sandbox, its investigation opened and its core facts recorded through the real actions; the
+  scripted close contact living in 福安市's sandbox is added and dispatched for real, and
+  福安市's operator acknowledges the dispatch and records the person controlled at a quarantine
+  site of its sandbox, which places them — 26 hours after the dispatch, past the 24-hour
+  deadline. Then the drill is finished (report kept), a finding raised with its improvement
+  task, and both sandboxes removed with their binding — so no drill row mixes with the
   outbreak's.
 """
 
@@ -24,6 +26,7 @@ from django.utils import timezone
 
 from pingji.geo.choices import Level
 from pingji.geo.models import Jurisdiction
+from pingji.protocols.models import Protocol
 from pingji.quarantine.actions import do_create_site
 from pingji.tracing.dispatching import do_acknowledge_dispatch, do_record_dispatch_outcome
 from pingji.tracing.models import Dispatch, Investigation
@@ -36,6 +39,7 @@ from .models import Alert, Drill, WarningRule
 
 START, END = datetime.date(2021, 8, 1), datetime.date(2021, 10, 31)
 DRILL_COUNTY, DRILL_PARTNER = "350902", "350981"
+DRILL_EDITION = "cn-8th-edition"
 DRILL_AT = timezone.make_aware(datetime.datetime(2021, 8, 25, 9))
 MINUTE = datetime.timedelta(minutes=1)
 
@@ -157,6 +161,9 @@ def _drill(boss, backdate) -> Drill | None:
                 "participants": "区疫情防控指挥部、区疾控中心、区卫健局、各街道；福安市协查组",
                 "planned_for": DRILL_AT,
                 "partner": Jurisdiction.objects.filter(code=DRILL_PARTNER).first(),
+                "protocol": Protocol.objects.filter(
+                    jurisdiction_code="", code=DRILL_EDITION
+                ).first(),
             },
             actor=boss,
         )

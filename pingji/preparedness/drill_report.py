@@ -1,10 +1,12 @@
-"""How fast a drill did each key step, against the deadlines of the protocol in force.
+"""How fast a drill did each key step, against the deadlines of the protocol it runs under.
 
 Times come from the rows the real workflow wrote in the sandboxes (the case's report, its
 investigation's opening, core facts and report; the first dispatch sent from the drill's sandbox
 and the receiving county's answer to it; the first placement under quarantine in either sandbox;
-the first area event), else from a step timed by hand (``DrillStepRecord``). Deadlines (8th
-edition figures, read from the protocol, never constants): investigation dispatched within
+the first area event), else from a step timed by hand (``DrillStepRecord``). Deadlines come from
+the drill's own version (``Drill.protocol``, bound to its sandboxes, so the work was done under
+it; for a drill that names none, the version in force for the county), read from the protocol,
+never constants: investigation dispatched within
 ``investigation_dispatch_minutes`` of the report, core facts within ``core_facts_hours``, full
 report within ``full_report_hours``, pushed persons located and controlled within
 ``locate_and_control_hours`` of the dispatch.
@@ -123,7 +125,7 @@ def _deadlines(drill: Drill, times: dict) -> dict[str, tuple[datetime.datetime |
     if start is None:
         return {}
     try:
-        protocol = protocol_for(drill.jurisdiction_id, start)
+        protocol = drill.protocol or protocol_for(drill.jurisdiction_id, start)
     except NoProtocolInForce:
         return {}
     inv, disp = rules.investigation(protocol), rules.dispatch(protocol)

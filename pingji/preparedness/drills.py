@@ -9,7 +9,8 @@ under it, where the scripted contact lives: the dispatch between the two sandbox
 the real dispatch workflow on both sides and is drill data on both. ``guard`` refuses any row that
 ties drill data to a real record outside the drilling county's own chain;
 ``do_remove_drill_data`` deletes the sandboxes and everything hanging off them; the drill's report
-keeps the timings.
+keeps the timings. The drill runs under the protocol version it names (``editions``), bound to its
+sandboxes when it starts.
 """
 
 import datetime
@@ -29,6 +30,7 @@ from pingji.geo.choices import CODE_LENGTH, Level
 from pingji.geo.models import Jurisdiction
 from pingji.tasks.actions import do_issue_rule_task
 
+from . import editions
 from .choices import DrillStatus
 from .models import Drill, DrillFinding, DrillStepRecord
 
@@ -132,12 +134,14 @@ def _check_partner(partner: Jurisdiction, county: str, actor) -> None:
 
 
 def do_plan_drill(data: dict, *, actor) -> Drill:
-    """Plan a drill of a county (the sandbox is made when it starts)."""
+    """Plan a drill of a county, under a protocol version of its choice (the sandbox is made and
+    the version bound to it when it starts)."""
     drill = Drill(**data)
     if drill.jurisdiction_id and len(drill.jurisdiction_id) != COUNTY:
         raise ValidationError({"jurisdiction": _("A drill is run by a county.")})
     if drill.partner is not None:
         _check_partner(drill.partner, drill.jurisdiction_id, actor)
+    editions.check_edition(drill, drill.protocol)
     with transaction.atomic():
         drill.full_clean()
         drill.save()
@@ -147,7 +151,41 @@ def do_plan_drill(data: dict, *, actor) -> Drill:
             _("Drill planned: %(d)s") % {"d": drill},
             jurisdiction_code=drill.jurisdiction_id,
             subject=drill,
-            payload={},
+            payload={"protocol": drill.protocol_id},
+        )
+    return drill
+
+
+def do_set_drill_protocol(drill: Drill, *, protocol, actor) -> Drill:
+    """Choose the version a planned drill will run under (None: the one in force at its start).
+
+    Only before it starts: the version is bound to the sandboxes then, and the work done in them
+    was judged by it.
+    """
+    ensure_allowed(actor, drill, "change")
+    with transaction.atomic():
+        # read under a lock: a start committed meanwhile must win
+        status = Drill.objects.select_for_update().values_list("status", flat=True).get(pk=drill.pk)
+        if status != DrillStatus.PLANNED:
+            raise ValidationError(
+                {
+                    "protocol": _(
+                        "The protocol version is chosen before the drill starts: "
+                        "this drill is %(status)s."
+                    )
+                    % {"status": DrillStatus(status).label}
+                }
+            )
+        editions.check_edition(drill, protocol)
+        drill.protocol = protocol
+        drill.save(update_fields=["protocol"])
+        record_event(
+            "preparedness.drill_protocol_set",
+            _("%(d)s runs under %(p)s")
+            % {"d": drill, "p": protocol or _("the protocol in force at its start")},
+            jurisdiction_code=drill.jurisdiction_id,
+            subject=drill,
+            payload={"protocol": drill.protocol_id},
         )
     return drill
 
@@ -180,36 +218,48 @@ def _open_sandbox(county: Jurisdiction, label: str) -> Jurisdiction:
 
 
 def do_start_drill(drill: Drill, *, actor, at=None) -> Drill:
-    """Open the drill's sandbox under the county, and one under the receiving county if any.
+    """Open the drill's sandbox under the county, and one under the receiving county if any, and
+    bind the drill's protocol version to them (the one in force for the county if none chosen).
 
     The receiving sandbox starts with the scenario's one resident there — the contact the drill
     will dispatch (``do_inject_contact``) — written by the script, as the sandbox itself is: the
-    drilling county cannot register a person in another county's tree, and need not.
+    drilling county cannot register a person in another county's tree, and need not. Its version
+    is bound the same way, by the drill that opened it.
     """
     from pingji.people.models import Person
 
     _check(drill, actor, DrillStatus.PLANNED)
     at = at or timezone.now()
+    protocol = editions.edition_at_start(drill, at)
     label = _("Drill: %(title)s") % {"title": drill.title}
-    with transaction.atomic():
-        town = _open_sandbox(drill.jurisdiction, label)
-        drill.sandbox, drill.sandbox_code = town, town.code
-        drill.status, drill.started_at = DrillStatus.RUNNING, at
-        fields = ["sandbox", "sandbox_code", "status", "started_at"]
-        if drill.partner is not None:
-            drill.partner_sandbox_code = _open_sandbox(drill.partner, label).code
-            Person.objects.create(
-                name=_("Drill contact"), jurisdiction=sandbox_grid(drill.partner_sandbox_code)
+    try:
+        with transaction.atomic():
+            town = _open_sandbox(drill.jurisdiction, label)
+            drill.sandbox, drill.sandbox_code = town, town.code
+            drill.status, drill.started_at, drill.protocol = DrillStatus.RUNNING, at, protocol
+            fields = ["sandbox", "sandbox_code", "status", "started_at", "protocol"]
+            if drill.partner is not None:
+                drill.partner_sandbox_code = _open_sandbox(drill.partner, label).code
+                Person.objects.create(
+                    name=_("Drill contact"), jurisdiction=sandbox_grid(drill.partner_sandbox_code)
+                )
+                fields.append("partner_sandbox_code")
+            editions.bind_sandboxes(drill, protocol, at, actor=actor)
+            drill.save(update_fields=fields)
+            record_event(
+                "preparedness.drill_started",
+                _("Drill started: %(d)s") % {"d": drill},
+                jurisdiction_code=drill.jurisdiction_id,
+                subject=drill,
+                payload={
+                    "sandbox": town.code,
+                    "partner_sandbox": drill.partner_sandbox_code,
+                    "protocol": protocol.pk,
+                },
             )
-            fields.append("partner_sandbox_code")
-        drill.save(update_fields=fields)
-        record_event(
-            "preparedness.drill_started",
-            _("Drill started: %(d)s") % {"d": drill},
-            jurisdiction_code=drill.jurisdiction_id,
-            subject=drill,
-            payload={"sandbox": town.code, "partner_sandbox": drill.partner_sandbox_code},
-        )
+    except Exception:
+        drill.refresh_from_db()  # the caller's object goes back to what the database holds
+        raise
     return drill
 
 
@@ -368,8 +418,8 @@ def _purge(queryset, depth: int = 0) -> int:
 
 
 def do_remove_drill_data(drill: Drill, *, actor) -> int:
-    """Delete the sandboxes (the drill's, the receiving county's) and every row in or hanging off
-    them; the drill and its report stay."""
+    """Delete the sandboxes (the drill's, the receiving county's), every row in or hanging off
+    them and the protocol version bound to them; the drill and its report stay."""
     _check(drill, actor, DrillStatus.FINISHED)
     code = drill.sandbox_code
     if not is_drill_code(code) or not Jurisdiction.objects.filter(code=code, drill=True).exists():
@@ -382,6 +432,7 @@ def do_remove_drill_data(drill: Drill, *, actor) -> int:
     with transaction.atomic():
         removed = sum(_purge(Task.objects.subtree(c)) for c in codes)
         removed += _purge(Jurisdiction.objects.filter(inside, drill=True).order_by("-code"))
+        removed += editions.unbind_sandboxes(drill, actor=actor)
         for c in codes:
             removed += DomainEvent.objects.filter(jurisdiction_code__startswith=c).delete()[0]
         drill.status, drill.sandbox = DrillStatus.REMOVED, None

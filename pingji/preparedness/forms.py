@@ -4,8 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pingji.command.choices import ResponseLevel
+from pingji.protocols.models import Protocol
 
 from .choices import DrillStep
+from .editions import editions
 from .models import WarningRule
 
 
@@ -43,6 +45,23 @@ class DismissForm(forms.Form):
 class StepForm(forms.Form):
     step = forms.ChoiceField(label=_("step"), choices=DrillStep.choices)
     done_at = forms.DateTimeField(label=_("done at"))
+
+
+class DrillProtocolForm(forms.Form):
+    """The version a planned drill will run under, among those it can (``editions``)."""
+
+    protocol = forms.ModelChoiceField(
+        label=_("protocol version"),
+        queryset=Protocol.objects.none(),
+        required=False,
+        empty_label=_("the one in force for the county when the drill starts"),
+    )
+
+    def __init__(self, *args, drill, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["protocol"]
+        field.queryset = Protocol.objects.filter(pk__in=[p.pk for p in editions(drill)])
+        field.initial = drill.protocol_id
 
 
 class FindingForm(forms.Form):

@@ -23,6 +23,7 @@ urlpatterns = [
     path("drills/<int:pk>/", views.DrillDetailView.as_view(), name="drill_detail"),
     path("drills/<int:pk>/step/", views.DrillStepView.as_view(), name="drill_step"),
     path("drills/<int:pk>/finding/", views.DrillFindingView.as_view(), name="drill_finding"),
+    path("drills/<int:pk>/protocol/", views.DrillProtocolView.as_view(), name="drill_protocol"),
     *[
         path(
             f"drills/<int:pk>/{phase}/",

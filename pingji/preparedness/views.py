@@ -19,6 +19,7 @@ from . import actions
 from .drill_report import drill_report
 from .forms import (
     DismissForm,
+    DrillProtocolForm,
     EvaluateForm,
     FindingForm,
     ReportForm,
@@ -252,10 +253,12 @@ def drill_context(request, drill, **forms):
     can = request.user.has_perm("preparedness.change_drill")
     running = drill.status == "running"
     report = drill.report if drill.report else drill_report(drill)
+    planned = drill.status == "planned"
     return {
         "object": drill,
         "report": report,
         "can": can,
+        "protocol_form": DrillProtocolForm(drill=drill) if can and planned else None,
         "step_form": StepForm() if can and running else None,
         "finding_form": FindingForm() if can and drill.status != "planned" else None,
         "findings": drill.findings.select_related("task"),
@@ -279,6 +282,24 @@ class DrillStepView(_Step):
 
     def perform(self, obj, form):
         actions.do_record_drill_step(obj, actor=self.request.user, **form.cleaned_data)
+
+
+class DrillProtocolView(_Step):
+    """Choose the version a planned drill runs under; refused once it started."""
+
+    model = Drill
+    permission_required = "preparedness.change_drill"
+    form_name = "protocol_form"
+    template, context = "preparedness/drill_detail.html", staticmethod(drill_context)
+    success_message = gettext_lazy("Protocol version chosen.")
+
+    def make_form(self, data, files):
+        return DrillProtocolForm(data, drill=self.get_object())
+
+    def perform(self, obj, form):
+        actions.do_set_drill_protocol(
+            obj, protocol=form.cleaned_data["protocol"], actor=self.request.user
+        )
 
 
 class DrillFindingView(_Step):

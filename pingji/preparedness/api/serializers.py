@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from pingji.command.choices import ResponseLevel
 from pingji.geo.models import Jurisdiction
+from pingji.protocols.models import Protocol
 from pingji.users.models import User
 
 from ..choices import DrillStep
@@ -122,6 +123,11 @@ class DrillSerializer(serializers.ModelSerializer):
     partner = serializers.PrimaryKeyRelatedField(
         queryset=Jurisdiction.objects.real(), required=False, allow_null=True
     )
+    # any loaded version: the action says why one cannot be drilled
+    protocol = serializers.PrimaryKeyRelatedField(
+        queryset=Protocol.objects.all(), required=False, allow_null=True
+    )
+    protocol_name = serializers.StringRelatedField(source="protocol", read_only=True)
 
     class Meta:
         model = Drill
@@ -134,6 +140,8 @@ class DrillSerializer(serializers.ModelSerializer):
             "participants",
             "planned_for",
             "partner",
+            "protocol",
+            "protocol_name",
             "status",
             "sandbox_code",
             "partner_sandbox_code",
@@ -151,6 +159,10 @@ class DrillSerializer(serializers.ModelSerializer):
             "score",
             "report",
         ]
+
+
+class DrillProtocolSerializer(serializers.Serializer):
+    protocol = serializers.PrimaryKeyRelatedField(queryset=Protocol.objects.all(), allow_null=True)
 
 
 class DrillStepSerializer(serializers.ModelSerializer):

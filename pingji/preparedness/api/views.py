@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from pingji.core.access import scope_code
-from pingji.core.api.base import ScopedModelViewSet, ScopedReadOnlyViewSet
+from pingji.core.api.base import ScopedModelViewSet, ScopedReadOnlyViewSet, StepActionsMixin
 
 from .. import actions, drills, surveillance, training
 from ..models import (
@@ -44,33 +44,24 @@ class _Saved(ScopedModelViewSet):
         )
 
 
-class _Steps:
-    """POST steps on one object: visible first (404), then the role, then the action."""
-
-    step_perm = ""
-
-    def get_permissions(self):
-        if self.action in getattr(self, "steps", ()):
-            return [permissions.IsAuthenticated()]
-        return super().get_permissions()
-
-    def _step(self, request, body_class, act, out_class, status=200):
-        obj = self.get_object()
-        if not request.user.has_perm(self.step_perm):
-            raise exceptions.PermissionDenied()
-        body = body_class(data=request.data)
-        body.is_valid(raise_exception=True)
-        result = act(obj, actor=request.user, **body.validated_data)
-        return Response(out_class(result).data, status=status)
+def _step(view, body_class, act, out_class, status=200):
+    """A POST step (``StepActionsMixin``) on one object: visible first (404), then the
+    viewset's ``step_perm``, then the action with the body's fields."""
+    obj = view.get_object()
+    view._require(view.step_perm)
+    body = body_class(data=view.request.data)
+    body.is_valid(raise_exception=True)
+    result = act(obj, actor=view.request.user, **body.validated_data)
+    return Response(out_class(result).data, status=status)
 
 
-class SiteViewSet(_Steps, _Saved):
+class SiteViewSet(StepActionsMixin, _Saved):
     """Surveillance sites; ``reports`` records a site's daily counts (missing days refused)."""
 
     queryset = SurveillanceSite.objects.all()
     serializer_class = s.SiteSerializer
     create_action = staticmethod(surveillance.do_save_site)
-    steps = ("reports",)
+    step_actions = ("reports",)
     step_perm = "preparedness.add_surveillancereport"
 
     @extend_schema(
@@ -121,25 +112,23 @@ class RuleViewSet(_Saved):
     create_action = staticmethod(surveillance.do_save_rule)
 
 
-class AlertViewSet(_Steps, ScopedReadOnlyViewSet):
+class AlertViewSet(StepActionsMixin, ScopedReadOnlyViewSet):
     """Alerts raised by the rules; ``switch`` puts the county in emergency mode."""
 
     queryset = Alert.objects.all()
     serializer_class = s.AlertSerializer
-    steps = ("switch", "dismiss")
+    step_actions = ("switch", "dismiss")
     step_perm = "preparedness.change_alert"
 
     @extend_schema(request=s.SwitchSerializer, responses=s.AlertSerializer)
     @action(detail=True, methods=["post"])
     def switch(self, request, pk=None):
-        return self._step(
-            request, s.SwitchSerializer, actions.do_switch_on_alert, s.AlertSerializer
-        )
+        return _step(self, s.SwitchSerializer, actions.do_switch_on_alert, s.AlertSerializer)
 
     @extend_schema(request=s.DismissSerializer, responses=s.AlertSerializer)
     @action(detail=True, methods=["post"])
     def dismiss(self, request, pk=None):
-        return self._step(request, s.DismissSerializer, actions.do_dismiss_alert, s.AlertSerializer)
+        return _step(self, s.DismissSerializer, actions.do_dismiss_alert, s.AlertSerializer)
 
 
 class EvaluateView(APIView):
@@ -157,11 +146,11 @@ class EvaluateView(APIView):
         return Response(s.AlertSerializer(alerts, many=True).data)
 
 
-class CourseViewSet(_Steps, _Saved):
+class CourseViewSet(StepActionsMixin, _Saved):
     queryset = Course.objects.all()
     serializer_class = s.CourseSerializer
     create_action = staticmethod(training.do_save_course)
-    steps = ("attendance",)
+    step_actions = ("attendance",)
     step_perm = "preparedness.add_attendance"
 
     @extend_schema(request=s.AttendeesSerializer, responses=s.AttendanceSerializer(many=True))
@@ -179,14 +168,24 @@ class AttendanceViewSet(ScopedReadOnlyViewSet):
     serializer_class = s.AttendanceSerializer
 
 
-class DrillViewSet(_Steps, ScopedModelViewSet):
-    """Drills: plan (POST), then ``start``, ``inject``, ``contact`` (with a receiving county),
-    ``step``, ``finish``, ``remove``."""
+class DrillViewSet(StepActionsMixin, ScopedModelViewSet):
+    """Drills: plan (POST, with the ``protocol`` version to run under, else the one in force),
+    ``protocol`` (change it before the start), then ``start``, ``inject``, ``contact`` (with a
+    receiving county), ``step``, ``finish``, ``remove``."""
 
     queryset = Drill.objects.all()
     serializer_class = s.DrillSerializer
     http_method_names = ["get", "post", "head", "options"]
-    steps = ("start", "inject", "contact", "step", "finish", "remove", "finding")
+    step_actions = (
+        "protocol",
+        "start",
+        "inject",
+        "contact",
+        "step",
+        "finish",
+        "remove",
+        "finding",
+    )
     step_perm = "preparedness.change_drill"
 
     def perform_create(self, serializer):
@@ -195,7 +194,14 @@ class DrillViewSet(_Steps, ScopedModelViewSet):
         )
 
     def _at(self, request, act):
-        return self._step(request, s.AtSerializer, act, s.DrillSerializer)
+        return _step(self, s.AtSerializer, act, s.DrillSerializer)
+
+    @extend_schema(request=s.DrillProtocolSerializer, responses=s.DrillSerializer)
+    @action(detail=True, methods=["post"])
+    def protocol(self, request, pk=None):
+        return _step(
+            self, s.DrillProtocolSerializer, actions.do_set_drill_protocol, s.DrillSerializer
+        )
 
     @extend_schema(request=s.AtSerializer, responses=s.DrillSerializer)
     @action(detail=True, methods=["post"])
@@ -215,16 +221,15 @@ class DrillViewSet(_Steps, ScopedModelViewSet):
     @action(detail=True, methods=["post"])
     def contact(self, request, pk=None):
         drill = self.get_object()
-        if not request.user.has_perm(self.step_perm):
-            raise exceptions.PermissionDenied()
+        self._require(self.step_perm)
         contact = actions.do_inject_contact(drill, actor=request.user)
         return Response({"contact": contact.pk}, status=201)
 
     @extend_schema(request=s.StepBodySerializer, responses=s.DrillStepSerializer)
     @action(detail=True, methods=["post"])
     def step(self, request, pk=None):
-        return self._step(
-            request, s.StepBodySerializer, actions.do_record_drill_step, s.DrillStepSerializer, 201
+        return _step(
+            self, s.StepBodySerializer, actions.do_record_drill_step, s.DrillStepSerializer, 201
         )
 
     @extend_schema(request=s.AtSerializer, responses=s.DrillSerializer)
@@ -236,15 +241,14 @@ class DrillViewSet(_Steps, ScopedModelViewSet):
     @action(detail=True, methods=["post"])
     def remove(self, request, pk=None):
         drill = self.get_object()
-        if not request.user.has_perm(self.step_perm):
-            raise exceptions.PermissionDenied()
+        self._require(self.step_perm)
         return Response({"removed": actions.do_remove_drill_data(drill, actor=request.user)})
 
     @extend_schema(request=s.FindingBodySerializer, responses=s.FindingSerializer)
     @action(detail=True, methods=["post"])
     def finding(self, request, pk=None):
-        return self._step(
-            request, s.FindingBodySerializer, actions.do_record_finding, s.FindingSerializer, 201
+        return _step(
+            self, s.FindingBodySerializer, actions.do_record_finding, s.FindingSerializer, 201
         )
 
 

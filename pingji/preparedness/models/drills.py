@@ -18,6 +18,8 @@ class Drill(ScopedModel):
     drill data deletes that subtree. ``report`` keeps the step timings after removal.
     A drill with a ``partner`` county opens a second sandbox under it (``partner_sandbox_code``)
     where the scripted contact lives, so the dispatch to it runs for real (decision 0020).
+    ``protocol`` is the version the drill runs under, bound to its sandboxes when it starts (the
+    real county keeps the one in force): a county in peacetime practises the next outbreak.
     """
 
     jurisdiction = models.ForeignKey(
@@ -51,6 +53,18 @@ class Drill(ScopedModel):
     )
     # a code like ``sandbox_code``: kept after removal, when the sandbox row is gone
     partner_sandbox_code = models.CharField(_("receiving sandbox code"), max_length=15, blank=True)
+    protocol = models.ForeignKey(
+        "protocols.Protocol",
+        verbose_name=_("protocol version"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_(
+            "The version the drill practises (the next outbreak's rules); empty: the one in force "
+            "for the county when the drill starts."
+        ),
+    )
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     score = models.PositiveSmallIntegerField(_("score"), null=True, blank=True)

@@ -13,6 +13,7 @@ from pingji.cases.tests.outbreak import outbreak_province
 from pingji.geo.models import Jurisdiction
 from pingji.preparedness import demo
 from pingji.preparedness.models import Alert, Drill
+from pingji.protocols.models import Protocol
 from pingji.resources import demo as resources_demo
 from pingji.resources.reserves import reserve_rows
 
@@ -43,6 +44,8 @@ def test_reserves_draw_down_and_the_drill_leaves_no_data(replay):
     assert all(a.day >= datetime.date(2021, 9, 1) for a in Alert.objects.all())
     drill = Drill.objects.get()
     assert drill.status == "removed" and drill.jurisdiction_id == "350902"
+    assert drill.protocol.code == "cn-8th-edition"
+    assert not Protocol.objects.filter(jurisdiction_code__startswith="350902901").exists()
     steps = {s["step"]: s for s in drill.report["steps"]}
     assert steps["core_facts"]["met"] is True
     # dispatched for real to 福安市's sandbox 5 h in, controlled there 26 h later: late
