@@ -2,9 +2,13 @@
 
 Peer, measured in the same run: ``pingji migrate`` alone on another empty data dir (the part of
 the demo every installation pays anyway). Usage: ``python bench/demo.py [--scale S]``.
+Each figure is wall time and the CPU time (user + system) of the process: on a shared machine
+the CPU time is the fairer one.
 """
 
 import argparse
+import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -13,16 +17,24 @@ import time
 from _common import embedded_env, emit, fresh_data_dir
 
 
-def timed(args: list[str], data_dir: str) -> tuple[float, str]:
-    started = time.perf_counter()
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(args: list[str], data_dir: str) -> tuple[float, float, str]:
+    """(wall seconds, CPU seconds, stdout) of one ``pingji`` command."""
+    started, cpu = time.perf_counter(), _children_cpu()
     done = subprocess.run(
         [sys.executable, "-m", "pingji.cli", *args],
         env=embedded_env(data_dir),
         capture_output=True,
         text=True,
-        check=True,
     )
-    return round(time.perf_counter() - started, 2), done.stdout
+    if done.returncode:
+        sys.exit(f"pingji {' '.join(args)} failed:\n{done.stderr[-3000:]}")
+    wall = round(time.perf_counter() - started, 2)
+    return wall, round(_children_cpu() - cpu, 2), done.stdout
 
 
 def main() -> None:
@@ -32,9 +44,9 @@ def main() -> None:
     scale = ["--scale", args.scale] if args.scale else []
     peer_dir, demo_dir = fresh_data_dir("migrate"), fresh_data_dir("demo")
     try:
-        migrate_s, _ = timed(["migrate", "-v0"], peer_dir)
-        first_s, out = timed(["demo", "--no-serve", *scale], demo_dir)
-        second_s, again = timed(["demo", "--no-serve", *scale], demo_dir)
+        migrate_s, migrate_cpu_s, _ = timed(["migrate", "-v0"], peer_dir)
+        first_s, first_cpu_s, out = timed(["demo", "--no-serve", *scale], demo_dir)
+        second_s, _cpu, again = timed(["demo", "--no-serve", *scale], demo_dir)
     finally:
         shutil.rmtree(peer_dir, ignore_errors=True)
         shutil.rmtree(demo_dir, ignore_errors=True)
@@ -48,8 +60,11 @@ def main() -> None:
         {
             "scale": args.scale or "default",
             "demo_first_run_s": first_s,
+            "demo_first_run_cpu_s": first_cpu_s,
             "demo_second_run_s": second_s,
             "peer_migrate_only_s": migrate_s,
+            "peer_migrate_only_cpu_s": migrate_cpu_s,
+            "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
             "steps_s": steps,
             "reused": "Reusing" in again,
         },

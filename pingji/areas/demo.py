@@ -11,10 +11,11 @@ What the demo invents (the real lists named compounds the synthetic province doe
 * **Every day** to 31 October the criteria are evaluated (``evaluation.evaluate``) from the
   replay's cases and contacts and from quarantine and screening records where the earlier demo
   steps wrote them. An area whose only unmet criterion is the all-resident screen is screened that
-  day, as a county orders before lifting (``testing.demo.screen_extent``: a delineated-area
-  campaign over the extent, sampled from 07:00, negative by evening, inside the 8th edition's
-  48 h before lifting) and evaluated again. An eligible sealed area is stepped down to controlled
-  the next morning, an eligible controlled or precaution area lifted. Where the days without
+  day, as a county orders before lifting (``testing.demo.screen_extent``: one delineated-area
+  campaign a day over the extents of the county's waiting areas, sampled from 07:00, negative by
+  evening, inside the 8th edition's 48 h before lifting) and evaluated again. An eligible sealed
+  area is stepped down to controlled the next morning, an eligible controlled or precaution area
+  lifted. Where the days without
   infection have passed but the data still do not meet a criterion (contacts C4 counts as not
   released negative), the county lifts by override whose justification quotes the unmet
   criteria (approved by the city, as decision 0014 requires) — ``OVERRIDE_AFTER`` days after the
@@ -91,14 +92,27 @@ def _first_compounds(county: str) -> list[tuple[int, datetime.datetime]]:
 
 
 class Staff:
+    """The demo accounts the replay acts as, and their units, each read once.
+
+    Units are read without their boundary (kilobytes of GeoJSON no step here draws): the
+    replay asks for a county hundreds of times.
+    """
+
     def __init__(self):
         self.cache: dict[str, User] = {}
+        self.units: dict[str, Jurisdiction] = {}
 
     def __call__(self, code: str, role: str) -> User:
         name = f"{code.ljust(6, '0')}-{role}"
         if name not in self.cache:
-            self.cache[name] = User.objects.get(username=name)
+            users = User.objects.select_related("jurisdiction").defer("jurisdiction__boundary")
+            self.cache[name] = users.get(username=name)
         return self.cache[name]
+
+    def unit(self, code: str) -> Jurisdiction:
+        if code not in self.units:
+            self.units[code] = Jurisdiction.objects.defer("boundary").get(code=code)
+        return self.units[code]
 
 
 def _designate(county, staff, backdate, rng) -> list[RiskArea]:
@@ -106,7 +120,7 @@ def _designate(county, staff, backdate, rng) -> list[RiskArea]:
     if not compounds:
         return []
     places = Place.objects.in_bulk([c for c, _ in compounds])
-    jurisdiction = Jurisdiction.objects.get(code=county)
+    jurisdiction = staff.unit(county)
     epi, boss = staff(county, "epidemiologist"), staff(county, "commander")
     made, communities, townships = [], {}, {}
     for n, (pid, reported) in enumerate(compounds, start=1):
@@ -152,7 +166,7 @@ def _checkpoints(county, areas, staff, backdate) -> list[Checkpoint]:
         with backdate.at(since):
             cp = checkpoints.do_create_checkpoint(
                 actor=boss,
-                jurisdiction=Jurisdiction.objects.get(code=county),
+                jurisdiction=staff.unit(county),
                 name=name,
                 kind=kind,
                 rules="离开人员查验48小时内核酸检测阴性证明，扫码测温",
@@ -175,35 +189,38 @@ def _checkpoints(county, areas, staff, backdate) -> list[Checkpoint]:
     return out
 
 
-def _screen_waiting(day, staff, backdate, rng) -> list[int]:
+def _screen_waiting(day, staff, backdate, rng) -> dict[str, list[RiskArea]]:
     """Screen every resident of the areas whose only missing criterion is the all-resident screen.
 
     The real workflow: once the days without infection and the contacts' quarantine allow lifting,
-    the county orders a screen of the extent inside the protocol's window (8th edition: 48 h
-    before lifting). Sampled from 07:00 on ``day``, negative by evening, through the testing
-    app's own upload and job (``testing.demo.screen_extent``); returns the areas screened.
+    the county orders a screen of the extents inside the protocol's window (8th edition: 48 h
+    before lifting) — one campaign a day over all its areas waiting for it. Sampled from 07:00 on
+    ``day``, negative by evening, through the testing app's own upload and job
+    (``testing.demo.screen_extent``); returns the areas screened, by county.
     """
-    screened = []
+    waiting: dict[str, list[RiskArea]] = defaultdict(list)
     rows = Evaluation.objects.filter(day=day, verdict=Verdict.NOT_YET).select_related("area")
     for row in rows.order_by("area_id"):
         screen = row.evidence.get("screen")
         if not screen or screen.get("complete") or screen.get("positive") or len(row.reasons) != 1:
             continue
-        area = row.area
-        county = Jurisdiction.objects.get(code=area.jurisdiction_id[:6])
+        waiting[row.area.jurisdiction_id[:6]].append(row.area)
+    for code, areas in sorted(waiting.items()):
+        county = staff.unit(code)
         testing_demo.screen_extent(
-            actor=staff(county.code, "operator"),
+            actor=staff(code, "operator"),
             jurisdiction=county,
-            name=f"{area.name}解封前全员核酸检测",
-            codes=list(area.jurisdictions.values_list("code", flat=True)),
-            places=list(area.places.all()),
+            name=f"{county.name}{day.month}月{day.day}日{len(areas)}个区域解封前全员核酸检测",
+            codes=sorted(
+                {c for a in areas for c in a.jurisdictions.values_list("code", flat=True)}
+            ),
+            places=list({p.pk: p for a in areas for p in a.places.all()}.values()),
             start=_at(day, 7),
             rng=rng,
             backdate=backdate,
-            tag=f"{day:%m%d}{area.pk}",
+            tag=f"{day:%m%d}{areas[0].pk}",
         )
-        screened.append(area.pk)
-    return screened
+    return waiting
 
 
 def _override_due(finding) -> bool:
@@ -223,7 +240,7 @@ def _override_note(row) -> str:
 
 def _step(day, county, staff, backdate, counts) -> None:
     """Move every area of the county the day's evaluation allows, effective the next morning."""
-    jurisdiction = Jurisdiction.objects.get(code=county)
+    jurisdiction = staff.unit(county)
     epi, boss = staff(county, "epidemiologist"), staff(county, "commander")
     city = staff(county[:4], "commander")
     when = _at(day + datetime.timedelta(days=1), 10)
@@ -292,8 +309,9 @@ def load(replay: Replay) -> dict:
                 evaluate(day, within="")
                 screened = _screen_waiting(day, staff, backdate, screen_rng)
                 if screened:
-                    evaluate(day, area_ids=screened)
+                    evaluate(day, area_ids=[a.pk for areas in screened.values() for a in areas])
                     counts["screens"] += len(screened)
+                    counts["areas_screened"] += sum(len(areas) for areas in screened.values())
                 for county, (areas, cps) in by_county.items():
                     if not areas or day < min(local_date(a.decided_at) for a in areas):
                         continue
@@ -315,6 +333,7 @@ def load(replay: Replay) -> dict:
         "moved_by_criteria": counts["criteria"],
         "moved_by_override": counts["override"],
         "screens_before_lifting": counts["screens"],
+        "areas_screened": counts["areas_screened"],
         "still_in_force": left.count(),
         "checkpoints": sum(len(c) for _a, c in by_county.values()),
     }

@@ -33,8 +33,10 @@ Everything else about a case is synthetic "line detail", drawn from ``replay.rng
   contacts or in sealed/controlled areas" (press conference 20 Sep). Everyone recovers 16–24 days
   after report (time to negativity 16–18 days, Putian hospital cohort) — 767 of 768 discharged.
 
-Actions run as the county epidemiologist, at the historical time: :class:`Backdate` moves the
-events, change-log rows and tasks an action writes to the moment it stands for.
+Everything is written as the county epidemiologist, at the historical time: the reports in one
+batch through ``bulk.do_report_cases_bulk`` (the rows and events ``do_report_case`` writes, each
+event at its report's time), the reclassifications through their action, whose events and
+change-log rows :class:`Backdate` moves to the moment they stand for.
 """
 
 import csv
@@ -46,15 +48,16 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
-from pingji.core.events import record_events
 from pingji.core.models import DomainEvent
 from pingji.demo.replay import PROVINCE_CASES, Replay
+from pingji.demo.rows import update, write_events
 from pingji.geo.choices import PlaceKind
 from pingji.geo.models import Place
 from pingji.people.models import Person
 from pingji.users.models import User
 
-from .actions import do_reclassify_case, do_report_case
+from .actions import do_reclassify_case
+from .bulk import Report, do_report_cases_bulk
 from .choices import Channel, Classification, Outcome, Severity
 from .demo_support import OUTBREAK_DAY, Backdate, Residents
 from .models import Case
@@ -341,20 +344,25 @@ def load(replay: Replay) -> dict:
         residents = Residents(rng, counties, actor)
         cast_lines(lines, residents, cluster_places(rng), rng)
         persons = Person.objects.in_bulk([line.person_id for line in lines])
-        for line in sorted(lines, key=lambda x: x.reported_at):
-            first = line.classification
-            with backdate.at(line.reported_at):
-                case = do_report_case(
-                    actor=actor(line.county),
-                    person=persons[line.person_id],
-                    classification=first,
-                    channel=line.channel,
-                    reported_at=line.reported_at,
-                    severity=_pick(rng, SEVERITY) if first == Classification.CONFIRMED else "",
-                    onset_date=line.onset_date,
-                    sampled_at=line.sampled_at,
-                    notes=_note(line),
-                )
+        in_order = sorted(lines, key=lambda x: x.reported_at)
+        reports = [
+            Report(
+                actor=actor(line.county),
+                person=persons[line.person_id],
+                classification=line.classification,
+                channel=line.channel,
+                reported_at=line.reported_at,
+                severity=_pick(rng, SEVERITY)
+                if line.classification == Classification.CONFIRMED
+                else "",
+                onset_date=line.onset_date,
+                sampled_at=line.sampled_at,
+                notes=_note(line),
+                recorded_at=line.reported_at,
+            )
+            for line in in_order
+        ]
+        for line, case in zip(in_order, do_report_cases_bulk(reports), strict=True):
             line.case_id = case.pk
         for line in sorted(lines, key=lambda x: x.reported_at):
             if line.reclassified_on:
@@ -435,6 +443,6 @@ def _recover(lines: list[Line], actors, rng, end: datetime.date) -> int:
                 },
             )
         )
-    Case.objects.bulk_update(closed, ["outcome", "outcome_at"], batch_size=500)
-    record_events(events)
+    update(Case, closed, ["outcome", "outcome_at"])
+    write_events(events)
     return len(closed)

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from pingji.core.models import DomainEvent, ObjectChange
+from pingji.demo.rows import update
 from pingji.geo.models import Jurisdiction
 from pingji.people.actions import do_create_person
 from pingji.people.identity import compose_id_number
@@ -49,7 +50,7 @@ class Backdate:
 
     def apply(self) -> None:
         """Move every row stamped inside a window to its time: one read and a few bulk updates
-        per table (``bulk_update`` writes by primary key, without signals)."""
+        per table (``demo.rows.update`` writes by primary key, without signals)."""
         if not self.windows:
             return
         starts = [began for began, _ended, _when in self.windows]
@@ -62,7 +63,7 @@ class Backdate:
                 if i >= 0 and stamp <= self.windows[i][1]:
                     setattr(row, name, self.windows[i][2])
                     moved.append(row)
-            model.objects.bulk_update(moved, [name], batch_size=500)
+            update(model, moved, [name])
         self.windows.clear()
 
 

@@ -35,6 +35,11 @@ def subscribe(*kinds: str) -> Callable[[Handler], Handler]:
     return register
 
 
+def has_subscribers(kind: str) -> bool:
+    """Whether a handler reacts to events of ``kind`` (a bulk writer must then let it run)."""
+    return bool(_handlers.get(kind))
+
+
 def record_event(
     kind: str,
     summary: str,

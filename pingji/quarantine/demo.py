@@ -7,17 +7,22 @@ force for their grid that day (8th edition: close contacts 14 days at a site + 7
 days 1, 4, 7 and 14 with double sampling at release; secondary contacts 7 days), counted from
 their last exposure — the same ``schedule.plan`` the actions use. A contact who later became a
 case found in quarantine (the case's channel) tests positive at the site on their case's sampling
-day; one found in the community was never placed. Everything up to the
-replay's end (31 October) happens: results are negative, people are released on their planned day
-and monitored at home by their grid, and about ``MISS_SHARE`` of the home check-ins are missed and
-raise an alert the community closes the next day. Rows and events are written in bulk (the rows
-and ``quarantine.*`` events the actions would leave): thousands of placements through one action
+day; one found in the community was never placed. A contact exposed again while still in
+quarantine (the contact of a second case) is not placed twice: their placement is counted afresh
+from the later exposure — new dates and the tests still to come, written as applying a regime
+writes it (a ``regime_changed`` history entry and event). Everything up to the replay's end
+(31 October) happens: results are negative, people are released on their planned day and
+monitored at home by their grid, each day's health check with its ``quarantine.checked`` event,
+and about ``MISS_SHARE`` of the home check-ins are missed and raise an alert the community
+closes the next day. Rows and events are written in bulk (the rows and ``quarantine.*`` events
+the actions would leave; leaf rows through ``demo.rows``): tens of thousands through one action
 each would take minutes.
 """
 
 import datetime
 import heapq
 from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
@@ -26,14 +31,17 @@ from django.utils import timezone
 
 from pingji.cases.choices import Channel
 from pingji.cases.models import Case
-from pingji.core.events import record_events
 from pingji.core.models import DomainEvent
 from pingji.demo.replay import Replay
+from pingji.demo.rows import insert, write_events
 from pingji.geo.models import Jurisdiction
 from pingji.protocols import rules
+from pingji.protocols.models import Protocol
 from pingji.protocols.versions import protocol_for
 from pingji.tasks.choices import TaskKind, TaskStatus
 from pingji.tasks.models import Task
+from pingji.tracing.choices import TIER_RANK
+from pingji.tracing.models import Contact, Dispatch
 from pingji.users.models import User
 
 from . import schedule
@@ -78,12 +86,9 @@ class Out:
 
     def flush(self) -> int:
         """Write the events once the placements have their ids."""
-        rows = []
         for placement, event in self.events:
             event.object_id = str(placement.pk)
-            rows.append(event)
-        record_events(sorted(rows, key=lambda e: e.time))
-        return len(rows)
+        return write_events([event for _placement, event in self.events])
 
     def event(self, kind, when, placement, summary, actor=None, **payload):
         self.events.append(
@@ -131,22 +136,59 @@ def make_sites(counts: Counter, rng) -> dict[str, list[Room]]:
     return rooms
 
 
-def load(replay: Replay) -> dict:
-    from pingji.tracing.models import Contact
+@dataclass
+class Stay:
+    """One person's placement as planned: from its contact, extended by later exposures."""
 
-    rng = replay.rng("quarantine")
-    tz = timezone.get_default_timezone()
-    as_of = replay.end
-    contacts = list(Contact.objects.select_related("person").order_by("created_at", "id"))
-    if not contacts:
-        return {"placements": 0}
-    cases = defaultdict(list)
-    for case in Case.objects.filter(person_id__in={c.person_id for c in contacts}):
-        cases[case.person_id].append(case)
-    out = Out()
+    contact: Contact
+    protocol: Protocol
+    plan: schedule.Plan
+    placed_at: datetime.datetime
+    case: Case | None
+    tests: list[schedule.PlannedTest]
+    category: str
+    #: (time, plan and category before, after, the later contact) for each re-exposure.
+    changes: list[tuple] = field(default_factory=list)
+
+    def exposure_on(self, day: datetime.date, tz) -> datetime.date:
+        """Day 0 of the placement as it stood on ``day`` (checks keep the day they were given)."""
+        exposure = self.plan.exposure_on
+        for at, (before, _category), _after, _contact in reversed(self.changes):
+            if day < timezone.localtime(at, tz).date():
+                exposure = before.exposure_on
+        return exposure
+
+
+def _reexpose(stay: Stay, contact, at: datetime.datetime, exposure_on, tz) -> None:
+    """A person re-exposed while in quarantine: counted afresh from the later exposure.
+
+    The 8th edition counts quarantine from the last exposure, so the planned days and the tests
+    still to come follow the new day 0 under the regime of the placement's protocol (for the
+    closer of the two tiers); tests already due stay as they were.
+    """
+    changed_on = timezone.localtime(at, tz).date()
+    category = _closer(stay.contact.tier, contact.tier)
+    regime = rules.regime(stay.protocol, category)
+    placed_on = timezone.localtime(stay.placed_at, tz).date()
+    new = schedule.plan(regime, exposure_on, placed_on)
+    stay.changes.append((at, (stay.plan, stay.category), (new, category), contact))
+    stay.tests = [t for t in stay.tests if t.due_on < changed_on] + [
+        t for t in new.tests if t.due_on >= changed_on
+    ]
+    stay.plan, stay.category = new, category
+
+
+def _closer(a: str, b: str) -> str:
+    """The closer of two tiers (close before secondary before companion)."""
+    rank = [str(t) for t in TIER_RANK]
+    return a if rank.index(a) <= rank.index(b) else b
+
+
+def plan_stays(contacts, cases, rng, tz, as_of) -> list[Stay]:
+    """Who is placed, when and under which plan; a later exposure during quarantine extends it."""
     protocols: dict = {}
-    busy_until: dict[int, datetime.date] = {}
-    plans = []
+    stays: dict[int, Stay] = {}
+    planned = []
     for c in contacts:
         grid = c.person.jurisdiction_id
         placed_at = max(c.created_at, c.last_exposure_at) + datetime.timedelta(
@@ -159,8 +201,20 @@ def load(replay: Replay) -> dict:
             protocols[key] = protocol_for(grid, placed_on)
         protocol = protocols[key]
         regime = rules.regime(protocol, c.tier)
-        if not regime.applies or busy_until.get(c.person_id, datetime.date.min) >= placed_on:
-            continue  # no regime for the tier, or already placed for an earlier exposure
+        if not regime.applies:
+            continue
+        stay = stays.get(c.person_id)
+        if stay is not None and stay.plan.planned_end_on >= placed_on:
+            # already placed for an earlier exposure: a later one, while still in quarantine,
+            # extends the placement; during home monitoring or for an older one nothing changes
+            positive = stay.case is not None and stay.case.sampled_at <= placed_at
+            if (
+                exposure_on > stay.plan.exposure_on
+                and placed_on <= stay.plan.planned_release_on
+                and not positive
+            ):
+                _reexpose(stay, c, placed_at, exposure_on, tz)
+            continue
         plan = schedule.plan(regime, exposure_on, placed_on)
         case = next((k for k in sorted(cases[c.person_id], key=lambda k: k.reported_at)), None)
         if case is not None:
@@ -172,44 +226,64 @@ def load(replay: Replay) -> dict:
                 plan = schedule.plan(regime, exposure_on, placed_on)
         if plan.planned_end_on < placed_on or placed_on > as_of:
             continue
-        busy_until[c.person_id] = plan.planned_end_on
-        plans.append((c, protocol, plan, placed_at, case))
+        stays[c.person_id] = Stay(c, protocol, plan, placed_at, case, list(plan.tests), c.tier)
+        planned.append(stays[c.person_id])
+    return planned
 
+
+def load(replay: Replay) -> dict:
+    rng = replay.rng("quarantine")
+    tz = timezone.get_default_timezone()
+    as_of = replay.end
+    contacts = list(
+        Contact.objects.select_related("person", "accepted_by").order_by("created_at", "id")
+    )
+    if not contacts:
+        return {"placements": 0}
+    cases = defaultdict(list)
+    for case in Case.objects.filter(person_id__in={c.person_id for c in contacts}):
+        cases[case.person_id].append(case)
+    out = Out()
+    stays = plan_stays(contacts, cases, rng, tz, as_of)
     with transaction.atomic():
-        rooms_by_county = make_sites(Counter(c.person.jurisdiction_id[:6] for c, *_ in plans), rng)
+        rooms_by_county = make_sites(
+            Counter(s.contact.person.jurisdiction_id[:6] for s in stays), rng
+        )
         free = {
             code: [(datetime.date.min, i, r) for i, r in enumerate(rooms)]
             for code, rooms in rooms_by_county.items()
         }
         for heap in free.values():
             heapq.heapify(heap)
-        placements = []
-        for c, protocol, plan, placed_at, _case in plans:
+        placements, sites_of = [], {}
+        for stay in stays:
+            c, plan = stay.contact, stay.plan
             county = c.person.jurisdiction_id[:6]
-            centralised = plan.setting == Setting.CENTRALISED
             room = None
-            if centralised:
+            if plan.setting == Setting.CENTRALISED:
                 free_on, i, room = heapq.heappop(free[county])
-                if free_on > timezone.localtime(placed_at, tz).date():  # all taken: add a room
+                if free_on > timezone.localtime(stay.placed_at, tz).date():  # all taken: add one
                     heapq.heappush(free[county], (free_on, i, room))
                     site = room.site
                     room = Room.objects.create(site=site, number=f"9{len(free[county]):03d}")
                 i = room.pk
                 heapq.heappush(free[county], (plan.planned_release_on, i, room))
-            placements.append(
-                new_placement(
-                    c.person,
-                    plan,
-                    protocol=protocol,
-                    category=c.tier,
-                    contact=c,
-                    room=room,
-                    placed_at=placed_at,
-                    placed_by=c.accepted_by,
-                )
+            first = stay.changes[0][1][0] if stay.changes else plan
+            placement = new_placement(
+                c.person,
+                first,
+                protocol=stay.protocol,
+                category=c.tier,
+                contact=c,
+                room=room,
+                placed_at=stay.placed_at,
+                placed_by=c.accepted_by,
             )
-        figures = write_timelines(placements, plans, out, rng, tz, as_of)
+            placements.append(placement)
+            sites_of[c.person_id] = room.site_id if room else None
+        figures = write_timelines(placements, stays, out, rng, tz, as_of)
         out.flush()
+        answer_dispatches(getattr(replay, "controlled_answers", ()), sites_of)
     figures.update(
         sites=Site.objects.count(),
         rooms=Room.objects.count(),
@@ -219,15 +293,74 @@ def load(replay: Replay) -> dict:
     return figures
 
 
-def write_timelines(placements, plans, out: Out, rng, tz, as_of) -> dict:
+def write_extension(placement, at, before, after, later, history, out: Out) -> None:
+    """Write a re-exposure's new plan as applying a regime writes it (``release.do_apply_protocol``:
+    a history entry and a ``quarantine.regime_changed`` event with the dates before and after)."""
+    (old_plan, old_category), (plan, category) = before, after
+
+    def dates(p: schedule.Plan, tier: str) -> dict:
+        return {
+            "protocol": placement.protocol.code,
+            "category": tier,
+            "exposure_on": p.exposure_on.isoformat(),
+            "planned_release_on": p.planned_release_on.isoformat(),
+            "planned_end_on": p.planned_end_on.isoformat(),
+        }
+
+    old, new = dates(old_plan, old_category), dates(plan, category)
+    reason = f"再次暴露（{later.get_tier_display()}），自末次暴露日{plan.exposure_on}起重新计算"
+    history.append(
+        HistoryEntry(
+            placement=placement,
+            kind=EntryKind.REGIME_CHANGED,
+            at=at,
+            actor=later.accepted_by,
+            reason=reason,
+            payload={"before": old, "after": new},
+        )
+    )
+    out.event(
+        "regime_changed",
+        at,
+        placement,
+        f"{later.person.name}: now under {placement.protocol}, end {plan.planned_end_on} "
+        f"(was {old_plan.planned_end_on})",
+        later.accepted_by,
+        before=old,
+        after=new,
+        reason=reason,
+    )
+    placement.category, placement.clause = category, plan.clause[:300]
+    placement.exposure_on = plan.exposure_on
+    placement.centralized_days = plan.centralized_days
+    placement.home_quarantine_days = plan.home_quarantine_days
+    placement.home_monitoring_days = plan.home_monitoring_days
+    placement.release_test = plan.release_test
+    placement.planned_release_on, placement.planned_end_on = (
+        plan.planned_release_on,
+        plan.planned_end_on,
+    )
+
+
+def answer_dispatches(answers, sites_of: dict[int, int | None]) -> None:
+    """Write the dispatches' "controlled" answers (held back by ``tracing.demo``) naming the site
+    each person was taken to, as the answer does (decision 0026); the person is already placed
+    for that exposure, so the subscriber places nobody twice."""
+    dispatches = Dispatch.objects.in_bulk([int(a.object_id) for a in answers])
+    for answer in answers:
+        site = sites_of.get(dispatches[int(answer.object_id)].person_id)
+        answer.payload["control"] = {"site": site} if site else {}
+    write_events(answers)
+
+
+def write_timelines(placements, stays, out: Out, rng, tz, as_of) -> dict:
     """Tests, checks, release, home monitoring and the end of each placement, up to ``as_of``."""
     tests, checks, history, releases, tasks, alerts = [], [], [], [], [], []
-    counts = Counter()
+    counts: Counter[str] = Counter()
     release_ct = ContentType.objects.get_for_model(Release)
-    for placement, (contact, protocol, plan, placed_at, case) in zip(
-        placements, plans, strict=True
-    ):
-        name = contact.person.name
+    for placement, stay in zip(placements, stays, strict=True):
+        protocol, plan, placed_at, case = stay.protocol, stay.plan, stay.placed_at, stay.case
+        name = stay.contact.person.name
         positive_on = None
         if case is not None and case.sampled_at and case.sampled_at >= placed_at:
             positive_on = timezone.localtime(case.sampled_at, tz).date()
@@ -249,15 +382,18 @@ def write_timelines(placements, plans, out: Out, rng, tz, as_of) -> dict:
             "placed",
             placed_at,
             placement,
-            f"{name} placed under {protocol} until {plan.planned_end_on}",
+            f"{name} placed under {protocol} until {placement.planned_end_on}",
             placement.placed_by,
             category=placement.category,
             setting=placement.setting,
             protocol=protocol.code,
-            planned_end_on=plan.planned_end_on.isoformat(),
+            planned_end_on=placement.planned_end_on.isoformat(),
         )
+        for at, before, after, later in stay.changes:
+            write_extension(placement, at, before, after, later, history, out)
+        counts["extended"] += bool(stay.changes)
         my_tests = []
-        for t in plan.tests:
+        for t in stay.tests:
             row = ScheduledTest(
                 placement=placement,
                 day=t.day,
@@ -303,14 +439,23 @@ def write_timelines(placements, plans, out: Out, rng, tz, as_of) -> dict:
             if at_home and rng.random() < MISS_SHARE and day < last_day:
                 alerts.append((placement, day, name))
             else:
-                checks.append(
-                    MonitoringCheck(
-                        placement=placement,
-                        on=day,
-                        day=placement.day_of(day),
-                        temperature=Decimal(str(round(rng.uniform(36.0, 36.9), 1))),
-                        recorded_at=_at(day, rng.uniform(8, 11), tz),
-                    )
+                taken = MonitoringCheck(
+                    placement=placement,
+                    on=day,
+                    day=(day - stay.exposure_on(day, tz)).days,
+                    temperature=Decimal(str(round(rng.uniform(36.0, 36.9), 1))),
+                    recorded_at=_at(day, rng.uniform(8, 11), tz),
+                )
+                checks.append(taken)
+                out.event(
+                    "checked",
+                    taken.recorded_at,
+                    placement,
+                    f"{name}: check of {day}, {taken.temperature} °C",
+                    on=day.isoformat(),
+                    temperature=str(taken.temperature),
+                    symptoms=[],
+                    abnormal=False,
                 )
                 last_check = day
             day += DAY
@@ -387,9 +532,9 @@ def write_timelines(placements, plans, out: Out, rng, tz, as_of) -> dict:
             min(pending) if pending and placement.status == PlacementStatus.ACTIVE else None
         )
     Placement.objects.bulk_create(placements, batch_size=1000)
-    ScheduledTest.objects.bulk_create(tests, batch_size=2000)
-    MonitoringCheck.objects.bulk_create(checks, batch_size=2000)
-    HistoryEntry.objects.bulk_create(history, batch_size=2000)
+    insert(ScheduledTest, tests)
+    insert(MonitoringCheck, checks)
+    insert(HistoryEntry, history)
     Release.objects.bulk_create(releases, batch_size=1000)
     for release in releases:
         p = release.placement
@@ -430,11 +575,12 @@ def write_timelines(placements, plans, out: Out, rng, tz, as_of) -> dict:
                 verification_note="Check-in recorded.",
             )
         )
-    Task.objects.bulk_create(tasks, batch_size=1000)
+    insert(Task, tasks)
     return {
         "released": counts["released"],
         "completed": counts["completed"],
         "positive_in_quarantine": counts["positive"],
+        "extended_on_reexposure": counts["extended"],
         "tests": len(tests),
         "checks": len(checks),
         "missed_check_alerts": len(alerts),

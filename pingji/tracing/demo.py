@@ -27,9 +27,9 @@ from django.db.models import Q
 
 from pingji.cases.demo import TZ, Line
 from pingji.cases.models import Case
-from pingji.core.events import record_events
 from pingji.core.models import DomainEvent
 from pingji.demo.replay import Replay
+from pingji.demo.rows import insert, update, write_events
 from pingji.geo.choices import PlaceKind
 from pingji.geo.models import Place
 from pingji.people.models import Person
@@ -56,22 +56,23 @@ class Writer:
         self.types = {m: ContentType.objects.get_for_model(m) for m in models}
 
     def event(self, kind, when, subject, summary, actor, code=None, **payload) -> None:
-        self.events.append(
-            DomainEvent(
-                kind=kind,
-                time=when,
-                actor=actor,
-                jurisdiction_code=code or subject.jurisdiction_id,
-                content_type=self.types[type(subject)],
-                object_id=str(subject.pk),
-                summary=str(summary)[:300],
-                payload=payload,
-            )
+        self.events.append(self.build(kind, when, subject, summary, actor, code, **payload))
+
+    def build(self, kind, when, subject, summary, actor, code=None, **payload) -> DomainEvent:
+        """The event, not yet queued (a step after this one writes it)."""
+        return DomainEvent(
+            kind=kind,
+            time=when,
+            actor=actor,
+            jurisdiction_code=code or subject.jurisdiction_id,
+            content_type=self.types[type(subject)],
+            object_id=str(subject.pk),
+            summary=str(summary)[:300],
+            payload=payload,
         )
 
     def flush(self) -> int:
-        record_events(sorted(self.events, key=lambda e: e.time))
-        n = len(self.events)
+        n = write_events(self.events)
         self.events.clear()
         return n
 
@@ -362,9 +363,7 @@ def write_checkins(checkins: list[tuple]) -> int:
     """The cases' and their co-visitors' stays, as the check-in importer stores them."""
     import pyarrow as pa
 
-    from pingji.core import lake
-
-    from .checkins import DATASET
+    from pingji.epi import overlap
 
     hashes = dict(
         (pk, (idh or "", ph or ""))
@@ -384,10 +383,9 @@ def write_checkins(checkins: list[tuple]) -> int:
             "venue": pa.array([str(c[1]) for c in rows], pa.string()),
             "check_in": pa.array([local(c[2]) for c in rows], pa.timestamp("us")),
             "check_out": pa.array([local(c[3]) for c in rows], pa.timestamp("us")),
-            "day": pa.array([local(c[2]).date() for c in rows], pa.date32()),
         }
     )
-    lake.append(DATASET, table)
+    overlap.store(table)
     return len(rows)
 
 
@@ -405,12 +403,12 @@ def load(replay: Replay) -> dict:
         invs = open_investigations(lines, cases, actors, writer, rng)
         people = People(rng, counties)
         contacts, exposures, checkins = trace(lines, invs, people, _venues(counties), actors, rng)
-        Exposure.objects.bulk_create(exposures, batch_size=1000)
+        insert(Exposure, exposures)
         rows = Contact.objects.bulk_create(list(contacts.rows.values()), batch_size=1000)
         persons = Person.objects.in_bulk({c.person_id for c in rows})
         for contact in rows:  # auto_now_add stamped them now: they were added back then
             contact.created_at = max(contact.investigation.opened_at, contact.last_exposure_at)
-        Contact.objects.bulk_update(rows, ["created_at"], batch_size=1000)
+        update(Contact, rows, ["created_at"])
         for contact in rows:
             inv = contact.investigation
             writer.event(
@@ -427,7 +425,7 @@ def load(replay: Replay) -> dict:
             )
         clusters = make_clusters(lines, writer, actors)
         links = link_cases(lines, invs, rows, clusters, writer, actors)
-        dispatches = dispatch_elsewhere(rows, persons, writer, rng)
+        dispatches, replay.controlled_answers = dispatch_elsewhere(rows, persons, writer, rng)
         events = writer.flush()
     stored = write_checkins(checkins) if checkins else 0
     tiers = Counter(c.tier for c in rows)

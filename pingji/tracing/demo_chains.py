@@ -14,6 +14,8 @@ import datetime
 from django.contrib.contenttypes.models import ContentType
 
 from pingji.cases.demo import FACTORY_A, FACTORY_B, SCHOOL, SHOE_FACTORY, Line
+from pingji.core.models import DomainEvent
+from pingji.demo.rows import update
 from pingji.geo.models import Jurisdiction
 
 from .choices import DispatchStatus, LinkEvidence, Setting
@@ -102,7 +104,7 @@ def link_cases(lines, invs, contacts, clusters, writer, actors) -> int:
     Link.objects.bulk_create([link for _l, link in made], batch_size=500)
     for line, link in made:
         link.created_at = invs[line.n].report_done_at
-    Link.objects.bulk_update([link for _l, link in made], ["created_at"], batch_size=500)
+    update(Link, [link for _l, link in made], ["created_at"])
     for line, link in made:
         writer.event(
             "tracing.linked",
@@ -127,9 +129,14 @@ ANSWERS = (
 )
 
 
-def dispatch_elsewhere(contacts, persons, writer, rng) -> int:
+def dispatch_elsewhere(contacts, persons, writer, rng) -> tuple[int, list[DomainEvent]]:
     """Contacts living in another county are dispatched there, once per person and county, and
-    answered within the protocol's deadline (``rules.dispatch``, 24 h in the province)."""
+    answered within the protocol's deadline (``rules.dispatch``, 24 h in the province).
+
+    The "controlled" answers are returned unwritten: answering "controlled" places the person
+    (decision 0026), which ``quarantine.demo`` does for every contact, so it writes them once the
+    placements and their sites exist.
+    """
     from .dispatching import deadline_for
 
     sent: set[tuple[int, str]] = set()
@@ -172,6 +179,7 @@ def dispatch_elsewhere(contacts, persons, writer, rng) -> int:
             )
         )
     Dispatch.objects.bulk_create(made, batch_size=500)
+    controlled: list[DomainEvent] = []
     for d in made:
         writer.event(
             "tracing.dispatched",
@@ -185,7 +193,7 @@ def dispatch_elsewhere(contacts, persons, writer, rng) -> int:
             due_at=d.due_at.isoformat() if d.due_at else "",
             source=d.source_label,
         )
-        writer.event(
+        answer = writer.build(
             f"tracing.dispatch_{d.status}",
             d.closed_at,
             d,
@@ -196,4 +204,8 @@ def dispatch_elsewhere(contacts, persons, writer, rng) -> int:
             outcome=d.status,
             late=bool(d.due_at and d.closed_at > d.due_at),
         )
-    return len(made)
+        if d.status == DispatchStatus.CONTROLLED:
+            controlled.append(answer)
+        else:
+            writer.events.append(answer)
+    return len(made), controlled

@@ -9,7 +9,14 @@ from pingji.cases.tests.outbreak import outbreak_province
 from pingji.core.models import DomainEvent
 from pingji.quarantine import demo
 from pingji.quarantine.evidence import unreleased_contacts
-from pingji.quarantine.models import Placement, Release, ScheduledTest, Site
+from pingji.quarantine.models import (
+    HistoryEntry,
+    MonitoringCheck,
+    Placement,
+    Release,
+    ScheduledTest,
+    Site,
+)
 from pingji.tracing import demo as tracing_demo
 from pingji.tracing.models import Contact
 
@@ -29,13 +36,24 @@ def test_contacts_are_placed_released_and_monitored_into_october(replay):
     assert figures["placements"] == placements.count() > 0
     assert Site.objects.filter(jurisdiction_id="350322").exists()  # Xianyou
     assert Site.objects.filter(jurisdiction__code__startswith="3502").exists()  # Xiamen
-    # every placement counts from its contact's last exposure under the 8th edition
+    # every placement counts from its contact's last exposure under the 8th edition, or from a
+    # later exposure of the same person while in quarantine, recorded as a regime change
+    tz = demo.timezone.get_default_timezone()
+    extended = set(
+        HistoryEntry.objects.filter(kind="regime_changed").values_list("placement_id", flat=True)
+    )
+    assert len(extended) == figures["extended_on_reexposure"] > 0
     for p in placements.select_related("contact", "protocol")[:200]:
         assert p.protocol.code == "cn-8th-edition"
-        assert (
-            p.exposure_on
-            == p.contact.last_exposure_at.astimezone(demo.timezone.get_default_timezone()).date()
-        )
+        first = p.contact.last_exposure_at.astimezone(tz).date()
+        if p.pk not in extended:
+            assert p.exposure_on == first
+            continue
+        change = HistoryEntry.objects.filter(placement=p, kind="regime_changed").last()
+        assert p.exposure_on == datetime.date.fromisoformat(change.payload["after"]["exposure_on"])
+        assert p.exposure_on > first
+        later = Contact.objects.filter(person_id=p.person_id, last_exposure_at__date=p.exposure_on)
+        assert later.exists()
         if p.category == "close_contact":
             assert (p.planned_release_on - p.exposure_on).days == 14
             assert (p.planned_end_on - p.planned_release_on).days == 7
@@ -54,6 +72,10 @@ def test_contacts_are_placed_released_and_monitored_into_october(replay):
     )
     events = DomainEvent.objects.filter(kind__startswith="quarantine.")
     assert events.exists() and not events.filter(time__year__gt=2021).exists()
+    # every daily check has its event, which the dashboard counts
+    checks = MonitoringCheck.objects.count()
+    assert checks == figures["checks"] == events.filter(kind="quarantine.checked").count() > 0
+    assert events.filter(kind="quarantine.regime_changed").count() >= len(extended)
     # contract C4 on the replay: by the end of October no released contact is counted unreleased
     ids = list(Contact.objects.filter(tier="close_contact").values_list("id", flat=True)[:300])
     left = unreleased_contacts(ids, datetime.date(2021, 10, 31))
@@ -63,3 +85,11 @@ def test_contacts_are_placed_released_and_monitored_into_october(replay):
         )
     )
     assert not (done & left)
+    # and a contact re-exposed while in quarantine is released with the extended stay (C4)
+    later = [
+        c.pk
+        for p in placements.filter(pk__in=extended, status="completed")
+        for c in Contact.objects.filter(person_id=p.person_id).exclude(pk=p.contact_id)
+        if c.last_exposure_at.astimezone(tz).date() <= p.exposure_on
+    ]
+    assert later and not set(later) & unreleased_contacts(later, datetime.date(2021, 10, 31))

@@ -1,0 +1,80 @@
+"""Writing the replay's many leaf rows fast: the rows ``bulk_create`` would write, without its cost.
+
+Django's ``bulk_create`` compiles every value of every row into the SQL text (on SQLite, batches
+of 999 parameters); for the replay's tens of thousands of checks, tests and events that compiling
+took most of the quarantine step (bench/demo.py). :func:`insert` prepares each value the same way
+(``pre_save``, then ``get_db_prep_save``) and hands the rows to the driver's ``executemany`` under
+one statement. Like ``bulk_create`` it sends no signals; unlike it, it gives no ids back, so it is
+for rows nothing refers to afterwards. :func:`update` does the same for ``bulk_update`` (whose
+``CASE WHEN`` per row is as slow to compile): one ``UPDATE … WHERE pk`` run for every row.
+"""
+
+from collections.abc import Iterable
+
+from django.db import connections, router
+from django.db.models import Model
+
+from pingji.core.events import has_subscribers, record_events
+from pingji.core.models import DomainEvent
+
+CHUNK = 5000
+
+
+def insert(model: type[Model], objs: Iterable[Model]) -> int:
+    """Insert unsaved ``objs`` of ``model``; returns how many."""
+    objs = list(objs)
+    if not objs:
+        return 0
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if f is not meta.auto_field]
+    columns = [f.column for f in fields if f.column]  # a concrete field always has one
+    connection = connections[router.db_for_write(model) or "default"]
+    quote = connection.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        quote(meta.db_table),
+        ", ".join(quote(column) for column in columns),
+        ", ".join(["%s"] * len(fields)),
+    )
+    rows = []
+    for obj in objs:
+        # as bulk_create does: take the ids of parents saved since the row was built
+        obj._prepare_related_fields_for_save(operation_name="bulk_create")  # type: ignore[attr-defined]
+        rows.append(tuple(f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields))
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), CHUNK):
+            cursor.executemany(sql, rows[start : start + CHUNK])
+    return len(rows)
+
+
+def update(model: type[Model], objs: Iterable[Model], names: list[str]) -> int:
+    """Write the fields ``names`` of saved ``objs`` (as ``bulk_update`` does); returns how many."""
+    objs = list(objs)
+    if not objs:
+        return 0
+    meta = model._meta
+    concrete = {f.name: f for f in meta.concrete_fields}
+    fields, key = [concrete[name] for name in names], concrete[meta.pk.name if meta.pk else "id"]
+    connection = connections[router.db_for_write(model) or "default"]
+    quote = connection.ops.quote_name
+    sql = "UPDATE {} SET {} WHERE {} = %s".format(
+        quote(meta.db_table),
+        ", ".join(f"{quote(f.column)} = %s" for f in fields if f.column),
+        quote(key.column or "id"),
+    )
+    rows = [
+        (*(f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields), obj.pk)
+        for obj in objs
+    ]
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), CHUNK):
+            cursor.executemany(sql, rows[start : start + CHUNK])
+    return len(rows)
+
+
+def write_events(events: list[DomainEvent]) -> int:
+    """Write prepared domain events: those someone subscribes to through ``record_events`` (so
+    the reactions run, in time order), the rest by :func:`insert` — the same rows either way."""
+    events = sorted(events, key=lambda e: e.time)
+    heard = [e for e in events if has_subscribers(e.kind)]
+    record_events(heard)
+    return len(heard) + insert(DomainEvent, [e for e in events if not has_subscribers(e.kind)])

@@ -1,0 +1,85 @@
+"""``demo.rows`` writes the rows ``bulk_create``, ``bulk_update`` and ``record_events`` write."""
+
+import datetime
+
+from django.contrib.contenttypes.models import ContentType
+
+from pingji.core import events as core_events
+from pingji.core.models import DomainEvent
+from pingji.demo import rows
+from pingji.geo.models import Jurisdiction
+from pingji.users.choices import Role
+from pingji.users.models import User
+
+WHEN = datetime.datetime(2021, 9, 12, 8, 30, tzinfo=datetime.UTC)
+
+
+def _events(tag: str, subject) -> list[DomainEvent]:
+    kind = ContentType.objects.get_for_model(Jurisdiction)
+    return [
+        DomainEvent(
+            kind=f"demo.test_{tag}",
+            time=WHEN + datetime.timedelta(hours=n),
+            jurisdiction_code=subject.code,
+            content_type=kind,
+            object_id=str(n),
+            summary=f"row {n}: 体温 36.{n} °C",
+            payload={"on": "2021-09-12", "temperature": f"36.{n}", "symptoms": [], "n": n},
+        )
+        for n in range(5)
+    ]
+
+
+def _written(kind: str) -> list[dict]:
+    found = DomainEvent.objects.filter(kind=kind).order_by("time").values()
+    return [{k: v for k, v in row.items() if k not in ("id", "kind")} for row in found]
+
+
+def test_insert_writes_what_bulk_create_writes(tree):
+    county = tree["350322"]
+    DomainEvent.objects.bulk_create(_events("bulk", county))
+    assert rows.insert(DomainEvent, _events("fast", county)) == 5
+    assert _written("demo.test_fast") == _written("demo.test_bulk")
+    assert len(_written("demo.test_fast")) == 5
+
+
+def test_insert_takes_the_ids_of_parents_saved_after_the_rows_were_built(tree):
+    # a row built on an unsaved parent, as the replay builds checks on unsaved placements
+    actor = User(username="350322-demo-actor", role=Role.OPERATOR, jurisdiction=tree["350322"])
+    event = _events("parent", tree["350322"])[0]
+    event.actor = actor
+    actor.save()
+    rows.insert(DomainEvent, [event])
+    assert DomainEvent.objects.get(kind="demo.test_parent").actor_id == actor.pk
+
+
+def test_insert_of_nothing_writes_nothing(db):
+    assert rows.insert(DomainEvent, []) == 0
+
+
+def test_write_events_lets_subscribers_react(tree, monkeypatch):
+    heard = []
+    monkeypatch.setitem(core_events._handlers, "demo.test_heard", [heard.append])
+    quiet, loud = _events("quiet", tree["350322"]), _events("heard", tree["350322"])
+    assert rows.write_events(quiet + loud) == 10
+    assert [e.object_id for e in heard] == ["0", "1", "2", "3", "4"]
+    assert DomainEvent.objects.filter(kind__in=["demo.test_quiet", "demo.test_heard"]).count() == 10
+
+
+def test_update_writes_what_bulk_update_writes(tree):
+    DomainEvent.objects.bulk_create(_events("bulk", tree["350322"]))
+    rows.insert(DomainEvent, _events("fast", tree["350322"]))
+    later = WHEN + datetime.timedelta(days=3)
+    for tag, write in (
+        ("bulk", lambda objs: DomainEvent.objects.bulk_update(objs, ["time", "payload"])),
+        ("fast", lambda objs: rows.update(DomainEvent, objs, ["time", "payload"])),
+    ):
+        objs = list(DomainEvent.objects.filter(kind=f"demo.test_{tag}").order_by("time"))
+        for n, event in enumerate(objs):
+            event.time, event.payload = later + datetime.timedelta(minutes=n), {"moved": n}
+            event.summary = "not written"  # only the named fields are
+        write(objs)
+    assert _written("demo.test_fast") == _written("demo.test_bulk")
+    assert {e["payload"]["moved"] for e in _written("demo.test_fast")} == {0, 1, 2, 3, 4}
+    assert not DomainEvent.objects.filter(summary="not written").exists()
+    assert rows.update(DomainEvent, [], ["time"]) == 0
