@@ -53,6 +53,8 @@ class PlacementStatus(models.TextChoices):
     ACTIVE = "active", _("active")
     COMPLETED = "completed", _("completed")
     POSITIVE = "positive", _("tested positive")
+    #: Moved home to another county: the episode goes on there, as that county's dispatch.
+    TRANSFERRED = "transferred", _("handed over to another county")
 
 
 class TestStatus(models.TextChoices):
@@ -84,6 +86,7 @@ class EntryKind(models.TextChoices):
     TRANSFERRED = "transferred", _("transferred")
     REGIME_CHANGED = "regime_changed", _("regime changed")
     RELEASED = "released", _("released from centralised quarantine")
+    MOVED = "moved", _("moved home")
     DISPATCHED = "dispatched", _("dispatched to another county")
     POSITIVE = "positive", _("tested positive")
     COMPLETED = "completed", _("monitoring completed")

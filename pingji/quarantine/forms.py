@@ -132,6 +132,18 @@ class TransferForm(forms.Form):
         )
 
 
+class MoveHomeForm(forms.Form):
+    """The grid is typed as its code: a grid in another county is outside the user's lists."""
+
+    grid = forms.CharField(
+        label=_("new home grid (code)"),
+        max_length=15,
+        help_text=_("In another county the person is handed over to it as a dispatch."),
+    )
+    address = forms.CharField(label=_("new address"), max_length=300, required=False)
+    reason = forms.CharField(label=_("reason"), max_length=500)
+
+
 class ApplyProtocolForm(forms.Form):
     placements = forms.ModelMultipleChoiceField(
         label=_("placements"),

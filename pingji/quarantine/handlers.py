@@ -5,7 +5,9 @@ quarantine there, in the answer's own transaction (``core.events.subscribe``, de
 regime of the protocol in force, counted from the contact's last exposure, through
 ``actions.do_place_person``, at the site the answer names (``control["site"]``) or at home when
 the regime starts at home. A refusal — no site where the regime needs one, a full site — rolls the
-answer back with it, so "controlled" is never recorded for someone nobody placed.
+answer back with it, so "controlled" is never recorded for someone nobody placed. A person handed
+over by a move (``moving.py``, decision 0027) is placed again under their ended placement's category
+and contact.
 """
 
 import datetime
@@ -46,7 +48,9 @@ def place_controlled(dispatch: Dispatch, *, actor, site_id, at) -> Placement | N
     """
     person = dispatch.person
     source = dispatch.source
-    contact = source if isinstance(source, Contact) else None
+    # A placement handed over by a move keeps the contact it came from (contract C4 asks for it).
+    contact = source.contact if isinstance(source, Placement) else source
+    contact = contact if isinstance(contact, Contact) else None
     exposure_at = dispatch.last_exposure_at or (contact.last_exposure_at if contact else None)
     placements = Placement.objects.filter(person=person)
     if placements.filter(status=PlacementStatus.ACTIVE).exists():
@@ -62,7 +66,12 @@ def place_controlled(dispatch: Dispatch, *, actor, site_id, at) -> Placement | N
             "required",
         )
     exposure_on = local_date(exposure_at)
-    if placements.filter(exposure_on__gte=exposure_on).exists():
+    # A placement handed over by a move (moving.py) ended so that this answer places the person.
+    if (
+        placements.exclude(status=PlacementStatus.TRANSFERRED)
+        .filter(exposure_on__gte=exposure_on)
+        .exists()
+    ):
         return None
     county = dispatch.jurisdiction
     if not person.jurisdiction_id.startswith(county.code):
@@ -74,7 +83,11 @@ def place_controlled(dispatch: Dispatch, *, actor, site_id, at) -> Placement | N
             )
             % {"name": person.name, "county": county.name},
         )
-    category = contact.tier if contact is not None else RegimeCategory.CLOSE_CONTACT
+    category = RegimeCategory.CLOSE_CONTACT
+    if contact is not None:
+        category = contact.tier
+    elif isinstance(source, Placement):
+        category = source.category
     try:
         _protocol, plan = regime_plan(person, category, exposure_on, local_date(at))
     except ValidationError as exc:

@@ -192,7 +192,7 @@ class Placement(ScopedModel):
     setting = models.CharField(_("held"), max_length=12, choices=Setting.choices)
     status = models.CharField(
         _("status"),
-        max_length=10,
+        max_length=12,
         choices=PlacementStatus.choices,
         default=PlacementStatus.ACTIVE,
         db_index=True,
@@ -221,6 +221,12 @@ class Placement(ScopedModel):
     )
     home = models.ForeignKey(
         "geo.Jurisdiction", verbose_name=_("home grid"), on_delete=models.PROTECT, related_name="+"
+    )
+    address = models.CharField(
+        _("home address"),
+        max_length=300,
+        blank=True,
+        help_text=_("Where the home phase is spent, when the person moved home during it."),
     )
     placed_at = models.DateTimeField(_("placed at"))
     placed_by = _user_fk(_("placed by"))
@@ -426,7 +432,7 @@ class Release(ScopedModel):
 
 
 class HistoryEntry(_PlacementPart):
-    """A step of the placement's history: placed, moved, released, regime changed, ended."""
+    """A step of the placement's history: placed, transferred, released, moved home, ended."""
 
     placement = models.ForeignKey(
         Placement, verbose_name=_("placement"), on_delete=models.CASCADE, related_name="history"

@@ -43,8 +43,17 @@ from .monitoring import DISPATCH_PERMS, with_duty
 MIN_JUSTIFICATION = 10
 
 
-def dispatch_home(placement: Placement, county: Jurisdiction, *, actor, reason: str, at):
-    """Push the person to their home county (contract C1, provided by tracing), sent by the site."""
+def dispatch_home(
+    placement: Placement,
+    county: Jurisdiction,
+    *,
+    actor,
+    reason: str,
+    at,
+    last_exposure_at: datetime.datetime | None = None,
+):
+    """Push the person to their home county (contract C1, provided by tracing), sent by the site
+    or the grid; ``last_exposure_at`` lets the county place them when this placement ends."""
     from pingji.tracing.actions import do_dispatch_person
 
     return do_dispatch_person(
@@ -53,6 +62,7 @@ def dispatch_home(placement: Placement, county: Jurisdiction, *, actor, reason: 
         reason=reason,
         source=placement,
         actor=with_duty(actor, DISPATCH_PERMS),
+        last_exposure_at=last_exposure_at,
         at=at,
     )
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/result/", views.ResultCreateView.as_view(), name="result"),
     path("<int:pk>/release/", views.ReleaseView.as_view(), name="release"),
     path("<int:pk>/transfer/", views.TransferView.as_view(), name="transfer"),
+    path("<int:pk>/move/", views.MoveHomeView.as_view(), name="move"),
     path("sites/", views.SiteListView.as_view(), name="site_list"),
     path("sites/new/", views.SiteCreateView.as_view(), name="site_create"),
     path("sites/<int:pk>/", views.SiteDetailView.as_view(), name="site_detail"),

@@ -20,13 +20,14 @@ from pingji.core.events import events_for
 from pingji.core.forms import add_action_errors
 from pingji.core.views import FormStepView, ScopedDetailView, ScopedListView, focus_code
 
-from . import actions, capacity, monitoring, release, schedule
+from . import actions, capacity, monitoring, moving, release, schedule
 from .choices import PlacementStatus, Setting, TestStatus
 from .filtersets import PlacementFilterSet, SiteFilterSet
 from .forms import (
     ApplyProtocolForm,
     CheckForm,
     ImportForm,
+    MoveHomeForm,
     PlaceForm,
     ReleaseForm,
     ResultForm,
@@ -73,6 +74,9 @@ def detail_context(request, placement: Placement, **forms) -> dict:
         if centralised and user.has_perm("quarantine.release_placement")
         else None,
         "transfer_form": TransferForm(user=user) if centralised and can_change else None,
+        "move_form": MoveHomeForm()
+        if placement.is_active and placement.setting == Setting.HOME and can_change
+        else None,
         "PENDING": TestStatus.PENDING,
     }
     context.update(forms)
@@ -199,6 +203,22 @@ class TransferView(_StepView):
 
     def perform(self, obj, form):
         release.do_transfer_placement(obj, actor=self.request.user, **form.cleaned_data)
+
+
+class MoveHomeView(_StepView):
+    permission_required = "quarantine.change_placement"
+    form_name = "move_form"
+    success_message = gettext_lazy("Moved; the new grid takes over the monitoring.")
+
+    def make_form(self, data, files):
+        return MoveHomeForm(data)
+
+    def perform(self, obj, form):
+        moving.do_move_home(obj, actor=self.request.user, **form.cleaned_data)
+
+    def page_of(self, obj):
+        visible = Placement.objects.restrict(self.request.user).filter(pk=obj.pk).exists()
+        return obj if visible else reverse("quarantine:placement_list")
 
 
 class ImportView(PermissionRequiredMixin, LoginRequiredMixin, generic.View):

@@ -32,6 +32,8 @@ class TaskKind(models.TextChoices):
 class PlanStatus(models.TextChoices):
     DRAFT = "draft", _("draft")
     SUBMITTED = "submitted", _("submitted")
+    #: The level that asked for it sent it back with a reason; the plan is a draft again.
+    RETURNED = "returned", _("sent back for revision")
 
 
 class Department(models.TextChoices):

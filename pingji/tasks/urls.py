@@ -28,6 +28,7 @@ urlpatterns = [
     path("plans/<int:pk>/", views.PlanTemplateDetailView.as_view(), name="plantemplate_detail"),
     path("plans/<int:pk>/<str:code>/", views.WorkPlanEditView.as_view(), name="workplan_edit"),
     path("plan/<int:pk>/", views.WorkPlanDetailView.as_view(), name="workplan_detail"),
+    path("plan/<int:pk>/return/", views.WorkPlanReturnView.as_view(), name="workplan_return"),
     path("reviews/", views.ReviewListView.as_view(), name="review_list"),
     path("reviews/new/", views.ReviewCreateView.as_view(), name="review_create"),
     path("reviews/<int:pk>/", views.ReviewDetailView.as_view(), name="review_detail"),

@@ -82,3 +82,44 @@ def test_the_operator_sees_why_a_release_is_refused(new_page, make_user, tree):
     desk.get_by_role("button", name="Approve the release").click()
     expect(desk.locator("#release")).to_contain_text("No negative result yet")
     assert not placement.releases.exists()
+
+
+def test_the_operator_moves_a_person_at_home_and_the_new_grid_takes_over(new_page, make_user, tree):
+    load_national(Protocol)
+    operator = make_user(Role.OPERATOR, "350322")
+    old_worker = make_user(Role.GRID_WORKER, GRID)
+    new_worker = make_user(Role.GRID_WORKER, "350322100001002")
+    today, now = timezone.localdate(), timezone.now()
+    placement = PlacementFactory(
+        person=PersonFactory(name="郑某", household=HouseholdFactory(jurisdiction=tree[GRID])),
+        setting="home",
+        exposure_on=today - datetime.timedelta(days=15),
+        planned_release_on=today - datetime.timedelta(days=1),
+        planned_end_on=today + datetime.timedelta(days=6),
+        placed_at=now - datetime.timedelta(days=14),
+    )
+
+    # given the operator on the placement's page
+    desk = login(new_page(), operator, to=placement.get_absolute_url())
+    desk.get_by_text("Move home to another grid").click()
+    # when a typo names no grid, the form says so and nothing moves
+    desk.fill("#move #id_grid", "350322100001999")
+    desk.fill("#move #id_reason", "搬到女儿家")
+    desk.get_by_role("button", name="Move", exact=True).click()
+    expect(desk.locator("#move")).to_contain_text("No grid has the code 350322100001999.")
+    # when they give the new grid and address
+    desk.fill("#move #id_grid", "350322100001002")
+    desk.fill("#move #id_address", "东门路18号")
+    desk.fill("#move #id_reason", "搬到女儿家")
+    desk.get_by_role("button", name="Move", exact=True).click()
+    # then the page shows the new grid, and the history the move
+    expect(desk.locator(".msg-success")).to_contain_text("the new grid takes over")
+    expect(desk.locator("#home-grid")).to_contain_text("东门二网格 · 东门路18号")
+    expect(desk.locator("#history")).to_contain_text("moved home")
+    expect(desk.locator("#planned-end")).to_contain_text(placement.planned_end_on.isoformat())
+
+    # and the new grid worker has them on the day's list, the old one no longer
+    phone = login(new_page(phone=True), new_worker, to="/quarantine/today/")
+    expect(phone.locator(f'#today > li[data-placement="{placement.pk}"]')).to_have_count(1)
+    old = login(new_page(phone=True), old_worker, to="/quarantine/today/")
+    expect(old.locator(f'#today > li[data-placement="{placement.pk}"]')).to_have_count(0)

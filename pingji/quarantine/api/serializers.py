@@ -114,6 +114,7 @@ class PlacementSerializer(serializers.ModelSerializer):
             "room",
             "jurisdiction",
             "home",
+            "address",
             "placed_at",
             "released_at",
             "ended_at",
@@ -178,6 +179,12 @@ class ReleaseRequestSerializer(serializers.Serializer):
 class PlacementTransferSerializer(serializers.Serializer):
     site = _VisibleSite()
     room = _VisibleRoom(required=False, allow_null=True)
+    reason = serializers.CharField(max_length=500)
+
+
+class PlacementMoveSerializer(serializers.Serializer):
+    grid = serializers.CharField(max_length=15)
+    address = serializers.CharField(max_length=300, required=False, allow_blank=True)
     reason = serializers.CharField(max_length=500)
 
 

@@ -5,7 +5,7 @@ from rest_framework.response import Response
 
 from pingji.core.api.base import ScopedModelViewSet, ScopedReadOnlyViewSet, StepActionsMixin
 
-from .. import actions, monitoring, release, schedule
+from .. import actions, monitoring, moving, release, schedule
 from ..filtersets import (
     HistoryEntryFilterSet,
     MonitoringCheckFilterSet,
@@ -29,6 +29,7 @@ from ..models import (
 from .serializers import (
     HistoryEntrySerializer,
     MonitoringCheckSerializer,
+    PlacementMoveSerializer,
     PlacementReleaseSerializer,
     PlacementResultSerializer,
     PlacementSerializer,
@@ -40,7 +41,7 @@ from .serializers import (
     SiteStaffSerializer,
 )
 
-STEP_ACTIONS = ("release", "transfer", "result", "today", "eligibility")
+STEP_ACTIONS = ("release", "transfer", "move", "result", "today", "eligibility")
 
 
 class SiteViewSet(ScopedModelViewSet):
@@ -86,8 +87,9 @@ class SiteStaffViewSet(ScopedModelViewSet):
 class PlacementViewSet(StepActionsMixin, ScopedModelViewSet):
     """Placements, created by ``POST`` (person, category, last exposure or contact, site).
 
-    ``release``, ``transfer`` and ``result`` are the steps; ``eligibility`` says whether and why a
-    person may be released today; ``today`` gives the day's schedule of the caller's area.
+    ``release``, ``transfer``, ``move`` (home, to another grid) and ``result`` are the steps;
+    ``eligibility`` says whether and why a person may be released today; ``today`` gives the
+    day's schedule of the caller's area.
     """
 
     step_actions = STEP_ACTIONS
@@ -120,6 +122,16 @@ class PlacementViewSet(StepActionsMixin, ScopedModelViewSet):
         body = PlacementTransferSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         moved = release.do_transfer_placement(placement, actor=request.user, **body.validated_data)
+        return Response(self.get_serializer(moved).data)
+
+    @extend_schema(request=PlacementMoveSerializer, responses=PlacementSerializer)
+    @action(detail=True, methods=["post"])
+    def move(self, request, pk=None):
+        placement = self.get_object()
+        self._require("quarantine.change_placement")
+        body = PlacementMoveSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        moved = moving.do_move_home(placement, actor=request.user, **body.validated_data)
         return Response(self.get_serializer(moved).data)
 
     @extend_schema(request=PlacementResultSerializer, responses=ScheduledTestSerializer)

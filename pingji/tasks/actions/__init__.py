@@ -7,7 +7,7 @@ are the same everywhere.
 """
 
 from .directives import do_issue_directive
-from .plans import do_create_plan_template, do_save_plan, do_submit_plan
+from .plans import do_create_plan_template, do_return_plan, do_save_plan, do_submit_plan
 from .problems import ItemRow, do_create_problem_list
 from .reviews import do_add_improvement, do_create_review
 from .work import (
@@ -44,6 +44,7 @@ __all__ = [
     "do_escalate_overdue",
     "do_issue_directive",
     "do_issue_rule_task",
+    "do_return_plan",
     "do_return_task",
     "do_save_plan",
     "do_submit_evidence",

@@ -1,4 +1,4 @@
-"""Work plans: the template a level sets, each jurisdiction's draft, and its submission."""
+"""Work plans: the template a level sets, each jurisdiction's draft, its submission and return."""
 
 import datetime
 
@@ -12,10 +12,10 @@ from pingji.core.access import ensure_allowed, scope_code
 from pingji.geo.choices import LEVEL_ORDER
 from pingji.geo.models import Jurisdiction
 
-from ..choices import PlanStatus, TaskKind
+from ..choices import OPEN_STATUSES, PlanStatus, TaskKind
 from ..models import PlanTemplate, WorkPlan
 from .common import aware, below_error, event_at, future_error, issuer_of, require
-from .work import do_create_task
+from .work import do_cancel_task, do_create_task
 
 
 def _section_errors(sections) -> list[str]:
@@ -245,5 +245,68 @@ def do_submit_plan(plan: WorkPlan, *, actor, now=None) -> WorkPlan:
             actor=actor,
             template=plan.template_id,
             measures=len(plan.measures),
+        )
+    return plan
+
+
+def reviews(user, plan: WorkPlan) -> bool:
+    """The user may review the plan: the permission, at the template's issuing level or above."""
+    own = scope_code(user)
+    return (
+        own is not None
+        and user.has_perm("tasks.return_workplan")
+        and plan.template.jurisdiction_id.startswith(own)
+    )
+
+
+def do_return_plan(plan: WorkPlan, *, actor, reason: str, now=None) -> WorkPlan:
+    """The level that asked for the plan sends a submitted one back for revision, saying why.
+
+    Needs ``tasks.return_workplan`` and a seat at the template's issuing level or above (a level
+    never reviews its own plan). The open measure tasks of the submission are cancelled with the
+    reason — the revised plan, submitted again, issues its own — so no measure is worked twice.
+    Refused, with nothing written: a plan not submitted, an empty reason.
+    """
+    now = now or timezone.now()
+    reason = (reason or "").strip()
+    require(actor, "tasks.return_workplan", _("Your role does not review work plans."))
+    with transaction.atomic():
+        locked = (
+            WorkPlan.objects.restrict(actor, "return")
+            .select_for_update()
+            .filter(pk=plan.pk)
+            .select_related("template")
+            .first()
+        )
+        if locked is None:
+            raise PermissionDenied(_("This plan is outside your area."))
+        plan = locked
+        if not reviews(actor, plan):
+            raise PermissionDenied(_("The level that asked for this plan reviews it."))
+        if plan.status != PlanStatus.SUBMITTED:
+            raise ValidationError(
+                {
+                    "status": _("Only a submitted plan is sent back; this one is %(status)s.")
+                    % {"status": plan.get_status_display()}
+                }
+            )
+        if not reason:
+            raise ValidationError({"reason": _("Say what the plan must revise.")})
+        note = _("Plan sent back for revision: %(reason)s") % {"reason": reason}
+        for task in plan.tasks().filter(status__in=OPEN_STATUSES):
+            do_cancel_task(task, actor=actor, note=note)
+        plan.status, plan.returned_reason = PlanStatus.RETURNED, reason
+        plan.returned_by, plan.returned_at = actor, now
+        plan.save(update_fields=["status", "returned_reason", "returned_by", "returned_at"])
+        ensure_allowed(actor, plan, "return")
+        event_at(
+            now,
+            "tasks.plan_returned",
+            _("Plan sent back for revision: %(plan)s") % {"plan": plan},
+            subject=plan,
+            code=plan.jurisdiction_id,
+            actor=actor,
+            template=plan.template_id,
+            reason=reason,
         )
     return plan

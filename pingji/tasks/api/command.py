@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 
 from pingji.command.models import Meeting
 from pingji.core.access import scope_code
-from pingji.core.api.base import ScopedViewSetMixin
+from pingji.core.api.base import ScopedViewSetMixin, StepActionsMixin
 from pingji.core.views import focus_code
 from pingji.geo.models import Jurisdiction
 
@@ -132,6 +132,8 @@ class WorkPlanSerializer(serializers.ModelSerializer):
             "measures",
             "submitted_at",
             "missing_sections",
+            "returned_reason",
+            "returned_at",
         ]
         read_only_fields = fields
 
@@ -259,10 +261,27 @@ class PlanTemplateViewSet(ReadOnly):
         return Response(rows)
 
 
-class WorkPlanViewSet(ReadOnly):
+class ReturnPlanSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class WorkPlanViewSet(StepActionsMixin, ReadOnly):
+    """Plans of the caller's area; ``return`` sends a submitted one back for revision."""
+
+    step_actions = ("return_plan",)
     queryset = WorkPlan.objects.all()
     serializer_class = WorkPlanSerializer
     select_related = ("template",)
+
+    @extend_schema(request=ReturnPlanSerializer, responses=WorkPlanSerializer)
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_plan(self, request, pk=None):
+        plan = self.get_object()
+        self._require("tasks.return_workplan")
+        body = ReturnPlanSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        done = actions.do_return_plan(plan, actor=request.user, **body.validated_data)
+        return Response(self.get_serializer(done).data)
 
 
 class ReviewViewSet(ReadOnly):

@@ -100,7 +100,9 @@ class WorkPlan(SourcedWork, ScopedModel):
     """One jurisdiction's plan after a template: its text by section, and its measures.
 
     ``measures`` is a list of ``{"title", "owner", "deadline"}`` while the plan is a draft; on
-    submission each becomes a task (kind ``plan-measure``) attached to the plan.
+    submission each becomes a task (kind ``plan-measure``) attached to the plan. The level that
+    asked for the plan may send a submitted one back with a reason (``returned_*`` keep the last
+    one; every return is a ``tasks.plan_returned`` event): it is then edited and submitted again.
     """
 
     template = models.ForeignKey(
@@ -126,12 +128,23 @@ class WorkPlan(SourcedWork, ScopedModel):
         related_name="+",
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    returned_reason = models.TextField(_("reason sent back"), blank=True, max_length=2000)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent back by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    returned_at = models.DateTimeField(_("sent back at"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("work plan")
         verbose_name_plural = _("work plans")
         ordering = ["template", "jurisdiction"]
+        permissions = [("return_workplan", _("Can send a submitted work plan back for revision"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["template", "jurisdiction"], name="tasks_workplan_one_per_jurisdiction"

@@ -16,6 +16,7 @@ from .plans import (
     PlanTemplateListView,
     WorkPlanDetailView,
     WorkPlanEditView,
+    WorkPlanReturnView,
 )
 from .reviews import (
     ImprovementCreateView,
@@ -68,4 +69,5 @@ __all__ = [
     "VerifyTaskView",
     "WorkPlanDetailView",
     "WorkPlanEditView",
+    "WorkPlanReturnView",
 ]

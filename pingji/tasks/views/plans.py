@@ -9,13 +9,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import generic
 
+from pingji.core.events import events_for
 from pingji.core.forms import add_action_errors
-from pingji.core.views import ActionFormView, ScopedDetailView, ScopedListView
+from pingji.core.views import ActionFormView, FormStepView, ScopedDetailView, ScopedListView
 from pingji.geo.models import Jurisdiction
 
 from .. import actions
+from ..actions.plans import reviews
 from ..choices import PlanStatus
-from ..forms import PlanTemplateForm, WorkPlanForm, measures_text
+from ..forms import NoteForm, PlanTemplateForm, WorkPlanForm, measures_text
 from ..models import PlanTemplate, WorkPlan
 from ..tables import PlanTemplateTable
 from .orders import focus_of
@@ -62,17 +64,51 @@ class PlanTemplateCreateView(ActionFormView):
         )
 
 
+def plan_context(request, plan: WorkPlan, **forms) -> dict:
+    """The plan, its measures as tasks, its history, and the return form for its reviewer."""
+    user = request.user
+    may_return = plan.status == PlanStatus.SUBMITTED and reviews(user, plan)
+    return {
+        "object": plan,
+        "sections": [(s, plan.sections.get(s["key"], "")) for s in plan.template.sections],
+        "missing": [plan.template.section_title(k) for k in plan.missing_sections()],
+        "measure_tasks": plan.tasks().select_related("jurisdiction").order_by("deadline"),
+        "events": events_for(plan).restrict(user, "view").select_related("actor"),
+        "return_form": return_form() if may_return else None,
+        **forms,
+    }
+
+
+def return_form(data=None) -> NoteForm:
+    return NoteForm(data, prefix="return", required=True, label=_("what the plan must revise"))
+
+
 class WorkPlanDetailView(ScopedDetailView):
     model = WorkPlan
     template_name = "tasks/workplan_detail.html"
 
     def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        plan = self.object
-        ctx["sections"] = [(s, plan.sections.get(s["key"], "")) for s in plan.template.sections]
-        ctx["missing"] = [plan.template.section_title(k) for k in plan.missing_sections()]
-        ctx["measure_tasks"] = plan.tasks().select_related("jurisdiction").order_by("deadline")
-        return ctx
+        return plan_context(self.request, self.object)
+
+
+class WorkPlanReturnView(FormStepView):
+    """The reviewing level sends a submitted plan back for revision, with its reason."""
+
+    model = WorkPlan
+    action = "return"
+    form_name = "return_form"
+    success_message = gettext_lazy("Plan sent back for revision.")
+
+    def make_form(self, data, files):
+        return return_form(data)
+
+    def perform(self, plan, form):
+        actions.do_return_plan(plan, actor=self.request.user, reason=form.cleaned_data["note"])
+
+    def render_invalid(self, plan, form):
+        plan.refresh_from_db()
+        ctx = plan_context(self.request, plan, return_form=form)
+        return render(self.request, "tasks/workplan_detail.html", ctx, status=400)
 
 
 class WorkPlanEditView(LoginRequiredMixin, generic.View):
@@ -124,5 +160,6 @@ class WorkPlanEditView(LoginRequiredMixin, generic.View):
             "place": self.place,
             "plan": self.plan,
             "submitted": self.plan is not None and self.plan.status == PlanStatus.SUBMITTED,
+            "returned": self.plan is not None and self.plan.status == PlanStatus.RETURNED,
         }
         return render(self.request, "tasks/workplan_form.html", ctx, status=status)

@@ -1,0 +1,266 @@
+"""A person under home quarantine or home health monitoring moves home.
+
+The regime's clock never moves with the person: day 0 is still the last exposure, and the planned
+end stays where the protocol put it. Within the county the placement, the person's residence and
+the grid's work follow the person to the new grid in one transaction — the new grid worker sees
+them, the old one no longer does. Into another county the move is handed over like a release to
+another county (``release.dispatch_home``, contract C1): a dispatch carrying the last exposure and
+the days left, answered there by a new placement (``handlers.place_controlled``); this placement
+ends as ``transferred``, so the person is never under two placements and never under none once the
+receiving county has answered. A person at a site is moved between sites by
+``release.do_transfer_placement`` instead; a drill's people never leave their sandbox, nor do real
+people enter one (decision 0020).
+"""
+
+import datetime
+
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pingji.core.access import ensure_allowed
+from pingji.geo.choices import Level
+from pingji.geo.models import Jurisdiction
+from pingji.tasks.actions import do_close_rule_tasks, do_issue_rule_task
+from pingji.tasks.choices import OPEN_STATUSES
+from pingji.tasks.models import Task
+from pingji.tracing.dispatching import COUNTY_DIGITS, SANDBOX_DIGITS
+
+from .actions import aware, entry, error, event, local_date, locked, require_active
+from .choices import EntryKind, PlacementStatus, Setting, TestStatus
+from .followup import community_of, start_of
+from .models import Placement
+from .release import dispatch_home
+
+
+def county_of(jurisdiction: Jurisdiction) -> str:
+    """The code of the county that manages a grid: a drill sandbox's root stands for its county."""
+    return jurisdiction.code[: SANDBOX_DIGITS if jurisdiction.drill else COUNTY_DIGITS]
+
+
+def target_grid(code: str, placement: Placement) -> Jurisdiction:
+    """The grid moved to, refused when unknown, not a grid, the same, or across a drill's edge."""
+    grid = Jurisdiction.objects.filter(code=(code or "").strip()).first()
+    if grid is None:
+        raise error("grid", _("No grid has the code %(code)s.") % {"code": code}, "unknown")
+    if grid.level != Level.GRID:
+        raise error(
+            "grid",
+            _("%(name)s is a %(level)s: give the grid the person moves to.")
+            % {"name": grid.name, "level": grid.get_level_display()},
+            "not_a_grid",
+        )
+    if grid.code == placement.home_id:
+        raise error("grid", _("The person already lives in %(name)s.") % {"name": grid.name})
+    if grid.drill != placement.home.drill:
+        raise error(
+            "grid",
+            _("A move cannot cross between a drill sandbox and the real jurisdictions."),
+            "drill",
+        )
+    return grid
+
+
+def hand_over_work(placement: Placement, grid: Jurisdiction, *, actor, note: str) -> int:
+    """The grid's open work on the person follows them: the home-monitoring task to the new grid,
+    alerts to its community. Each open task is closed with ``note`` and issued again, unchanged, to
+    its new owner, so both grids' lists stay true and the history says who had it when."""
+    community = community_of(grid.code)
+    parts: list[models.Model] = [placement, *placement.tests.all(), *placement.checks.all()]
+    owners: list[tuple[models.Model, Jurisdiction]] = [
+        *((release, grid) for release in placement.releases.all()),
+        *((part, community) for part in parts),
+    ]
+    moved = 0
+    for source, owner in owners:
+        tasks = list(Task.objects.for_source(source).filter(status__in=OPEN_STATUSES))
+        if not tasks:
+            continue
+        do_close_rule_tasks(source, actor=actor, note=note)
+        for task in tasks:
+            do_issue_rule_task(
+                source,
+                actor=actor,
+                owner=owner,
+                kind=task.kind,
+                title=task.title,
+                deadline=task.deadline,
+                description=task.description,
+            )
+            moved += 1
+    return moved
+
+
+def close_work(placement: Placement, *, actor, note: str) -> None:
+    """Every open task on the person closes: the receiving county's placement makes its own."""
+    for source in [*placement.releases.all(), placement, *placement.tests.all()]:
+        do_close_rule_tasks(source, actor=actor, note=note)
+    for check in placement.checks.all():
+        do_close_rule_tasks(check, actor=actor, note=note)
+
+
+def move_residence(placement: Placement, grid: Jurisdiction) -> None:
+    """The person now lives in ``grid`` (household unknown there). Saved here rather than through
+    ``people.actions.do_update_person``, which refuses by design a person leaving the actor's area
+    — exactly what a move to another county is; the change log still records it."""
+    person = placement.person
+    person.household, person.jurisdiction = None, grid
+    person.save(update_fields=["household", "jurisdiction"])
+
+
+def do_move_home(
+    placement: Placement,
+    *,
+    actor,
+    grid: str,
+    reason: str,
+    address: str = "",
+    at: datetime.datetime | None = None,
+) -> Placement:
+    """Move a person at home to the grid ``grid`` (a code), within the county or to another.
+
+    Needs ``quarantine.change_placement`` over the placement; a move within the county also needs
+    the new grid inside the actor's area. Refused, with nothing written: a person at a site, an
+    ended placement or one whose regime is over, an unknown code or one that is not a grid, the
+    grid they already live in, a move across a drill sandbox's edge, an empty reason, a time in
+    the future, and a person already dispatched to that county.
+    """
+    reason = (reason or "").strip()
+    address = (address or "").strip()
+    at = aware(at) or timezone.now()
+    if not reason:
+        raise error("reason", _("Say why the person moves."), "required")
+    if at > timezone.now() + datetime.timedelta(minutes=5):
+        raise error("at", _("The time is in the future."))
+    with transaction.atomic():
+        placement = locked(placement, actor, "change")
+        require_active(placement)
+        if placement.setting != Setting.HOME:
+            raise error(
+                "grid",
+                _("%(name)s is at a site: transfer them to another site instead.")
+                % {"name": placement.person.name},
+                "centralised",
+            )
+        if placement.planned_end_on < local_date(at):
+            raise error(
+                "grid",
+                _("Monitoring ended on %(end)s: there is nobody to move.")
+                % {"end": placement.planned_end_on},
+                "over",
+            )
+        target = target_grid(grid, placement)
+        if county_of(target) == county_of(placement.home):
+            return move_within_county(
+                placement, target, actor=actor, reason=reason, address=address, at=at
+            )
+        return move_to_county(placement, target, actor=actor, reason=reason, address=address, at=at)
+
+
+def move_within_county(placement, grid, *, actor, reason, address, at) -> Placement:
+    if not Jurisdiction.objects.restrict(actor).filter(code=grid.code).exists():
+        raise error(
+            "grid",
+            _("%(name)s is outside your area: the county moves this person.") % {"name": grid.name},
+        )
+    before = placement.home_id
+    move_residence(placement, grid)
+    placement.home, placement.jurisdiction, placement.address = grid, grid, address
+    placement.save(update_fields=["home", "jurisdiction", "address"])
+    ensure_allowed(actor, placement, "view")
+    moved = hand_over_work(
+        placement, grid, actor=actor, note=_("Moved home to %(grid)s.") % {"grid": grid.name}
+    )
+    entry(
+        placement,
+        EntryKind.MOVED,
+        actor,
+        at=at,
+        from_jurisdiction=before,
+        to_jurisdiction=grid.code,
+        reason=reason,
+        payload={"address": address, "tasks": moved},
+    )
+    event(
+        "moved_home",
+        _("%(name)s moved home to %(grid)s; monitoring until %(end)s")
+        % {"name": placement.person.name, "grid": grid.name, "end": placement.planned_end_on},
+        placement,
+        actor,
+        from_grid=before,
+        to_grid=grid.code,
+        address=address,
+        reason=reason,
+    )
+    return placement
+
+
+def move_to_county(placement, grid, *, actor, reason, address, at) -> Placement:
+    today = local_date(at)
+    days_left = (placement.planned_end_on - today).days
+    dispatch = dispatch_home(
+        placement,
+        grid,
+        actor=actor,
+        at=at,
+        last_exposure_at=start_of(placement.exposure_on),
+        reason=_(
+            "Moved home to %(grid)s (%(address)s) on %(day)s: %(phase)s until %(end)s, "
+            "%(days)d days left, counted from the last exposure on %(exposure)s."
+        )
+        % {
+            "grid": grid.name,
+            "address": address or "—",
+            "day": today,
+            "phase": placement.get_setting_display(),
+            "end": placement.planned_end_on,
+            "days": days_left,
+            "exposure": placement.exposure_on,
+        },
+    )
+    before = placement.home_id
+    move_residence(placement, grid)
+    placement.tests.filter(status=TestStatus.PENDING).update(
+        status=TestStatus.CANCELLED, note=_("Handed over to %(grid)s.") % {"grid": grid.name}
+    )
+    placement.status, placement.ended_at, placement.next_test_on = (
+        PlacementStatus.TRANSFERRED,
+        at,
+        None,
+    )
+    placement.address = address
+    placement.save(update_fields=["status", "ended_at", "next_test_on", "address"])
+    close_work(placement, actor=actor, note=_("Handed over to %(grid)s.") % {"grid": grid.name})
+    entry(
+        placement,
+        EntryKind.MOVED,
+        actor,
+        at=at,
+        from_jurisdiction=before,
+        to_jurisdiction=grid.code,
+        reason=reason,
+        payload={"address": address},
+    )
+    entry(
+        placement,
+        EntryKind.DISPATCHED,
+        actor,
+        at=at,
+        from_jurisdiction=before,
+        to_jurisdiction=dispatch.to_region,
+        payload={"dispatch": dispatch.pk, "days_left": days_left},
+    )
+    event(
+        "moved_home",
+        _("%(name)s moved home to %(grid)s in another county: handed over with %(days)d days left")
+        % {"name": placement.person.name, "grid": grid.name, "days": days_left},
+        placement,
+        actor,
+        from_grid=before,
+        to_grid=grid.code,
+        address=address,
+        reason=reason,
+        dispatch=dispatch.pk,
+        days_left=days_left,
+    )
+    return placement
