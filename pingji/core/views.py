@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -135,9 +136,12 @@ class ActionFormView(LoginRequiredMixin, PermissionRequiredMixin, generic.FormVi
     """A page with one form whose valid data go to one action (``act``).
 
     The form is given the user and the focus jurisdiction's code (``scoped_form``), so it offers
-    only choices inside the user's area. The action's ValidationError lands on the form's fields
-    and the page answers 400; PermissionDenied — the action met something outside the user's
-    area — is a 404; success says ``success_message`` and goes to the object ``act`` returns.
+    only choices inside the user's area. ``act`` receives ``action_data(form)``: the cleaned data,
+    unless the form knows better what its action takes (an edit passes only the changed fields).
+    The action's ValidationError lands on the form's fields and the page answers 400 — with the
+    edited ``instance``, if any, read back, since an action may set the refused values on it
+    before checking them; PermissionDenied — the action met something outside the user's area —
+    is a 404; success says ``success_message`` and goes to the object ``act`` returns.
     """
 
     title = ""
@@ -145,6 +149,7 @@ class ActionFormView(LoginRequiredMixin, PermissionRequiredMixin, generic.FormVi
     cancel_url_name = ""
     success_message = gettext_lazy("Saved.")
     scoped_form = True
+    instance: Model | None = None
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -159,8 +164,12 @@ class ActionFormView(LoginRequiredMixin, PermissionRequiredMixin, generic.FormVi
             context["cancel_url"] = reverse(self.cancel_url_name)
         return context
 
+    def action_data(self, form) -> dict:
+        """What ``act`` receives from a valid form."""
+        return form.cleaned_data
+
     def act(self, data: dict):
-        """Run the action with the cleaned data; return the object to show next."""
+        """Run the action with ``action_data``; return the object to show next."""
         raise TypeError(f"{type(self).__name__} must define act")
 
     def success_text(self, obj) -> str:
@@ -168,8 +177,10 @@ class ActionFormView(LoginRequiredMixin, PermissionRequiredMixin, generic.FormVi
 
     def form_valid(self, form):
         try:
-            obj = self.act(form.cleaned_data)
+            obj = self.act(self.action_data(form))
         except ValidationError as exc:
+            if self.instance is not None:
+                self.instance.refresh_from_db()  # the page shows what is stored, not the attempt
             add_action_errors(form, exc)
             return self.form_invalid(form)
         except PermissionDenied as exc:

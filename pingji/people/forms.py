@@ -124,10 +124,6 @@ class PersonForm(forms.Form):
                 self.fields[field].disabled = True
                 self.fields[field].help_text = _("Follows the identity number.")
 
-    def action_kwargs(self) -> dict:
-        """What the create action takes: every field."""
-        return dict(self.cleaned_data)
-
     def action_changes(self) -> dict:
         """What the update action takes: the fields changed, and identity data only when typed."""
         data = self.cleaned_data

@@ -4,17 +4,12 @@ Every page reads through ``restrict`` (outside the user's area is 404) and every
 through ``actions``; a role without the needed permission gets 403.
 """
 
-from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import generic
 
 from pingji.core.events import events_for
 from pingji.core.forms import add_action_errors
@@ -23,7 +18,6 @@ from pingji.core.views import (
     ScopedActionView,
     ScopedDetailView,
     ScopedListView,
-    focus_code,
 )
 
 from . import actions
@@ -88,53 +82,34 @@ class PersonRevealView(ScopedActionView):
         return response
 
 
-class _PersonFormView(LoginRequiredMixin, PermissionRequiredMixin, generic.FormView):
+class _PersonFormView(ActionFormView):
     form_class = PersonForm
     template_name = "people/form.html"
     instance: Person | None = None
 
     def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs.update(
-            user=self.request.user, focus=focus_code(self.request), instance=self.instance
-        )
-        return kwargs
+        return {**super().get_form_kwargs(), "instance": self.instance}
 
-    def form_valid(self, form):
-        try:
-            person = self.act(form)
-        except ValidationError as exc:
-            if self.instance is not None:
-                self.instance.refresh_from_db()  # the page shows what is stored, not the attempt
-            add_action_errors(form, exc)
-            return self.form_invalid(form)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        messages.success(self.request, _("Saved %(name)s.") % {"name": person.name})
-        return redirect(person)
+    def success_text(self, person):
+        return _("Saved %(name)s.") % {"name": person.name}
 
 
 class PersonCreateView(_PersonFormView):
     permission_required = "people.add_person"
-
-    def get_context_data(self, **kwargs):
-        cancel = reverse("people:person_list")
-        return {
-            **super().get_context_data(**kwargs),
-            "title": _("New person"),
-            "cancel_url": cancel,
-        }
+    title = gettext_lazy("New person")
+    cancel_url_name = "people:person_list"
 
     def get_initial(self):
         household = self.request.GET.get("household", "")
         return {"household": household} if household.isdigit() else {}
 
-    def act(self, form):
-        return actions.do_create_person(actor=self.request.user, **form.action_kwargs())
+    def act(self, data):
+        return actions.do_create_person(actor=self.request.user, **data)
 
 
 class PersonUpdateView(_PersonFormView):
     permission_required = "people.change_person"
+    title = gettext_lazy("Edit %(name)s")
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
@@ -144,18 +119,18 @@ class PersonUpdateView(_PersonFormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx.update(
-            title=_("Edit %(name)s") % {"name": self.instance.name},
-            object=self.instance,
-            cancel_url=self.instance.get_absolute_url(),
-        )
-        return ctx
+        return {
+            **super().get_context_data(**kwargs),
+            "title": self.title % {"name": self.instance.name},
+            "object": self.instance,
+            "cancel_url": self.instance.get_absolute_url(),
+        }
 
-    def act(self, form):
-        return actions.do_update_person(
-            self.instance, form.action_changes(), actor=self.request.user
-        )
+    def action_data(self, form):
+        return form.action_changes()
+
+    def act(self, changes):
+        return actions.do_update_person(self.instance, changes, actor=self.request.user)
 
 
 class HouseholdListView(ScopedListView):

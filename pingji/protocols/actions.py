@@ -57,6 +57,23 @@ def _save(protocol: Protocol) -> None:
         raise exc
 
 
+def is_drill_binding(protocol: Protocol) -> bool:
+    """Bound to a drill sandbox (decision 0020): the drill's start writes it, its removal
+    deletes it, and nothing else changes it while the drill runs under it."""
+    return Jurisdiction.objects.filter(code=protocol.jurisdiction_code, drill=True).exists()
+
+
+def refuse_drill_binding(protocol: Protocol) -> None:
+    if is_drill_binding(protocol):
+        raise ValidationError(
+            _(
+                "%(name)s is bound to a drill sandbox: it changes only with the drill, which "
+                "binds it at the start and removes it with the drill's data."
+            )
+            % {"name": protocol.name}
+        )
+
+
 def _root_code(protocol: Protocol) -> str:
     while protocol.based_on is not None:
         protocol = protocol.based_on
@@ -78,11 +95,17 @@ def do_copy_protocol(
     """
     if not Protocol.objects.restrict(actor, "view").filter(pk=source.pk).exists():
         raise PermissionDenied(_("This protocol is outside your jurisdiction."))
-    if (
-        jurisdiction_code
-        and not Jurisdiction.objects.restrict(actor).filter(code=jurisdiction_code).exists()
-    ):
+    target = Jurisdiction.objects.restrict(actor).filter(code=jurisdiction_code).first()
+    if jurisdiction_code and target is None:
         raise PermissionDenied(_("This jurisdiction is outside your area."))
+    if target is not None and target.drill:
+        raise ValidationError(
+            {
+                "jurisdiction_code": _(
+                    "A drill sandbox works under the version its drill binds; choose a real area."
+                )
+            }
+        )
     if not (name or "").strip():
         raise ValidationError({"name": _("Give the new version a name.")})
     _check_rules(source.rules)
@@ -124,9 +147,11 @@ def do_amend_protocol(
 ) -> Protocol:
     """Change a version's rules, notes, name or effective date, saying why.
 
-    Only the given fields change. The event lists every JSON path of the rules that changed, so
-    "what did the province amend" is answered without diffing the change log by hand.
+    Only the given fields change; a version bound to a drill sandbox does not change at all.
+    The event lists every JSON path of the rules that changed, so "what did the province amend"
+    is answered without diffing the change log by hand.
     """
+    refuse_drill_binding(protocol)
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Say why the protocol is amended.")})
     wanted = {"rules": rules, "notes": notes, "effective_from": effective_from, "name": name}

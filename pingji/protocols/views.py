@@ -95,7 +95,8 @@ class ProtocolDetailView(ScopedDetailView):
             ],
             amendments=_area_names(visible.filter(based_on=p)).order_by("jurisdiction_code"),
             events=events_for(p),
-            can_amend=Protocol.objects.restrict(user, "change").filter(pk=p.pk).exists(),
+            can_amend=Protocol.objects.restrict(user, "change").filter(pk=p.pk).exists()
+            and not actions.is_drill_binding(p),
             can_copy=user.has_perm("protocols.add_protocol"),
         )
         return ctx
@@ -146,7 +147,9 @@ class ProtocolCopyView(LoginRequiredMixin, generic.View):
 
 
 class ProtocolAmendView(LoginRequiredMixin, generic.View):
-    """Amend a version of one's own area: rules as JSON, with every error at its path."""
+    """Amend a version of one's own area: rules as JSON, with every error at its path.
+
+    A version bound to a drill sandbox is not amended: the page goes back to it and says why."""
 
     template_name = "protocols/protocol_form.html"
 
@@ -158,6 +161,11 @@ class ProtocolAmendView(LoginRequiredMixin, generic.View):
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, pk):
+        try:
+            actions.refuse_drill_binding(self.object)
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+            return redirect(self.object)
         return self.render(ProtocolAmendForm(initial=ProtocolAmendForm.initial_for(self.object)))
 
     def post(self, request, pk):

@@ -42,8 +42,8 @@ class OwnerRow:
     submitted: int = 0
     escalated: int = 0
     by_kind: dict[str, int] = field(default_factory=dict)
-    #: Open tasks per named department (directives to a department); whole-government work is
-    #: not listed here.
+    #: Open tasks per named department (directives to a department, problems handed to one);
+    #: whole-government work is not listed here.
     by_department: dict[str, int] = field(default_factory=dict)
 
     @property

@@ -5,20 +5,15 @@ goes through ``actions``; a role without the permission gets 403 (auditors read,
 manage: ``roles.py``).
 """
 
-from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views import generic
+from django.utils.translation import gettext_lazy
 
 from pingji.core.events import events_for
-from pingji.core.forms import add_action_errors
 from pingji.core.models import DomainEvent
-from pingji.core.views import ScopedDetailView, ScopedListView, focus_code
+from pingji.core.views import ActionFormView, ScopedDetailView, ScopedListView
 
 from . import actions
 from .filtersets import UserFilterSet
@@ -60,8 +55,9 @@ class UserDetailView(ScopedDetailView):
         return ctx
 
 
-class _AccountFormView(LoginRequiredMixin, PermissionRequiredMixin, generic.FormView):
-    """Runs the form's action; the action's refusals land on the form's fields."""
+class _AccountFormView(ActionFormView):
+    """An account's form page; the action answers with the account. Pages on one account
+    (``pk`` in the URL) put its username in their ``title``."""
 
     template_name = "users/form.html"
     instance: User | None = None
@@ -74,87 +70,61 @@ class _AccountFormView(LoginRequiredMixin, PermissionRequiredMixin, generic.Form
             )
         return super().dispatch(request, *args, **kwargs)
 
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), **self.extra_form_kwargs()}
-
-    def extra_form_kwargs(self) -> dict:
-        return {}
-
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx.update(title=self.title(), account=self.instance, cancel_url=self.cancel_url())
+        if self.instance is not None:
+            ctx.update(
+                title=self.title % {"name": self.instance.username},
+                account=self.instance,
+                cancel_url=reverse("users:user_detail", args=[self.instance.pk]),
+            )
         return ctx
 
-    def cancel_url(self) -> str:
-        if self.instance is not None:
-            return reverse("users:user_detail", args=[self.instance.pk])
-        return reverse("users:user_list")
-
-    def form_valid(self, form):
-        try:
-            account = self.act(form)
-        except ValidationError as exc:
-            if self.instance is not None:
-                self.instance.refresh_from_db()  # the page shows what is stored, not the attempt
-            add_action_errors(form, exc)
-            return self.form_invalid(form)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        messages.success(self.request, self.done_message(account))
-        return redirect("users:user_detail", pk=account.pk)
-
-    def done_message(self, account: User) -> str:
+    def success_text(self, account: User) -> str:
         return _("Saved %(name)s.") % {"name": account.username}
 
 
 class UserCreateView(_AccountFormView):
     form_class = UserCreateForm
     permission_required = "users.add_user"
+    title = gettext_lazy("New user")
+    cancel_url_name = "users:user_list"
 
-    def title(self) -> str:
-        return _("New user")
+    def action_data(self, form):
+        return form.action_kwargs()
 
-    def extra_form_kwargs(self) -> dict:
-        return {"user": self.request.user, "focus": focus_code(self.request)}
-
-    def act(self, form):
-        return actions.do_create_user(actor=self.request.user, **form.action_kwargs())
+    def act(self, data):
+        return actions.do_create_user(actor=self.request.user, **data)
 
 
 class UserUpdateView(_AccountFormView):
     form_class = UserUpdateForm
     permission_required = "users.change_user"
+    title = gettext_lazy("Edit %(name)s")
 
-    def title(self) -> str:
-        return _("Edit %(name)s") % {"name": self.instance.username}
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.instance}
 
-    def extra_form_kwargs(self) -> dict:
-        return {
-            "user": self.request.user,
-            "focus": focus_code(self.request),
-            "instance": self.instance,
-        }
+    def action_data(self, form):
+        return form.action_changes()
 
-    def act(self, form):
-        return actions.do_update_user(self.instance, form.action_changes(), actor=self.request.user)
+    def act(self, changes):
+        return actions.do_update_user(self.instance, changes, actor=self.request.user)
 
 
 class SetPasswordView(_AccountFormView):
     form_class = SetPasswordForm
     permission_required = "users.change_user"
+    title = gettext_lazy("Set the password of %(name)s")
+    scoped_form = False
 
-    def title(self) -> str:
-        return _("Set the password of %(name)s") % {"name": self.instance.username}
-
-    def act(self, form):
-        account = actions.do_set_password(
-            self.instance, form.cleaned_data["password"], actor=self.request.user
-        )
+    def act(self, data):
+        account = actions.do_set_password(self.instance, data["password"], actor=self.request.user)
         if account.pk == self.request.user.pk:
             update_session_auth_hash(self.request, account)  # stay logged in on this device
         return account
 
-    def done_message(self, account: User) -> str:
+    def success_text(self, account: User) -> str:
         return _("Password set for %(name)s; their API token was revoked.") % {
             "name": account.username
         }

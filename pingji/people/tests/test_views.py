@@ -130,7 +130,7 @@ def test_bad_form_input_is_shown_on_its_field_and_saves_nothing(
 ):
     post = {"name": "新居民", "id_number": NUMBER, "household": household.pk, **data}
     response = logged_in(client, county_user).post(reverse("people:person_create"), post)
-    assert response.status_code == 200
+    assert response.status_code == 400
     errors = response.context["form"].errors
     assert list(errors) == [field] and needle in errors[field][0]
     assert not Person.objects.exists()
@@ -141,8 +141,23 @@ def test_a_duplicate_through_the_form_names_the_visible_holder(client, county_us
         reverse("people:person_create"),
         {"name": "重复", "id_number": NUMBER, "household": resident.household_id},
     )
+    assert response.status_code == 400
     assert resident.id_number_masked in response.context["form"].errors["id_number"][0]
     assert Person.objects.count() == 1
+
+
+def test_a_refused_edit_answers_400_and_shows_what_is_stored(client, county_user, resident):
+    other = PersonFactory(name="陈明", household=resident.household)
+    stored_hash = other.id_number_hash
+    response = logged_in(client, county_user).post(
+        reverse("people:person_update", args=[other.pk]),
+        {"name": "改名", "household": resident.household_id, "id_number": NUMBER},
+    )
+    assert response.status_code == 400
+    assert resident.id_number_masked in response.context["form"].errors["id_number"][0]
+    assert response.context["title"] == "Edit 陈明" and response.context["object"].name == "陈明"
+    other.refresh_from_db()
+    assert (other.name, other.id_number_hash) == ("陈明", stored_hash)
 
 
 def test_editing_keeps_identity_data_left_blank(client, county_user, resident):

@@ -67,7 +67,7 @@ def do_raise_problem(
     deadline: datetime.datetime,
     at=None,
 ) -> Problem:
-    """A problem the establishment raised becomes a task of its county for the department.
+    """A problem the establishment raised becomes a task of its county's department.
 
     The task carries the deadline; overdue, it escalates one level a period (decision 0005), and
     the problem is solved when the task is verified.
@@ -111,6 +111,7 @@ def do_raise_problem(
             },
             description=problem.description,
             deadline=_now(deadline),
+            department=problem.department,
         )
         problem.save(update_fields=["task"])
         ensure_allowed(actor, problem, "add")

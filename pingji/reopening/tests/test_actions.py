@@ -1,8 +1,10 @@
 """Registration, survey, resumption steps, plans and problems: given / when / then."""
 
 import datetime
+import importlib
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from pingji.core.models import DomainEvent
@@ -10,6 +12,8 @@ from pingji.reopening import actions
 from pingji.reopening.choices import AlertStatus, Kind, OperatingState, Status
 from pingji.reopening.models import Application, Establishment, Problem, StatusChange
 from pingji.tasks.models import Task
+from pingji.tasks.supervision import supervise
+from pingji.tasks.tests.factories import TaskFactory
 
 from .conftest import StandIn, at
 from .factories import EstablishmentFactory, SchoolFactory, credit_code
@@ -207,6 +211,50 @@ class TestPlansAndProblems:
         assert task.jurisdiction_id == "350322" and task.kind == "reopening.problem"
         assert task.deadline == deadline and task.source == problem
         assert "human resources" in task.title
+
+    def test_supervision_counts_a_problem_under_its_department(self, operator, liaison, grid):
+        est = EstablishmentFactory(jurisdiction=grid)
+        actions.do_save_plan(est, actor=operator, measures="专班驻企", liaison=liaison)
+        for department in ("hr", "hr", "transport"):
+            actions.do_raise_problem(
+                est,
+                actor=liaison,
+                category="workers",
+                department=department,
+                description="员工返岗受阻",
+                deadline=at(12, 31),
+                at=at(9, 1),
+            )
+        assert sorted(Task.objects.values_list("department", flat=True)) == [
+            "hr",
+            "hr",
+            "transport",
+        ]
+        (county,) = supervise("3503").owners
+        assert county.code == "350322" and county.by_department == {"hr": 2, "transport": 1}
+
+    def test_problems_raised_before_get_their_department_on_migration(
+        self, operator, liaison, grid
+    ):
+        migration = importlib.import_module(
+            "pingji.reopening.migrations.0003_problem_tasks_carry_department"
+        )
+        est = EstablishmentFactory(jurisdiction=grid)
+        actions.do_save_plan(est, actor=operator, measures="专班驻企", liaison=liaison)
+        problem = actions.do_raise_problem(
+            est,
+            actor=liaison,
+            category="workers",
+            department="hr",
+            description="员工返岗受阻",
+            deadline=at(12, 31),
+            at=at(9, 1),
+        )
+        Task.objects.filter(pk=problem.task_id).update(department="")  # as raised before
+        directive = TaskFactory(jurisdiction=grid)  # whole-government work stays so
+        migration.carry_departments(django_apps, None)
+        assert Task.objects.get(pk=problem.task_id).department == "hr"
+        assert Task.objects.get(pk=directive.pk).department == ""
 
     def test_bad_problem_input_saves_nothing(self, operator, grid):
         est = EstablishmentFactory(jurisdiction=grid)

@@ -23,7 +23,7 @@ from pingji.core.models import DomainEvent
 from pingji.geo.models import Jurisdiction
 
 from .. import rules
-from ..choices import OPEN_STATUSES, OWNER_STATUSES, TaskKind, TaskStatus
+from ..choices import OPEN_STATUSES, OWNER_STATUSES, Department, TaskKind, TaskStatus
 from ..evidence import (  # noqa: F401 — re-exported: forms and other apps read them here
     EVIDENCE_EXTENSIONS,
     MAX_EVIDENCE_BYTES,
@@ -307,18 +307,24 @@ def do_issue_rule_task(
     title: str,
     deadline,
     description: str = "",
+    department: str = "",
 ) -> Task:
     """Work a domain rule sets, not a person: an investigation's protocol deadline, say.
 
     Unlike ``do_create_task`` the deadline may already have passed (a case reported hours before
     its investigation was opened): that is exactly the overdue item escalation must see. The caller
     runs inside its own transaction and has already checked the actor may act on ``source``.
+    ``department`` names the owner's department that carries it out (a reopening problem's), so
+    supervision counts it under that department.
     """
+    if department and department not in Department.values:
+        raise ValueError(f"unknown department {department!r}")
     task = Task(
         kind=kind,
         title=title[:200],
         description=description,
         jurisdiction=owner,
+        department=department,
         deadline=deadline,
         created_by=actor if getattr(actor, "pk", None) else None,
     )

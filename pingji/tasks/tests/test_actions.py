@@ -246,6 +246,16 @@ class TestSource:
             actions.resolve_source("no.such", "1")
         assert not Task.objects.exists()
 
+    def test_a_rule_task_carries_a_department_and_refuses_an_unknown_one(self, tree, county_cmd):
+        place = PlaceFactory(jurisdiction=tree[GRID])
+        rule = {"actor": county_cmd, "owner": tree[COUNTY], "kind": "general", "title": "整改"}
+        deadline = timezone.now() + timedelta(days=1)
+        task = actions.do_issue_rule_task(place, deadline=deadline, department="health", **rule)
+        assert task.department == "health"
+        with pytest.raises(ValueError, match="unknown department"):
+            actions.do_issue_rule_task(place, deadline=deadline, department="army", **rule)
+        assert list(Task.objects.for_source(place)) == [task]
+
 
 def test_domains_register_their_own_kinds():
     register_kind("testing.swab-visit", "swab visit")

@@ -106,6 +106,7 @@ def test_the_create_form_offers_only_the_focus_and_below(client, admin):
     codes = [code for code, _label in form.fields["jurisdiction"].widget.choices if code]
     assert codes[:2] == ["3503", "350322"] and "350206" not in codes and "35" not in codes
     response = client.post(CREATE, new_account(jurisdiction="350206"))
+    assert response.status_code == 400
     assert field_errors(response) == {"jurisdiction": ["No such jurisdiction in your area."]}
     assert not User.objects.filter(username="xianyou-epi").exists()
 
@@ -125,7 +126,7 @@ def test_bad_input_is_named_on_its_field_and_saves_nothing(
 ):
     before = User.objects.count()
     response = logged_in(client, admin).post(CREATE, new_account(**overrides))
-    assert response.status_code == 200
+    assert response.status_code == 400
     errors = field_errors(response)
     assert list(errors) == [field] and message in " ".join(errors[field])
     assert User.objects.count() == before
@@ -157,6 +158,19 @@ def test_the_edit_form_changes_and_deactivates(client, admin, operator):
     assert event.payload == {"fields": ["role", "is_active"]}
 
 
+def test_a_bad_edit_answers_400_on_the_accounts_page_and_changes_nothing(client, admin, operator):
+    response = logged_in(client, admin).post(
+        url("user_update", operator), {"last_name": "陈", "role": "", "jurisdiction": "350322"}
+    )
+    assert response.status_code == 400 and field_errors(response) == {
+        "role": ["This field is required."]
+    }
+    assert response.context["title"] == "Edit xianyou-op"
+    assert response.context["cancel_url"] == url("user_detail", operator)
+    operator.refresh_from_db()
+    assert (operator.last_name, operator.role) == ("林", Role.OPERATOR)
+
+
 def test_on_ones_own_account_role_jurisdiction_and_status_stay(client, admin):
     c = logged_in(client, admin)
     form = c.get(url("user_update", admin)).context["form"]
@@ -179,6 +193,7 @@ def test_set_password_form(client, admin, operator):
     c = logged_in(client, admin)
     target = url("user_password", operator)
     weak = c.post(target, {"password": "xianyou-op", "password_confirmation": "xianyou-op"})
+    assert weak.status_code == 400 and weak.context["title"] == "Set the password of xianyou-op"
     assert "too similar" in " ".join(field_errors(weak)["password"])
     response = c.post(target, {"password": STRONG, "password_confirmation": STRONG})
     assert response.status_code == 302
