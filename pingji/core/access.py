@@ -91,9 +91,16 @@ class ScopedModel(models.Model):
 
     @property
     def scope(self) -> str:
-        """The jurisdiction code this row belongs to (follows ``scope_field``)."""
+        """The jurisdiction code this row belongs to (follows ``scope_field``).
+
+        A path ending in ``jurisdiction__code`` is read from the key column: the code is the
+        jurisdiction's primary key, so nothing (least of all its boundary) is loaded for it.
+        """
+        parts = self.scope_field.split("__")
+        if parts[-2:] == ["jurisdiction", "code"]:
+            parts[-2:] = ["jurisdiction_id"]
         value: object = self
-        for part in self.scope_field.split("__"):
+        for part in parts:
             value = getattr(value, part, None)
         return str(value or "")
 
