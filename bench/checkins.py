@@ -10,10 +10,10 @@ popularity is skewed like real venues: venue = floor(V ** u), u uniform, i.e. de
 
 Figures: the DuckDB search (median of 3) and its candidate count; the import rate from Parquet
 and from CSV (``--import-rows`` rows each, identity numbers hashed, all validation on); peers on
-the first ``--peer-rows`` check-ins (stated in the output): a pandas merge on venue followed by
-the overlap filter, and PostgreSQL with a GiST index on (venue, tsrange) via btree_gist, each
-against the DuckDB search on that same subset.
-Usage: ``python bench/checkins.py [--rows 100000000] [--peer-rows 2000000]``.
+the days the visits of the last visit day read, with every visit inside them (stated in the
+output): a pandas merge on venue followed by the overlap filter, and PostgreSQL with a GiST index
+on (venue, tsrange) via btree_gist, each against the DuckDB search on that same subset.
+Usage: ``python bench/checkins.py [--rows 100000000]``.
 """
 
 import argparse
@@ -158,7 +158,6 @@ def main():
     ap.add_argument("--persons", type=int, default=10_000_000)
     ap.add_argument("--visits", type=int, default=1000)
     ap.add_argument("--import-rows", type=int, default=2_000_000)
-    ap.add_argument("--peer-rows", type=int, default=2_000_000)
     args = ap.parse_args()
     data_dir = fresh_data_dir("checkins")
     setup_django(data_dir)
@@ -182,17 +181,12 @@ def main():
     search_s, found = timed(lambda: overlap.search(visits))
     read_days = len(overlap.days_to_read(visits))
 
-    # Peers on a subset: the first days' files, about --peer-rows rows, visits moved onto them.
-    per_day = args.rows / args.days
-    peer_days = max(1, round(args.peer_rows / per_day))
-    first = [START.date() + datetime.timedelta(days=d) for d in range(peer_days)]
-    peer_paths = lake.files("checkins", first)
-    shift = datetime.timedelta(days=args.days - peer_days)
-    peer_visits = [
-        overlap.Visit(v.visit_id, v.venue, v.start - shift, v.end - shift, 30)
-        for v in visits
-        if (v.start - shift).date() >= first[0]
-    ]
+    # Peers on a subset: the days read by the visits of the last visit day, and every visit
+    # whose days to read lie inside them.
+    anchor = max(v.start.date() for v in visits)
+    subset = overlap.days_to_read([v for v in visits if v.start.date() == anchor])
+    peer_paths = lake.files("checkins", subset)
+    peer_visits = [v for v in visits if overlap.days_to_read([v]) <= subset]
     peer_rows = sum(con.execute(f"SELECT count(*) FROM '{p}'").fetchone()[0] for p in peer_paths)
     duck_peer_s, duck_peer = timed(lambda: overlap.search(peer_visits))
     pd_load, pd_s, pd_hits = pandas_peer(peer_paths, peer_visits)
