@@ -63,10 +63,8 @@ class ActionFormView(core_views.ActionFormView):
     template_name = "areas/form.html"
     many: tuple[str, ...] = ()
 
-    def form_valid(self, form):
-        for name in self.many:
-            form.cleaned_data[name] = list(form.cleaned_data[name])
-        return super().form_valid(form)
+    def action_data(self, form) -> dict:
+        return {**form.cleaned_data, **{name: list(form.cleaned_data[name]) for name in self.many}}
 
 
 class DesignateView(ActionFormView):

@@ -88,9 +88,6 @@ class CaseReportView(ActionFormView):
     def success_text(self, case):
         return _("Reported %(case)s.") % {"case": case}
 
-    def form_invalid(self, form):
-        return self.render_to_response(self.get_context_data(form=form), status=400)
-
 
 class _CaseStepView(PermissionRequiredMixin, ScopedActionView):
     """A POST from the detail page; errors show on the same page with status 400."""
