@@ -22,7 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import OperationalError, close_old_connections, connection, transaction
 from django.utils import timezone
 
 from .choices import JobStatus
@@ -170,15 +170,24 @@ def next_queued() -> int | None:
 def work(*, once: bool = False, poll: float = 1.0, stop: threading.Event | None = None) -> int:
     """The worker loop: run queued jobs until stopped (or until none is left, with ``once``)."""
     stop = stop or threading.Event()
-    fail_orphans()
-    done = 0
+    orphans_checked, done = False, 0
     redis = _redis() if settings.JOBS_BACKEND == "redis" else None
     while not stop.is_set():
         if not connection.in_atomic_block:  # a long-lived runner drops stale connections
             close_old_connections()
-        job_id = next_queued()
-        if job_id is not None:
-            done += run_job(job_id) is not None
+        try:
+            if not orphans_checked:
+                fail_orphans()
+                orphans_checked = True
+            job_id = next_queued()
+            if job_id is not None:
+                done += run_job(job_id) is not None
+                continue
+        except OperationalError:
+            # The database locked (SQLite while another thread writes) or restarting: the runner
+            # must outlive it, so it waits a poll and reads the queue again.
+            log.warning("the job runner could not reach the database; retrying", exc_info=True)
+            stop.wait(poll)
             continue
         if once:
             break

@@ -7,6 +7,7 @@ import threading
 
 import pytest
 from django.core.management import call_command
+from django.db import OperationalError
 from openpyxl import load_workbook
 
 from pingji.core import jobs
@@ -54,6 +55,24 @@ def test_a_failure_is_recorded_not_raised(db, backend):
     assert jobs.work(once=True) == 1
     row.refresh_from_db()
     assert row.status == "failed" and "the disk is full" in row.error
+
+
+def test_the_runner_outlives_a_database_that_is_locked_for_a_moment(db, backend, monkeypatch):
+    # Given a queued job and a database that refuses the runner's first two reads
+    backend("db")
+    row = jobs.enqueue("test.count", {"n": 1})
+    real, refusals = jobs.next_queued, iter([OperationalError("database table is locked")] * 2)
+
+    def locked_at_first():
+        for refusal in refusals:
+            raise refusal
+        return real()
+
+    monkeypatch.setattr(jobs, "next_queued", locked_at_first)
+    # When the runner works, then it waits, reads again and runs the job
+    assert jobs.work(once=True, poll=0.01) == 1
+    row.refresh_from_db()
+    assert row.status == "succeeded"
 
 
 def test_a_job_is_claimed_exactly_once(db, backend):
