@@ -2,7 +2,7 @@
 
 Synthetic check-ins (``--rows``, default 100 million) over ``--days`` days written straight into
 the ``checkins`` dataset of a throw-away analytic dir, one file per day, by DuckDB, in the layout
-the importer writes (``epi.overlap.STORE_SQL``: raw hashes, sorted by venue then check-in). Venue
+the importer writes (``epi.overlap.store``: raw hashes, sorted by venue then check-in). Venue
 popularity is skewed like real venues: venue = floor(V ** u), u uniform, i.e. density ∝ 1/x
 (Zipf with s = 1), so a few venues take most scans. Stays last 5–180 minutes. Case visits
 (``--visits``, default 1,000) are drawn from the same venue distribution over the last 14 days,
@@ -31,8 +31,9 @@ START = datetime.datetime(2022, 1, 1)
 
 
 def generate(con, target: str, rows: int, days: int, venues: int, persons: int, seed: float):
-    """Write the synthetic stays day by day, through the dataset's own layout (``STORE_SQL``)."""
-    from pingji.epi.overlap import STORE_SQL
+    """Write the synthetic stays day by day in the dataset's own layout (``epi.overlap.store``)."""
+    from pingji.core.lake import FILE_ROWS
+    from pingji.epi.overlap import STORE_COLUMNS, STORE_ORDER
 
     con.execute(f"SELECT setseed({seed})")
     per_day = rows // days
@@ -52,8 +53,9 @@ def generate(con, target: str, rows: int, days: int, venues: int, persons: int, 
         )
         os.makedirs(f"{target}/day={day}", exist_ok=True)
         con.execute(
-            f"COPY (SELECT * EXCLUDE (day) FROM ({STORE_SQL})) "
-            f"TO '{target}/day={day}/part-0.parquet' (FORMAT parquet, COMPRESSION zstd)"
+            f"COPY (SELECT * EXCLUDE (day) FROM (SELECT {STORE_COLUMNS} FROM stays "
+            f"ORDER BY {STORE_ORDER})) TO '{target}/day={day}/part-0.parquet' "
+            f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {FILE_ROWS})"
         )
 
 

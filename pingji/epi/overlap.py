@@ -32,6 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 
 from pingji.core import lake
@@ -70,11 +71,12 @@ JOIN checkins c
   ON c.venue = v.venue AND c.check_in < v.win_end AND c.check_out > v.win_start
 """
 
-STORE_SQL = """
-SELECT unhex(id_hash) AS id_hash, unhex(phone_hash) AS phone_hash, venue, check_in, check_out,
-       CAST(check_in AS DATE) AS day
-FROM stays ORDER BY venue, check_in
-"""
+#: The stored layout (``store``): columns and file order, also used by bench/checkins.py.
+STORE_COLUMNS = (
+    "unhex(id_hash) AS id_hash, unhex(phone_hash) AS phone_hash, venue, check_in, check_out, "
+    "CAST(check_in AS DATE) AS day"
+)
+STORE_ORDER = "venue, check_in"
 
 
 @dataclass(frozen=True)
@@ -104,18 +106,24 @@ def days_to_read(visits: Sequence[Visit]) -> set[datetime.date]:
     return days
 
 
-def store(stays: pa.Table) -> list[Path]:
+def store(stays: pa.Table | duckdb.DuckDBPyRelation) -> list[Path]:
     """Append ``stays`` to the dataset in the layout the search relies on (module docstring).
 
-    ``stays`` has ``id_hash`` and ``phone_hash`` (lower-case hex of the keyed look-up hash, or
-    null), ``venue``, ``check_in`` and ``check_out``; the files written are returned.
+    ``stays`` (an Arrow table, or a DuckDB relation so that an import writes without another
+    copy) has ``id_hash`` and ``phone_hash`` (lower-case hex of the keyed look-up hash, or null),
+    ``venue``, ``check_in`` and ``check_out``; the files written are returned.
     """
+    if isinstance(stays, duckdb.DuckDBPyRelation):
+        return lake.append(DATASET, _laid_out(stays))
     con = lake.connect()
     try:
-        con.register("stays", stays)
-        return lake.append(DATASET, con.sql(STORE_SQL).to_arrow_table())
+        return lake.append(DATASET, _laid_out(con.from_arrow(stays)))
     finally:
         con.close()
+
+
+def _laid_out(stays: duckdb.DuckDBPyRelation) -> pa.Table:
+    return stays.project(STORE_COLUMNS).order(STORE_ORDER).to_arrow_table()
 
 
 def for_reading(found: pa.Table) -> pa.Table:

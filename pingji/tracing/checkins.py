@@ -82,11 +82,9 @@ def import_checkins(path: str | Path, known_venues: set[str]) -> ImportReport:
             errors, count = _validate(con)
             if count:
                 return ImportReport(errors=errors, error_count=count)
-            stays = _hashed(con)
-            written = overlap.store(stays)
-            return ImportReport(
-                rows=stays.num_rows, files=written, seconds=time.perf_counter() - started
-            )
+            written = overlap.store(_hashed(con))
+            (rows,) = con.execute("SELECT count(*) FROM raw").fetchone() or (0,)
+            return ImportReport(rows=rows, files=written, seconds=time.perf_counter() - started)
     finally:
         con.close()
 
@@ -246,7 +244,7 @@ def _validate(con: duckdb.DuckDBPyConnection) -> tuple[list[RowError], int]:
     return [RowError(int(r), f, _reason(c, d)) for r, f, c, d in rows], count
 
 
-def _hashed(con: duckdb.DuckDBPyConnection) -> pa.Table:
+def _hashed(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
     """The stays with look-up hashes (hex) instead of numbers, each distinct value hashed once."""
     key = crypto._hash_key(settings.FIELD_ENCRYPTION_KEY).ljust(64, b"\0")
     inner = bytes(b ^ 0x36 for b in key).hex()
@@ -262,4 +260,4 @@ def _hashed(con: duckdb.DuckDBPyConnection) -> pa.Table:
         "SELECT i.h AS id_hash, p.h AS phone_hash, r.venue, r.cin AS check_in, "
         "r.cout AS check_out FROM raw r "
         "LEFT JOIN hashes i ON i.v = r.id LEFT JOIN hashes p ON p.v = r.phone"
-    ).to_arrow_table()
+    )
