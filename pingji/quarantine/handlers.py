@@ -15,6 +15,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from pingji.cases.actions import open_case_of
 from pingji.core.events import subscribe
 from pingji.tracing.models import Contact, Dispatch
 
@@ -44,7 +45,8 @@ def place_controlled(dispatch: Dispatch, *, actor, site_id, at) -> Placement | N
 
     Nothing is placed for someone already under a placement, or already placed for this exposure
     or a later one (idempotent: answering twice, or a site that placed them first, never doubles
-    them), nor when the regime of the protocol in force is over or sets no quarantine for them.
+    them), nor for someone who has since become a case (under treatment, controlled as a case, not
+    in quarantine), nor when the regime of the protocol in force is over or sets no quarantine.
     """
     person = dispatch.person
     source = dispatch.source
@@ -53,7 +55,7 @@ def place_controlled(dispatch: Dispatch, *, actor, site_id, at) -> Placement | N
     contact = contact if isinstance(contact, Contact) else None
     exposure_at = dispatch.last_exposure_at or (contact.last_exposure_at if contact else None)
     placements = Placement.objects.filter(person=person)
-    if placements.filter(status=PlacementStatus.ACTIVE).exists():
+    if placements.filter(status=PlacementStatus.ACTIVE).exists() or open_case_of(person):
         return None
     if exposure_at is None:
         raise error(

@@ -186,6 +186,17 @@ def test_a_placement_for_the_same_exposure_already_over_is_not_doubled(
     assert Placement.objects.count() == 1
 
 
+def test_a_contact_who_became_a_case_is_controlled_as_a_case_not_placed(
+    dispatch, huli_operator, huli_hotel
+):
+    # Given 黄某 was reported a case (under treatment) before the answer
+    CaseFactory(person=dispatch.person, reported_at=sep(11, 15))
+    # When 湖里区 records the dispatch controlled, naming a site
+    control(dispatch, huli_operator, control={"site": huli_hotel.pk})
+    # Then the dispatch is closed and nobody is put in quarantine
+    assert Dispatch.objects.get().status == "controlled" and not Placement.objects.exists()
+
+
 def test_a_regime_already_over_places_nobody(tree, epi, huli_person, huli_operator):
     # exposed 2021-09-10 and controlled only on 10-20: the 14 + 7 days are over
     d = dispatched(tree, epi, huli_person, sep(10, 15), sep(11, 9))
