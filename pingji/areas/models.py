@@ -7,7 +7,6 @@ plus their domain events. Every row carries the jurisdiction it belongs to, so s
 indexed column (handbook, convention 1).
 """
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -15,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pingji.core.access import ScopedModel
+from pingji.core.models import user_fk
 
 from .choices import (
     AreaStatus,
@@ -26,17 +26,6 @@ from .choices import (
     TransitionStatus,
     Verdict,
 )
-
-
-def _user_fk(verbose_name):
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=verbose_name,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
 
 def _jurisdiction_fk(verbose_name=None):
@@ -85,7 +74,7 @@ class RiskArea(ScopedModel):
         related_name="risk_areas",
     )
     decided_at = models.DateTimeField(_("decided at"))
-    decided_by = _user_fk(_("decided by"))
+    decided_by = user_fk(_("decided by"))
     effective_from = models.DateTimeField(_("in force from"), null=True, blank=True)
     level_since = models.DateTimeField(_("at this level since"), null=True, blank=True)
     lifted_at = models.DateTimeField(_("lifted at"), null=True, blank=True)
@@ -147,9 +136,9 @@ class Transition(ScopedModel):
     reason = models.TextField(_("reason"), max_length=2000, blank=True)
     legal_basis = models.CharField(_("legal basis (order number)"), max_length=200, blank=True)
     effective_at = models.DateTimeField(_("takes effect at"))
-    proposed_by = _user_fk(_("proposed by"))
+    proposed_by = user_fk(_("proposed by"))
     proposed_at = models.DateTimeField(_("proposed at"), default=timezone.now)
-    approved_by = _user_fk(_("approved by"))
+    approved_by = user_fk(_("approved by"))
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     decision_note = models.CharField(_("decision note"), max_length=500, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
@@ -229,7 +218,7 @@ class Publication(ScopedModel):
     jurisdiction = _jurisdiction_fk(_("publishing jurisdiction"))
     number = models.PositiveIntegerField(_("number"))
     published_at = models.DateTimeField(_("published at"))
-    published_by = _user_fk(_("published by"))
+    published_by = user_fk(_("published by"))
     areas = models.JSONField(_("areas"), default=list, blank=True)
     checkpoints = models.JSONField(_("checkpoints"), default=list, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
@@ -312,7 +301,7 @@ class CheckpointDay(ScopedModel):
     persons = models.PositiveIntegerField(_("people checked"), default=0)
     turned_back = models.PositiveIntegerField(_("people turned back"), default=0)
     note = models.CharField(_("note"), max_length=500, blank=True)
-    recorded_by = _user_fk(_("recorded by"))
+    recorded_by = user_fk(_("recorded by"))
 
     class Meta:
         verbose_name = _("checkpoint day")
@@ -343,7 +332,7 @@ class LiftingStep(ScopedModel):
     not_before = models.DateField(_("not before"), null=True, blank=True)
     rules = models.CharField(_("rules after the step"), max_length=500, blank=True)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
-    done_by = _user_fk(_("done by"))
+    done_by = user_fk(_("done by"))
 
     class Meta:
         verbose_name = _("lifting step")

@@ -11,6 +11,18 @@ from .access import ScopedModel
 from .choices import ChangeAction, JobStatus
 
 
+def user_fk(verbose_name):
+    """Who did something: optional, and kept (emptied) when the account is deleted."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+
 class ObjectChange(ScopedModel):
     """One row of the generic change log: who changed what, when, in which request, before/after.
 

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from pingji.core.access import ScopedModel
+from pingji.core.models import user_fk
 from pingji.protocols.choices import ReleaseTest
 
 from .access import SiteScopedQuerySet
@@ -31,17 +32,6 @@ from .choices import (
     SiteStatus,
     TestStatus,
 )
-
-
-def _user_fk(verbose_name):
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=verbose_name,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
 
 class Site(ScopedModel):
@@ -229,7 +219,7 @@ class Placement(ScopedModel):
         help_text=_("Where the home phase is spent, when the person moved home during it."),
     )
     placed_at = models.DateTimeField(_("placed at"))
-    placed_by = _user_fk(_("placed by"))
+    placed_by = user_fk(_("placed by"))
     released_at = models.DateTimeField(_("released at"), null=True, blank=True)
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
     case = models.ForeignKey(
@@ -326,7 +316,7 @@ class ScheduledTest(_PlacementPart):
     )
     sampled_at = models.DateTimeField(_("sampled at"), null=True, blank=True)
     recorded_at = models.DateTimeField(_("recorded at"), null=True, blank=True)
-    recorded_by = _user_fk(_("recorded by"))
+    recorded_by = user_fk(_("recorded by"))
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:
@@ -358,7 +348,7 @@ class MonitoringCheck(_PlacementPart):
     symptoms = models.JSONField(_("symptoms"), default=list, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
     recorded_at = models.DateTimeField(_("recorded at"))
-    recorded_by = _user_fk(_("recorded by"))
+    recorded_by = user_fk(_("recorded by"))
 
     class Meta:
         verbose_name = _("health check")
@@ -409,7 +399,7 @@ class Release(ScopedModel):
         related_name="+",
     )
     decided_at = models.DateTimeField(_("decided at"))
-    approved_by = _user_fk(_("approved by"))
+    approved_by = user_fk(_("approved by"))
     eligible = models.BooleanField(_("eligible"))
     reasons = models.JSONField(_("reasons"), default=list)
     overridden = models.BooleanField(_("eligibility overridden"), default=False)
@@ -439,7 +429,7 @@ class HistoryEntry(_PlacementPart):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=EntryKind.choices)
     at = models.DateTimeField(_("time"))
-    actor = _user_fk(_("by"))
+    actor = user_fk(_("by"))
     from_site = models.ForeignKey(
         Site,
         verbose_name=_("from site"),

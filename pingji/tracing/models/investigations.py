@@ -5,7 +5,6 @@ the case sees all of it. A contact may live in another county; finding and contr
 is dispatch's business (协查, later): the contact row stays with the investigation that found it.
 """
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -13,19 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pingji.core.access import ScopedModel
+from pingji.core.models import user_fk
 
 from ..choices import ContactSource, ContactTier, InvestigationStatus, ProposalStatus, Setting
-
-
-def _user_fk(verbose_name):
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=verbose_name,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
 
 def _jurisdiction_fk():
@@ -65,7 +54,7 @@ class Investigation(ScopedModel):
         default=InvestigationStatus.OPEN,
     )
     opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
-    opened_by = _user_fk(_("opened by"))
+    opened_by = user_fk(_("opened by"))
     core_due_at = models.DateTimeField(_("core facts due"), null=True, blank=True)
     report_due_at = models.DateTimeField(_("report due"), null=True, blank=True)
     deadline_clause = models.CharField(_("deadline clause"), max_length=300, blank=True)
@@ -172,7 +161,7 @@ class Contact(ScopedModel):
     source = models.CharField(
         _("source"), max_length=20, choices=ContactSource.choices, default=ContactSource.MANUAL
     )
-    accepted_by = _user_fk(_("accepted by"))
+    accepted_by = user_fk(_("accepted by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
 
@@ -239,7 +228,7 @@ class ProposedContact(ScopedModel):
         default=ProposalStatus.PROPOSED,
     )
     reason = models.CharField(_("reason"), max_length=500, blank=True)
-    decided_by = _user_fk(_("decided by"))
+    decided_by = user_fk(_("decided by"))
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     contact = models.ForeignKey(
         Contact,
