@@ -5,9 +5,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from pingji.tasks.actions import do_create_task
+from pingji.tasks.actions import do_create_plan_template, do_create_task
 from pingji.tasks.choices import TaskKind
 from pingji.users.choices import Role
+
+from .factories import SECTIONS
 
 GRID = "350322100001001"
 GRID2 = "350322100001002"
@@ -19,6 +21,24 @@ COUNTY = "350322"
 def _fast_passwords(settings):
     """These tests make many users; the default hasher costs ~0.3 s each on purpose."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def province_cmd(make_user):
+    """The province commander: issues directives, plan templates and problem lists."""
+    return make_user(Role.COMMANDER, "35")
+
+
+@pytest.fixture
+def template(province_cmd):
+    """The province's plan template for the National Day holiday, answered by each city."""
+    return do_create_plan_template(
+        actor=province_cmd,
+        title="国庆假期疫情防控工作方案",
+        level="city",
+        sections=SECTIONS,
+        due=timezone.now() + timedelta(days=3),
+    )
 
 
 @pytest.fixture

@@ -15,11 +15,6 @@ from pingji.users.choices import Role
 
 
 @pytest.fixture
-def province_cmd(make_user):
-    return make_user(Role.COMMANDER, "35")
-
-
-@pytest.fixture
 def putian_cmd(make_user):
     return make_user(Role.COMMANDER, "3503")
 

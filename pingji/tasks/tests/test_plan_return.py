@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from pingji.core.events import events_for
 from pingji.tasks.actions import (
-    do_create_plan_template,
     do_return_plan,
     do_save_plan,
     do_submit_plan,
@@ -17,32 +16,15 @@ from pingji.tasks.actions import (
 from pingji.tasks.choices import PlanStatus
 from pingji.tasks.models import WorkPlan
 from pingji.tasks.supervision import supervise
-from pingji.tasks.tests.factories import SECTIONS
 from pingji.users.choices import Role
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def province_cmd(make_user):
-    return make_user(Role.COMMANDER, "35")
-
-
-@pytest.fixture
 def putian(make_user):
     """The operator of 莆田市, who writes and submits the city's plan."""
     return make_user(Role.OPERATOR, "3503")
-
-
-@pytest.fixture
-def template(province_cmd):
-    return do_create_plan_template(
-        actor=province_cmd,
-        title="国庆假期疫情防控工作方案",
-        level="city",
-        sections=SECTIONS,
-        due=timezone.now() + timedelta(days=3),
-    )
 
 
 def later(days=5):

@@ -9,24 +9,7 @@ from django.utils import timezone
 from pingji.tasks.actions import do_create_plan_template, do_save_plan, do_submit_plan
 from pingji.tasks.choices import PlanStatus, TaskKind
 from pingji.tasks.models import PlanTemplate, Task, WorkPlan
-from pingji.tasks.tests.factories import SECTIONS
 from pingji.users.choices import Role
-
-
-@pytest.fixture
-def province_cmd(make_user):
-    return make_user(Role.COMMANDER, "35")
-
-
-@pytest.fixture
-def template(province_cmd):
-    return do_create_plan_template(
-        actor=province_cmd,
-        title="国庆假期疫情防控工作方案",
-        level="city",
-        sections=SECTIONS,
-        due=timezone.now() + timedelta(days=3),
-    )
 
 
 def later(days=5):

@@ -23,11 +23,6 @@ from pingji.tasks.models import ProblemItem, ProblemList, Task
 from pingji.users.choices import Role
 
 
-@pytest.fixture
-def province_cmd(make_user):
-    return make_user(Role.COMMANDER, "35")
-
-
 def later(days=7):
     return timezone.now() + timedelta(days=days)
 
