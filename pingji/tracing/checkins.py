@@ -78,7 +78,7 @@ def import_checkins(path: str | Path, known_venues: set[str]) -> ImportReport:
                     for name in missing
                 ]
                 return ImportReport(errors=errors, error_count=len(errors))
-            con.register("known_venues", pa.table({"code": sorted(map(str, known_venues))}))
+            con.register("known_venues", pa.table({"code": list(map(str, known_venues))}))
             errors, count = _validate(con)
             if count:
                 return ImportReport(errors=errors, error_count=count)
@@ -194,11 +194,12 @@ ROW_CHECKS = [
     ),
 ]
 #: How many rows break some check, in one pass, and how many rows repeat another: a clean file
-#: (the usual case) pays for this and nothing more.
+#: (the usual case) pays for this and nothing more. Repeats are screened by a 64-bit hash of the
+#: row, half the time of grouping the rows themselves; a collision only sends the file to the
+#: exact pass (``_PROBLEMS``), which finds no problem and lets it through.
 _COUNT = f"""
 SELECT (SELECT count(*) FROM raw WHERE {" OR ".join(f"({c})" for *_x, c in ROW_CHECKS)})
-     + (SELECT count(*) FROM (SELECT 1 FROM raw GROUP BY id, phone, venue, cin, cout
-                              HAVING count(*) > 1))
+     + (SELECT count(*) - count(DISTINCT hash(id, phone, venue, cin, cout)) FROM raw)
 """
 #: Every problem, one row each, for the report of a refused file.
 _PROBLEMS = (

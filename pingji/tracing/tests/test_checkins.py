@@ -114,6 +114,18 @@ def test_every_bad_row_is_reported_and_nothing_is_written(tmp_path):
     assert stored_files() == before
 
 
+def test_a_clean_file_the_quick_screen_doubts_is_still_imported(tmp_path, monkeypatch):
+    # Given a clean file, and a quick screen that reports a problem (as a collision of its
+    # 64-bit row hashes would)
+    monkeypatch.setattr("pingji.tracing.checkins._COUNT", "SELECT 1")
+    path = write(tmp_path, HEADER_ZH + GOOD_ROWS)
+    # When it is imported
+    report = import_checkins(path, KNOWN)
+    # Then the exact pass finds nothing wrong and every row is stored
+    assert report.ok and report.rows == 2
+    assert lake.read("checkins").num_rows == 2
+
+
 def test_missing_columns_are_named(tmp_path):
     path = write(tmp_path, "phone,venue,check_in\n13800138000,V1,2021-09-10 10:00\n")
     report = import_checkins(path, KNOWN)
