@@ -20,7 +20,7 @@ class QuarantineConfig(AppConfig):
         from pingji.tracing.forms import register_control_field
 
         from . import (
-            handlers,  # noqa: F401 — subscribes to tracing.dispatch_controlled
+            handlers,  # noqa: F401 — subscribes to the answers of dispatches
             jobs,  # noqa: F401 — registers the quarantine.* jobs
         )
         from .forms import dispatch_site_field
@@ -30,3 +30,4 @@ class QuarantineConfig(AppConfig):
         register_kind("quarantine.missed-check", _("missed check-in"))
         register_kind("quarantine.missed-test", _("missed test"))
         register_kind("quarantine.symptoms", _("fever or symptoms in monitoring"))
+        register_kind("quarantine.handover-refused", _("handover refused by another county"))

@@ -88,5 +88,6 @@ class EntryKind(models.TextChoices):
     RELEASED = "released", _("released from centralised quarantine")
     MOVED = "moved", _("moved home")
     DISPATCHED = "dispatched", _("dispatched to another county")
+    TAKEN_BACK = "taken_back", _("taken back: the county did not take them")
     POSITIVE = "positive", _("tested positive")
     COMPLETED = "completed", _("monitoring completed")

@@ -7,7 +7,8 @@ regime of the protocol in force, counted from the contact's last exposure, throu
 the regime starts at home. A refusal — no site where the regime needs one, a full site — rolls the
 answer back with it, so "controlled" is never recorded for someone nobody placed. A person handed
 over by a move (``moving.py``, decision 0027) is placed again under their ended placement's category
-and contact.
+and contact; when that county answers "not our resident" or "unreachable" instead, the ended
+placement resumes where it was (``moving.take_back``).
 """
 
 import datetime
@@ -38,6 +39,17 @@ def on_dispatch_controlled(event) -> None:
         site_id=control.get("site"),
         at=datetime.datetime.fromisoformat(event.payload["at"]),
     )
+
+
+@subscribe("tracing.dispatch_returned", "tracing.dispatch_unreachable")
+def on_handover_refused(event) -> None:
+    """A person moved to another county whom that county does not take: monitored here again."""
+    from .moving import take_back
+
+    if event.actor is None:
+        return
+    dispatch = Dispatch.objects.get(pk=event.object_id)
+    take_back(dispatch, actor=event.actor, at=datetime.datetime.fromisoformat(event.payload["at"]))
 
 
 def place_controlled(dispatch: Dispatch, *, actor, site_id, at) -> Placement | None:

@@ -6,8 +6,10 @@ the grid's work follow the person to the new grid in one transaction — the new
 them, the old one no longer does. Into another county the move is handed over like a release to
 another county (``release.dispatch_home``, contract C1): a dispatch carrying the last exposure and
 the days left, answered there by a new placement (``handlers.place_controlled``); this placement
-ends as ``transferred``, so the person is never under two placements and never under none once the
-receiving county has answered. A person at a site is moved between sites by
+ends as ``transferred``, so the person is never under two placements. When the receiving county
+answers "not our resident" or "unreachable", nobody there monitors them, so ``take_back`` resumes
+the ended placement at the old grid and tells that grid's community why: the person is never under
+none once the receiving county has answered. A person at a site is moved between sites by
 ``release.do_transfer_placement`` instead; a drill's people never leave their sandbox, nor do real
 people enter one (decision 0020).
 """
@@ -18,6 +20,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pingji.cases.actions import open_case_of
 from pingji.core.access import ensure_allowed
 from pingji.geo.choices import Level
 from pingji.geo.models import Jurisdiction
@@ -28,9 +31,12 @@ from pingji.tracing.dispatching import COUNTY_DIGITS, SANDBOX_DIGITS
 
 from .actions import aware, entry, error, event, local_date, locked, require_active
 from .choices import EntryKind, PlacementStatus, Setting, TestStatus
-from .followup import community_of, start_of
+from .followup import community_of, end_of, start_of
 from .models import Placement
 from .release import dispatch_home
+
+#: The task kind of a handover the receiving county refused or could not carry out.
+HANDOVER_REFUSED = "quarantine.handover-refused"
 
 
 def county_of(jurisdiction: Jurisdiction) -> str:
@@ -220,7 +226,9 @@ def move_to_county(placement, grid, *, actor, reason, address, at) -> Placement:
     )
     before = placement.home_id
     move_residence(placement, grid)
-    placement.tests.filter(status=TestStatus.PENDING).update(
+    pending = placement.tests.filter(status=TestStatus.PENDING)
+    handed_over = list(pending.values_list("pk", flat=True))
+    pending.update(
         status=TestStatus.CANCELLED, note=_("Handed over to %(grid)s.") % {"grid": grid.name}
     )
     placement.status, placement.ended_at, placement.next_test_on = (
@@ -248,7 +256,7 @@ def move_to_county(placement, grid, *, actor, reason, address, at) -> Placement:
         at=at,
         from_jurisdiction=before,
         to_jurisdiction=dispatch.to_region,
-        payload={"dispatch": dispatch.pk, "days_left": days_left},
+        payload={"dispatch": dispatch.pk, "days_left": days_left, "tests": handed_over},
     )
     event(
         "moved_home",
@@ -263,4 +271,69 @@ def move_to_county(placement, grid, *, actor, reason, address, at) -> Placement:
         dispatch=dispatch.pk,
         days_left=days_left,
     )
+    return placement
+
+
+def take_back(dispatch, *, actor, at: datetime.datetime) -> Placement | None:
+    """The placement a move handed over resumes, the receiving county having answered ``dispatch``
+    "not our resident" or "unreachable"; None when nothing is to be taken back.
+
+    Nothing for a dispatch that did not come from a move, a person placed elsewhere or a case by
+    now, or a regime already over. Otherwise the person lives in the old grid again, the tests the
+    handover cancelled and not yet due come back, and the old grid's community gets a task saying
+    who refused and why: they are the ones who find the person now. The clock is the regime's, as
+    in every move.
+    """
+    placement = dispatch.source
+    if not isinstance(placement, Placement) or placement.status != PlacementStatus.TRANSFERRED:
+        return None
+    handover = placement.history.filter(
+        kind=EntryKind.DISPATCHED, payload__dispatch=dispatch.pk
+    ).first()
+    person, today = placement.person, local_date(at)
+    if (
+        handover is None
+        or Placement.objects.filter(person=person, status=PlacementStatus.ACTIVE).exists()
+        or open_case_of(person)
+        or placement.planned_end_on < today
+    ):
+        return None
+    move_residence(placement, placement.home)
+    placement.tests.filter(
+        pk__in=handover.payload.get("tests", []), status=TestStatus.CANCELLED, due_on__gte=today
+    ).update(status=TestStatus.PENDING, note="")
+    upcoming = placement.tests.filter(status=TestStatus.PENDING).order_by("due_on").first()
+    placement.status, placement.ended_at = PlacementStatus.ACTIVE, None
+    placement.next_test_on = upcoming.due_on if upcoming else None
+    placement.save(update_fields=["status", "ended_at", "next_test_on"])
+    why = dispatch.return_reason or dispatch.get_status_display()
+    answer = _("%(county)s answered the handover of %(name)s: %(why)s") % {
+        "county": dispatch.to_region_name,
+        "name": person.name,
+        "why": why,
+    }
+    do_issue_rule_task(
+        placement,
+        actor=actor,
+        owner=community_of(placement.home_id),
+        kind=HANDOVER_REFUSED,
+        title=answer,
+        deadline=end_of(today),
+        description=_(
+            "Monitoring resumes at %(grid)s until %(end)s: find the person, then move them "
+            "again or keep them here."
+        )
+        % {"grid": placement.home.name, "end": placement.planned_end_on},
+    )
+    entry(
+        placement,
+        EntryKind.TAKEN_BACK,
+        actor,
+        at=at,
+        from_jurisdiction=dispatch.to_region,
+        to_jurisdiction=placement.home_id,
+        reason=why[:500],
+        payload={"dispatch": dispatch.pk},
+    )
+    event("taken_back", answer, placement, actor, dispatch=dispatch.pk)
     return placement

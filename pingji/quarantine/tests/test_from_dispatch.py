@@ -292,3 +292,11 @@ def test_the_outcome_form_asks_for_the_site(
     client.force_login(epi)
     page = client.get(dispatch.get_absolute_url()).content.decode()
     assert 'name="site"' not in page and "湖里酒店" not in page
+
+
+def test_a_contact_dispatch_returned_places_and_takes_back_nobody(dispatch, huli_operator):
+    dispatching.do_record_dispatch_outcome(
+        dispatch, actor=huli_operator, outcome="not_resident", reason="不是本地人", at=sep(11, 20)
+    )
+    assert not Placement.objects.exists()
+    assert not Task.objects.filter(kind="quarantine.handover-refused").exists()

@@ -12,7 +12,7 @@ from pingji.geo.choices import Level
 from pingji.geo.models import Jurisdiction
 from pingji.people.models import Person
 from pingji.quarantine import moving, release
-from pingji.quarantine.models import HistoryEntry, Placement
+from pingji.quarantine.models import HistoryEntry, Placement, ScheduledTest
 from pingji.tasks.models import Task
 from pingji.tracing import dispatching
 from pingji.tracing.models import Dispatch
@@ -127,6 +127,61 @@ def test_a_move_to_another_county_is_handed_over_as_a_dispatch_and_placed_there(
     assert (there.exposure_on, there.planned_end_on) == (D(2021, 9, 10), D(2021, 10, 1))
     assert Placement.objects.restrict(huli_operator).filter(pk=there.pk).exists()
     assert Placement.objects.filter(person=moved.person).count() == 2
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {"outcome": "not_resident", "reason": "查无此人，未在海山路居住"},
+        {"outcome": "unreachable", "note": "电话关机"},
+    ],
+)
+def test_a_handover_the_county_does_not_take_resumes_at_the_old_grid(
+    at_home, operator, grid_worker, huli_operator, answer
+):
+    # Given 林某, with home tests due on 09-26 and 09-30, moved to 湖里区 on 09-26
+    for day, due_on in [(16, D(2021, 9, 26)), (20, D(2021, 9, 30))]:
+        ScheduledTest.objects.create(
+            placement=at_home,
+            day=day,
+            setting="home",
+            due_on=due_on,
+        )
+    moved = move(at_home, operator, grid=HULI_GRID)
+    dispatch = Dispatch.objects.get()
+    # When 湖里区 answers on 09-27 that it does not take them
+    dispatching.do_record_dispatch_outcome(dispatch, actor=huli_operator, at=sep(27, 9), **answer)
+    # Then monitoring resumes at 东门一网格 until 10-01, with the tests not yet due
+    moved.refresh_from_db()
+    assert (moved.status, moved.ended_at, moved.home_id) == ("active", None, GRID)
+    assert Person.objects.get(pk=moved.person_id).jurisdiction_id == GRID
+    pending = moved.tests.filter(status="pending")
+    assert list(pending.values_list("due_on", flat=True)) == [D(2021, 9, 30)]
+    assert moved.next_test_on == D(2021, 9, 30)
+    assert Placement.objects.restrict(grid_worker).filter(pk=moved.pk, status="active").exists()
+    # And the community is told who refused and why; the history and timeline say so
+    task = Task.objects.get(kind=moving.HANDOVER_REFUSED)
+    assert (task.jurisdiction_id, task.status) == (GRID[:12], "open")
+    assert dispatch.to_region_name in task.title
+    step = moved.history.get(kind="taken_back")
+    assert (step.from_jurisdiction, step.to_jurisdiction) == ("350206", GRID)
+    assert step.reason == answer.get("reason", "unreachable")
+    assert "quarantine.taken_back" in [e.kind for e in events_for(moved)]
+
+
+def test_a_handover_is_not_taken_back_when_the_person_is_placed_or_a_case(
+    at_home, operator, huli_operator
+):
+    from pingji.cases.tests.factories import CaseFactory
+
+    moved = move(at_home, operator, grid=HULI_GRID)
+    CaseFactory(person=moved.person)
+    dispatching.do_record_dispatch_outcome(
+        Dispatch.objects.get(), actor=huli_operator, outcome="not_resident", reason="不是本地人"
+    )
+    moved.refresh_from_db()
+    assert moved.status == "transferred"
+    assert not Task.objects.filter(kind=moving.HANDOVER_REFUSED).exists()
 
 
 @pytest.fixture
