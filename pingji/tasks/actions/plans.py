@@ -12,7 +12,7 @@ from pingji.core.access import ensure_allowed, scope_code
 from pingji.geo.choices import LEVEL_ORDER
 from pingji.geo.models import Jurisdiction
 
-from ..choices import OPEN_STATUSES, PlanStatus, TaskKind
+from ..choices import OPEN_STATUSES, PlanStatus, TaskKind, TaskStatus
 from ..models import PlanTemplate, WorkPlan
 from .common import aware, below_error, event_at, future_error, issuer_of, require
 from .work import do_cancel_task, do_create_task
@@ -197,6 +197,8 @@ def do_save_plan(
 def do_submit_plan(plan: WorkPlan, *, actor, now=None) -> WorkPlan:
     """Submit a plan to the level above; each measure becomes a task (kind ``plan-measure``).
 
+    A plan sent back and submitted again issues only the measures not already verified done
+    under an earlier submission (same title, same owner): finished work is not ordered twice.
     Refused while a required section is empty (the message names them) or when the plan has no
     measure: a plan with nothing to do is not a plan.
     """
@@ -223,7 +225,12 @@ def do_submit_plan(plan: WorkPlan, *, actor, now=None) -> WorkPlan:
             errors["measures"] = _("List at least one measure.")
         if errors:
             raise ValidationError(errors)
+        done = set(
+            plan.tasks().filter(status=TaskStatus.DONE).values_list("title", "jurisdiction_id")
+        )
         for measure in plan.measures:
+            if (measure["title"], measure["owner"]) in done:
+                continue
             do_create_task(
                 actor=actor,
                 title=measure["title"],

@@ -80,6 +80,26 @@ def test_the_reviewer_sends_a_plan_back_and_the_submitter_revises_and_resubmits(
     assert kinds == ["tasks.plan_submitted", "tasks.plan_returned", "tasks.plan_submitted"]
 
 
+def test_a_measure_already_done_is_not_issued_again_on_resubmission(
+    template, tree, putian, province_cmd
+):
+    # Given a plan of two measures, one of them verified done before the plan was sent back
+    plan = do_submit_plan(
+        write(template, tree, putian, ("车站码头落地检", "冷链物流排查")), actor=putian
+    )
+    plan.tasks().filter(title="车站码头落地检").update(status="done")
+    do_return_plan(plan, actor=province_cmd, reason="补充冷链措施")
+    # When the revised plan, still listing it, is submitted again
+    write(template, tree, putian, measures=("车站码头落地检", "冷链物流排查", "进口货物消杀"))
+    do_submit_plan(WorkPlan.objects.get(pk=plan.pk), actor=putian)
+    # Then only the unfinished and the new measures become work
+    assert sorted(plan.tasks().filter(status="open").values_list("title", flat=True)) == [
+        "冷链物流排查",
+        "进口货物消杀",
+    ]
+    assert plan.tasks().filter(title="车站码头落地检").count() == 1
+
+
 @pytest.mark.parametrize("reason", ["", "   ", None])
 def test_an_empty_reason_is_refused(submitted, province_cmd, reason):
     with pytest.raises(ValidationError) as exc:
