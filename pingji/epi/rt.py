@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import special, stats
+from scipy import special
 
 QUANTILES: tuple[float, ...] = (0.025, 0.05, 0.25, 0.5, 0.75, 0.95, 0.975)
 """The posterior quantiles EpiEstim's ``estimate_R`` reports, in its order."""
@@ -75,7 +75,10 @@ def discr_si(k: ArrayLike, mean: float, sd: float) -> Float:
     scale = sd**2 / (mean - 1)
 
     def cdf(x: Float, a: float) -> Float:
-        return np.asarray(stats.gamma.cdf(np.maximum(x, 0.0), a, scale=scale), dtype=float)
+        """The gamma CDF, as the regularised lower incomplete gamma P(a, x / scale): the same
+        function as ``scipy.stats.gamma.cdf`` without importing ``scipy.stats`` (a second of
+        start-up for every process that loads the URLs)."""
+        return np.asarray(special.gammainc(a, np.maximum(x, 0.0) / scale), dtype=float)
 
     w = (
         days * cdf(days, shape)
