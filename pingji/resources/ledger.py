@@ -35,42 +35,72 @@ def _in_window(day: datetime.date, peak_on, window: int) -> bool:
 
 def record(moves) -> None:
     """Fold ``moves`` (saved ``Movement`` rows) into the read model; call inside their atomic."""
-    totals: dict[tuple, list] = defaultdict(lambda: ["", 0, 0])
+    totals: dict[tuple, dict] = defaultdict(dict)
+    codes: dict[tuple, str] = {}
     for m in moves:
-        t = totals[(m.store_id, m.item_id, m.day)]
-        t[0] = m.jurisdiction_id
-        t[1] += m.delta
-        t[2] += m.quantity if m.kind == MovementKind.ISSUE else 0
-    for (store_id, item_id, day), (code, net, used) in totals.items():
-        _fold(store_id, item_id, day, code, net, used)
+        pair = (m.store_id, m.item_id)
+        codes[pair] = m.jurisdiction_id
+        net, used = totals[pair].get(m.day, (0, 0))
+        issued = m.quantity if m.kind == MovementKind.ISSUE else 0
+        totals[pair][m.day] = (net + m.delta, used + issued)
+    for (store_id, item_id), days in totals.items():
+        _fold({"store_id": store_id, "item_id": item_id}, codes[(store_id, item_id)], days)
 
 
-def _fold(store_id, item_id, day, code, net, used) -> None:
-    pair = {"store_id": store_id, "item_id": item_id}
-    row, created = StockDay.objects.get_or_create(
-        **pair, day=day, defaults={"jurisdiction_id": code, "net": net, "used": used}
-    )
-    if not created:
-        StockDay.objects.filter(pk=row.pk).update(net=F("net") + net, used=F("used") + used)
-        used = StockDay.objects.filter(pk=row.pk).values_list("used", flat=True).get()
+def _fold(pair: dict, code: str, days: dict[datetime.date, tuple[int, int]]) -> None:
+    """Fold one pair's net change and issues by day: a few queries however many days (a series
+    of past issues spans weeks), the days' rows first, then the pair's level, locked."""
+    used = _fold_days(pair, code, days)
     level = StockLevel.objects.select_for_update().filter(**pair).first()
     if level is None:
-        level = _new_level(pair, code, day)
-        if level is not None:
+        if _new_level(pair, code, min(days), max(days)) is not None:
             return
         level = StockLevel.objects.select_for_update().get(**pair)
     changes = {
-        "on_hand": F("on_hand") + net,
-        "first_day": Least(F("first_day"), day),
-        "last_day": Greatest(F("last_day"), day),
+        "on_hand": F("on_hand") + sum(net for net, _used in days.values()),
+        "first_day": Least(F("first_day"), min(days)),
+        "last_day": Greatest(F("last_day"), max(days)),
     }
-    if used and _in_window(day, level.peak_on, level.peak_window):
-        changes["peak"] = Greatest(F("peak"), used)
+    peak = max(
+        (u for day, u in used.items() if _in_window(day, level.peak_on, level.peak_window)),
+        default=0,
+    )
+    if peak:
+        changes["peak"] = Greatest(F("peak"), peak)
     StockLevel.objects.filter(pk=level.pk).update(**changes)
 
 
-def _new_level(pair: dict, code: str, day: datetime.date) -> StockLevel | None:
-    """The pair's first movement: its level with a peak as of today from the rows just written.
+def _fold_days(pair: dict, code: str, days: dict) -> dict[datetime.date, int]:
+    """Add ``days`` (day → net, issued) to the pair's ``StockDay`` rows; each day's total issued."""
+    rows = StockDay.objects.filter(**pair, day__in=list(days))
+    existing = set(rows.values_list("day", flat=True))
+    new = [d for d in days if d not in existing]
+    try:
+        with transaction.atomic():
+            StockDay.objects.bulk_create(
+                StockDay(**pair, day=d, jurisdiction_id=code, net=days[d][0], used=days[d][1])
+                for d in new
+            )
+    except IntegrityError:  # a concurrent movement of the same pair wrote one of those days first
+        for d in new:
+            net, used = days[d]
+            defaults = {"jurisdiction_id": code, "net": net, "used": used}
+            if not StockDay.objects.get_or_create(**pair, day=d, defaults=defaults)[1]:
+                existing.add(d)
+        new = [d for d in new if d not in existing]
+    for day in existing:
+        net, used = days[day]
+        rows.filter(day=day).update(net=F("net") + net, used=F("used") + used)
+    totals = (
+        dict(rows.filter(day__in=list(existing)).values_list("day", "used")) if existing else {}
+    )
+    return {**{d: days[d][1] for d in new}, **totals}
+
+
+def _new_level(
+    pair: dict, code: str, first: datetime.date, last: datetime.date
+) -> StockLevel | None:
+    """The pair's first movements: its level with a peak as of today from the rows just written.
 
     Returns ``None`` when another transaction created it first (the caller then updates that row).
     """
@@ -93,8 +123,8 @@ def _new_level(pair: dict, code: str, day: datetime.date) -> StockLevel | None:
                 **pair,
                 jurisdiction_id=code,
                 on_hand=on_hand,
-                first_day=day,
-                last_day=day,
+                first_day=first,
+                last_day=last,
                 peak=peak,
                 peak_on=today,
                 peak_window=window,
