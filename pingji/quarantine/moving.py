@@ -29,7 +29,16 @@ from pingji.tasks.choices import OPEN_STATUSES
 from pingji.tasks.models import Task
 from pingji.tracing.dispatching import COUNTY_DIGITS, SANDBOX_DIGITS
 
-from .actions import aware, entry, error, event, local_date, locked, require_active
+from .actions import (
+    aware,
+    entry,
+    error,
+    event,
+    local_date,
+    locked,
+    refresh_next_test,
+    require_active,
+)
 from .choices import EntryKind, PlacementStatus, Setting, TestStatus
 from .followup import community_of, end_of, start_of
 from .models import Placement
@@ -302,10 +311,9 @@ def take_back(dispatch, *, actor, at: datetime.datetime) -> Placement | None:
     placement.tests.filter(
         pk__in=handover.payload.get("tests", []), status=TestStatus.CANCELLED, due_on__gte=today
     ).update(status=TestStatus.PENDING, note="")
-    upcoming = placement.tests.filter(status=TestStatus.PENDING).order_by("due_on").first()
     placement.status, placement.ended_at = PlacementStatus.ACTIVE, None
-    placement.next_test_on = upcoming.due_on if upcoming else None
-    placement.save(update_fields=["status", "ended_at", "next_test_on"])
+    placement.save(update_fields=["status", "ended_at"])
+    refresh_next_test(placement)
     why = dispatch.return_reason or dispatch.get_status_display()
     answer = _("%(county)s answered the handover of %(name)s: %(why)s") % {
         "county": dispatch.to_region_name,
