@@ -22,6 +22,7 @@ from pingji.geo.choices import CODE_LENGTH, Level
 from pingji.geo.models import Jurisdiction
 
 from . import estimates
+from .choices import ForecastModel
 from .models import DailyIndicator, ForecastRun, RtEstimate
 from .series import Series, compute, high_water, today
 
@@ -72,7 +73,7 @@ def do_compute_series(
     forecasts: bool = True,
 ) -> dict:
     """Store the area's daily indicators (itself and each level down to the county), Rt per window
-    end and a 7-day forecast issued on every day, for itself and the level below.
+    end and each model's 7-day forecast issued on every day, for itself and the level below.
 
     ``actor=None`` is the scheduled run; a user must see the area. Returns the counts written.
     """
@@ -134,14 +135,8 @@ def do_compute_series(
                     **common,
                 )
             )
-        if not forecasts:
-            continue
-        for i, day in enumerate(days):
-            made = estimates.forecast_points(local[: i + 1], imported[: i + 1], day, si, seed=i)
-            if made is not None:
-                fc_rows.append(
-                    ForecastRun(issued_on=day, horizon=7, r_mean=made[0], points=made[1], **common)
-                )
+        if forecasts:
+            fc_rows += _forecast_rows(local, imported, days, si, common)
     units = list(known)
     with transaction.atomic():
         _clear(
@@ -176,6 +171,27 @@ def do_compute_series(
             },
         )
     return counts
+
+
+def _forecast_rows(local, imported, days, si, common: dict) -> list[ForecastRun]:
+    """Every model's forecast issued on every day of the series (``estimates.model_forecasts``)."""
+    by_model, r_mean = estimates.model_forecasts(local, imported, si)
+    rows = []
+    for model, quantiles in by_model.items():
+        for i, day in enumerate(days):
+            if np.isnan(quantiles[i]).any():
+                continue
+            rows.append(
+                ForecastRun(
+                    issued_on=day,
+                    horizon=estimates.HORIZON,
+                    model=model,
+                    r_mean=None if model != ForecastModel.RENEWAL else float(r_mean[i]),
+                    points=estimates.points_of(quantiles[i], day),
+                    **common,
+                )
+            )
+    return rows
 
 
 def stored_values(code: str, key: str, start: datetime.date, end: datetime.date) -> list[int]:

@@ -8,3 +8,19 @@ class SiSource(models.TextChoices):
     PAIRS = "pairs", _("linked transmission pairs")
     PROTOCOL = "protocol", _("protocol in force")
     LITERATURE = "literature", _("published estimate")
+
+
+class ForecastModel(models.TextChoices):
+    """Which model made a stored forecast; the situation room shows ``DEFAULT_FORECAST_MODEL``.
+
+    The renewal model is ``epi.forecast``; the two naive baselines and the skill-weighted ensemble
+    are ``epi.baselines`` and ``epi.ensemble``. Every model is scored the same way.
+    """
+
+    RENEWAL = "renewal", _("renewal equation (Rt)")
+    LAST = "last", _("last value repeated")
+    MEAN7 = "mean7", _("mean of the last 7 days")
+    ENSEMBLE = "ensemble", _("ensemble weighted by past skill")
+
+
+DEFAULT_FORECAST_MODEL = ForecastModel.ENSEMBLE

@@ -16,10 +16,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from pingji.epi import baselines as epi_baselines
+from pingji.epi import ensemble as epi_ensemble
 from pingji.epi import forecast as epi_forecast
 from pingji.epi import rt as epi_rt
+from pingji.epi import scoring as epi_scoring
 
-from .choices import SiSource
+from .choices import ForecastModel, SiSource
 
 #: Fewer pairs than this give a serial interval too uncertain to replace the published one (the
 #: early Wuhan and Shenzhen estimates rested on 28-48 pairs; below ~20 the sd is mostly noise).
@@ -102,15 +105,18 @@ def rt_rows(
     return out
 
 
-def forecast_points(
-    local: np.ndarray,
-    imported: np.ndarray,
-    last_day: datetime.date,
-    si: SerialInterval,
-    horizon: int = 7,
-    seed: int = 0,
-) -> tuple[float, list[dict]] | None:
-    """(Rt mean used, one dict per day ahead) or None when the series cannot carry a forecast."""
+#: The renewal model forecasts only when the last window's Rt posterior has a coefficient of
+#: variation of at most 0.3 (EpiEstim's ``make_config(cv_posterior = 0.3)``; with the default
+#: prior that is about 11 local cases in the window): fewer cases give an Rt that is mostly prior.
+MAX_POSTERIOR_CV = 0.3
+HORIZON = 7
+MEMBERS = (ForecastModel.RENEWAL, ForecastModel.LAST, ForecastModel.MEAN7)
+
+
+def renewal_quantiles(
+    local: np.ndarray, imported: np.ndarray, si: SerialInterval, horizon: int = HORIZON, seed=0
+) -> tuple[float, np.ndarray] | None:
+    """(Rt mean used, ``(horizon, Q)`` quantiles) of the renewal model, or None without the data."""
     if local.size < epi_rt.DEFAULT_WINDOW + 1 or (local.sum() + imported.sum()) == 0:
         return None
     try:
@@ -125,21 +131,85 @@ def forecast_points(
         )
     except ValueError:
         return None
-    points = []
-    for j, row in enumerate(fc.rows()):
-        day = last_day + datetime.timedelta(days=j + 1)
-        points.append({"day": day.isoformat(), **{k: v for k, v in row.items() if k != "day"}})
-    return fc.r_shape * fc.r_scale, points
-
-
-def score_points(points: list[dict], observed: list[int]) -> dict | None:
-    """How a stored forecast did on its first ``len(observed)`` days (``epi.forecast.score``)."""
-    n = min(len(observed), len(points))
-    if n == 0:
+    if fc.r_shape < MAX_POSTERIOR_CV**-2:  # the Gamma posterior's CV is 1 / sqrt(shape)
         return None
-    quantiles = np.array([[p[f"q{q}"] for q in epi_forecast.FORECAST_QUANTILES] for p in points])
-    past = epi_forecast.Forecast(
-        np.arange(1, len(points) + 1), quantiles, np.zeros((0, len(points)), np.int64), 0.0, 0.0
-    )
-    s = epi_forecast.score(np.asarray(observed[:n], dtype=float), past)
-    return {"n": s.n, "coverage95": s.coverage95, "coverage50": s.coverage50, "mae": s.mae_median}
+    return fc.r_shape * fc.r_scale, fc.quantiles
+
+
+def points_of(quantiles: np.ndarray, last_day: datetime.date) -> list[dict]:
+    """A ``(horizon, Q)`` forecast as stored: one dict per day ahead with its quantiles."""
+    return [
+        {
+            "day": (last_day + datetime.timedelta(days=j + 1)).isoformat(),
+            **{
+                f"q{q}": float(v) for q, v in zip(epi_forecast.FORECAST_QUANTILES, row, strict=True)
+            },
+        }
+        for j, row in enumerate(quantiles)
+    ]
+
+
+def forecast_points(
+    local: np.ndarray,
+    imported: np.ndarray,
+    last_day: datetime.date,
+    si: SerialInterval,
+    horizon: int = HORIZON,
+    seed: int = 0,
+) -> tuple[float, list[dict]] | None:
+    """(Rt mean used, one dict per day ahead) or None when the series cannot carry a forecast."""
+    made = renewal_quantiles(local, imported, si, horizon, seed)
+    return None if made is None else (made[0], points_of(made[1], last_day))
+
+
+def model_forecasts(
+    local: np.ndarray, imported: np.ndarray, si: SerialInterval, horizon: int = HORIZON
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Every model's forecast issued at the end of each day, and the renewal's Rt mean per day.
+
+    Returns model → ``(T, horizon, Q)`` (NaN where the model makes none) and ``(T,)``. Day ``i``
+    uses days ``0..i`` only; no model forecasts before the area's first case.
+    """
+    t = local.size
+    renewal = np.full((t, horizon, len(epi_forecast.FORECAST_QUANTILES)), np.nan)
+    r_mean = np.full(t, np.nan)
+    for i in range(t):
+        made = renewal_quantiles(local[: i + 1], imported[: i + 1], si, horizon, seed=i)
+        if made is not None:
+            r_mean[i], renewal[i] = made
+    y = local[None, :].astype(float)
+    out = {
+        ForecastModel.RENEWAL: renewal,
+        ForecastModel.LAST: epi_baselines.forecast_batch(y, "last", horizon)[0],
+        ForecastModel.MEAN7: epi_baselines.forecast_batch(y, "mean7", horizon)[0],
+    }
+    out[ForecastModel.ENSEMBLE] = epi_ensemble.combine(
+        np.stack([out[m] for m in MEMBERS])[:, None], y
+    )[0]
+    before_first = np.cumsum(local + imported) == 0
+    for quantiles in out.values():
+        quantiles[before_first] = np.nan
+    return out, r_mean
+
+
+def model_skill(
+    runs: dict[str, list[tuple[datetime.date, list[dict]]]],
+    observed: dict[datetime.date, int],
+    known_by: datetime.date,
+) -> dict[str, epi_scoring.Skill]:
+    """Each model's record over its stored forecasts whose days had been observed by ``known_by``.
+
+    ``runs``: model → [(issued_on, points)]; ``observed``: day → new local infections.
+    """
+    out = {}
+    for model, issued in runs.items():
+        quantiles, seen = [], []
+        for _issued_on, points in issued:
+            for p in points:
+                day = datetime.date.fromisoformat(p["day"])
+                if day <= known_by:
+                    quantiles.append([p[f"q{q}"] for q in epi_forecast.FORECAST_QUANTILES])
+                    seen.append(observed.get(day, 0))
+        if seen:
+            out[model] = epi_scoring.skill(np.array(quantiles), np.array(seen, dtype=float))
+    return out

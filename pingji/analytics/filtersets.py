@@ -32,4 +32,4 @@ class ForecastRunFilterSet(_Common):
 
     class Meta:
         model = ForecastRun
-        fields = ["jurisdiction", "issued_on", "horizon"]
+        fields = ["jurisdiction", "issued_on", "horizon", "model"]

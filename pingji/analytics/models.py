@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pingji.core.access import ScopedModel
 
-from .choices import SiSource
+from .choices import ForecastModel, SiSource
 
 
 class DailyIndicator(ScopedModel):
@@ -95,7 +95,7 @@ class RtEstimate(SerialIntervalMixin, ScopedModel):
 
 
 class ForecastRun(SerialIntervalMixin, ScopedModel):
-    """A forecast of new local infections for ``horizon`` days after ``issued_on``.
+    """One model's forecast of new local infections for ``horizon`` days after ``issued_on``.
 
     ``points``: one ``{"day": ISO date, "q0.025": …, "q0.25": …, "q0.5": …, "q0.75": …,
     "q0.975": …}`` per day ahead (``epi.forecast``); scored later against what was reported.
@@ -109,18 +109,22 @@ class ForecastRun(SerialIntervalMixin, ScopedModel):
     )
     issued_on = models.DateField(_("last day observed"))
     horizon = models.PositiveSmallIntegerField(_("horizon (days)"))
-    r_mean = models.FloatField(_("Rt used (mean)"))
+    model = models.CharField(
+        _("model"), max_length=12, choices=ForecastModel.choices, default=ForecastModel.RENEWAL
+    )
+    r_mean = models.FloatField(_("Rt used (mean)"), null=True, blank=True)
     points = models.JSONField(_("forecast points"), default=list)
 
     class Meta:
         verbose_name = _("forecast")
         verbose_name_plural = _("forecasts")
-        ordering = ["jurisdiction_id", "issued_on", "horizon"]
+        ordering = ["jurisdiction_id", "issued_on", "horizon", "model"]
         constraints = [
             models.UniqueConstraint(
-                fields=["jurisdiction", "issued_on", "horizon"], name="analytics_forecast_once"
+                fields=["jurisdiction", "issued_on", "horizon", "model"],
+                name="analytics_forecast_once_per_model",
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.jurisdiction_id} {self.issued_on} +{self.horizon}d"
+        return f"{self.jurisdiction_id} {self.issued_on} +{self.horizon}d ({self.model})"

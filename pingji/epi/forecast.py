@@ -1,4 +1,4 @@
-"""Short-term forecasts of new local cases from the latest Rt posterior, and their scoring.
+"""Short-term forecasts of new local cases from the latest Rt posterior (scored by ``scoring``).
 
 Method: the renewal equation of Cori et al. (2013) run forward, as the R packages ``projections``
 (Jombart et al., R Epidemics Consortium) and EpiEstim's forecasting examples do, and as Nouvellet et
@@ -22,8 +22,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from pingji.epi import rt
-
-FORECAST_QUANTILES: tuple[float, ...] = (0.025, 0.25, 0.5, 0.75, 0.975)
+from pingji.epi.scoring import LEVELS as FORECAST_QUANTILES
 
 
 @dataclass(frozen=True)
@@ -113,34 +112,3 @@ def forecast(
     paths = history[:, days:].astype(np.int64)
     quantiles = np.quantile(paths, FORECAST_QUANTILES, axis=0).T
     return Forecast(np.arange(days + 1, days + horizon + 1), quantiles, paths, shape, scale)
-
-
-@dataclass(frozen=True)
-class Score:
-    """How a past forecast did: share inside its 95 % and 50 % intervals, error of the median."""
-
-    n: int
-    coverage95: float
-    coverage50: float
-    mae_median: float
-
-
-def score(observed: ArrayLike, past: Forecast) -> Score:
-    """Compare the observed local cases of the forecast days with ``past``.
-
-    ``observed`` may be shorter than the horizon (the days seen so far). A well-calibrated
-    forecaster has ``coverage95`` near 0.95 and ``coverage50`` near 0.5 over many forecasts
-    (Funk et al. 2019, PLoS Comput Biol 15(2):e1006785, on assessing real-time forecasts).
-    """
-    obs = rt.check_counts(observed, "observed")
-    if obs.ndim != 1 or not 1 <= obs.size <= past.day.size:
-        raise ValueError(f"observed must be 1 to {past.day.size} days of counts (got {obs.size})")
-    n = obs.size
-    inside95 = (obs >= past.lower95[:n]) & (obs <= past.upper95[:n])
-    inside50 = (obs >= past.lower50[:n]) & (obs <= past.upper50[:n])
-    return Score(
-        n=n,
-        coverage95=float(inside95.mean()),
-        coverage50=float(inside50.mean()),
-        mae_median=float(np.abs(obs - past.median[:n]).mean()),
-    )

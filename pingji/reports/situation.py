@@ -10,12 +10,14 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+import numpy as np
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from pingji.analytics import estimates
 from pingji.analytics.actions import child_length
+from pingji.analytics.choices import DEFAULT_FORECAST_MODEL, ForecastModel
 from pingji.analytics.indicators.registry import indicators
 from pingji.analytics.models import ForecastRun, RtEstimate
 from pingji.analytics.series import (
@@ -221,25 +223,64 @@ def rt_series(code, local, imported, start, on) -> list[dict]:
 
 
 def forecast_for(code, local, imported, on) -> dict | None:
-    """The 7-day forecast issued on ``on`` with the score of the one issued 7 days before."""
-    run = ForecastRun.objects.filter(jurisdiction_id=code, issued_on=on, horizon=7).first()
-    if run is not None:
-        points = run.points
-    elif not (local.sum() + imported.sum()):
+    """The default model's 7-day forecast issued on ``on``, with every model's recent skill.
+
+    Skill is each model's record (WIS, absolute error, coverage) over its forecasts issued in the
+    last four weeks whose days had been observed by ``on`` — nothing later. Stored forecasts are
+    read when the day was computed; otherwise every model is run on the series as it stands.
+    """
+    days = [on - datetime.timedelta(days=local.size - 1 - i) for i in range(local.size)]
+    runs = _stored_runs(code, on) or _live_runs(code, local, imported, days, on)
+    current = {model: points for model, issued in runs.items() for d, points in issued if d == on}
+    if DEFAULT_FORECAST_MODEL not in current:
         return None
-    else:
-        si = estimates.serial_interval_for(code, on)
-        made = estimates.forecast_points(local, imported, on, si)
-        if made is None:
-            return None
-        points = made[1]
-    earlier = ForecastRun.objects.filter(
-        jurisdiction_id=code, issued_on=on - datetime.timedelta(days=7), horizon=7
-    ).first()
-    score = None
-    if earlier is not None and local.size >= 7:
-        score = estimates.score_points(earlier.points, [int(v) for v in local[-7:]])
-    return {"points": points, "score": score}
+    observed = {day: int(v) for day, v in zip(days, local, strict=True)}
+    skill = estimates.model_skill(runs, observed, known_by=on)
+    labels = dict(ForecastModel.choices)
+    return {
+        "model": labels[DEFAULT_FORECAST_MODEL],
+        "points": current[DEFAULT_FORECAST_MODEL],
+        "skill": [
+            {"model": labels[m], "default": m == DEFAULT_FORECAST_MODEL, **vars(skill[m])}
+            for m in ForecastModel.values
+            if m in skill
+        ],
+    }
+
+
+#: Forecasts issued this many days before ``on`` are scored for the skill table.
+SKILL_DAYS = 28
+
+
+def _stored_runs(code, on) -> dict[str, list]:
+    """model → [(issued_on, points)] stored for the skill window, or {} if ``on`` has none."""
+    rows = ForecastRun.objects.filter(
+        jurisdiction_id=code,
+        horizon=estimates.HORIZON,
+        issued_on__gte=on - datetime.timedelta(days=SKILL_DAYS),
+        issued_on__lte=on,
+    ).values_list("model", "issued_on", "points")
+    runs: dict[str, list] = {}
+    for model, issued_on, points in rows:
+        runs.setdefault(model, []).append((issued_on, points))
+    return runs if any(d == on for issued in runs.values() for d, _p in issued) else {}
+
+
+def _live_runs(code, local, imported, days, on) -> dict[str, list]:
+    if not (local.sum() + imported.sum()):
+        return {}
+    first = max(0, len(days) - 1 - SKILL_DAYS)
+    by_model, _r = estimates.model_forecasts(
+        local, imported, estimates.serial_interval_for(code, on)
+    )
+    return {
+        model: [
+            (days[i], estimates.points_of(q[i], days[i]))
+            for i in range(first, len(days))
+            if not np.isnan(q[i]).any()
+        ]
+        for model, q in by_model.items()
+    }
 
 
 def overdue_query(tasks):

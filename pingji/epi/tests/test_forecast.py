@@ -57,18 +57,6 @@ def test_an_extinct_epidemic_forecasts_nothing():
     assert f.paths.max() == 0
 
 
-def test_score_by_hand():
-    # Given a forecast whose intervals are known exactly
-    quantiles = np.array([[0, 4, 5, 6, 10], [2, 5, 6, 7, 12], [1, 3, 4, 5, 8]], dtype=float)
-    past = fc.Forecast(np.arange(11, 14), quantiles, np.zeros((1, 3), dtype=np.int64), 1.0, 1.0)
-    # when observations 5 (in both), 13 (outside 95 %), 2 (in 95 %, out of 50 %) arrive
-    s = fc.score([5, 13, 2], past)
-    assert (s.n, s.coverage95, s.coverage50) == (3, pytest.approx(2 / 3), pytest.approx(1 / 3))
-    assert s.mae_median == pytest.approx((0 + 7 + 2) / 3)
-    # and the first days alone can be scored before the horizon has passed
-    assert fc.score([5], past).coverage95 == 1.0
-
-
 @pytest.mark.parametrize(
     "options, message",
     [
@@ -88,11 +76,3 @@ def test_too_short_or_bad_series_is_refused():
         fc.forecast([1, 2, 3], si_mean=4.0, si_sd=2.0)
     with pytest.raises(ValueError, match="negative"):
         fc.forecast([1, 2, 3, 4, 5, 6, -7, 8], si_mean=4.0, si_sd=2.0)
-
-
-def test_score_refuses_a_longer_or_bad_observation():
-    past = fc.forecast(GROWING, si_mean=4.0, si_sd=2.0, horizon=7, seed=1)
-    with pytest.raises(ValueError, match="1 to 7 days"):
-        fc.score([1] * 8, past)
-    with pytest.raises(ValueError, match="negative"):
-        fc.score([1, -1], past)

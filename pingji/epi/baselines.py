@@ -1,0 +1,139 @@
+"""Naive forecasts that any model must beat, with intervals from their own past errors.
+
+Two baselines, as the COVID-19 Forecast Hubs keep one (Cramer et al., "Evaluation of individual and
+ensemble probabilistic forecasts of COVID-19 mortality in the United States", PNAS 119(15):
+e2113561119 (2022), doi:10.1073/pnas.2113561119: a median equal to the last observation, intervals
+from the spread of past changes):
+
+* ``last``: the last observed day repeated;
+* ``mean7``: the mean of the last 7 observed days repeated.
+
+The predictive distribution of ``h`` days ahead is the point plus the model's own errors at that
+horizon over the last ``ERROR_WINDOW`` issue days whose outcome was already known on the issue day,
+taken with both signs (so the median stays the point and the spread is honest about both
+directions), cut at zero. A horizon with fewer than ``MIN_ERRORS`` such errors gets no forecast:
+a young series says "not enough data" instead of an interval that looks certain.
+
+Everything is computed for a whole matrix of series (``N`` jurisdictions × ``T`` days) and every
+issue day at once; :func:`forecast_one` is the same rule for one series and one day, kept as the
+readable reference the batch is tested (and benchmarked) against.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+from numpy.typing import ArrayLike, NDArray
+
+from .scoring import LEVELS
+
+Float = NDArray[np.float64]
+
+MODELS: tuple[str, ...] = ("last", "mean7")
+MEAN_DAYS = 7
+ERROR_WINDOW = 28
+"""Issue days whose errors shape the interval: four weeks, long enough for a spread, short enough
+to follow a change of phase."""
+MIN_ERRORS = 7
+
+
+def _series(values: ArrayLike) -> Float:
+    y = np.asarray(values, dtype=float)
+    if y.ndim != 2:
+        raise ValueError("series must be a 2-D array: jurisdictions × days")
+    if not np.all(np.isfinite(y)) or np.any(y < 0) or np.any(y != np.round(y)):
+        raise ValueError("series must hold whole, non-negative counts")
+    return y
+
+
+def points(series: ArrayLike, model: str) -> Float:
+    """The model's point forecast issued at the end of each day (NaN before it can be made)."""
+    y = _series(series)
+    if model == "last":
+        return y.copy()
+    if model == "mean7":
+        out = np.full_like(y, np.nan)
+        if y.shape[1] >= MEAN_DAYS:
+            out[:, MEAN_DAYS - 1 :] = sliding_window_view(y, MEAN_DAYS, axis=1).mean(axis=2)
+        return out
+    raise ValueError(f"unknown baseline {model!r}; known: {', '.join(MODELS)}")
+
+
+def forecast_batch(
+    series: ArrayLike, model: str, horizon: int = 7, levels: Sequence[float] = LEVELS
+) -> Float:
+    """Quantile forecasts ``(N, T, horizon, len(levels))`` issued at the end of every day.
+
+    Entry ``[j, d, h-1]`` forecasts day ``d + h`` of series ``j`` from days ``0..d`` only; it is
+    NaN where the model has too little history (see the module docstring).
+    """
+    y = _series(series)
+    n, t = y.shape
+    point = points(y, model)
+    lv = np.asarray(levels, dtype=float)
+    out = np.full((n, t, horizon, lv.size), np.nan)
+    for h in range(1, horizon + 1):
+        # err[:, s] = y[s + h] - point[s]: known at the end of day s + h
+        err = np.full((n, t), np.nan)
+        if h < t:
+            err[:, : t - h] = y[:, h:] - point[:, : t - h]
+        # on issue day d the known errors are those of s <= d - h: pad so window d ends at d - h
+        padded = np.concatenate([np.full((n, ERROR_WINDOW + h - 1), np.nan), err], axis=1)
+        windows = sliding_window_view(padded, ERROR_WINDOW, axis=1)[:, :t]
+        spread = np.concatenate([windows, -windows], axis=2)
+        enough = np.sum(~np.isnan(windows), axis=2) >= MIN_ERRORS
+        with np.errstate(all="ignore"):
+            q = _nanquantiles(spread, lv)
+        fc = np.maximum(point[..., None] + q, 0.0)
+        out[:, :, h - 1, :] = np.where((enough & ~np.isnan(point))[..., None], fc, np.nan)
+    return out
+
+
+def _nanquantiles(values: Float, levels: Float) -> Float:
+    """``np.nanquantile`` over the last axis (linear interpolation), levels last; all-NaN → NaN."""
+    ordered = np.sort(values, axis=-1)  # NaN sorts last
+    count = np.sum(~np.isnan(values), axis=-1, keepdims=True).astype(float)
+    pos = levels * np.maximum(count - 1, 0)
+    below = np.floor(pos).astype(int)
+    above = np.minimum(below + 1, np.maximum(count - 1, 0).astype(int))
+    frac = pos - below
+    lo = np.take_along_axis(ordered, below, axis=-1)
+    hi = np.take_along_axis(ordered, above, axis=-1)
+    return np.where(count > 0, lo + (hi - lo) * frac, np.nan)
+
+
+def forecast_one(
+    series: ArrayLike, day: int, model: str, horizon: int = 7, levels: Sequence[float] = LEVELS
+) -> Float:
+    """The same forecast for one series issued at the end of ``day``: ``(horizon, len(levels))``."""
+    y = _series(np.asarray(series, dtype=float)[None, :])[0][: day + 1]
+    if model == "last":
+        point = y[day]
+    elif model == "mean7":
+        point = y[day - MEAN_DAYS + 1 : day + 1].mean() if day + 1 >= MEAN_DAYS else np.nan
+    else:
+        raise ValueError(f"unknown baseline {model!r}; known: {', '.join(MODELS)}")
+    out = np.full((horizon, len(levels)), np.nan)
+    if np.isnan(point):
+        return out
+    for h in range(1, horizon + 1):
+        errors = []
+        for s in range(max(0, day - h - ERROR_WINDOW + 1), day - h + 1):
+            past = forecast_point(y[: s + 1], model)
+            if not np.isnan(past):
+                errors.append(y[s + h] - past)
+        if len(errors) >= MIN_ERRORS:
+            spread = np.array(errors + [-e for e in errors])
+            out[h - 1] = np.maximum(point + np.quantile(spread, levels), 0.0)
+    return out
+
+
+def forecast_point(history: Float, model: str) -> float:
+    """One point forecast from the days observed so far (the loop form of :func:`points`)."""
+    if model == "last":
+        return float(history[-1])
+    if history.size < MEAN_DAYS:
+        return float("nan")
+    return float(history[-MEAN_DAYS:].mean())

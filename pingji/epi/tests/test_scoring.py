@@ -1,0 +1,154 @@
+"""WIS, absolute error and coverage; the naive baselines; the skill-weighted ensemble."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pingji.epi import baselines, ensemble, scoring
+
+LEVELS = scoring.LEVELS
+
+
+def test_wis_by_hand_for_one_forecast():
+    # median 10, 50 % interval [8, 12], 95 % interval [5, 20]; observed 22 (above every bound)
+    q = [5.0, 8.0, 10.0, 12.0, 20.0]
+    # 1/(2 + 1/2) * (0.5*12 + 0.025*(15 + 40*2) + 0.25*(4 + 4*10)) = (6 + 2.375 + 11) / 2.5
+    assert scoring.wis(q, 22.0) == pytest.approx((6 + 2.375 + 11) / 2.5)
+    # observed inside everything: only the widths and the median's error count
+    assert scoring.wis(q, 10.0) == pytest.approx((0 + 0.025 * 15 + 0.25 * 4) / 2.5)
+
+
+def test_a_point_forecast_scores_its_absolute_error():
+    q = np.full(5, 7.0)
+    assert scoring.wis(q, 3.0) == pytest.approx(4.0)
+    assert scoring.absolute_error(q, 3.0) == pytest.approx(4.0)
+
+
+def test_wis_matches_the_quantile_loss_form():
+    # Bracher et al. (2021): WIS = 1/(K + 1/2) * the sum of the quantile (pinball) losses
+    rng = np.random.default_rng(3)
+    q = np.sort(rng.gamma(3.0, 4.0, size=(200, 5)), axis=1)
+    y = rng.poisson(12, size=200).astype(float)
+    tau = np.asarray(LEVELS)
+    pinball = np.sum(((y[:, None] <= q) - tau) * (q - y[:, None]), axis=1)
+    np.testing.assert_allclose(scoring.wis(q, y), 2 / 5 * pinball, rtol=1e-12)
+
+
+def test_coverage_and_skill_skip_days_not_yet_observed():
+    q = np.array([[0, 1, 2, 3, 4], [0, 1, 2, 3, 4], [0, 1, 2, 3, 4]], dtype=float)
+    y = np.array([2.0, 9.0, np.nan])
+    assert scoring.covered(q, y, 0.95).tolist()[:2] == [1.0, 0.0]
+    s = scoring.skill(q, y)
+    assert s.n == 2 and s.coverage95 == 0.5 and s.mae == pytest.approx(3.5)
+
+
+@pytest.mark.parametrize(
+    "levels, message",
+    [((0.25, 0.75), "median"), ((0.1, 0.5, 0.8), "partner"), ((0.5, 0.4), "increasing")],
+)
+def test_bad_levels_are_refused(levels, message):
+    with pytest.raises(ValueError, match=message):
+        scoring.intervals_of(levels)
+
+
+def test_crossing_quantiles_and_wrong_shapes_are_refused():
+    with pytest.raises(ValueError, match="decrease"):
+        scoring.wis([5, 4, 3, 2, 1], 3)
+    with pytest.raises(ValueError, match="shape"):
+        scoring.wis(np.zeros((3, 5)), np.zeros(4))
+
+
+def test_baselines_last_and_mean7_points():
+    y = np.array([[0, 1, 2, 3, 4, 5, 6, 7, 8, 9]], dtype=float)
+    assert baselines.points(y, "last")[0, 9] == 9
+    mean7 = baselines.points(y, "mean7")[0]
+    assert np.isnan(mean7[5]) and mean7[6] == 3 and mean7[9] == 6
+
+
+@pytest.mark.parametrize("days", [1, 3, 6])
+def test_a_young_series_gets_no_forecast_from_any_model(days):
+    y = np.arange(3, 3 + days, dtype=float)[None, :]
+    members = np.stack([baselines.forecast_batch(y, m, horizon=7) for m in baselines.MODELS])
+    assert np.isnan(members).all()
+    assert np.isnan(ensemble.combine(members, y)).all()
+
+
+def test_baseline_median_is_the_point_and_the_interval_is_its_past_error():
+    # a series rising by 2 a day: the "last" model was always 2h short at horizon h
+    y = np.arange(0, 80, 2, dtype=float)[None, :]
+    fc = baselines.forecast_batch(y, "last", horizon=2)
+    day = 39
+    assert fc[0, day, 0, 2] == y[0, day]  # the median is the last value
+    assert fc[0, day, 0, 4] == pytest.approx(y[0, day] + 2)  # errors ±2 at horizon 1
+    assert fc[0, day, 1, 0] == pytest.approx(y[0, day] - 4)  # and ±4 at horizon 2
+
+
+def test_baseline_uses_nothing_after_its_issue_day():
+    rng = np.random.default_rng(1)
+    y = rng.poisson(8, size=(1, 60)).astype(float)
+    before = baselines.forecast_batch(y, "mean7", horizon=7)
+    y_later = y.copy()
+    y_later[0, 41:] = 1000  # a surge after day 40
+    after = baselines.forecast_batch(y_later, "mean7", horizon=7)
+    np.testing.assert_array_equal(before[:, :41], after[:, :41])
+    assert not np.array_equal(before[:, 48:], after[:, 48:], equal_nan=True)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    counts=st.lists(st.integers(0, 60), min_size=12, max_size=45),
+    model=st.sampled_from(baselines.MODELS),
+)
+def test_batch_baseline_equals_the_one_at_a_time_loop(counts, model):
+    y = np.asarray(counts, dtype=float)[None, :]
+    batch = baselines.forecast_batch(y, model, horizon=4)
+    for day in range(y.shape[1]):
+        np.testing.assert_allclose(
+            batch[0, day], baselines.forecast_one(y[0], day, model, horizon=4), rtol=1e-12
+        )
+
+
+@pytest.mark.parametrize("bad", [[[1, -1, 2]], [[1, 0.5, 2]], [1, 2, 3], [[1, np.nan]]])
+def test_baselines_refuse_counts_that_are_not_counts(bad):
+    with pytest.raises(ValueError):
+        baselines.forecast_batch(bad, "last")
+
+
+def test_unknown_baseline_is_refused():
+    with pytest.raises(ValueError, match="unknown baseline"):
+        baselines.forecast_batch([[1, 2, 3]], "arima")
+
+
+def _flat(value: float, n: int, t: int, h: int) -> np.ndarray:
+    return np.full((n, t, h, len(LEVELS)), float(value))
+
+
+def test_ensemble_weighs_the_member_that_was_right():
+    y = np.full((1, 40), 10.0)
+    right, wrong = _flat(10, 1, 40, 3), _flat(30, 1, 40, 3)
+    w = ensemble.weights(np.stack([right, wrong]), y)
+    assert w[:, 0, 0].tolist() == [0.5, 0.5]  # nothing scored yet: equal shares
+    assert w[0, 0, 30] > 0.9 and w[:, 0, 30].sum() == pytest.approx(1.0)
+    mixed = ensemble.combine(np.stack([right, wrong]), y)
+    assert 10 < mixed[0, 30, 0, 2] < 12
+
+
+def test_ensemble_weights_use_only_outcomes_known_on_the_issue_day():
+    y = np.full((1, 40), 10.0)
+    members = np.stack([_flat(10, 1, 40, 3), _flat(30, 1, 40, 3)])
+    changed = y.copy()
+    changed[0, 25:] = 30.0  # the second member becomes right from day 25 on
+    a, b = ensemble.weights(members, y), ensemble.weights(members, changed)
+    np.testing.assert_array_equal(a[:, :, :25], b[:, :, :25])
+    assert b[1, 0, 39] > a[1, 0, 39]
+
+
+def test_a_member_missing_a_day_takes_no_part_that_day():
+    y = np.full((1, 20), 5.0)
+    gap = _flat(5, 1, 20, 2)
+    gap[0, 10, 1] = np.nan  # no forecast two days ahead on day 10
+    w = ensemble.weights(np.stack([gap, _flat(7, 1, 20, 2)]), y)
+    assert w[0, 0, 10] == 0 and w[1, 0, 10] == 1
+    nothing = np.full((2, 1, 20, 2, len(LEVELS)), np.nan)
+    assert np.isnan(ensemble.combine(nothing, y)).all()
