@@ -116,8 +116,17 @@ MEMBERS = (ForecastModel.RENEWAL, ForecastModel.LAST, ForecastModel.MEAN7)
 def renewal_quantiles(
     local: np.ndarray, imported: np.ndarray, si: SerialInterval, horizon: int = HORIZON, seed=0
 ) -> tuple[float, np.ndarray] | None:
-    """(Rt mean used, ``(horizon, Q)`` quantiles) of the renewal model, or None without the data."""
-    if local.size < epi_rt.DEFAULT_WINDOW + 1 or (local.sum() + imported.sum()) == 0:
+    """(Rt mean used, ``(horizon, Q)`` quantiles) of the renewal model, or None without the data.
+
+    Besides the posterior's CV, the last window must start at least one mean serial interval after
+    the first case (Cori et al. 2013, Web Appendix, as EpiEstim warns "too early in the
+    epidemic"): the infectors of the first cases were not observed, so an earlier window divides
+    by an infectivity that is too small and gives an Rt, and a forecast, that explode.
+    """
+    cases = np.flatnonzero(local + imported)
+    if cases.size == 0:
+        return None
+    if local.size - epi_rt.DEFAULT_WINDOW < cases[0] + int(np.ceil(si.mean)):
         return None
     try:
         fc = epi_forecast.forecast(
@@ -197,19 +206,26 @@ def model_skill(
     observed: dict[datetime.date, int],
     known_by: datetime.date,
 ) -> dict[str, epi_scoring.Skill]:
-    """Each model's record over its stored forecasts whose days had been observed by ``known_by``.
+    """Each model's record on the forecasts every model made, for days observed by ``known_by``.
 
-    ``runs``: model → [(issued_on, points)]; ``observed``: day → new local infections.
+    ``runs``: model → [(issued_on, points)]; ``observed``: day → new local infections. Models are
+    compared on the same (issue day, target day) pairs only, as the forecast hubs compare them:
+    a model that abstains on hard days must not look better for it.
     """
-    out = {}
+    by_model: dict[str, dict[tuple, list[float]]] = {}
     for model, issued in runs.items():
-        quantiles, seen = [], []
-        for _issued_on, points in issued:
-            for p in points:
-                day = datetime.date.fromisoformat(p["day"])
-                if day <= known_by:
-                    quantiles.append([p[f"q{q}"] for q in epi_forecast.FORECAST_QUANTILES])
-                    seen.append(observed.get(day, 0))
-        if seen:
-            out[model] = epi_scoring.skill(np.array(quantiles), np.array(seen, dtype=float))
-    return out
+        by_model[model] = {
+            (issued_on, day): [p[f"q{q}"] for q in epi_forecast.FORECAST_QUANTILES]
+            for issued_on, points in issued
+            for p in points
+            if (day := datetime.date.fromisoformat(p["day"])) <= known_by
+        }
+    common = set.intersection(*(set(f) for f in by_model.values())) if by_model else set()
+    if not common:
+        return {}
+    keys = sorted(common)
+    seen = np.array([observed.get(day, 0) for _issued, day in keys], dtype=float)
+    return {
+        model: epi_scoring.skill(np.array([forecasts[k] for k in keys]), seen)
+        for model, forecasts in by_model.items()
+    }

@@ -8,11 +8,12 @@ from the spread of past changes):
 * ``last``: the last observed day repeated;
 * ``mean7``: the mean of the last 7 observed days repeated.
 
-The predictive distribution of ``h`` days ahead is the point plus the model's own errors at that
-horizon over the last ``ERROR_WINDOW`` issue days whose outcome was already known on the issue day,
-taken with both signs (so the median stays the point and the spread is honest about both
-directions), cut at zero. A horizon with fewer than ``MIN_ERRORS`` such errors gets no forecast:
-a young series says "not enough data" instead of an interval that looks certain.
+The predictive distribution is the point plus the model's own one-day-ahead errors over the last
+``ERROR_WINDOW`` days, taken with both signs (so the median stays the point and the spread is
+honest about both directions) and widened by ``sqrt(h)`` for ``h`` days ahead — the random walk
+the Hubs' baseline samples from past one-day changes — cut at zero. A day with fewer than
+``MIN_ERRORS`` known errors gets no forecast: a young series says "not enough data" instead of an
+interval that looks certain.
 
 Everything is computed for a whole matrix of series (``N`` jurisdictions × ``T`` days) and every
 issue day at once; :func:`forecast_one` is the same rule for one series and one day, kept as the
@@ -72,23 +73,18 @@ def forecast_batch(
     y = _series(series)
     n, t = y.shape
     point = points(y, model)
-    lv = np.asarray(levels, dtype=float)
-    out = np.full((n, t, horizon, lv.size), np.nan)
-    for h in range(1, horizon + 1):
-        # err[:, s] = y[s + h] - point[s]: known at the end of day s + h
-        err = np.full((n, t), np.nan)
-        if h < t:
-            err[:, : t - h] = y[:, h:] - point[:, : t - h]
-        # on issue day d the known errors are those of s <= d - h: pad so window d ends at d - h
-        padded = np.concatenate([np.full((n, ERROR_WINDOW + h - 1), np.nan), err], axis=1)
-        windows = sliding_window_view(padded, ERROR_WINDOW, axis=1)[:, :t]
-        spread = np.concatenate([windows, -windows], axis=2)
-        enough = np.sum(~np.isnan(windows), axis=2) >= MIN_ERRORS
-        with np.errstate(all="ignore"):
-            q = _nanquantiles(spread, lv)
-        fc = np.maximum(point[..., None] + q, 0.0)
-        out[:, :, h - 1, :] = np.where((enough & ~np.isnan(point))[..., None], fc, np.nan)
-    return out
+    # err[:, s] = y[s + 1] - point[s], known at the end of day s + 1; on day d the window of
+    # known errors is s in [d - ERROR_WINDOW, d - 1]: pad so that window d ends at index d - 1
+    err = np.full((n, t), np.nan)
+    err[:, : t - 1] = y[:, 1:] - point[:, :-1]
+    padded = np.concatenate([np.full((n, ERROR_WINDOW), np.nan), err], axis=1)
+    windows = sliding_window_view(padded, ERROR_WINDOW, axis=1)[:, :t]
+    enough = np.sum(~np.isnan(windows), axis=2) >= MIN_ERRORS
+    with np.errstate(all="ignore"):
+        spread = _nanquantiles(np.concatenate([windows, -windows], axis=2), np.asarray(levels))
+    widen = np.sqrt(np.arange(1, horizon + 1))[None, None, :, None]
+    fc = np.maximum(point[..., None, None] + widen * spread[:, :, None, :], 0.0)
+    return np.where((enough & ~np.isnan(point))[..., None, None], fc, np.nan)
 
 
 def _nanquantiles(values: Float, levels: Float) -> Float:
@@ -118,15 +114,16 @@ def forecast_one(
     out = np.full((horizon, len(levels)), np.nan)
     if np.isnan(point):
         return out
+    errors = []
+    for past_day in range(max(0, day - ERROR_WINDOW), day):
+        past = forecast_point(y[: past_day + 1], model)
+        if not np.isnan(past):
+            errors.append(y[past_day + 1] - past)
+    if len(errors) < MIN_ERRORS:
+        return out
+    spread = np.quantile(np.array(errors + [-e for e in errors]), levels)
     for h in range(1, horizon + 1):
-        errors = []
-        for s in range(max(0, day - h - ERROR_WINDOW + 1), day - h + 1):
-            past = forecast_point(y[: s + 1], model)
-            if not np.isnan(past):
-                errors.append(y[s + h] - past)
-        if len(errors) >= MIN_ERRORS:
-            spread = np.array(errors + [-e for e in errors])
-            out[h - 1] = np.maximum(point + np.quantile(spread, levels), 0.0)
+        out[h - 1] = np.maximum(point + np.sqrt(h) * spread, 0.0)
     return out
 
 

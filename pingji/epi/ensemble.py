@@ -7,7 +7,8 @@ the United States", Int J Forecasting 39(3):1366-1383 (2023), doi:10.1016/j.ijfo
 A member's weight on issue day ``d`` is ``1 / (1 + mean WIS)`` of its forecasts whose outcome was
 known by the end of ``d`` and fell in the last ``SKILL_WINDOW`` days; the ``1 +`` (one case) keeps
 a weight finite when a member was exactly right on a run of zeros. A member without a forecast that
-day takes no part; members without any scored record yet share equally. Nothing after ``d`` is used.
+day takes no part; while any member taking part has no scored record yet, all of them share
+equally (a newcomer is not outvoted by a record it could not have). Nothing after ``d`` is used.
 """
 
 from __future__ import annotations
@@ -67,9 +68,8 @@ def weights(forecasts: ArrayLike, series: ArrayLike, levels: Sequence[float] = L
     present = ~np.isnan(fc[..., 0]).any(axis=3)  # a member takes part only with every day ahead
     with np.errstate(invalid="ignore", divide="ignore"):
         raw = np.where(count > 0, 1.0 / (1.0 + total / np.maximum(count, 1)), np.nan)
-    scored = present & ~np.isnan(raw)
-    any_scored = scored.any(axis=0, keepdims=True)
-    raw = np.where(any_scored, np.where(scored, raw, 0.0), present.astype(float))
+    all_scored = np.all(~present | ~np.isnan(raw), axis=0, keepdims=True)
+    raw = np.where(all_scored, np.where(present, raw, 0.0), present.astype(float))
     norm = raw.sum(axis=0, keepdims=True)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(norm > 0, raw / norm, 0.0)

@@ -54,8 +54,13 @@ def test_rt_is_epiestim_on_the_local_series(outbreak, tree):
     assert rows[-1].q975 == pytest.approx(float(est.quantiles[-1][-1]), abs=1e-9)
     assert rows[-1].si_source == SiSource.LITERATURE
     assert RtEstimate.objects.filter(jurisdiction_id="3503").exists()  # and the cities below
-    # seven cases in twelve days: too few for any model, so nothing that looks like a forecast
-    assert not ForecastRun.objects.exists()
+    # seven cases in twelve days: too few for the renewal model; the naive baselines forecast
+    # once seven one-day errors are known, and the ensemble from them
+    assert not ForecastRun.objects.filter(model="renewal").exists()
+    last = ForecastRun.objects.filter(jurisdiction_id="35", model="last").order_by("issued_on")
+    assert last.first().issued_on == START + datetime.timedelta(days=7)
+    mixed = ForecastRun.objects.get(jurisdiction_id="35", model="ensemble", issued_on=END)
+    assert len(mixed.points) == 7 and mixed.points[0]["day"] == "2021-09-21"
 
 
 def test_every_model_forecasts_from_its_own_past_once_there_is_enough_data():
@@ -71,6 +76,8 @@ def test_every_model_forecasts_from_its_own_past_once_there_is_enough_data():
         assert made[-1], model
         assert np.all(np.diff(q[made], axis=2) >= 0)  # quantiles in order
     renewal_days = ~np.isnan(by_model["renewal"]).any(axis=(1, 2))
+    # the last window must start one mean serial interval (5 days) after the first case (day 2)
+    assert np.flatnonzero(renewal_days)[0] >= 2 + 5 + 7 - 1
     assert np.isnan(r_mean[~renewal_days]).all() and (r_mean[renewal_days] > 0).all()
     # the forecast issued on day 30 does not change when later days change
     later = local.copy()

@@ -75,13 +75,15 @@ def test_a_young_series_gets_no_forecast_from_any_model(days):
 
 
 def test_baseline_median_is_the_point_and_the_interval_is_its_past_error():
-    # a series rising by 2 a day: the "last" model was always 2h short at horizon h
+    # a series rising by 2 a day: the "last" model was always 2 short one day ahead
     y = np.arange(0, 80, 2, dtype=float)[None, :]
-    fc = baselines.forecast_batch(y, "last", horizon=2)
+    fc = baselines.forecast_batch(y, "last", horizon=4)
     day = 39
     assert fc[0, day, 0, 2] == y[0, day]  # the median is the last value
-    assert fc[0, day, 0, 4] == pytest.approx(y[0, day] + 2)  # errors ±2 at horizon 1
-    assert fc[0, day, 1, 0] == pytest.approx(y[0, day] - 4)  # and ±4 at horizon 2
+    assert fc[0, day, 0, 4] == pytest.approx(y[0, day] + 2)  # errors ±2 one day ahead
+    assert fc[0, day, 3, 0] == pytest.approx(y[0, day] - 4)  # and sqrt(4) times that at 4 days
+    assert np.isnan(fc[0, baselines.MIN_ERRORS - 1]).all()  # too few errors known yet
+    assert not np.isnan(fc[0, baselines.MIN_ERRORS]).any()
 
 
 def test_baseline_uses_nothing_after_its_issue_day():
@@ -142,6 +144,16 @@ def test_ensemble_weights_use_only_outcomes_known_on_the_issue_day():
     a, b = ensemble.weights(members, y), ensemble.weights(members, changed)
     np.testing.assert_array_equal(a[:, :, :25], b[:, :, :25])
     assert b[1, 0, 39] > a[1, 0, 39]
+
+
+def test_a_newcomer_shares_equally_until_it_has_a_record():
+    y = np.full((1, 40), 10.0)
+    early, late = _flat(30, 1, 40, 3), _flat(10, 1, 40, 3)
+    late[0, :20] = np.nan  # the second member starts forecasting on day 20
+    w = ensemble.weights(np.stack([early, late]), y)
+    assert w[:, 0, 15].tolist() == [1.0, 0.0]
+    assert w[:, 0, 20].tolist() == [0.5, 0.5]  # no record yet for the newcomer
+    assert w[1, 0, 30] > 0.8  # once scored, its record counts
 
 
 def test_a_member_missing_a_day_takes_no_part_that_day():
