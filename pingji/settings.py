@@ -6,8 +6,11 @@ laptop (SQLite + DuckDB under ``PINGJI_DATA_DIR``) and in production (PostgreSQL
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlparse
+
+from csp.constants import NONCE
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(
@@ -17,6 +20,9 @@ DATA_DIR = Path(
 ANALYTIC_DIR = DATA_DIR / "analytic"
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
+# Stored files (task evidence, exports) hold personal data: readable by the service's user only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 
 def _secret(name: str, default_file: str) -> str:
@@ -33,9 +39,46 @@ def _secret(name: str, default_file: str) -> str:
     return path.read_text().strip()
 
 
+def _flag(name: str, default: str = "0") -> bool:
+    return os.environ.get(name, default) == "1"
+
+
+def _field_key() -> str:
+    """The personal-data key: from the environment, a key file, or (embedded only) the data dir.
+
+    In production (``DATABASE_URL`` set) a key generated beside the data would be copied with every
+    backup of it, so the app refuses to start instead (docs/decisions/0034-perimeter.md).
+    """
+    if os.environ.get("PINGJI_FIELD_KEY"):
+        return os.environ["PINGJI_FIELD_KEY"]
+    if os.environ.get("PINGJI_FIELD_KEY_FILE"):
+        return Path(os.environ["PINGJI_FIELD_KEY_FILE"]).read_text().strip()
+    if os.environ.get("DATABASE_URL"):
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            "DATABASE_URL is set but neither PINGJI_FIELD_KEY nor PINGJI_FIELD_KEY_FILE is: the "
+            "personal-data key must be kept outside the data directory in production. Generate "
+            "one with `python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
+        )
+    return _secret("PINGJI_FIELD_KEY", "field_key")
+
+
 SECRET_KEY = _secret("PINGJI_SECRET_KEY", "secret_key")
 # Personal-data keys are separate from SECRET_KEY so that rotating sessions never loses data.
-FIELD_ENCRYPTION_KEY = _secret("PINGJI_FIELD_KEY", "field_key")
+FIELD_ENCRYPTION_KEY = _field_key()
+#: Earlier field keys, comma-separated: still accepted for decryption while
+#: `pingji rotate_field_key` re-encrypts what they wrote (pingji/core/crypto.py).
+FIELD_ENCRYPTION_KEYS_OLD = [
+    k.strip() for k in os.environ.get("PINGJI_FIELD_KEYS_OLD", "").split(",") if k.strip()
+]
+#: The look-up hash key pinned (64 hex digits, `pingji rotate_field_key --show-hash-key`), so
+#: that rotating the field key leaves every stored look-up hash valid; empty: derived from the key.
+FIELD_HASH_KEY = os.environ.get("PINGJI_HASH_KEY", "").strip()
+if FIELD_HASH_KEY and (len(FIELD_HASH_KEY) != 64 or set(FIELD_HASH_KEY) - set("0123456789abcdef")):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("PINGJI_HASH_KEY must be the 64 hex digits --show-hash-key printed.")
 DEBUG = os.environ.get("PINGJI_DEBUG", "0") == "1"
 ALLOWED_HOSTS = os.environ.get("PINGJI_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
@@ -78,8 +121,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
     "drf_spectacular",
     "pingji.core",
     "pingji.users",
@@ -103,14 +149,19 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "pingji.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "pingji.users.otp.RequireOTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "pingji.core.middleware.NoStoreMiddleware",
     "pingji.core.middleware.RequestContextMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "pingji.urls"
@@ -158,8 +209,8 @@ STATIC_ROOT = DATA_DIR / "static"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "pingji.users.tokens.TokenAuthentication",
+        "pingji.users.otp.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -174,6 +225,7 @@ SPECTACULAR_SETTINGS = {
     "jurisdiction; objects outside it answer 404.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,  # request schemas without read-only fields (API fuzzing)
     "ENUM_NAME_OVERRIDES": {
         "JurisdictionLevelEnum": "pingji.geo.choices.Level",
         "ResponseLevelEnum": "pingji.command.choices.ResponseLevel",
@@ -189,6 +241,21 @@ SPECTACULAR_SETTINGS = {
 JOBS_BACKEND = os.environ.get("PINGJI_JOBS_BACKEND", "thread")
 BROKER_URL = os.environ.get("PINGJI_BROKER_URL", "redis://127.0.0.1:6379/0")
 
+# The cache holds counters that must be shared by every web process: the identity look-up budget
+# (people.limits, decision 0031). Embedded, one process: memory. Production: PINGJI_CACHE_URL
+# (e.g. redis://host:6379/1), or every gunicorn worker would count on its own.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        if (url := os.environ.get("PINGJI_CACHE_URL"))
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+#: Identity look-ups (blind search, cross-area duplicate refusals) per user: count/seconds.
+PINGJI_SEARCH_RATE = tuple(
+    int(n) for n in os.environ.get("PINGJI_SEARCH_RATE", "20/600").split("/", 1)
+)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -202,6 +269,76 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    # axes first: it refuses a locked-out username+address before the password is even checked
+    "axes.backends.AxesStandaloneBackend",
+    "pingji.users.roles.PasswordBackend",
     "pingji.users.roles.RoleBackend",
 ]
+
+# --- The perimeter (docs/decisions/0034-perimeter.md) ---------------------------------------
+# Login throttling: a username from one address is locked for 15 minutes after 5 wrong passwords;
+# every failure is kept (axes' access failure log, in the admin).
+AXES_FAILURE_LIMIT = int(os.environ.get("PINGJI_LOGIN_FAILURES", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("PINGJI_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_CALLABLE = "pingji.users.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "pingji.users.security.client_ip"
+AXES_VERBOSE = False
+#: Balancers in front of the app that append to X-Forwarded-For (0: use the socket's address).
+TRUSTED_PROXY_COUNT = int(os.environ.get("PINGJI_TRUSTED_PROXY_COUNT", "0"))
+
+# Two-factor login for the roles that may reveal personal data (pingji/users/otp.py).
+REQUIRE_OTP = _flag("PINGJI_REQUIRE_OTP", "1")
+OTP_TOTP_ISSUER = "Pingji"
+
+# Sessions end after a working day; API tokens after PINGJI_TOKEN_DAYS (pingji/users/tokens.py).
+SESSION_COOKIE_AGE = int(float(os.environ.get("PINGJI_SESSION_HOURS", "8")) * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = _flag("PINGJI_SESSION_BROWSER_CLOSE")
+API_TOKEN_DAYS = int(os.environ.get("PINGJI_TOKEN_DAYS", "30"))
+
+# HTTPS behind a TLS-terminating balancer: PINGJI_SECURE=1 turns every HTTPS-only setting on;
+# PINGJI_PROXY_SSL_HEADER names the header the balancer sets to "https" (HTTP_X_FORWARDED_PROTO).
+SECURE = _flag("PINGJI_SECURE")
+if os.environ.get("PINGJI_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = (os.environ["PINGJI_PROXY_SSL_HEADER"], "https")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_SSL_REDIRECT = SECURE
+SECURE_HSTS_SECONDS = int(os.environ.get("PINGJI_HSTS_SECONDS", "31536000")) if SECURE else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
+SECURE_HSTS_PRELOAD = SECURE and _flag("PINGJI_HSTS_PRELOAD", "1")
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Content-Security-Policy: everything from the app itself; inline scripts only with the page's
+# nonce. Inline styles stay allowed: plotly sets style attributes on what it draws.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+
+# Password reset mails (Django's mail framework); the console backend prints them when no server.
+EMAIL_BACKEND = os.environ.get(
+    "PINGJI_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if os.environ.get("PINGJI_EMAIL_HOST")
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("PINGJI_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("PINGJI_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("PINGJI_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("PINGJI_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = _flag("PINGJI_EMAIL_TLS")
+DEFAULT_FROM_EMAIL = os.environ.get("PINGJI_EMAIL_FROM", "pingji@localhost")
+PASSWORD_RESET_TIMEOUT = 3600

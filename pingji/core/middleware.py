@@ -1,23 +1,89 @@
-"""Request middleware: the actor and request id for the change log; the UI language."""
+"""Request middleware: the actor and request id for the change log; personal data kept out of
+caches; refused access recorded; the UI language."""
+
+import logging
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 
 from .context import acting_as
 
+log = logging.getLogger("pingji.request")
+
+#: What is no personal data and may be cached: the app's own assets.
+CACHEABLE_PREFIXES = ("/static/", "/vendor/")
+#: Statuses of a refused access: forbidden, or (outside the user's area) not found.
+REFUSED = (403, 404)
+
 
 class RequestContextMiddleware:
+    """Binds the actor and a request id generated here to everything the request writes.
+
+    A client's ``X-Request-ID`` is never the audit's id (a client could make its writes look like
+    another request's); it is logged beside the server's as ``client_request_id``. The response
+    carries the server's id. Refused requests of a logged-in user are recorded (``record_refusal``).
+    """
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        rid = request.headers.get("X-Request-ID", "")[:64] or None
         # DRF authenticates tokens later, inside the view; it rebinds the actor there (core.api).
         user = request.user if request.user.is_authenticated else None
-        with acting_as(user, rid) as request_id:
+        with acting_as(user, None) as request_id:
             request.request_id = request_id
+            client_id = request.headers.get("X-Request-ID", "")
+            if client_id:  # repr: a hostile id cannot forge log lines
+                log.info("request_id=%s client_request_id=%r", request_id, client_id[:200])
             response = self.get_response(request)
         response["X-Request-ID"] = request_id
+        if response.status_code in REFUSED and not request.path.startswith(CACHEABLE_PREFIXES):
+            record_refusal(request, response.status_code)
+        return response
+
+
+def record_refusal(request, status: int) -> None:
+    """Keep a refused request of an authenticated user (token users included: DRF sets
+    ``request.user`` on the Django request). No query string: it may hold personal data."""
+    from pingji.users.models import AccessRefusal
+
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return
+    # bulk_create skips the change log's signals: this row is itself the audit record
+    AccessRefusal.objects.bulk_create(
+        [
+            AccessRefusal(
+                user_id=user.pk,
+                jurisdiction_code=getattr(user, "jurisdiction_id", None) or "",
+                method=request.method[:10],
+                path=request.path[:300],
+                status=status,
+                request_id=getattr(request, "request_id", ""),
+            )
+        ]
+    )
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` on every response to a logged-in user or a token request.
+
+    Such pages and API answers may carry personal data; no browser, proxy or balancer cache may
+    keep them (the back button of a shared computer included). Only the app's assets are left
+    cacheable. Runs outside DRF, so token requests are recognised by their header.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path.startswith(CACHEABLE_PREFIXES):
+            return response
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated) or "HTTP_AUTHORIZATION" in request.META:
+            patch_cache_control(response, no_store=True, private=True)
         return response
 
 

@@ -12,7 +12,6 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
-from rest_framework.authtoken.models import Token
 
 from pingji.core.access import ensure_allowed
 from pingji.core.events import record_event
@@ -20,6 +19,7 @@ from pingji.geo.models import Jurisdiction
 
 from .choices import Role
 from .models import User
+from .tokens import revoke_tokens
 
 #: The fields ``do_update_user`` may change; the username is the account's fixed name and the
 #: password has its own action (which also revokes the API token).
@@ -99,6 +99,8 @@ def do_create_user(
         phone=phone.strip(),
     )
     errors = _assignment_errors(user)
+    if role == Role.SERVICE:
+        errors["role"] = [_("Service accounts have no password: use `pingji service_account`.")]
     if user.username and _username_taken(user.username):
         errors["username"] = [_("A user with that username already exists.")]
     if problems := password_errors(password, user):
@@ -204,13 +206,73 @@ def do_set_password(user: User, password: str, *, actor) -> User:
         user.set_password(password)
         user.save(update_fields=["password"])
         ensure_allowed(actor, user, "change")
-        revoked, _kinds = Token.objects.filter(user=user).delete()
+        revoked = revoke_tokens(user)
         record_event(
             "users.password_set",
             _("Password set: %(username)s") % {"username": user.username},
             jurisdiction_code=user.jurisdiction_id or "",
             subject=user,
             payload={"token_revoked": bool(revoked)},
+            actor=actor,
+        )
+    return user
+
+
+def do_password_changed(user: User, *, how: str) -> None:
+    """After a user changed or reset their own password (Django's forms saved it): revoke the
+    API tokens, as an administrator's ``do_set_password`` does, and record it (no secret)."""
+    with transaction.atomic():
+        revoked = revoke_tokens(user)
+        record_event(
+            "users.password_changed",
+            _("Password changed by its owner: %(username)s") % {"username": user.username},
+            jurisdiction_code=user.jurisdiction_id or "",
+            subject=user,
+            payload={"how": how, "token_revoked": bool(revoked)},
+            actor=user,
+        )
+
+
+def do_create_service_account(
+    *, actor, username: str, jurisdiction: Jurisdiction, grants: list[str]
+) -> User:
+    """Open a service account: a system that pulls feeds within ``jurisdiction``.
+
+    It has no usable password (``roles.PasswordBackend`` refuses it anyway) and reads only what
+    ``grants`` names, each a ``view_`` permission (``app.view_model``); it gets a token with
+    ``pingji token``. The jurisdiction scopes it like any account.
+    """
+    from django.contrib.auth.models import Permission
+
+    if not actor.has_perm("users.add_user"):
+        raise PermissionDenied
+    if not Jurisdiction.objects.restrict(actor).filter(pk=jurisdiction.pk).exists():
+        raise PermissionDenied(_("This jurisdiction is outside your area."))
+    perms = []
+    for grant in grants:
+        app_label, _dot, codename = grant.partition(".")
+        perm = Permission.objects.filter(
+            content_type__app_label=app_label, codename=codename
+        ).first()
+        if perm is None or not codename.startswith("view_"):
+            raise ValidationError(
+                {"grants": _("%(perm)s is not a view permission.") % {"perm": grant}}
+            )
+        perms.append(perm)
+    if _username_taken(username):
+        raise ValidationError({"username": _("A user with that username already exists.")})
+    with transaction.atomic():
+        user = User(username=username.strip(), role=Role.SERVICE, jurisdiction=jurisdiction)
+        user.set_unusable_password()
+        user.save()
+        user.user_permissions.set(perms)
+        ensure_allowed(actor, user, "add")
+        record_event(
+            "users.service_account_created",
+            _("Service account created: %(username)s") % {"username": user.username},
+            jurisdiction_code=jurisdiction.code,
+            subject=user,
+            payload={"grants": sorted(grants)},
             actor=actor,
         )
     return user

@@ -6,4 +6,7 @@ class UsersConfig(AppConfig):
     name = "pingji.users"
     label = "users"
     verbose_name = _("Users")
-    nav = ((_("Users"), "users:user_list", "users.view_user"),)
+    nav = (
+        (_("Users"), "users:user_list", "users.view_user"),
+        (_("Refused access"), "users:refusal_list", "users.view_accessrefusal"),
+    )

@@ -11,3 +11,11 @@ class Role(models.TextChoices):
     LIAISON = "liaison", _("enterprise liaison")
     AUDITOR = "auditor", _("auditor")
     ADMINISTRATOR = "administrator", _("administrator")
+    #: A system that pulls feeds: no password login, a token, and only the view permissions an
+    #: administrator grants it explicitly (docs/decisions/0034-perimeter.md).
+    SERVICE = "service", _("service account")
+
+
+#: The roles of people, without the service account (a system, opened by `pingji
+#: service_account`): what the account form and training courses offer.
+PERSON_ROLE_CHOICES = [(value, label) for value, label in Role.choices if value != Role.SERVICE]

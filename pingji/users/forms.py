@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from pingji.core.forms import MAX_OPTIONS
 from pingji.geo.models import Jurisdiction
 
-from .choices import Role
+from .choices import PERSON_ROLE_CHOICES
 from .models import User
 
 
@@ -54,7 +54,7 @@ class JurisdictionField(forms.ModelChoiceField):
 
 
 def _role_field() -> forms.ChoiceField:
-    return forms.ChoiceField(label=_("role"), choices=[("", "---------"), *Role.choices])
+    return forms.ChoiceField(label=_("role"), choices=[("", "---------"), *PERSON_ROLE_CHOICES])
 
 
 def _password_widget() -> forms.PasswordInput:

@@ -7,7 +7,8 @@ applies (``core.access``). ``*`` stands for every model of the app.
 
 from fnmatch import fnmatch
 
-from django.contrib.auth.backends import BaseBackend
+from django.conf import settings
+from django.contrib.auth.backends import BaseBackend, ModelBackend
 
 from .choices import Role
 
@@ -124,7 +125,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "reopening.add_*",
         "reopening.change_*",
     ],
-    Role.AUDITOR: _READ_ALL + ["core.view_objectchange", "users.view_user"],
+    Role.AUDITOR: _READ_ALL
+    + ["core.view_objectchange", "users.view_user", "users.view_accessrefusal"],
+    # nothing by role: a service account reads only what it is granted (user_permissions)
+    Role.SERVICE: [],
     Role.ADMINISTRATOR: _READ_ALL
     + [
         "users.*",
@@ -162,3 +166,20 @@ class RoleBackend(BaseBackend):
             and getattr(user_obj, "role", "")
             and role_allows(user_obj.role, perm)
         )
+
+
+class PasswordBackend(ModelBackend):
+    """Django's password backend, closed to service accounts: they authenticate by token only."""
+
+    def user_can_authenticate(self, user) -> bool:
+        return super().user_can_authenticate(user) and getattr(user, "role", "") != Role.SERVICE
+
+
+def needs_otp(user) -> bool:
+    """Whether the user must pass the second factor: whoever may reveal personal data.
+
+    ``settings.REQUIRE_OTP`` is on by default; it exists for an embedded install without phones.
+    """
+    return bool(
+        settings.REQUIRE_OTP and user.is_authenticated and user.has_perm("people.reveal_person")
+    )

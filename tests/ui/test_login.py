@@ -4,7 +4,7 @@ from playwright.sync_api import expect
 
 from pingji.users.choices import Role
 
-from .browser import login
+from .browser import enter_code, login
 
 
 def test_a_wrong_password_is_refused_and_the_right_one_opens_the_overview(page, make_user):
@@ -26,6 +26,10 @@ def test_a_wrong_password_is_refused_and_the_right_one_opens_the_overview(page, 
     # when the right one is given
     page.fill("#id_password", "pw")
     page.click("#login button[type=submit]")
+
+    # then a commander (who may reveal personal data) is asked for the second factor
+    expect(page).to_have_url("/login/otp/?next=/people/")
+    enter_code(page, user)
 
     # then the page first asked for opens, under the user's name
     expect(page).to_have_url("/people/")

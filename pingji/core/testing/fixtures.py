@@ -5,6 +5,8 @@ with a second city (厦门 3502) as the out-of-jurisdiction side of every permis
 """
 
 import pytest
+from django.http import HttpRequest
+from django.test import Client
 from django.utils import translation
 from rest_framework.test import APIClient
 
@@ -12,6 +14,8 @@ from pingji.geo.choices import Level
 from pingji.geo.models import Jurisdiction
 from pingji.users.choices import Role
 from pingji.users.models import User
+from pingji.users.otp import ensure_device, mark_verified
+from pingji.users.roles import needs_otp
 
 TREE = [
     ("35", "福建省", Level.PROVINCE, None),
@@ -86,3 +90,36 @@ def api(db):
         return client
 
     return client_for
+
+
+def pass_second_factor(client: Client, user: User) -> None:
+    """Mark the client's session as having passed the two-factor step, with a confirmed device.
+
+    For tests that log in with ``force_login`` (which skips the password too); the step itself is
+    tested through its form in pingji/users/tests/test_perimeter.py.
+    """
+    session = client.session
+    mark_verified(session, ensure_device(user))
+    session.save()
+
+
+class VerifiedClient(Client):
+    """A test client whose ``force_login`` also passes the second factor where the role needs it
+    (``users.roles.needs_otp``), as a login through both steps would. ``login`` hands
+    ``authenticate`` a request, which the login throttle (django-axes) needs, as a real login has.
+    """
+
+    def login(self, **credentials):
+        credentials.setdefault("request", HttpRequest())
+        return super().login(**credentials)
+
+    def force_login(self, user, backend=None):
+        super().force_login(user, backend)
+        if needs_otp(user):
+            pass_second_factor(self, user)
+
+
+@pytest.fixture
+def client() -> VerifiedClient:
+    """pytest-django's ``client``, with ``force_login`` passing the second factor too."""
+    return VerifiedClient()

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from pingji.core.access import ScopedModel
-from pingji.users.choices import Role
+from pingji.users.choices import PERSON_ROLE_CHOICES
 
 
 class Course(ScopedModel):
@@ -19,7 +19,7 @@ class Course(ScopedModel):
         related_name="+",
     )
     title = models.CharField(_("title"), max_length=200)
-    role = models.CharField(_("for role"), max_length=20, choices=Role.choices)
+    role = models.CharField(_("for role"), max_length=20, choices=PERSON_ROLE_CHOICES)
     held_on = models.DateField(_("held on"))
     hours = models.PositiveSmallIntegerField(_("hours"), default=2)
 

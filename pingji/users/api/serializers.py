@@ -5,7 +5,7 @@ from pingji.geo.models import Jurisdiction
 
 from ..actions import EDITABLE_FIELDS
 from ..choices import Role
-from ..models import User
+from ..models import AccessRefusal, User
 
 #: What the create action takes.
 CREATE_FIELDS = ("username", "role", "jurisdiction", "password", "first_name", "last_name", "phone")
@@ -64,3 +64,19 @@ class SetPasswordSerializer(serializers.Serializer):
     password = serializers.CharField(
         write_only=True, trim_whitespace=False, max_length=128, style={"input_type": "password"}
     )
+
+
+class AccessRefusalSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AccessRefusal
+        fields = [
+            "id",
+            "time",
+            "user",
+            "jurisdiction_code",
+            "method",
+            "path",
+            "status",
+            "request_id",
+        ]
+        read_only_fields = fields

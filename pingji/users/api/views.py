@@ -3,12 +3,12 @@ from rest_framework import exceptions, permissions, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from pingji.core.api.base import ScopedModelViewSet
+from pingji.core.api.base import ScopedModelViewSet, ScopedReadOnlyViewSet
 
 from .. import actions
 from ..filtersets import UserFilterSet
-from ..models import User
-from .serializers import SetPasswordSerializer, UserSerializer
+from ..models import AccessRefusal, User
+from .serializers import AccessRefusalSerializer, SetPasswordSerializer, UserSerializer
 
 
 class UserViewSet(ScopedModelViewSet):
@@ -50,3 +50,11 @@ class UserViewSet(ScopedModelViewSet):
         body.is_valid(raise_exception=True)
         actions.do_set_password(account, body.validated_data["password"], actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class AccessRefusalViewSet(ScopedReadOnlyViewSet):
+    """Refused access (403, and 404 outside one's area) in the caller's area, newest first: for
+    auditors, and for a SIEM that pulls them with a service account's token."""
+
+    queryset = AccessRefusal.objects.select_related("user")
+    serializer_class = AccessRefusalSerializer

@@ -2,12 +2,12 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from rest_framework.authtoken.models import Token
 
 from pingji.core.models import DomainEvent, ObjectChange
 from pingji.users.actions import do_create_user, do_set_password, do_update_user
 from pingji.users.choices import Role
 from pingji.users.models import User
+from pingji.users.tokens import issue_token
 
 from .conftest import STRONG
 
@@ -183,10 +183,11 @@ def test_deactivation_keeps_the_account_and_stops_its_login(admin, operator, cli
 
 
 def test_set_password_replaces_it_revokes_the_token_and_records_no_secret(admin, operator):
-    Token.objects.create(user=operator)
+    token, _clear = issue_token(operator)
     do_set_password(operator, STRONG, actor=admin)
     operator.refresh_from_db()
-    assert operator.check_password(STRONG) and not Token.objects.filter(user=operator).exists()
+    token.refresh_from_db()
+    assert operator.check_password(STRONG) and token.revoked_at is not None
     event = DomainEvent.objects.get(kind="users.password_set")
     assert event.payload == {"token_revoked": True} and event.actor == admin
     changes = ObjectChange.objects.filter(object_id=str(operator.pk))
@@ -196,12 +197,13 @@ def test_set_password_replaces_it_revokes_the_token_and_records_no_secret(admin,
 
 
 def test_a_weak_new_password_leaves_the_old_one_and_the_token(admin, operator):
-    token = Token.objects.create(user=operator)
+    token, _clear = issue_token(operator)
     with pytest.raises(ValidationError) as excinfo:
         do_set_password(operator, "12345678", actor=admin)
     assert list(errors_of(excinfo)) == ["password"]
     operator.refresh_from_db()
-    assert operator.check_password("pw") and Token.objects.filter(pk=token.pk).exists()
+    token.refresh_from_db()
+    assert operator.check_password("pw") and token.revoked_at is None
 
 
 def test_only_a_superuser_may_change_a_superuser(admin, tree):

@@ -1,10 +1,9 @@
 """The users API: scoped list and filters, writes through the actions, no password ever echoed."""
 
-from rest_framework.authtoken.models import Token
-
 from pingji.core.models import DomainEvent
 from pingji.users.choices import Role
 from pingji.users.models import User
+from pingji.users.tokens import issue_token
 
 from .conftest import STRONG
 
@@ -135,12 +134,13 @@ def test_accounts_are_never_deleted(api, admin, operator):
 
 
 def test_set_password_revokes_the_token(api, admin, operator):
-    Token.objects.create(user=operator)
+    token, _clear = issue_token(operator)
     url = f"{detail(operator)}set-password/"
     response = api(admin).post(url, {"password": STRONG}, format="json")
     assert response.status_code == 204
     operator.refresh_from_db()
-    assert operator.check_password(STRONG) and not Token.objects.filter(user=operator).exists()
+    token.refresh_from_db()
+    assert operator.check_password(STRONG) and token.revoked_at is not None
     weak = api(admin).post(url, {"password": "xianyou-op"}, format="json")
     assert weak.status_code == 400 and "password" in weak.json()
 

@@ -54,6 +54,8 @@ class Command(BaseCommand):
             f"Every role has an account at the province (350000), each city (e.g. 350300) and "
             f"each county (e.g. 350322), named <code>-<role>; password: {accounts.DEMO_PASSWORD}"
         )
+        for line in accounts.login_help():
+            self.stdout.write(line)
         rows = accounts.showcase()
         width = max((len(name) for name, _r, _j in rows), default=10) + 2
         for name, role, place in rows:
