@@ -163,7 +163,7 @@ def pandas_import_peer(path, known, out):
     import pyarrow.parquet as pq
     from django.conf import settings
 
-    from pingji.people import crypto
+    from pingji.core import crypto
 
     keyed = hmac.new(crypto._hash_key(settings.FIELD_ENCRYPTION_KEY), digestmod="sha256")
 

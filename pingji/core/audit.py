@@ -12,6 +12,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models.signals import post_delete, post_save, pre_save
 
+from . import personal_data
 from .choices import ChangeAction
 from .context import current_actor, current_request_id
 
@@ -39,6 +40,19 @@ def snapshot(obj: models.Model) -> dict:
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder, default=str))
 
 
+def for_log(model: type[models.Model], data: dict | None) -> dict | None:
+    """What the log keeps of a snapshot: no keyed look-up hashes (they would make the log an
+    oracle), and registered personal fields as ``personal_data.for_audit`` presents them.
+
+    Changes are detected on the full snapshot, so a new identity number with the same mask is
+    still logged as an update.
+    """
+    if data is None:
+        return None
+    kept = {k: v for k, v in data.items() if not k.endswith("_hash")}
+    return personal_data.audit_snapshot(model, kept)
+
+
 def _actor_id():
     actor = current_actor()
     return actor.pk if actor is not None and getattr(actor, "pk", None) else None
@@ -55,8 +69,8 @@ def _write(obj: models.Model, action: str, before: dict | None, after: dict | No
         object_id=str(obj.pk),
         object_repr=str(obj)[:200],
         jurisdiction_code=getattr(obj, "scope", "") or "",
-        before=before,
-        after=after,
+        before=for_log(type(obj), before),
+        after=for_log(type(obj), after),
     )
 
 

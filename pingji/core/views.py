@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views import generic
 
 from .access import scope_code
+from .filtersets import bound_numbers
 from .forms import add_action_errors
 
 FOCUS_SESSION_KEY = "pingji_focus"
@@ -47,17 +48,23 @@ class ScopedListView(ScopedMixin, generic.ListView):
         if self.select_related:
             qs = qs.select_related(*self.select_related)
         self.filterset = (
-            self.filterset_class(self.request.GET, queryset=qs, request=self.request)
+            bound_numbers(self.filterset_class(self.request.GET, queryset=qs, request=self.request))
             if self.filterset_class
             else None
         )
-        return self.filterset.qs if self.filterset is not None else qs
+        if self.filterset is None:
+            return qs
+        # A filter that cannot be read lists nobody (its error shows on the form), not everybody
+        return qs.none() if self.filterset.form.errors else self.filterset.qs
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["filterset"] = self.filterset
-        ctx["table_rows"] = self.table().rows(ctx["object_list"]) if self.table else []
-        ctx["columns"] = self.table.columns if self.table else ()
+        ctx["columns"], ctx["table_rows"] = (
+            self.table().presented(self.request.user, self.model, ctx["object_list"])
+            if self.table
+            else ((), [])
+        )
         ctx["model_meta"] = self.model._meta
         query = self.request.GET.copy()
         query.pop("page", None)

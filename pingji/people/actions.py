@@ -13,13 +13,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
-from pingji.core.access import ensure_allowed
+from pingji.core.access import ensure_allowed, scope_code
+from pingji.core.crypto import lookup_hash
 from pingji.core.events import record_event
 from pingji.geo.choices import Level, PlaceKind
 from pingji.geo.models import Jurisdiction, Place
 
-from .crypto import lookup_hash
 from .identity import birth_date_of, normalize_id_number, normalize_phone, sex_of
+from .limits import province_of, spend_attempt
 from .models import Household, Person
 
 #: Where a household can live: a residential compound (or village) or one of its buildings.
@@ -116,7 +117,13 @@ def do_delete_household(household: Household, *, actor) -> None:
 
 
 def _refuse_duplicate(actor, id_number: str, exclude_pk=None) -> None:
-    """Refuse a number already registered, naming the holder only if the actor may see them."""
+    """Refuse a number already registered, naming the holder only if the actor may see them.
+
+    A holder outside the actor's area is not confirmed: the refusal says only that the number
+    cannot be registered here (decision 0031), spends one identity look-up from the actor's
+    budget, and is recorded for the province. The unique number still makes the registration
+    fail, so a refusal remains a weak signal — which is why it is rate-limited and logged.
+    """
     holders = Person.objects.filter(id_number_hash=lookup_hash(id_number)).exclude(pk=exclude_pk)
     holder = holders.first()
     if holder is None:
@@ -126,9 +133,33 @@ def _refuse_duplicate(actor, id_number: str, exclude_pk=None) -> None:
             "name": holder.name,
             "masked": holder.id_number_masked,
         }
-    else:
-        message = _("This identity number is already registered.")
-    raise _field_error("id_number", message, "duplicate")
+        raise _field_error("id_number", message, "duplicate")
+    raise _field_error("id_number", refuse_held_elsewhere(actor), "not_here")
+
+
+def refuse_held_elsewhere(actor, purpose: str = "registration") -> str:
+    """Spend a look-up, record the refusal for the province, and give the one refusal message.
+
+    For every writer that meets a number held outside the actor's area (the person form, the
+    API, the case line-list import): the answer never says "registered elsewhere".
+    """
+    spend_attempt(actor, purpose)
+    record_event(
+        "people.registration_refused",
+        _("A registration was refused: the identity number cannot be registered here."),
+        jurisdiction_code=province_of(scope_code(actor) or ""),
+        actor=actor,
+        payload={"area": scope_code(actor) or "", "purpose": purpose},
+    )
+    return cannot_register_here()
+
+
+def cannot_register_here() -> str:
+    """The one answer for a number that cannot be registered in the actor's area."""
+    return _(
+        "This identity number cannot be registered here; ask the county where the person lives, "
+        "or send them a dispatch."
+    )
 
 
 def _place_person(person: Person, household: Household | None, jurisdiction) -> None:
@@ -185,9 +216,7 @@ def _save_unique(person: Person) -> None:
         others = Person.objects.exclude(pk=person.pk)
         if not others.filter(id_number_hash=person.id_number_hash).exists():
             raise
-        raise _field_error(
-            "id_number", _("This identity number is already registered."), "duplicate"
-        ) from exc
+        raise _field_error("id_number", cannot_register_here(), "not_here") from exc
 
 
 def do_create_person(

@@ -1,41 +1,12 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 
 from pingji.core.forms import limit_choices
 from pingji.core.views import focus_code
 from pingji.geo.models import Jurisdiction
 
-from .forms import IdentityOrPhoneField, IdNumberField, PhoneField, visible_grids
+from .forms import visible_grids
 from .models import Household, Person
-
-
-@extend_schema_field(OpenApiTypes.STR)
-class IdNumberFilter(django_filters.Filter):
-    field_class = IdNumberField
-
-    def filter(self, qs, value):
-        return qs.with_id_number(value) if value else qs
-
-
-@extend_schema_field(OpenApiTypes.STR)
-class PhoneFilter(django_filters.Filter):
-    field_class = PhoneField
-
-    def filter(self, qs, value):
-        return qs.with_phone(value) if value else qs
-
-
-@extend_schema_field(OpenApiTypes.STR)
-class IdentityOrPhoneFilter(django_filters.Filter):
-    field_class = IdentityOrPhoneField
-
-    def filter(self, qs, value):
-        if not value:
-            return qs
-        kind, term = value
-        return qs.with_id_number(term) if kind == "id_number" else qs.with_phone(term)
 
 
 def _grids(request):
@@ -45,11 +16,11 @@ def _grids(request):
 
 
 class PersonFilterSet(django_filters.FilterSet):
-    """The API's filters: exact identity number or phone (through the hash), name, area."""
+    """The API's filters: name, area, household. Identity numbers and phones are searched only by
+    ``POST persons/search/`` (``people.search``): a GET filter would be an unlogged oracle.
+    """
 
     name = django_filters.CharFilter(label=_("name"), lookup_expr="icontains")
-    id_number = IdNumberFilter(label=_("identity number"))
-    phone = PhoneFilter(label=_("phone"))
     within = django_filters.CharFilter(
         label=_("within jurisdiction"), field_name="jurisdiction__code", lookup_expr="within"
     )
@@ -57,13 +28,15 @@ class PersonFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Person
-        fields = ["name", "id_number", "phone", "within", "household"]
+        fields = ["name", "within", "household"]
 
 
 class PersonSearchFilterSet(django_filters.FilterSet):
-    """The list page's filters. A malformed search term shows its error and lists nobody."""
+    """The list page's filters (identity search is the POST form, ``people.search``).
 
-    q = IdentityOrPhoneFilter(label=_("identity number or phone"))
+    A malformed filter value shows its error and lists nobody.
+    """
+
     name = django_filters.CharFilter(label=_("name"), lookup_expr="icontains")
     grid = django_filters.ModelChoiceFilter(
         label=_("grid"), field_name="jurisdiction", queryset=_grids
@@ -72,7 +45,7 @@ class PersonSearchFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Person
-        fields = ["q", "name", "grid", "household"]
+        fields = ["name", "grid", "household"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

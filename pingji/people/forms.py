@@ -8,6 +8,7 @@ back onto the same fields through ``add_action_errors``.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pingji.core import personal_data
 from pingji.core.forms import limit_choices
 from pingji.geo.choices import Level
 from pingji.geo.models import Jurisdiction, Place
@@ -46,20 +47,33 @@ class PhoneField(forms.CharField):
         return normalize_phone(value) if value else ""
 
 
-class IdentityOrPhoneField(forms.CharField):
-    """A search term: 11 characters are read as a phone, anything else as an identity number.
+class IdentitySearchForm(forms.Form):
+    """The blind search: one identity number or phone, and why (decision 0031).
 
-    Cleans to ``("id_number" | "phone", normalised value)``; the search is exact, through the hash.
+    Only the shape is checked here; ``search.do_search_identity`` validates, counts the attempt
+    and records it, so the page and the API refuse the same things the same way.
     """
 
-    def clean(self, value):
-        value = super().clean(value)
-        if not value:
-            return None
-        digits = "".join(value.split())
-        if len(digits.removeprefix("+86")) == 11:
-            return ("phone", normalize_phone(value))
-        return ("id_number", normalize_id_number(value))
+    term = forms.CharField(
+        label=_("identity number or phone"), max_length=40, required=False, strip=True
+    )
+    reason = forms.CharField(
+        label=_("reason"),
+        max_length=REASON_MAX_LENGTH,
+        required=False,
+        help_text=_("Recorded with your name in the audit log."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["term"].widget.attrs.update(autocomplete="off", spellcheck="false")
+
+    def search_input(self) -> dict:
+        """The action's keywords: 11 digits (after +86) read as a phone, anything else as an id."""
+        term = self.cleaned_data["term"]
+        digits = "".join(term.split()).replace("-", "").removeprefix("+86")
+        kind = "phone" if len(digits) == 11 else "id_number"
+        return {kind: term, "reason": self.cleaned_data["reason"]}
 
 
 def visible_grids(user, focus: str):
@@ -123,6 +137,17 @@ class PersonForm(forms.Form):
             for field in ("sex", "birth_date"):
                 self.fields[field].disabled = True
                 self.fields[field].help_text = _("Follows the identity number.")
+        if instance.birth_date and not personal_data.may_see_birth_date(user):
+            self._hide_birth_date(instance)
+
+    def _hide_birth_date(self, instance: Person) -> None:
+        """A user who may not reveal sees the age, not the stored date, and cannot change it."""
+        self.initial.pop("birth_date", None)
+        field = self.fields["birth_date"]
+        field.disabled, field.initial = True, None
+        field.help_text = _("Age %(age)d; the date is shown to those who may reveal.") % {
+            "age": personal_data.age_of(instance.birth_date)
+        }
 
     def action_changes(self) -> dict:
         """What the update action takes: the fields changed, and identity data only when typed."""

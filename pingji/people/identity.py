@@ -11,6 +11,8 @@ import unicodedata
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from pingji.core import personal_data
+
 from .choices import Sex
 
 #: GB 11643-1999 §6.2: weights W_i = 2^(17-i) mod 11 for the 17 body digits, and the check
@@ -97,9 +99,9 @@ def normalize_phone(value: str) -> str:
 
 
 def mask_id_number(id_number: str) -> str:
-    """350322********1234: region code and last four only."""
-    return f"{id_number[:6]}********{id_number[-4:]}" if id_number else ""
+    """Region code and check character only (the policy is ``core.personal_data``'s)."""
+    return personal_data.mask_id_number(id_number)
 
 
 def mask_phone(phone: str) -> str:
-    return f"{phone[:3]}****{phone[-4:]}" if phone else ""
+    return personal_data.mask_phone(phone)

@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from pingji.core.access import ScopedModel, ScopedQuerySet
+from pingji.core.crypto import decrypt, encrypt, lookup_hash
 
 from .choices import Sex
-from .crypto import decrypt, encrypt, lookup_hash
 from .identity import mask_id_number, mask_phone, normalize_id_number, normalize_phone
 
 #: Meta.ordering is dropped by aggregating queries (member counts), so they ask for it explicitly.

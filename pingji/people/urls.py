@@ -5,6 +5,7 @@ from . import views, views_merge
 app_name = "people"
 urlpatterns = [
     path("", views.PersonListView.as_view(), name="person_list"),
+    path("search/", views.PersonSearchView.as_view(), name="person_search"),
     path("persons/new/", views.PersonCreateView.as_view(), name="person_create"),
     path("persons/<int:pk>/", views.PersonDetailView.as_view(), name="person_detail"),
     path("persons/<int:pk>/edit/", views.PersonUpdateView.as_view(), name="person_update"),

@@ -4,12 +4,14 @@ Every page reads through ``restrict`` (outside the user's area is 404) and every
 through ``actions``; a role without the needed permission gets 403.
 """
 
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import generic
 
 from pingji.core.events import events_for
 from pingji.core.forms import add_action_errors
@@ -20,9 +22,10 @@ from pingji.core.views import (
     ScopedListView,
 )
 
-from . import actions
+from . import actions, search
 from .filtersets import HouseholdFilterSet, PersonSearchFilterSet
-from .forms import HouseholdForm, PersonForm, RevealForm
+from .forms import HouseholdForm, IdentitySearchForm, PersonForm, RevealForm
+from .limits import RATE_LIMITED
 from .models import HOUSEHOLD_ORDER, Household, Person
 from .tables import HouseholdTable, PersonTable
 
@@ -33,6 +36,51 @@ class PersonListView(ScopedListView):
     filterset_class = PersonSearchFilterSet
     select_related = ("jurisdiction", "household")
     template_name = "people/person_list.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "search_form": IdentitySearchForm()}
+
+
+class PersonSearchView(LoginRequiredMixin, generic.View):
+    """The blind search page: POST a number or phone and a reason, see your area's matches.
+
+    Nothing about the number goes into a URL; the answer for "registered elsewhere" and "not
+    registered" is the same; each search is counted and recorded (``search.do_search_identity``).
+    """
+
+    template_name = "people/person_search.html"
+
+    def get(self, request):
+        return self.page(IdentitySearchForm(), None, 200)
+
+    def post(self, request):
+        form = IdentitySearchForm(request.POST)
+        if not form.is_valid():
+            return self.page(form, None, 400)
+        try:
+            found = search.do_search_identity(actor=request.user, **form.search_input())
+        except ValidationError as exc:
+            return self.page(form, None, self.refuse(form, exc))
+        # the number is not echoed back into the page; the reason may serve the next search
+        return self.page(
+            IdentitySearchForm(initial={"reason": form.cleaned_data["reason"]}), found, 200
+        )
+
+    @staticmethod
+    def refuse(form, exc: ValidationError) -> int:
+        """Put the action's errors on the form (the number's on ``term``); 429 for the rate."""
+        if getattr(exc, "code", None) == RATE_LIMITED:
+            form.add_error(None, exc)
+            return 429
+        for field, errors in exc.message_dict.items():
+            form.add_error("term" if field in ("id_number", "phone") else field, errors)
+        return 400
+
+    def page(self, form, found, status):
+        context = {"form": form, "found": found, "searched": found is not None}
+        response = render(self.request, self.template_name, context, status=status)
+        add_never_cache_headers(response)
+        return response
 
 
 class PersonDetailView(ScopedDetailView):

@@ -54,7 +54,26 @@ def checkin_search(
     close_minutes: float = overlap.DEFAULT_CLOSE_MINUTES,
 ) -> dict:
     parsed = visits_from_params(visits, margin_minutes)
-    return {"visits": len(parsed), "contacts": _search(progress, parsed, close_minutes)}
+    contacts = _search(progress, parsed, close_minutes)
+    return {"visits": len(parsed), "contacts": [_for_reader(c) for c in contacts]}
+
+
+def _for_reader(contact: dict) -> dict:
+    """A contact as the job's result holds it: read through the API, so the keyed hashes stay on
+    the server (decision 0031). It says which identifiers the check-in carried and names the
+    registered person it matches only if the requester may see them.
+    """
+    from pingji.core.context import current_actor
+    from pingji.people.models import Person
+
+    id_hash, phone_hash = contact.get("id_hash") or "", contact.get("phone_hash") or ""
+    visible = Person.objects.restrict(current_actor(), "view")
+    person = (visible.filter(id_number_hash=id_hash).first() if id_hash else None) or (
+        visible.filter(phone_hash=phone_hash).order_by("pk").first() if phone_hash else None
+    )
+    kept = {k: v for k, v in contact.items() if not k.endswith("_hash")}
+    identified_by = [k for k, h in (("id_number", id_hash), ("phone", phone_hash)) if h]
+    return {**kept, "identified_by": identified_by, "person": person.pk if person else None}
 
 
 @job("tracing.propose_contacts")

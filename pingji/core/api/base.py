@@ -7,6 +7,7 @@ from rest_framework.request import Request
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from pingji.core.context import acting_as
+from pingji.core.filtersets import BoundedFilterBackend
 
 #: HTTP method → the action checked by ``restrict``.
 METHOD_ACTIONS = {
@@ -41,6 +42,7 @@ class ScopedViewSetMixin:
     """
 
     permission_classes = [permissions.IsAuthenticated, RoleCanAct]
+    filter_backends = [BoundedFilterBackend]  # number filters bounded to the database's range
 
     select_related: tuple[str, ...] = ()
 
@@ -93,7 +95,9 @@ class ScopedModelViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
 
 def exception_handler(exc, context):
     """Django's validation and permission errors answer like DRF's, with the field and reason."""
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, DjangoValidationError) and getattr(exc, "code", None) == "rate_limited":
+        exc = exceptions.Throttled(detail=exc.messages[0])  # 429, e.g. identity look-ups
+    elif isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         exc = exceptions.ValidationError(detail)
     elif isinstance(exc, DjangoPermissionDenied):

@@ -141,6 +141,7 @@ def test_export_holds_only_what_the_requester_sees(
     assert response.status_code == 302 and row.status == "succeeded", row.error
     names = [r[2] for r in load_workbook(export_path(row.pk)).active.iter_rows(values_only=True)]
     assert "仙游的地方" in names and "湖里的地方" not in names
+    assert export_path(row.pk).stat().st_mode & 0o777 == 0o600  # the service's user only
     assert client.get(f"/core/jobs/{row.pk}/download/").status_code == 200
     client.force_login(make_user(Role.OPERATOR, "350206"))
     assert client.get(f"/core/jobs/{row.pk}/download/").status_code == 404

@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from pingji.core import personal_data
 from pingji.geo.models import Jurisdiction, Place
 
 from ..actions import REASON_MAX_LENGTH
@@ -44,6 +45,10 @@ class PersonSerializer(serializers.ModelSerializer):
         help_text=_("The grid of residence; taken from the household when one is given."),
     )
 
+    age = serializers.SerializerMethodField(
+        help_text=_("Age in whole years today; birth_date is null unless you may reveal.")
+    )
+
     class Meta:
         model = Person
         fields = [
@@ -51,6 +56,7 @@ class PersonSerializer(serializers.ModelSerializer):
             "name",
             "sex",
             "birth_date",
+            "age",
             "id_number",
             "id_number_masked",
             "phone",
@@ -61,6 +67,27 @@ class PersonSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["id_number_masked", "phone_masked", "created_at"]
 
+    def get_age(self, obj) -> int | None:
+        return personal_data.age_of(obj.birth_date)
+
+    def to_representation(self, instance):
+        """The birth date is read only by holders of the reveal permission (decision 0031)."""
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if not personal_data.may_see_birth_date(getattr(request, "user", None)):
+            data["birth_date"] = None
+        return data
+
+    def validate(self, attrs):
+        """A null birth date from a reader who was shown null (no reveal permission) is the mask
+        read back on a PUT, not a request to clear the date: it is dropped.
+        """
+        request = self.context.get("request")
+        hidden = not personal_data.may_see_birth_date(getattr(request, "user", None))
+        if hidden and "birth_date" in attrs and attrs["birth_date"] is None:
+            del attrs["birth_date"]
+        return attrs
+
     def validate_id_number(self, value):
         return _normalised(value, normalize_id_number)
 
@@ -70,6 +97,16 @@ class PersonSerializer(serializers.ModelSerializer):
 
 class RevealRequestSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=REASON_MAX_LENGTH)
+
+
+class SearchRequestSerializer(serializers.Serializer):
+    """One identity number or one phone, and why; checked by ``search.do_search_identity``."""
+
+    id_number = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=REASON_MAX_LENGTH
+    )
 
 
 class RevealedSerializer(serializers.Serializer):

@@ -7,7 +7,7 @@ from rest_framework.response import Response
 
 from pingji.core.api.base import ScopedModelViewSet
 
-from .. import actions
+from .. import actions, search
 from ..filtersets import HouseholdFilterSet, PersonFilterSet
 from ..merge import do_merge_persons
 from ..models import HOUSEHOLD_ORDER, Household, Person
@@ -17,12 +17,14 @@ from .serializers import (
     PersonSerializer,
     RevealedSerializer,
     RevealRequestSerializer,
+    SearchRequestSerializer,
 )
 
 
 class PersonViewSet(ScopedModelViewSet):
     """Persons within the caller's area. Identity numbers and phones are written plain, read masked,
-    searched exactly (``?id_number=``, ``?phone=``) and shown plain only through ``reveal``.
+    searched only by ``POST search/`` (scoped, rate-limited, recorded; never in a URL) and shown
+    plain only through ``reveal``.
     """
 
     queryset = Person.objects.all()
@@ -30,7 +32,7 @@ class PersonViewSet(ScopedModelViewSet):
     filterset_class = PersonFilterSet
 
     def get_permissions(self):
-        if self.action in ("reveal", "merge"):  # POSTs checked in the action itself
+        if self.action in ("reveal", "merge", "search"):  # POSTs checked in the action itself
             return [permissions.IsAuthenticated()]
         return super().get_permissions()
 
@@ -60,6 +62,25 @@ class PersonViewSet(ScopedModelViewSet):
             person, actor=request.user, reason=body.validated_data["reason"]
         )
         response = Response({"id": person.pk, **values})
+        response["Cache-Control"] = "no-store"
+        return response
+
+    @extend_schema(request=SearchRequestSerializer, responses=PersonSerializer(many=True))
+    @action(detail=False, methods=["post"])
+    def search(self, request):
+        """Persons in your area holding this identity number or phone (masked), with a reason.
+
+        The same empty answer whether the number is registered elsewhere or nowhere; 429 past
+        ``PINGJI_SEARCH_RATE`` look-ups per user; every search is a ``people.identity_searched``
+        event (the reason and the hit count, never the number).
+        """
+        if not request.user.has_perm("people.view_person"):
+            raise exceptions.PermissionDenied()
+        body = SearchRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        found = search.do_search_identity(actor=request.user, **body.validated_data)
+        data = PersonSerializer(found, many=True, context=self.get_serializer_context()).data
+        response = Response({"count": len(found), "results": data})
         response["Cache-Control"] = "no-store"
         return response
 

@@ -98,8 +98,13 @@ def test_a_number_held_outside_the_actor_s_area_is_refused_without_saying_by_who
     with pytest.raises(ValidationError) as caught:
         actions.do_create_person(actor=county_user, name="林二", id_number=MAN, household=household)
     message = errors_of(caught)["id_number"][0]
-    assert message == "This identity number is already registered."
+    assert message == actions.cannot_register_here() and "registered here" in message
+    assert "already" not in message and "厦门人" not in message
     assert Person.objects.count() == 1
+    # the attempt is recorded where the province sees it, without the number or its hash
+    event = DomainEvent.objects.get(kind="people.registration_refused")
+    assert (event.actor, event.jurisdiction_code) == (county_user, "35")
+    assert MAN not in str(event.payload) + event.summary
 
 
 def test_no_one_registers_a_person_in_another_county_s_household(huli_household, county_user):

@@ -1,9 +1,9 @@
-"""Identity data at rest: ciphertext, keyed look-up hashes, and nothing plain in the change log."""
+"""Identity data at rest: ciphertext, keyed look-up hashes (core.crypto), nothing plain logged."""
 
 import json
 
+from pingji.core import crypto
 from pingji.core.models import ObjectChange
-from pingji.people import crypto
 from pingji.people.actions import do_create_person
 from pingji.people.models import Person
 
@@ -34,10 +34,14 @@ def test_a_registered_person_is_stored_without_plain_identity_data(household, co
     row = Person.objects.filter(pk=person.pk).values().get()
     flat = json.dumps({k: v for k, v in row.items() if not k.endswith("_cipher")}, default=str)
     assert NUMBER not in flat and "13912345678" not in flat
-    assert row["id_number_masked"] == "110105********002X"
+    assert row["id_number_masked"] == "110105***********X"
     assert row["phone_masked"] == "139****5678"
     assert crypto.decrypt(row["id_number_cipher"]) == NUMBER
     # and the change log keeps neither the plain values nor the ciphertext
     logged = ObjectChange.objects.get(object_id=str(person.pk), content_type__model="person")
     assert "id_number_cipher" not in logged.after and "phone_cipher" not in logged.after
     assert NUMBER not in json.dumps(logged.after) and "13912345678" not in json.dumps(logged.after)
+    # nor the keyed hashes, nor a birth date finer than the year (decision 0031)
+    assert not [k for k in logged.after if k.endswith("_hash")]
+    assert logged.after["birth_date"] == NUMBER[6:10]
+    assert logged.after["id_number_masked"] == row["id_number_masked"]

@@ -103,7 +103,8 @@ def test_other_phone_numbers_are_refused(raw):
     assert caught.value.code == "phone_format"
 
 
-def test_masks_keep_only_the_region_and_the_last_digits():
-    assert mask_id_number("35032219900101123X") == "350322********123X"
+def test_masks_keep_only_the_region_and_the_check_character():
+    # the serial (characters 15-17) is hidden with the birth date (decision 0031)
+    assert mask_id_number("35032219900101123X") == "350322***********X"
     assert mask_phone("13912345678") == "139****5678"
     assert mask_id_number("") == mask_phone("") == ""

@@ -110,6 +110,16 @@ class ContactSerializer(serializers.ModelSerializer):
 
 
 class ProposedContactSerializer(serializers.ModelSerializer):
+    """A proposal as the reviewer reads it. The keyed look-up hashes stay on the server (decision
+    0031: a hash that leaves is an oracle for anyone holding a list of numbers); ``identified_by``
+    says which of them the check-in carried.
+    """
+
+    identified_by = serializers.SerializerMethodField()
+
+    def get_identified_by(self, obj) -> list[str]:
+        return [name for name, h in (("id_number", obj.id_hash), ("phone", obj.phone_hash)) if h]
+
     class Meta:
         model = ProposedContact
         fields = [
@@ -118,8 +128,7 @@ class ProposedContactSerializer(serializers.ModelSerializer):
             "jurisdiction",
             "exposure",
             "venue",
-            "id_hash",
-            "phone_hash",
+            "identified_by",
             "person",
             "check_in",
             "check_out",

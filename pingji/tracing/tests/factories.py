@@ -5,10 +5,10 @@ import datetime
 import factory
 
 from pingji.cases.tests.factories import CaseFactory
+from pingji.core.crypto import lookup_hash
 from pingji.geo.choices import PlaceKind
 from pingji.geo.models import Jurisdiction
 from pingji.geo.tests.factories import PlaceFactory
-from pingji.people.crypto import lookup_hash
 from pingji.people.tests.factories import HouseholdFactory, PersonFactory
 from pingji.protocols.versions import protocol_for
 from pingji.tracing.choices import ContactTier, Setting

@@ -2,7 +2,7 @@
 
 import pytest
 
-from pingji.people.crypto import lookup_hash
+from pingji.core.crypto import lookup_hash
 from pingji.tracing import actions
 from pingji.tracing.models import Contact, Investigation, ProposedContact
 
@@ -78,3 +78,16 @@ def test_accept_and_reject_through_the_api(api, case, epi, neighbour, huli_epi):
     )
     assert response.json()["status"] == "rejected"
     assert ProposedContact.objects.get(pk=known.pk).status == "accepted"
+
+
+def test_proposals_never_hand_out_the_keyed_hashes(api, case, epi, neighbour):
+    inv = actions.do_open_investigation(case, actor=epi)
+    secret = lookup_hash("x")
+    known = ProposedContactFactory(
+        exposure=ExposureFactory(investigation=inv), id_hash=secret, person=neighbour
+    )
+    response = api(epi).get(f"/api/tracing/proposed-contacts/{known.pk}/")
+    assert response.status_code == 200
+    body = response.json()
+    assert "id_hash" not in body and "phone_hash" not in body and secret not in str(body)
+    assert body["identified_by"] == ["id_number"] and body["person"] == neighbour.pk

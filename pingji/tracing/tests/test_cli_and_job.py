@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 
 from pingji.core import jobs
 from pingji.core.choices import JobStatus
-from pingji.people.crypto import lookup_hash
+from pingji.core.crypto import lookup_hash
 
 LOG = (
     "id_number,phone,venue,check_in,check_out\n"
@@ -90,5 +90,9 @@ def test_search_job_reports_progress_and_contacts(imported, settings):
     row.refresh_from_db()
     assert row.status == JobStatus.SUCCEEDED, row.message
     assert (row.progress, row.total) == (1, 1)
-    assert [c["id_hash"] for c in row.result["contacts"]] == [lookup_hash("110101199001011237")]
+    # the keyed hashes stay on the server (decision 0031); the contact says what it carried
+    (contact,) = row.result["contacts"]
+    assert not [k for k in contact if k.endswith("_hash")]
+    assert contact["identified_by"] == ["id_number"] and contact["person"] is None
+    assert lookup_hash("110101199001011237") not in str(row.result)
     assert row.result["contacts"][0]["overlap_start"] == "2021-09-10T10:30:00"

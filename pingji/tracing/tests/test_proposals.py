@@ -4,10 +4,10 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from pingji.core.choices import JobStatus
+from pingji.core.crypto import lookup_hash
 from pingji.core.models import Job
 from pingji.geo.choices import PlaceKind
 from pingji.geo.tests.factories import PlaceFactory
-from pingji.people.crypto import lookup_hash
 from pingji.people.tests.factories import HouseholdFactory, PersonFactory
 from pingji.tracing import actions, proposals
 from pingji.tracing.checkins import import_checkins
