@@ -101,18 +101,25 @@ def do_create_checkpoint(
     return checkpoint
 
 
+#: The largest count a day's record holds (the column's range).
+MAX_COUNT = 2_147_483_647
+
+
 @transaction.atomic
 def do_record_checkpoint_day(
     checkpoint: Checkpoint,
     *,
     actor,
-    day: datetime.date,
-    vehicles: int,
-    persons: int,
-    turned_back: int,
+    day: datetime.date | None = None,
+    vehicles: int | None = None,
+    persons: int | None = None,
+    turned_back: int | None = None,
     note: str = "",
 ) -> CheckpointDay:
-    """One day's throughput and turn-backs; a day already recorded is refused, not doubled."""
+    """One day's throughput and turn-backs; a day already recorded is refused, not doubled.
+
+    Every count is required (a missing one is an error, not a zero: a zero is a figure).
+    """
     _may_act_in(actor, checkpoint.jurisdiction_id, "areas.add_checkpointday")
     errors = {}
     if day is None:
@@ -126,7 +133,7 @@ def do_record_checkpoint_day(
         ("persons", persons),
         ("turned_back", turned_back),
     ):
-        if value is None or value < 0:
+        if value is None or not 0 <= value <= MAX_COUNT:
             errors[field] = _("A count of zero or more.")
     if "persons" not in errors and "turned_back" not in errors and turned_back > persons:
         errors["turned_back"] = _("More people turned back than were checked.")

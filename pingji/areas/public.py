@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 
 from pingji.core.exports import _cell
+from pingji.core.spreadsheets import safe_row
 
 from .choices import CheckpointStatus, RiskLevel
 from .models import Publication
@@ -87,47 +88,62 @@ def export(request):
     areas = book.active
     areas.title = _("Risk areas")[:31]
     areas.append(
-        [
-            _("publisher"),
-            _("list"),
-            _("name"),
-            _("level"),
-            _("extent"),
-            _("measures"),
-            _("legal basis (order number)"),
-            _("in force from"),
-            _("at this level since"),
-            _("lifted at"),
-        ]
+        safe_row(
+            [
+                _("publisher"),
+                _("list"),
+                _("name"),
+                _("level"),
+                _("extent"),
+                _("measures"),
+                _("legal basis (order number)"),
+                _("in force from"),
+                _("at this level since"),
+                _("lifted at"),
+            ]
+        )
     )
     checkpoints = book.create_sheet(_("Checkpoints")[:31])
     checkpoints.append(
-        [_("publisher"), _("list"), _("name"), _("status"), _("rules enforced"), _("status since")]
+        safe_row(
+            [
+                _("publisher"),
+                _("list"),
+                _("name"),
+                _("status"),
+                _("rules enforced"),
+                _("status since"),
+            ]
+        )
     )
     for pub in map(for_display, current_lists()):
         for a in pub.area_rows:
             areas.append(
-                [
-                    pub.jurisdiction.name,
-                    pub.number,
-                    a["name"],
-                    str(a["level_label"]),
-                    "、".join(a["extent"]),
-                    a["measures"],
-                    a["legal_basis"],
-                    *map(_cell, (a["in_force_from"], a["level_since"], a["lifted_at"])),
-                ]
+                safe_row(
+                    [
+                        pub.jurisdiction.name,
+                        pub.number,
+                        a["name"],
+                        str(a["level_label"]),
+                        "、".join(a["extent"]),
+                        a["measures"],
+                        a["legal_basis"],
+                        *map(_cell, (a["in_force_from"], a["level_since"], a["lifted_at"])),
+                    ]
+                )
             )
         for c in pub.checkpoint_rows:
             checkpoints.append(
-                [
-                    pub.jurisdiction.name,
-                    pub.number,
-                    c["name"],
-                    str(c["status_label"]),
-                    c["rules"],
-                    _cell(c["since"]),
-                ]
+                safe_row(
+                    [
+                        pub.jurisdiction.name,
+                        pub.number,
+                        c["name"],
+                        str(c["status_label"]),
+                        c["rules"],
+                        _cell(c["since"]),
+                    ]
+                )
             )
     out = io.BytesIO()
     book.save(out)

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pingji.core import uploads
 from pingji.core.forms import limit_choices
 from pingji.geo.models import Jurisdiction
 from pingji.people.forms import IdNumberField, PhoneField, visible_grids
@@ -151,8 +152,5 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(".xlsx"):
             raise forms.ValidationError(_("Upload an Excel workbook (.xlsx)."))
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                _("The file is over %(n)d MB; split it.") % {"n": MAX_UPLOAD_BYTES // 2**20}
-            )
+        uploads.check_size(upload, MAX_UPLOAD_BYTES)
         return upload

@@ -16,9 +16,7 @@ transaction, so a row refused at the last moment (a concurrent report) still lea
 
 import datetime
 from io import BytesIO
-from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import translation
@@ -26,16 +24,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 
+from pingji.core import uploads
 from pingji.core.context import current_actor
+from pingji.core.importing import REASON_CHARS, redact
 from pingji.core.jobs import job
+from pingji.core.spreadsheets import safe_row
 from pingji.geo.models import Jurisdiction
+from pingji.people.actions import refuse_held_elsewhere
 from pingji.people.identity import normalize_id_number
 from pingji.people.models import Person
 
 from .actions import check_case_facts, do_report_case_for_identity, duplicate_message, open_case_of
 from .choices import Channel, Classification, Origin, Severity
 
-IMPORT_DIR = "imports"
 #: A line list of a large outbreak day runs to hundreds of rows; more is split into several files.
 MAX_ROWS = 5000
 
@@ -196,6 +197,10 @@ PARSERS = {
 def read_rows(source) -> tuple[list[tuple[int, dict]], dict[str, str], list[dict]]:
     """The workbook's data rows as (row number, {key: raw cell}), its headers, and sheet errors."""
     try:
+        uploads.check_xlsx(source)
+    except ValidationError as exc:
+        return [], {}, [_row_error(None, "", exc.messages[0])]
+    try:
         book = load_workbook(source, read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 — zip, XML and format errors all mean "not a workbook"
         return [], {}, [_row_error(None, "", _("The file is not an Excel workbook (.xlsx)."))]
@@ -226,7 +231,7 @@ def read_rows(source) -> tuple[list[tuple[int, dict]], dict[str, str], list[dict
 
 
 def _row_error(row: int | None, column: str, message: str) -> dict:
-    return {"row": row, "column": column, "message": str(message)}
+    return {"row": row, "column": column, "message": redact(message, REASON_CHARS)}
 
 
 def _column(key: str, headers: dict[str, str]) -> str:
@@ -247,7 +252,7 @@ def check_rows(rows, headers, *, actor, grid) -> tuple[list[dict], list[dict]]:
                 failed = True
         if failed:
             continue
-        problems = _check_person(values, seen, number, visible, grid)
+        problems = _check_person(values, seen, number, visible, grid, actor)
         facts = {k: values.get(k) for k in ("onset_date", "sampled_at", "reported_at")}
         facts.update({k: values.get(k, "") for k in ("classification", "severity", "channel")})
         facts["origin"] = values.get("origin") or Origin.LOCAL
@@ -261,7 +266,7 @@ def check_rows(rows, headers, *, actor, grid) -> tuple[list[dict], list[dict]]:
     return plans, errors
 
 
-def _check_person(values, seen, number, visible, grid) -> list[tuple[str, str]]:
+def _check_person(values, seen, number, visible, grid, actor) -> list[tuple[str, str]]:
     number_key = values["id_number"]
     if number_key in seen:
         return [("id_number", _("The same person is in row %(row)d.") % {"row": seen[number_key]})]
@@ -269,7 +274,8 @@ def _check_person(values, seen, number, visible, grid) -> list[tuple[str, str]]:
     person = visible.with_id_number(number_key).first()
     if person is None:
         if Person.objects.with_id_number(number_key).exists():
-            return [("id_number", _("This person is registered outside your area."))]
+            # the same answer, budget and record as the person form (decision 0031)
+            return [("id_number", refuse_held_elsewhere(actor, "case import"))]
         if not values.get("name"):
             return [("name", _("A person not yet registered needs a name."))]
         if grid is None:
@@ -329,26 +335,20 @@ def import_line_list(source, *, actor, grid: Jurisdiction | None = None, progres
     return result
 
 
-def upload_path(name: str) -> Path:
-    """Where an uploaded line list waits for its job (a bare file name, never a path)."""
-    return Path(settings.MEDIA_ROOT) / IMPORT_DIR / Path(name).name
-
-
 @job("cases.import_line_list")
 def import_line_list_job(progress, *, file: str, grid: str = "") -> dict:
     """The background job: import the uploaded file as its uploader, then delete it.
 
-    The file holds plain identity numbers, which the platform keeps only encrypted; it is removed
-    whatever the outcome.
+    The file holds plain identity numbers, which the platform keeps only encrypted: it waits
+    encrypted (pingji/core/uploads.py) and is removed whatever the outcome.
     """
-    path = upload_path(file)
     try:
         actor = current_actor()
         target = Jurisdiction.objects.filter(pk=grid).first() if grid else None
-        with path.open("rb") as handle:
+        with uploads.opened(file, "line-list.xlsx") as path, path.open("rb") as handle:
             return import_line_list(handle, actor=actor, grid=target, progress=progress)
     finally:
-        path.unlink(missing_ok=True)
+        uploads.finish(file)
 
 
 def template_workbook() -> bytes:
@@ -356,7 +356,7 @@ def template_workbook() -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = str(_("Line list"))[:31]
-    sheet.append([str(label) for _key, label, _c in COLUMNS])
+    sheet.append(safe_row(str(label) for _key, label, _c in COLUMNS))
     for index in range(1, len(COLUMNS) + 1):
         sheet.cell(row=1, column=index).number_format = "@"
         sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = 20
@@ -368,8 +368,8 @@ def template_workbook() -> bytes:
         label = dict((k, lbl) for k, lbl, _c in COLUMNS)[key]
         for member in enum:
             if member.value != Classification.RULED_OUT:
-                values.append([str(label), member.value, str(member.label)])
-    values.append([str(_("report time")), "2021-09-10 08:30", ""])
+                values.append(safe_row([str(label), member.value, str(member.label)]))
+    values.append(safe_row([str(_("report time")), "2021-09-10 08:30", ""]))
     out = BytesIO()
     book.save(out)
     return out.getvalue()

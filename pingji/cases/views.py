@@ -4,8 +4,6 @@ Every page reads through ``Case.objects.restrict`` (outside the area: 404) and e
 through ``actions``; a role without the permission gets 403.
 """
 
-import uuid
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import generic
 
+from pingji.core import uploads
 from pingji.core.events import events_for
 from pingji.core.forms import add_action_errors
 from pingji.core.jobs import enqueue
@@ -29,8 +28,15 @@ from pingji.people.models import Person
 
 from . import actions
 from .filtersets import CaseFilterSet
-from .forms import CaseReportForm, CorrectionForm, ImportForm, OutcomeForm, ReclassifyForm
-from .imports import template_workbook, upload_path
+from .forms import (
+    MAX_UPLOAD_BYTES,
+    CaseReportForm,
+    CorrectionForm,
+    ImportForm,
+    OutcomeForm,
+    ReclassifyForm,
+)
+from .imports import template_workbook
 from .models import Case
 from .tables import CaseTable
 
@@ -148,7 +154,7 @@ class CaseCorrectView(_CaseStepView):
 
 
 class CaseImportView(LoginRequiredMixin, PermissionRequiredMixin, generic.FormView):
-    """Upload a line list; it is stored under MEDIA_ROOT/imports/ and imported by a job."""
+    """Upload a line list; it waits encrypted for the job that imports it (core.uploads)."""
 
     permission_required = ("cases.add_case", "core.add_job")
     form_class = ImportForm
@@ -162,16 +168,17 @@ class CaseImportView(LoginRequiredMixin, PermissionRequiredMixin, generic.FormVi
         }
 
     def form_valid(self, form):
-        name = f"{uuid.uuid4().hex}.xlsx"
-        path = upload_path(name)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("wb") as out:
-            for chunk in form.cleaned_data["file"].chunks():
-                out.write(chunk)
+        try:
+            stored = uploads.store(
+                form.cleaned_data["file"], suffix=".xlsx", kind_limit=MAX_UPLOAD_BYTES
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
         grid = form.cleaned_data["jurisdiction"]
         row = enqueue(
             "cases.import_line_list",
-            {"file": name, "grid": grid.pk if grid else ""},
+            {"file": stored.name, "grid": grid.pk if grid else ""},
             actor=self.request.user,
         )
         messages.info(self.request, _("Import queued; this page shows its progress and errors."))

@@ -1,5 +1,7 @@
 import django_filters
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
 
 from .choices import ChangeAction, JobStatus
 from .models import DomainEvent, Job, ObjectChange
@@ -34,3 +36,34 @@ class JobFilterSet(django_filters.FilterSet):
     class Meta:
         model = Job
         fields = ["status", "kind"]
+
+
+#: The range of a 64-bit integer column: every id and count the database holds fits in it.
+BIGINT_MIN, BIGINT_MAX = -(2**63), 2**63 - 1
+
+
+def bound_numbers(filterset: django_filters.FilterSet) -> django_filters.FilterSet:
+    """Refuse number filters outside the database's integer range as a form error.
+
+    A ``NumberFilter`` on a foreign key (``?household=99999999999999999999999``) is sent to the
+    database as it is, and SQLite or PostgreSQL fails the query; bounded, it is a clear error
+    (400 in the API, an empty list with the field's error on a page). Applied to every filter set
+    of the lists (``ScopedListView``) and of the API (``BoundedFilterBackend``).
+    """
+    for name, spec in filterset.filters.items():
+        field = filterset.form.fields.get(name)
+        if isinstance(spec, django_filters.NumberFilter) and field is not None:
+            field.validators = [
+                *field.validators,
+                MinValueValidator(BIGINT_MIN),
+                MaxValueValidator(BIGINT_MAX),
+            ]
+    return filterset
+
+
+class BoundedFilterBackend(DjangoFilterBackend):
+    """django-filter's API backend with ``bound_numbers`` applied to every filter set."""
+
+    def get_filterset(self, request, queryset, view):
+        filterset = super().get_filterset(request, queryset, view)
+        return bound_numbers(filterset) if filterset is not None else None

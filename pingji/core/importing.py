@@ -4,18 +4,49 @@ Handbook: bad input gets a clear error and loses nothing. Every importer checks 
 before writing anything and reports each problem with the row a spreadsheet shows (the CSV header
 is row 1), the field and the reason — at most ``MAX_REPORTED`` of them, with the total count.
 CSV files come as UTF-8 (with or without BOM) or as GBK, as many provincial systems export them.
+
+A report is read by everyone who may see the import, grid workers included, so what it repeats of
+the file passes ``redact``: identity and phone numbers masked, long cells cut.
 """
 
 import codecs
+import contextlib
+import csv
+import io
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from pingji.people.identity import mask_id_number, mask_phone
+
 #: Problems listed per refused file; the report also carries the total count.
 MAX_REPORTED = 1000
 #: Bytes read at a time when checking or converting an encoding.
 CHUNK = 8 << 20
+#: The longest cell a report repeats, and the longest reason it gives.
+VALUE_CHARS = 80
+REASON_CHARS = 300
+#: The longest CSV cell and line read. Python's csv module stops at 128 KiB by default; the limit is
+#: set here on purpose so that a longer cell (usually a quote left open, which swallows the rest
+#: of the file) is refused with its line number instead of failing the request.
+CSV_FIELD_LIMIT = 128 << 10
+CSV_LINE_LIMIT = 1 << 20
+
+_ID_NUMBER = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9A-Za-z])")
+_PHONE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
+
+
+def redact(value, limit: int = VALUE_CHARS) -> str:
+    """Text fit for an error report: identity and phone numbers masked, cut at ``limit``."""
+    text = "" if value is None else str(value)
+    if len(text) > limit * 4:  # masking a megabyte cell only to cut it would waste time
+        text = text[: limit * 4]
+    text = _ID_NUMBER.sub(lambda m: mask_id_number(m.group()), text)
+    text = _PHONE.sub(lambda m: mask_phone(m.group()), text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @dataclass(frozen=True)
@@ -23,6 +54,9 @@ class RowError:
     row: int
     field: str
     reason: str
+
+    def __post_init__(self):
+        object.__setattr__(self, "reason", redact(self.reason, REASON_CHARS))
 
 
 @dataclass
@@ -83,6 +117,14 @@ def _first_undecodable(path: Path, encoding: str) -> int | None:
     return None
 
 
+def reader_error(exc: Exception) -> str:
+    """A CSV reader's error without the line it quotes (the report names the line instead)."""
+    text = str(exc)
+    for marker in ("Original Line", "\n\n"):
+        text = text.split(marker, 1)[0]
+    return redact(text.strip(), REASON_CHARS // 2)
+
+
 def line_of(message: str) -> int:
     """The line number DuckDB's CSV reader names in its error, or 0."""
     for marker in ("Line: ", "line "):
@@ -91,3 +133,59 @@ def line_of(message: str) -> int:
             if digits.isdigit():
                 return int(digits)
     return 0
+
+
+@contextlib.contextmanager
+def text_of(file, encoding: str = "utf-8-sig") -> Iterator[io.TextIOWrapper]:
+    """An uploaded (binary) file read as text, without reading it whole into memory."""
+    binary = getattr(file, "file", file)
+    binary.seek(0)
+    wrapper = io.TextIOWrapper(binary, encoding=encoding, newline="")
+    try:
+        yield wrapper
+    finally:
+        wrapper.detach()  # leave the upload open for its owner to close
+
+
+def csv_rows(handle) -> Iterator[tuple[int, list[str]]]:
+    """(line number, cells) of CSV text; ``Refused`` at the first line that cannot be read.
+
+    Lines are read at most ``CSV_LINE_LIMIT`` characters at a time, so one endless line costs
+    no more memory than that.
+    """
+    csv.field_size_limit(CSV_FIELD_LIMIT)
+    reader = csv.reader(_bounded_lines(handle))
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            raise Refused(
+                RowError(
+                    reader.line_num,
+                    "",
+                    _("a cell longer than %(n)d KB, or a quote left open")
+                    % {"n": CSV_FIELD_LIMIT >> 10},
+                )
+            ) from None
+        except UnicodeDecodeError:
+            raise Refused(
+                RowError(reader.line_num + 1, "", _("the file is not UTF-8 text"))
+            ) from None
+        yield reader.line_num, row
+
+
+def _bounded_lines(handle) -> Iterator[str]:
+    number = 0
+    while line := handle.readline(CSV_LINE_LIMIT):
+        number += 1
+        if len(line) >= CSV_LINE_LIMIT and not line.endswith("\n"):
+            raise Refused(
+                RowError(
+                    number,
+                    "",
+                    _("a line longer than %(n)d KB") % {"n": CSV_LINE_LIMIT >> 10},
+                )
+            )
+        yield line

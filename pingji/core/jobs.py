@@ -178,6 +178,7 @@ def work(*, once: bool = False, poll: float = 1.0, stop: threading.Event | None 
         try:
             if not orphans_checked:
                 fail_orphans()
+                _sweep_uploads()
                 orphans_checked = True
             job_id = next_queued()
             if job_id is not None:
@@ -197,6 +198,19 @@ def work(*, once: bool = False, poll: float = 1.0, stop: threading.Event | None 
             _wake.wait(poll)
             _wake.clear()
     return done
+
+
+def _sweep_uploads() -> None:
+    """Uploads kept past their retention are deleted when a runner starts (core.uploads)."""
+    from .uploads import sweep
+
+    try:
+        removed = sweep()
+    except OSError:
+        log.warning("could not sweep expired uploads", exc_info=True)
+        return
+    if removed:
+        log.info("removed %d expired uploads", removed)
 
 
 _runner: threading.Thread | None = None

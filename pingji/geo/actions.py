@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 
 from pingji.core.access import ensure_allowed
@@ -57,6 +58,7 @@ def do_update_place(place: Place, changes: dict, *, actor) -> Place:
 
 
 def do_delete_place(place: Place, *, actor) -> None:
+    """Remove a place nothing refers to; one with households (or other records) is refused."""
     with transaction.atomic():
         ensure_allowed(actor, place, "delete")
         record_event(
@@ -65,4 +67,13 @@ def do_delete_place(place: Place, *, actor) -> None:
             jurisdiction_code=place.jurisdiction_id,
             actor=actor,
         )
-        place.delete()
+        try:
+            with transaction.atomic():
+                place.delete()
+        except (ProtectedError, RestrictedError) as exc:
+            kinds = sorted({str(o._meta.verbose_name_plural) for o in exc.args[1]})
+            raise ValidationError(
+                _("%(name)s still has %(what)s; move or remove them first.")
+                % {"name": place.name, "what": ", ".join(kinds)},
+                code="protected",
+            ) from None

@@ -4,8 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pingji.command.choices import ResponseLevel
+from pingji.core import uploads
 from pingji.protocols.models import Protocol
 
+from . import surveillance
 from .choices import DrillStep
 from .editions import editions
 from .models import WarningRule
@@ -30,7 +32,10 @@ class ReportForm(forms.Form):
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=_("CSV file (site, day, count)"))
+    file = forms.FileField(
+        label=_("CSV file (site, day, count)"),
+        validators=[uploads.size_limit(surveillance.MAX_UPLOAD_BYTES)],
+    )
 
 
 class SwitchForm(forms.Form):

@@ -6,7 +6,6 @@ after the site's last report, or within the batch for a site's first reports —
 day would read as a zero and hide a rise (the issue's "missing days → a clear error").
 """
 
-import csv
 import datetime
 import io
 from collections import defaultdict
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from pingji.core.access import ensure_allowed
 from pingji.core.events import record_event
+from pingji.core.importing import Refused, csv_rows, redact, text_of
 from pingji.geo.choices import CODE_LENGTH, Level
 from pingji.geo.models import Jurisdiction
 from pingji.tasks.actions import do_close_rule_tasks, do_issue_rule_task
@@ -29,6 +29,10 @@ from .models import Alert, SurveillanceReport, SurveillanceSite, WarningRule
 ALERT_KIND = "preparedness.alert"
 COUNTY = CODE_LENGTH[Level.COUNTY]
 MAX_ROWS = 5000
+#: A count above this is a typing slip (and would not fit the column).
+MAX_COUNT = 10**9
+#: 5,000 short rows are some 150 KB.
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 
 
 def _day(value) -> datetime.date | None:
@@ -48,7 +52,8 @@ def check_rows(site: SurveillanceSite, rows: list) -> tuple[list[tuple[datetime.
         d = _day(day)
         if d is None:
             errors.append(
-                _("row %(n)s: %(value)r is not a date (YYYY-MM-DD)") % {"n": n, "value": day}
+                _("row %(n)s: %(value)r is not a date (YYYY-MM-DD)")
+                % {"n": n, "value": redact(day)}
             )
             continue
         if d > today:
@@ -57,13 +62,16 @@ def check_rows(site: SurveillanceSite, rows: list) -> tuple[list[tuple[datetime.
             errors.append(_("row %(n)s: %(day)s is given twice") % {"n": n, "day": d})
         seen.add(d)
         try:
-            count = int(str(value).strip())
-            if count < 0 or str(value).strip() != str(count):
+            text = str(value).strip()
+            if len(text) > len(str(MAX_COUNT)):  # also spares int() a megabyte of digits
+                raise ValueError
+            count = int(text)
+            if count < 0 or count > MAX_COUNT or text != str(count):
                 raise ValueError
         except ValueError:
             errors.append(
                 _("row %(n)s: the count %(value)r is not a whole number of zero or more")
-                % {"n": n, "value": value}
+                % {"n": n, "value": redact(value)}
             )
             continue
         clean.append((d, count))
@@ -120,33 +128,63 @@ def do_record_reports(
     return made
 
 
-def do_upload_reports(text: str, *, actor) -> int:
-    """Record a CSV of ``site,day,count`` rows (many sites); one error anywhere saves nothing."""
-    reader = csv.DictReader(io.StringIO(text))
-    if not reader.fieldnames or not {"site", "day", "count"} <= set(reader.fieldnames):
-        raise ValidationError({"file": _("The file needs the columns site, day and count.")})
-    visible = SurveillanceSite.objects.restrict(actor, "view")
-    by_site: dict[int, list] = defaultdict(list)
-    errors = []
-    for n, row in enumerate(reader, start=2):
-        if n > MAX_ROWS + 1:
-            raise ValidationError({"file": _("At most %(n)s rows at a time.") % {"n": MAX_ROWS}})
-        key = (row.get("site") or "").strip()
-        if not key.isdigit() or not visible.filter(pk=int(key)).exists():
-            errors.append(_("line %(n)s: no site %(site)r in your area") % {"n": n, "site": key})
-            continue
-        by_site[int(key)].append((row.get("day") or "", row.get("count") or ""))
+def do_upload_reports(source, *, actor) -> int:
+    """Record a CSV of ``site,day,count`` rows (many sites); one error anywhere saves nothing.
+
+    ``source``: the CSV text, or the uploaded file, read row by row (never whole into memory).
+    """
+    if isinstance(source, str):
+        return _upload_rows(io.StringIO(source), actor)
+    try:
+        with text_of(source) as text:
+            return _upload_rows(text, actor)
+    except UnicodeDecodeError as exc:  # from the header line, before ``csv_rows`` reads a row
+        raise ValidationError({"file": _("Upload a UTF-8 CSV file.")}) from exc
+
+
+def _upload_rows(text, actor) -> int:
+    rows = csv_rows(text)
+    try:
+        _line, header = next(rows, (0, []))
+        fields = [h.strip() for h in header]
+        if not {"site", "day", "count"} <= set(fields):
+            raise ValidationError({"file": _("The file needs the columns site, day and count.")})
+        visible = SurveillanceSite.objects.restrict(actor, "view")
+        by_site: dict[int, list] = defaultdict(list)
+        errors = []
+        for n, cells in rows:
+            if n > MAX_ROWS + 1:
+                raise ValidationError(
+                    {"file": _("At most %(n)s rows at a time.") % {"n": MAX_ROWS}}
+                )
+            if not any(c.strip() for c in cells):
+                continue
+            row = dict(zip(fields, cells, strict=False))
+            key = (row.get("site") or "").strip()
+            if not (key.isascii() and key.isdigit()) or not visible.filter(pk=int(key)).exists():
+                errors.append(
+                    _("line %(n)s: no site %(site)r in your area") % {"n": n, "site": redact(key)}
+                )
+                continue
+            by_site[int(key)].append((row.get("day") or "", row.get("count") or ""))
+    except Refused as refused:
+        raise ValidationError(
+            {
+                "file": _("line %(n)s: %(reason)s")
+                % {"n": refused.error.row, "reason": refused.error.reason}
+            }
+        ) from None
     sites = visible.in_bulk(list(by_site))
-    for pk, rows in by_site.items():
-        errors += [f"{sites[pk]}: {e}" for e in check_rows(sites[pk], rows)[1]]
+    for pk, site_rows in by_site.items():
+        errors += [f"{sites[pk]}: {e}" for e in check_rows(sites[pk], site_rows)[1]]
     if errors:
         raise ValidationError({"file": errors})
     if not by_site:
         raise ValidationError({"file": _("The file has no rows.")})
     with transaction.atomic():
         total = sum(
-            len(do_record_reports(sites[pk], rows, source=ReportSource.UPLOAD, actor=actor))
-            for pk, rows in by_site.items()
+            len(do_record_reports(sites[pk], site_rows, source=ReportSource.UPLOAD, actor=actor))
+            for pk, site_rows in by_site.items()
         )
     return total
 

@@ -104,11 +104,7 @@ class UploadView(LoginRequiredMixin, PermissionRequiredMixin, generic.FormView):
 
     def form_valid(self, form):
         try:
-            text = form.cleaned_data["file"].read().decode("utf-8-sig")
-            n = actions.do_upload_reports(text, actor=self.request.user)
-        except UnicodeDecodeError:
-            form.add_error("file", _("Upload a UTF-8 CSV file."))
-            return self.render_to_response(self.get_context_data(form=form), status=400)
+            n = actions.do_upload_reports(form.cleaned_data["file"], actor=self.request.user)
         except ValidationError as exc:
             add_action_errors(form, exc)
             return self.render_to_response(self.get_context_data(form=form), status=400)

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pingji.cases.forms import LocalDateTimeField
+from pingji.core import uploads
 from pingji.core.forms import limit_choices
 from pingji.geo.models import Jurisdiction
 from pingji.people.models import Person
@@ -12,6 +13,7 @@ from pingji.users.choices import Role
 from pingji.users.models import User
 
 from .choices import RegimeCategory, SiteKind, SiteStatus, Symptom
+from .imports import MAX_UPLOAD_BYTES
 from .models import Placement, Room, Site
 
 
@@ -199,5 +201,7 @@ class StaffForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label=_("file"), help_text=_("CSV (UTF-8) or Excel: identity number, sampled at, result.")
+        label=_("file"),
+        help_text=_("CSV (UTF-8) or Excel: identity number, sampled at, result."),
+        validators=[uploads.size_limit(MAX_UPLOAD_BYTES)],
     )

@@ -8,9 +8,9 @@ written; the writes then run in one transaction, so a row refused at the last mo
 recorded a moment before by someone else) still leaves nothing.
 """
 
-import csv
 import datetime
 import io
+from collections.abc import Iterable, Iterator
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from pingji.core import uploads
+from pingji.core.importing import REASON_CHARS, Refused, csv_rows, redact, text_of
 from pingji.people.models import Person
 
 from .actions import active_placement, local_date
@@ -25,6 +27,8 @@ from .choices import TestStatus
 from .monitoring import do_record_result
 
 MAX_ROWS = 5000
+#: 5,000 rows of three short columns are some 300 KB; a few MB leaves room for a wide .xlsx.
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 HEADERS = {
     "id_number": ("id_number", "identity number", "身份证号", "身份证号码", "证件号码"),
     "sampled_at": ("sampled_at", "sampling time", "sampled at", "采样时间"),
@@ -39,27 +43,43 @@ RESULT_TERMS = {
 
 
 class ImportErrors(Exception):
+    """(row, column, reason) of every problem; reasons pass ``redact`` (masked, cut short)."""
+
     def __init__(self, errors: list[tuple[int, str, str]]):
+        errors = [(row, column, redact(reason, REASON_CHARS)) for row, column, reason in errors]
         super().__init__(errors)
         self.errors = errors
 
 
-def read_rows(name: str, content: bytes) -> list[list[str]]:
+def read_rows(name: str, file) -> Iterator[list[str]]:
+    """The rows of an uploaded CSV (UTF-8) or .xlsx, read as they come, never the file whole."""
     if name.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        try:
-            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
-        except Exception as exc:  # openpyxl raises many kinds on a damaged file
-            raise ImportErrors([(0, "", _("Not a readable Excel workbook."))]) from exc
-        return [
-            ["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)
-        ]
+        yield from _xlsx_rows(file)
+        return
     try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportErrors([(0, "", _("The file is not UTF-8 text."))]) from exc
-    return list(csv.reader(io.StringIO(text)))
+        with text_of(file) as text:
+            for _line, row in csv_rows(text):
+                yield row
+    except Refused as refused:
+        raise ImportErrors([(refused.error.row, "", refused.error.reason)]) from None
+
+
+def _xlsx_rows(file) -> Iterator[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        uploads.check_xlsx(file)
+        book = load_workbook(file, read_only=True, data_only=True)
+        rows = book.active.iter_rows(values_only=True)
+    except ValidationError as exc:
+        raise ImportErrors([(0, "", exc.messages[0])]) from exc
+    except Exception as exc:  # openpyxl raises many kinds on a damaged file; no sheet at all
+        raise ImportErrors([(0, "", _("Not a readable Excel workbook."))]) from exc
+    try:
+        for row in rows:
+            yield ["" if v is None else str(v) for v in row]
+    finally:
+        book.close()
 
 
 def _columns(header: list[str]) -> dict[str, int]:
@@ -82,16 +102,24 @@ def _time(value: str) -> datetime.datetime | None:
     return parsed
 
 
-def check_rows(rows: list[list[str]], actor) -> list[dict]:
-    """Every row validated together; raises ImportErrors listing every problem."""
-    if not rows:
+def check_rows(rows: Iterable[list[str]], actor) -> list[dict]:
+    """Every row validated together; raises ImportErrors listing every problem.
+
+    Reading stops at the first row past ``MAX_ROWS``: a larger file is refused whole.
+    """
+    rows = iter(rows)
+    header = next(rows, None)
+    if header is None:
         raise ImportErrors([(0, "", _("The file is empty."))])
-    cols = _columns(rows[0])
-    body = [r for r in rows[1:] if any(c.strip() for c in r)]
+    cols = _columns(header)
+    body = []
+    for r in rows:
+        if any(c.strip() for c in r):
+            body.append(r)
+            if len(body) > MAX_ROWS:
+                raise ImportErrors([(0, "", _("At most %(n)d rows per file.") % {"n": MAX_ROWS})])
     if not body:
         raise ImportErrors([(0, "", _("The file has no data rows."))])
-    if len(body) > MAX_ROWS:
-        raise ImportErrors([(0, "", _("At most %(n)d rows per file.") % {"n": MAX_ROWS})])
     errors, good, seen = [], [], {}
     visible = Person.objects.restrict(actor, "view")
     for n, row in enumerate(body, start=2):
@@ -130,9 +158,11 @@ def check_rows(rows: list[list[str]], actor) -> list[dict]:
     return good
 
 
-def import_results(name: str, content: bytes, *, actor) -> int:
-    """Record every result of the file, or none; answers how many were recorded."""
-    rows = check_rows(read_rows(name, content), actor)
+def import_results(name: str, file, *, actor) -> int:
+    """Record every result of the file (an upload or its bytes), or none; answers how many."""
+    if isinstance(file, bytes | bytearray):
+        file = io.BytesIO(file)
+    rows = check_rows(read_rows(name, file), actor)
     with transaction.atomic():
         for row in rows:
             try:

@@ -234,7 +234,7 @@ class ImportView(PermissionRequiredMixin, LoginRequiredMixin, generic.View):
             return render(request, self.template, {"form": form}, status=400)
         upload = form.cleaned_data["file"]
         try:
-            n = import_results(upload.name, upload.read(), actor=request.user)
+            n = import_results(upload.name, upload, actor=request.user)
         except ImportErrors as exc:
             context = {"form": form, "errors": exc.errors}
             return render(request, self.template, context, status=400)

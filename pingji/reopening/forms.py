@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pingji.cases.forms import LocalDateTimeField
+from pingji.core import uploads
 from pingji.core.forms import limit_choices
 from pingji.geo.models import Jurisdiction
 from pingji.users.choices import Role
@@ -57,8 +58,7 @@ class ImportForm(forms.Form):
         file = self.cleaned_data["file"]
         if not file.name.lower().endswith(".xlsx"):
             raise forms.ValidationError(_("Upload an Excel workbook (.xlsx)."))
-        if file.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("The file is too large."))
+        uploads.check_size(file, MAX_UPLOAD_BYTES)
         return file
 
 

@@ -8,9 +8,7 @@ inserts for the registry, so a province's 200,000 rows take seconds, bench/reope
 """
 
 from io import BytesIO
-from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -18,10 +16,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 
+from pingji.core import uploads
 from pingji.core.access import scope_code
 from pingji.core.context import current_actor
 from pingji.core.events import record_event
+from pingji.core.importing import REASON_CHARS, redact
 from pingji.core.jobs import job
+from pingji.core.spreadsheets import safe_row
 from pingji.geo.models import Jurisdiction
 
 from .actions import do_answer_survey
@@ -34,7 +35,6 @@ MAX_ROWS = 250_000
 BATCH = 2000
 #: The widest header row read (the templates have ten columns; the rest is ignored).
 MAX_COLUMNS = 64
-IMPORT_DIR = "imports"
 #: Workbooks above this size (some 30,000 rows) are imported by a background job; smaller ones in
 #: the request, so their errors show on the form at once.
 LARGE_UPLOAD_BYTES = 2 * 1024 * 1024
@@ -94,11 +94,15 @@ class CellError(Exception):
 
 
 def _error(row, column, message) -> dict:
-    return {"row": row, "column": str(column), "message": str(message)}
+    return {"row": row, "column": str(column), "message": redact(message, REASON_CHARS)}
 
 
 def read_sheet(source, columns, required) -> tuple[list[tuple[int, dict]], list[dict]]:
     """The data rows as (row number, {key: cell}) and the sheet-level errors."""
+    try:
+        uploads.check_xlsx(source)
+    except ValidationError as exc:
+        return [], [_error(None, "", exc.messages[0])]
     try:
         book = load_workbook(source, read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 — zip, XML and format errors all mean "not a workbook"
@@ -438,18 +442,12 @@ def import_returns(source, survey: Survey, *, actor) -> dict:
     return result
 
 
-def upload_path(name: str) -> Path:
-    """Where an uploaded registry waits for its job (a bare file name, never a path)."""
-    return Path(settings.MEDIA_ROOT) / IMPORT_DIR / Path(name).name
-
-
 @job("reopening.import_establishments")
 def import_establishments_job(progress, *, file: str, area: str) -> dict:
     """The background import of a large registry, as its uploader; the file is then deleted."""
-    path = upload_path(file)
     try:
         progress(0, 1, _("checking"))
-        with path.open("rb") as handle:
+        with uploads.opened(file, "registry.xlsx") as path, path.open("rb") as handle:
             result = import_establishments(
                 handle, actor=current_actor(), area=Jurisdiction.objects.get(pk=area)
             )
@@ -457,15 +455,15 @@ def import_establishments_job(progress, *, file: str, area: str) -> dict:
         progress(1, 1, _("Imported %(n)d establishments.") % {"n": result["created"]})
         return result
     finally:
-        path.unlink(missing_ok=True)
+        uploads.finish(file)
 
 
 def _workbook(columns, rows=()) -> bytes:
     book = Workbook()
     sheet = book.active
-    sheet.append([str(label) for _k, label, _c in columns])
+    sheet.append(safe_row(str(label) for _k, label, _c in columns))
     for row in rows:
-        sheet.append(row)
+        sheet.append(safe_row(row))
     out = BytesIO()
     book.save(out)
     return out.getvalue()

@@ -2,8 +2,6 @@
 imports and the progress view. Everything reads through ``restrict`` (a liaison: their
 establishments only; outside: 404) and writes through ``actions``."""
 
-import uuid
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import generic
 
+from pingji.core import uploads
 from pingji.core.events import events_for
 from pingji.core.forms import add_action_errors
 from pingji.core.jobs import enqueue
@@ -244,7 +243,11 @@ class EstablishmentImportView(LoginRequiredMixin, PermissionRequiredMixin, gener
     def form_valid(self, form):
         upload, area = form.cleaned_data["file"], form.cleaned_data["area"]
         if upload.size > imports.LARGE_UPLOAD_BYTES:
-            return self.enqueue(upload, area)
+            try:
+                return self.enqueue(upload, area)
+            except ValidationError as exc:  # longer than it said it was
+                form.add_error(None, exc)
+                return self.form_invalid(form)
         try:
             result = imports.import_establishments(upload, actor=self.request.user, area=area)
         except PermissionDenied as exc:
@@ -258,15 +261,10 @@ class EstablishmentImportView(LoginRequiredMixin, PermissionRequiredMixin, gener
         return redirect("reopening:establishment_list")
 
     def enqueue(self, upload, area):
-        name = f"{uuid.uuid4().hex}.xlsx"
-        path = imports.upload_path(name)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
+        stored = uploads.store(upload, suffix=".xlsx", kind_limit=forms.MAX_UPLOAD_BYTES)
         row = enqueue(
             "reopening.import_establishments",
-            {"file": name, "area": area.pk},
+            {"file": stored.name, "area": area.pk},
             actor=self.request.user,
         )
         messages.info(self.request, _("Import queued; this page shows its progress and errors."))

@@ -18,6 +18,8 @@ from docx.shared import Pt
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from pingji.core.spreadsheets import safe_row
+
 from .daily import Content
 
 BODY_FONT, HEADING_FONT = "仿宋", "黑体"
@@ -73,18 +75,18 @@ def xlsx_bytes(content: Content) -> bytes:
     book = Workbook()
     first = book.active
     first.title = "summary"
-    first.append([content.title])
+    first.append(safe_row([content.title]))
     first["A1"].font = Font(bold=True, size=14)
-    first.append([content.subtitle])
+    first.append(safe_row([content.subtitle]))
     for text in content.paragraphs:
-        first.append([text])
+        first.append(safe_row([text]))
     for table in content.tables:
         sheet = book.create_sheet(table.key)
-        sheet.append([str(c) for c in table.columns])
+        sheet.append(safe_row(str(c) for c in table.columns))
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in table.rows:
-            sheet.append(row)
+            sheet.append(safe_row(row))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

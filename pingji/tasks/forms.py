@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pingji.core import uploads
 from pingji.geo.choices import LEVEL_ORDER
 from pingji.geo.models import Jurisdiction
 from pingji.users.choices import Role
@@ -12,6 +13,7 @@ from pingji.users.roles import role_allows
 from .actions import EVIDENCE_EXTENSIONS
 from .choices import Department
 from .kinds import kind_choices
+from .ledger import MAX_UPLOAD_BYTES
 
 #: How many levels below the focus the owner list reaches: a county sees its townships and their
 #: communities, a province its cities and counties. Deeper owners: switch the focus down first,
@@ -196,6 +198,7 @@ class ProblemImportForm(forms.Form):
     file = forms.FileField(
         label=_("problem list (.xlsx)"),
         widget=forms.FileInput(attrs={"accept": ".xlsx"}),
+        validators=[uploads.size_limit(MAX_UPLOAD_BYTES)],
         help_text=_("Columns: 责任单位 (unit name or code), 问题, 整改措施, 整改时限."),
     )
 

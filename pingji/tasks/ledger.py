@@ -11,18 +11,23 @@ verification and escalation, for the issuing level's 对账销号.
 import datetime
 from io import BytesIO
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 
+from pingji.core import uploads
+from pingji.core.spreadsheets import safe_row
 from pingji.geo.models import Jurisdiction
 
 from .actions.problems import ItemRow, row_error
 
 #: An inspection's list runs to dozens of items; thousands would be a data dump, not a list.
 MAX_ROWS = 2000
+#: 2,000 rows of a few short cells are well under a megabyte; more is not a problem list.
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 COLUMNS = (
     ("unit", gettext_lazy("responsible unit"), ("责任单位", "责任主体", "整改责任单位")),
@@ -94,6 +99,10 @@ def _unit(text: str, issuer: Jurisdiction) -> tuple[Jurisdiction | None, str | N
 def read_items(source, issuer: Jurisdiction) -> tuple[list[ItemRow], list[dict]]:
     """The workbook's items and the errors found reading them (a bad cell, an unknown unit)."""
     try:
+        uploads.check_xlsx(source)
+    except ValidationError as exc:
+        raise LedgerError(exc.messages[0]) from exc
+    try:
         book = load_workbook(source, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 — zip, XML and format errors all mean "not a workbook"
         raise LedgerError(_("This is not an Excel workbook (.xlsx).")) from exc
@@ -150,7 +159,7 @@ def template_workbook() -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "问题清单"
-    sheet.append([chinese[0] for _k, _l, chinese in COLUMNS])
+    sheet.append(safe_row(chinese[0] for _k, _l, chinese in COLUMNS))
     out = BytesIO()
     book.save(out)
     return out.getvalue()
@@ -165,20 +174,22 @@ def ledger_workbook(problem_list) -> bytes:
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("ledger")[:31])
     sheet.append(
-        [
-            _("number"),
-            _("responsible unit"),
-            _("problem"),
-            _("measures"),
-            _("deadline"),
-            _("status"),
-            _("overdue"),
-            _("evidence"),
-            _("submitted at"),
-            _("verified at"),
-            _("verification note"),
-            _("escalated to"),
-        ]
+        safe_row(
+            [
+                _("number"),
+                _("responsible unit"),
+                _("problem"),
+                _("measures"),
+                _("deadline"),
+                _("status"),
+                _("overdue"),
+                _("evidence"),
+                _("submitted at"),
+                _("verified at"),
+                _("verification note"),
+                _("escalated to"),
+            ]
+        )
     )
     items = problem_list.items.select_related("jurisdiction", "task", "task__escalated_to").defer(
         "jurisdiction__boundary", "task__escalated_to__boundary"
@@ -186,20 +197,22 @@ def ledger_workbook(problem_list) -> bytes:
     for item in items.order_by("number"):
         task = item.task
         sheet.append(
-            [
-                item.number,
-                item.jurisdiction.name,
-                item.problem,
-                item.measures,
-                _local(item.deadline),
-                str(task.get_status_display()),
-                _("yes") if task.is_overdue else "",
-                task.evidence,
-                _local(task.submitted_at),
-                _local(task.verified_at),
-                task.verification_note,
-                task.escalated_to.name if task.escalated_to_id else "",
-            ]
+            safe_row(
+                [
+                    item.number,
+                    item.jurisdiction.name,
+                    item.problem,
+                    item.measures,
+                    _local(item.deadline),
+                    str(task.get_status_display()),
+                    _("yes") if task.is_overdue else "",
+                    task.evidence,
+                    _local(task.submitted_at),
+                    _local(task.verified_at),
+                    task.verification_note,
+                    task.escalated_to.name if task.escalated_to_id else "",
+                ]
+            )
         )
     out = BytesIO()
     book.save(out)

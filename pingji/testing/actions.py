@@ -9,16 +9,15 @@ member in the member's grid.
 """
 
 import datetime
-import hashlib
 import os
 from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pingji.core import uploads
 from pingji.core.access import ensure_allowed
 from pingji.core.events import record_event
 from pingji.core.jobs import enqueue
@@ -47,6 +46,8 @@ SAME_SETTING: dict[str, str] = {
     PoolingSetting.HIGH_RISK_AREA: PoolingSetting.SEALED_AREA,
 }
 #: A sampling file of a city round is a few hundred MB at most; more is a mistake, not data.
+#: The platform's ``PINGJI_MAX_UPLOAD_BYTES`` (50 MB by default) applies first: a deployment that
+#: runs city rounds raises it (pingji/core/uploads.py).
 MAX_UPLOAD_BYTES = 512 * 1024 * 1024
 
 
@@ -249,33 +250,35 @@ def do_add_sampling_point(
     return point
 
 
-def _store_file(content: bytes, name: str) -> tuple[str, str]:
-    digest = hashlib.sha256(content).hexdigest()
-    suffix = ".parquet" if name.lower().endswith(".parquet") else ".csv"
-    folder = Path(settings.MEDIA_ROOT) / "testing"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{digest}{suffix}"
-    if not path.exists():
-        path.write_bytes(content)
-    return digest, str(path)
-
-
-def do_upload(round: Round, *, actor, kind: str, name: str, content: bytes) -> tuple[Upload, bool]:
+def do_upload(round: Round, *, actor, kind: str, name: str, content) -> tuple[Upload, bool]:
     """Queue a sampling or results file; the same file again returns the earlier upload.
 
-    Returns (upload, created). Nothing is applied here: the ``testing.ingest`` job checks the
-    whole file and applies it, or refuses it with a per-row report.
+    ``content``: the uploaded file (or its bytes), streamed to an encrypted store that the job
+    deletes when it ends (pingji/core/uploads.py). Returns (upload, created). Nothing is applied
+    here: the ``testing.ingest`` job checks the whole file and applies it, or refuses it with a
+    per-row report.
     """
     ensure_allowed(actor, round, "view")
     if kind not in UploadKind.values:
         raise _error("kind", _("Choose sampling or results."))
     if round.status != RoundStatus.OPEN:
         raise _error("file", _("This round is closed."))
-    if not content:
+    if not content or not getattr(content, "size", 1):
         raise _error("file", _("The file is empty."), "required")
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise _error("file", _("The file is too large."))
-    digest, path = _store_file(content, name)
+    suffix = ".parquet" if name.lower().endswith(".parquet") else ".csv"
+    stored = uploads.store(content, suffix=suffix, kind_limit=MAX_UPLOAD_BYTES)
+    try:
+        upload, created = _queue(round, actor, kind, name, stored)
+    except BaseException:
+        uploads.discard(stored.name)
+        raise
+    if not created:
+        uploads.discard(stored.name)
+    return upload, created
+
+
+def _queue(round: Round, actor, kind: str, name: str, stored: uploads.Stored):
+    digest = stored.sha256
     with transaction.atomic():
         Round.objects.select_for_update().filter(pk=round.pk).first()
         same = Upload.objects.filter(
@@ -291,7 +294,7 @@ def do_upload(round: Round, *, actor, kind: str, name: str, content: bytes) -> t
             jurisdiction=round.jurisdiction,
             kind=kind,
             filename=Path(name).name[:255],
-            path=path,
+            path=stored.name,
             sha256=digest,
             created_by=actor if getattr(actor, "pk", None) else None,
         )

@@ -35,8 +35,17 @@ import pyarrow as pa
 from django.utils.translation import gettext as _
 
 from pingji.core import lake
-from pingji.core.importing import MAX_REPORTED, ImportReport, Refused, RowError, line_of, utf8_copy
-from pingji.people.crypto import lookup_hash
+from pingji.core.crypto import lookup_hash
+from pingji.core.importing import (
+    MAX_REPORTED,
+    ImportReport,
+    Refused,
+    RowError,
+    line_of,
+    reader_error,
+    redact,
+    utf8_copy,
+)
 
 __all__ = ["RowError", "ImportReport", "Rules", "ingest_sampling", "ingest_results"]
 
@@ -134,7 +143,9 @@ def _stage(con, path: Path, tmp: Path, needed: tuple[str, ...], one_of=()) -> tu
         con.execute(f"CREATE TEMP TABLE file AS SELECT * FROM {source}")
     except duckdb.Error as exc:
         line = line_of(str(exc))
-        raise Refused(RowError(line, "", _("not a readable file: %(e)s") % {"e": exc})) from exc
+        raise Refused(
+            RowError(line, "", _("not a readable file: %(e)s") % {"e": reader_error(exc)})
+        ) from exc
     types = {n: k for n, k, *_rest in described}
     types[ROWNUM] = rownum
     columns = _header_map([n for n in types if n != "file_row_number"])
@@ -172,7 +183,7 @@ def _report(con, checks: str, reasons: dict[str, str]) -> tuple[list[RowError], 
         f"SELECT rownum, field, code, detail FROM problems ORDER BY rownum, field, code "
         f"LIMIT {MAX_REPORTED}"
     ).fetchall()
-    return [RowError(int(r), f, reasons[c] % {"v": d}) for r, f, c, d in rows], count
+    return [RowError(int(r), f, reasons[c] % {"v": redact(d)}) for r, f, c, d in rows], count
 
 
 def _run(path, rules: Rules, body) -> ImportReport:
@@ -319,7 +330,7 @@ def _sampling_reasons(rules: Rules) -> dict[str, str]:
         "bad_barcode": _("not a tube barcode (6–32 letters and digits): %(v)s"),
         "no_person": _("neither a person number nor an identity number"),
         "bad_person": _("not a person number: %(v)s"),
-        "bad_id": _("not an identity number (17 digits then a digit or X): %(v)s"),
+        "bad_id": _("not an identity number (17 digits then a digit or X)"),
         "not_target": _("not a resident this round must test %(v)s"),
         "bad_time": _("not a date and time (YYYY-MM-DD HH:MM[:SS]): %(v)s"),
         "before_round": _("sampled before the round started: %(v)s"),

@@ -8,6 +8,8 @@ refused or failed file leaves every figure as it was.
 
 from django.utils import timezone
 
+from pingji.core import uploads
+from pingji.core.importing import redact
 from pingji.core.jobs import job
 
 from . import ingest
@@ -35,20 +37,29 @@ def rules_for(upload) -> ingest.Rules:
 
 @job("testing.ingest")
 def ingest_upload(progress, upload: int) -> dict:
-    from .actions import do_apply_upload, do_refuse_upload
     from .models import Upload
 
     row = Upload.objects.select_related("round", "round__protocol", "created_by").get(pk=upload)
     if row.status != UploadStatus.QUEUED:
         return {"status": row.status, "rows": row.rows}
+    try:
+        return _check_and_apply(progress, row)
+    finally:
+        uploads.finish(row.path)  # applied, refused or failed: the job no longer needs the file
+
+
+def _check_and_apply(progress, row) -> dict:
+    from .actions import do_apply_upload, do_refuse_upload
+
     progress(0, 3, "checking the file")
     check = ingest.ingest_sampling if row.kind == UploadKind.SAMPLING else ingest.ingest_results
     try:
-        report = check(row.path, rules_for(row))
+        with uploads.opened(row.path, uploads.plain_name(row.path)) as plain:
+            report = check(plain, rules_for(row))
     except Exception as exc:
         do_refuse_upload(
             row,
-            errors=[{"row": 0, "field": "", "reason": str(exc)[:300]}],
+            errors=[{"row": 0, "field": "", "reason": redact(exc, 300)}],
             error_count=1,
             status=UploadStatus.FAILED,
         )

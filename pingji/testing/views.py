@@ -161,7 +161,7 @@ class UploadCreateView(_RoundStep):
             actor=self.request.user,
             kind=form.cleaned_data["kind"],
             name=file.name,
-            content=file.read(),
+            content=file,
         )
         self.success_message = (
             _("File queued: it is checked whole and applied, or refused with a report.")

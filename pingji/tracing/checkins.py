@@ -10,7 +10,7 @@ numbers are those a spreadsheet shows: the CSV header is row 1, the first data r
 Parquet file the first row is row 1.
 
 Identity numbers and phones never reach the lake in plain: the importer stores the keyed look-up
-hash of ``pingji.people.crypto`` (HMAC-SHA256 of the normalised value), computed inside DuckDB on
+hash of ``pingji.core.crypto`` (HMAC-SHA256 of the normalised value), computed inside DuckDB on
 the distinct values of the file, so a search result joins back to ``people.Person`` by
 ``id_number_hash``/``phone_hash`` without ever decrypting.
 
@@ -28,10 +28,18 @@ import pyarrow as pa
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from pingji.core import lake
-from pingji.core.importing import MAX_REPORTED, ImportReport, Refused, RowError, line_of, utf8_copy
+from pingji.core import crypto, lake
+from pingji.core.importing import (
+    MAX_REPORTED,
+    ImportReport,
+    Refused,
+    RowError,
+    line_of,
+    reader_error,
+    redact,
+    utf8_copy,
+)
 from pingji.epi import overlap
-from pingji.people import crypto
 
 DATASET = overlap.DATASET
 #: A longer stay is a missed check-out scan, refused (the search relies on it, epi.overlap).
@@ -115,7 +123,9 @@ def _stage(con: duckdb.DuckDBPyConnection, path: Path, tmp: Path) -> set[str]:
     try:
         described = con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
     except duckdb.Error as exc:
-        raise Refused(RowError(0, "", _("not a readable file: %(e)s") % {"e": exc})) from exc
+        raise Refused(
+            RowError(0, "", _("not a readable file: %(e)s") % {"e": reader_error(exc)})
+        ) from exc
     types = {name: kind for name, kind, *_rest in described}
     columns = _header_map([n for n in types if n != "file_row_number"])
     if not {"venue", "check_in", "check_out"} <= set(columns):
@@ -155,7 +165,9 @@ def _stage(con: duckdb.DuckDBPyConnection, path: Path, tmp: Path) -> set[str]:
             con.execute(f"CREATE TEMP TABLE raw AS {body} file")
     except duckdb.Error as exc:
         line = line_of(str(exc))
-        raise Refused(RowError(line, "", _("unreadable row: %(e)s") % {"e": exc})) from exc
+        raise Refused(
+            RowError(line, "", _("unreadable row: %(e)s") % {"e": reader_error(exc)})
+        ) from exc
     return set(columns)
 
 
@@ -219,8 +231,8 @@ UNION ALL SELECT rownum, 'row', 'duplicate', CAST(first AS VARCHAR) FROM (
 def _reason(code: str, detail: str | None) -> str:
     reasons = {
         "no_person": _("neither an identity number nor a phone"),
-        "bad_id": _("not an identity number (17 digits then a digit or X): %(v)s"),
-        "bad_phone": _("not a mobile number (11 digits starting 13–19): %(v)s"),
+        "bad_id": _("not an identity number (17 digits then a digit or X)"),
+        "bad_phone": _("not a mobile number (11 digits starting 13–19)"),
         "missing": _("empty"),
         "unknown_venue": _("unknown venue code %(v)s"),
         "bad_time": _("not a date and time (YYYY-MM-DD HH:MM[:SS]): %(v)s"),
@@ -228,7 +240,7 @@ def _reason(code: str, detail: str | None) -> str:
         "too_long": _("stay longer than %(h)d hours (a missed check-out scan?)"),
         "duplicate": _("duplicate of row %(v)s"),
     }
-    return reasons[code] % {"v": detail, "h": MAX_STAY.total_seconds() // 3600}
+    return reasons[code] % {"v": redact(detail), "h": MAX_STAY.total_seconds() // 3600}
 
 
 def _validate(con: duckdb.DuckDBPyConnection) -> tuple[list[RowError], int]:

@@ -24,6 +24,7 @@ from openpyxl import Workbook
 
 from pingji.core.access import ensure_allowed
 from pingji.core.events import record_event
+from pingji.core.spreadsheets import safe_row
 from pingji.geo.choices import CODE_LENGTH, Level
 from pingji.geo.models import Jurisdiction
 from pingji.people.models import Person
@@ -386,26 +387,28 @@ def dispatch_workbook(dispatches, *, identities: dict[int, dict] | None = None) 
     """An .xlsx of dispatches in the one layout; identity data masked unless given revealed."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("dispatches"))
-    sheet.append([str(c) for c in COLUMNS])
+    sheet.append(safe_row(str(c) for c in COLUMNS))
     identities = identities or {}
     for n, d in enumerate(dispatches, start=1):
         revealed = identities.get(d.person_id, {})
         sheet.append(
-            [
-                n,
-                d.person.name,
-                d.person.get_sex_display(),
-                revealed.get("id_number") or d.person.id_number_masked,
-                revealed.get("phone") or d.person.phone_masked,
-                d.to_region,
-                d.to_region_name,
-                _local(d.last_exposure_at),
-                d.reason,
-                d.sender.name,
-                _local(d.sent_at),
-                _local(d.due_at),
-                d.get_status_display(),
-            ]
+            safe_row(
+                [
+                    n,
+                    d.person.name,
+                    d.person.get_sex_display(),
+                    revealed.get("id_number") or d.person.id_number_masked,
+                    revealed.get("phone") or d.person.phone_masked,
+                    d.to_region,
+                    d.to_region_name,
+                    _local(d.last_exposure_at),
+                    d.reason,
+                    d.sender.name,
+                    _local(d.sent_at),
+                    _local(d.due_at),
+                    d.get_status_display(),
+                ]
+            )
         )
     out = io.BytesIO()
     book.save(out)

@@ -183,6 +183,8 @@ class CheckpointDaySerializer(serializers.ModelSerializer):
         model = CheckpointDay
         fields = ["id", "checkpoint", "day", "vehicles", "persons", "turned_back", "note"]
         read_only_fields = ["checkpoint"]
+        # A day's record needs its counts: the model's default 0 would record a figure nobody gave
+        extra_kwargs = {f: {"required": True} for f in ("vehicles", "persons", "turned_back")}
         validators: list = []
 
 

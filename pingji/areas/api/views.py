@@ -1,7 +1,7 @@
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, permissions
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from pingji.core.access import scope_code
@@ -193,7 +193,7 @@ class LiftingStepViewSet(_StepMixin, ScopedReadOnlyViewSet):
     @extend_schema(request=None, responses=CheckpointSerializer)
     @action(detail=True, methods=["post"])
     def take(self, request, pk=None):
-        step = get_object_or_404(self.get_queryset(), pk=pk)
+        step = get_object_or_404(self.get_queryset(), pk=pk)  # DRF's: a malformed id is a 404
         checkpoint = checkpoints.do_take_lifting_step(step, actor=request.user)
         return Response(
             CheckpointSerializer(checkpoint, context=self.get_serializer_context()).data

@@ -6,11 +6,13 @@ from io import BytesIO
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from pingji.cases.imports import import_line_list, template_workbook, upload_path
+from pingji.cases.imports import import_line_list, template_workbook
 from pingji.cases.models import Case
+from pingji.core import uploads
 from pingji.core.choices import JobStatus
 from pingji.core.jobs import enqueue
 from pingji.core.models import DomainEvent
+from pingji.people.actions import cannot_register_here
 from pingji.people.models import Person
 from pingji.people.tests.factories import id_number_for
 
@@ -152,8 +154,11 @@ def test_an_unknown_person_needs_a_name_and_a_grid(epi, tree):
 def test_a_person_registered_outside_the_area_is_refused(epi, tree, huli_resident):
     number = huli_resident.reveal()["id_number"]
     result = import_line_list(workbook([row(number, "陈某")]), actor=epi, grid=tree[GRID])
-    assert result["errors"][0]["message"] == "This person is registered outside your area."
+    # the same answer as the person form: "cannot be registered here", never "registered elsewhere"
+    assert result["errors"][0]["message"] == cannot_register_here()
     assert not Case.objects.exists()
+    refused = DomainEvent.objects.get(kind="people.registration_refused")
+    assert refused.actor == epi and refused.payload["purpose"] == "case import"
 
 
 def test_missing_columns_and_non_workbooks_are_reported(epi, tree):
@@ -177,11 +182,12 @@ def test_the_job_imports_as_its_uploader_and_deletes_the_file(
     epi, tree, resident, settings, django_capture_on_commit_callbacks
 ):
     settings.JOBS_BACKEND = "sync"
-    path = upload_path("job-test.xlsx")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(workbook([row(resident.reveal()["id_number"], "林某")]).getvalue())
+    number = resident.reveal()["id_number"]
+    stored = uploads.store(workbook([row(number, "林某")]).getvalue(), suffix=".xlsx")
+    path = uploads.path_of(stored.name)
+    assert number.encode() not in path.read_bytes()  # waits encrypted
     with django_capture_on_commit_callbacks(execute=True):
-        job = enqueue("cases.import_line_list", {"file": path.name, "grid": GRID}, actor=epi)
+        job = enqueue("cases.import_line_list", {"file": stored.name, "grid": GRID}, actor=epi)
     job.refresh_from_db()
     assert job.status == JobStatus.SUCCEEDED, job.error
     assert job.result["created"] == 1
@@ -190,8 +196,8 @@ def test_the_job_imports_as_its_uploader_and_deletes_the_file(
 
 
 @pytest.mark.parametrize("name", ["../../etc/passwd", "/tmp/x.xlsx"])
-def test_upload_paths_stay_in_the_imports_folder(name, settings):
-    assert upload_path(name).parent.name == "imports"
+def test_upload_paths_stay_in_the_uploads_folder(name, settings):
+    assert uploads.path_of(name).parent.name == "uploads"
 
 
 def test_the_template_round_trips(epi, tree):
@@ -202,3 +208,25 @@ def test_the_template_round_trips(epi, tree):
     assert result == {
         "rows": 0, "created": 0, "persons_created": 0, "cases": [], "errors": []
     }  # fmt: skip
+
+
+def test_a_workbook_that_expands_far_beyond_its_size_is_refused_unopened(epi, tree):
+    from pingji.core.tests.test_uploads import expanding_workbook
+
+    result = import_line_list(BytesIO(expanding_workbook(3_000_000)), actor=epi, grid=tree[GRID])
+    assert result["created"] == 0 and "expands" in result["errors"][0]["message"]
+    assert not Person.objects.exists()
+
+
+def test_the_report_masks_phone_numbers_and_cuts_long_cells(epi, tree):
+    from pingji.people.identity import mask_phone
+
+    phone = "13912345678"
+    result = import_line_list(
+        workbook([row(id_number_for(1), "林某", classification=phone, origin="x" * 5000)]),
+        actor=epi,
+        grid=tree[GRID],
+    )
+    messages = " ".join(e["message"] for e in result["errors"])
+    assert phone not in messages and mask_phone(phone) in messages
+    assert "x" * 100 not in messages and result["created"] == 0

@@ -1,10 +1,12 @@
 from rest_framework import serializers
 
 from pingji.command.choices import ResponseLevel
+from pingji.core import uploads
 from pingji.geo.models import Jurisdiction
 from pingji.protocols.models import Protocol
 from pingji.users.models import User
 
+from .. import surveillance
 from ..choices import DrillStep
 from ..models import (
     Alert,
@@ -47,7 +49,7 @@ class ReportBatchSerializer(serializers.Serializer):
 
 
 class UploadSerializer(serializers.Serializer):
-    file = serializers.FileField()
+    file = serializers.FileField(validators=[uploads.size_limit(surveillance.MAX_UPLOAD_BYTES)])
 
 
 class RuleSerializer(serializers.ModelSerializer):

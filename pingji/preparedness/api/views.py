@@ -97,11 +97,8 @@ class UploadView(APIView):
     def post(self, request):
         body = s.UploadSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            text = body.validated_data["file"].read().decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise exceptions.ValidationError({"file": "UTF-8 CSV"}) from exc
-        return Response({"recorded": actions.do_upload_reports(text, actor=request.user)}, 201)
+        recorded = actions.do_upload_reports(body.validated_data["file"], actor=request.user)
+        return Response({"recorded": recorded}, 201)
 
 
 class RuleViewSet(_Saved):

@@ -173,3 +173,37 @@ def test_thresholds_are_edited_on_the_page_scoped_and_audited(
     )
     event = DomainEvent.objects.get(kind="preparedness.rule_saved")
     assert event.actor == operator and event.payload["ratio"] == "1.80"
+
+
+def test_an_upload_with_an_endless_cell_or_a_huge_count_is_a_400(api, site, operator):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    url = "/api/preparedness/reports/upload/"
+    endless = f"site,day,count\n{site.pk},2021-09-01," + "9" * 200_000 + "\n"
+    answer = api(operator).post(
+        url, {"file": SimpleUploadedFile("r.csv", endless.encode())}, format="multipart"
+    )
+    assert answer.status_code == 400 and "longer than 128 KB" in str(answer.json())
+    huge = f"site,day,count\n{site.pk},2021-09-01,{'9' * 30}\n"
+    answer = api(operator).post(
+        url, {"file": SimpleUploadedFile("r.csv", huge.encode())}, format="multipart"
+    )
+    assert answer.status_code == 400 and "not a whole number" in str(answer.json())
+    assert "9" * 30 in str(answer.json())  # a count is not personal: shown (cut if long)
+    not_utf8 = SimpleUploadedFile("r.csv", "site,day,count\n1,二,3\n".encode("gbk"))
+    answer = api(operator).post(url, {"file": not_utf8}, format="multipart")
+    assert answer.status_code == 400 and "UTF-8" in str(answer.json())
+    assert not SurveillanceReport.objects.exists()
+
+
+def test_an_upload_over_its_limit_is_refused(api, site, operator):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    big = b"site,day,count\n" + b"1,2021-09-01,1\n" * (surveillance.MAX_UPLOAD_BYTES // 15 + 1)
+    answer = api(operator).post(
+        "/api/preparedness/reports/upload/",
+        {"file": SimpleUploadedFile("r.csv", big)},
+        format="multipart",
+    )
+    assert answer.status_code == 400 and "larger than" in str(answer.json())
+    assert not SurveillanceReport.objects.exists()

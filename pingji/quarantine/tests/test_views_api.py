@@ -246,3 +246,37 @@ def test_placing_and_registering_a_site_through_the_pages(client, operator, resi
     placed = client.post(reverse("quarantine:placement_create"), {**body, "site": hotel.pk})
     assert placed.status_code == 302
     assert Placement.objects.get().site == hotel
+
+
+def test_a_results_file_with_an_endless_cell_is_refused_and_records_nothing(
+    client, operator, placed
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(operator)
+    number = placed.person.reveal()["id_number"]
+    hostile = (
+        f"身份证号,采样时间,检测结果\n{number},2021-09-13 08:00,阴性\n"
+        + f"{number},2021-09-14 08:00,"
+        + "阴" * 200_000
+        + "\n"
+    )
+    answer = client.post(
+        reverse("quarantine:import"), {"file": SimpleUploadedFile("r.csv", hostile.encode())}
+    )
+    assert answer.status_code == 400
+    page = answer.content.decode()
+    assert "longer than 128 KB" in page and "阴" * 100 not in page
+    assert not placed.tests.exclude(status="pending").exists()
+
+
+def test_a_results_file_over_its_limit_is_refused_before_it_is_read(client, operator, placed):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from pingji.quarantine.imports import MAX_UPLOAD_BYTES
+
+    client.force_login(operator)
+    big = b"a" * (MAX_UPLOAD_BYTES + 1)
+    answer = client.post(reverse("quarantine:import"), {"file": SimpleUploadedFile("r.csv", big)})
+    assert answer.status_code == 400 and "larger than" in answer.content.decode()
+    assert not placed.tests.exclude(status="pending").exists()

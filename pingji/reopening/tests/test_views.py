@@ -289,6 +289,7 @@ def test_api_survey_and_returns(api, operator, huli, tree):
 def test_a_large_registry_is_imported_by_a_job(
     client, operator, settings, monkeypatch, django_capture_on_commit_callbacks, tmp_path
 ):
+    from pingji.core import uploads
     from pingji.core.models import Job
     from pingji.reopening import imports
 
@@ -305,4 +306,4 @@ def test_a_large_registry_is_imported_by_a_job(
     job.refresh_from_db()
     assert job.status == "succeeded" and job.result["created"] == 3
     assert Establishment.objects.count() == 3
-    assert not list(imports.upload_path("x").parent.glob("*.xlsx"))
+    assert not list(uploads.path_of("x").parent.glob("*.enc"))

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pingji.core.access import ensure_allowed
+from pingji.core.importing import REASON_CHARS, redact
 from pingji.geo.models import Jurisdiction
 
 from ..choices import TaskKind
@@ -29,7 +30,7 @@ class ItemRow:
 
 
 def row_error(row: int | None, column: str, message: str) -> dict:
-    return {"row": row, "column": column, "message": str(message)}
+    return {"row": row, "column": column, "message": redact(message, REASON_CHARS)}
 
 
 def check_items(issuer: Jurisdiction, items: list[ItemRow], now) -> list[dict]:

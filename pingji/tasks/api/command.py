@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from pingji.command.models import Meeting
+from pingji.core import uploads
 from pingji.core.access import scope_code
 from pingji.core.api.base import ScopedViewSetMixin, StepActionsMixin
 from pingji.core.views import focus_code
@@ -23,7 +24,7 @@ from pingji.geo.models import Jurisdiction
 
 from .. import actions
 from ..choices import Department
-from ..ledger import LedgerError, read_items
+from ..ledger import MAX_UPLOAD_BYTES, LedgerError, read_items
 from ..models import (
     Directive,
     EvidenceFile,
@@ -108,7 +109,7 @@ class ProblemImportSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     inspection = serializers.CharField(max_length=200)
     inspected_on = serializers.DateField()
-    file = serializers.FileField()
+    file = serializers.FileField(validators=[uploads.size_limit(MAX_UPLOAD_BYTES)])
 
 
 class PlanTemplateSerializer(serializers.ModelSerializer):

@@ -85,6 +85,21 @@ def test_problem_list_import_answers_row_errors(api, tree, make_user):
     assert good.status_code == 201 and ProblemList.objects.get().items.count() == 1
 
 
+def test_problem_list_import_over_its_limit_or_exploding_is_a_400(api, tree, make_user):
+    from pingji.core.tests.test_uploads import expanding_workbook
+    from pingji.tasks.ledger import MAX_UPLOAD_BYTES
+
+    client = api(make_user(Role.COMMANDER, "35"))
+    data = {"title": "问题清单", "inspection": "工作组", "inspected_on": "2021-09-25"}
+    big = SimpleUploadedFile("list.xlsx", b"x" * (MAX_UPLOAD_BYTES + 1))
+    answer = client.post("/api/tasks/problem-lists/import/", {**data, "file": big}, "multipart")
+    assert answer.status_code == 400 and "larger than" in str(answer.json())
+    bomb = SimpleUploadedFile("list.xlsx", expanding_workbook(3_000_000))
+    answer = client.post("/api/tasks/problem-lists/import/", {**data, "file": bomb}, "multipart")
+    assert answer.status_code == 400 and "expands" in str(answer.json())
+    assert not ProblemList.objects.exists()
+
+
 def test_supervision_api_is_scoped(api, tree, make_user):
     TaskFactory(jurisdiction=tree["350322"], deadline=timezone.now() - timedelta(hours=1))
     TaskFactory(jurisdiction=tree["350206"])

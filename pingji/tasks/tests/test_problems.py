@@ -161,3 +161,15 @@ def test_the_ledger_exports_each_item_with_its_status(tree, province_cmd, make_u
     assert rows[1][1] == "仙游县" and rows[1][5] == "verified and closed" and rows[1][7] == "已整改"
     assert rows[2][1] == "湖里区" and rows[2][5] == "open"
     assert ProblemItem.objects.count() == 2
+
+
+def test_the_ledger_writes_formula_text_as_text(tree, province_cmd):
+    from pingji.core.tests.test_spreadsheets import formulas
+
+    plist = make_list(
+        province_cmd, [ItemRow(2, tree["350322"], '=HYPERLINK("http://x","点击")', "=1+1", later())]
+    )
+    content = ledger_workbook(plist)
+    assert formulas(content) == []
+    row = [c.value for c in load_workbook(BytesIO(content)).active[2]]
+    assert row[2] == '=HYPERLINK("http://x","点击")' and row[3] == "=1+1"

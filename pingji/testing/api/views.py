@@ -122,7 +122,7 @@ class UploadViewSet(_Create):
             actor=request.user,
             kind=data["kind"],
             name=data["file"].name,
-            content=data["file"].read(),
+            content=data["file"],
         )
         upload.refresh_from_db()
         code = status.HTTP_202_ACCEPTED if created else status.HTTP_200_OK
