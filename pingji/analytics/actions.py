@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from pingji.core.access import ensure_allowed
 from pingji.core.events import record_event
+from pingji.epi import rt as epi_rt
 from pingji.geo.choices import CODE_LENGTH, Level
 from pingji.geo.models import Jurisdiction
 
@@ -108,17 +109,11 @@ def do_compute_series(
         imported = per_unit.get(unit, {}).get("new_imported_infection")
         if local is None or imported is None or not (local.sum() + imported.sum()):
             continue
-        si = estimates.serial_interval_for(unit, end)
-        common = {
-            "jurisdiction_id": unit,
-            "si_mean": si.mean,
-            "si_sd": si.sd,
-            "si_source": si.source,
-            "si_pairs": si.pairs,
-            "computed_at": now,
-        }
-        for r in estimates.rt_rows(local, imported, start, si):
-            q = r.quantiles
+        # the interval of each day from the pairs known by its end: nothing learned later
+        sis = estimates.serial_intervals(unit, days)
+        common = {"jurisdiction_id": unit, "computed_at": now}
+        for r in estimates.rt_rows(local, imported, start, sis):
+            q = r.quantiles or (None,) * len(epi_rt.QUANTILES)
             rt_rows.append(
                 RtEstimate(
                     day=r.day,
@@ -132,11 +127,13 @@ def do_compute_series(
                     q75=q[4],
                     q95=q[5],
                     q975=q[6],
+                    insufficient_data=r.insufficient,
+                    **_si_fields(r.si),
                     **common,
                 )
             )
         if forecasts:
-            fc_rows += _forecast_rows(local, imported, days, si, common)
+            fc_rows += _forecast_rows(local, imported, days, sis, common)
     units = list(known)
     with transaction.atomic():
         _clear(
@@ -173,9 +170,15 @@ def do_compute_series(
     return counts
 
 
-def _forecast_rows(local, imported, days, si, common: dict) -> list[ForecastRun]:
-    """Every model's forecast issued on every day of the series (``estimates.model_forecasts``)."""
-    by_model, r_mean = estimates.model_forecasts(local, imported, si)
+def _si_fields(si: estimates.SerialInterval) -> dict:
+    """The stored record of the serial interval a row used (``SerialIntervalMixin``)."""
+    return {"si_mean": si.mean, "si_sd": si.sd, "si_source": si.source, "si_pairs": si.pairs}
+
+
+def _forecast_rows(local, imported, days, sis, common: dict) -> list[ForecastRun]:
+    """Every model's forecast issued on every day of the series (``estimates.model_forecasts``),
+    each with the serial interval known on its day."""
+    by_model, r_mean = estimates.model_forecasts(local, imported, sis)
     rows = []
     for model, quantiles in by_model.items():
         for i, day in enumerate(days):
@@ -188,6 +191,7 @@ def _forecast_rows(local, imported, days, si, common: dict) -> list[ForecastRun]
                     model=model,
                     r_mean=None if model != ForecastModel.RENEWAL else float(r_mean[i]),
                     points=estimates.points_of(quantiles[i], day),
+                    **_si_fields(sis[i]),
                     **common,
                 )
             )

@@ -1,18 +1,25 @@
 """Rt and forecasts of a jurisdiction from its daily series; the maths is ``pingji.epi``.
 
-The serial interval (docs/decisions/0023) comes, in this order, from
+The serial interval of day D (docs/decisions/0023, as amended) comes, in this order, from
 
-1. linked transmission pairs of the area (contract C7, ``tracing.chains.transmission_pairs`` and
-   ``epi.serial.serial_interval``) when there are at least ``MIN_PAIRS`` pairs with both onsets;
+1. the linked transmission pairs of the area recorded by the end of D (contract C7,
+   ``tracing.chains.transmission_pairs(known_by=)``; decision 0030: nothing learned later) when at
+   least ``MIN_PAIRS`` of them have both onsets: a normal interval fitted to the censored onset
+   differences (``epi.serial.fit``), conditioned on at least one day for the renewal equation,
+   its uncertainty carried into Rt by sampling (``epi.rt.estimate_r_uncertain``);
 2. the protocol in force, if it carries ``epidemiology.serial_interval`` ``{mean, sd}``;
 3. the published estimate of Nishiura, Linton & Akhmetzhanov (2020), "Serial interval of novel
    coronavirus (COVID-19) infections", Int J Infect Dis 93:284-286: mean 4.7 days, sd 2.9 days.
+
+Every result records the interval used, its source and how many pairs were known that day.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -21,44 +28,85 @@ from pingji.epi import ensemble as epi_ensemble
 from pingji.epi import forecast as epi_forecast
 from pingji.epi import rt as epi_rt
 from pingji.epi import scoring as epi_scoring
+from pingji.epi import serial as epi_serial
 
 from .choices import ForecastModel, SiSource
+from .series import cutoff
 
 #: Fewer pairs than this give a serial interval too uncertain to replace the published one (the
 #: early Wuhan and Shenzhen estimates rested on 28-48 pairs; below ~20 the sd is mostly noise).
 MIN_PAIRS = 20
 LITERATURE_SI = (4.7, 2.9)
 FORECAST_SIMS = 1000
+#: Sampled serial intervals and R draws per sample for Rt with a fitted interval (EpiEstim's
+#: ``uncertain_si`` uses n1 samples and n2 draws; these keep a 2-year series under a second).
+SI_SAMPLES = 100
+R_DRAWS = 50
+RT_SEED = 0
 
 
 @dataclass(frozen=True)
 class SerialInterval:
+    """The interval an estimate used: ``mean``/``sd`` of what entered the renewal equation.
+
+    From pairs, ``fit`` is the normal fit and ``weights`` its distribution conditioned on >= 1
+    day (``mean``/``sd`` are that distribution's); otherwise both are None and ``mean``/``sd``
+    are those of EpiEstim's shifted gamma. ``pairs``: linked pairs with both onsets known then.
+    """
+
     mean: float
     sd: float
     source: str
     pairs: int = 0
+    fit: epi_serial.SerialIntervalFit | None = field(default=None, compare=False)
+    weights: np.ndarray | None = field(default=None, compare=False, repr=False)
+
+
+def known_pairs(code: str) -> list[tuple[datetime.datetime, int]]:
+    """(recorded_at, onset difference) of the area's pairs with both onsets, oldest first."""
+    from pingji.tracing.chains import transmission_pairs
+
+    return sorted(
+        (p.recorded_at, p.onset_days)
+        for p in transmission_pairs(code)
+        if p.onset_days is not None and p.recorded_at is not None
+    )
+
+
+def serial_intervals(code: str, days: Sequence[datetime.date]) -> list[SerialInterval]:
+    """The serial interval of each day: from the pairs recorded by its end (module docstring).
+
+    Fitted once per distinct set of known pairs: days with no new pair share one object (and,
+    below ``MIN_PAIRS``, the protocol in force on the first of those days).
+    """
+    pairs = known_pairs(code)
+    moments = [recorded for recorded, _d in pairs]
+    by_count: dict[int, SerialInterval] = {}
+    out = []
+    for day in days:
+        n = bisect.bisect_left(moments, cutoff(day))
+        if n not in by_count:
+            by_count[n] = _interval_of(code, day, [d for _r, d in pairs[:n]])
+        out.append(by_count[n])
+    return out
 
 
 def serial_interval_for(code: str, on: datetime.date) -> SerialInterval:
-    """The serial interval to use for ``code`` on ``on`` (the module docstring's order)."""
-    try:
-        from pingji.epi.serial import serial_interval
-        from pingji.tracing.chains import transmission_pairs
-    except ImportError:
-        pairs = []
-    else:
-        pairs = [
-            (p.infectee_onset - p.infector_onset).days
-            for p in transmission_pairs(code)
-            if p.infector_onset and p.infectee_onset and p.infectee_onset <= on
-        ]
-        if len(pairs) >= MIN_PAIRS:
-            try:
-                mean, sd, n = serial_interval(pairs)
-            except ValueError:  # pairs the estimator refuses: fall back, never fail the dashboard
-                mean, sd, n = 0.0, 0.0, 0
-            if mean > 1 and sd > 0:
-                return SerialInterval(float(mean), float(sd), SiSource.PAIRS, int(n))
+    """The serial interval to use for ``code`` on ``on`` (``serial_intervals`` of one day)."""
+    return serial_intervals(code, [on])[0]
+
+
+def _interval_of(code: str, on: datetime.date, diffs: list[int]) -> SerialInterval:
+    """From ``diffs`` when there are enough and they fit; else the protocol's or the literature's
+    (still saying how many pairs were known, so a fallback is never silent)."""
+    if len(diffs) >= MIN_PAIRS:
+        try:
+            fitted = epi_serial.fit(diffs)
+            w = fitted.weights()
+        except ValueError:  # e.g. most of the interval at <= 0 days: the renewal cannot use it
+            pass
+        else:
+            return SerialInterval(w.mean, w.sd, SiSource.PAIRS, len(diffs), fitted, w.weights)
     from pingji.protocols import rules
     from pingji.protocols.versions import NoProtocolInForce, protocol_for
 
@@ -73,44 +121,106 @@ def serial_interval_for(code: str, on: datetime.date) -> SerialInterval:
         and given_mean > 1
         and given_sd > 0
     ):
-        return SerialInterval(float(given_mean), float(given_sd), SiSource.PROTOCOL)
-    return SerialInterval(*LITERATURE_SI, SiSource.LITERATURE)
+        return SerialInterval(float(given_mean), float(given_sd), SiSource.PROTOCOL, len(diffs))
+    return SerialInterval(*LITERATURE_SI, SiSource.LITERATURE, len(diffs))
 
 
 @dataclass(frozen=True)
 class RtRow:
+    """Rt of the window ending on ``day``; no numbers (None) when the data are insufficient."""
+
     day: datetime.date
     window_start: datetime.date
-    mean: float
-    std: float
-    quantiles: tuple[float, ...]  # epi.rt.QUANTILES order
+    mean: float | None
+    std: float | None
+    quantiles: tuple[float, ...] | None  # epi.rt.QUANTILES order
+    si: SerialInterval
+
+    @property
+    def insufficient(self) -> bool:
+        return self.mean is None
+
+
+def _estimate(local: np.ndarray, imported: np.ndarray, si: SerialInterval, ends: list[int]):
+    """(t_start, t_end, shape, mean, std, quantiles) of the windows with interval ``si``: all of
+    them for a fixed interval (exact and cheap), those ending on ``ends`` for a sampled one."""
+    if si.fit is None:
+        fixed = epi_rt.estimate_r(local, imported, si_mean=si.mean, si_sd=si.sd)
+        return fixed.t_start, fixed.t_end, fixed.shape, fixed.mean, fixed.std, fixed.quantiles
+    samples = epi_serial.sample_weights(si.fit, SI_SAMPLES, seed=RT_SEED)
+    pooled = epi_rt.estimate_r_uncertain(
+        local, imported, si_distrs=samples, n_draws=R_DRAWS, seed=RT_SEED, t_ends=ends
+    )
+    return pooled.t_start, pooled.t_end, pooled.shape, pooled.mean, pooled.std, pooled.quantiles
+
+
+def too_early(window_first: np.ndarray, cases: np.ndarray, si: SerialInterval) -> np.ndarray:
+    """Whether each window (by the index of its first day) starts within one mean serial interval
+    of the first case (Cori et al. 2013, Web Appendix; EpiEstim warns "too early in the
+    epidemic"): the first cases' infectors were never observed, so such a window divides by an
+    infectivity that is too small, and its Rt, and any forecast from it, explode.
+    """
+    seen = np.flatnonzero(cases)
+    if seen.size == 0:
+        return np.ones(np.shape(window_first), dtype=bool)
+    return np.asarray(window_first) < seen[0] + int(np.ceil(si.mean))
 
 
 def rt_rows(
-    local: np.ndarray, imported: np.ndarray, start: datetime.date, si: SerialInterval
+    local: np.ndarray,
+    imported: np.ndarray,
+    start: datetime.date,
+    sis: SerialInterval | Sequence[SerialInterval],
 ) -> list[RtRow]:
-    """Rt per 7-day window of a series beginning on ``start``; [] while it is too short or empty."""
+    """Rt per 7-day window of a series beginning on ``start``; [] while it is too short or empty.
+
+    ``sis``: the interval of each day (``serial_intervals``), or one for all days. A window ending
+    on day D uses D's interval only. Windows before the first case are left out (the posterior is
+    the prior); a window whose posterior CV exceeds ``epi.rt.MAX_POSTERIOR_CV``, or that starts
+    too early in the epidemic (``too_early``), is a row with no numbers: insufficient data.
+    """
     if local.size < epi_rt.DEFAULT_WINDOW + 1 or (local.sum() + imported.sum()) == 0:
         return []
-    est = epi_rt.estimate_r(local, imported, si_mean=si.mean, si_sd=si.sd)
-    mean, std, q = est.mean, est.std, est.quantiles
-    out = []
-    for i in range(est.t_start.size):
-        end = start + datetime.timedelta(days=int(est.t_end[i]) - 1)
-        first = start + datetime.timedelta(days=int(est.t_start[i]) - 1)
-        # before any case, the posterior is the prior: not an estimate worth showing
-        if local[: int(est.t_end[i])].sum() + imported[: int(est.t_end[i])].sum() == 0:
-            continue
-        out.append(RtRow(end, first, float(mean[i]), float(std[i]), tuple(map(float, q[i]))))
-    return out
+    if isinstance(sis, SerialInterval):
+        sis = [sis] * local.size
+    seen = np.cumsum(local + imported)
+    days_of: dict[int, list[int]] = {}
+    for i, si in enumerate(sis):
+        days_of.setdefault(id(si), []).append(i)
+    by_day: dict[int, RtRow] = {}
+    for indexes in days_of.values():
+        si = sis[indexes[0]]
+        wanted = set(indexes)
+        t_start, t_end, shape, mean, std, q = _estimate(
+            local, imported, si, [i + 1 for i in indexes]
+        )
+        ok = epi_rt.sufficient(shape) & ~too_early(t_start - 1, local + imported, si)
+        for i in range(t_start.size):
+            last = int(t_end[i]) - 1
+            if last not in wanted or seen[last] == 0:
+                continue
+            end = start + datetime.timedelta(days=last)
+            first = start + datetime.timedelta(days=int(t_start[i]) - 1)
+            if ok[i]:
+                by_day[last] = RtRow(
+                    end, first, float(mean[i]), float(std[i]), tuple(map(float, q[i])), si
+                )
+            else:
+                by_day[last] = RtRow(end, first, None, None, None, si)
+    return [by_day[i] for i in sorted(by_day)]
 
 
-#: The renewal model forecasts only when the last window's Rt posterior has a coefficient of
-#: variation of at most 0.3 (EpiEstim's ``make_config(cv_posterior = 0.3)``; with the default
-#: prior that is about 11 local cases in the window): fewer cases give an Rt that is mostly prior.
-MAX_POSTERIOR_CV = 0.3
+#: The renewal model forecasts only when the last window's Rt is sufficient (``epi.rt``).
+MAX_POSTERIOR_CV = epi_rt.MAX_POSTERIOR_CV
 HORIZON = 7
 MEMBERS = (ForecastModel.RENEWAL, ForecastModel.LAST, ForecastModel.MEAN7)
+
+
+def _si_options(si: SerialInterval) -> dict:
+    """The interval as ``epi`` takes it: the conditioned weights of a fit, else mean and sd."""
+    if si.weights is not None:
+        return {"si_distr": si.weights}
+    return {"si_mean": si.mean, "si_sd": si.sd}
 
 
 def renewal_quantiles(
@@ -118,22 +228,15 @@ def renewal_quantiles(
 ) -> tuple[float, np.ndarray] | None:
     """(Rt mean used, ``(horizon, Q)`` quantiles) of the renewal model, or None without the data.
 
-    Besides the posterior's CV, the last window must start at least one mean serial interval after
-    the first case (Cori et al. 2013, Web Appendix, as EpiEstim warns "too early in the
-    epidemic"): the infectors of the first cases were not observed, so an earlier window divides
-    by an infectivity that is too small and gives an Rt, and a forecast, that explode.
+    Only from a window that is neither too early (``too_early``) nor short of cases (CV).
     """
-    cases = np.flatnonzero(local + imported)
-    if cases.size == 0:
-        return None
-    if local.size - epi_rt.DEFAULT_WINDOW < cases[0] + int(np.ceil(si.mean)):
+    if too_early(np.array([local.size - epi_rt.DEFAULT_WINDOW]), local + imported, si)[0]:
         return None
     try:
         fc = epi_forecast.forecast(
             local,
             imported,
-            si_mean=si.mean,
-            si_sd=si.sd,
+            **_si_options(si),
             horizon=horizon,
             n_sims=FORECAST_SIMS,
             seed=seed,
@@ -172,18 +275,23 @@ def forecast_points(
 
 
 def model_forecasts(
-    local: np.ndarray, imported: np.ndarray, si: SerialInterval, horizon: int = HORIZON
-) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    local: np.ndarray,
+    imported: np.ndarray,
+    si: SerialInterval | Sequence[SerialInterval],
+    horizon: int = HORIZON,
+) -> tuple[dict[ForecastModel, np.ndarray], np.ndarray]:
     """Every model's forecast issued at the end of each day, and the renewal's Rt mean per day.
 
     Returns model → ``(T, horizon, Q)`` (NaN where the model makes none) and ``(T,)``. Day ``i``
-    uses days ``0..i`` only; no model forecasts before the area's first case.
+    uses days ``0..i`` only, and the serial interval of day ``i`` when ``si`` gives one per day
+    (``serial_intervals``); no model forecasts before the area's first case.
     """
     t = local.size
     renewal = np.full((t, horizon, len(epi_forecast.FORECAST_QUANTILES)), np.nan)
     r_mean = np.full(t, np.nan)
     for i in range(t):
-        made = renewal_quantiles(local[: i + 1], imported[: i + 1], si, horizon, seed=i)
+        si_i = si if isinstance(si, SerialInterval) else si[i]
+        made = renewal_quantiles(local[: i + 1], imported[: i + 1], si_i, horizon, seed=i)
         if made is not None:
             r_mean[i], renewal[i] = made
     y = local[None, :].astype(float)

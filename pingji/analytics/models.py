@@ -51,7 +51,7 @@ class SerialIntervalMixin(models.Model):
     si_source = models.CharField(
         _("serial interval source"), max_length=12, choices=SiSource.choices
     )
-    si_pairs = models.PositiveIntegerField(_("linked pairs used"), default=0)
+    si_pairs = models.PositiveIntegerField(_("linked pairs known by the day"), default=0)
     computed_at = models.DateTimeField(_("computed at"))
 
     class Meta:
@@ -62,6 +62,9 @@ class RtEstimate(SerialIntervalMixin, ScopedModel):
     """Rt of the 7-day window ending on ``day`` (Cori et al. 2013 as EpiEstim, ``epi.rt``).
 
     Incidence is new local infections by report day; imported infections seed infectivity only.
+    A window whose posterior is mostly prior (``epi.rt.sufficient``) is stored with
+    ``insufficient_data`` set and no number: showing the prior as an estimate would mislead.
+    The serial interval is the one known on ``day`` (``analytics.estimates.serial_intervals``).
     """
 
     jurisdiction = models.ForeignKey(
@@ -72,15 +75,16 @@ class RtEstimate(SerialIntervalMixin, ScopedModel):
     )
     day = models.DateField(_("window end"))
     window_start = models.DateField(_("window start"))
-    mean = models.FloatField(_("mean"))
-    std = models.FloatField(_("standard deviation"))
-    q025 = models.FloatField(_("2.5% quantile"))
-    q05 = models.FloatField(_("5% quantile"))
-    q25 = models.FloatField(_("25% quantile"))
-    q50 = models.FloatField(_("median"))
-    q75 = models.FloatField(_("75% quantile"))
-    q95 = models.FloatField(_("95% quantile"))
-    q975 = models.FloatField(_("97.5% quantile"))
+    mean = models.FloatField(_("mean"), null=True, blank=True)
+    std = models.FloatField(_("standard deviation"), null=True, blank=True)
+    q025 = models.FloatField(_("2.5% quantile"), null=True, blank=True)
+    q05 = models.FloatField(_("5% quantile"), null=True, blank=True)
+    q25 = models.FloatField(_("25% quantile"), null=True, blank=True)
+    q50 = models.FloatField(_("median"), null=True, blank=True)
+    q75 = models.FloatField(_("75% quantile"), null=True, blank=True)
+    q95 = models.FloatField(_("95% quantile"), null=True, blank=True)
+    q975 = models.FloatField(_("97.5% quantile"), null=True, blank=True)
+    insufficient_data = models.BooleanField(_("insufficient data"), default=False)
 
     class Meta:
         verbose_name = _("Rt estimate")
@@ -91,7 +95,8 @@ class RtEstimate(SerialIntervalMixin, ScopedModel):
         ]
 
     def __str__(self) -> str:
-        return f"Rt {self.jurisdiction_id} {self.day}: {self.mean:.2f}"
+        value = "insufficient data" if self.insufficient_data else f"{self.mean:.2f}"
+        return f"Rt {self.jurisdiction_id} {self.day}: {value}"
 
 
 class ForecastRun(SerialIntervalMixin, ScopedModel):

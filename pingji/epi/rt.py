@@ -257,6 +257,20 @@ def gamma_quantiles(shape: ArrayLike, scale: ArrayLike, probs: ArrayLike) -> Flo
     return np.asarray(unit * np.asarray(scale, dtype=float)[..., None], dtype=float)
 
 
+def check_window_and_prior(days: int, window: int, prior_mean: float, prior_sd: float) -> None:
+    """``ValueError`` unless ``window`` is a whole number of days a ``days``-day series can hold
+    (day 1 only seeds the infectivity) and the prior's mean and sd are positive."""
+    if isinstance(window, bool) or not isinstance(window, int | np.integer) or window < 1:
+        raise ValueError(f"window must be a whole number of days >= 1 (got {window!r})")
+    if days < window + 1:
+        raise ValueError(
+            f"series of {days} days is too short for a {window}-day window: "
+            f"at least {window + 1} days are needed (day 1 only seeds the infectivity)"
+        )
+    if not (prior_mean > 0 and prior_sd > 0):
+        raise ValueError("prior mean and sd must be positive")
+
+
 def estimate_many(
     local: ArrayLike,
     imported: ArrayLike | None = None,
@@ -282,16 +296,8 @@ def estimate_many(
     if imp.shape != loc.shape:
         raise ValueError(f"local {loc.shape} and imported {imp.shape} counts differ in shape")
     loc2, imp2 = np.atleast_2d(loc).copy(), np.atleast_2d(imp).copy()
-    if isinstance(window, bool) or not isinstance(window, int | np.integer) or window < 1:
-        raise ValueError(f"window must be a whole number of days >= 1 (got {window!r})")
     days = loc2.shape[1]
-    if days < window + 1:
-        raise ValueError(
-            f"series of {days} days is too short for a {window}-day window: "
-            f"at least {window + 1} days are needed (day 1 only seeds the infectivity)"
-        )
-    if not (prior_mean > 0 and prior_sd > 0):
-        raise ValueError("prior mean and sd must be positive")
+    check_window_and_prior(days, window, prior_mean, prior_sd)
     si = serial_interval(days, si_distr=si_distr, si_mean=si_mean, si_sd=si_sd)
     mean_si = si_mean_used(days, si_distr=si_distr, si_mean=si_mean, si_sd=si_sd)
 
@@ -317,6 +323,16 @@ def estimate_many(
     return RtEstimates(t_start, t_end, shape, scale, mean_si)
 
 
+def check_has_cases(local: ArrayLike, imported: ArrayLike | None) -> None:
+    """``ValueError`` for a series without a single case: every window's posterior would be the
+    prior (mean 5), which is not an estimate and must never be shown as one."""
+    total = np.sum(check_counts(local, "local"))
+    if imported is not None:
+        total += np.sum(check_counts(imported, "imported"))
+    if total == 0:
+        raise ValueError("the series has no case: Rt cannot be estimated (it would be the prior)")
+
+
 def estimate_r(
     local: ArrayLike,
     imported: ArrayLike | None = None,
@@ -331,6 +347,7 @@ def estimate_r(
     """Rt on sliding windows for one series (1-D counts); see ``estimate_many``."""
     if np.ndim(local) != 1:
         raise ValueError("estimate_r takes one series; use estimate_many for several")
+    check_has_cases(local, imported)
     return estimate_many(
         local,
         imported,
@@ -340,4 +357,114 @@ def estimate_r(
         window=window,
         prior_mean=prior_mean,
         prior_sd=prior_sd,
+    )
+
+
+MAX_POSTERIOR_CV = 0.3
+"""EpiEstim's ``make_config(cv_posterior = 0.3)``: a window whose Gamma posterior has a larger
+coefficient of variation (``1 / sqrt(shape)``, about 11 local cases with the default prior) is
+mostly prior, and is reported as insufficient data rather than as a number."""
+
+
+def sufficient(shape: ArrayLike) -> NDArray[np.bool_]:
+    """Whether each window's posterior CV ``1 / sqrt(shape)`` is at most ``MAX_POSTERIOR_CV``.
+
+    The CV of the Gamma posterior does not depend on the serial interval (only its scale does),
+    so the same windows are sufficient whichever interval is used or sampled.
+    """
+    return np.asarray(shape, dtype=float) >= MAX_POSTERIOR_CV**-2
+
+
+@dataclass(frozen=True)
+class PooledRt:
+    """Rt per window pooled over sampled serial intervals (EpiEstim's ``uncertain_si``).
+
+    ``mean``/``std``/``quantiles`` (in ``QUANTILES`` order) are those of the pooled draws;
+    ``shape`` is each window's posterior shape (the same for every sampled interval).
+    """
+
+    t_start: NDArray[np.int64]
+    t_end: NDArray[np.int64]
+    shape: Float
+    mean: Float
+    std: Float
+    quantiles: Float
+    si_mean: float
+
+
+def estimate_r_uncertain(
+    local: ArrayLike,
+    imported: ArrayLike | None = None,
+    *,
+    si_distrs: ArrayLike,
+    n_draws: int = 50,
+    seed: int = 0,
+    window: int = DEFAULT_WINDOW,
+    prior_mean: float = PRIOR_MEAN,
+    prior_sd: float = PRIOR_SD,
+    t_ends: ArrayLike | None = None,
+) -> PooledRt:
+    """Rt on sliding windows of one series with an uncertain serial interval.
+
+    As EpiEstim's ``estimate_R(method = "si_from_sample")``: for each of the ``K`` rows of
+    ``si_distrs`` (each a distribution ``check_si_distr`` accepts) the window's Gamma posterior is
+    computed, ``n_draws`` values of R are drawn from it, and the ``K * n_draws`` draws are pooled.
+    The draws use common random numbers (the same ``(K, n_draws)`` uniforms, seeded, transformed by
+    each posterior's inverse CDF), so a window's result depends only on the data up to its end:
+    recomputing it from a series cut at that end gives the same numbers. Windows ending on or
+    before the mean of the sampled intervals' means are dropped (EpiEstim's ``final_mean_si``).
+    ``t_ends`` (1-based days) limits the result to the windows ending on those days: a caller
+    using a different interval for each day draws only the windows it keeps.
+    """
+    try:
+        si = np.atleast_2d(np.asarray(si_distrs, dtype=float))
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"serial interval samples are not numeric: {exc}") from exc
+    if si.ndim != 2:
+        raise ValueError("si_distrs must be a (K, L) array of serial interval distributions")
+    for row in si:
+        check_si_distr(row)
+    if isinstance(n_draws, bool) or not isinstance(n_draws, int | np.integer) or n_draws < 1:
+        raise ValueError(f"n_draws must be a whole number >= 1 (got {n_draws!r})")
+    loc = check_counts(local, "local")
+    imp = np.zeros_like(loc) if imported is None else check_counts(imported, "imported")
+    if loc.ndim != 1 or imp.shape != loc.shape:
+        raise ValueError("estimate_r_uncertain takes one series, local and imported of one shape")
+    check_has_cases(loc, imp)
+    check_window_and_prior(loc.size, window, prior_mean, prior_sd)
+    days = loc.size
+    loc2, imp2 = loc.copy(), imp.copy()
+    imp2[0] += loc2[0]  # everything seen on day 1 seeds the epidemic (EpiEstim process_I)
+    loc2[0] = 0
+    lags = min(si.shape[1], days)
+    padded = np.concatenate([np.zeros(lags - 1), loc2 + imp2])
+    past = np.lib.stride_tricks.sliding_window_view(padded, lags)[:, ::-1]  # [t, s] = total_{t-s}
+    lam = si[:, :lags] @ past.T  # (K, days): Lambda of every sampled interval
+    lam[:, 0] = 0.0
+    mean_si = float(np.mean(si @ np.arange(si.shape[1])))
+    t_start = np.arange(2, days - window + 2)
+    t_end = t_start + window - 1
+    keep = t_end > mean_si
+    if t_ends is not None:
+        keep &= np.isin(t_end, np.asarray(t_ends, dtype=int))
+    t_start, t_end = t_start[keep], t_end[keep]
+    cum = np.concatenate([np.zeros((si.shape[0], 1)), np.cumsum(lam, axis=1)], axis=1)
+    b_prior = prior_sd**2 / prior_mean
+    scale = 1.0 / (1.0 / b_prior + cum[:, t_end] - cum[:, t_start - 1])  # (K, W)
+    cum_local = np.concatenate([[0.0], np.cumsum(loc2)])
+    shape = (prior_mean / prior_sd) ** 2 + cum_local[t_end] - cum_local[t_start - 1]
+    uniforms = np.random.default_rng(seed).random((si.shape[0], n_draws))
+    distinct, inverse = np.unique(shape, return_inverse=True)
+    unit = special.gammaincinv(distinct[:, None, None], uniforms[None])[inverse]  # (W, K, n)
+    pooled = (unit * scale.T[:, :, None]).reshape(t_start.size, si.shape[0] * n_draws)
+    return PooledRt(
+        t_start,
+        t_end,
+        shape,
+        pooled.mean(axis=1),
+        pooled.std(axis=1, ddof=1) if pooled.shape[1] > 1 else np.zeros(t_start.size),
+        np.quantile(pooled, QUANTILES, axis=1).T.reshape(t_start.size, len(QUANTILES))
+        if t_start.size
+        else np.zeros((0, len(QUANTILES))),
+        mean_si,
     )

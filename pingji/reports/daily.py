@@ -88,15 +88,20 @@ def build(
     paragraphs = [lead, total]
     if s.rt:
         last = s.rt[-1]
-        paragraphs.append(
-            _("Rt over the 7 days to %(day)s: %(mean)s (95%% credible interval %(lo)s–%(hi)s).")
-            % {
-                "day": last["day"],
-                "mean": _fmt(last["mean"]),
-                "lo": _fmt(last["lo"]),
-                "hi": _fmt(last["hi"]),
-            }
-        )
+        if last.get("insufficient"):
+            paragraphs.append(
+                _("Rt over the 7 days to %(day)s: insufficient data.") % {"day": last["day"]}
+            )
+        else:
+            paragraphs.append(
+                _("Rt over the 7 days to %(day)s: %(mean)s (95%% credible interval %(lo)s–%(hi)s).")
+                % {
+                    "day": last["day"],
+                    "mean": _fmt(last["mean"]),
+                    "lo": _fmt(last["lo"]),
+                    "hi": _fmt(last["hi"]),
+                }
+            )
     tables = []
     by_unit = Table("units", _("By area"), unit_columns())
     totals = [0] * (len(unit_columns()) - 1)
@@ -135,6 +140,9 @@ def build(
     )
     for entry in ([{"name": name, "rows": s.rt}] if s.rt else []) + s.rt_by_unit:
         last = entry["rows"][-1]
+        if last.get("insufficient"):
+            rt.rows.append([entry["name"], last["day"], _("insufficient data"), ""])
+            continue
         rt.rows.append(
             [
                 entry["name"],

@@ -203,11 +203,15 @@ def build(
 
 
 def _rt_dict(day, mean, lo, hi) -> dict:
+    """One day of the Rt chart; ``mean`` None is a window with insufficient data (no number)."""
+    if mean is None:
+        return {"day": day.isoformat(), "mean": None, "lo": None, "hi": None, "insufficient": True}
     return {"day": day.isoformat(), "mean": round(mean, 4), "lo": round(lo, 4), "hi": round(hi, 4)}
 
 
 def rt_series(code, local, imported, start, on) -> list[dict]:
-    """Rt per window end up to ``on``: the stored estimates if the day has them, else computed."""
+    """Rt per window end up to ``on``: the stored estimates if the day has them, else computed
+    with each day's own serial interval (``estimates.serial_intervals``)."""
     stored = list(
         RtEstimate.objects.filter(jurisdiction_id=code, day__gte=start, day__lte=on).order_by("day")
     )
@@ -215,10 +219,12 @@ def rt_series(code, local, imported, start, on) -> list[dict]:
         return [_rt_dict(r.day, r.mean, r.q025, r.q975) for r in stored]
     if not (local.sum() + imported.sum()):
         return []  # no case: nothing to estimate (and no serial interval to look up)
-    si = estimates.serial_interval_for(code, on)
+    days = [start + datetime.timedelta(days=i) for i in range(local.size)]
     return [
-        _rt_dict(r.day, r.mean, r.quantiles[0], r.quantiles[-1])
-        for r in estimates.rt_rows(local, imported, start, si)
+        _rt_dict(
+            r.day, r.mean, *((r.quantiles[0], r.quantiles[-1]) if r.quantiles else (None, None))
+        )
+        for r in estimates.rt_rows(local, imported, start, estimates.serial_intervals(code, days))
     ]
 
 
@@ -271,7 +277,7 @@ def _live_runs(code, local, imported, days, on) -> dict[str, list]:
         return {}
     first = max(0, len(days) - 1 - SKILL_DAYS)
     by_model, _r = estimates.model_forecasts(
-        local, imported, estimates.serial_interval_for(code, on)
+        local, imported, estimates.serial_intervals(code, days)
     )
     return {
         model: [

@@ -15,12 +15,13 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pingji.cases.models import Case
 from pingji.core.access import ensure_allowed
 from pingji.core.events import record_event
-from pingji.epi.serial import serial_interval
+from pingji.epi import serial as epi_serial
 
 from .choices import LinkEvidence
 from .models import Cluster, Link
@@ -28,12 +29,13 @@ from .models import Cluster, Link
 
 @dataclass(frozen=True)
 class Pair:
-    """One linked pair, as the serial-interval estimate reads it."""
+    """One linked pair, as the serial-interval estimate reads it, with when it was recorded."""
 
     infector_case_id: int
     infectee_case_id: int
     infector_onset: datetime.date | None
     infectee_onset: datetime.date | None
+    recorded_at: datetime.datetime | None = None
 
     @property
     def onset_days(self) -> int | None:
@@ -42,21 +44,26 @@ class Pair:
         return (self.infectee_onset - self.infector_onset).days
 
 
-def transmission_pairs(code: str) -> list[Pair]:
-    """Contract C7: the links whose infectee lies within jurisdiction ``code`` ("" = all)."""
+def transmission_pairs(code: str, known_by: datetime.datetime | None = None) -> list[Pair]:
+    """Contract C7: the links whose infectee lies within jurisdiction ``code`` ("" = all).
+
+    ``known_by``: only the links recorded before that moment (decision 0030: what was known then).
+    """
     links = Link.objects.all()
     if code:
         links = links.filter(jurisdiction__code__within=code)
+    if known_by is not None:
+        links = links.filter(recorded_at__lt=known_by)
     rows = links.order_by("infectee_id").values_list(
-        "infector_id", "infectee_id", "infector__onset_date", "infectee__onset_date"
+        "infector_id", "infectee_id", "infector__onset_date", "infectee__onset_date", "recorded_at"
     )
     return [Pair(*row) for row in rows]
 
 
-def serial_interval_of(code: str) -> tuple[float, float, int]:
-    """(mean, sd, n) of the onset differences of the area's pairs with both onsets known."""
+def serial_interval_of(code: str) -> epi_serial.SerialIntervalFit:
+    """The serial interval fitted to the area's pairs with both onsets known (``epi.serial``)."""
     days = [p.onset_days for p in transmission_pairs(code) if p.onset_days is not None]
-    return serial_interval(days)
+    return epi_serial.fit(days)
 
 
 def generations(links: list[tuple[int, int]]) -> dict[int, int]:
@@ -136,6 +143,7 @@ def do_link_cases(
         before = link.infector_id if corrected else None
         link.infector, link.evidence, link.setting = infector, evidence, setting or ""
         link.cluster, link.contact, link.note = cluster, contact, (note or "").strip()[:500]
+        link.recorded_at = timezone.now()  # a correction is known from now on (decision 0030)
         link.created_by = actor if getattr(actor, "pk", None) else None
         try:
             with transaction.atomic():

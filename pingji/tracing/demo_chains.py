@@ -98,6 +98,8 @@ def link_cases(lines, invs, contacts, clusters, writer, actors) -> int:
                     cluster=cluster,
                     contact=contact,
                     created_by=actors[line.county],
+                    # known once the infectee's investigation reported it, not at install time
+                    recorded_at=invs[line.n].report_done_at,
                 ),
             )
         )

@@ -15,7 +15,7 @@ from django.views import View
 from pingji.cases.models import Case
 from pingji.core.forms import add_action_errors
 from pingji.core.views import ScopedDetailView, ScopedListView, focus_code
-from pingji.epi.serial import serial_interval
+from pingji.epi import serial as epi_serial
 
 from . import chains
 from .filtersets import ClusterFilterSet
@@ -39,10 +39,10 @@ def _summary(request) -> dict:
         if p.onset_days is not None
     ]
     try:
-        mean, sd, n = serial_interval(pairs)
+        fitted = epi_serial.fit(pairs)
     except ValueError:
         return {"n": len(pairs)}
-    return {"mean": mean, "sd": sd, "n": n}
+    return {"mean": fitted.mean, "sd": fitted.sd, "n": fitted.n}
 
 
 class ChainGraphView(LoginRequiredMixin, PermissionRequiredMixin, View):

@@ -39,17 +39,32 @@ def test_stored_series_equal_the_live_ones_at_every_level(outbreak, tree):
 
 
 @pytest.mark.django_db
-def test_rt_is_epiestim_on_the_local_series(outbreak, tree):
+def test_rt_of_too_few_cases_is_stored_as_insufficient_data_not_the_prior(outbreak, tree):
     do_compute_series(tree["35"], START, END)
     rows = list(RtEstimate.objects.filter(jurisdiction_id="35").order_by("day"))
-    live = compute("35", START, END)
+    assert rows and rows[-1].day == END
+    # seven cases: every window's posterior CV is above 0.3, so no number is stored
+    assert all(r.insufficient_data and r.mean is None and r.q975 is None for r in rows)
+    assert rows[-1].si_source == SiSource.LITERATURE and rows[-1].si_pairs == 0
+    assert "insufficient data" in str(rows[-1])
+
+
+@pytest.mark.django_db
+def test_rt_is_epiestim_on_the_local_series(outbreak, tree, monkeypatch):
+    monkeypatch.setattr(epi_rt, "MAX_POSTERIOR_CV", 1.0)  # show every window of this small series
+    # the window to 21 Sep is the first to start a mean serial interval (5 days) after the first
+    # case (10 Sep): every earlier one is "too early in the epidemic", a row without numbers
+    end = END + datetime.timedelta(days=1)
+    do_compute_series(tree["35"], START, end)
+    rows = list(RtEstimate.objects.filter(jurisdiction_id="35").order_by("day"))
+    assert [r.day for r in rows if r.mean is not None] == [end]
+    live = compute("35", START, end)
     est = epi_rt.estimate_r(
         live.total("new_local_infection"),
         live.total("new_imported_infection"),
         si_mean=4.7,
         si_sd=2.9,
     )
-    assert rows and rows[-1].day == END
     assert rows[-1].mean == pytest.approx(float(est.mean[-1]), abs=1e-9)
     assert rows[-1].q975 == pytest.approx(float(est.quantiles[-1][-1]), abs=1e-9)
     assert rows[-1].si_source == SiSource.LITERATURE
@@ -100,22 +115,48 @@ def test_compute_refuses_future_and_outsiders(outbreak, tree, make_user):
     assert not DailyIndicator.objects.exists()
 
 
-def test_serial_interval_from_pairs_protocol_or_literature(monkeypatch):
+def test_serial_interval_from_pairs_known_by_each_day_else_literature(monkeypatch):
     from types import SimpleNamespace
 
     import pingji.analytics.estimates as est
+    from pingji.analytics.series import cutoff
 
+    early = cutoff(D(2021, 9, 10)) - datetime.timedelta(hours=1)
+    late = cutoff(D(2021, 9, 20)) - datetime.timedelta(hours=1)
     pairs = [
-        SimpleNamespace(infector_onset=D(2021, 9, 1), infectee_onset=D(2021, 9, 1 + k % 7 + 1))
-        for k in range(25)
+        SimpleNamespace(
+            onset_days=(k % 9) - 2, recorded_at=early if k < 25 else late
+        )  # 25 early pairs, a third of them at <= 0 days, and 5 more recorded on 20 Sep
+        for k in range(30)
     ]
     monkeypatch.setattr("pingji.tracing.chains.transmission_pairs", lambda code: pairs)
-    monkeypatch.setattr(
-        "pingji.epi.serial.serial_interval",
-        lambda d: (float(np.mean(d)), float(np.std(d, ddof=1)), len(d)),
-    )
-    si = est.serial_interval_for("35", D(2021, 9, 30))
-    assert si.source == SiSource.PAIRS and si.pairs == 25
+    monkeypatch.setattr("pingji.protocols.versions.protocol_for", _no_protocol)
+    days = [D(2021, 9, 9), D(2021, 9, 10), D(2021, 9, 19), D(2021, 9, 20)]
+    before, first, same, after = est.serial_intervals("35", days)
+    assert before.source == SiSource.LITERATURE and before.pairs == 0
+    assert (before.mean, before.sd) == est.LITERATURE_SI
+    assert first.source == SiSource.PAIRS and first.pairs == 25
+    assert same is first  # no new pair: the fit is reused, not redone
+    assert after.pairs == 30 and after.mean != first.mean
+    # what entered the renewal equation: the fit conditioned on >= 1 day, recorded as such
+    assert first.weights[0] == 0 and first.weights.sum() == pytest.approx(1)
+    assert first.mean == pytest.approx(float(np.arange(first.weights.size) @ first.weights))
+    assert first.fit.mean < first.mean  # the fitted interval itself reaches below one day
+    monkeypatch.setattr(est, "MIN_PAIRS", 26)
+    few = est.serial_interval_for("35", D(2021, 9, 10))
+    assert few.source == SiSource.LITERATURE and few.pairs == 25  # known, too few: said so
+    # pairs mostly at <= 0 days cannot give renewal weights: the fallback says how many there were
+    monkeypatch.setattr(est, "MIN_PAIRS", 20)
+    for p in pairs:
+        p.onset_days -= 4
+    refused = est.serial_interval_for("35", D(2021, 9, 20))
+    assert refused.source == SiSource.LITERATURE and refused.pairs == 30
+
+
+def _no_protocol(code, on):
+    from pingji.protocols.versions import NoProtocolInForce
+
+    raise NoProtocolInForce(code)
 
 
 def test_model_skill_scores_only_days_observed_by_then():
@@ -175,3 +216,14 @@ def test_the_dashboard_reads_storage_only_while_it_is_fresh(outbreak, tree):
     assert from_storage("35", D(2021, 9, 1), END, unit_length=4) is None  # not that far back
     report(outbreak, tree, HULI, 14)  # a new event counted in the period: storage is stale
     assert from_storage("35", START, END, unit_length=4) is None
+
+
+def test_rt_after_the_outbreak_is_insufficient_data_not_a_drift_back_to_the_prior():
+    local = np.concatenate([[2, 4, 8], np.full(20, 20), np.zeros(40)]).astype(float)
+    si = estimates.SerialInterval(4.7, 2.9, SiSource.LITERATURE)
+    rows = estimates.rt_rows(local, np.zeros_like(local), START, si)
+    during = [r for r in rows if r.day <= START + datetime.timedelta(days=22)]
+    assert during[-1].mean is not None and not during[-1].insufficient
+    # a month after the last case: no number at all (EpiEstim would say about 5, the prior)
+    assert rows[-1].insufficient and rows[-1].mean is None and rows[-1].quantiles is None
+    assert estimates.rt_rows(np.zeros(30), np.zeros(30), START, si) == []

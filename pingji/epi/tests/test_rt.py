@@ -167,6 +167,8 @@ def test_vectorised_batch_equals_the_naive_formula(counts, imports, window, si_m
         assert one.t_start.tolist() == [e[0] for e in expected]
         np.testing.assert_allclose(one.mean, [e[2] for e in expected], rtol=1e-10)
         np.testing.assert_allclose(one.std, [e[3] for e in expected], rtol=1e-10)
+        if local[j].sum() + imported[j].sum() == 0:
+            continue  # a single series without a case is refused (the batch keeps its row)
         single = rt.estimate_r(local[j], imported[j], si_mean=si_mean, si_sd=si_sd, window=window)
         np.testing.assert_allclose(single.quantiles, one.quantiles, rtol=1e-12)
 
@@ -219,3 +221,75 @@ def test_batch_errors_name_the_series():
         rt.estimate_many(local, si_mean=3, si_sd=1)
     with pytest.raises(ValueError, match="use estimate_many"):
         rt.estimate_r(np.ones((2, 10)), si_mean=3, si_sd=1)
+
+
+def test_an_uncertain_interval_of_identical_samples_pools_to_the_single_estimate():
+    # K equal samples: the pooled draws come from one Gamma posterior per window
+    si = np.asarray(ref.FLU2009_SI)
+    one = rt.estimate_r(ref.FLU2009_INCIDENCE, si_distr=si)
+    pooled = rt.estimate_r_uncertain(
+        ref.FLU2009_INCIDENCE, si_distrs=np.tile(si, (40, 1)), n_draws=500, seed=1
+    )
+    np.testing.assert_array_equal(pooled.t_end, one.t_end)
+    np.testing.assert_array_equal(pooled.shape, one.shape)
+    np.testing.assert_allclose(pooled.mean, one.mean, rtol=0.02)
+    np.testing.assert_allclose(pooled.std, one.std, rtol=0.05)
+    np.testing.assert_allclose(pooled.quantiles, one.quantiles, rtol=0.05)
+
+
+def test_an_uncertain_interval_widens_rt_and_is_reproducible():
+    rng = np.random.default_rng(2)
+    local = rng.poisson(np.linspace(3, 60, 50)).astype(float)
+    short, long_ = rt.discr_si(np.arange(30), 3.0, 1.5), rt.discr_si(np.arange(30), 7.0, 2.5)
+    mixed = np.vstack([short / short.sum(), long_ / long_.sum()] * 20)
+    pooled = rt.estimate_r_uncertain(local, si_distrs=mixed, n_draws=100, seed=4)
+    alone = rt.estimate_r(local, si_distr=short / short.sum())
+    last = -1
+    width = pooled.quantiles[last, -1] - pooled.quantiles[last, 0]
+    assert width > alone.quantiles[last, -1] - alone.quantiles[last, 0]
+    again = rt.estimate_r_uncertain(local, si_distrs=mixed, n_draws=100, seed=4)
+    np.testing.assert_array_equal(pooled.quantiles, again.quantiles)
+    # a window's numbers depend only on the data up to its end (common random numbers)
+    cut = rt.estimate_r_uncertain(local[:30], si_distrs=mixed, n_draws=100, seed=4)
+    at = int(np.flatnonzero(pooled.t_end == 30)[0])
+    assert cut.t_end[-1] == 30
+    np.testing.assert_allclose(cut.quantiles[-1], pooled.quantiles[at], rtol=1e-12)
+    assert cut.mean[-1] == pytest.approx(pooled.mean[at], rel=1e-12)
+
+
+def test_windows_with_a_posterior_cv_above_0_3_are_insufficient():
+    # CV = 1 / sqrt(shape): 11 cases plus the prior's shape 1 is below 0.3, 10 is not
+    assert list(rt.sufficient([1.0, 11.0, 12.0, 200.0])) == [False, False, True, True]
+    assert rt.MAX_POSTERIOR_CV**-2 == pytest.approx(11.111, abs=1e-3)
+
+
+@pytest.mark.parametrize(
+    "si_distrs, message",
+    [([[0.5, 0.5]], "start with 0"), ([[0, 0.4]], "sum to 1"), ([["a", 1]], "not numeric")],
+)
+def test_bad_interval_samples_are_refused(si_distrs, message):
+    with pytest.raises(ValueError, match=message):
+        rt.estimate_r_uncertain([1, 2, 3, 4, 5, 6, 7, 8, 9], si_distrs=si_distrs)
+
+
+def test_a_series_without_cases_is_refused_not_answered_with_the_prior():
+    for estimate in (
+        lambda: rt.estimate_r(np.zeros(20), si_mean=4.7, si_sd=2.9),
+        lambda: rt.estimate_r_uncertain(np.zeros(20), si_distrs=[ref.FLU2009_SI]),
+    ):
+        with pytest.raises(ValueError, match="no case"):
+            estimate()
+    with pytest.raises(ValueError, match="too short"):
+        rt.estimate_r_uncertain([3, 4, 5], si_distrs=[ref.FLU2009_SI])
+
+
+def test_an_uncertain_estimate_limited_to_some_window_ends_gives_the_same_windows():
+    local = np.random.default_rng(6).poisson(np.linspace(3, 30, 30)).astype(float)
+    samples = np.tile(np.asarray(ref.FLU2009_SI), (5, 1))
+    every = rt.estimate_r_uncertain(local, si_distrs=samples, n_draws=20)
+    some = rt.estimate_r_uncertain(local, si_distrs=samples, n_draws=20, t_ends=[12, 20, 99])
+    assert some.t_end.tolist() == [12, 20]
+    none = rt.estimate_r_uncertain(local, si_distrs=samples, n_draws=20, t_ends=[1, 99])
+    assert none.t_end.size == 0 and none.quantiles.shape == (0, len(rt.QUANTILES))
+    at = np.isin(every.t_end, [12, 20])
+    np.testing.assert_array_equal(some.quantiles, every.quantiles[at])

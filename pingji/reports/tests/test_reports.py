@@ -173,3 +173,24 @@ def test_daily_command_archives_the_province_and_its_cities(outbreak, tree):
         with pytest.raises(CommandError):
             call_command("dailyreport", *bad, stdout=out)
     assert DailyReport.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_rt_with_too_few_cases_shows_insufficient_data_not_the_prior(client, outbreak, tree):
+    from pingji.analytics.actions import do_compute_series
+
+    on = D(2021, 9, 20)
+    live = sit.build(tree["35"], on)  # nothing stored: computed with each day's interval
+    assert live.rt and all(r["insufficient"] and r["mean"] is None for r in live.rt)
+    do_compute_series(tree["35"], D(2021, 9, 9), on)
+    stored = sit.build(tree["35"], on)
+    assert stored.rt[-1] == live.rt[-1] and stored.rt[-1]["day"] == on.isoformat()
+    assert all(row["rows"][-1]["insufficient"] for row in stored.rt_by_unit)
+    client.force_login(outbreak)
+    page = client.get(f"/reports/situation/35/?on={on.isoformat()}").content.decode()
+    assert 'id="rt-insufficient"' in page
+    assert '"mean": 5' not in page and '"insufficient": true' in page
+    with translation.override("en"):
+        report = do_generate_daily_report(tree["35"], on)
+    html = report.html.open("rb").read().decode() if report.html else ""
+    assert "insufficient data" in html

@@ -1,5 +1,7 @@
 """Transmission links with evidence, clusters, generations, linked pairs (contract C7), pages."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -14,6 +16,10 @@ from .conftest import GRID
 
 pytestmark = pytest.mark.django_db
 HULI_GRID = "350206001001001"
+
+
+HOURS_24 = datetime.timedelta(hours=24)
+HOURS_48 = datetime.timedelta(hours=48)
 
 
 def case_in(tree, grid=GRID, onset=None, **extra):
@@ -44,8 +50,13 @@ def test_links_make_generations_and_pairs(tree, epi):
     pairs = chains.transmission_pairs("350322")
     assert sorted(p.onset_days for p in pairs) == [3, 4, 6]
     assert chains.transmission_pairs("350206") == []
-    mean, sd, n = chains.serial_interval_of("35")
-    assert (round(mean, 6), n) == (round(13 / 3, 6), 3) and sd > 0
+    fitted = chains.serial_interval_of("35")
+    assert fitted.mean == pytest.approx(13 / 3, abs=0.05) and fitted.n == 3 and fitted.sd > 0
+    # only the links recorded before a moment were known then
+    first = Link.objects.get(infectee=b)
+    Link.objects.filter(pk=first.pk).update(recorded_at=first.recorded_at - HOURS_48)
+    earlier = chains.transmission_pairs("35", known_by=first.recorded_at - HOURS_24)
+    assert [p.infectee_case_id for p in earlier] == [b.pk]
     assert [e.kind for e in events_for(link)] == ["tracing.linked"]
 
 
@@ -72,10 +83,11 @@ def test_a_cross_county_link_is_made_above_both_and_corrected_once(tree, epi, pr
     # Xianyou cannot see Huli's case, so it cannot link them
     with pytest.raises(ValidationError):
         chains.do_link_cases(huli, xianyou, actor=epi, evidence="genomic")
-    chains.do_link_cases(huli, xianyou, actor=province_epi, evidence="genomic")
+    first = chains.do_link_cases(huli, xianyou, actor=province_epi, evidence="genomic")
     # a second infector corrects the link, the infectee keeps one
     link = chains.do_link_cases(other, xianyou, actor=province_epi, evidence="contact")
     assert Link.objects.filter(infectee=xianyou).count() == 1 and link.infector_id == other.pk
+    assert link.recorded_at > first.recorded_at  # the corrected pair is known from now on
     assert events_for(link).filter(kind="tracing.link_corrected").exists()
 
 
@@ -108,3 +120,17 @@ def test_the_graph_page_and_its_data(tree, epi, client, api):
         "/api/tracing/links/", {"infector": b.pk, "infectee": a.pk, "evidence": "contact"}
     )
     assert created.status_code == 400 and Link.objects.count() == 1  # a cycle
+
+
+def test_existing_links_are_recorded_when_their_infectee_was_reported(tree, epi):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("pingji.tracing.migrations.0003_link_recorded_at")
+    a, b = case_in(tree), case_in(tree)
+    link = chains.do_link_cases(a, b, actor=epi, evidence="contact")
+    assert link.recorded_at > b.reported_at  # linked now, in the test's real time
+    migration.recorded_when_reported(apps, None)
+    link.refresh_from_db()
+    assert link.recorded_at == b.reported_at

@@ -13,7 +13,7 @@ from pingji.cases.models import Case
 from pingji.cases.tests.outbreak import outbreak_province
 from pingji.core import lake
 from pingji.core.models import DomainEvent
-from pingji.epi.serial import serial_interval
+from pingji.epi import serial as epi_serial
 from pingji.tracing import chains
 from pingji.tracing import demo as tracing_demo
 from pingji.tracing.choices import ContactTier
@@ -99,8 +99,12 @@ def test_the_outbreak_replays_as_the_bulletins_count_it(replay):
     school = Cluster.objects.get(name__contains="铺头小学")
     assert school.jurisdiction_id == "350322" and school.links.count() >= 5
     pairs = chains.transmission_pairs("35")
-    mean, sd, n = serial_interval([p.onset_days for p in pairs if p.onset_days is not None])
-    assert n > 50 and 0 < mean < 8 and sd > 0
+    fitted = epi_serial.fit([p.onset_days for p in pairs if p.onset_days is not None])
+    assert fitted.n > 50 and 0 < fitted.mean < 8 and fitted.sd > 0
+    # each link was known when its infectee's investigation reported it, in the replay's time
+    for link in Link.objects.select_related("infectee__investigation")[:50]:
+        assert link.recorded_at == link.infectee.investigation.report_done_at
+        assert link.recorded_at > link.infectee.reported_at
     generations = chains.generations([(p.infector_case_id, p.infectee_case_id) for p in pairs])
     assert max(generations.values()) >= 3
     # dispatches between counties, answered within the protocol's 24 hours mostly
