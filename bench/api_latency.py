@@ -51,6 +51,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_for_port(port: int, tries: int = 100) -> None:
+    """Until a server listens on ``port`` (at most ``tries`` × 0.2 s)."""
+    for _ in range(tries):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+
+
 def percentiles(samples: list[float]) -> dict:
     ordered = sorted(samples)
 
@@ -151,12 +161,7 @@ def main() -> None:
         stderr=subprocess.DEVNULL,
     )
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.2)
+        wait_for_port(port)
         first_page = "/api/people/persons/"
         timed_http(port, token, [first_page] * 20 + [f"{first_page}{i}/" for i in sample_ids[:20]])
         page_http = timed_http(port, token, [first_page] * args.requests)

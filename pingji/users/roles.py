@@ -169,10 +169,23 @@ class RoleBackend(BaseBackend):
 
 
 class PasswordBackend(ModelBackend):
-    """Django's password backend, closed to service accounts: they authenticate by token only."""
+    """Django's password backend, closed to service accounts: they authenticate by token only.
+
+    Permissions come from the role (``RoleBackend``); only a service account has grants of its
+    own (``user_permissions``), and groups are not used. So the two permission queries Django's
+    backend makes on every request's first ``has_perm`` are made for service accounts only.
+    """
 
     def user_can_authenticate(self, user) -> bool:
         return super().user_can_authenticate(user) and getattr(user, "role", "") != Role.SERVICE
+
+    def get_user_permissions(self, user_obj, obj=None) -> set[str]:
+        if getattr(user_obj, "role", "") != Role.SERVICE:
+            return set()
+        return super().get_user_permissions(user_obj, obj)
+
+    def get_group_permissions(self, user_obj, obj=None) -> set[str]:
+        return set()
 
 
 def needs_otp(user) -> bool:
