@@ -121,10 +121,9 @@ def _loop_ensemble(y: np.ndarray, members: list[np.ndarray], d: int) -> np.ndarr
             if d - ensemble.SKILL_WINDOW < s + h <= d and not np.isnan(m[s, h - 1, 0])
         ]
         raw.append(1 / (1 + np.mean(scores)) if here and scores else np.nan)
-    scored = [p and not np.isnan(r) for p, r in zip(present, raw, strict=True)]
-    if any(scored):
-        w = np.array([r if s else 0.0 for r, s in zip(raw, scored, strict=True)])
-    else:
+    if all(not p or not np.isnan(r) for p, r in zip(present, raw, strict=True)):
+        w = np.array([r if p else 0.0 for r, p in zip(raw, present, strict=True)])
+    else:  # a member taking part has no record yet: equal shares
         w = np.array(present, dtype=float)
     if w.sum() == 0:
         return np.full((HORIZON, len(LEVELS)), np.nan)
