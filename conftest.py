@@ -1,15 +1,6 @@
 """Shared pytest fixtures: a small jurisdiction tree, users per role, API clients."""
 
-import os
-import secrets
-import tempfile
-
-os.environ.setdefault("PINGJI_DATA_DIR", tempfile.mkdtemp(prefix="pingji-test-"))
-# A test run is not a deployment: on PostgreSQL the settings refuse to start without a field key
-# from outside the data directory (docs/decisions/0034), so the run brings a throw-away one.
-os.environ.setdefault("PINGJI_FIELD_KEY", secrets.token_urlsafe(48))
-
-import pytest  # noqa: E402
+import pytest
 
 pytest_plugins = ["pingji.core.testing.fixtures"]
 
