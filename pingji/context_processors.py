@@ -7,6 +7,7 @@ from django.urls import reverse
 from pingji.command.modes import mode_for
 from pingji.core.views import focus_code
 from pingji.geo.models import Jurisdiction
+from pingji.users.otp import waiting_for_code
 
 #: The order of the main menu: daily work first, administration last. Each app names its own
 #: entries (``AppConfig.nav``), so adding a domain touches no shared template.
@@ -47,6 +48,8 @@ def nav_items(user) -> list[tuple[str, str]]:
 def pingji(request) -> dict:
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {}
+    if waiting_for_code(request.user):  # only the code step is open: no menu to lead elsewhere
+        return {"waiting_for_code": True}
     menu = {"nav_items": nav_items(request.user)}
     code = focus_code(request)
     if not code:

@@ -77,6 +77,7 @@ def test_a_commander_passes_the_code_step_after_the_password(browser_client, mak
     enrol = browser_client.get("/login/otp/?next=/people/")
     assert enrol.status_code == 200 and "otpauth://totp/Pingji" in enrol.content.decode()
     assert '<figure class="otp-qr" id="otp-qr"><svg' in enrol.content.decode()  # a scannable QR
+    assert 'class="main-nav"' not in enrol.content.decode()  # no menu leads off the code step
     device = TOTPDevice.objects.get(user=commander, confirmed=False)
 
     wrong = browser_client.post("/login/otp/", {"otp_token": "000000", "next": "/people/"})
