@@ -210,8 +210,6 @@ def rt_rows(
     return [by_day[i] for i in sorted(by_day)]
 
 
-#: The renewal model forecasts only when the last window's Rt is sufficient (``epi.rt``).
-MAX_POSTERIOR_CV = epi_rt.MAX_POSTERIOR_CV
 HORIZON = 7
 MEMBERS = (ForecastModel.RENEWAL, ForecastModel.LAST, ForecastModel.MEAN7)
 
@@ -243,7 +241,7 @@ def renewal_quantiles(
         )
     except ValueError:
         return None
-    if fc.r_shape < MAX_POSTERIOR_CV**-2:  # the Gamma posterior's CV is 1 / sqrt(shape)
+    if not epi_rt.sufficient(fc.r_shape):  # the last window's Rt would be mostly prior
         return None
     return fc.r_shape * fc.r_scale, fc.quantiles
 
@@ -259,19 +257,6 @@ def points_of(quantiles: np.ndarray, last_day: datetime.date) -> list[dict]:
         }
         for j, row in enumerate(quantiles)
     ]
-
-
-def forecast_points(
-    local: np.ndarray,
-    imported: np.ndarray,
-    last_day: datetime.date,
-    si: SerialInterval,
-    horizon: int = HORIZON,
-    seed: int = 0,
-) -> tuple[float, list[dict]] | None:
-    """(Rt mean used, one dict per day ahead) or None when the series cannot carry a forecast."""
-    made = renewal_quantiles(local, imported, si, horizon, seed)
-    return None if made is None else (made[0], points_of(made[1], last_day))
 
 
 def model_forecasts(

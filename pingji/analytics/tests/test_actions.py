@@ -69,9 +69,10 @@ def test_rt_is_epiestim_on_the_local_series(outbreak, tree, monkeypatch):
     assert rows[-1].q975 == pytest.approx(float(est.quantiles[-1][-1]), abs=1e-9)
     assert rows[-1].si_source == SiSource.LITERATURE
     assert RtEstimate.objects.filter(jurisdiction_id="3503").exists()  # and the cities below
-    # seven cases in twelve days: too few for the renewal model; the naive baselines forecast
-    # once seven one-day errors are known, and the ensemble from them
-    assert not ForecastRun.objects.filter(model="renewal").exists()
+    # the renewal model forecasts from the same windows only; the naive baselines once seven
+    # one-day errors are known, and the ensemble from them
+    renewal = ForecastRun.objects.filter(jurisdiction_id="35", model="renewal")
+    assert list(renewal.values_list("issued_on", flat=True)) == [end]
     last = ForecastRun.objects.filter(jurisdiction_id="35", model="last").order_by("issued_on")
     assert last.first().issued_on == START + datetime.timedelta(days=7)
     mixed = ForecastRun.objects.get(jurisdiction_id="35", model="ensemble", issued_on=END)
