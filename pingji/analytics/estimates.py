@@ -2,7 +2,7 @@
 
 The serial interval of day D (docs/decisions/0023, as amended) comes, in this order, from
 
-1. the linked transmission pairs of the area recorded by the end of D (contract C7,
+1. the linked transmission pairs of the area recorded by the end of D (decision 0009,
    ``tracing.chains.transmission_pairs(known_by=)``; decision 0030: nothing learned later) when at
    least ``MIN_PAIRS`` of them have both onsets: a normal interval fitted to the censored onset
    differences (``epi.serial.fit``), conditioned on at least one day for the renewal equation,

@@ -335,7 +335,7 @@ def do_reveal_identity(person: Person, *, actor, reason: str) -> dict[str, str]:
     """Show a person's plain identity number and phone to an actor holding ``people.reveal_person``.
 
     Every reveal is a ``people.identity_revealed`` event naming the actor and the reason given
-    (handbook, convention 5); without the permission nothing is decrypted and nothing recorded.
+    (decision 0031); without the permission nothing is decrypted and nothing recorded.
     """
     ensure_allowed(actor, person, "reveal")
     reason = (reason or "").strip()

@@ -1,4 +1,4 @@
-"""People and households, with identity data kept encrypted (handbook, convention 5)."""
+"""People and households, with identity data kept encrypted (decision 0031)."""
 
 from typing import ClassVar
 

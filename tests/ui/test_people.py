@@ -13,7 +13,7 @@ from .browser import login, no_page_scroll, shot
 
 GRID = "350322100001001"
 NUMBER = compose_id_number("350322", datetime.date(1990, 3, 8), 202)
-#: How every page shows it without a reveal (handbook, convention 5).
+#: How every page shows it without a reveal.
 MASKED = "350322" + "*" * 11 + NUMBER[-1]  # region and check character only (decision 0031)
 HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(2)>"
 
