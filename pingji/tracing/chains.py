@@ -45,7 +45,7 @@ class Pair:
 
 
 def transmission_pairs(code: str, known_by: datetime.datetime | None = None) -> list[Pair]:
-    """Contract C7: the links whose infectee lies within jurisdiction ``code`` ("" = all).
+    """The links whose infectee lies within jurisdiction ``code`` ("" = all) (decision 0009).
 
     ``known_by``: only the links recorded before that moment (decision 0030: what was known then).
     """
