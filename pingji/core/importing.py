@@ -20,7 +20,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from pingji.people.identity import mask_id_number, mask_phone
+from .personal_data import mask_id_number, mask_phone
 
 #: Problems listed per refused file; the report also carries the total count.
 MAX_REPORTED = 1000

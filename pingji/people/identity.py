@@ -1,4 +1,5 @@
-"""Validation and masking of resident identity numbers (GB 11643-1999) and mobile phones.
+"""Validation of resident identity numbers (GB 11643-1999) and mobile phones; their masks are
+the policy's (``core.personal_data``).
 
 Everything here is pure: it never touches the database or the keys, so the form, the API, the
 actions and the importers all give the same answer for the same input.
@@ -10,8 +11,6 @@ import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-
-from pingji.core import personal_data
 
 from .choices import Sex
 
@@ -96,12 +95,3 @@ def normalize_phone(value: str) -> str:
             _("A mobile number has 11 digits and starts with 13–19."), code="phone_format"
         )
     return raw
-
-
-def mask_id_number(id_number: str) -> str:
-    """Region code and check character only (the policy is ``core.personal_data``'s)."""
-    return personal_data.mask_id_number(id_number)
-
-
-def mask_phone(phone: str) -> str:
-    return personal_data.mask_phone(phone)

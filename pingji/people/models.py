@@ -9,9 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from pingji.core.access import ScopedModel, ScopedQuerySet
 from pingji.core.crypto import decrypt, encrypt, lookup_hash
+from pingji.core.personal_data import mask_id_number, mask_phone
 
 from .choices import Sex
-from .identity import mask_id_number, mask_phone, normalize_id_number, normalize_phone
+from .identity import normalize_id_number, normalize_phone
 
 #: Meta.ordering is dropped by aggregating queries (member counts), so they ask for it explicitly.
 HOUSEHOLD_ORDER = ("jurisdiction_id", "address", "id")

@@ -219,7 +219,7 @@ def test_a_workbook_that_expands_far_beyond_its_size_is_refused_unopened(epi, tr
 
 
 def test_the_report_masks_phone_numbers_and_cuts_long_cells(epi, tree):
-    from pingji.people.identity import mask_phone
+    from pingji.core.personal_data import mask_phone
 
     phone = "13912345678"
     result = import_line_list(

@@ -17,7 +17,7 @@ from openpyxl import Workbook
 
 from pingji.core import uploads
 from pingji.core.importing import CSV_FIELD_LIMIT, Refused, RowError, csv_rows, redact, text_of
-from pingji.people.identity import mask_id_number, mask_phone
+from pingji.core.personal_data import mask_id_number, mask_phone
 
 ID = "350322199001011234"
 PHONE = "13912345678"

@@ -7,12 +7,11 @@ from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pingji.core.personal_data import mask_id_number, mask_phone
 from pingji.people.identity import (
     birth_date_of,
     compose_id_number,
     id_check_char,
-    mask_id_number,
-    mask_phone,
     normalize_id_number,
     normalize_phone,
     sex_of,
