@@ -331,6 +331,20 @@ def _keep_derived(person: Person, sex: str, birth_date) -> None:
         )
 
 
+def checked_reason(reason: str | None, missing: str) -> str:
+    """The stripped reason of a reveal or an identity search, or an error on ``reason``."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise _field_error("reason", missing, "required")
+    if len(reason) > REASON_MAX_LENGTH:
+        raise _field_error(
+            "reason",
+            _("Keep the reason under %(n)d characters.") % {"n": REASON_MAX_LENGTH},
+            "max_length",
+        )
+    return reason
+
+
 def do_reveal_identity(person: Person, *, actor, reason: str) -> dict[str, str]:
     """Show a person's plain identity number and phone to an actor holding ``people.reveal_person``.
 
@@ -338,15 +352,7 @@ def do_reveal_identity(person: Person, *, actor, reason: str) -> dict[str, str]:
     (decision 0031); without the permission nothing is decrypted and nothing recorded.
     """
     ensure_allowed(actor, person, "reveal")
-    reason = (reason or "").strip()
-    if not reason:
-        raise _field_error("reason", _("Say why you need the identity data."), "required")
-    if len(reason) > REASON_MAX_LENGTH:
-        raise _field_error(
-            "reason",
-            _("Keep the reason under %(n)d characters.") % {"n": REASON_MAX_LENGTH},
-            "max_length",
-        )
+    reason = checked_reason(reason, _("Say why you need the identity data."))
     with transaction.atomic():
         values = person.reveal()
         record_event(

@@ -17,25 +17,12 @@ from django.utils.translation import gettext as _
 from pingji.core.access import scope_code
 from pingji.core.events import record_event
 
-from .actions import REASON_MAX_LENGTH, _field_error, _normalised
+from .actions import _field_error, _normalised, checked_reason
 from .identity import normalize_id_number, normalize_phone
 from .limits import spend_attempt
 from .models import Person
 
 KINDS = {"id_number": normalize_id_number, "phone": normalize_phone}
-
-
-def _reason(reason: str | None) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise _field_error("reason", _("Say why you are searching for this person."), "required")
-    if len(reason) > REASON_MAX_LENGTH:
-        raise _field_error(
-            "reason",
-            _("Keep the reason under %(n)d characters.") % {"n": REASON_MAX_LENGTH},
-            "max_length",
-        )
-    return reason
 
 
 def _term(id_number: str | None, phone: str | None) -> tuple[str, str]:
@@ -62,7 +49,7 @@ def do_search_identity(
         raise PermissionDenied(_("Your role may not search for persons."))
     spend_attempt(actor, "search")
     kind, value = _term(id_number, phone)
-    reason = _reason(reason)
+    reason = checked_reason(reason, _("Say why you are searching for this person."))
     visible = Person.objects.restrict(actor, "view")
     found = visible.with_id_number(value) if kind == "id_number" else visible.with_phone(value)
     persons = list(found.select_related("jurisdiction", "household")[:50])
