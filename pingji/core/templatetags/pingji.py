@@ -4,6 +4,9 @@ import datetime
 
 from django import template
 from django.utils import formats, timezone
+from django.utils.translation import gettext
+
+from pingji.core import personal_data
 
 register = template.Library()
 
@@ -23,10 +26,6 @@ def cell(value):
 @register.simple_tag(takes_context=True)
 def birth_or_age(context, person):
     """The birth date for holders of the reveal permission, else the age (decision 0031)."""
-    from django.utils.translation import gettext
-
-    from pingji.core import personal_data
-
     born = getattr(person, "birth_date", None)
     if born is None:
         return ""
