@@ -271,6 +271,29 @@ def check_window_and_prior(days: int, window: int, prior_mean: float, prior_sd: 
         raise ValueError("prior mean and sd must be positive")
 
 
+def _seed_day_one(local: Float, imported: Float) -> None:
+    """In place, rows of series: everything seen on day 1 seeds the epidemic (EpiEstim's
+    ``process_I``): nothing observed came before it."""
+    imported[..., 0] += local[..., 0]
+    local[..., 0] = 0
+
+
+def _windows(days: int, window: int, mean_si: float) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """EpiEstim's default windows ``t_start = 2..T-window+1`` (1-based), less those ending on or
+    before the serial interval's mean."""
+    t_start = np.arange(2, days - window + 2)
+    t_end = t_start + window - 1
+    keep = t_end > mean_si
+    return t_start[keep], t_end[keep]
+
+
+def window_sums(x: Float, t_start: NDArray[np.int64], t_end: NDArray[np.int64]) -> Float:
+    """Each row's sums over the windows (1-based, inclusive), by differences of cumulative sums."""
+    rows = np.atleast_2d(x)
+    cum = np.concatenate([np.zeros((rows.shape[0], 1)), np.cumsum(rows, axis=1)], axis=1)
+    return np.asarray(cum[:, t_end] - cum[:, t_start - 1], dtype=float)
+
+
 def estimate_many(
     local: ArrayLike,
     imported: ArrayLike | None = None,
@@ -301,23 +324,13 @@ def estimate_many(
     si = serial_interval(days, si_distr=si_distr, si_mean=si_mean, si_sd=si_sd)
     mean_si = si_mean_used(days, si_distr=si_distr, si_mean=si_mean, si_sd=si_sd)
 
-    imp2[:, 0] += loc2[:, 0]  # everything seen on day 1 seeds the epidemic (EpiEstim process_I)
-    loc2[:, 0] = 0
+    _seed_day_one(loc2, imp2)
     lam = infectivity(loc2 + imp2, si)
-
-    t_start = np.arange(2, days - window + 2)
-    t_end = t_start + window - 1
-    keep = t_end > mean_si
-    t_start, t_end = t_start[keep], t_end[keep]
-
-    def window_sums(x: Float) -> Float:
-        cum = np.concatenate([np.zeros((x.shape[0], 1)), np.cumsum(x, axis=1)], axis=1)
-        return np.asarray(cum[:, t_end] - cum[:, t_start - 1], dtype=float)
-
+    t_start, t_end = _windows(days, window, mean_si)
     a_prior = (prior_mean / prior_sd) ** 2
     b_prior = prior_sd**2 / prior_mean
-    shape = a_prior + window_sums(loc2)
-    scale = 1.0 / (1.0 / b_prior + window_sums(lam))
+    shape = a_prior + window_sums(loc2, t_start, t_end)
+    scale = 1.0 / (1.0 / b_prior + window_sums(lam, t_start, t_end))
     if loc.ndim == 1:
         shape, scale = shape[0], scale[0]
     return RtEstimates(t_start, t_end, shape, scale, mean_si)
@@ -434,25 +447,20 @@ def estimate_r_uncertain(
     check_window_and_prior(loc.size, window, prior_mean, prior_sd)
     days = loc.size
     loc2, imp2 = loc.copy(), imp.copy()
-    imp2[0] += loc2[0]  # everything seen on day 1 seeds the epidemic (EpiEstim process_I)
-    loc2[0] = 0
+    _seed_day_one(loc2, imp2)
     lags = min(si.shape[1], days)
     padded = np.concatenate([np.zeros(lags - 1), loc2 + imp2])
     past = np.lib.stride_tricks.sliding_window_view(padded, lags)[:, ::-1]  # [t, s] = total_{t-s}
     lam = si[:, :lags] @ past.T  # (K, days): Lambda of every sampled interval
     lam[:, 0] = 0.0
     mean_si = float(np.mean(si @ np.arange(si.shape[1])))
-    t_start = np.arange(2, days - window + 2)
-    t_end = t_start + window - 1
-    keep = t_end > mean_si
+    t_start, t_end = _windows(days, window, mean_si)
     if t_ends is not None:
-        keep &= np.isin(t_end, np.asarray(t_ends, dtype=int))
-    t_start, t_end = t_start[keep], t_end[keep]
-    cum = np.concatenate([np.zeros((si.shape[0], 1)), np.cumsum(lam, axis=1)], axis=1)
+        wanted = np.isin(t_end, np.asarray(t_ends, dtype=int))
+        t_start, t_end = t_start[wanted], t_end[wanted]
     b_prior = prior_sd**2 / prior_mean
-    scale = 1.0 / (1.0 / b_prior + cum[:, t_end] - cum[:, t_start - 1])  # (K, W)
-    cum_local = np.concatenate([[0.0], np.cumsum(loc2)])
-    shape = (prior_mean / prior_sd) ** 2 + cum_local[t_end] - cum_local[t_start - 1]
+    scale = 1.0 / (1.0 / b_prior + window_sums(lam, t_start, t_end))  # (K, W)
+    shape = (prior_mean / prior_sd) ** 2 + window_sums(loc2, t_start, t_end)[0]
     uniforms = np.random.default_rng(seed).random((si.shape[0], n_draws))
     distinct, inverse = np.unique(shape, return_inverse=True)
     unit = special.gammaincinv(distinct[:, None, None], uniforms[None])[inverse]  # (W, K, n)
