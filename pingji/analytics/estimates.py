@@ -264,17 +264,20 @@ def model_forecasts(
     imported: np.ndarray,
     si: SerialInterval | Sequence[SerialInterval],
     horizon: int = HORIZON,
+    shown_from: int = 0,
 ) -> tuple[dict[ForecastModel, np.ndarray], np.ndarray]:
     """Every model's forecast issued at the end of each day, and the renewal's Rt mean per day.
 
     Returns model → ``(T, horizon, Q)`` (NaN where the model makes none) and ``(T,)``. Day ``i``
     uses days ``0..i`` only, and the serial interval of day ``i`` when ``si`` gives one per day
-    (``serial_intervals``); no model forecasts before the area's first case.
+    (``serial_intervals``); no model forecasts before the area's first case. A caller that shows
+    only the days from ``shown_from`` on is spared the renewal runs the ensemble's skill window
+    cannot reach from there (the naive models cost nothing and keep their whole history).
     """
     t = local.size
     renewal = np.full((t, horizon, len(epi_forecast.FORECAST_QUANTILES)), np.nan)
     r_mean = np.full(t, np.nan)
-    for i in range(t):
+    for i in range(max(0, shown_from - epi_ensemble.SKILL_WINDOW - horizon), t):
         si_i = si if isinstance(si, SerialInterval) else si[i]
         made = renewal_quantiles(local[: i + 1], imported[: i + 1], si_i, horizon, seed=i)
         if made is not None:

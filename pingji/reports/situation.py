@@ -277,7 +277,7 @@ def _live_runs(code, local, imported, days, on) -> dict[str, list]:
         return {}
     first = max(0, len(days) - 1 - SKILL_DAYS)
     by_model, _r = estimates.model_forecasts(
-        local, imported, estimates.serial_intervals(code, days)
+        local, imported, estimates.serial_intervals(code, days), shown_from=first
     )
     return {
         model: [
