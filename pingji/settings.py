@@ -161,6 +161,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "pingji.core.middleware.NoStoreMiddleware",
     "pingji.core.middleware.RequestContextMiddleware",
+    "pingji.users.security.RefusedAccessMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

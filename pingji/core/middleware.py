@@ -1,5 +1,5 @@
 """Request middleware: the actor and request id for the change log; personal data kept out of
-caches; refused access recorded; the UI language."""
+caches; the UI language."""
 
 import logging
 
@@ -13,8 +13,6 @@ log = logging.getLogger("pingji.request")
 
 #: What is no personal data and may be cached: the app's own assets.
 CACHEABLE_PREFIXES = ("/static/", "/vendor/")
-#: Statuses of a refused access: forbidden, or (outside the user's area) not found.
-REFUSED = (403, 404)
 
 
 class RequestContextMiddleware:
@@ -22,7 +20,7 @@ class RequestContextMiddleware:
 
     A client's ``X-Request-ID`` is never the audit's id (a client could make its writes look like
     another request's); it is logged beside the server's as ``client_request_id``. The response
-    carries the server's id. Refused requests of a logged-in user are recorded (``record_refusal``).
+    carries the server's id.
     """
 
     def __init__(self, get_response):
@@ -38,32 +36,7 @@ class RequestContextMiddleware:
                 log.info("request_id=%s client_request_id=%r", request_id, client_id[:200])
             response = self.get_response(request)
         response["X-Request-ID"] = request_id
-        if response.status_code in REFUSED and not request.path.startswith(CACHEABLE_PREFIXES):
-            record_refusal(request, response.status_code)
         return response
-
-
-def record_refusal(request, status: int) -> None:
-    """Keep a refused request of an authenticated user (token users included: DRF sets
-    ``request.user`` on the Django request). No query string: it may hold personal data."""
-    from pingji.users.models import AccessRefusal
-
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return
-    # bulk_create skips the change log's signals: this row is itself the audit record
-    AccessRefusal.objects.bulk_create(
-        [
-            AccessRefusal(
-                user_id=user.pk,
-                jurisdiction_code=getattr(user, "jurisdiction_id", None) or "",
-                method=request.method[:10],
-                path=request.path[:300],
-                status=status,
-                request_id=getattr(request, "request_id", ""),
-            )
-        ]
-    )
 
 
 class NoStoreMiddleware:

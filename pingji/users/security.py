@@ -1,8 +1,15 @@
-"""Login throttling hooks for django-axes: the client's address behind balancers, and the page a
-locked-out login gets (docs/decisions/0034-perimeter.md)."""
+"""The perimeter's hooks (docs/decisions/0034-perimeter.md): for django-axes, the client's
+address behind balancers and the page a locked-out login gets; and the record of refused access."""
 
 from django.conf import settings
 from django.shortcuts import render
+
+from pingji.core.middleware import CACHEABLE_PREFIXES
+
+from .models import AccessRefusal
+
+#: Statuses of a refused access: forbidden, or (outside the user's area) not found.
+REFUSED = (403, 404)
 
 
 def client_ip(request) -> str:
@@ -25,3 +32,38 @@ def lockout_response(request, original_response=None, credentials=None):
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     context = {"failure_limit": settings.AXES_FAILURE_LIMIT, "cooloff_minutes": minutes}
     return render(request, "registration/locked_out.html", context, status=429)
+
+
+class RefusedAccessMiddleware:
+    """Records every refused request of an authenticated user (``record_refusal``); inside
+    ``core.middleware.RequestContextMiddleware``, so the server's request id is known."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code in REFUSED and not request.path.startswith(CACHEABLE_PREFIXES):
+            record_refusal(request, response.status_code)
+        return response
+
+
+def record_refusal(request, status: int) -> None:
+    """Keep a refused request of an authenticated user (token users included: DRF sets
+    ``request.user`` on the Django request). No query string: it may hold personal data."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return
+    # bulk_create skips the change log's signals: this row is itself the audit record
+    AccessRefusal.objects.bulk_create(
+        [
+            AccessRefusal(
+                user_id=user.pk,
+                jurisdiction_code=getattr(user, "jurisdiction_id", None) or "",
+                method=request.method[:10],
+                path=request.path[:300],
+                status=status,
+                request_id=getattr(request, "request_id", ""),
+            )
+        ]
+    )
