@@ -6,16 +6,24 @@ import duckdb
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pingji.areas.models import Transition
 from pingji.cases.models import Case
 from pingji.core.events import record_event
 from pingji.core.models import DomainEvent
 from pingji.demo import province, replay
-from pingji.demo.accounts import DEMO_PASSWORD, DEMO_ROLES
+from pingji.demo.accounts import (
+    DEMO_OTP_KEY,
+    DEMO_PASSWORD,
+    DEMO_ROLES,
+    create_demo_users,
+    login_help,
+)
 from pingji.geo.choices import Level
 from pingji.geo.models import Jurisdiction
 from pingji.people.models import Person
+from pingji.users.choices import Role
 from pingji.users.models import User
 
 TINY = "0.00002"  # about 830 residents: the whole tree, few people
@@ -116,3 +124,17 @@ def test_reset_empties_the_database_and_the_dataset(tree, analytic_dir):
     assert not Jurisdiction.objects.exists()
     assert not (analytic_dir / "persons").exists()
     assert record_event("demo.test", "after reset", jurisdiction_code="35").pk
+
+
+@pytest.mark.django_db
+def test_demo_accounts_that_need_a_code_get_the_printed_secret(tree):
+    create_demo_users()
+    commander = User.objects.get(username="350322-commander")
+    operator = User.objects.get(username="350322-operator")
+    assert not User.objects.filter(role=Role.SERVICE).exists()
+    device = TOTPDevice.objects.get(user=commander)
+    assert device.key == DEMO_OTP_KEY and device.confirmed
+    assert not TOTPDevice.objects.filter(user=operator).exists()
+    create_demo_users()  # a second run adds no second device
+    assert TOTPDevice.objects.filter(user=commander).count() == 1
+    assert "pingji otp USERNAME" in " ".join(login_help())

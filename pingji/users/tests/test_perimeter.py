@@ -408,22 +408,6 @@ def test_the_account_form_cannot_open_a_service_account(admin, tree):
     assert not admin.__class__.objects.filter(username="bot").exists()
 
 
-def test_demo_accounts_that_need_a_code_get_the_printed_secret(tree):
-    from pingji.demo.accounts import DEMO_OTP_KEY, create_demo_users, login_help
-    from pingji.users.models import User
-
-    create_demo_users()
-    commander = User.objects.get(username="350322-commander")
-    operator = User.objects.get(username="350322-operator")
-    assert not User.objects.filter(role=Role.SERVICE).exists()
-    device = TOTPDevice.objects.get(user=commander)
-    assert device.key == DEMO_OTP_KEY and device.confirmed
-    assert not TOTPDevice.objects.filter(user=operator).exists()
-    create_demo_users()  # a second run adds no second device
-    assert TOTPDevice.objects.filter(user=commander).count() == 1
-    assert "pingji otp USERNAME" in " ".join(login_help())
-
-
 def test_the_throttle_trusts_only_the_balancers_entries(rf, settings):
     from pingji.users.security import client_ip
 
