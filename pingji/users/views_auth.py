@@ -92,26 +92,29 @@ class OTPVerifyView(LoginRequiredMixin, generic.View):
         return self._page(form, device, status=400)
 
 
-class PasswordChangeView(auth_views.PasswordChangeView):
-    """A user changes their own password; their API tokens are revoked (``actions``)."""
+class _RevokesTokens:
+    """A new password, however set, revokes the user's API tokens (``actions``)."""
 
+    how = ""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)  # type: ignore[misc]
+        actions.do_password_changed(form.user, how=self.how)
+        return response
+
+
+class PasswordChangeView(_RevokesTokens, auth_views.PasswordChangeView):
+    """A user changes their own password."""
+
+    how = "change"
     success_url = reverse_lazy("password_change_done")
 
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        actions.do_password_changed(form.user, how="change")
-        return response
 
+class PasswordResetConfirmView(_RevokesTokens, auth_views.PasswordResetConfirmView):
+    """The link from the reset mail: a new password."""
 
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
-    """The link from the reset mail: a new password, then the tokens are revoked."""
-
+    how = "reset"
     success_url = reverse_lazy("password_reset_complete")
-
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        actions.do_password_changed(form.user, how="reset")
-        return response
 
 
 class RefusalTable(Table):
