@@ -2,7 +2,7 @@
 
 import pytest
 
-pytest_plugins = ["pingji.core.testing.fixtures"]
+pytest_plugins = ["pingji.users.testing.fixtures"]
 
 
 @pytest.fixture(autouse=True)

@@ -1,7 +1,7 @@
 """Helpers of the benchmark scripts: a throw-away data dir, Django set-up, one JSON line out.
 
-Each script prints exactly one JSON line of figures (handbook, convention 9) with the machine it
-ran on, so BENCHMARKS.md can quote it with its peer measured in the same run.
+Each script prints exactly one JSON line of figures with the machine it ran on, so BENCHMARKS.md
+can quote it with its peer measured in the same run.
 """
 
 import datetime

@@ -1,6 +1,6 @@
 """API latency with a large population in PostgreSQL: a county user's first page and a detail.
 
-Target (foundation issue): with 1,000,000 persons, a county user's first page of persons and a
+Target: with 1,000,000 persons, a county user's first page of persons and a
 person's detail answer in under 100 ms at the 95th percentile, measured through the HTTP API.
 
 The run loads the demo province at the scale that gives ``--persons`` into a PostgreSQL database

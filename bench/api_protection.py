@@ -1,6 +1,6 @@
 """What personal-data protection costs the API: the same reads with and without it, same run.
 
-Target (personal-data issue): masking, throttling and auditing add at most 10 % to the API's p95
+Target: masking, throttling and auditing add at most 10 % to the API's p95
 on the 1,000,000-person bench. "Without" is the code before that work — a pinned commit of main
 (``--peer-commit``, checked out into a temporary worktree) — serving the same database; "with" is
 this checkout. Both answer a county operator's first page of persons and person details over

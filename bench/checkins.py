@@ -2,8 +2,8 @@
 
 Synthetic check-ins (``--rows``, default 100 million) over ``--days`` days written straight into
 the ``checkins`` dataset of a throw-away analytic dir, one file per day, by DuckDB, in the layout
-the importer writes (``epi.overlap.store``: raw hashes, sorted by venue then check-in). Venue
-popularity is skewed like real venues: venue = floor(V ** u), u uniform, i.e. density ∝ 1/x
+the importer writes (``tracing.checkin_store.store``: raw hashes, sorted by venue then check-in).
+Venue popularity is skewed like real venues: venue = floor(V ** u), u uniform, i.e. density ∝ 1/x
 (Zipf with s = 1), so a few venues take most scans. Stays last 5–180 minutes. Case visits
 (``--visits``, default 1,000) are drawn from the same venue distribution over the last 14 days,
 1–3 hours long, with a 30-minute margin.
@@ -31,7 +31,7 @@ START = datetime.datetime(2022, 1, 1)
 
 
 def generate(con, target: str, rows: int, days: int, venues: int, persons: int, seed: float):
-    """Write the synthetic stays day by day in the dataset's own layout (``epi.overlap.store``)."""
+    """Write the synthetic stays day by day in the dataset's own layout (``overlap.laid_out``)."""
     from pingji.core.lake import FILE_ROWS
     from pingji.epi.overlap import STORE_COLUMNS, STORE_ORDER
 
@@ -210,6 +210,7 @@ def main():
     setup_django(data_dir)
     from pingji.core import lake
     from pingji.epi import overlap
+    from pingji.tracing import checkin_store
     from pingji.tracing.checkins import import_checkins
 
     con = lake.connect()
@@ -225,7 +226,7 @@ def main():
     )
     gen_s = time.perf_counter() - t
     visits = make_visits(args.visits, args.days, args.venues, 7)
-    search_s, found = timed(lambda: overlap.search(visits))
+    search_s, found = timed(lambda: checkin_store.search(visits))
     read_days = len(overlap.days_to_read(visits))
 
     # Peers on a subset: the days read by the visits of the last visit day, and every visit
@@ -235,7 +236,7 @@ def main():
     peer_paths = lake.files("checkins", subset)
     peer_visits = [v for v in visits if overlap.days_to_read([v]) <= subset]
     peer_rows = sum(con.execute(f"SELECT count(*) FROM '{p}'").fetchone()[0] for p in peer_paths)
-    duck_peer_s, duck_peer = timed(lambda: overlap.search(peer_visits))
+    duck_peer_s, duck_peer = timed(lambda: checkin_store.search(peer_visits))
     pd_load, pd_s, pd_hits = pandas_peer(peer_paths, peer_visits)
     pg_load, pg_s, pg_hits = postgres_peer(peer_paths, peer_visits)
 

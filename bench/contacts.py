@@ -8,10 +8,10 @@ and as many stays that do not overlap.
 
 Timed, end to end, on the database of ``DATABASE_URL`` (default: a throw-away PostgreSQL database
 ``pj_tracing_bench``, dropped and created each run): the DuckDB overlap search of all visits, the
-match of the finds to registered persons by keyed hash, and ``tracing.bulk.do_add_contacts_bulk``
-— every row checked, collapsed per (investigation, person) to the closest tier, written with its
-``tracing.contact_added`` event, and a dispatch with its inbox task and events for each contact
-living in another county.
+match of the finds to registered persons by keyed hash, and
+``tracing.actions.bulk.do_add_contacts_bulk`` — every row checked, collapsed per (investigation,
+person) to the closest tier, written with its ``tracing.contact_added`` event, and a dispatch
+with its inbox task and events for each contact living in another county.
 
 Peer, in the same run: the one-by-one path (``actions.create_contact`` in its own transaction per
 contact, dispatching as it goes) on the first ``--peer-rows`` finds of *fresh* investigations,
@@ -54,11 +54,11 @@ def load(args, rng: random.Random):
     from django.utils import timezone
 
     from pingji.cases.models import Case
-    from pingji.epi import overlap
     from pingji.geo.choices import Level, PlaceKind
     from pingji.geo.models import Jurisdiction, Place
     from pingji.people.models import Person
     from pingji.protocols.models import Protocol
+    from pingji.tracing import checkin_store
     from pingji.tracing.models import Exposure, Investigation
 
     tz = timezone.get_default_timezone()
@@ -151,7 +151,7 @@ def load(args, rng: random.Random):
             "check_out": pa.array([s[3] for s in stays], pa.timestamp("us")),
         }
     )
-    overlap.store(table)
+    checkin_store.store(table)
     return visits, len(stays)
 
 
@@ -159,11 +159,12 @@ def pipeline(visits, actor):
     """The timed path: search, match, bulk write; returns figures."""
     from pingji.epi import overlap
     from pingji.people.models import Person
-    from pingji.tracing.bulk import ContactRow, do_add_contacts_bulk
+    from pingji.tracing import checkin_store
+    from pingji.tracing.actions.bulk import ContactRow, do_add_contacts_bulk
     from pingji.tracing.choices import SEARCH_TIERS
 
     t0 = time.perf_counter()
-    found = overlap.search(
+    found = checkin_store.search(
         [overlap.Visit(str(inv.pk), str(venue.pk), s, e) for inv, venue, s, e in visits]
     ).to_pylist()
     t1 = time.perf_counter()
@@ -206,7 +207,7 @@ def peer(rows, actor, n: int) -> dict:
     from django.db import transaction
 
     from pingji.people.models import Person
-    from pingji.tracing.actions import create_contact
+    from pingji.tracing.actions.contacts import create_contact
     from pingji.tracing.models import Contact, Investigation
 
     Contact.objects.all().delete()  # the same finds again, on empty investigations

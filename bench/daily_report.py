@@ -1,6 +1,6 @@
 """The province's daily report (Word, Excel, HTML) with a large outbreak in PostgreSQL.
 
-Target (issue 8): the province's daily report in under 30 s with 1,000,000 persons and 100,000
+Target: the province's daily report in under 30 s with 1,000,000 persons and 100,000
 cases. Uses the database ``bench/dashboard.py`` prepares (the same loader, reused when loaded).
 Measured: ``do_generate_daily_report`` for the province (as the daily job runs it), then for each
 city, and the province's figures checked against the sum of the cities'. Peer, measured in the
@@ -31,7 +31,7 @@ def main() -> None:
     from pingji.cases.models import Case
     from pingji.geo.models import Jurisdiction
     from pingji.people.models import Person
-    from pingji.reports.actions import do_generate_daily_report
+    from pingji.reports.actions.daily_reports import do_generate_daily_report
 
     load_population(args.persons, args.seed)
     load_cases(args.cases, args.seed)

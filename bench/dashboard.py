@@ -1,6 +1,6 @@
 """The province's situation room and daily report with a large outbreak in PostgreSQL.
 
-Targets (issue 8): with 1,000,000 persons and 100,000 cases, the province's dashboard answers its
+Targets: with 1,000,000 persons and 100,000 cases, the province's dashboard answers its
 first view in under 1 s, and the province's daily report is generated in under 30 s.
 
 The run prepares ``--database-url`` once (reused when already loaded): the real divisions, the
@@ -108,6 +108,7 @@ def load_cases(n: int, seed: int) -> float:
     from django.contrib.contenttypes.models import ContentType
     from django.db import connection, transaction
 
+    from pingji.cases.contracts import OUTCOME_RECORDED, REPORTED
     from pingji.cases.models import Case
     from pingji.core.models import DomainEvent
 
@@ -162,7 +163,7 @@ def load_cases(n: int, seed: int) -> float:
                 asym = c.classification == "asymptomatic"
                 events.append(
                     DomainEvent(
-                        kind="cases.reported",
+                        kind=REPORTED,
                         time=c.reported_at,
                         jurisdiction_code=grid_of(c),
                         content_type=ct,
@@ -189,7 +190,7 @@ def load_cases(n: int, seed: int) -> float:
                 if out.date() <= DAY:
                     events.append(
                         DomainEvent(
-                            kind="cases.outcome_recorded",
+                            kind=OUTCOME_RECORDED,
                             time=out,
                             jurisdiction_code=grid_of(c),
                             content_type=ct,
@@ -245,12 +246,12 @@ def main() -> None:
     from django.db import connection
     from django.test import Client
 
-    from pingji.analytics.actions import do_compute_series
+    from pingji.analytics.actions.series import do_compute_series
     from pingji.analytics.models import ForecastRun, RtEstimate
     from pingji.cases.models import Case
     from pingji.geo.models import Jurisdiction
     from pingji.people.models import Person
-    from pingji.reports.actions import do_generate_daily_report
+    from pingji.reports.actions.daily_reports import do_generate_daily_report
     from pingji.users.models import User
 
     population_s = load_population(args.persons, args.seed)
@@ -258,13 +259,14 @@ def main() -> None:
     persons, cases = Person.objects.count(), Case.objects.count()
     province = Jurisdiction.objects.get(code="35")
     # a clean start: nothing stored from an earlier run, so the first view is computed live
+    from pingji.analytics.contracts import SERIES_COMPUTED
     from pingji.analytics.models import DailyIndicator
     from pingji.core.models import DomainEvent
 
     for model in (DailyIndicator, RtEstimate, ForecastRun):
         rows = model.objects.all()
         rows._raw_delete(rows.db)
-    DomainEvent.objects.filter(kind="analytics.series_computed").delete()
+    DomainEvent.objects.filter(kind=SERIES_COMPUTED).delete()
 
     client = Client()
     client.force_login(User.objects.get(username="350000-commander"))

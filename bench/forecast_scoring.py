@@ -1,6 +1,6 @@
 """Scoring every forecast of every model for many jurisdictions: batch arrays against a loop.
 
-Target (judgment issue): scoring every forecast of 100 jurisdictions × 60 issue days, all models
+Target: scoring every forecast of 100 jurisdictions × 60 issue days, all models
 (the renewal model, the two baselines and the skill-weighted ensemble), at least 20× faster than a
 per-forecast Python loop over the same models, with equal results.
 

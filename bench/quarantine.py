@@ -1,6 +1,6 @@
 """Quarantine at outbreak scale: today's schedule and the grid worker's list page.
 
-Targets (issue 4): today's schedule (check-ins and tests due, overdue) for 100,000 active
+Targets: today's schedule (check-ins and tests due, overdue) for 100,000 active
 placements in under 2 s; a grid worker's list page under 200 ms at the 95th percentile with
 100,000 active placements in PostgreSQL.
 

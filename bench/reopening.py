@@ -1,5 +1,5 @@
-"""Reopening at a province's size (issue 7): with 200,000 establishments, the progress view for the
-province and for a county under 1 s; importing 200,000 establishments from Excel under 60 s.
+"""Reopening at a province's size: with 200,000 establishments, the progress view for the province
+and for a county under 1 s; importing 200,000 establishments from Excel under 60 s (targets).
 
 Builds a fresh embedded database with Fujian's real divisions, writes a registry workbook of
 ``--rows`` establishments spread over the province's townships (kinds, sectors, credit codes with
@@ -7,16 +7,17 @@ their GB 32100-2015 check character; inline strings as openpyxl writes them, wit
 dimension Excel writes), tops the registry up to ``--total`` rows (bulk, untimed) when the import
 covered a fraction of it, then times:
 
-* ``import``: ``reopening.imports.import_establishments`` of the whole workbook, as the province's
-  administrator (read, check every row, look for duplicates in the registry, bulk insert);
+* ``import``: ``reopening.actions.imports.import_establishments`` of the whole workbook, as the
+  province's administrator (read, check every row, look for duplicates in the registry, bulk
+  insert);
 * ``progress``: the progress page (``GET /reopening/progress/`` through Django's test client:
   restrict, grouped counts by child jurisdiction × kind and by sector, the daily series from the
   status history, open problems, targets, template rendering) for the province and for 仙游县,
   after ``--changes`` status changes (closures and resumptions over 60 days) — median of 5.
 
 Peers, measured in the same run: reading the workbook alone with openpyxl (the floor any import
-pays), and the one-row-at-a-time path (``actions.do_register_establishment`` per row, as the form
-and the API register) on ``--naive`` rows, given as rows per second.
+pays), and the one-row-at-a-time path (``actions.registry.do_register_establishment`` per row, as
+the form and the API register) on ``--naive`` rows, given as rows per second.
 """
 
 import argparse
@@ -111,8 +112,8 @@ def main() -> None:
 
     from pingji.geo.loaders import load_divisions
     from pingji.geo.models import Jurisdiction
-    from pingji.reopening import actions
-    from pingji.reopening.imports import import_establishments
+    from pingji.reopening.actions.imports import import_establishments
+    from pingji.reopening.actions.registry import do_register_establishment
     from pingji.reopening.models import Establishment, StatusChange
     from pingji.users.models import User
 
@@ -148,7 +149,7 @@ def main() -> None:
     started = time.perf_counter()
     town_rows = list(Jurisdiction.objects.filter(code__in=towns[: args.naive]))
     for i in range(args.naive):
-        actions.do_register_establishment(
+        do_register_establishment(
             actor=admin,
             kind="shop",
             name=f"逐条{i}",

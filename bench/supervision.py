@@ -1,4 +1,4 @@
-"""The supervision view of a province with 100,000 open tasks: under 1 s (command issue).
+"""The supervision view of a province with 100,000 open tasks (target: under 1 s).
 
 Loads the real Fujian divisions (province, 9 cities, 84 counties, 1,170 townships) into a fresh
 database, writes ``--open`` open tasks owned by townships and counties (a third of them overdue,

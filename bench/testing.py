@@ -4,7 +4,7 @@ A round of ``--samples`` residents (default 10 million, "about Xiamen twice over
 ``--pool`` (10:1, so 1 million tubes), grids of ``--grid-size`` residents:
 
 1. ingest the sampling file (CSV: barcode, person, sampled_at, point) — every check of
-   ``pingji.testing.ingest`` (barcode format, resident of the round, time, point, duplicate
+   ``pingji.testing.actions.ingest`` (barcode format, resident of the round, time, point, duplicate
    rows, a person in two tubes, tubes reused or over the ratio), then append to the lake;
 2. ingest the laboratory results file (one row per tube, ``--positive`` pools positive) with its
    checks (format, unknown tube, result word, time, duplicate, already resulted);
@@ -67,9 +67,11 @@ def generate(folder: Path, n: int, pool: int, grid_size: int, positive: int) -> 
 
 
 def ours(folder: Path, pool: int, threads: int | None) -> dict:
-    from pingji.testing import ingest, store
+    from pingji.testing import store
+    from pingji.testing.actions import ingest
+    from pingji.testing.actions.ingest_rules import Rules
 
-    rules = ingest.Rules(
+    rules = Rules(
         round_id=1, upload_id=1, starts_at=START, max_per_tube=pool, points={1, 2, 3, 4, 5}
     )
     t0 = time.perf_counter()

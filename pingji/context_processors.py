@@ -2,10 +2,11 @@
 response mode."""
 
 from django.apps import apps
+from django.conf import settings
 from django.urls import reverse
 
 from pingji.command.modes import mode_for
-from pingji.core.views import focus_code
+from pingji.core.views.base import focus_code
 from pingji.geo.models import Jurisdiction
 from pingji.users.otp import waiting_for_code
 
@@ -47,7 +48,7 @@ def nav_items(user) -> list[tuple[str, str]]:
 
 def pingji(request) -> dict:
     if not getattr(request, "user", None) or not request.user.is_authenticated:
-        return {}
+        return {"login_note": settings.PINGJI_LOGIN_NOTE}
     if waiting_for_code(request.user):  # only the code step is open: no menu to lead elsewhere
         return {"waiting_for_code": True}
     menu = {"nav_items": nav_items(request.user)}

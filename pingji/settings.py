@@ -253,6 +253,9 @@ CACHES = {
     )
 }
 #: Identity look-ups (blind search, cross-area duplicate refusals) per user: count/seconds.
+# A note of the deployment's on the login page, e.g. whom to ask for an account (the demo sets its
+# naming of accounts here).
+PINGJI_LOGIN_NOTE = os.environ.get("PINGJI_LOGIN_NOTE", "")
 PINGJI_SEARCH_RATE = tuple(
     int(n) for n in os.environ.get("PINGJI_SEARCH_RATE", "20/600").split("/", 1)
 )
@@ -274,6 +277,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "pingji.users.roles.PasswordBackend",
     "pingji.users.roles.RoleBackend",
+    # the permissions of a declared duty, only while an action performs it (core.duties)
+    "pingji.core.duties.DutyBackend",
 ]
 
 # --- The perimeter (docs/decisions/0034-perimeter.md) ---------------------------------------

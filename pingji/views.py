@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 from drf_spectacular.views import SpectacularAPIView
 
-from pingji.core.views import focus_code
+from pingji.core.views.base import focus_code
 from pingji.geo.models import Jurisdiction
 from pingji.people.models import Household, Person
 from pingji.tasks.models import Task

@@ -1,4 +1,4 @@
-"""The shared CRUD + permission suite that every scoped model joins (handbook, convention 8).
+"""The shared CRUD + permission suite that every scoped model joins.
 
 Every model of the project scoped through ``restrict`` must have a factory in its app's
 ``tests/factories.py`` (``SCOPED_FACTORIES``); the suite then checks, for each model, that
@@ -7,6 +7,7 @@ user of 湖里区 (404, unchanged) while showing it to a user of the province.
 """
 
 import importlib
+from collections.abc import Callable
 
 import pytest
 from django.apps import apps
@@ -30,7 +31,7 @@ def scoped_models() -> list[type]:
 
 
 def factories() -> dict:
-    found = {}
+    found: dict[type, Callable] = {}
     for config in apps.get_app_configs():
         if config.name.startswith("pingji."):
             try:

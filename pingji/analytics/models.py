@@ -1,8 +1,8 @@
 """Stored series: daily indicators, Rt estimates and forecasts per jurisdiction and day.
 
-They are materialised from the domain events by ``actions.do_compute_series`` (a nightly job and
-on demand), so the API, the daily report archive and later scoring read the numbers as they were
-computed; the dashboard recomputes the indicators live (cheap) and checks nothing differs.
+They are materialised from the domain events by ``actions.series.do_compute_series`` (a nightly
+job and on demand), so the API, the daily report archive and later scoring read the numbers as
+they were computed; the dashboard recomputes the indicators live (cheap) and checks nothing differs.
 """
 
 from django.db import models
@@ -18,6 +18,9 @@ class DailyIndicator(ScopedModel):
 
     Only non-zero values are stored; a missing row reads as zero.
     """
+
+    #: Computed from domain events, which are the record; recomputing logs nothing (core.audit).
+    audited = False
 
     jurisdiction = models.ForeignKey(
         "geo.Jurisdiction",
@@ -67,6 +70,9 @@ class RtEstimate(SerialIntervalMixin, ScopedModel):
     The serial interval is the one known on ``day`` (``analytics.estimates.serial_intervals``).
     """
 
+    #: Computed from domain events, which are the record; recomputing logs nothing (core.audit).
+    audited = False
+
     jurisdiction = models.ForeignKey(
         "geo.Jurisdiction",
         verbose_name=_("jurisdiction"),
@@ -105,6 +111,9 @@ class ForecastRun(SerialIntervalMixin, ScopedModel):
     ``points``: one ``{"day": ISO date, "q0.025": …, "q0.25": …, "q0.5": …, "q0.75": …,
     "q0.975": …}`` per day ahead (``epi.forecast``); scored later against what was reported.
     """
+
+    #: Computed from domain events, which are the record; recomputing logs nothing (core.audit).
+    audited = False
 
     jurisdiction = models.ForeignKey(
         "geo.Jurisdiction",

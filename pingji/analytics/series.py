@@ -5,7 +5,7 @@ One aggregate query per event kind groups the events by the code prefix of the r
 payload values the indicators filter on; payload counts are summed in the database. So the figure
 of a province is, by construction, the sum of its cities' (the same events, a shorter prefix), and
 a past day recomputed gives the same number (events are append-only). Drill subtrees never count
-(contract C6).
+(``geo.drills.real_only``).
 """
 
 from __future__ import annotations
@@ -15,14 +15,17 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy as np
-from django.db.models import Count, IntegerField, Q, Sum, Value
+from django.db.models import Count, IntegerField, Sum, Value
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Substr, TruncDate
 from django.utils import timezone
 
+from pingji.cases.contracts import REPORTED as CASE_REPORTED
 from pingji.core.models import DomainEvent
-from pingji.geo.models import Jurisdiction
+from pingji.geo.choices import CODE_LENGTH
+from pingji.geo.drills import real_only
 
+from .contracts import SERIES_COMPUTED
 from .indicators.registry import Indicator, indicators
 
 #: How far back an outbreak reaches: a run of reported infections with no gap this long. 28 days is
@@ -43,29 +46,6 @@ def cutoff(day: datetime.date) -> datetime.datetime:
 
 def today() -> datetime.date:
     return timezone.localdate(timezone.now(), zone())
-
-
-def drill_roots() -> list[str]:
-    """Codes of drill sandbox subtrees (C6: ``Jurisdiction.drill``), the topmost ones only."""
-    if not any(f.name == "drill" for f in Jurisdiction._meta.get_fields()):
-        return []
-    codes = sorted(Jurisdiction.objects.filter(drill=True).values_list("code", flat=True))
-    roots: list[str] = []
-    for code in codes:
-        if not any(code.startswith(r) for r in roots):
-            roots.append(code)
-    return roots
-
-
-def real_only(qs, field: str = "jurisdiction_code"):
-    """The rows of ``qs`` outside every drill subtree."""
-    roots = drill_roots()
-    if not roots:
-        return qs
-    drill = Q()
-    for code in roots:
-        drill |= Q(**{f"{field}__startswith": code})
-    return qs.exclude(drill)
 
 
 @dataclass
@@ -129,63 +109,87 @@ def compute(
     for ind in chosen:
         for n, t in enumerate(ind.terms):
             by_kind[t.kind].append((ind, n))
-    n_days = (end - start).days + 1
     unit_list = list(units or ([] if unit_length else [within]))
-    rows: dict[str, dict[str, np.ndarray]] = {k.key: {} for k in chosen}
-    opening: dict[str, dict[str, float]] = {k.key: defaultdict(float) for k in chosen}
-
-    def cell(key: str, unit: str) -> np.ndarray:
-        if unit not in rows[key]:
-            rows[key][unit] = np.zeros(n_days)
-        return rows[key][unit]
-
-    begin = cutoff(start - datetime.timedelta(days=1))
+    sums = _Sums(start, (end - start).days + 1, chosen)
     for kind, uses in by_kind.items():
-        fields = sorted({f for ind, n in uses if (f := ind.terms[n].field)})
-        wheres = sorted({w for ind, n in uses for w, _ in ind.terms[n].where})
-        any_stock = any(ind.stock for ind, _ in uses)
-        qs = DomainEvent.objects.filter(kind=kind, time__lt=cutoff(end)).subtree(within)
-        if not any_stock:
-            qs = qs.filter(time__gte=begin)
-        qs = real_only(qs)
-        unit_expr = Substr("jurisdiction_code", 1, unit_length) if unit_length else Value(within)
-        qs = qs.annotate(
-            u=unit_expr,
-            d=TruncDate("time", tzinfo=zone()),
-            **{f"w_{w}": KT(f"payload__{w}") for w in wheres},
-        ).values("u", "d", *[f"w_{w}" for w in wheres])
-        qs = qs.annotate(
-            n=Count("id"),
-            **{f"s_{f}": Sum(Cast(KT(f"payload__{f}"), IntegerField())) for f in fields},
-        ).order_by()
-        for row in qs:
-            values = {w: str(row[f"w_{w}"]) for w in wheres}
-            day = row["d"]
-            if isinstance(day, datetime.datetime):
-                day = day.date()
-            i = (day - start).days
-            unit = row["u"]
-            if unit not in unit_list:
-                unit_list.append(unit)
-            for ind, n in uses:
-                t = ind.terms[n]
-                if not t.matches(values):
-                    continue
-                amount = t.sign * (row["n"] if t.field is None else (row[f"s_{t.field}"] or 0))
-                if i < 0:
-                    opening[ind.key][unit] += amount
-                else:
-                    cell(ind.key, unit)[i] += amount
-    matrices: dict[str, np.ndarray] = {}
-    for ind in chosen:
-        matrix = np.zeros((len(unit_list), n_days))
-        for j, unit in enumerate(unit_list):
-            if unit in rows[ind.key]:
-                matrix[j] = rows[ind.key][unit]
-            if ind.stock:
-                matrix[j] = np.cumsum(matrix[j]) + opening[ind.key].get(unit, 0.0)
-        matrices[ind.key] = matrix
-    return Series(start, end, unit_list, matrices)
+        for row in _grouped_events(kind, uses, within, start, end, unit_length):
+            sums.add(row, uses, unit_list)
+    return Series(start, end, unit_list, sums.matrices(unit_list))
+
+
+def _grouped_events(kind: str, uses, within: str, start, end, unit_length: int | None):
+    """The events of one kind in the area, grouped by unit, local day and the payload values the
+    indicators filter on, with their count and the payload fields they sum: one query per kind.
+
+    A flow only needs the period's events; a stock (a level such as "under treatment") needs
+    every earlier one too, as the opening level it starts from.
+    """
+    fields = sorted({f for ind, n in uses if (f := ind.terms[n].field)})
+    wheres = sorted({w for ind, n in uses for w, _ in ind.terms[n].where})
+    any_stock = any(ind.stock for ind, _ in uses)
+    qs = DomainEvent.objects.filter(kind=kind, time__lt=cutoff(end)).subtree(within)
+    if not any_stock:
+        qs = qs.filter(time__gte=cutoff(start - datetime.timedelta(days=1)))
+    qs = real_only(qs)
+    unit_expr = Substr("jurisdiction_code", 1, unit_length) if unit_length else Value(within)
+    qs = qs.annotate(
+        u=unit_expr,
+        d=TruncDate("time", tzinfo=zone()),
+        **{f"w_{w}": KT(f"payload__{w}") for w in wheres},
+    ).values("u", "d", *[f"w_{w}" for w in wheres])
+    qs = qs.annotate(
+        n=Count("id"),
+        **{f"s_{f}": Sum(Cast(KT(f"payload__{f}"), IntegerField())) for f in fields},
+    ).order_by()
+    for row in qs:
+        row["where"] = {w: str(row[f"w_{w}"]) for w in wheres}
+        yield row
+
+
+class _Sums:
+    """The day-by-day sums of each indicator and unit, and each stock's opening level (what was
+    counted before the period), filled from grouped event rows."""
+
+    def __init__(self, start: datetime.date, n_days: int, chosen: list[Indicator]):
+        self.start, self.n_days, self.chosen = start, n_days, chosen
+        self.rows: dict[str, dict[str, np.ndarray]] = {k.key: {} for k in chosen}
+        self.opening: dict[str, dict[str, float]] = {k.key: defaultdict(float) for k in chosen}
+
+    def add(self, row: dict, uses, unit_list: list[str]) -> None:
+        """Count one grouped row into every indicator term it matches; a unit not yet listed is
+        added to ``unit_list``."""
+        day = row["d"]
+        if isinstance(day, datetime.datetime):
+            day = day.date()
+        i = (day - self.start).days
+        unit = row["u"]
+        if unit not in unit_list:
+            unit_list.append(unit)
+        for ind, n in uses:
+            t = ind.terms[n]
+            if not t.matches(row["where"]):
+                continue
+            amount = t.sign * (row["n"] if t.field is None else (row[f"s_{t.field}"] or 0))
+            if i < 0:
+                self.opening[ind.key][unit] += amount
+            else:
+                cells = self.rows[ind.key]
+                if unit not in cells:
+                    cells[unit] = np.zeros(self.n_days)
+                cells[unit][i] += amount
+
+    def matrices(self, unit_list: list[str]) -> dict[str, np.ndarray]:
+        """Units × days per indicator; a stock is the running total from its opening level."""
+        out: dict[str, np.ndarray] = {}
+        for ind in self.chosen:
+            matrix = np.zeros((len(unit_list), self.n_days))
+            for j, unit in enumerate(unit_list):
+                if unit in self.rows[ind.key]:
+                    matrix[j] = self.rows[ind.key][unit]
+                if ind.stock:
+                    matrix[j] = np.cumsum(matrix[j]) + self.opening[ind.key].get(unit, 0.0)
+            out[ind.key] = matrix
+        return out
 
 
 def outbreak_start(within: str, on: datetime.date) -> datetime.date | None:
@@ -193,7 +197,7 @@ def outbreak_start(within: str, on: datetime.date) -> datetime.date | None:
     area with no gap of ``OUTBREAK_GAP_DAYS`` days or more before ``on``; None if there is none.
     """
     qs = real_only(
-        DomainEvent.objects.filter(kind="cases.reported", time__lt=cutoff(on))
+        DomainEvent.objects.filter(kind=CASE_REPORTED, time__lt=cutoff(on))
         .subtree(within)
         .filter(payload__new_infection=1)
     )
@@ -230,7 +234,7 @@ def onset_curve(within: str, start: datetime.date, end: datetime.date) -> dict[d
     )
     qs = real_only(qs, "jurisdiction__code")
     rows = qs.values("onset_date").annotate(n=Count("id")).order_by("onset_date")
-    return {r["onset_date"]: r["n"] for r in rows}
+    return {r["onset_date"]: r["n"] for r in rows if r["onset_date"] is not None}
 
 
 def high_water() -> int:
@@ -249,65 +253,17 @@ def from_storage(
     """The same ``Series`` as ``compute``, read from the stored daily indicators when a stored run
     covers the area and the period and no event it counts arrived since (else None).
 
-    A run of ``analytics.actions.do_compute_series`` records the newest event id it saw; any
-    later event of a counted kind in the area, on or before ``end``, makes the storage stale.
+    A run of ``analytics.actions.series.do_compute_series`` records the newest event id it saw;
+    any later event of a counted kind in the area, on or before ``end``, makes the storage stale.
     Events recorded at the area's own code (not a unit below it) are the total less the units'.
     """
-    from .models import DailyIndicator
-
-    runs = DomainEvent.objects.filter(
-        kind="analytics.series_computed",
-        jurisdiction_code__in=[within[:n] for n in range(1, len(within) + 1)],
-    ).order_by("-id")
-    run = None
-    for candidate in runs[:20]:
-        p = candidate.payload
-        try:
-            covered = (
-                datetime.date.fromisoformat(p["start"]) <= start
-                and datetime.date.fromisoformat(p["end"]) >= end
-                and int(p.get("depth", 0)) >= (unit_length or len(within))
-            )
-        except (KeyError, TypeError, ValueError):
-            continue
-        if covered and "high_water" in p:
-            run = candidate
-            break
-    if run is None:
-        return None
-    chosen = indicators()
-    kinds = sorted({k for i in chosen for k in i.kinds})
-    newer = DomainEvent.objects.filter(
-        id__gt=run.payload["high_water"], kind__in=kinds, time__lt=cutoff(end)
-    ).subtree(within)
-    if real_only(newer).exists():
+    run = _covering_run(within, start, end, unit_length or len(within))
+    if run is None or _stale(run, within, end):
         return None
     unit_list = list(units or ([] if unit_length else [within]))
-    rows = DailyIndicator.objects.filter(day__gte=start, day__lte=end).values_list(
-        "jurisdiction_id", "day", "key", "value"
-    )
-    if unit_length:
-        rows = DailyIndicator.objects.filter(
-            day__gte=start, day__lte=end, jurisdiction__parent_id=within
-        ).values_list("jurisdiction_id", "day", "key", "value")
-        own = DailyIndicator.objects.filter(
-            day__gte=start, day__lte=end, jurisdiction_id=within
-        ).values_list("jurisdiction_id", "day", "key", "value")
-    else:
-        own = rows.none()
-        rows = rows.filter(jurisdiction_id=within)
     n_days = (end - start).days + 1
-    data: dict[str, dict[str, np.ndarray]] = {i.key: {} for i in chosen}
-    for code, day, key, value in rows:
-        if key not in data:
-            continue
-        if code not in unit_list:
-            unit_list.append(code)
-        data[key].setdefault(code, np.zeros(n_days))[(day - start).days] = value
-    totals: dict[str, np.ndarray] = {}
-    for _code, day, key, value in own:
-        if key in data:
-            totals.setdefault(key, np.zeros(n_days))[(day - start).days] = value
+    chosen = indicators()
+    data, totals = _stored_values(within, start, end, unit_length, chosen, unit_list)
     values = {}
     for ind in chosen:
         matrix = np.zeros((len(unit_list), n_days))
@@ -328,3 +284,98 @@ def from_storage(
         for k, m in values.items()
     }
     return Series(start, end, unit_list, values)
+
+
+def _covering_run(within: str, start, end, depth: int) -> DomainEvent | None:
+    """The newest stored run (of the area or one above it) that covers the period at the depth
+    asked; a run whose payload cannot be read is passed over, not trusted."""
+    runs = DomainEvent.objects.filter(
+        kind=SERIES_COMPUTED,
+        jurisdiction_code__in=[within[:n] for n in range(1, len(within) + 1)],
+    ).order_by("-id")
+    for candidate in runs[:20]:
+        p = candidate.payload
+        try:
+            covered = (
+                datetime.date.fromisoformat(p["start"]) <= start
+                and datetime.date.fromisoformat(p["end"]) >= end
+                and int(p.get("depth", 0)) >= depth
+            )
+        except (KeyError, TypeError, ValueError):
+            continue
+        if covered and "high_water" in p:
+            return candidate
+    return None
+
+
+def _stale(run: DomainEvent, within: str, end) -> bool:
+    """Whether a counted event of the area, up to ``end``, arrived after the run's high water."""
+    kinds = sorted({k for i in indicators() for k in i.kinds})
+    newer = DomainEvent.objects.filter(
+        id__gt=run.payload["high_water"], kind__in=kinds, time__lt=cutoff(end)
+    ).subtree(within)
+    return real_only(newer).exists()
+
+
+def _stored_values(within: str, start, end, unit_length, chosen, unit_list: list[str]):
+    """(key → unit → days) of the stored units, and (key → days) stored at the area's own code.
+
+    The units are the area itself, or its children when ``unit_length`` is given; a stored unit
+    not yet in ``unit_list`` is added to it.
+    """
+    from .models import DailyIndicator
+
+    columns = ("jurisdiction_id", "day", "key", "value")
+    stored = DailyIndicator.objects.filter(day__gte=start, day__lte=end)
+    if unit_length:
+        rows = stored.filter(jurisdiction__parent_id=within).values_list(*columns)
+        own = stored.filter(jurisdiction_id=within).values_list(*columns)
+    else:
+        rows = stored.filter(jurisdiction_id=within).values_list(*columns)
+        own = rows.none()
+    n_days = (end - start).days + 1
+    data: dict[str, dict[str, np.ndarray]] = {i.key: {} for i in chosen}
+    for code, day, key, value in rows:
+        if key not in data:
+            continue
+        if code not in unit_list:
+            unit_list.append(code)
+        data[key].setdefault(code, np.zeros(n_days))[(day - start).days] = value
+    totals: dict[str, np.ndarray] = {}
+    for _code, day, key, value in own:
+        if key in data:
+            totals.setdefault(key, np.zeros(n_days))[(day - start).days] = value
+    return data, totals
+
+
+def child_length(code: str) -> int | None:
+    """Code length of the level right below ``code`` (None below grids)."""
+    longer = [n for n in CODE_LENGTH.values() if n > len(code)]
+    return longer[0] if longer else None
+
+
+def rolled_up(series: Series, length: int) -> dict[str, dict[str, np.ndarray]]:
+    """unit code (``length`` digits) → key → days, summing the finer units of ``series``."""
+    out: dict[str, dict[str, np.ndarray]] = {}
+    for j, unit in enumerate(series.units):
+        if len(unit) < length:
+            continue
+        code = unit[:length]
+        for key, matrix in series.values.items():
+            row = out.setdefault(code, {}).setdefault(key, np.zeros(matrix.shape[1]))
+            row += matrix[j]
+    return out
+
+
+def stored_values(code: str, key: str, start: datetime.date, end: datetime.date) -> list[int]:
+    """A stored daily series (zeros where nothing was stored)."""
+    from .models import DailyIndicator
+
+    n = (end - start).days + 1
+    out = [0] * n
+    rows = DailyIndicator.objects.filter(
+        jurisdiction_id=code, key=key, day__gte=start, day__lte=end
+    ).values_list("day", "value")
+    for day, value in rows:
+        out[(day - start).days] = value
+    return out

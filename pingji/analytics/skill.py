@@ -15,6 +15,7 @@ from pingji.epi.scoring import Skill
 
 from . import estimates
 from .choices import ForecastModel
+from .contracts import SERIES_COMPUTED
 from .models import DailyIndicator, ForecastRun
 
 SERIES_KEY = "new_local_infection"
@@ -56,7 +57,7 @@ def computed_through(code: str) -> datetime.date | None:
     after it is unknown, not zero. Runs of ``code`` or of an area above it store its series."""
     prefixes = [code[:n] for n in range(2, len(code) + 1)]
     ends = DomainEvent.objects.filter(
-        kind="analytics.series_computed", jurisdiction_code__in=prefixes
+        kind=SERIES_COMPUTED, jurisdiction_code__in=prefixes
     ).values_list("payload__end", flat=True)
     days = [datetime.date.fromisoformat(e) for e in ends if e]
     return max(days, default=None)

@@ -15,6 +15,9 @@ class AreasConfig(AppConfig):
     def ready(self) -> None:
         from pingji.tasks.kinds import register_kind
 
-        from . import jobs  # noqa: F401 — registers the areas.evaluate job
+        from . import (
+            handlers,  # noqa: F401 — forgets what was read of a protocol when it changes
+            jobs,  # noqa: F401 — registers the areas.evaluate job
+        )
 
         register_kind("areas.over-control", _("over-control (area held past eligibility)"))

@@ -72,7 +72,12 @@ class CheckpointStatus(models.TextChoices):
 
 
 #: Checkpoint statuses from strictest to lifted: a plan only ever moves forward in this order.
-CHECKPOINT_ORDER = [CheckpointStatus.ACTIVE, CheckpointStatus.RELAXED, CheckpointStatus.LIFTED]
+#: Typed as strings because it is searched with the plain values read from rows and forms.
+CHECKPOINT_ORDER: list[str] = [
+    CheckpointStatus.ACTIVE,
+    CheckpointStatus.RELAXED,
+    CheckpointStatus.LIFTED,
+]
 
 
 class StepCondition(models.TextChoices):

@@ -9,25 +9,26 @@ day (``protocols.rules.lifting``), and the data from three domains:
   medium area that was high counts from the step-down;
 - **contacts**: the close contacts of those infections (tracing) must be past the protocol's days
   since last exposure, and none may remain under quarantine or be released without the negative
-  tests required (contract C4, ``quarantine.evidence.unreleased_contacts``);
-- **all-resident screening** in the required window (contract C3,
-  ``testing.evidence.resident_screen``): within the hours before lifting (8th edition: 48 h), or on
-  the given day of the no-infection period (9th edition: day 7).
+  tests required (``quarantine.evidence.unreleased_contacts``);
+- **all-resident screening** in the required window (``testing.evidence.resident_screens``): within
+  the hours before lifting (8th edition: 48 h), or on the given day of the no-infection period (9th
+  edition: day 7).
 
 A lowest-level area (防范区, low risk) is lifted when no stricter area of its county is in force.
 
 Every read is set-based: the extents of all areas in two queries, the infections and contacts of
-their jurisdictions in one query each, one call of C4 for every contact, and one call of C3 for
-the screens of the areas whose dates already allow lifting. Results are stored per area per day;
-an area eligible for longer than the grace period is **held past eligibility** and the level above
-it gets a work item (防止层层加码).
+their jurisdictions in one query each, one call of ``unreleased_contacts`` for every contact, and
+one call of ``resident_screens`` for the screens of the areas whose dates already allow lifting.
+Results are stored per area per day; an area eligible for longer than the grace period is **held
+past eligibility** and the level above it gets a work item (防止层层加码).
 """
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
+from django.conf import settings
 from django.db.models import Exists, Max, OuterRef, Q
 from django.utils.translation import get_language, gettext
 
@@ -40,10 +41,13 @@ from pingji.quarantine.evidence import unreleased_contacts
 from pingji.testing.evidence import Ask, resident_screens
 from pingji.tracing.models import Contact
 
+from .actions.evaluations import store_findings
 from .choices import AreaStatus, Verdict
 from .extent import day_end, day_start, index_extents, local_date, minimal_codes
-from .held import mark_held, store_findings
-from .models import RiskArea
+from .findings import Finding
+from .models import Evaluation, RiskArea
+
+DAY = datetime.timedelta(days=1)
 
 
 @lru_cache(maxsize=512)
@@ -56,31 +60,14 @@ def _(message: str) -> str:
     return _translated(message, get_language())
 
 
-@dataclass
-class Finding:
-    area_id: int
-    level: str
-    verdict: str
-    to_level: str = ""
-    reasons: list[str] = field(default_factory=list)
-    evidence: dict = field(default_factory=dict)
-    earliest_on: datetime.date | None = None
-    eligible_since: datetime.date | None = None
-    last_infection_on: datetime.date | None = None
-    clause: str = ""
-
-    @property
-    def eligible(self) -> bool:
-        return self.verdict in (Verdict.ELIGIBLE, Verdict.HELD)
-
-
 def _evidence_functions():
-    """Contracts C3 (every screen of the day in one call) and C4: the seam tests replace."""
+    """What testing and quarantine offer the evaluation: ``resident_screens`` (every screen of the
+    day in one call) and ``unreleased_contacts``; the seam tests replace."""
     return resident_screens, unreleased_contacts
 
 
 class _Screens:
-    """The all-resident screens the day's findings wait on, asked of C3 in one call at the end:
+    """The all-resident screens the day's findings wait on, asked of testing in one call at the end:
     ten thousand areas asked one by one cost half a second each (decision 0015)."""
 
     def __init__(self, answer):
@@ -188,7 +175,12 @@ def _areas(day: datetime.date, within: str):
 def evaluate(
     day: datetime.date, *, within: str = "", area_ids=None, store: bool = True
 ) -> dict[int, Finding]:
-    """Evaluate the areas in force at the end of ``day`` below ``within`` (or just ``area_ids``)."""
+    """Evaluate the areas in force at the end of ``day`` below ``within`` (or just ``area_ids``).
+
+    Read everything set-based (areas, their infections, their contacts), judge each area, then ask
+    testing for the screens the findings wait on in one call; with ``store`` the day's findings
+    are written (``actions.evaluations``), else they are only returned (a proposal's evidence).
+    """
     _step_rule.cache_clear()  # a protocol amended since the last run is read afresh
     areas_qs = _areas(day, within)
     if area_ids is not None:
@@ -203,48 +195,22 @@ def evaluate(
     index = index_extents(areas_qs)
     end = day_end(day)
     codes = minimal_codes(a["jurisdiction_id"] for a in areas)
-    infections = _infections(codes, end)
-    cases_of: dict[int, set[int]] = defaultdict(set)
-    last_infection: dict[int, datetime.date] = {}
-    for case_id, code, place, parent, found_on in infections:
-        for area_id in index.areas_at(place, parent, code):
-            cases_of[area_id].add(case_id)
-            if found_on > last_infection.get(area_id, datetime.date.min):
-                last_infection[area_id] = found_on
+    cases_of, last_infection = _cases_by_area(index, _infections(codes, end))
     all_cases = set().union(*cases_of.values()) if cases_of else set()
     contact_ids, latest = _contacts(codes, all_cases, end)
     per_case = _by_case(contact_ids, latest)
     protocols = _Protocols(day)
-    here: dict[int, CaseContacts] = {}
-    asked: set[int] = set()  # areas whose dates allow lifting: their contacts go to C4
-    for area in areas:
-        row = here[area["id"]] = CaseContacts()
-        for case in cases_of.get(area["id"], ()):
-            found = per_case.get(case)
-            if found is not None:
-                row.count += found.count
-                row.latest = max(row.latest, found.latest)
-        protocol = protocols(area["jurisdiction_id"])
-        step = _step_rule(protocol.pk, area["level"], area["came_from"]) if protocol else None
-        if step is not None and step.contacts_all_negative and row.count:
-            base, earliest = _dates(area, step, last_infection.get(area["id"]), row)
-            if day >= earliest:
-                asked.add(area["id"])
+    here, asked = _contacts_by_area(areas, day, cases_of, per_case, last_infection, protocols)
     resident_screens, unreleased_contacts = _evidence_functions()
     screens = _Screens(resident_screens)
-    unreleased: set[int] = set()
     wanted = {case for a in asked for case in cases_of[a]}
     if wanted:
-        ids = [c for c, case in contact_ids if case in wanted]
-        unreleased = set(unreleased_contacts(ids, day))
-        for contact_id, case in contact_ids:
-            if contact_id in unreleased:
-                per_case[case].unreleased += 1
+        _count_unreleased(unreleased_contacts, contact_ids, wanted, per_case, day)
     strict_in_county = _strict_levels_by_county(areas)
     findings: dict[int, Finding] = {}
     for area in areas:
         row = here[area["id"]]
-        known = area["id"] in asked  # else the dates do not allow lifting yet: C4 was not asked
+        known = area["id"] in asked  # else the dates do not allow lifting yet: nobody was asked
         if known:
             row.unreleased = sum(per_case[c].unreleased for c in cases_of[area["id"]])
         findings[area["id"]] = _judge(
@@ -265,6 +231,57 @@ def evaluate(
     return findings
 
 
+def _cases_by_area(index, infections) -> tuple[dict[int, set[int]], dict[int, datetime.date]]:
+    """The infections inside each area's extent, and the day the last of them was found."""
+    cases_of: dict[int, set[int]] = defaultdict(set)
+    last_infection: dict[int, datetime.date] = {}
+    for case_id, code, place, parent, found_on in infections:
+        for area_id in index.areas_at(place, parent, code):
+            cases_of[area_id].add(case_id)
+            if found_on > last_infection.get(area_id, datetime.date.min):
+                last_infection[area_id] = found_on
+    return cases_of, last_infection
+
+
+def _contacts_by_area(
+    areas: list[dict],
+    day: datetime.date,
+    cases_of: dict[int, set[int]],
+    per_case: dict[int, CaseContacts],
+    last_infection: dict[int, datetime.date],
+    protocols: _Protocols,
+) -> tuple[dict[int, CaseContacts], set[int]]:
+    """Each area's contacts (how many, the latest exposure), and the areas whose dates already
+    allow lifting under a rule that wants every contact released negative: only their contacts
+    are asked of quarantine, which is the one costly question of the day."""
+    here: dict[int, CaseContacts] = {}
+    asked: set[int] = set()
+    for area in areas:
+        row = here[area["id"]] = CaseContacts()
+        for case in cases_of.get(area["id"], ()):
+            found = per_case.get(case)
+            if found is not None:
+                row.count += found.count
+                row.latest = max(row.latest, found.latest)
+        protocol = protocols(area["jurisdiction_id"])
+        step = _step_rule(protocol.pk, area["level"], area["came_from"]) if protocol else None
+        if step is not None and step.contacts_all_negative and row.count:
+            _base, earliest = _dates(area, step, last_infection.get(area["id"]), row)
+            if day >= earliest:
+                asked.add(area["id"])
+    return here, asked
+
+
+def _count_unreleased(unreleased_contacts, contact_ids, wanted: set[int], per_case, day) -> None:
+    """Ask quarantine once which contacts of the ``wanted`` cases are not released negative, and
+    count them per case."""
+    ids = [c for c, case in contact_ids if case in wanted]
+    unreleased = set(unreleased_contacts(ids, day))
+    for contact_id, case in contact_ids:
+        if contact_id in unreleased:
+            per_case[case].unreleased += 1
+
+
 def _strict_levels_by_county(areas) -> dict[str, set[str]]:
     out: dict[str, set[str]] = defaultdict(set)
     for a in areas:
@@ -277,6 +294,11 @@ def _step_rule(protocol_id: int, level: str, came_from: str):
     """The protocol's lifting step for a level, read once per evaluation run (a few per day)."""
     protocol = Protocol.objects.get(pk=protocol_id)
     return rules.lifting(protocol, level, came_from or None)
+
+
+def forget_step_rules() -> None:
+    """Forget the lifting steps read: a protocol was amended or reloaded (``handlers``)."""
+    _step_rule.cache_clear()
 
 
 def _dates(area, step, last_on, contacts: CaseContacts | None):
@@ -354,8 +376,8 @@ def _judge(area, day, protocol, last_on, contacts, known, index, screens, strict
 
 
 def _judge_contacts(finding, step, day, contacts: CaseContacts, known: bool, earliest):
-    """Contacts' days since exposure; their quarantine (C4) only when ``known`` — C4 is asked
-    only for areas whose dates already allow lifting."""
+    """Contacts' days since exposure; their quarantine (``unreleased_contacts``) only when
+    ``known`` — quarantine is asked only for areas whose dates already allow lifting."""
     if contacts.count and step.contacts_released_days is not None:
         due = contacts.latest + datetime.timedelta(days=step.contacts_released_days)
         earliest = max(earliest, due)
@@ -411,3 +433,33 @@ def _judge_screen(finding: Finding, ask: Ask, screen, day: datetime.date) -> Non
         )
     if finding.reasons:
         finding.verdict, finding.earliest_on = Verdict.NOT_YET, day
+
+
+def grace_days() -> int:
+    """Days an eligible area may stay at its level before it counts as held (decision 0015).
+
+    Not a protocol figure — the protocols say to lift "when" the criteria are met — but the time a
+    county needs to propose, approve and publish; a deployment may set ``AREAS_HOLD_GRACE_DAYS``.
+    """
+    return int(getattr(settings, "AREAS_HOLD_GRACE_DAYS", 1))
+
+
+def mark_held(findings: dict[int, Finding], day: datetime.date) -> None:
+    """Carry each eligible area's first eligible day; past the grace period it is held."""
+    if not any(f.eligible for f in findings.values()):
+        return
+    previous = dict(
+        Evaluation.objects.filter(
+            day=day - DAY, verdict__in=[Verdict.ELIGIBLE, Verdict.HELD]
+        ).values_list("area_id", "eligible_since")
+    )
+    for area_id, finding in findings.items():
+        if not finding.eligible:
+            continue
+        finding.eligible_since = previous.get(area_id) or day
+        if (day - finding.eligible_since).days >= grace_days():
+            finding.verdict = Verdict.HELD
+            finding.reasons.append(
+                _("Eligible since %(day)s and still at this level.")
+                % {"day": finding.eligible_since}
+            )

@@ -13,16 +13,12 @@ from functools import lru_cache
 
 from django.utils import timezone
 
+from pingji.core.actions import local_date  # noqa: F401 — the day of a time, read here by areas
 from pingji.geo.choices import CODE_LENGTH
 
 from .models import RiskArea
 
 LENGTHS = tuple(CODE_LENGTH.values())
-
-
-def local_date(value: datetime.datetime) -> datetime.date:
-    """The day of an aware time in the platform's zone (Asia/Shanghai)."""
-    return value.astimezone(timezone.get_default_timezone()).date()
 
 
 @lru_cache(maxsize=1024)

@@ -15,6 +15,7 @@ from django.conf import settings
 
 from pingji.cases.choices import INFECTIONS, INSIDE_CONTROL
 from pingji.cases.models import Case
+from pingji.geo.drills import real_only
 from pingji.geo.models import Jurisdiction
 
 from .extent import day_end, local_date
@@ -65,9 +66,12 @@ def community_transmission(code: str, on: datetime.date) -> list[Row]:
             "code", "name", "level"
         ):
             counties[j.code] = Row(j.code, j.name, j.level)
-    cases = Case.objects.filter(
+    infections = Case.objects.filter(
         classification__in=list(INFECTIONS), reported_at__lt=day_end(on)
-    ).values_list("jurisdiction_id", "channel", "reported_at")
+    )
+    cases = real_only(infections, "jurisdiction__code").values_list(
+        "jurisdiction_id", "channel", "reported_at"
+    )
     if code:
         cases = cases.filter(jurisdiction__code__within=code)
     for grid, channel, reported_at in cases:

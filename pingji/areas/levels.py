@@ -1,13 +1,14 @@
 """An area's level at any moment, read from its published transitions (the full history).
 
-Only published transitions change what is in force (the issue: "the list changes only by approved
-transitions"), each from its ``effective_at``. The level at a time is the ``to_level`` of the last
-one that had taken effect; an empty ``to_level`` means lifted. Maps and ``lookup.controls_at`` read
-levels through here, so "as of any date" and "now" are the same question.
+Only published transitions change what is in force — the list of areas changes only by approved
+transitions (decision 0014) — each from its ``effective_at``. The level at a time is the
+``to_level`` of the last one that had taken effect; an empty ``to_level`` means lifted. Maps and
+``lookup.controls_at`` read levels through here, so "as of any date" and "now" are the same
+question.
 """
 
 import datetime
-from functools import cache
+import time
 
 from django.utils import timezone
 
@@ -41,11 +42,22 @@ def in_force_at(at: datetime.datetime | None = None, *, within: str = ""):
     return RiskArea.objects.filter(pk__in=list(levels)), levels
 
 
-@cache
+#: Seconds another process may keep a protocol's level order after an amendment; the process
+#: that amends forgets it at once (``handlers``). Maps and look-ups ask for it once per area.
+ORDERS_TTL = 60.0
+_orders_read: dict[int, tuple[float, tuple[dict[str, int], int]]] = {}
+
+
 def _orders(protocol_id: int) -> tuple[dict[str, int], int]:
+    now = time.monotonic()
+    kept = _orders_read.get(protocol_id)
+    if kept is not None and now - kept[0] < ORDERS_TTL:
+        return kept[1]
     protocol = Protocol.objects.get(pk=protocol_id)
     orders = {r.level: r.order for r in rules.risk_levels(protocol)}
-    return orders, max(orders.values(), default=0)
+    found = orders, max(orders.values(), default=0)
+    _orders_read[protocol_id] = (now, found)
+    return found
 
 
 def level_order(protocol_id: int, level: str) -> tuple[int, bool]:
@@ -53,13 +65,14 @@ def level_order(protocol_id: int, level: str) -> tuple[int, bool]:
 
     Every level above a protocol's lowest one keeps establishments shut: 封控/管控 under the 8th
     edition, high/medium under the 9th, high under the November 2022 measures; the lowest level
-    (防范, low) is "the rest of the county" with only gathering limits (PROTOCOLS.md, risk areas).
+    (防范, low) is "the rest of the county" with only gathering limits (each edition's
+    ``risk_areas``, ``pingji/protocols/data``).
     """
     orders, lowest = _orders(protocol_id)
     order = orders.get(level, lowest or 1)
     return order, order < lowest
 
 
-def clear_caches() -> None:
-    """Protocols are rarely amended; a test or an amendment clears what was read of them."""
-    _orders.cache_clear()
+def forget_orders() -> None:
+    """Forget every level order read: a protocol was amended or reloaded (``handlers``)."""
+    _orders_read.clear()

@@ -1,10 +1,10 @@
-"""Contract C5: the controls in force at a place or jurisdiction, strictest first.
+"""The controls in force at a place or jurisdiction, strictest first: what areas offers reopening.
 
 Reopening asks this before an establishment may resume: an establishment inside a sealed or
 controlled (high or medium) area cannot reopen. An area covers a place when the place, its
 compound, or one of its grid's ancestors is in the area's extent; it covers a jurisdiction when
 the jurisdiction or one of its ancestors is. Where areas of different levels overlap, all are
-returned and the strictest comes first: the stricter level applies (the issue's bad-input rule).
+returned and the strictest comes first: where levels conflict, the stricter one applies.
 """
 
 import datetime

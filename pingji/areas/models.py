@@ -4,8 +4,10 @@ published lists, and checkpoints (通道管控) with their daily records and lif
 An area's level changes only through a ``Transition`` that was proposed, approved at the level the
 protocol's practice requires and published (docs/decisions/0014); its whole history is those rows
 plus their domain events. Every row carries the jurisdiction it belongs to, so scoping is one
-indexed column (handbook, convention 1).
+indexed column (a prefix match on the jurisdiction code, decision 0001).
 """
+
+from typing import Any
 
 from django.db import models
 from django.db.models import Q
@@ -98,7 +100,7 @@ class Transition(ScopedModel):
 
     ``criteria_met`` and ``evidence`` freeze what the evaluation said when it was proposed; a
     transition the criteria did not support carries ``override`` and its ``justification``, which
-    the audit trail keeps (the issue's "override with an audited justification").
+    the audit trail keeps: an override is allowed, but only with a justification on record.
     """
 
     area = models.ForeignKey(
@@ -177,6 +179,10 @@ class Evaluation(ScopedModel):
     became eligible, and so that a past day reads as it was judged then.
     """
 
+    #: Written by the daily evaluation from the audited records it judges, one upsert per run
+    #: (``actions.evaluations``); the run's findings are the record, not a change log per row.
+    audited = False
+
     area = models.ForeignKey(
         RiskArea, verbose_name=_("risk area"), on_delete=models.CASCADE, related_name="evaluations"
     )
@@ -222,6 +228,11 @@ class Publication(ScopedModel):
     areas = models.JSONField(_("areas"), default=list, blank=True)
     checkpoints = models.JSONField(_("checkpoints"), default=list, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
+
+    # The snapshot's rows with labels in the reader's language, attached for the public pages
+    # by ``views.public.for_display`` (not stored).
+    area_rows: list[dict[str, Any]]
+    checkpoint_rows: list[dict[str, Any]]
 
     class Meta:
         verbose_name = _("publication")

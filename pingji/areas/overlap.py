@@ -1,5 +1,5 @@
 """Areas that overlap another: the same place, a compound and its building, or nested
-jurisdictions. Where levels differ the stricter applies (the issue's bad-input rule); the pages
+jurisdictions. Overlaps are allowed, and where levels differ the stricter applies; the pages
 show every overlap so nobody is surprised by it."""
 
 from django.db.models import Q

@@ -11,7 +11,7 @@ from pingji.core.forms import limit_choices
 from pingji.geo.models import Jurisdiction
 from pingji.people.forms import IdNumberField, PhoneField, visible_grids
 
-from .actions import REPORTABLE
+from .actions.reports import REPORTABLE
 from .choices import TRANSITIONS, Channel, Classification, Origin, Outcome, Severity
 
 #: An uploaded line list larger than this is refused before it is stored.

@@ -15,10 +15,13 @@ transaction, so a row refused at the last moment (a concurrent report) still lea
 """
 
 import datetime
+from collections.abc import Callable
+from functools import partial
 from io import BytesIO
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -30,11 +33,16 @@ from pingji.core.importing import REASON_CHARS, redact
 from pingji.core.jobs import job
 from pingji.core.spreadsheets import safe_row
 from pingji.geo.models import Jurisdiction
-from pingji.people.actions import refuse_held_elsewhere
+from pingji.people.actions.persons import refuse_held_elsewhere
 from pingji.people.identity import normalize_id_number
 from pingji.people.models import Person
 
-from .actions import check_case_facts, do_report_case_for_identity, duplicate_message, open_case_of
+from .actions.reports import (
+    check_case_facts,
+    do_report_case_for_identity,
+    duplicate_message,
+    open_case_of,
+)
 from .choices import Channel, Classification, Origin, Severity
 
 #: A line list of a large outbreak day runs to hundreds of rows; more is split into several files.
@@ -58,7 +66,7 @@ COLUMNS = (
 REQUIRED = ("id_number", "classification", "reported_at", "channel")
 
 #: Chinese terms of provincial line lists for each choice (codes and labels are accepted too).
-CHINESE_TERMS = {
+CHINESE_TERMS: dict[str, dict[str, str]] = {
     "classification": {
         "确诊": Classification.CONFIRMED,
         "确诊病例": Classification.CONFIRMED,
@@ -87,7 +95,7 @@ CHINESE_TERMS = {
     },
     "origin": {"本土": Origin.LOCAL, "输入": Origin.IMPORTED, "境外输入": Origin.IMPORTED},
 }
-CHOICES = {
+CHOICES: dict[str, type[models.TextChoices]] = {
     "classification": Classification,
     "severity": Severity,
     "channel": Channel,
@@ -182,7 +190,8 @@ def _text(value, limit: int) -> str:
     return text
 
 
-PARSERS = {
+#: Each column's reader: the cell as read from the sheet in, the checked value out (RowError).
+PARSERS: dict[str, Callable[[Any], Any]] = {
     "id_number": _id_number,
     "name": lambda v: _text(v, 60),
     "phone": lambda v: _text(v, 40),
@@ -190,7 +199,7 @@ PARSERS = {
     "sampled_at": _datetime,
     "reported_at": _datetime,
     "notes": lambda v: _text(v, 2000),
-    **{key: (lambda v, key=key: _choice(key, v)) for key in CHOICES},
+    **{key: partial(_choice, key) for key in CHOICES},
 }
 
 
@@ -216,7 +225,7 @@ def read_rows(source) -> tuple[list[tuple[int, dict]], dict[str, str], list[dict
         if key not in columns:
             label = dict((k, lbl) for k, lbl, _c in COLUMNS)[key]
             errors.append(_row_error(1, str(label), _("This column is missing.")))
-    rows = []
+    rows: list[tuple[int, dict]] = []
     for number, line in enumerate(lines, start=2):
         if not any(v not in (None, "") for v in line):
             continue
@@ -238,12 +247,19 @@ def _column(key: str, headers: dict[str, str]) -> str:
     return headers.get(key) or str(dict((k, lbl) for k, lbl, _c in COLUMNS).get(key, key))
 
 
-def check_rows(rows, headers, *, actor, grid) -> tuple[list[dict], list[dict]]:
+#: A row ready to report: its number, the facts the action takes, and every parsed value.
+Plan = tuple[int, dict[str, Any], dict[str, Any]]
+
+
+def check_rows(rows, headers, *, actor, grid) -> tuple[list[Plan], list[dict]]:
     """Parse and check every row; returns (plans ready for the action, row errors)."""
-    plans, errors, seen = [], [], {}
+    plans: list[Plan] = []
+    errors: list[dict] = []
+    seen: dict[str, int] = {}
     visible = Person.objects.restrict(actor, "view")
     for number, raw in rows:
-        values, failed = {}, False
+        values: dict[str, Any] = {}
+        failed = False
         for key, cell in raw.items():
             try:
                 values[key] = PARSERS[key](cell)
@@ -253,7 +269,9 @@ def check_rows(rows, headers, *, actor, grid) -> tuple[list[dict], list[dict]]:
         if failed:
             continue
         problems = _check_person(values, seen, number, visible, grid, actor)
-        facts = {k: values.get(k) for k in ("onset_date", "sampled_at", "reported_at")}
+        facts: dict[str, Any] = {
+            k: values.get(k) for k in ("onset_date", "sampled_at", "reported_at")
+        }
         facts.update({k: values.get(k, "") for k in ("classification", "severity", "channel")})
         facts["origin"] = values.get("origin") or Origin.LOCAL
         try:
@@ -300,7 +318,13 @@ def import_line_list(source, *, actor, grid: Jurisdiction | None = None, progres
         check_rows(rows, headers, actor=actor, grid=grid) if not errors else ([], [])
     )
     errors += row_errors
-    result = {"rows": len(rows), "created": 0, "persons_created": 0, "cases": [], "errors": errors}
+    result: dict[str, Any] = {
+        "rows": len(rows),
+        "created": 0,
+        "persons_created": 0,
+        "cases": [],
+        "errors": errors,
+    }
     if errors:
         progress(len(rows), len(rows), _("Nothing imported: %(n)d errors.") % {"n": len(errors)})
         return result

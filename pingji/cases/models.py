@@ -2,7 +2,7 @@
 
 The case's own row holds the facts as they stand (classification, severity, outcome); how they came
 to be — reported, reclassified, recovered — is kept as domain events, which the timeline shows and
-which indicators count from (handbook, convention 4).
+which indicators count from (decision 0022).
 """
 
 from django.conf import settings

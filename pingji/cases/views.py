@@ -17,7 +17,7 @@ from pingji.core import uploads
 from pingji.core.events import events_for
 from pingji.core.forms import add_action_errors
 from pingji.core.jobs import enqueue
-from pingji.core.views import (
+from pingji.core.views.base import (
     ActionFormView,
     ScopedActionView,
     ScopedDetailView,
@@ -26,7 +26,7 @@ from pingji.core.views import (
 )
 from pingji.people.models import Person
 
-from . import actions
+from .actions import course, reports
 from .filtersets import CaseFilterSet
 from .forms import (
     MAX_UPLOAD_BYTES,
@@ -89,7 +89,7 @@ class CaseReportView(ActionFormView):
     cancel_url_name = "cases:case_list"
 
     def act(self, data):
-        return actions.do_report_case_for_identity(actor=self.request.user, **data)
+        return reports.do_report_case_for_identity(actor=self.request.user, **data)
 
     def success_text(self, case):
         return _("Reported %(case)s.") % {"case": case}
@@ -127,7 +127,7 @@ class CaseReclassifyView(_CaseStepView):
         return ReclassifyForm(data, case=case)
 
     def act(self, case, data):
-        actions.do_reclassify_case(case, actor=self.request.user, **data)
+        course.do_reclassify_case(case, actor=self.request.user, **data)
 
 
 class CaseOutcomeView(_CaseStepView):
@@ -137,7 +137,7 @@ class CaseOutcomeView(_CaseStepView):
         return OutcomeForm(data)
 
     def act(self, case, data):
-        actions.do_record_outcome(case, actor=self.request.user, **data)
+        course.do_record_outcome(case, actor=self.request.user, **data)
 
 
 class CaseCorrectView(_CaseStepView):
@@ -150,7 +150,7 @@ class CaseCorrectView(_CaseStepView):
 
     def act(self, case, data):
         changes = {f: v for f, v in data.items() if v != getattr(case, f)}
-        actions.do_update_case(case, changes, actor=self.request.user)
+        course.do_update_case(case, changes, actor=self.request.user)
 
 
 class CaseImportView(LoginRequiredMixin, PermissionRequiredMixin, generic.FormView):

@@ -1,7 +1,8 @@
 """The one chokepoint for access: ``Model.objects.restrict(user, action)``.
 
 A user acts within a jurisdiction; "within my area" is a prefix match on the hierarchical
-jurisdiction code, so every scoped query is one indexed ``LIKE 'code%'`` (handbook, convention 1-2).
+jurisdiction code, so every scoped query is one indexed ``LIKE 'code%'`` (decision 0001;
+docs/architecture.md, "Reads through ``restrict``").
 Whether the user may do ``action`` at all comes from their role (``users.roles``) through Django's
 permission system. Objects outside the scope simply are not in the queryset, which the views turn
 into 404.
@@ -13,6 +14,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 
 from . import lookups  # noqa: F401 — registers the __within lookup used below
+from .audit import AuditedQuerySet
+from .jurisdiction import jurisdiction_of
 
 
 def scope_code(user) -> str | None:
@@ -25,14 +28,35 @@ def scope_code(user) -> str | None:
     return "" if user.is_superuser else None
 
 
-class ScopedQuerySet(models.QuerySet):
+class ScopedQuerySet(AuditedQuerySet):
+    #: Whether the rows were narrowed to what a caller sees (``restrict``, ``colleagues``) or
+    #: declared to reach beyond it on purpose (``beyond_scope``). A form or serializer offers a
+    #: scoped model's rows only from such a queryset (``core.forms.offer``), so forgetting to
+    #: narrow a choice fails loudly instead of listing another county's rows.
+    scoped = False
+
+    def _clone(self) -> Self:
+        clone = super()._clone()  # type: ignore[misc]
+        clone.scoped = self.scoped
+        return clone
+
     def restrict(self, user, action: str = "view") -> Self:
         """Rows the user may ``action`` (view, add, change, delete, or a custom action)."""
         meta = self.model._meta
         code = scope_code(user)
         if code is None or not user.has_perm(f"{meta.app_label}.{action}_{meta.model_name}"):
-            return self.none()
-        return self.within(code) if action == "view" else self.subtree(code)
+            rows = self.none()
+        else:
+            rows = self.within(code) if action == "view" else self.subtree(code)
+        rows.scoped = True
+        return rows
+
+    def beyond_scope(self, why: str) -> Self:
+        """These rows reach outside the caller's area on purpose; ``why`` says so where it is
+        written (e.g. a liaison official is chosen from the levels above an establishment)."""
+        rows = self._chain()  # type: ignore[attr-defined]
+        rows.scoped = True
+        return rows
 
     def subtree(self, code: str) -> Self:
         """Rows inside the subtree of a jurisdiction code ("" = everything)."""
@@ -45,6 +69,21 @@ class ScopedQuerySet(models.QuerySet):
     @property
     def _scope_field(self) -> str:
         return getattr(self.model, "scope_field")  # noqa: B009 — declared on ScopedModel
+
+
+def colleagues(user):
+    """Active accounts in ``user``'s area: whom a user names as attendee, staff or assignee.
+
+    Browsing accounts is the administrator's right (``users.view_user``), so this is narrowed by
+    the area alone rather than by ``restrict``; anyone outside it does not exist for the caller.
+    """
+    from django.contrib.auth import get_user_model
+
+    code = scope_code(user)
+    accounts = get_user_model().objects.filter(is_active=True)
+    rows = accounts.none() if code is None else accounts.subtree(code)
+    rows.scoped = True
+    return rows
 
 
 def codes_above(code: str) -> list[str]:
@@ -91,18 +130,8 @@ class ScopedModel(models.Model):
 
     @property
     def scope(self) -> str:
-        """The jurisdiction code this row belongs to (follows ``scope_field``).
-
-        A path ending in ``jurisdiction__code`` is read from the key column: the code is the
-        jurisdiction's primary key, so nothing (least of all its boundary) is loaded for it.
-        """
-        parts = self.scope_field.split("__")
-        if parts[-2:] == ["jurisdiction", "code"]:
-            parts[-2:] = ["jurisdiction_id"]
-        value: object = self
-        for part in parts:
-            value = getattr(value, part, None)
-        return str(value or "")
+        """The jurisdiction code this row belongs to (``jurisdiction_of``)."""
+        return jurisdiction_of(self)
 
 
 def ensure_allowed(user, obj: models.Model, action: str = "view") -> None:

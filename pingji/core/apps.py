@@ -12,6 +12,8 @@ class CoreConfig(AppConfig):
     )
 
     def ready(self) -> None:
-        from . import audit, exports  # noqa: F401 — exports registers its job
+        from . import audit, checks, exports  # noqa: F401 — exports registers its job
 
         audit.connect()
+        # Every app's event kinds are declared before the first event is written or checked.
+        checks.load_contracts()

@@ -1,6 +1,6 @@
 """What every file import shares: the per-row error report and the text encodings people send.
 
-Handbook: bad input gets a clear error and loses nothing. Every importer checks the whole file
+Bad input gets a clear error and loses nothing. Every importer checks the whole file
 before writing anything and reports each problem with the row a spreadsheet shows (the CSV header
 is row 1), the field and the reason — at most ``MAX_REPORTED`` of them, with the total count.
 CSV files come as UTF-8 (with or without BOM) or as GBK, as many provincial systems export them.

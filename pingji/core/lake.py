@@ -1,8 +1,8 @@
 """The analytic store: append-only Parquet datasets under ``settings.ANALYTIC_DIR``, read by DuckDB.
 
-Why not the ORM (handbook, "Two stores, one truth each"): venue check-ins and sample results
-arrive by the million every day and are only ever appended and scanned, never edited one by one.
-Columnar Parquet files compress them ten-fold and let DuckDB (embedded, no server) or a Spark
+Why not the ORM (each fact has one store; decision 0012 for samples): venue check-ins and sample
+results arrive by the million every day and are only ever appended and scanned, never edited one by
+one. Columnar Parquet files compress them ten-fold and let DuckDB (embedded, no server) or a Spark
 cluster scan only the columns and days a query needs; the same files serve both engines. What a
 query finds goes back into the ORM as a work item, so the lake never holds something people edit.
 
@@ -95,7 +95,7 @@ def append(name: str, table: pa.Table) -> list[Path]:
 
     The partition column is not stored inside the files: the directory name carries it, as both
     DuckDB and Spark expect of hive partitions. Rows keep their order within a day, so a writer
-    that sorts (``epi.overlap.store``) gets sorted files. Every file is first written under
+    that sorts (the check-in store's) gets sorted files. Every file is first written under
     ``.staging-<uuid>/``; only when all are complete are they renamed into their day directories,
     so a failure while writing leaves the dataset exactly as it was. Arrow's Parquet writer writes
     the files, one per core at a time: for 2 M check-ins in one day that took 0.14 s where

@@ -63,8 +63,9 @@ class NoStoreMiddleware:
 class LanguageMiddleware:
     """Simplified Chinese unless the user chose another language with the selector.
 
-    Django's LocaleMiddleware would follow the browser's Accept-Language; the handbook wants the
-    UI in Chinese by default and English on request (the selector's cookie), whatever the browser.
+    Django's LocaleMiddleware would follow the browser's Accept-Language; the UI is in Chinese by
+    default, for the officials who use it, and in English on request (the selector's cookie),
+    whatever the browser.
     """
 
     def __init__(self, get_response):

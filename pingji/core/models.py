@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import clock
 from .access import ScopedModel
 from .choices import ChangeAction, JobStatus
 
@@ -26,7 +27,8 @@ def user_fk(verbose_name):
 class ObjectChange(ScopedModel):
     """One row of the generic change log: who changed what, when, in which request, before/after.
 
-    Written by signal handlers for every model of the project (handbook, convention 4), so no
+    Written by signal handlers for every model of the project (docs/architecture.md, "Every write
+    is in the change log"), so no
     domain code can forget it. ``jurisdiction_code`` is copied from the object so an auditor's view
     is scoped like everything else.
     """
@@ -74,13 +76,17 @@ class DomainEvent(ScopedModel):
     """An explicit, named fact of the domain (mode switched, identity revealed, task escalated…).
 
     Written by ``actions`` in the same transaction as the change it describes; timelines, reports
-    and indicators read these rather than the raw change log.
+    and indicators read these rather than the raw change log. ``time`` is when the fact happened
+    (the event time an action gives, e.g. a case's report time); ``recorded_at`` is when the
+    platform learned it, always the clock's now, so a read "as of day D" can leave out what was
+    only known later (decision 0030).
     """
 
     scope_field = "jurisdiction_code"
 
     kind = models.CharField(_("kind"), max_length=64, db_index=True)
-    time = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    time = models.DateTimeField(_("time"), default=clock.now, db_index=True)
+    recorded_at = models.DateTimeField(_("recorded at"), default=clock.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("actor"),

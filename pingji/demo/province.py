@@ -3,13 +3,14 @@ replay, analytic data.
 
 The real divisions and boundaries come from ``geo.loaders``, the communities, grids and places
 below the townships from ``geo.synthetic``, the residents from ``people.synthetic``, the September
-2021 outbreak from each domain's ``demo`` step (``replay``).
+2021 outbreak from one step per domain (``replay``, ``steps``).
 
 Everything up to the accounts is written in one transaction that ends with a ``demo.ready`` domain
 event, so a load either completes or leaves nothing, and the event tells a later run to reuse it.
 The Parquet dataset is derived from the database afterwards and rewritten whenever it is missing.
 """
 
+import datetime
 import shutil
 import time
 from pathlib import Path
@@ -22,19 +23,21 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
+from pingji.core.audit import loading
 from pingji.core.events import record_event
 from pingji.core.models import DomainEvent
 from pingji.geo.choices import Level
 from pingji.geo.loaders import load_boundaries, load_divisions
 from pingji.geo.models import Jurisdiction
 from pingji.geo.synthetic import generate_tree
+from pingji.people.contracts import SYNTHETIC_POPULATION_LOADED
 from pingji.people.models import Person
 from pingji.people.synthetic import cells_for, load_population
 
 from .accounts import create_demo_users
+from .contracts import READY
 from .replay import Replay, play
 
-READY = "demo.ready"
 #: About 41,600 residents: ready in well under a minute on two cores (bench/demo.py measures it).
 DEFAULT_SCALE = 0.001
 #: 10 September 2021, the day the Putian outbreak was reported.
@@ -112,7 +115,8 @@ def _load(scale: float, seed: int, say) -> dict:
         return result
 
     say(f"Preparing the demo province at scale {scale} (seed {seed})…")
-    with transaction.atomic():
+    # a generated province: its bulk writes are logged per statement, not per row (core.audit)
+    with transaction.atomic(), loading("the demo province"):
         step("divisions", load_divisions)
         step("boundaries", load_boundaries)
         summary.update(
@@ -122,7 +126,7 @@ def _load(scale: float, seed: int, say) -> dict:
         cells = cells_for(grids.values_list("code", "population"), scale)
         summary.update(step("households and residents", lambda: load_population(cells, seed=seed)))
         record_event(
-            "people.synthetic_population_loaded",
+            SYNTHETIC_POPULATION_LOADED,
             _("Synthetic population loaded: %(persons)d residents in %(households)d households.")
             % summary,
             jurisdiction_code=_province_code(),
@@ -164,7 +168,8 @@ def export_persons() -> int:
         ]
     )
     rows = Person.objects.order_by("id").values_list("id", "jurisdiction_id", "sex", "birth_date")
-    batch, part, total = [], 0, 0
+    batch: list[tuple[int, str, str, datetime.date | None]] = []  # id, grid, sex, birth date
+    part, total = 0, 0
 
     def flush_part():
         nonlocal part, total

@@ -2,10 +2,10 @@
 
 The replay reads the real daily counts shipped in ``data/`` (Fujian Provincial Health Commission
 bulletins, see ``data/README.md``) and lays the outbreak over the synthetic population: each domain
-app that takes part has a ``demo.py`` with ``load(replay) -> dict`` (its figures for the summary),
-run in ``STEPS`` order so that a later domain finds what an earlier one wrote (cases before
-tracing, contacts before quarantine, screening before risk areas…). Everything is written at its
-historical time, so views "as of" a date show the outbreak as it stood that day.
+app that takes part has a step here, ``steps/<app>.py`` with ``load(replay) -> dict`` (its figures
+for the summary), run in ``STEPS`` order so that a later domain finds what an earlier one wrote
+(cases before tracing, contacts before quarantine, screening before risk areas…). Everything is
+written at its historical time, so views "as of" a date show the outbreak as it stood that day.
 """
 
 import csv
@@ -15,13 +15,18 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the steps import this module, and with them Django's models
+    from pingji.core.models import DomainEvent
+    from pingji.demo.steps.cases import Line
 
 DATA = Path(__file__).parent / "data"
 CITY_CASES = DATA / "fujian_local_cases_daily_by_city_2021-08-01_2021-10-31.csv"
 PROVINCE_CASES = DATA / "fujian_local_cases_daily_province_2021-08-01_2021-10-31.csv"
 PUBLISHED_FIGURES = DATA / "putian_outbreak_published_figures.csv"
 
-#: The apps whose ``demo.load`` runs, in this order; an app without a ``demo`` module is skipped.
+#: The apps whose step (``steps.<app>.load``) runs, in this order.
 STEPS = (
     "cases",
     "tracing",
@@ -59,6 +64,12 @@ class Replay:
     start: datetime.date = datetime.date(2021, 9, 10)
     end: datetime.date = datetime.date(2021, 10, 31)
     summary: dict = field(default_factory=dict)
+    # What a step leaves for the later ones, set by that step (absent until it has run, which
+    # the later steps check): the case lines of ``steps.cases``, and from ``steps.tracing`` the
+    # "controlled" dispatch answers held back for ``steps.quarantine`` and the investigations.
+    lines: "list[Line]" = field(init=False, repr=False, compare=False)
+    controlled_answers: "list[DomainEvent]" = field(init=False, repr=False, compare=False)
+    investigations: dict[int, int] = field(init=False, repr=False, compare=False)
 
     def rng(self, name: str) -> random.Random:
         """A random source of its own for each step, so one step's draws never shift another's."""
@@ -81,11 +92,6 @@ class Replay:
 def play(replay: Replay, step: Callable) -> dict:
     """Run every domain's demo step in order; ``step(label, work)`` times and reports each."""
     for app in STEPS:
-        try:
-            module = importlib.import_module(f"pingji.{app}.demo")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"pingji.{app}.demo":
-                raise
-            continue
+        module = importlib.import_module(f"pingji.demo.steps.{app}")
         replay.summary[app] = step(f"replay: {app}", lambda m=module: m.load(replay))
     return replay.summary

@@ -5,8 +5,10 @@ of 999 parameters); for the replay's tens of thousands of checks, tests and even
 took most of the quarantine step (bench/demo.py). :func:`insert` prepares each value the same way
 (``pre_save``, then ``get_db_prep_save``) and hands the rows to the driver's ``executemany`` under
 one statement. Like ``bulk_create`` it sends no signals; unlike it, it gives no ids back, so it is
-for rows nothing refers to afterwards. :func:`update` does the same for ``bulk_update`` (whose
-``CASE WHEN`` per row is as slow to compile): one ``UPDATE … WHERE pk`` run for every row.
+for rows nothing refers to afterwards. Each call is logged as one statement of the load
+(``core.audit.log_statement``), as a load's ``bulk_create`` is. :func:`update` does the same for
+``bulk_update`` (whose ``CASE WHEN`` per row is as slow to compile): one ``UPDATE … WHERE pk``
+run for every row.
 """
 
 from collections.abc import Iterable
@@ -14,6 +16,8 @@ from collections.abc import Iterable
 from django.db import connections, router
 from django.db.models import Model
 
+from pingji.core.audit import is_audited, log_statement
+from pingji.core.choices import ChangeAction
 from pingji.core.events import has_subscribers, record_events
 from pingji.core.models import DomainEvent
 
@@ -43,6 +47,8 @@ def insert(model: type[Model], objs: Iterable[Model]) -> int:
     with connection.cursor() as cursor:
         for start in range(0, len(rows), CHUNK):
             cursor.executemany(sql, rows[start : start + CHUNK])
+    if is_audited(model):
+        log_statement(model, ChangeAction.CREATE, len(rows))
     return len(rows)
 
 
@@ -68,13 +74,22 @@ def update(model: type[Model], objs: Iterable[Model], names: list[str]) -> int:
     with connection.cursor() as cursor:
         for start in range(0, len(rows), CHUNK):
             cursor.executemany(sql, rows[start : start + CHUNK])
+    if is_audited(model):
+        log_statement(model, ChangeAction.UPDATE, len(rows), set=sorted(names))
     return len(rows)
 
 
-def write_events(events: list[DomainEvent]) -> int:
+def write_events(events: list[DomainEvent], *, reactions: bool = True) -> int:
     """Write prepared domain events: those someone subscribes to through ``record_events`` (so
-    the reactions run, in time order), the rest by :func:`insert` — the same rows either way."""
+    the reactions run, in time order), the rest by :func:`insert` — the same rows either way.
+
+    ``reactions=False`` writes every event by :func:`insert`, so no subscriber runs: for facts
+    whose consequences the replay has already written itself (quarantine's step places every
+    contact, so the dispatch answers that would place someone must not place them again).
+    Production code has no such switch and needs none: there every reaction runs.
+    """
     events = sorted(events, key=lambda e: e.time)
-    heard = [e for e in events if has_subscribers(e.kind)]
+    heard = [e for e in events if reactions and has_subscribers(e.kind)]
     record_events(heard)
-    return len(heard) + insert(DomainEvent, [e for e in events if not has_subscribers(e.kind)])
+    quiet = [e for e in events if not (reactions and has_subscribers(e.kind))]
+    return len(heard) + insert(DomainEvent, quiet)

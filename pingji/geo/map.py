@@ -1,7 +1,7 @@
 """Boundary GeoJSON for the map: the jurisdictions right below one, or itself at the bottom.
 
 The map draws with plotly.js served by the app itself and no tile layer, so it renders on an
-intranet without internet (handbook: no CDN, no external tiles).
+intranet without internet: no CDN, no external tiles.
 """
 
 

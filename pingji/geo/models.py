@@ -13,7 +13,7 @@ from .choices import CODE_LENGTH, Level, PlaceKind
 
 class JurisdictionQuerySet(ScopedQuerySet):
     def real(self):
-        """Without the drill sandboxes (contract C6): real figures never include drill data."""
+        """Without the drill sandboxes: real figures never include drill data (decision 0020)."""
         return self.filter(drill=False)
 
     def drills(self):
@@ -27,7 +27,7 @@ class Jurisdiction(ScopedModel):
     The primary key is the hierarchical code: the significant digits of the GB/T 2260 code (福建 35,
     莆田 3503, 仙游县 350322), the 9-digit NBS township code, then three digits per level below.
     Every descendant's code starts with its ancestor's, so "within my area" is a prefix match and
-    every foreign key to a jurisdiction stores the code itself (handbook, convention 1).
+    every foreign key to a jurisdiction stores the code itself (decision 0001).
     """
 
     scope_field = "code"

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from pingji.core.events import record_event
 
 from .choices import Level, PlaceKind
+from .contracts import SYNTHETIC_GENERATED
 from .loaders import Division, apportion
 from .models import Jurisdiction, Place
 
@@ -328,18 +329,16 @@ def _townships_in_db(within: str) -> list[Township]:
     ]
 
 
-def generate_tree(*, scale: float, seed: int, within: str = "") -> dict[str, int]:
-    """Write communities, grids and places below every township in ``within`` (bulk, one event).
+def _plan_tree(
+    townships: list[Township], *, scale: float, seed: int
+) -> tuple[list[Jurisdiction], list[PlacePlan]]:
+    """The communities and grids below the townships and the places in them, not written.
 
-    Refuses to run over an existing synthetic tree, whose rows other records may already point at.
+    Apart from the write so the whole tree is drawn (from the seed alone, the same every run)
+    before one row goes in: the write is then two bulk loads and one event.
     """
-    townships = _townships_in_db(within)
-    if not townships:
-        raise ValueError(_("No townships to build on; load the divisions first."))
-    scope = within or townships[0].code[:2]
-    if Jurisdiction.objects.filter(level=Level.COMMUNITY, code__startswith=within).exists():
-        raise ValueError(_("Communities already exist below %(code)s.") % {"code": scope})
-    units, places = [], []
+    units: list[Jurisdiction] = []
+    places: list[PlacePlan] = []
     county_grids: dict[str, list[str]] = {}
     for t in townships:
         planned = plan_units(t, scale=scale, seed=seed)
@@ -372,6 +371,21 @@ def generate_tree(*, scale: float, seed: int, within: str = "") -> dict[str, int
                 lat=county.center_lat,
             )
         )
+    return units, places
+
+
+def generate_tree(*, scale: float, seed: int, within: str = "") -> dict[str, int]:
+    """Write communities, grids and places below every township in ``within`` (bulk, one event).
+
+    Refuses to run over an existing synthetic tree, whose rows other records may already point at.
+    """
+    townships = _townships_in_db(within)
+    if not townships:
+        raise ValueError(_("No townships to build on; load the divisions first."))
+    scope = within or townships[0].code[:2]
+    if Jurisdiction.objects.filter(level=Level.COMMUNITY, code__startswith=within).exists():
+        raise ValueError(_("Communities already exist below %(code)s.") % {"code": scope})
+    units, places = _plan_tree(townships, scale=scale, seed=seed)
     with transaction.atomic():
         Jurisdiction.objects.bulk_create(units, batch_size=1000)
         created = _create_places(places)
@@ -381,7 +395,7 @@ def generate_tree(*, scale: float, seed: int, within: str = "") -> dict[str, int
             "places": created,
         }
         record_event(
-            "geo.synthetic_generated",
+            SYNTHETIC_GENERATED,
             _(
                 "Synthetic communities, grids and places generated: %(communities)d communities, "
                 "%(grids)d grids, %(places)d places."

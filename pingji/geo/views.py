@@ -5,7 +5,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
-from pingji.core.views import (
+from pingji.core.views.base import (
     FOCUS_SESSION_KEY,
     ScopedDetailView,
     ScopedListView,

@@ -2,7 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from pingji.core.forms import limit_choices
-from pingji.core.views import focus_code
+from pingji.core.views.base import focus_code
 from pingji.geo.models import Jurisdiction
 
 from .forms import visible_grids
@@ -17,7 +17,7 @@ def _grids(request):
 
 class PersonFilterSet(django_filters.FilterSet):
     """The API's filters: name, area, household. Identity numbers and phones are searched only by
-    ``POST persons/search/`` (``people.search``): a GET filter would be an unlogged oracle.
+    ``POST persons/search/`` (``people.actions.search``): a GET filter would be an unlogged oracle.
     """
 
     name = django_filters.CharFilter(label=_("name"), lookup_expr="icontains")
@@ -32,7 +32,7 @@ class PersonFilterSet(django_filters.FilterSet):
 
 
 class PersonSearchFilterSet(django_filters.FilterSet):
-    """The list page's filters (identity search is the POST form, ``people.search``).
+    """The list page's filters (identity search is the POST form, ``people.actions.search``).
 
     A malformed filter value shows its error and lists nobody.
     """

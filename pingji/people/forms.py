@@ -13,7 +13,8 @@ from pingji.core.forms import limit_choices
 from pingji.geo.choices import Level
 from pingji.geo.models import Jurisdiction, Place
 
-from .actions import REASON_MAX_LENGTH, RESIDENTIAL_KINDS
+from .actions.households import RESIDENTIAL_KINDS
+from .actions.reveal import REASON_MAX_LENGTH
 from .choices import Sex
 from .identity import normalize_id_number, normalize_phone
 from .models import Household, Person

@@ -15,6 +15,8 @@ from pingji.core.access import scope_code
 from pingji.core.events import record_event
 from pingji.geo.choices import CODE_LENGTH, Level
 
+from .contracts import IDENTITY_SEARCH_REFUSED
+
 #: Searches per user per window: (count, seconds). ``settings.PINGJI_SEARCH_RATE`` overrides.
 DEFAULT_RATE = (20, 600)
 
@@ -61,7 +63,7 @@ def spend_attempt(actor, purpose: str) -> None:
         used = 1
     if used > limit:
         record_event(
-            "people.identity_search_refused",
+            IDENTITY_SEARCH_REFUSED,
             _("Identity look-up refused: rate limit (%(purpose)s)") % {"purpose": purpose},
             jurisdiction_code=province_of(scope_code(actor) or ""),
             actor=actor,

@@ -121,7 +121,7 @@ def cells_for(grids: Iterable[tuple[str, int]], scale: float) -> list[Cell]:
     by_county: dict[str, list[tuple[str, int]]] = {}
     for code, population in grids:
         by_county.setdefault(code[:6], []).append((code, population))
-    cells = []
+    cells: list[Cell] = []
     for county, members in sorted(by_county.items()):
         total = round(sum(p for _c, p in members) * scale)
         shares = apportion(total, [p for _c, p in members])
@@ -326,9 +326,11 @@ def load_population(cells: Sequence[Cell], *, seed: int, chunk: int = 20_000) ->
 
     Each household lives in one of its grid's buildings (round robin, a room number where the
     building has flats). Identity numbers and phones are stored the way ``people`` stores them
-    everywhere: Fernet ciphertext, keyed look-up hash and mask (handbook, convention 5). Encrypting
-    is most of the time. Bulk inserts skip the change log by design; the caller records one event.
-    Call it inside a transaction so that a failure leaves nothing half-written.
+    everywhere: Fernet ciphertext, keyed look-up hash and mask (``core.crypto``, decision 0031).
+    Encrypting is most of the time. The bulk inserts are logged like any write (``core.audit``: one
+    change-log row per row) unless the caller runs the load inside ``core.audit.loading``, which
+    logs one entry per batch, as the demo's province does; the caller records one event. Call it
+    inside a transaction so that a failure leaves nothing half-written.
     """
     cells = [c for c in cells if c.persons > 0]
     buildings = _buildings(c.grid for c in cells)
@@ -341,8 +343,8 @@ def load_population(cells: Sequence[Cell], *, seed: int, chunk: int = 20_000) ->
         heads = np.flatnonzero(block.head)
         grid_codes = block.grids.tolist()
         households = []
-        for i in heads:
-            grid = grid_codes[block.cell[i]]
+        for head in heads:
+            grid = grid_codes[block.cell[head]]
             k = placed[grid] = placed.get(grid, -1) + 1
             place, address = buildings[grid][k % len(buildings[grid])]
             room = k // len(buildings[grid])

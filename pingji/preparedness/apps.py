@@ -20,7 +20,7 @@ class PreparednessConfig(AppConfig):
 
         from pingji.tasks.kinds import register_kind
 
-        from .drills import guard
+        from .sandboxes import guard
 
         register_kind("preparedness.alert", _("early warning"))
         register_kind("preparedness.improve", _("drill improvement"))

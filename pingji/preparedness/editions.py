@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pingji.protocols.actions import do_bind_drill_sandbox, do_unbind_drill_sandboxes
+from pingji.protocols.actions.drills import do_bind_drill_sandbox, do_unbind_drill_sandboxes
 from pingji.protocols.models import Protocol, applicable_codes
 from pingji.protocols.rules import validate_rules
 from pingji.protocols.versions import NoProtocolInForce, protocol_for

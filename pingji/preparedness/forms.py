@@ -5,9 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from pingji.command.choices import ResponseLevel
 from pingji.core import uploads
+from pingji.core.forms import set_choices
 from pingji.protocols.models import Protocol
 
-from . import surveillance
+from .actions.surveillance import MAX_UPLOAD_BYTES
 from .choices import DrillStep
 from .editions import editions
 from .models import WarningRule
@@ -34,7 +35,7 @@ class ReportForm(forms.Form):
 class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file (site, day, count)"),
-        validators=[uploads.size_limit(surveillance.MAX_UPLOAD_BYTES)],
+        validators=[uploads.size_limit(MAX_UPLOAD_BYTES)],
     )
 
 
@@ -65,7 +66,8 @@ class DrillProtocolForm(forms.Form):
     def __init__(self, *args, drill, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["protocol"]
-        field.queryset = Protocol.objects.filter(pk__in=[p.pk for p in editions(drill)])
+        editions_of_drill = Protocol.objects.filter(pk__in=[p.pk for p in editions(drill)])
+        set_choices(field, editions_of_drill.beyond_scope("any edition may be drilled, by design"))
         field.initial = drill.protocol_id
 
 

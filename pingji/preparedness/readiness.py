@@ -17,6 +17,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
 
@@ -29,7 +30,6 @@ from pingji.tasks.choices import OPEN_STATUSES
 
 from .choices import DrillStatus
 from .models import Attendance, Drill, DrillFinding
-from .training import users_in
 
 COUNTY = CODE_LENGTH[Level.COUNTY]
 YEAR = datetime.timedelta(days=365)
@@ -39,6 +39,11 @@ CAPACITY_KINDS = {
     FacilityKind.LAB: "daily_capacity",
     FacilityKind.QUARANTINE_RESERVE: "rooms",
 }
+
+
+def users_in(code: str):
+    """The active users working in the subtree of ``code``: whom the training part counts."""
+    return get_user_model().objects.filter(is_active=True, jurisdiction__code__startswith=code)
 
 
 @dataclass

@@ -1,10 +1,13 @@
 """Preparedness pages: readiness, early warnings, surveillance sites, training and drills."""
 
 import datetime
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import BaseForm
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,9 +16,26 @@ from django.utils.translation import gettext_lazy
 from django.views import generic
 
 from pingji.core.forms import add_action_errors
-from pingji.core.views import FormStepView, ScopedDetailView, ScopedListView, focus_code
+from pingji.core.views.base import FormStepView, ScopedDetailView, ScopedListView, focus_code
 
-from . import actions
+from .actions.drills import (
+    do_finish_drill,
+    do_inject_case,
+    do_inject_contact,
+    do_record_drill_step,
+    do_record_finding,
+    do_remove_drill_data,
+    do_set_drill_protocol,
+    do_start_drill,
+)
+from .actions.surveillance import (
+    do_dismiss_alert,
+    do_evaluate_warnings,
+    do_record_reports,
+    do_save_rule,
+    do_switch_on_alert,
+    do_upload_reports,
+)
 from .drill_report import drill_report
 from .forms import (
     DismissForm,
@@ -74,9 +94,12 @@ class SiteDetailView(ScopedDetailView):
 
 
 class _Step(PermissionRequiredMixin, FormStepView):
+    """A step posted from a detail page; refused, that page (``template`` filled by ``context``)
+    is shown again with the step's form under ``form_name``."""
+
     template = ""
-    context = None
-    form_class = None
+    context: Callable[..., dict[str, Any]] | None = None
+    form_class: type[BaseForm] | None = None
 
     def make_form(self, data, files):
         return self.form_class(data, files)
@@ -94,7 +117,7 @@ class ReportView(_Step):
     success_message = gettext_lazy("Reports recorded.")
 
     def perform(self, obj, form):
-        actions.do_record_reports(obj, form.rows_list(), actor=self.request.user)
+        do_record_reports(obj, form.rows_list(), actor=self.request.user)
 
 
 class UploadView(LoginRequiredMixin, PermissionRequiredMixin, generic.FormView):
@@ -104,7 +127,7 @@ class UploadView(LoginRequiredMixin, PermissionRequiredMixin, generic.FormView):
 
     def form_valid(self, form):
         try:
-            n = actions.do_upload_reports(form.cleaned_data["file"], actor=self.request.user)
+            n = do_upload_reports(form.cleaned_data["file"], actor=self.request.user)
         except ValidationError as exc:
             add_action_errors(form, exc)
             return self.render_to_response(self.get_context_data(form=form), status=400)
@@ -137,7 +160,8 @@ class RuleDetailView(ScopedDetailView):
 
 class RuleEditView(_Step):
     """Edit a rule's thresholds on its page: the permission the API's PATCH needs, the rule in the
-    user's own subtree (another's answers 404), audited by ``do_save_rule``'s event."""
+    user's own subtree (another's answers 404), audited by the event of
+    ``actions.surveillance.do_save_rule``."""
 
     model = WarningRule
     action = "change"
@@ -151,7 +175,7 @@ class RuleEditView(_Step):
         return RuleForm(data, instance=self.get_object())
 
     def perform(self, obj, form):
-        actions.do_save_rule(form.cleaned_data, actor=self.request.user, instance=obj)
+        do_save_rule(form.cleaned_data, actor=self.request.user, instance=obj)
 
 
 class AlertListView(ScopedListView):
@@ -174,7 +198,7 @@ class EvaluateView(LoginRequiredMixin, PermissionRequiredMixin, generic.View):
     def post(self, request):
         form = EvaluateForm(request.POST)
         if form.is_valid():
-            alerts = actions.do_evaluate_warnings(
+            alerts = do_evaluate_warnings(
                 form.cleaned_data["day"], actor=request.user, code=focus_code(request)
             )
             messages.info(request, _("%(n)s early warning(s) raised.") % {"n": len(alerts)})
@@ -209,7 +233,7 @@ class SwitchView(_Step):
     success_message = gettext_lazy("The county is in emergency mode.")
 
     def perform(self, obj, form):
-        actions.do_switch_on_alert(obj, actor=self.request.user, **form.cleaned_data)
+        do_switch_on_alert(obj, actor=self.request.user, **form.cleaned_data)
 
     def post(self, request, pk):
         try:
@@ -225,7 +249,7 @@ class DismissView(_Step):
     template, context = "preparedness/alert_detail.html", staticmethod(alert_context)
 
     def perform(self, obj, form):
-        actions.do_dismiss_alert(obj, actor=self.request.user, **form.cleaned_data)
+        do_dismiss_alert(obj, actor=self.request.user, **form.cleaned_data)
 
 
 class CourseListView(ScopedListView):
@@ -277,7 +301,7 @@ class DrillStepView(_Step):
     template, context = "preparedness/drill_detail.html", staticmethod(drill_context)
 
     def perform(self, obj, form):
-        actions.do_record_drill_step(obj, actor=self.request.user, **form.cleaned_data)
+        do_record_drill_step(obj, actor=self.request.user, **form.cleaned_data)
 
 
 class DrillProtocolView(_Step):
@@ -293,9 +317,7 @@ class DrillProtocolView(_Step):
         return DrillProtocolForm(data, drill=self.get_object())
 
     def perform(self, obj, form):
-        actions.do_set_drill_protocol(
-            obj, protocol=form.cleaned_data["protocol"], actor=self.request.user
-        )
+        do_set_drill_protocol(obj, protocol=form.cleaned_data["protocol"], actor=self.request.user)
 
 
 class DrillFindingView(_Step):
@@ -305,7 +327,7 @@ class DrillFindingView(_Step):
     template, context = "preparedness/drill_detail.html", staticmethod(drill_context)
 
     def perform(self, obj, form):
-        actions.do_record_finding(obj, actor=self.request.user, **form.cleaned_data)
+        do_record_finding(obj, actor=self.request.user, **form.cleaned_data)
 
 
 class DrillPhaseView(PermissionRequiredMixin, FormStepView):
@@ -323,11 +345,11 @@ class DrillPhaseView(PermissionRequiredMixin, FormStepView):
 
     def perform(self, obj, form):
         act = {
-            "start": actions.do_start_drill,
-            "inject": actions.do_inject_case,
-            "contact": actions.do_inject_contact,
-            "finish": actions.do_finish_drill,
-            "remove": actions.do_remove_drill_data,
+            "start": do_start_drill,
+            "inject": do_inject_case,
+            "contact": do_inject_contact,
+            "finish": do_finish_drill,
+            "remove": do_remove_drill_data,
         }
         act[self.phase](obj, actor=self.request.user)
 

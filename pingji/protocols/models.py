@@ -1,4 +1,8 @@
-"""Protocols as data: versioned rule sets with effective dates (handbook, "Protocol as data")."""
+"""Protocols as data: versioned rule sets with effective dates.
+
+The figures of the published protocols live here, never in code: other apps ask ``rules`` for the
+edition in force (docs/architecture.md, "Conventions every app follows").
+"""
 
 from typing import ClassVar
 

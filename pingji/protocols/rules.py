@@ -3,7 +3,7 @@
 Tracing asks ``lookback(p)`` and ``investigation(p)``, quarantine asks ``regime(p, category)``,
 areas ask ``lifting(p, level)``, testing asks ``pooling(p)`` and ``mass_testing(p)``. Each answer
 carries the ``clause`` it comes from, so a decision can say which version and which clause it
-applied (PROTOCOLS.md). The accessors read a document that passed ``validate_rules``; on a
+applied (``data/README.md``). The accessors read a document that passed ``validate_rules``; on a
 section a protocol switches off (the Class B end state) they answer "does not apply" rather than
 raise, so callers need no special case for the end of the emergency.
 """
@@ -277,7 +277,8 @@ def lifting(source, level: str, came_from: str | None = None) -> Lifting | None:
     """How an area of ``level`` is lowered; ``came_from`` picks a rule for downgraded areas.
 
     Under the 9th edition a medium area needs 7 days and a day-7 screen, but one that was high
-    before needs only 3 more days (PROTOCOLS.md, risk areas); ``came_from="high"`` selects that.
+    before needs only 3 more days (the 9th edition's lifting of a medium area, ``data/README.md``);
+    ``came_from="high"`` selects that.
     """
     rules = risk_level(source, level)
     if rules is None:

@@ -14,10 +14,15 @@ from django.views import generic
 
 from pingji.core.events import events_for
 from pingji.core.forms import add_action_errors
-from pingji.core.views import ScopedDetailView, ScopedListView, focus_code
+from pingji.core.views.base import ScopedDetailView, ScopedListView, focus_code
 from pingji.geo.models import Jurisdiction
 
-from . import actions
+from .actions.versions import (
+    do_amend_protocol,
+    do_copy_protocol,
+    is_drill_binding,
+    refuse_drill_binding,
+)
 from .display import sections
 from .filtersets import ProtocolFilterSet
 from .forms import InForceForm, ProtocolAmendForm, ProtocolCopyForm
@@ -96,7 +101,7 @@ class ProtocolDetailView(ScopedDetailView):
             amendments=_area_names(visible.filter(based_on=p)).order_by("jurisdiction_code"),
             events=events_for(p),
             can_amend=Protocol.objects.restrict(user, "change").filter(pk=p.pk).exists()
-            and not actions.is_drill_binding(p),
+            and not is_drill_binding(p),
             can_copy=user.has_perm("protocols.add_protocol"),
         )
         return ctx
@@ -127,9 +132,7 @@ class ProtocolCopyView(LoginRequiredMixin, generic.View):
         form = ProtocolCopyForm(request.POST, user=request.user)
         if form.is_valid():
             try:
-                copy = actions.do_copy_protocol(
-                    self.source, actor=request.user, **form.cleaned_data
-                )
+                copy = do_copy_protocol(self.source, actor=request.user, **form.cleaned_data)
             except ValidationError as exc:
                 add_action_errors(form, exc)
             else:
@@ -162,7 +165,7 @@ class ProtocolAmendView(LoginRequiredMixin, generic.View):
 
     def get(self, request, pk):
         try:
-            actions.refuse_drill_binding(self.object)
+            refuse_drill_binding(self.object)
         except ValidationError as exc:
             messages.error(request, exc.messages[0])
             return redirect(self.object)
@@ -173,7 +176,7 @@ class ProtocolAmendView(LoginRequiredMixin, generic.View):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                actions.do_amend_protocol(self.object, actor=request.user, **data)
+                do_amend_protocol(self.object, actor=request.user, **data)
             except ValidationError as exc:
                 add_action_errors(form, exc)
             else:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, Sum
 
+from pingji.geo.drills import real_only
 from pingji.protocols import rules
 from pingji.protocols.choices import RegimeCategory
 from pingji.protocols.versions import NoProtocolInForce, protocol_for
@@ -44,8 +45,9 @@ def _pipeline(contacts, on: datetime.date) -> list[tuple[str, datetime.date]]:
 
     placed = Placement.objects.filter(contact__isnull=False).values("contact_id")
     active = Placement.objects.filter(status=PlacementStatus.ACTIVE).values("person_id")
+    everyone = contacts if contacts is not None else Contact.objects.all()
     rows = (
-        (contacts if contacts is not None else Contact.objects.all())
+        real_only(everyone, "person__jurisdiction__code")
         .filter(tier=RegimeCategory.CLOSE_CONTACT)
         .exclude(pk__in=placed)
         .exclude(person_id__in=active)
@@ -74,7 +76,9 @@ def rooms_needed(placements, sites, contacts, on: datetime.date, *, level: int =
     from pingji.geo.models import Jurisdiction
 
     out: dict[str, Need] = defaultdict(lambda: Need(""))
-    present = placements.filter(status=PlacementStatus.ACTIVE, setting=Setting.CENTRALISED)
+    present = real_only(placements, "jurisdiction__code").filter(
+        status=PlacementStatus.ACTIVE, setting=Setting.CENTRALISED
+    )
     for code, release in present.values_list("jurisdiction_id", "planned_release_on"):
         need = out[code[:level]]
         need.occupied += 1
@@ -86,7 +90,8 @@ def rooms_needed(placements, sites, contacts, on: datetime.date, *, level: int =
         for h in HORIZONS:
             need.needed[h] = need.needed.get(h, 0) + (release > on + datetime.timedelta(days=h))
     beds = (
-        sites.filter(status=SiteStatus.OPEN)
+        real_only(sites, "jurisdiction__code")
+        .filter(status=SiteStatus.OPEN)
         .values_list("jurisdiction_id")
         .annotate(n=Sum("rooms__beds", filter=Q(rooms__out_of_service=False)))
     )

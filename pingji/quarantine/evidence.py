@@ -1,7 +1,9 @@
-"""Contract C4: the state of contacts' quarantine, for the lifting criteria of risk areas.
+"""The state of contacts' quarantine, for the lifting criteria of risk areas: what quarantine
+offers areas (``unreleased_contacts``).
 
 The 8th edition lifts a sealed or controlled area only when every contact is past the quarantine
-counted from their last exposure *and* negative (PROTOCOLS.md, risk areas); areas asks this module
+counted from their last exposure *and* negative (its ``risk_areas`` lifting rule,
+``pingji/protocols/data``); areas asks this module
 which contacts are not there yet. Called without a user: the caller has already scoped the
 contacts it asks about, and the answer is a set of their ids, no personal data.
 """

@@ -5,15 +5,15 @@ from django.utils.translation import gettext_lazy as _
 
 from pingji.cases.forms import LocalDateTimeField
 from pingji.core import uploads
-from pingji.core.forms import limit_choices
+from pingji.core.forms import limit_choices, set_choices
 from pingji.geo.models import Jurisdiction
 from pingji.people.models import Person
 from pingji.protocols.models import Protocol
 from pingji.users.choices import Role
 from pingji.users.models import User
 
+from .actions.imports import MAX_UPLOAD_BYTES
 from .choices import RegimeCategory, SiteKind, SiteStatus, Symptom
-from .imports import MAX_UPLOAD_BYTES
 from .models import Placement, Room, Site
 
 
@@ -153,12 +153,13 @@ class ApplyProtocolForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": _("No such placement in your area.")},
     )
-    protocol = forms.ModelChoiceField(label=_("protocol"), queryset=Protocol.objects.all())
+    protocol = forms.ModelChoiceField(label=_("protocol"), queryset=Protocol.objects.none())
     reason = forms.CharField(label=_("reason"), max_length=500)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["placements"].queryset = Placement.objects.restrict(user, "apply")
+        set_choices(self.fields["placements"], Placement.objects.restrict(user, "apply"))
+        set_choices(self.fields["protocol"], Protocol.objects.restrict(user, "view"))
 
 
 class SiteForm(forms.Form):
@@ -195,7 +196,9 @@ class StaffForm(forms.Form):
                 jurisdiction__code__within=site.jurisdiction_id[:6],
                 role=Role.SITE_MANAGER,
                 is_active=True,
-            ).order_by("username"),
+            )
+            .order_by("username")
+            .beyond_scope("the site managers of a site found through restrict, in its county"),
         )
 
 

@@ -3,12 +3,12 @@
 A dispatched person whom the receiving county records as controlled (管控到位) is placed under
 quarantine there, in the answer's own transaction (``core.events.subscribe``, decision 0026): the
 regime of the protocol in force, counted from the contact's last exposure, through
-``actions.do_place_person``, at the site the answer names (``control["site"]``) or at home when
-the regime starts at home. A refusal — no site where the regime needs one, a full site — rolls the
-answer back with it, so "controlled" is never recorded for someone nobody placed. A person handed
-over by a move (``moving.py``, decision 0027) is placed again under their ended placement's category
-and contact; when that county answers "not our resident" or "unreachable" instead, the ended
-placement resumes where it was (``moving.take_back``).
+``actions.placement.do_place_person``, at the site the answer names (``control["site"]``) or at
+home when the regime starts at home. A refusal — no site where the regime needs one, a full site —
+rolls the answer back with it, so "controlled" is never recorded for someone nobody placed. A
+person handed over by a move (``actions.moving``, decision 0027) is placed again under their ended
+placement's category and contact; when that county answers "not our resident" or "unreachable"
+instead, the ended placement resumes where it was (``actions.moving.take_back``).
 """
 
 import datetime
@@ -16,21 +16,24 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from pingji.cases.actions import open_case_of
+from pingji.cases.actions.reports import open_case_of
+from pingji.core.actions import error, local_date
 from pingji.core.events import subscribe
+from pingji.tracing.contracts import (
+    DISPATCH_CONTROLLED,
+    DISPATCH_RETURNED,
+    DISPATCH_UNREACHABLE,
+)
 from pingji.tracing.models import Contact, Dispatch
 
-from .actions import do_place_person, error, local_date, regime_plan
+from .actions.placement import do_place_person, regime_plan
 from .choices import PlacementStatus, RegimeCategory
 from .models import Placement, Site
 
 
-@subscribe("tracing.dispatch_controlled")
+@subscribe(DISPATCH_CONTROLLED)
 def on_dispatch_controlled(event) -> None:
-    """Place the person; not for history replayed without an actor (the demo's, whose placements
-    quarantine's own demo writes): a placement needs someone whose area is checked."""
-    if event.actor is None:
-        return
+    """Place the person, as the one who recorded the answer (whose area the site is checked in)."""
     dispatch = Dispatch.objects.select_related("person", "jurisdiction").get(pk=event.object_id)
     control = event.payload.get("control") or {}
     place_controlled(
@@ -41,13 +44,11 @@ def on_dispatch_controlled(event) -> None:
     )
 
 
-@subscribe("tracing.dispatch_returned", "tracing.dispatch_unreachable")
+@subscribe(DISPATCH_RETURNED, DISPATCH_UNREACHABLE)
 def on_handover_refused(event) -> None:
     """A person moved to another county whom that county does not take: monitored here again."""
-    from .moving import take_back
+    from .actions.moving import take_back
 
-    if event.actor is None:
-        return
     dispatch = Dispatch.objects.get(pk=event.object_id)
     take_back(dispatch, actor=event.actor, at=datetime.datetime.fromisoformat(event.payload["at"]))
 
@@ -60,15 +61,62 @@ def place_controlled(dispatch: Dispatch, *, actor, site_id, at) -> Placement | N
     them), nor for someone who has since become a case (under treatment, controlled as a case, not
     in quarantine), nor when the regime of the protocol in force is over or sets no quarantine.
     """
-    person = dispatch.person
+    person, county = dispatch.person, dispatch.jurisdiction
+    contact, category = _contact_and_category(dispatch)
+    exposure_at = dispatch.last_exposure_at or (contact.last_exposure_at if contact else None)
+    if _under_control(person):
+        return None
+    exposure_on = _exposure_day(person, exposure_at)
+    if _placed_since(person, exposure_on):
+        return None
+    if not person.jurisdiction_id.startswith(county.code):
+        raise error(
+            "outcome",
+            _(
+                "%(name)s's residence is recorded outside %(county)s: correct it, or return the "
+                "dispatch as not your resident."
+            )
+            % {"name": person.name, "county": county.name},
+        )
+    if not _regime_left(person, category, exposure_on, local_date(at)):
+        return None
+    return do_place_person(
+        actor=actor,
+        person=person,
+        category=category,
+        exposure_at=exposure_at,
+        contact=contact,
+        site=_site_named(actor, site_id, county),
+        placed_at=at,
+    )
+
+
+def _contact_and_category(dispatch: Dispatch) -> tuple[Contact | None, str]:
+    """The tracing contact the dispatch is about, and the category to place the person under.
+
+    A placement handed over by a move keeps the contact it came from (``unreleased_contacts`` asks
+    about contacts) and, without one, its own category; anyone else is a close contact.
+    """
     source = dispatch.source
-    # A placement handed over by a move keeps the contact it came from (contract C4 asks for it).
     contact = source.contact if isinstance(source, Placement) else source
     contact = contact if isinstance(contact, Contact) else None
-    exposure_at = dispatch.last_exposure_at or (contact.last_exposure_at if contact else None)
-    placements = Placement.objects.filter(person=person)
-    if placements.filter(status=PlacementStatus.ACTIVE).exists() or open_case_of(person):
-        return None
+    category: str = RegimeCategory.CLOSE_CONTACT
+    if contact is not None:
+        category = contact.tier
+    elif isinstance(source, Placement):
+        category = source.category
+    return contact, category
+
+
+def _under_control(person) -> bool:
+    """Already under a placement, or a case by now: controlled another way, not placed again."""
+    active = Placement.objects.filter(person=person, status=PlacementStatus.ACTIVE).exists()
+    return active or bool(open_case_of(person))
+
+
+def _exposure_day(person, exposure_at) -> datetime.date:
+    """The day the regime counts from; without it "controlled" cannot place anyone, so the answer
+    is refused and the county places the person from the quarantine pages first."""
     if exposure_at is None:
         raise error(
             "outcome",
@@ -79,52 +127,44 @@ def place_controlled(dispatch: Dispatch, *, actor, site_id, at) -> Placement | N
             % {"name": person.name},
             "required",
         )
-    exposure_on = local_date(exposure_at)
-    # A placement handed over by a move (moving.py) ended so that this answer places the person.
-    if (
-        placements.exclude(status=PlacementStatus.TRANSFERRED)
+    return local_date(exposure_at)
+
+
+def _placed_since(person, exposure_on: datetime.date) -> bool:
+    """Placed already for this exposure or a later one (answering twice places nobody twice).
+
+    A placement handed over by a move (``actions.moving``) ended so that this answer places the
+    person, so it does not count.
+    """
+    return (
+        Placement.objects.filter(person=person)
+        .exclude(status=PlacementStatus.TRANSFERRED)
         .filter(exposure_on__gte=exposure_on)
         .exists()
-    ):
-        return None
-    county = dispatch.jurisdiction
-    if not person.jurisdiction_id.startswith(county.code):
-        raise error(
-            "outcome",
-            _(
-                "%(name)s's residence is recorded outside %(county)s: correct it, or return the "
-                "dispatch as not your resident."
-            )
-            % {"name": person.name, "county": county.name},
-        )
-    category = RegimeCategory.CLOSE_CONTACT
-    if contact is not None:
-        category = contact.tier
-    elif isinstance(source, Placement):
-        category = source.category
+    )
+
+
+def _regime_left(person, category: str, exposure_on: datetime.date, placed_on) -> bool:
+    """Whether the protocol in force still has days of quarantine for the person on ``placed_on``
+    (a regime that sets none, or one already over, leaves nothing to place)."""
     try:
-        _protocol, plan = regime_plan(person, category, exposure_on, local_date(at))
+        _protocol, plan = regime_plan(person, category, exposure_on, placed_on)
     except ValidationError as exc:
         if any(e.code == "not_applicable" for e in exc.error_dict.get("category", ())):
-            return None
+            return False
         raise
-    if plan.planned_end_on < local_date(at):
+    return plan.planned_end_on >= placed_on
+
+
+def _site_named(actor, site_id, county) -> Site | None:
+    """The site the answer names, among the actor's sites in the receiving county; None for home."""
+    if not site_id:
         return None
-    site = None
-    if site_id:
-        site = (
-            Site.objects.restrict(actor, "view")
-            .filter(pk=site_id, jurisdiction__code__within=county.code)
-            .first()
-        )
-        if site is None:
-            raise error("site", _("No such site in %(county)s.") % {"county": county.name})
-    return do_place_person(
-        actor=actor,
-        person=person,
-        category=category,
-        exposure_at=exposure_at,
-        contact=contact,
-        site=site,
-        placed_at=at,
+    site = (
+        Site.objects.restrict(actor, "view")
+        .filter(pk=site_id, jurisdiction__code__within=county.code)
+        .first()
     )
+    if site is None:
+        raise error("site", _("No such site in %(county)s.") % {"county": county.name})
+    return site

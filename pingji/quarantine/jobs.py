@@ -4,12 +4,12 @@ import datetime
 
 from pingji.core.jobs import job
 
-from .followup import do_sweep
+from .actions.followup import do_sweep
 
 
 @job("quarantine.sweep")
 def sweep(progress, on: str | None = None) -> dict:
-    """Run ``followup.do_sweep`` for a day (ISO date; default: today)."""
+    """Run ``actions.followup.do_sweep`` for a day (ISO date; default: today)."""
     from django.utils import timezone
 
     day = datetime.date.fromisoformat(on) if on else timezone.localdate()

@@ -4,7 +4,7 @@ A ``Placement`` is one person's episode from being placed until the end of healt
 moves from a site to their home (release), between sites (transfer) and between jurisdictions, and
 ``HistoryEntry`` rows keep that one continuous history. ``jurisdiction`` is whoever manages the
 person *now* — the site's jurisdiction while at a site, the home grid afterwards — so the grid
-worker finds the people handed over to them by the usual prefix rule (handbook, convention 1).
+worker finds the people handed over to them by the usual prefix rule (decision 0001).
 Tests, checks and history are scoped through their placement, so they follow the person.
 """
 
@@ -140,8 +140,8 @@ class Placement(ScopedModel):
     """One person's episode of quarantine and health monitoring under a protocol's regime.
 
     The regime is copied from the protocol in force when the person was placed (``protocol``,
-    ``clause``): days are counted from the last exposure (``exposure_on`` = day 0, PROTOCOLS.md
-    "days counted from"), the site phase covers days 1…``centralized_days``, home days are numbered
+    ``clause``): days are counted from the last exposure (``exposure_on`` = day 0, the regime's
+    ``counted_from``), the site phase covers days 1…``centralized_days``, home days are numbered
     within the home phase (the protocols' "home day 3"). A later protocol changes these only
     through ``do_apply_protocol``, with a reason (nobody's end date changes silently).
     ``last_check_on`` and ``next_test_on`` are kept by the actions so that today's list is one

@@ -1,10 +1,10 @@
 """The plan a regime sets for a person, release eligibility, and today's schedule.
 
-Day numbers count from the last exposure (day 0), as every published edition counts them
-(PROTOCOLS.md, "days counted from"). Under the 8th edition a close contact exposed on 09-10 is at
-the site on days 1–14 (09-11 … 09-24), tested on days 1, 4, 7 and 14 with the day-14 test by
-double sampling, released on day 14 and monitored at home for 7 more days (to 10-01). Home test
-days are numbered within the home phase ("home day 3" of the 9th edition = day 7 + 3).
+Day numbers count from the last exposure (day 0), as every published edition counts them (each
+regime's ``counted_from``, ``pingji/protocols/data``). Under the 8th edition a close contact exposed
+on 09-10 is at the site on days 1–14 (09-11 … 09-24), tested on days 1, 4, 7 and 14 with the day-14
+test by double sampling, released on day 14 and monitored at home for 7 more days (to 10-01). Home
+test days are numbered within the home phase ("home day 3" of the 9th edition = day 7 + 3).
 """
 
 import datetime
@@ -110,30 +110,13 @@ def eligibility(placement, on: datetime.date, tests=None) -> Eligibility:
 
     Conditions (the regime copied on the placement, from its protocol): the centralised days served
     counting from the last exposure; every site test due by the release day taken and negative,
-    the release test double-sampled where the protocol requires it; no positive result.
+    the release test double-sampled where the protocol requires it; no positive result. Every
+    condition is listed, met or not, because the release keeps them as its reasons.
     """
-    reasons: list[Reason] = []
     if placement.status != PlacementStatus.ACTIVE or placement.setting != Setting.CENTRALISED:
         text = _("The person is not in centralised quarantine.")
         return Eligibility(False, (Reason(False, text),))
     tests = list(placement.tests.all()) if tests is None else tests
-    served = min(placement.day_of(on), placement.centralized_days)
-    days_ok = on >= placement.planned_release_on
-    reasons.append(
-        Reason(
-            days_ok,
-            _(
-                "%(served)d of %(days)d days served, counted from the last exposure on "
-                "%(exposure)s (release from %(release)s)."
-            )
-            % {
-                "served": max(served, 0),
-                "days": placement.centralized_days,
-                "exposure": placement.exposure_on.isoformat(),
-                "release": placement.planned_release_on.isoformat(),
-            },
-        )
-    )
     site_tests = [
         t
         for t in tests
@@ -142,10 +125,39 @@ def eligibility(placement, on: datetime.date, tests=None) -> Eligibility:
         and t.status != TestStatus.CANCELLED
         and t.due_on <= placement.planned_release_on
     ]
-    positive = [t for t in tests if t.status == TestStatus.POSITIVE]
-    missing = [t for t in site_tests if t.status != TestStatus.NEGATIVE]
-    if positive:
+    reasons = [
+        _days_served(placement, on),
+        *_site_results(tests, site_tests),
+    ]
+    if placement.release_test == ReleaseTest.DOUBLE_SAMPLING:
+        reasons.append(_release_test(site_tests))
+    return Eligibility(all(r.ok for r in reasons), tuple(reasons))
+
+
+def _days_served(placement, on: datetime.date) -> Reason:
+    """The centralised days served by ``on``, counted from the last exposure, against the regime."""
+    served = min(placement.day_of(on), placement.centralized_days)
+    return Reason(
+        on >= placement.planned_release_on,
+        _(
+            "%(served)d of %(days)d days served, counted from the last exposure on "
+            "%(exposure)s (release from %(release)s)."
+        )
+        % {
+            "served": max(served, 0),
+            "days": placement.centralized_days,
+            "exposure": placement.exposure_on.isoformat(),
+            "release": placement.planned_release_on.isoformat(),
+        },
+    )
+
+
+def _site_results(tests, site_tests) -> list[Reason]:
+    """No positive among all tests, and a negative result for each site test due by release."""
+    reasons = []
+    if any(t.status == TestStatus.POSITIVE for t in tests):
         reasons.append(Reason(False, _("A test was positive.")))
+    missing = [t for t in site_tests if t.status != TestStatus.NEGATIVE]
     if missing:
         days = ", ".join(str(t.day) for t in missing)
         reasons.append(
@@ -157,18 +169,19 @@ def eligibility(placement, on: datetime.date, tests=None) -> Eligibility:
         reasons.append(
             Reason(True, _("All %(n)d scheduled tests negative.") % {"n": len(site_tests)})
         )
-    if placement.release_test == ReleaseTest.DOUBLE_SAMPLING:
-        double = [t for t in site_tests if t.double_sampling]
-        ok = bool(double) and all(t.status == TestStatus.NEGATIVE for t in double)
-        reasons.append(
-            Reason(
-                ok,
-                _("Release test by double sampling negative.")
-                if ok
-                else _("The release test by double sampling has no negative result yet."),
-            )
-        )
-    return Eligibility(all(r.ok for r in reasons), tuple(reasons))
+    return reasons
+
+
+def _release_test(site_tests) -> Reason:
+    """The double-sampled release test (双采双检) negative, where the protocol asks for one."""
+    double = [t for t in site_tests if t.double_sampling]
+    ok = bool(double) and all(t.status == TestStatus.NEGATIVE for t in double)
+    return Reason(
+        ok,
+        _("Release test by double sampling negative.")
+        if ok
+        else _("The release test by double sampling has no negative result yet."),
+    )
 
 
 def active_on(queryset, on: datetime.date):

@@ -12,15 +12,21 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import generic
 
 from pingji.core.events import events_for
 from pingji.core.forms import add_action_errors
-from pingji.core.views import FormStepView, ScopedDetailView, ScopedListView, focus_code
+from pingji.core.views.base import FormStepView, ScopedDetailView, ScopedListView, focus_code
 
-from . import actions, capacity, monitoring, moving, release, schedule
+from . import capacity, schedule
+from .actions import monitoring, moving, protocol_change, release
+from .actions.imports import ImportErrors, import_results
+from .actions.placement import do_place_person
+from .actions.sites import do_assign_staff, do_create_site
+from .actions.transfer import do_transfer_placement
 from .choices import PlacementStatus, Setting, TestStatus
 from .filtersets import PlacementFilterSet, SiteFilterSet
 from .forms import (
@@ -35,7 +41,6 @@ from .forms import (
     StaffForm,
     TransferForm,
 )
-from .imports import ImportErrors, import_results
 from .models import Placement, Site
 from .tables import PlacementTable, SiteTable
 
@@ -97,7 +102,7 @@ class PlacementDetailView(ScopedDetailView):
 class _CreateView(PermissionRequiredMixin, LoginRequiredMixin, generic.View):
     """A page with one form whose valid input runs one action; its errors land on the fields."""
 
-    title = ""
+    title: str | Promise = ""
 
     def make_form(self, data=None, initial=None):
         raise TypeError(f"{type(self).__name__} must define make_form")
@@ -136,7 +141,7 @@ class PlacementCreateView(_CreateView):
         return PlaceForm(data, user=self.request.user, initial=initial)
 
     def perform(self, form):
-        return actions.do_place_person(actor=self.request.user, **form.cleaned_data)
+        return do_place_person(actor=self.request.user, **form.cleaned_data)
 
 
 class _StepView(PermissionRequiredMixin, FormStepView):
@@ -202,7 +207,7 @@ class TransferView(_StepView):
         return TransferForm(data, user=self.request.user)
 
     def perform(self, obj, form):
-        release.do_transfer_placement(obj, actor=self.request.user, **form.cleaned_data)
+        do_transfer_placement(obj, actor=self.request.user, **form.cleaned_data)
 
 
 class MoveHomeView(_StepView):
@@ -336,7 +341,7 @@ class SiteCreateView(_CreateView):
         return SiteForm(data, user=self.request.user, initial=initial)
 
     def perform(self, form):
-        return actions.do_create_site(actor=self.request.user, **form.cleaned_data)
+        return do_create_site(actor=self.request.user, **form.cleaned_data)
 
 
 class StaffAssignView(PermissionRequiredMixin, FormStepView):
@@ -349,7 +354,7 @@ class StaffAssignView(PermissionRequiredMixin, FormStepView):
         return StaffForm(data, site=self.get_object())
 
     def perform(self, obj, form):
-        actions.do_assign_staff(obj, actor=self.request.user, **form.cleaned_data)
+        do_assign_staff(obj, actor=self.request.user, **form.cleaned_data)
 
     def render_invalid(self, obj, form):
         view = SiteDetailView(request=self.request, kwargs={"pk": obj.pk}, object=obj)
@@ -386,7 +391,7 @@ class ProtocolChangesView(PermissionRequiredMixin, LoginRequiredMixin, generic.V
 
     def rows(self):
         qs = Placement.objects.restrict(self.request.user, "apply").within(focus_code(self.request))
-        return release.outdated(qs)
+        return protocol_change.outdated(qs)
 
     def get(self, request):
         form = ApplyProtocolForm(user=request.user)
@@ -396,7 +401,7 @@ class ProtocolChangesView(PermissionRequiredMixin, LoginRequiredMixin, generic.V
         form = ApplyProtocolForm(request.POST, user=request.user)
         if form.is_valid():
             try:
-                done = release.do_apply_protocol(
+                done = protocol_change.do_apply_protocol(
                     form.cleaned_data["placements"],
                     actor=request.user,
                     protocol=form.cleaned_data["protocol"],

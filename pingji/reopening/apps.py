@@ -18,9 +18,7 @@ class ReopeningConfig(AppConfig):
     def ready(self) -> None:
         from pingji.tasks.kinds import register_kind
 
-        from . import (
-            handlers,  # noqa: F401 — subscribes to cases.reported
-            imports,  # noqa: F401 — registers the "reopening.import_establishments" job
-        )
+        from . import handlers  # noqa: F401 — subscribes to cases.reported
+        from .actions import imports  # noqa: F401 — registers the "reopening.import_establishments" job
 
         register_kind("reopening.problem", _("problem raised by an establishment"))

@@ -1,14 +1,16 @@
-"""Whether an establishment lies inside an active sealed or controlled area (contract C5).
+"""Whether an establishment lies inside an active sealed or controlled area.
 
 The areas domain answers which controls are in force at a place or jurisdiction and whether each
-restricts opening; reopening only reads that answer and shows the reason (docs/decisions/0017).
+restricts opening (``areas.lookup.controls_at``, what areas offers reopening); reopening only reads
+that answer and shows the reason (docs/decisions/0017).
 """
 
 from django.utils.translation import gettext as _
 
 
 def _controls_at(**kwargs) -> list:
-    """C5, imported when first needed so this app loads while areas is being migrated."""
+    """``areas.lookup.controls_at``, imported when first needed so this app loads while areas is
+    being migrated."""
     from pingji.areas.lookup import controls_at
 
     return controls_at(**kwargs)

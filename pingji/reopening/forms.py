@@ -6,12 +6,13 @@ from django.utils.translation import gettext_lazy as _
 
 from pingji.cases.forms import LocalDateTimeField
 from pingji.core import uploads
-from pingji.core.forms import limit_choices
+from pingji.core.forms import limit_choices, set_choices
 from pingji.geo.models import Jurisdiction
 from pingji.users.choices import Role
 from pingji.users.models import User
 
 from .choices import AlertStatus, Department, Kind, OperatingState, ProblemCategory, Sector, Size
+from .models import Establishment
 
 #: A registry workbook of a province (200,000 rows) is about 12 MB.
 MAX_UPLOAD_BYTES = 40 * 1024 * 1024
@@ -125,9 +126,13 @@ class PlanForm(forms.Form):
         super().__init__(*args, **kwargs)
         code = establishment.jurisdiction_id
         above = [code[:n] for n in range(2, len(code) + 1)]
-        self.fields["liaison"].queryset = User.objects.filter(
-            role=Role.LIAISON, is_active=True, jurisdiction_id__in=above
-        ).order_by("username")
+        liaisons = User.objects.filter(role=Role.LIAISON, is_active=True, jurisdiction_id__in=above)
+        set_choices(
+            self.fields["liaison"],
+            liaisons.order_by("username").beyond_scope(
+                "a liaison official serves from a level above the establishment"
+            ),
+        )
 
 
 class ProblemForm(forms.Form):
@@ -151,7 +156,10 @@ class SurveyForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
-    establishment = forms.ModelChoiceField(label=_("establishment"), queryset=None)
+    # quoted: Django's fields are not subscriptable when the class body runs
+    establishment: "forms.ModelChoiceField[Establishment]" = forms.ModelChoiceField(
+        label=_("establishment"), queryset=None
+    )
     state = forms.ChoiceField(label=_("state"), choices=_blank(OperatingState.choices))
     staff_in_controlled_areas = forms.IntegerField(
         label=_("staff stuck in controlled areas"), min_value=0, initial=0

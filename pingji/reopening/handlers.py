@@ -2,22 +2,25 @@
 
 A new case among an establishment's staff or pupils raises an ``Alert`` proposing to pause it.
 The alert is written in the case's own transaction (``core.events.subscribe``), so a case report
-that rolls back leaves no alert behind; the decision to pause stays with a person
-(``actions.do_decide_alert``), since a case found already in quarantine may not touch the workplace.
+that rolls back leaves no alert behind, and it is dated when the case was reported, as its event
+is; the decision to pause stays with a person (``actions.resumption.do_decide_alert``), since a
+case found already in quarantine may not touch the workplace.
 """
 
 from django.utils.translation import gettext as _
 
+from pingji.cases.contracts import REPORTED as CASE_REPORTED
 from pingji.core.events import record_event, subscribe
 
 from .choices import Status
+from .contracts import ALERT_RAISED
 from .models import Alert, Member
 
 #: Statuses in which people gather at the establishment, so a case there matters.
 GATHERING = (Status.OPEN, Status.RESUMED, Status.APPLIED, Status.INSPECTED)
 
 
-@subscribe("cases.reported")
+@subscribe(CASE_REPORTED)
 def on_case_reported(event) -> None:
     from pingji.cases.models import Case
 
@@ -36,11 +39,12 @@ def on_case_reported(event) -> None:
         )
         if created:
             record_event(
-                "reopening.alert_raised",
+                ALERT_RAISED,
                 _("A case among the %(role)s of %(name)s: pause proposed")
                 % {"role": member.get_role_display(), "name": est.name},
                 jurisdiction_code=est.jurisdiction_id,
                 subject=est,
                 actor=event.actor,
                 payload={"case": case.pk, "alert": alert.pk},
+                at=event.time,
             )

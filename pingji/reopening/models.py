@@ -1,7 +1,8 @@
 """Establishments, their people, surveys (摸排), resumption, plans (一企一策), problems, alerts.
 
 Every row belongs to a jurisdiction through its establishment, so the county sees its own and
-the city sees all of its counties' (handbook, convention 1). A liaison official (挂钩干部, role
+the city sees all of its counties' (a prefix match on the jurisdiction code, decision 0001). A
+liaison official (挂钩干部, role
 ``liaison``) sees only the establishments they are named for: ``LiaisonQuerySet.restrict`` narrows
 the jurisdiction scope further (docs/decisions/0016).
 """

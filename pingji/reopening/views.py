@@ -5,6 +5,8 @@ establishments only; outside: 404) and writes through ``actions``."""
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model
+from django.forms import BaseForm
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +19,7 @@ from pingji.core import uploads
 from pingji.core.events import events_for
 from pingji.core.forms import add_action_errors
 from pingji.core.jobs import enqueue
-from pingji.core.views import (
+from pingji.core.views.base import (
     ActionFormView,
     FormStepView,
     ScopedDetailView,
@@ -25,7 +27,19 @@ from pingji.core.views import (
     focus_code,
 )
 
-from . import actions, controls, forms, imports
+from . import controls, forms, workbooks
+from .actions import imports
+from .actions.liaison import do_raise_problem, do_save_plan, do_set_target
+from .actions.registry import MAY_APPLY, do_register_establishment
+from .actions.resumption import (
+    checklist_for,
+    do_apply,
+    do_decide,
+    do_decide_alert,
+    do_inspect,
+    do_pause,
+)
+from .actions.surveys import do_answer_survey, do_open_survey
 from .choices import AlertStatus, Status
 from .filtersets import EstablishmentFilterSet
 from .models import Alert, Application, Establishment, Survey
@@ -54,10 +68,10 @@ def detail_context(request, est: Establishment, **step_forms) -> dict:
     can = user.has_perm("reopening.change_establishment")
     pending = est.applications.filter(decided_at__isnull=True).first()
     now = timezone.now()
-    items, protocol, clause = actions.checklist_for(est, now)
+    items, protocol, clause = checklist_for(est, now)
     try:
         blocked = controls.blocking_reason(est, now)
-    except ImportError:  # contract C5 not installed: say so rather than guess
+    except ImportError:  # areas' lookup of controls not installed: say so rather than guess
         blocked = _("The risk-area lookup is not available; approval is refused until it is.")
     context = {
         "object": est,
@@ -75,7 +89,7 @@ def detail_context(request, est: Establishment, **step_forms) -> dict:
         "can_change": can,
     }
     if can:
-        if pending is None and est.status in actions.MAY_APPLY:
+        if pending is None and est.status in MAY_APPLY:
             context["apply_form"] = forms.ApplyForm(items=items)
         elif pending is not None and pending.inspected_at is None:
             context["inspect_form"] = forms.InspectForm()
@@ -102,13 +116,13 @@ class EstablishmentDetailView(ScopedDetailView):
 
 class EstablishmentCreateView(ActionFormView):
     permission_required = "reopening.add_establishment"
-    form_class = forms.EstablishmentForm
+    form_class: type[BaseForm] = forms.EstablishmentForm  # opening a survey posts its own
     template_name = "reopening/form.html"
     title = gettext_lazy("Register an establishment")
     cancel_url_name = "reopening:establishment_list"
 
     def act(self, data):
-        return actions.do_register_establishment(actor=self.request.user, **data)
+        return do_register_establishment(actor=self.request.user, **data)
 
     def success_text(self, est):
         return _("Registered %(name)s.") % {"name": est.name}
@@ -120,7 +134,7 @@ class EstablishmentCreateView(ActionFormView):
 class _Step(PermissionRequiredMixin, FormStepView):
     """A step form posted from the establishment's page; errors show there with status 400."""
 
-    model = Establishment
+    model: type[Model] = Establishment  # steps on an application name it instead
     permission_required = "reopening.change_establishment"
 
     def render_invalid(self, obj, form):
@@ -134,11 +148,11 @@ class ApplyView(_Step):
     success_message = gettext_lazy("Application recorded.")
 
     def make_form(self, data, files):
-        items, _p, _c = actions.checklist_for(self.get_object(), timezone.now())
+        items, _p, _c = checklist_for(self.get_object(), timezone.now())
         return forms.ApplyForm(data, items=items)
 
     def perform(self, obj, form):
-        actions.do_apply(obj, actor=self.request.user, checklist=form.checklist())
+        do_apply(obj, actor=self.request.user, checklist=form.checklist())
 
 
 class _ApplicationStep(_Step):
@@ -156,7 +170,7 @@ class InspectView(_ApplicationStep):
         return forms.InspectForm(data)
 
     def perform(self, obj, form):
-        actions.do_inspect(obj, actor=self.request.user, **form.cleaned_data)
+        do_inspect(obj, actor=self.request.user, **form.cleaned_data)
 
 
 class DecideView(_ApplicationStep):
@@ -167,7 +181,7 @@ class DecideView(_ApplicationStep):
         return forms.DecideForm(data)
 
     def perform(self, obj, form):
-        actions.do_decide(obj, actor=self.request.user, **form.cleaned_data)
+        do_decide(obj, actor=self.request.user, **form.cleaned_data)
 
 
 class PauseView(_Step):
@@ -178,7 +192,7 @@ class PauseView(_Step):
         return forms.PauseForm(data)
 
     def perform(self, obj, form):
-        actions.do_pause(obj, actor=self.request.user, **form.cleaned_data)
+        do_pause(obj, actor=self.request.user, **form.cleaned_data)
 
 
 class PlanView(_Step):
@@ -189,7 +203,7 @@ class PlanView(_Step):
         return forms.PlanForm(data, establishment=self.get_object())
 
     def perform(self, obj, form):
-        actions.do_save_plan(obj, actor=self.request.user, **form.cleaned_data)
+        do_save_plan(obj, actor=self.request.user, **form.cleaned_data)
 
 
 class ProblemView(_Step):
@@ -200,7 +214,7 @@ class ProblemView(_Step):
         return forms.ProblemForm(data)
 
     def perform(self, obj, form):
-        actions.do_raise_problem(obj, actor=self.request.user, **form.cleaned_data)
+        do_raise_problem(obj, actor=self.request.user, **form.cleaned_data)
 
 
 class AlertDecideView(PermissionRequiredMixin, FormStepView):
@@ -218,7 +232,7 @@ class AlertDecideView(PermissionRequiredMixin, FormStepView):
 
     def perform(self, obj, form):
         pause = form.cleaned_data["decision"] == AlertStatus.PAUSED
-        actions.do_decide_alert(obj, actor=self.request.user, pause=pause)
+        do_decide_alert(obj, actor=self.request.user, pause=pause)
 
     def render_invalid(self, obj, form):
         said = [str(e) for errors in form.errors.values() for e in errors]
@@ -276,7 +290,7 @@ class EstablishmentImportView(LoginRequiredMixin, PermissionRequiredMixin, gener
 
 class EstablishmentTemplateView(LoginRequiredMixin, generic.View):
     def get(self, request):
-        return _xlsx(imports.establishment_template(), "pingji-establishments.xlsx")
+        return _xlsx(workbooks.establishment_template(), "pingji-establishments.xlsx")
 
 
 class SurveyListView(ScopedListView):
@@ -298,7 +312,7 @@ class SurveyCreateView(EstablishmentCreateView):
 
     def form_valid(self, form):
         try:
-            survey = actions.do_open_survey(actor=self.request.user, **form.cleaned_data)
+            survey = do_open_survey(actor=self.request.user, **form.cleaned_data)
         except ValidationError as exc:
             add_action_errors(form, exc)
             return self.form_invalid(form)
@@ -345,7 +359,7 @@ class SurveyAnswerView(PermissionRequiredMixin, FormStepView):
 
     def perform(self, obj, form):
         data = dict(form.cleaned_data)
-        actions.do_answer_survey(obj, data.pop("establishment"), actor=self.request.user, **data)
+        do_answer_survey(obj, data.pop("establishment"), actor=self.request.user, **data)
 
     def render_invalid(self, obj, form):
         context = survey_context(self.request, obj, answer_form=form)
@@ -386,7 +400,7 @@ class SurveyTemplateView(LoginRequiredMixin, generic.View):
             .filter(pk__in=survey.targets().values("pk"))
             .order_by("pk")
         )
-        return _xlsx(imports.return_template(survey, asked), f"survey-{survey.pk}.xlsx")
+        return _xlsx(workbooks.return_template(survey, asked), f"survey-{survey.pk}.xlsx")
 
 
 class ProgressView(LoginRequiredMixin, PermissionRequiredMixin, generic.TemplateView):
@@ -413,9 +427,7 @@ class ProgressView(LoginRequiredMixin, PermissionRequiredMixin, generic.Template
             area = Jurisdiction.objects.filter(code=focus_code(request)).first()
             if area is not None:
                 try:
-                    actions.do_set_target(
-                        actor=request.user, jurisdiction=area, **form.cleaned_data
-                    )
+                    do_set_target(actor=request.user, jurisdiction=area, **form.cleaned_data)
                     messages.success(request, _("Target saved."))
                 except (ValidationError, PermissionDenied) as exc:
                     messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))

@@ -55,9 +55,34 @@ def _fmt(x: float) -> str:
 def build(
     jurisdiction: Jurisdiction, day: datetime.date, *, visible_children=None, overdue_tasks=None
 ) -> Content:
+    """The daily report of ``jurisdiction`` for ``day``: lead paragraphs, then the tables.
+
+    Built once from the situation (``situation.build``), so the Word, Excel and HTML files and the
+    figures archived with them say the same thing.
+    """
     s = sit.build(jurisdiction, day, visible_children=visible_children, overdue_tasks=overdue_tasks)
-    f = s.figures
     name = jurisdiction.name
+    tables = [
+        table
+        for table in (
+            _unit_table(s),
+            _curve_table(s),
+            _rt_table(s, name),
+            _forecast_table(s),
+            _work_table(s),
+            _overdue_table(s),
+        )
+        if table is not None
+    ]
+    title = _("Daily epidemic report of %(name)s") % {"name": name}
+    subtitle = _("%(day)s, figures to 24:00") % {"day": day.isoformat()}
+    return Content(title, subtitle, _paragraphs(s, name, day), tables, s)
+
+
+def _paragraphs(s: sit.Situation, name: str, day: datetime.date) -> list[str]:
+    """The lead as the bulletins write it: the day's new infections (of which reclassified and
+    found inside control), the totals since the outbreak began, and the latest Rt."""
+    f = s.figures
     lead = _(
         "From 00:00 to 24:00 on %(day)s, %(name)s reported %(confirmed)d new confirmed cases "
         "(of which %(reclassified)d reclassified from asymptomatic infections) and "
@@ -102,15 +127,24 @@ def build(
                     "hi": _fmt(last["hi"]),
                 }
             )
-    tables = []
+    return paragraphs
+
+
+def _unit_table(s: sit.Situation) -> Table | None:
+    """By lower level, with a total row (none for an area without levels below it)."""
     by_unit = Table("units", _("By area"), unit_columns())
     totals = [0] * (len(unit_columns()) - 1)
     for unit in s.units:
         by_unit.rows.append([unit["name"], *unit["values"]])
         totals = [a + b for a, b in zip(totals, unit["values"], strict=True)]
-    if s.units:
-        by_unit.rows.append([_("total"), *totals])
-        tables.append(by_unit)
+    if not s.units:
+        return None
+    by_unit.rows.append([_("total"), *totals])
+    return by_unit
+
+
+def _curve_table(s: sit.Situation) -> Table:
+    """The daily curve of the period, by classification and by where the cases were found."""
     curve = Table(
         "curve",
         _("Daily new infections"),
@@ -132,7 +166,12 @@ def build(
                 s.channel["community"]["y"][i],
             ]
         )
-    tables.append(curve)
+    return curve
+
+
+def _rt_table(s: sit.Situation, name: str) -> Table | None:
+    """The latest 7-day Rt of the area and of each level below (none when nothing was estimated);
+    a window with too little data says so instead of printing a number."""
     rt = Table(
         "rt",
         _("Rt by area (latest 7-day window)"),
@@ -151,36 +190,44 @@ def build(
                 f"{_fmt(last['lo'])}–{_fmt(last['hi'])}",
             ]
         )
-    if rt.rows:
-        tables.append(rt)
-    if s.forecast:
-        fc = Table(
-            "forecast",
-            _("Forecast of new local infections, next 7 days"),
-            [_("day"), _("median"), _("interval, 50%"), _("interval, 95%")],
+    return rt if rt.rows else None
+
+
+def _forecast_table(s: sit.Situation) -> Table | None:
+    """The default model's 7-day forecast with its 50% and 95% intervals, if one was issued."""
+    if not s.forecast:
+        return None
+    fc = Table(
+        "forecast",
+        _("Forecast of new local infections, next 7 days"),
+        [_("day"), _("median"), _("interval, 50%"), _("interval, 95%")],
+    )
+    for p in s.forecast["points"]:
+        fc.rows.append(
+            [
+                p["day"],
+                int(p["q0.5"]),
+                f"{int(p['q0.25'])}–{int(p['q0.75'])}",
+                f"{int(p['q0.025'])}–{int(p['q0.975'])}",
+            ]
         )
-        for p in s.forecast["points"]:
-            fc.rows.append(
-                [
-                    p["day"],
-                    int(p["q0.5"]),
-                    f"{int(p['q0.25'])}–{int(p['q0.75'])}",
-                    f"{int(p['q0.025'])}–{int(p['q0.975'])}",
-                ]
-            )
-        tables.append(fc)
+    return fc
+
+
+def _work_table(s: sit.Situation) -> Table:
+    """The other domains' figures (the situation room's panels): since the start and this day."""
     work = Table("work", _("Response"), [_("indicator"), _("since start"), _("this day")])
     for panel in s.panels:
         for item in panel["items"]:
             work.rows.append([str(item["label"]), item["value"], item["today"]])
-    tables.append(work)
-    if s.overdue:
-        late = Table("overdue", _("Overdue work"), [_("task"), _("owner"), _("deadline")])
-        for t in s.overdue:
-            late.rows.append(
-                [t.title, t.jurisdiction.name, t.deadline.isoformat(timespec="minutes")]
-            )
-        tables.append(late)
-    title = _("Daily epidemic report of %(name)s") % {"name": name}
-    subtitle = _("%(day)s, figures to 24:00") % {"day": day.isoformat()}
-    return Content(title, subtitle, paragraphs, tables, s)
+    return work
+
+
+def _overdue_table(s: sit.Situation) -> Table | None:
+    """The work overdue at the day's cut-off, if any: what the level above must chase."""
+    if not s.overdue:
+        return None
+    late = Table("overdue", _("Overdue work"), [_("task"), _("owner"), _("deadline")])
+    for t in s.overdue:
+        late.rows.append([t.title, t.jurisdiction.name, t.deadline.isoformat(timespec="minutes")])
+    return late

@@ -8,10 +8,10 @@ from pingji.geo.models import Jurisdiction
 
 def run_daily(day: datetime.date, codes: list[str] | None = None, progress=None) -> dict:
     """Series of each top-level area for its outbreak, then the reports of it and its cities."""
-    from pingji.analytics.actions import do_compute_series
+    from pingji.analytics.actions.series import do_compute_series
     from pingji.analytics.series import LEAD_DAYS, outbreak_start
 
-    from .actions import do_generate_daily_report
+    from .actions.daily_reports import do_generate_daily_report
 
     tops = list(
         Jurisdiction.objects.filter(code__in=codes)
@@ -43,7 +43,7 @@ def generate_job(progress, *, code: str, day: str) -> dict:
     """One report on demand, as its requester (the runner acts as the job's creator)."""
     from pingji.core.context import current_actor
 
-    from .actions import do_generate_daily_report
+    from .actions.daily_reports import do_generate_daily_report
 
     report = do_generate_daily_report(
         Jurisdiction.objects.get(code=code),

@@ -16,12 +16,12 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from pingji.analytics import estimates
-from pingji.analytics.actions import child_length
 from pingji.analytics.choices import DEFAULT_FORECAST_MODEL, ForecastModel
 from pingji.analytics.indicators.registry import indicators
 from pingji.analytics.models import ForecastRun, RtEstimate
 from pingji.analytics.series import (
     LEAD_DAYS,
+    child_length,
     compute,
     cutoff,
     from_storage,
@@ -110,19 +110,54 @@ def build(
     )
     days = series.days
     period_from = since or start
-    head_keys = (
-        ("new_confirmed", False),
-        ("new_asymptomatic", False),
-        ("reclassified_confirmed", False),
-        ("new_inside_control", False),
-        ("new_confirmed", True),
-        ("new_asymptomatic", True),
-        ("new_infection", True),
-        ("under_treatment", False),
+    units = _unit_rows(series, children if below else [], on, period_from)
+    local = series.total("new_local_infection")
+    imported = series.total("new_imported_infection")
+    onsets = onset_curve(code, start, on)
+    return Situation(
+        jurisdiction=jurisdiction,
+        on=on,
+        since=since,
+        start=start,
+        days=days,
+        headline=_headline(series, on, period_from),
+        units=units,
+        curve={
+            "confirmed": _series_json(days, series.total("new_confirmed")),
+            "asymptomatic": _series_json(days, series.total("new_asymptomatic")),
+        },
+        onset=_series_json(days, [onsets.get(d, 0) for d in days]),
+        channel={
+            "inside": _series_json(days, series.total("new_inside_control")),
+            "community": _series_json(days, series.total("new_community")),
+        },
+        rt=rt_series(code, local, imported, start, on),
+        rt_by_unit=_rt_by_unit(series, units, start, on),
+        forecast=forecast_for(code, local, imported, on),
+        panels=_panels(series, on, period_from),
+        overdue=list(overdue_tasks(cutoff(on))) if overdue_tasks else [],
     )
+
+
+#: The headline figures: (key, cumulative over the outbreak?).
+HEADLINE = (
+    ("new_confirmed", False),
+    ("new_asymptomatic", False),
+    ("reclassified_confirmed", False),
+    ("new_inside_control", False),
+    ("new_confirmed", True),
+    ("new_asymptomatic", True),
+    ("new_infection", True),
+    ("under_treatment", False),
+)
+
+
+def _headline(series, on: datetime.date, period_from: datetime.date) -> list[dict]:
+    """The day's figures and the totals since the outbreak began, each with its label; a total
+    says from which day it counts, so the reader knows the outbreak it belongs to."""
     labels = {i.key: i.label for i in indicators()}
     headline = []
-    for key, cumulative in head_keys:
+    for key, cumulative in HEADLINE:
         value = series.period(key, period_from) if cumulative else series.on(key, on)
         label = (
             _("%(what)s since %(day)s") % {"what": labels[key], "day": period_from}
@@ -132,9 +167,15 @@ def build(
         headline.append(
             {"key": f"cum_{key}" if cumulative else key, "label": label, "value": value}
         )
+    return headline
+
+
+def _unit_rows(series, children, on: datetime.date, period_from: datetime.date) -> list[dict]:
+    """One row per visible level below, in the series' order, with the ``UNIT_COLUMNS`` values;
+    a unit of the series the reader does not see (or that is not a child) is left out."""
     names = {c.code: c.name for c in children}
     units = []
-    for unit in series.units if below else []:
+    for unit in series.units if children else []:
         if unit not in names:
             continue
         row = {"code": unit, "name": names[unit], "values": []}
@@ -143,19 +184,11 @@ def build(
                 series.period(key, period_from, unit) if cumulative else series.on(key, on, unit)
             )
         units.append(row)
-    curve = {
-        "confirmed": _series_json(days, series.total("new_confirmed")),
-        "asymptomatic": _series_json(days, series.total("new_asymptomatic")),
-    }
-    onsets = onset_curve(code, start, on)
-    onset = _series_json(days, [onsets.get(d, 0) for d in days])
-    channel = {
-        "inside": _series_json(days, series.total("new_inside_control")),
-        "community": _series_json(days, series.total("new_community")),
-    }
-    rt = rt_series(
-        code, series.total("new_local_infection"), series.total("new_imported_infection"), start, on
-    )
+    return units
+
+
+def _rt_by_unit(series, units: list[dict], start, on) -> list[dict]:
+    """Rt of each level below that had cases (a unit without any has nothing to estimate)."""
     rt_by_unit = []
     for entry in units:
         rows = rt_series(
@@ -167,9 +200,12 @@ def build(
         )
         if rows:
             rt_by_unit.append({"code": entry["code"], "name": entry["name"], "rows": rows})
-    fc = forecast_for(
-        code, series.total("new_local_infection"), series.total("new_imported_infection"), on
-    )
+    return rt_by_unit
+
+
+def _panels(series, on: datetime.date, period_from: datetime.date) -> list[dict]:
+    """One panel per domain of ``PANELS`` with its indicators: a flow since the outbreak began,
+    a stock (a level) as it stands on the day, and each one's figure of the day."""
     panels = []
     for domain in PANELS:
         items = [
@@ -183,23 +219,7 @@ def build(
         ]
         if items:
             panels.append({"domain": domain, "items": items})
-    return Situation(
-        jurisdiction=jurisdiction,
-        on=on,
-        since=since,
-        start=start,
-        days=days,
-        headline=headline,
-        units=units,
-        curve=curve,
-        onset=onset,
-        channel=channel,
-        rt=rt,
-        rt_by_unit=rt_by_unit,
-        forecast=fc,
-        panels=panels,
-        overdue=list(overdue_tasks(cutoff(on))) if overdue_tasks else [],
-    )
+    return panels
 
 
 def _rt_dict(day, mean, lo, hi) -> dict:

@@ -13,12 +13,12 @@ from django.utils.translation import gettext as _
 from django.views import generic
 
 from pingji.core.forms import add_action_errors
-from pingji.core.views import ScopedDetailView, ScopedListView, focus_code
+from pingji.core.views.base import ScopedDetailView, ScopedListView, focus_code
 from pingji.geo.models import Jurisdiction
 from pingji.tasks.models import Task
 
 from . import situation as sit
-from .actions import do_generate_daily_report
+from .actions.daily_reports import do_generate_daily_report
 from .forms import AsOfForm, GenerateForm
 from .models import DailyReport
 from .tables import DailyReportTable

@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.db.models import Q, Sum
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from pingji.geo.choices import CODE_LENGTH, Level
+from pingji.geo.drills import real_only
 from pingji.geo.models import Jurisdiction
 
 from .choices import FacilityKind
@@ -26,7 +28,7 @@ from .models import Facility
 @dataclass(frozen=True)
 class Use:
     kind: str
-    label: str
+    label: str | Promise  # the kind's label, translated when shown
     capacity: int
     in_use: int | None
 
@@ -48,9 +50,8 @@ def _open_infections(code: str, at: datetime.datetime) -> int | None:
     except LookupError:
         return None
     return (
-        Case.objects.subtree(code)
+        real_only(Case.objects.subtree(code), "jurisdiction__code")
         .filter(
-            jurisdiction__drill=False,
             reported_at__lte=at,
             classification__in=["confirmed", "asymptomatic"],
         )
@@ -63,7 +64,7 @@ def _placed(code: str, at: datetime.datetime) -> int | None:
     try:
         Placement = apps.get_model("quarantine", "Placement")
         return (
-            Placement.objects.subtree(code)
+            real_only(Placement.objects.subtree(code), Placement.scope_field)
             .filter(site__isnull=False, placed_at__lte=at)
             .filter(Q(released_at__isnull=True) | Q(released_at__gt=at))
             .count()
@@ -109,8 +110,8 @@ def lab_use(code: str, day: datetime.date) -> list[LabUse]:
     units = lab_units(code)
     capacity: dict[str, int] = dict.fromkeys((u.code for u in units), 0)
     labs = (
-        Facility.objects.subtree(code)
-        .filter(active=True, kind=FacilityKind.LAB, jurisdiction__drill=False)
+        real_only(Facility.objects.subtree(code), "jurisdiction__code")
+        .filter(active=True, kind=FacilityKind.LAB)
         .values_list("jurisdiction_id", "daily_capacity")
     )
     for where, samples in labs:

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from pingji.core.jobs import job
 
-from .ledger import refresh_peaks
+from .actions.ledger import refresh_peaks
 from .models import StockLevel
 from .reserves import standard_for
 

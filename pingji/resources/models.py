@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pingji.core.access import ScopedModel
+from pingji.core.audit import AuditedManager
 
 from .choices import FacilityKind, MovementKind, StaffRole, StoreKind, SupplyCategory
 
@@ -27,6 +28,8 @@ class SupplyItem(models.Model):
     name = models.CharField(_("name"), max_length=100)
     category = models.CharField(_("category"), max_length=20, choices=SupplyCategory.choices)
     unit = models.CharField(_("unit"), max_length=20)
+
+    objects = AuditedManager()
 
     class Meta:
         verbose_name = _("supply item")
@@ -223,6 +226,10 @@ class Workforce(ScopedModel):
 
 class _StorePair(models.Model):
     """One item in one store, the key of the read model (indexed by each model's unique key)."""
+
+    #: Derived from movements, which the change log already holds; logging these would log every
+    #: movement again (``core.audit``).
+    audited = False
 
     store = models.ForeignKey(
         Store, verbose_name=_("store"), on_delete=models.PROTECT, related_name="+", db_index=False

@@ -3,14 +3,15 @@
 import datetime
 
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.forms import BaseForm
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
-from pingji.core.views import FormStepView, ScopedDetailView, ScopedListView, focus_code
+from pingji.core.views.base import FormStepView, ScopedDetailView, ScopedListView, focus_code
 
-from . import actions
+from .actions.stock import do_issue_stock, do_receive_stock, do_transfer_stock
 from .capacity import capacity_use, lab_use, last_whole_day
 from .filtersets import FacilityFilterSet, StoreFilterSet
 from .forms import IssueForm, ReceiveForm, TransferForm
@@ -53,7 +54,7 @@ class _StockStep(PermissionRequiredMixin, FormStepView):
     model = Store
     permission_required = "resources.add_movement"
     success_message = _("Stock recorded.")
-    form_class = ReceiveForm
+    form_class: type[BaseForm] = ReceiveForm  # issuing and transferring post their own
 
     def make_form(self, data, files):
         return self.form_class(data)
@@ -71,7 +72,7 @@ class ReceiveView(_StockStep):
     form_name = "receive_form"
 
     def perform(self, obj, form):
-        actions.do_receive_stock(obj, actor=self.request.user, **form.cleaned_data)
+        do_receive_stock(obj, actor=self.request.user, **form.cleaned_data)
 
 
 class IssueView(_StockStep):
@@ -79,7 +80,7 @@ class IssueView(_StockStep):
     form_class = IssueForm
 
     def perform(self, obj, form):
-        actions.do_issue_stock(obj, actor=self.request.user, **form.cleaned_data)
+        do_issue_stock(obj, actor=self.request.user, **form.cleaned_data)
 
 
 class TransferView(_StockStep):
@@ -89,7 +90,7 @@ class TransferView(_StockStep):
         return TransferForm(data, user=self.request.user, store=self.get_object())
 
     def perform(self, obj, form):
-        actions.do_transfer_stock(obj, actor=self.request.user, **form.cleaned_data)
+        do_transfer_stock(obj, actor=self.request.user, **form.cleaned_data)
 
 
 class ReservesView(LoginRequiredMixin, PermissionRequiredMixin, generic.TemplateView):

@@ -4,14 +4,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pingji.core import uploads
+from pingji.core.access import colleagues
+from pingji.core.forms import set_choices
 from pingji.geo.choices import LEVEL_ORDER
 from pingji.geo.models import Jurisdiction
 from pingji.users.choices import Role
 from pingji.users.models import User
 from pingji.users.roles import role_allows
 
-from .actions import EVIDENCE_EXTENSIONS
 from .choices import Department
+from .evidence import EVIDENCE_EXTENSIONS
 from .kinds import kind_choices
 from .ledger import MAX_UPLOAD_BYTES
 
@@ -55,19 +57,17 @@ class TaskForm(forms.Form):
         levels = owner_levels(focus)
         code = focus.code if focus is not None else ""
         owners = Jurisdiction.objects.restrict(user).within(code).filter(level__in=levels)
-        self.fields["jurisdiction"].queryset = owners.defer("boundary").order_by("code")
+        set_choices(self.fields["jurisdiction"], owners.defer("boundary").order_by("code"))
         self.fields["jurisdiction"].initial = code or None
         workers = [r for r in Role.values if role_allows(r, "tasks.change_task")]
-        self.fields["assignee"].queryset = (
-            User.objects.filter(
-                is_active=True,
-                role__in=workers,
-                jurisdiction__code__within=code,
-                jurisdiction__level__in=levels,
-            )
-            .select_related("jurisdiction")
+        assignees = colleagues(user).filter(
+            role__in=workers, jurisdiction__code__within=code, jurisdiction__level__in=levels
+        )
+        set_choices(
+            self.fields["assignee"],
+            assignees.select_related("jurisdiction")
             .defer("jurisdiction__boundary")
-            .order_by("jurisdiction_id", "username")
+            .order_by("jurisdiction_id", "username"),
         )
 
 
@@ -101,7 +101,9 @@ class EvidenceForm(forms.Form):
             attrs={"accept": ",".join(["image/*", *(f".{ext}" for ext in EVIDENCE_EXTENSIONS)])}
         ),
     )
-    files = MultipleFileField(
+    # A declared field, which Django's form metaclass moves into ``base_fields``: it never
+    # replaces the form's ``files`` (the uploads), as the stubs, seeing a class attribute, think.
+    files = MultipleFileField(  # type: ignore[assignment]
         label=_("more photos or documents"),
         required=False,
         widget=MultipleFileInput(
@@ -175,7 +177,7 @@ class DirectiveForm(forms.Form):
     def __init__(self, *args, user, focus, **kwargs):
         super().__init__(*args, **kwargs)
         self.focus = focus
-        self.fields["receivers"].queryset = lower_levels(user, focus, depth=1)
+        set_choices(self.fields["receivers"], lower_levels(user, focus, depth=1))
 
     def clean(self):
         """The issuing level orders its own departments, never its whole self (that is no order)."""
@@ -301,4 +303,4 @@ class ImprovementForm(forms.Form):
 
     def __init__(self, *args, user, review, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = lower_levels(user, review.jurisdiction)
+        set_choices(self.fields["owner"], lower_levels(user, review.jurisdiction))

@@ -2,7 +2,7 @@
 
 from pingji.core.jobs import job
 
-from .actions import do_escalate_overdue
+from .actions.work import do_escalate_overdue
 
 
 @job("tasks.escalate")

@@ -74,9 +74,10 @@ def _deadline(value):
     return None
 
 
-def _unit(text: str, issuer: Jurisdiction) -> tuple[Jurisdiction | None, str | None]:
-    """A unit named by code or by name, searched in the issuing level's subtree."""
-    text = str(text or "").strip()
+def _unit(cell: object, issuer: Jurisdiction) -> tuple[Jurisdiction | None, str | None]:
+    """A unit named by code or by name (the cell as read: text, a number or nothing), searched
+    in the issuing level's subtree."""
+    text = str(cell or "").strip()
     if not text:
         return None, _("Name the unit.")
     found = list(

@@ -1,4 +1,5 @@
-"""Contract C3: the all-resident screening of an extent, as lifting criteria need it.
+"""The all-resident screening of an extent, as lifting criteria need it: what testing offers areas
+(``resident_screens``).
 
 The protocols lift a sealed or controlled area only after every resident tested negative in a
 screen on a given day or within hours before lifting (``protocols.rules.Lifting``:
@@ -25,16 +26,17 @@ from pingji.people.models import Person
 
 from . import store
 from .choices import UploadStatus
-from .ingest import RESULTS, SAMPLES, view
+from .store import RESULTS, SAMPLES, view
 
 #: How far back from a result day the samples of its tubes are looked for: a round is sampled and
-#: resulted within 2–3 days (PROTOCOLS.md, "mass testing"), so a week covers any tube resulted late.
+#: resulted within 2–3 days (the 8th edition's ``mass_testing`` deadlines,
+#: ``pingji/protocols/data``), so a week covers any tube resulted late.
 SAMPLE_LOOKBACK_DAYS = 7
 
 
 @dataclass(frozen=True)
 class Screen:
-    """The screening of an extent's residents in a window (C3)."""
+    """The screening of an extent's residents in a window."""
 
     target: int
     tested: int
@@ -139,7 +141,7 @@ def resident_screens(asks: list[Ask]) -> list[Screen]:
 def resident_screen(
     codes: list[str], place_ids: list[int], start: datetime.datetime, end: datetime.datetime
 ) -> Screen:
-    """Contract C3 for one extent; ``resident_screens`` answers many at once."""
+    """The screening of one extent; ``resident_screens`` answers many at once."""
     return resident_screens([Ask(codes, place_ids, start, end)])[0]
 
 

@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pingji.cases.forms import LocalDateTimeField
-from pingji.core.forms import limit_choices
+from pingji.core.forms import limit_choices, set_choices
 from pingji.geo.choices import Level, PlaceKind
 from pingji.geo.models import Jurisdiction, Place
 
@@ -42,14 +42,14 @@ class CampaignForm(forms.Form):
         super().__init__(*args, **kwargs)
         above_grid = _visible(user, focus).exclude(level=Level.GRID)
         limit_choices(self.fields["jurisdiction"], above_grid)
-        self.fields["areas"].queryset = _visible(user, focus)
+        set_choices(self.fields["areas"], _visible(user, focus))
         self.fields["areas"].widget.choices = [
             (j.pk, f"{j.code} {j}") for j in _visible(user, focus)[:500]
         ]
         compounds = (
             Place.objects.restrict(user, "view").within(focus).filter(kind=PlaceKind.COMPOUND)
         )
-        self.fields["places"].queryset = compounds
+        set_choices(self.fields["places"], compounds)
         self.fields["places"].widget.choices = [(p.pk, str(p)) for p in compounds[:500]]
 
 

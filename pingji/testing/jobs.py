@@ -1,9 +1,9 @@
 """Background job of the testing app: check a sampling or results file, store it, apply it.
 
-Uploads run here, not in the request: a city round's file holds millions of rows (handbook,
-"Architecture"; docs/decisions/0003). The job checks the whole file in DuckDB, appends it to the
-analytic store, then applies it in the ORM in one transaction (``actions.do_apply_upload``); a
-refused or failed file leaves every figure as it was.
+Uploads run here, not in the request: a city round's file holds millions of rows, longer than a
+request may take (docs/decisions/0003). The job checks the whole file in DuckDB, appends it to the
+analytic store (``actions.ingest``), then applies it in the ORM in one transaction
+(``actions.uploads.do_apply_upload``); a refused or failed file leaves every figure as it was.
 """
 
 from django.utils import timezone
@@ -12,19 +12,20 @@ from pingji.core import uploads
 from pingji.core.importing import redact
 from pingji.core.jobs import job
 
-from . import ingest
+from .actions import ingest
+from .actions.ingest_rules import Rules
 from .choices import PoolingMode, UploadKind, UploadStatus
 
 
-def rules_for(upload) -> ingest.Rules:
-    from .actions import applied_ids
+def rules_for(upload) -> Rules:
+    from .actions.uploads import applied_ids
 
     round = upload.round
     if round.pool_mode == PoolingMode.HOUSEHOLD:
         largest = 10_000  # a household tube holds one household, whatever its size
     else:
         largest = round.pool_ratio
-    return ingest.Rules(
+    return Rules(
         round_id=round.pk,
         upload_id=upload.pk,
         starts_at=timezone.localtime(round.starts_at),
@@ -49,7 +50,7 @@ def ingest_upload(progress, upload: int) -> dict:
 
 
 def _check_and_apply(progress, row) -> dict:
-    from .actions import do_apply_upload, do_refuse_upload
+    from .actions.uploads import do_apply_upload, do_refuse_upload
 
     progress(0, 3, "checking the file")
     check = ingest.ingest_sampling if row.kind == UploadKind.SAMPLING else ingest.ingest_results

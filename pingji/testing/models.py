@@ -1,8 +1,9 @@
 """Mass-testing campaigns: rounds, sampling points, uploads, per-area coverage, positive tubes.
 
 Samples and results themselves are streams of millions of rows a round: they live in the
-analytic store (``testing.ingest``: Parquet by day, read by DuckDB), never in these tables
-(handbook, "Two stores, one truth each"). What people work on comes back here: the per-area
+analytic store (``store``: Parquet by day, read by DuckDB), never in these tables: each
+fact has one store, the lake for streams, the ORM for what people edit (decision 0012). What people
+work on comes back here: the per-area
 coverage of a round, every positive tube and, for each of its members, a follow-up that is a work
 item in the member's grid.
 """
@@ -87,7 +88,7 @@ class Round(ScopedModel):
     up to 5 million in 2 days, above in 3), the pooling mode and ratio the protocol's rule for the
     campaign's setting (``pooling``); both are copied here with their clause, so the round keeps
     what it was opened under when the protocol changes. The target residents are frozen into the
-    analytic store when the round opens (``ingest.snapshot_targets``): coverage is measured
+    analytic store when the round opens (``store.snapshot_targets``): coverage is measured
     against the people who lived there then.
     """
 

@@ -1,9 +1,9 @@
-"""Questions asked of the testing datasets of the analytic store (DuckDB over Parquet).
+"""The testing datasets of the analytic store (DuckDB over Parquet) and the questions asked of them.
 
 Coverage per grid and compound, the residents not yet sampled, the members of positive tubes,
 sampling progress by hour, and the screening of a set of residents in a time window (the lifting
-evidence of ``evidence.resident_screen``). Like ``ingest`` it needs no ORM: callers pass the ids
-of applied uploads, which is what makes an upload that never committed invisible.
+evidence of ``evidence.resident_screen``). Like ``actions.ingest`` it needs no ORM: callers pass
+the ids of applied uploads, which is what makes an upload that never committed invisible.
 
 "Tested" means sampled in a tube that has a result other than ``invalid`` (an invalid tube is
 resampled); "sampled" counts everyone in a tube, result or not.
@@ -16,7 +16,38 @@ import pyarrow.compute as pc
 
 from pingji.core import lake
 
-from .ingest import RESULTS, SAMPLES, TARGETS, view
+#: The three datasets (``core.lake``: Parquet by day): the residents a round must test, frozen
+#: when it opens; one row per person in a tube, from sampling files; one row per tube, from
+#: laboratories' files. Every stored sample and result row carries its ``upload_id``.
+TARGETS, SAMPLES, RESULTS = "testing_targets", "testing_samples", "testing_results"
+SCHEMAS = {
+    TARGETS: "round_id BIGINT, person_id BIGINT, grid VARCHAR, place_id BIGINT, "
+    "household_id BIGINT, id_hash VARCHAR, day DATE",
+    SAMPLES: "round_id BIGINT, upload_id BIGINT, barcode VARCHAR, person_id BIGINT, grid VARCHAR, "
+    "place_id BIGINT, household_id BIGINT, point_id BIGINT, sampled_at TIMESTAMP, day DATE",
+    RESULTS: "round_id BIGINT, upload_id BIGINT, barcode VARCHAR, result VARCHAR, lab VARCHAR, "
+    "resulted_at TIMESTAMP, day DATE",
+}
+
+
+def view(con, name: str, alias: str, applied: list[int] | None = None, days=None) -> None:
+    """``alias`` = the rows of dataset ``name`` (only applied uploads' when given), maybe empty.
+
+    Readers pass the ids of applied uploads: the ORM ``Upload`` row is the truth of which stored
+    rows count, so the rows of a file whose ORM side never committed are never read.
+    """
+    paths = lake.files(name, days)
+    if paths:
+        lake.scan(con, name, paths, f"{alias}_all")
+        source = f"{alias}_all"
+    else:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {alias}_all ({SCHEMAS[name]})")
+        source = f"{alias}_all"
+    where = ""
+    if applied is not None:
+        con.register(f"{alias}_ok", pa.table({"id": pa.array(applied or [], pa.int64())}))
+        where = f" WHERE upload_id IN (SELECT id FROM {alias}_ok)"
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {alias} AS SELECT * FROM {source}{where}")
 
 
 def open_round(round_id: int, applied: list[int], threads: int | None = None):

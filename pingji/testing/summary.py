@@ -1,7 +1,7 @@
 """What a round page and the API show: coverage rolled up a level, and time against the deadline.
 
 Coverage rows are per grid and compound (``models.Coverage``); any level above is a sum over
-code prefixes (handbook, convention 1), so one indexed scan answers a county or a community.
+code prefixes (decision 0001), so one indexed scan answers a county or a community.
 The projection assumes the rate so far continues; the pooling plan (``epi.pooling``) re-estimates
 positivity from the tubes resulted so far and warns when it reaches the protocol's threshold.
 """
@@ -53,13 +53,13 @@ def rollup(coverage, level: str) -> list[Row]:
     )
     if level == COMPOUND:
         rows = coverage.exclude(place=None).values("place_id").annotate(**sums)
-        names = dict(
+        place_names = dict(
             Place.objects.filter(pk__in=[r["place_id"] for r in rows]).values_list("pk", "name")
         )
         return [
             Row(
                 str(r["place_id"]),
-                names.get(r["place_id"], ""),
+                place_names.get(r["place_id"], ""),
                 r["target"],
                 r["sampled"],
                 r["resulted"],
@@ -67,7 +67,7 @@ def rollup(coverage, level: str) -> list[Row]:
             )
             for r in rows
         ]
-    length = CODE_LENGTH[level]
+    length = CODE_LENGTH[Level(level)]  # callers pass one of LEVELS
     rows = (
         coverage.annotate(code=Substr("jurisdiction_id", 1, length))
         .values("code")
@@ -112,7 +112,8 @@ class Progress:
 
 def progress(rnd, now=None) -> Progress:
     """Where the round stands against its deadline, and what pooling costs at this positivity."""
-    from .actions import applied_ids, pooling_rule
+    from .actions.rounds import pooling_rule
+    from .actions.uploads import applied_ids
 
     now = now or timezone.now()
     totals = rnd.coverage.aggregate(

@@ -14,17 +14,20 @@ from django.views import generic
 
 from pingji.cases.choices import Channel
 from pingji.cases.views import CaseReportView
-from pingji.core.views import (
+from pingji.core.views.base import (
     ActionFormView,
     FormStepView,
     ScopedDetailView,
     ScopedListView,
     focus_code,
 )
-from pingji.people.actions import do_reveal_identity
+from pingji.people.actions.reveal import do_reveal_identity
 from pingji.people.models import Person
 
-from . import actions, store, summary
+from . import store, summary
+from .actions.follow_ups import do_record_retest
+from .actions.rounds import do_add_sampling_point, do_close_round, do_create_campaign, do_open_round
+from .actions.uploads import applied_ids, do_upload
 from .choices import CONTROLLED_SETTINGS, FollowUpStatus
 from .forms import CampaignForm, RetestForm, RoundForm, SamplingPointForm, UploadForm
 from .models import Campaign, Coverage, FollowUp, PositiveTube, Round, Upload
@@ -51,7 +54,7 @@ class CampaignCreateView(ActionFormView):
     success_message = gettext_lazy("Campaign created.")
 
     def act(self, data):
-        return actions.do_create_campaign(actor=self.request.user, **data)
+        return do_create_campaign(actor=self.request.user, **data)
 
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=400)
@@ -82,7 +85,7 @@ class RoundOpenView(PermissionRequiredMixin, FormStepView):
         return RoundForm(data)
 
     def perform(self, obj, form):
-        self.opened = actions.do_open_round(obj, actor=self.request.user, **form.cleaned_data)
+        self.opened = do_open_round(obj, actor=self.request.user, **form.cleaned_data)
 
     def post(self, request, pk):
         response = super().post(request, pk)
@@ -156,7 +159,7 @@ class UploadCreateView(_RoundStep):
 
     def perform(self, obj, form):
         file = form.cleaned_data["file"]
-        upload, created = actions.do_upload(
+        upload, created = do_upload(
             obj,
             actor=self.request.user,
             kind=form.cleaned_data["kind"],
@@ -179,7 +182,7 @@ class PointCreateView(_RoundStep):
         return SamplingPointForm(data, user=self.request.user, focus=focus_code(self.request))
 
     def perform(self, obj, form):
-        actions.do_add_sampling_point(obj, actor=self.request.user, **form.cleaned_data)
+        do_add_sampling_point(obj, actor=self.request.user, **form.cleaned_data)
 
 
 class RoundCloseView(_RoundStep):
@@ -190,7 +193,7 @@ class RoundCloseView(_RoundStep):
         return RoundForm({"starts_at": timezone.now()})
 
     def perform(self, obj, form):
-        actions.do_close_round(obj, actor=self.request.user)
+        do_close_round(obj, actor=self.request.user)
 
 
 class UploadDetailView(ScopedDetailView):
@@ -242,7 +245,7 @@ class RetestView(PermissionRequiredMixin, FormStepView):
         return RetestForm(data)
 
     def perform(self, obj, form):
-        actions.do_record_retest(obj, actor=self.request.user, **form.cleaned_data)
+        do_record_retest(obj, actor=self.request.user, **form.cleaned_data)
 
     def render_invalid(self, obj, form):
         return render(
@@ -331,7 +334,7 @@ class UntestedView(LoginRequiredMixin, generic.TemplateView):
         round = rounds_covering(self.request.user, code).filter(pk=kwargs["pk"]).first()
         if round is None:
             raise Http404
-        con = store.open_round(round.pk, actions.applied_ids())
+        con = store.open_round(round.pk, applied_ids())
         try:
             rows = store.untested(con, code, limit=2000)
         finally:

@@ -15,7 +15,7 @@ class TracingConfig(AppConfig):
     def ready(self) -> None:
         from pingji.tasks.kinds import register_kind
 
-        from . import jobs, secondary  # noqa: F401 — register the tracing.* jobs
+        from . import jobs  # noqa: F401 — register the tracing.* jobs
 
         register_kind("tracing.investigation", _("case investigation"))
         register_kind("tracing.dispatch", _("dispatch (协查)"))

@@ -40,8 +40,9 @@ from pingji.core.importing import (
     utf8_copy,
 )
 from pingji.epi import overlap
+from pingji.tracing import checkin_store
 
-DATASET = overlap.DATASET
+DATASET = checkin_store.DATASET
 #: A longer stay is a missed check-out scan, refused (the search relies on it, epi.overlap).
 MAX_STAY = overlap.MAX_STAY
 TIME_FORMATS = [
@@ -90,7 +91,7 @@ def import_checkins(path: str | Path, known_venues: set[str]) -> ImportReport:
             errors, count = _validate(con)
             if count:
                 return ImportReport(errors=errors, error_count=count)
-            written = overlap.store(_hashed(con))
+            written = checkin_store.store(_hashed(con))
             (rows,) = con.execute("SELECT count(*) FROM raw").fetchone() or (0,)
             return ImportReport(rows=rows, files=written, seconds=time.perf_counter() - started)
     finally:

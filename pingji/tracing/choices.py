@@ -56,8 +56,9 @@ SEARCH_TIERS = {
     "close": ContactTier.CLOSE_CONTACT,
     "companion": ContactTier.SPATIOTEMPORAL_COMPANION,
 }
-#: Closest first: accepting a second stay of a person keeps the closer of the two tiers.
-TIER_RANK = [
+#: Closest first: accepting a second stay of a person keeps the closer of the two tiers. Typed as
+#: strings because it is searched with the plain values stored on rows.
+TIER_RANK: list[str] = [
     ContactTier.CLOSE_CONTACT,
     ContactTier.SECONDARY_CONTACT,
     ContactTier.SPATIOTEMPORAL_COMPANION,

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pingji.cases.forms import LocalDateTimeField
 from pingji.cases.models import Case
-from pingji.core.forms import limit_choices
+from pingji.core.forms import limit_choices, set_choices
 from pingji.geo.models import Place
 from pingji.people.models import Person
 
@@ -136,7 +136,7 @@ class DispatchExportForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         rows = Dispatch.objects.restrict(user, "change").filter(in_province=False).open()
-        self.fields["dispatches"].queryset = rows.select_related("person").order_by("sent_at")
+        set_choices(self.fields["dispatches"], rows.select_related("person").order_by("sent_at"))
 
 
 class LinkForm(forms.Form):

@@ -2,12 +2,14 @@
 action's, and its errors come back onto the same fields through ``add_action_errors``.
 """
 
+from typing import cast
+
 from django import forms
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
 
-from pingji.core.forms import MAX_OPTIONS
+from pingji.core.forms import MAX_OPTIONS, set_choices
 from pingji.geo.models import Jurisdiction
 
 from .choices import PERSON_ROLE_CHOICES
@@ -43,7 +45,7 @@ class JurisdictionField(forms.ModelChoiceField):
         super().__init__(**kwargs)
 
     def offer(self, user, focus: str, current: Jurisdiction | None = None) -> None:
-        self.queryset = Jurisdiction.objects.restrict(user, "view")
+        set_choices(self, Jurisdiction.objects.restrict(user, "view"))
         choices = jurisdiction_choices(user, focus, current)
         if len(choices) > MAX_OPTIONS + 1:
             choices = choices[: MAX_OPTIONS + 1]
@@ -110,7 +112,7 @@ class UserCreateForm(PasswordPairMixin):
 
     def __init__(self, *args, user, focus: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["jurisdiction"].offer(user, focus)
+        cast(JurisdictionField, self.fields["jurisdiction"]).offer(user, focus)  # declared above
 
     def action_kwargs(self) -> dict:
         data = dict(self.cleaned_data)
@@ -149,7 +151,8 @@ class UserUpdateForm(forms.Form):
             **(kwargs.get("initial") or {}),
         }
         super().__init__(*args, **kwargs)
-        self.fields["jurisdiction"].offer(user, focus, current=instance.jurisdiction)
+        jurisdiction = cast(JurisdictionField, self.fields["jurisdiction"])  # declared above
+        jurisdiction.offer(user, focus, current=instance.jurisdiction)
         if instance.pk == user.pk:
             for field in ("role", "jurisdiction", "is_active"):
                 self.fields[field].disabled = True

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from pingji.core.access import ScopedModel, ScopedQuerySet
+from pingji.core.audit import AuditedManager
 
 from .choices import Role
 
@@ -74,6 +75,8 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField(_("expires at"))
     last_used = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    objects = AuditedManager()
 
     class Meta:
         verbose_name = _("API token")

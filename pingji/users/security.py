@@ -54,7 +54,7 @@ def record_refusal(request, status: int) -> None:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return
-    # bulk_create skips the change log's signals: this row is itself the audit record
+    # one insert, without the save signals' read of the row first; core.audit logs it like a save
     AccessRefusal.objects.bulk_create(
         [
             AccessRefusal(

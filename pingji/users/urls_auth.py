@@ -3,11 +3,11 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views_auth
+from .views import perimeter
 
 urlpatterns = [
-    path("login/otp/", views_auth.OTPVerifyView.as_view(), name="otp_verify"),
-    path("password/", views_auth.PasswordChangeView.as_view(), name="password_change"),
+    path("login/otp/", perimeter.OTPVerifyView.as_view(), name="otp_verify"),
+    path("password/", perimeter.PasswordChangeView.as_view(), name="password_change"),
     path(
         "password/done/",
         auth_views.PasswordChangeDoneView.as_view(),
@@ -21,7 +21,7 @@ urlpatterns = [
     ),
     path(
         "login/reset/<uidb64>/<token>/",
-        views_auth.PasswordResetConfirmView.as_view(),
+        perimeter.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(

@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 from pingji.users.otp import current_code, ensure_device
 from pingji.users.roles import needs_otp
 
-#: Every fixture user's password (``make_user`` in pingji/core/testing/fixtures.py).
+#: Every fixture user's password (``make_user`` in pingji/users/testing/fixtures.py).
 PASSWORD = "pw"
 #: Set to a folder to keep screenshots of the pages the tests visit (``shot``), e.g. for review.
 SHOTS_DIR = os.environ.get("PINGJI_UI_SHOTS", "")

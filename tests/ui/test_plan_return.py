@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from pingji.tasks.actions import do_create_plan_template, do_save_plan, do_submit_plan
+from pingji.tasks.actions.plans import do_create_plan_template, do_save_plan, do_submit_plan
 from pingji.tasks.choices import PlanStatus
 from pingji.tasks.tests.factories import SECTIONS
 from pingji.users.choices import Role

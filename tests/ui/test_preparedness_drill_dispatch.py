@@ -7,9 +7,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from pingji.cases.models import Case
-from pingji.preparedness import actions as prep
+from pingji.preparedness.actions.drills import do_inject_case, do_plan_drill, do_start_drill
 from pingji.preparedness.models import Drill
-from pingji.tracing.actions import do_open_investigation
+from pingji.tracing.actions.investigations import do_open_investigation
 from pingji.tracing.models import Dispatch
 from pingji.users.choices import Role
 
@@ -25,7 +25,7 @@ def test_the_receiving_county_answers_the_drills_dispatch_and_the_report_times_i
     planner = make_user(Role.ADMINISTRATOR, "35", username="province-admin")
     admin = make_user(Role.ADMINISTRATOR, "350322")
     huli = make_user(Role.OPERATOR, "350206")
-    drill = prep.do_plan_drill(
+    drill = do_plan_drill(
         {
             "jurisdiction": tree["350322"],
             "partner": tree["350206"],
@@ -36,8 +36,8 @@ def test_the_receiving_county_answers_the_drills_dispatch_and_the_report_times_i
         },
         actor=planner,
     )
-    prep.do_start_drill(drill, actor=admin, at=T0)
-    do_open_investigation(prep.do_inject_case(drill, actor=admin, at=T0), actor=admin)
+    do_start_drill(drill, actor=admin, at=T0)
+    do_open_investigation(do_inject_case(drill, actor=admin, at=T0), actor=admin)
 
     # when the drilling county adds the scripted contact on the drill page
     page = login(new_page(), admin, to=drill.get_absolute_url())

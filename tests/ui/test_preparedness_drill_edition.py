@@ -5,10 +5,10 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from pingji.cases.models import Case
-from pingji.preparedness import actions as prep
+from pingji.preparedness.actions.drills import do_plan_drill
 from pingji.protocols.models import Protocol
 from pingji.protocols.versions import protocol_for
-from pingji.tracing.actions import do_open_investigation
+from pingji.tracing.actions.investigations import do_open_investigation
 from pingji.tracing.models import Dispatch
 from pingji.users.choices import Role
 
@@ -21,7 +21,7 @@ def test_the_county_picks_the_9th_edition_and_the_drill_dispatches_under_it(
     planner = make_user(Role.ADMINISTRATOR, "35", username="province-admin")
     admin = make_user(Role.ADMINISTRATOR, "350322")
     ninth = Protocol.objects.get(jurisdiction_code="", code="cn-9th-edition")
-    drill = prep.do_plan_drill(
+    drill = do_plan_drill(
         {
             "jurisdiction": tree["350322"],
             "partner": tree["350206"],

@@ -9,7 +9,8 @@ from playwright.sync_api import expect
 from pingji.people.tests.factories import HouseholdFactory, PersonFactory
 from pingji.protocols.loading import load_national
 from pingji.protocols.models import Protocol
-from pingji.quarantine import actions
+from pingji.quarantine.actions.placement import do_place_person
+from pingji.quarantine.actions.sites import do_create_site
 from pingji.quarantine.models import MonitoringCheck
 from pingji.quarantine.tests.factories import PlacementFactory
 from pingji.users.choices import Role
@@ -69,11 +70,11 @@ def test_the_operator_sees_why_a_release_is_refused(new_page, make_user, tree):
     load_national(Protocol)
     operator = make_user(Role.OPERATOR, "350322")
     person = PersonFactory(name="王某", household=HouseholdFactory(jurisdiction=tree[GRID]))
-    site = actions.do_create_site(
+    site = do_create_site(
         actor=operator, name="仙游宾馆", kind="hotel", jurisdiction=tree["350322"], rooms=2
     )
     at = timezone.make_aware(datetime.datetime(2021, 9, 12, 20))
-    placement = actions.do_place_person(
+    placement = do_place_person(
         actor=operator, person=person, exposure_at=at, site=site, placed_at=at
     )
     desk = login(new_page(), operator, to=placement.get_absolute_url())

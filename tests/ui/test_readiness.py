@@ -5,9 +5,9 @@ import datetime
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from pingji.preparedness import actions as prep
+from pingji.preparedness.actions.drills import do_plan_drill
 from pingji.preparedness.models import Drill
-from pingji.resources import actions as stock
+from pingji.resources.actions.stock import do_receive_stock
 from pingji.resources.models import Movement
 from pingji.resources.tests.factories import StoreFactory, SupplyItemFactory
 from pingji.users.choices import Role
@@ -21,7 +21,7 @@ def test_issuing_more_than_the_stock_is_refused_then_an_issue_is_recorded(
     operator = make_user(Role.OPERATOR, "350322")
     store = StoreFactory(jurisdiction=tree["350322"], name="仙游县应急物资库")
     mask = SupplyItemFactory()
-    stock.do_receive_stock(
+    do_receive_stock(
         store,
         item=mask,
         lot="A1",
@@ -56,7 +56,7 @@ def test_issuing_more_than_the_stock_is_refused_then_an_issue_is_recorded(
 
 def test_a_drill_is_started_run_and_finished(new_page, make_user, tree):
     admin = make_user(Role.ADMINISTRATOR, "350322")
-    drill = prep.do_plan_drill(
+    drill = do_plan_drill(
         {
             "jurisdiction": tree["350322"],
             "title": "仙游县功能演练",

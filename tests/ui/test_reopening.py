@@ -9,7 +9,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from pingji.protocols.models import Protocol
-from pingji.reopening import actions, controls
+from pingji.reopening import controls
+from pingji.reopening.actions.liaison import do_save_plan
 from pingji.reopening.choices import Status
 from pingji.reopening.tests.conftest import StandIn
 from pingji.reopening.tests.factories import EstablishmentFactory, SchoolFactory
@@ -90,7 +91,7 @@ def test_a_liaison_sees_only_their_enterprise_and_raises_a_problem(page, tree, m
     liaison = make_user(Role.LIAISON, "350322", username="liaison-fengting")
     mine = EstablishmentFactory(jurisdiction=tree[GRID], name="协胜鞋业有限公司")
     EstablishmentFactory(jurisdiction=tree[GRID], name="别家鞋业有限公司")
-    actions.do_save_plan(mine, actor=operator, measures="专班驻企", liaison=liaison)
+    do_save_plan(mine, actor=operator, measures="专班驻企", liaison=liaison)
 
     # when the liaison opens the establishments list
     login(page, liaison, to="/reopening/")

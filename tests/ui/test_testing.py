@@ -9,7 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from pingji.people.tests.factories import HouseholdFactory, PersonFactory
-from pingji.testing import actions
+from pingji.testing.actions.rounds import do_create_campaign, do_open_round
 from pingji.users.choices import Role
 
 from .browser import login, no_page_scroll, shot
@@ -34,11 +34,11 @@ def round_(stores, make_user, tree):
         )
         for i in range(6)
     ]
-    campaign = actions.do_create_campaign(
+    campaign = do_create_campaign(
         actor=operator, name="仙游县全员核酸", jurisdiction=tree["350322"], areas=[tree[GRID]]
     )
     start = timezone.make_aware(datetime.datetime(2021, 9, 11, 6))
-    return operator, people, actions.do_open_round(campaign, actor=operator, starts_at=start)
+    return operator, people, do_open_round(campaign, actor=operator, starts_at=start)
 
 
 def test_an_operator_uploads_sampling_and_a_grid_worker_follows_up_on_a_phone(

@@ -4,7 +4,8 @@ from playwright.sync_api import expect
 
 from pingji.cases.tests.factories import CaseFactory
 from pingji.people.tests.factories import HouseholdFactory, PersonFactory
-from pingji.tracing import actions, chains
+from pingji.tracing.actions.chains import do_link_cases
+from pingji.tracing.actions.contacts import create_contact
 from pingji.tracing.models import Dispatch
 from pingji.tracing.tests.factories import InvestigationFactory
 from pingji.users.choices import Role
@@ -23,7 +24,7 @@ def test_the_receiving_county_acknowledges_and_controls_a_dispatched_contact(pag
         name="黄某", household=HouseholdFactory(jurisdiction=tree[HULI_GRID])
     )
     inv = InvestigationFactory(case=case)
-    actions.create_contact(
+    create_contact(
         inv,
         actor=epi,
         person=contact_person,
@@ -52,8 +53,8 @@ def test_the_transmission_graph_draws_with_the_apps_own_plotly(page, tree, make_
         CaseFactory(person=PersonFactory(household=HouseholdFactory(jurisdiction=tree[GRID])))
         for _ in range(3)
     ]
-    chains.do_link_cases(cases[0], cases[1], actor=epi, evidence="contact")
-    chains.do_link_cases(cases[1], cases[2], actor=epi, evidence="epidemiological")
+    do_link_cases(cases[0], cases[1], actor=epi, evidence="contact")
+    do_link_cases(cases[1], cases[2], actor=epi, evidence="epidemiological")
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
     login(page, epi, to="/tracing/chains/")

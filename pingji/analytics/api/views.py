@@ -8,11 +8,10 @@ from rest_framework.views import APIView
 from pingji.core.api.base import ScopedReadOnlyViewSet
 from pingji.geo.models import Jurisdiction
 
-from ..actions import child_length
 from ..filtersets import DailyIndicatorFilterSet, ForecastRunFilterSet, RtEstimateFilterSet
 from ..indicators.registry import indicators
 from ..models import DailyIndicator, ForecastRun, RtEstimate
-from ..series import compute, today
+from ..series import child_length, compute, today
 from .serializers import (
     DailyIndicatorSerializer,
     ForecastRunSerializer,

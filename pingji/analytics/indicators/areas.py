@@ -8,9 +8,9 @@ level, not the count. Checkpoints from ``areas.checkpoint_created`` and the dail
 
 from django.utils.translation import gettext_lazy as _
 
-from .registry import register, term
+from pingji.areas.contracts import CHECKPOINT_CREATED, CHECKPOINT_DAY_RECORDED, PUBLISHED
 
-PUBLISHED = "areas.published"
+from .registry import register, term
 
 register(
     "areas_designated",
@@ -31,12 +31,12 @@ register(
     "checkpoints",
     _("checkpoints set up"),
     "areas",
-    term("areas.checkpoint_created"),
+    term(CHECKPOINT_CREATED),
     stock=True,
 )
 register(
     "checkpoint_persons",
     _("persons checked at checkpoints"),
     "areas",
-    term("areas.checkpoint_day_recorded", "persons"),
+    term(CHECKPOINT_DAY_RECORDED, "persons"),
 )

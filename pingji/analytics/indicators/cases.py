@@ -10,10 +10,11 @@ it was reclassified, never a second infection. The discovery channel is read fro
 from django.utils.translation import gettext_lazy as _
 
 from pingji.cases.choices import INSIDE_CONTROL, Channel, Origin
+from pingji.cases.contracts import OUTCOME_RECORDED as OUTCOME
+from pingji.cases.contracts import RECLASSIFIED, REPORTED
 
 from .registry import register, term
 
-REPORTED, RECLASSIFIED, OUTCOME = "cases.reported", "cases.reclassified", "cases.outcome_recorded"
 COMMUNITY = [c for c in Channel.values if c not in INSIDE_CONTROL]
 
 register(

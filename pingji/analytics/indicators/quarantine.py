@@ -11,10 +11,9 @@ records it (the site's area for a release), so the levels are exact for the area
 
 from django.utils.translation import gettext_lazy as _
 
-from .registry import register, term
+from pingji.quarantine.contracts import CHECKED, COMPLETED, PLACED, POSITIVE, RELEASED
 
-PLACED, RELEASED = "quarantine.placed", "quarantine.released"
-COMPLETED, POSITIVE = "quarantine.completed", "quarantine.positive"
+from .registry import register, term
 
 register("quarantine_placed", _("people placed under quarantine"), "quarantine", term(PLACED))
 register(
@@ -41,5 +40,5 @@ register(
     term(COMPLETED, sign=-1),
     stock=True,
 )
-register("quarantine_checks", _("health checks recorded"), "quarantine", term("quarantine.checked"))
+register("quarantine_checks", _("health checks recorded"), "quarantine", term(CHECKED))
 register("quarantine_positive", _("positives found in quarantine"), "quarantine", term(POSITIVE))

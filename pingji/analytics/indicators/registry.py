@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 from django.utils.functional import Promise
 
+from pingji.core.events import payload_keys
+
 
 @dataclass(frozen=True)
 class Term:
@@ -37,7 +39,17 @@ class Term:
 def term(
     event_kind: str, field: str | None = None, /, *, sign: int = 1, **where: Iterable[str]
 ) -> Term:
-    """``term("cases.reported", "new_infection", channel=INSIDE_CONTROL)``."""
+    """``term(cases.contracts.REPORTED, "new_infection", channel=INSIDE_CONTROL)``.
+
+    The kind must be declared and ``field`` and the ``where`` keys must be keys of its payload
+    (``core.events.declare``): an indicator reading a key its events do not carry would show zero
+    for ever, so it is refused when the indicators are loaded instead.
+    """
+    required, optional = payload_keys(event_kind)
+    keys = required | optional
+    unknown = sorted(k for k in (field, *where) if k is not None and k not in keys)
+    if unknown:
+        raise ValueError(f"{event_kind} has no payload key {', '.join(unknown)}")
     frozen = tuple(sorted((k, frozenset(str(v) for v in vals)) for k, vals in where.items()))
     return Term(event_kind, field, frozen, sign)
 

@@ -2,20 +2,20 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from pingji.resources.contracts import ISSUED, RECEIVED, TRANSFERRED
+
 from .registry import register, term
 
 register(
     "supplies_received",
     _("supply units received"),
     "resources",
-    term("resources.received", "quantity"),
+    term(RECEIVED, "quantity"),
 )
-register(
-    "supplies_issued", _("supply units issued"), "resources", term("resources.issued", "quantity")
-)
+register("supplies_issued", _("supply units issued"), "resources", term(ISSUED, "quantity"))
 register(
     "supplies_transferred",
     _("supply units transferred"),
     "resources",
-    term("resources.transferred", "quantity"),
+    term(TRANSFERRED, "quantity"),
 )

@@ -6,23 +6,25 @@ a deadline passing writes no event; escalation (``tasks.escalated``, docs/decisi
 
 from django.utils.translation import gettext_lazy as _
 
+from pingji.tasks.contracts import CANCELLED, CREATED, ESCALATED, VERIFIED
+
 from .registry import register, term
 
-register("tasks_issued", _("tasks issued"), "tasks", term("tasks.created"))
+register("tasks_issued", _("tasks issued"), "tasks", term(CREATED))
 register(
     "tasks_closed",
     _("tasks closed"),
     "tasks",
-    term("tasks.verified"),
-    term("tasks.cancelled"),
+    term(VERIFIED),
+    term(CANCELLED),
 )
-register("tasks_escalated", _("tasks escalated as overdue"), "tasks", term("tasks.escalated"))
+register("tasks_escalated", _("tasks escalated as overdue"), "tasks", term(ESCALATED))
 register(
     "tasks_open",
     _("open tasks"),
     "tasks",
-    term("tasks.created"),
-    term("tasks.verified", sign=-1),
-    term("tasks.cancelled", sign=-1),
+    term(CREATED),
+    term(VERIFIED, sign=-1),
+    term(CANCELLED, sign=-1),
     stock=True,
 )

@@ -7,24 +7,30 @@ a level), ``testing.upload_applied`` (its ``rows``: sampling and result records 
 
 from django.utils.translation import gettext_lazy as _
 
+from pingji.testing.contracts import (
+    RETEST_RECORDED,
+    ROUND_CLOSED,
+    ROUND_OPENED,
+    TUBE_POSITIVE,
+    UPLOAD_APPLIED,
+)
+
 from .registry import register, term
 
-register(
-    "testing_rounds_opened", _("testing rounds opened"), "testing", term("testing.round_opened")
-)
+register("testing_rounds_opened", _("testing rounds opened"), "testing", term(ROUND_OPENED))
 register(
     "testing_rounds_open",
     _("testing rounds in progress"),
     "testing",
-    term("testing.round_opened"),
-    term("testing.round_closed", sign=-1),
+    term(ROUND_OPENED),
+    term(ROUND_CLOSED, sign=-1),
     stock=True,
 )
 register(
     "testing_records",
     _("sample records processed"),
     "testing",
-    term("testing.upload_applied", "rows"),
+    term(UPLOAD_APPLIED, "rows"),
 )
-register("testing_positive_tubes", _("positive tubes"), "testing", term("testing.tube_positive"))
-register("testing_retests", _("single-tube retests"), "testing", term("testing.retest_recorded"))
+register("testing_positive_tubes", _("positive tubes"), "testing", term(TUBE_POSITIVE))
+register("testing_retests", _("single-tube retests"), "testing", term(RETEST_RECORDED))

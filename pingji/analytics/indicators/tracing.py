@@ -9,47 +9,49 @@ placements of a contact tier (``quarantine.placed`` with ``category`` close or s
 from django.utils.translation import gettext_lazy as _
 
 from pingji.protocols.choices import ContactTier
+from pingji.quarantine.contracts import PLACED
+from pingji.tracing.contracts import CONTACT_ADDED, DISPATCHED, OPENED, REPORTED
 
 from .registry import register, term
 
-register("investigations_opened", _("investigations opened"), "tracing", term("tracing.opened"))
+register("investigations_opened", _("investigations opened"), "tracing", term(OPENED))
 register(
     "investigations_reported",
     _("investigation reports completed"),
     "tracing",
-    term("tracing.reported"),
+    term(REPORTED),
 )
 register(
     "contacts_traced",
     _("contacts traced"),
     "tracing",
-    term("tracing.contact_added"),
+    term(CONTACT_ADDED),
     group="contacts",
 )
 register(
     "close_contacts_traced",
     _("close contacts traced"),
     "tracing",
-    term("tracing.contact_added", tier=[ContactTier.CLOSE_CONTACT]),
+    term(CONTACT_ADDED, tier=[ContactTier.CLOSE_CONTACT]),
     group="contacts",
 )
 register(
     "secondary_contacts_traced",
     _("secondary contacts traced"),
     "tracing",
-    term("tracing.contact_added", tier=[ContactTier.SECONDARY_CONTACT]),
+    term(CONTACT_ADDED, tier=[ContactTier.SECONDARY_CONTACT]),
     group="contacts",
 )
 register(
     "contacts_under_control",
     _("contacts placed under control"),
     "tracing",
-    term("quarantine.placed", category=[ContactTier.CLOSE_CONTACT, ContactTier.SECONDARY_CONTACT]),
+    term(PLACED, category=[ContactTier.CLOSE_CONTACT, ContactTier.SECONDARY_CONTACT]),
     group="contacts",
 )
 register(
     "dispatches_sent",
     _("persons dispatched to other counties"),
     "tracing",
-    term("tracing.dispatched"),
+    term(DISPATCHED),
 )

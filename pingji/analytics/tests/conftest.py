@@ -1,13 +1,16 @@
-"""Analytics fixtures: cases reported through ``do_report_case`` in 仙游县 and 湖里区."""
+"""Analytics fixtures: cases reported through ``do_report_case`` in 仙游县 and 湖里区.
 
-import contextlib
+The actions record each event at the time it happened (the report, the reclassification), so the
+fixtures need no back-dating of their own.
+"""
+
 import datetime
 
 import pytest
 from django.utils import timezone
 
-from pingji.cases.actions import do_reclassify_case, do_report_case
-from pingji.core.models import DomainEvent
+from pingji.cases.actions.course import do_reclassify_case
+from pingji.cases.actions.reports import do_report_case
 from pingji.people.tests.factories import HouseholdFactory, PersonFactory
 from pingji.users.choices import Role
 
@@ -18,15 +21,6 @@ HULI = "350206001001001"
 
 def at(day: int, hour: int = 9, month: int = 9) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime(2021, month, day, hour, 0))
-
-
-@contextlib.contextmanager
-def at_time(when: datetime.datetime):
-    """Stamp the events the block writes with the historical time they stand for (as the replay
-    does): actions stamp events with the wall clock."""
-    began = timezone.now()
-    yield
-    DomainEvent.objects.filter(time__gte=began).update(time=when)
 
 
 @pytest.fixture
@@ -54,8 +48,7 @@ def report(
         }
     if classification in ("confirmed", "asymptomatic"):
         facts["sampled_at"] = at(day, hour) - datetime.timedelta(hours=6)
-    with at_time(at(day, hour)):
-        return do_report_case(actor=actor, person=person, reported_at=at(day, hour), **facts)
+    return do_report_case(actor=actor, person=person, reported_at=at(day, hour), **facts)
 
 
 @pytest.fixture
@@ -68,15 +61,14 @@ def outbreak(tree, province_epi):
     r(XIANYOU_2, 10)
     r(XIANYOU, 10, hour=23)
     asym = r(XIANYOU, 11, classification="asymptomatic", channel="centralised_quarantine")
-    with at_time(at(12, 10)):
-        do_reclassify_case(
-            asym,
-            actor=province_epi,
-            classification="confirmed",
-            severity="mild",
-            onset_date=datetime.date(2021, 9, 12),
-            at=at(12, 10),
-        )
+    do_reclassify_case(
+        asym,
+        actor=province_epi,
+        classification="confirmed",
+        severity="mild",
+        onset_date=datetime.date(2021, 9, 12),
+        at=at(12, 10),
+    )
     r(XIANYOU_2, 12, channel="centralised_quarantine")
     r(HULI, 12)
     r(HULI, 13, hour=0)

@@ -7,10 +7,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from pingji.analytics import estimates
-from pingji.analytics.actions import do_compute_series, stored_values
+from pingji.analytics.actions.series import do_compute_series
 from pingji.analytics.choices import SiSource
 from pingji.analytics.models import DailyIndicator, ForecastRun, RtEstimate
-from pingji.analytics.series import compute
+from pingji.analytics.series import compute, stored_values
 from pingji.epi import rt as epi_rt
 from pingji.users.choices import Role
 

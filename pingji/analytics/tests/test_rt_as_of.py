@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from pingji.analytics import estimates
-from pingji.analytics.actions import do_compute_series
+from pingji.analytics.actions.series import do_compute_series
 from pingji.analytics.choices import SiSource
 from pingji.analytics.models import ForecastRun, RtEstimate
 from pingji.analytics.series import compute, cutoff

@@ -7,6 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from pingji.analytics.contracts import SERIES_COMPUTED
 from pingji.analytics.models import DailyIndicator, ForecastRun
 from pingji.analytics.skill import computed_through, stored_skill
 from pingji.core.events import record_event
@@ -54,10 +55,18 @@ def stored(tree):
             computed_at=now,
         )
     record_event(
-        "analytics.series_computed",
+        SERIES_COMPUTED,
         "computed",
         jurisdiction_code="35",
-        payload={"start": "2021-09-01", "end": "2021-09-19"},
+        payload={
+            "start": "2021-09-01",
+            "end": "2021-09-19",
+            "depth": 6,
+            "high_water": 0,
+            "indicators": 5,
+            "rt": 1,
+            "forecasts": 1,
+        },
     )
 
 

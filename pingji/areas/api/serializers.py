@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from pingji.core.api.serializers import ScopedModelSerializer, ScopedSerializer
 from pingji.geo.models import Jurisdiction, Place
 
 from ..models import (
@@ -14,21 +15,14 @@ from ..models import (
 )
 
 
-class _Visible(serializers.PrimaryKeyRelatedField):
-    """A row the caller may see; anything else does not exist for them."""
-
-    def __init__(self, model, **kwargs):
-        self.model = model
-        super().__init__(**kwargs)
-
-    def get_queryset(self):
-        return self.model.objects.restrict(self.context["request"].user, "view")
-
-
-class RiskAreaSerializer(serializers.ModelSerializer):
-    jurisdiction = _Visible(Jurisdiction)
-    places = _Visible(Place, many=True, required=False)
-    jurisdictions = _Visible(Jurisdiction, many=True, required=False)
+class RiskAreaSerializer(ScopedModelSerializer):
+    jurisdiction = serializers.PrimaryKeyRelatedField(queryset=Jurisdiction.objects.all())
+    places = serializers.PrimaryKeyRelatedField(
+        queryset=Place.objects.all(), many=True, required=False
+    )
+    jurisdictions = serializers.PrimaryKeyRelatedField(
+        queryset=Jurisdiction.objects.all(), many=True, required=False
+    )
     effective_at = serializers.DateTimeField(write_only=True, required=False)
     reason = serializers.CharField(write_only=True, required=False, allow_blank=True)
 
@@ -66,7 +60,7 @@ class RiskAreaSerializer(serializers.ModelSerializer):
         extra_kwargs = {"measures": {"required": False}}
 
 
-class ProposeSerializer(serializers.Serializer):
+class ProposeSerializer(ScopedSerializer):
     to_level = serializers.CharField(allow_blank=True, max_length=12, help_text=_("Empty: lift."))
     effective_at = serializers.DateTimeField()
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
@@ -74,7 +68,7 @@ class ProposeSerializer(serializers.Serializer):
     legal_basis = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
 
-class TransitionSerializer(serializers.ModelSerializer):
+class TransitionSerializer(ScopedModelSerializer):
     class Meta:
         model = Transition
         fields = [
@@ -105,11 +99,11 @@ class TransitionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class DecisionSerializer(serializers.Serializer):
+class DecisionSerializer(ScopedSerializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=500)
 
 
-class EvaluationSerializer(serializers.ModelSerializer):
+class EvaluationSerializer(ScopedModelSerializer):
     class Meta:
         model = Evaluation
         fields = [
@@ -131,13 +125,13 @@ class EvaluationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class EvaluateSerializer(serializers.Serializer):
+class EvaluateSerializer(ScopedSerializer):
     day = serializers.DateField()
     within = serializers.CharField(required=False, allow_blank=True, max_length=15)
 
 
-class PublicationSerializer(serializers.ModelSerializer):
-    jurisdiction = _Visible(Jurisdiction)
+class PublicationSerializer(ScopedModelSerializer):
+    jurisdiction = serializers.PrimaryKeyRelatedField(queryset=Jurisdiction.objects.all())
 
     class Meta:
         model = Publication
@@ -155,10 +149,14 @@ class PublicationSerializer(serializers.ModelSerializer):
         extra_kwargs = {"published_at": {"required": False}}
 
 
-class CheckpointSerializer(serializers.ModelSerializer):
-    jurisdiction = _Visible(Jurisdiction)
-    place = _Visible(Place, required=False, allow_null=True)
-    areas = _Visible(RiskArea, many=True, required=False)
+class CheckpointSerializer(ScopedModelSerializer):
+    jurisdiction = serializers.PrimaryKeyRelatedField(queryset=Jurisdiction.objects.all())
+    place = serializers.PrimaryKeyRelatedField(
+        queryset=Place.objects.all(), required=False, allow_null=True
+    )
+    areas = serializers.PrimaryKeyRelatedField(
+        queryset=RiskArea.objects.all(), many=True, required=False
+    )
 
     class Meta:
         model = Checkpoint
@@ -178,7 +176,7 @@ class CheckpointSerializer(serializers.ModelSerializer):
         read_only_fields = ["status"]
 
 
-class CheckpointDaySerializer(serializers.ModelSerializer):
+class CheckpointDaySerializer(ScopedModelSerializer):
     class Meta:
         model = CheckpointDay
         fields = ["id", "checkpoint", "day", "vehicles", "persons", "turned_back", "note"]
@@ -188,7 +186,7 @@ class CheckpointDaySerializer(serializers.ModelSerializer):
         validators: list = []
 
 
-class LiftingStepSerializer(serializers.ModelSerializer):
+class LiftingStepSerializer(ScopedModelSerializer):
     class Meta:
         model = LiftingStep
         fields = [

@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from pingji.core.access import scope_code
 from pingji.core.api.base import ScopedModelViewSet, ScopedReadOnlyViewSet
 
-from .. import actions, checkpoints, publishing
+from ..actions import checkpoints, publishing, transitions
 from ..evaluation import evaluate
 from ..filtersets import (
     CheckpointFilterSet,
@@ -66,7 +66,7 @@ class RiskAreaViewSet(_StepMixin, ScopedModelViewSet):
     step_actions = ("propose",)
 
     def perform_create(self, serializer):
-        serializer.instance = actions.do_designate_area(
+        serializer.instance = transitions.do_designate_area(
             actor=self.request.user, **serializer.validated_data
         )
 
@@ -75,7 +75,7 @@ class RiskAreaViewSet(_StepMixin, ScopedModelViewSet):
     def propose(self, request, pk=None):
         """Propose raising, stepping down (``to_level``) or lifting (empty ``to_level``)."""
         area = self.get_object()
-        t = actions.do_propose_transition(
+        t = transitions.do_propose_transition(
             area, actor=request.user, **self._body(request, ProposeSerializer)
         )
         return Response(TransitionSerializer(t).data, status=201)
@@ -92,7 +92,7 @@ class TransitionViewSet(_StepMixin, ScopedReadOnlyViewSet):
     @extend_schema(request=DecisionSerializer, responses=TransitionSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        t = actions.do_approve_transition(
+        t = transitions.do_approve_transition(
             self.get_object(), actor=request.user, **self._body(request, DecisionSerializer)
         )
         return Response(TransitionSerializer(t).data)
@@ -101,7 +101,7 @@ class TransitionViewSet(_StepMixin, ScopedReadOnlyViewSet):
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         note = self._body(request, DecisionSerializer).get("note", "")
-        t = actions.do_reject_transition(self.get_object(), actor=request.user, note=note)
+        t = transitions.do_reject_transition(self.get_object(), actor=request.user, note=note)
         return Response(TransitionSerializer(t).data)
 
 

@@ -1,4 +1,5 @@
-"""Area test fixtures: 仙游县's staff, a compound with a building, stand-ins for C3 and C4."""
+"""Area test fixtures: 仙游县's staff, a compound with a building, stand-ins for the screening and
+quarantine evidence."""
 
 import datetime
 from dataclasses import dataclass
@@ -57,7 +58,8 @@ class Screen:
 
 @pytest.fixture
 def evidence(monkeypatch):
-    """Stand-ins for C3 and C4 the test sets: ``evidence.screen``, ``evidence.unreleased``."""
+    """Stand-ins the test sets for ``testing.evidence.resident_screens`` (``evidence.screen``) and
+    ``quarantine.evidence.unreleased_contacts`` (``evidence.unreleased``)."""
 
     class Evidence:
         screen = Screen(100, 100, 0, True, 1)

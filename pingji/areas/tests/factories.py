@@ -31,7 +31,7 @@ from pingji.protocols.versions import protocol_for
 DECIDED = timezone.make_aware(datetime.datetime(2021, 9, 14, 12, 0))
 
 
-class RiskAreaFactory(factory.django.DjangoModelFactory):
+class RiskAreaFactory(factory.django.DjangoModelFactory[RiskArea]):
     """A sealed compound of 仙游县 in force since 2021-09-14 12:00 (8th edition)."""
 
     class Meta:
@@ -53,13 +53,15 @@ class RiskAreaFactory(factory.django.DjangoModelFactory):
         if not create:
             return
         if places is None:
-            places = [PlaceFactory(jurisdiction=self.jurisdiction)]
+            places = [PlaceFactory.create(jurisdiction=self.jurisdiction)]
         self.places.set(places)
         if self.status == AreaStatus.ACTIVE:
-            TransitionFactory(area=self, to_level=self.level, effective_at=self.effective_from)
+            TransitionFactory.create(
+                area=self, to_level=self.level, effective_at=self.effective_from
+            )
 
 
-class TransitionFactory(factory.django.DjangoModelFactory):
+class TransitionFactory(factory.django.DjangoModelFactory[Transition]):
     class Meta:
         model = Transition
 
@@ -73,7 +75,7 @@ class TransitionFactory(factory.django.DjangoModelFactory):
     published_at = factory.LazyAttribute(lambda o: o.effective_at)
 
 
-class EvaluationFactory(factory.django.DjangoModelFactory):
+class EvaluationFactory(factory.django.DjangoModelFactory[Evaluation]):
     class Meta:
         model = Evaluation
 
@@ -83,7 +85,7 @@ class EvaluationFactory(factory.django.DjangoModelFactory):
     verdict = Verdict.NOT_YET
 
 
-class PublicationFactory(factory.django.DjangoModelFactory):
+class PublicationFactory(factory.django.DjangoModelFactory[Publication]):
     class Meta:
         model = Publication
 
@@ -91,7 +93,7 @@ class PublicationFactory(factory.django.DjangoModelFactory):
     published_at = DECIDED
 
 
-class CheckpointFactory(factory.django.DjangoModelFactory):
+class CheckpointFactory(factory.django.DjangoModelFactory[Checkpoint]):
     class Meta:
         model = Checkpoint
 
@@ -102,7 +104,7 @@ class CheckpointFactory(factory.django.DjangoModelFactory):
     since = DECIDED
 
 
-class CheckpointDayFactory(factory.django.DjangoModelFactory):
+class CheckpointDayFactory(factory.django.DjangoModelFactory[CheckpointDay]):
     class Meta:
         model = CheckpointDay
 
@@ -113,7 +115,7 @@ class CheckpointDayFactory(factory.django.DjangoModelFactory):
     turned_back = 4
 
 
-class LiftingStepFactory(factory.django.DjangoModelFactory):
+class LiftingStepFactory(factory.django.DjangoModelFactory[LiftingStep]):
     class Meta:
         model = LiftingStep
 
@@ -124,13 +126,17 @@ class LiftingStepFactory(factory.django.DjangoModelFactory):
 
 
 SCOPED_FACTORIES = {
-    RiskArea: lambda grid: RiskAreaFactory(jurisdiction=grid),
-    Transition: lambda grid: RiskAreaFactory(jurisdiction=grid).transitions.get(),
-    Evaluation: lambda grid: EvaluationFactory(area=RiskAreaFactory(jurisdiction=grid)),
-    Publication: lambda grid: PublicationFactory(jurisdiction=grid),
-    Checkpoint: lambda grid: CheckpointFactory(jurisdiction=grid),
-    CheckpointDay: lambda grid: CheckpointDayFactory(
-        checkpoint=CheckpointFactory(jurisdiction=grid)
+    RiskArea: lambda grid: RiskAreaFactory.create(jurisdiction=grid),
+    Transition: lambda grid: RiskAreaFactory.create(jurisdiction=grid).transitions.get(),
+    Evaluation: lambda grid: EvaluationFactory.create(
+        area=RiskAreaFactory.create(jurisdiction=grid)
     ),
-    LiftingStep: lambda grid: LiftingStepFactory(checkpoint=CheckpointFactory(jurisdiction=grid)),
+    Publication: lambda grid: PublicationFactory.create(jurisdiction=grid),
+    Checkpoint: lambda grid: CheckpointFactory.create(jurisdiction=grid),
+    CheckpointDay: lambda grid: CheckpointDayFactory.create(
+        checkpoint=CheckpointFactory.create(jurisdiction=grid)
+    ),
+    LiftingStep: lambda grid: LiftingStepFactory.create(
+        checkpoint=CheckpointFactory.create(jurisdiction=grid)
+    ),
 }

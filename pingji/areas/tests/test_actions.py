@@ -1,11 +1,12 @@
-"""Designation, proposals, approval at the required level, publication, overrides, C5."""
+"""Designation, proposals, approval at the required level, publication, overrides, the controls in
+force (``lookup.controls_at``)."""
 
 import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from pingji.areas import actions, publishing
+from pingji.areas.actions import publishing, transitions
 from pingji.areas.choices import AreaStatus, TransitionStatus
 from pingji.areas.lookup import controls_at
 from pingji.areas.models import Publication, RiskArea, Transition
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 def designate(epi, tree, places, level="sealed", **extra):
-    return actions.do_designate_area(
+    return transitions.do_designate_area(
         actor=epi,
         jurisdiction=tree["350322"],
         name=extra.pop("name", "东门花园封控区"),
@@ -43,9 +44,9 @@ def test_a_designation_takes_effect_when_approved_and_published(
     # Then nothing is in force before publication
     assert controls_at(place=building, at=at(9, 15)) == []
     # When the county commander approves and publishes it
-    actions.do_approve_transition(t, actor=commander)
+    transitions.do_approve_transition(t, actor=commander)
     pub = publishing.do_publish(tree["350322"], actor=commander, at=at(9, 14, 12))
-    # Then the area is in force, listed in publication 1, and C5 finds it at the building
+    # Then the area is in force, listed in publication 1, and controls_at finds it at the building
     area.refresh_from_db()
     assert area.status == AreaStatus.ACTIVE and area.effective_from == at(9, 14, 10)
     assert pub.number == 1 and [a["name"] for a in pub.areas] == ["东门花园封控区"]
@@ -57,11 +58,11 @@ def test_a_designation_takes_effect_when_approved_and_published(
         1,
         True,
     )
-    assert [e.kind for e in events_for(area)] == [
-        "areas.proposed",
-        "areas.approved",
-        "areas.published",
-    ]
+    # Recorded in the order it was done; each dated when it happened (decision 0030): the
+    # designation by its order, the publication by when the area took effect.
+    recorded = sorted(events_for(area), key=lambda e: (e.recorded_at, e.pk))
+    assert [e.kind for e in recorded] == ["areas.proposed", "areas.approved", "areas.published"]
+    assert recorded[0].time == at(9, 14, 10) and recorded[2].time == area.effective_from
 
 
 def test_bad_designations_are_refused_and_nothing_is_saved(epi, tree, compound, outsider):
@@ -95,21 +96,21 @@ def test_lifting_without_the_criteria_needs_a_justification_and_the_city(
     # Given a sealed area designated on 14 September (no infection inside)
     # When it is proposed for lifting on the 20th without a justification
     with pytest.raises(ValidationError) as exc:
-        actions.do_propose_transition(sealed, actor=epi, to_level="", effective_at=at(9, 20))
+        transitions.do_propose_transition(sealed, actor=epi, to_level="", effective_at=at(9, 20))
     # Then it is refused, saying why the criteria are not met
     assert "5 of 14 days" in exc.value.message_dict["justification"][0]
     assert not Transition.objects.filter(kind="lift").exists()
     # When it is proposed with a justification
-    t = actions.do_propose_transition(
+    t = transitions.do_propose_transition(
         sealed, actor=epi, to_level="", effective_at=at(9, 20), justification="误划，经复核无病例"
     )
     # Then it is an override, which the county may not approve and the city may
     assert t.override and not t.criteria_met and t.evidence["verdict"] == "not_yet"
     with pytest.raises(PermissionDenied):
-        actions.do_approve_transition(t, actor=commander)
+        transitions.do_approve_transition(t, actor=commander)
     with pytest.raises(PermissionDenied):  # nor its proposer, whatever their level
-        actions.do_approve_transition(t, actor=epi)
-    actions.do_approve_transition(t, actor=city_commander)
+        transitions.do_approve_transition(t, actor=epi)
+    transitions.do_approve_transition(t, actor=city_commander)
     publishing.do_publish(tree["350322"], actor=commander, at=at(9, 20, 12))
     sealed.refresh_from_db()
     assert sealed.status == AreaStatus.LIFTED and sealed.lifted_at == at(9, 20)
@@ -120,23 +121,25 @@ def test_lifting_without_the_criteria_needs_a_justification_and_the_city(
 def test_lifting_with_the_criteria_met_is_approved_at_the_county(
     epi, commander, tree, sealed, evidence
 ):
-    t = actions.do_propose_transition(sealed, actor=epi, to_level="", effective_at=at(9, 29))
+    t = transitions.do_propose_transition(sealed, actor=epi, to_level="", effective_at=at(9, 29))
     assert t.criteria_met and not t.override and t.evidence["verdict"] in ("eligible", "held")
-    assert actions.do_approve_transition(t, actor=commander).status == TransitionStatus.APPROVED
+    assert transitions.do_approve_transition(t, actor=commander).status == TransitionStatus.APPROVED
 
 
 def test_a_second_proposal_and_a_date_before_the_level_are_refused(epi, sealed, evidence):
     with pytest.raises(ValidationError) as exc:
-        actions.do_propose_transition(sealed, actor=epi, to_level="", effective_at=at(9, 13))
+        transitions.do_propose_transition(sealed, actor=epi, to_level="", effective_at=at(9, 13))
     assert "effective_at" in exc.value.message_dict
-    actions.do_propose_transition(
+    transitions.do_propose_transition(
         sealed, actor=epi, to_level="controlled", effective_at=at(9, 29), justification="x"
     )
     with pytest.raises(ValidationError) as exc:
-        actions.do_propose_transition(sealed, actor=epi, to_level="", effective_at=at(9, 30))
+        transitions.do_propose_transition(sealed, actor=epi, to_level="", effective_at=at(9, 30))
     assert exc.value.error_dict["to_level"][0].code == "pending"
     with pytest.raises(ValidationError):
-        actions.do_propose_transition(sealed, actor=epi, to_level="sealed", effective_at=at(9, 30))
+        transitions.do_propose_transition(
+            sealed, actor=epi, to_level="sealed", effective_at=at(9, 30)
+        )
 
 
 def test_overlapping_areas_answer_strictest_first(tree, compound, building):
@@ -168,8 +171,8 @@ def test_publication_numbers_and_order(commander, tree, sealed):
 def test_rejecting_a_designation_withdraws_the_area(epi, commander, tree, compound):
     area = designate(epi, tree, [compound])
     with pytest.raises(ValidationError):
-        actions.do_reject_transition(area.transitions.get(), actor=commander, note="")
-    actions.do_reject_transition(area.transitions.get(), actor=commander, note="范围过大")
+        transitions.do_reject_transition(area.transitions.get(), actor=commander, note="")
+    transitions.do_reject_transition(area.transitions.get(), actor=commander, note="范围过大")
     area.refresh_from_db()
     assert area.status == AreaStatus.WITHDRAWN
 
@@ -181,14 +184,14 @@ def test_stepping_down_closes_the_over_control_item(epi, commander, tree, sealed
     evaluate(datetime.date(2021, 9, 28))
     evaluate(datetime.date(2021, 9, 29))
     assert Task.objects.for_source(sealed).open().count() == 1
-    t = actions.do_propose_transition(sealed, actor=epi, to_level="", effective_at=at(9, 30))
-    actions.do_approve_transition(t, actor=commander)
+    t = transitions.do_propose_transition(sealed, actor=epi, to_level="", effective_at=at(9, 30))
+    transitions.do_approve_transition(t, actor=commander)
     publishing.do_publish(tree["350322"], actor=commander, at=at(9, 30, 10))
     assert Task.objects.for_source(sealed).open().count() == 0
 
 
 def test_stepping_down_part_of_the_way_is_within_the_criteria(epi, sealed, evidence):
-    t = actions.do_propose_transition(
+    t = transitions.do_propose_transition(
         sealed, actor=epi, to_level="controlled", effective_at=at(9, 29)
     )
     assert t.kind == "step_down" and t.criteria_met and not t.override

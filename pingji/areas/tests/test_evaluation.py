@@ -4,9 +4,9 @@ import datetime
 
 import pytest
 
+from pingji.areas.actions.evaluations import TASK_KIND
 from pingji.areas.choices import Verdict
 from pingji.areas.evaluation import evaluate
-from pingji.areas.held import TASK_KIND
 from pingji.areas.models import Evaluation
 from pingji.areas.tests.factories import RiskAreaFactory
 from pingji.cases.tests.factories import CaseFactory
@@ -62,7 +62,7 @@ def test_contacts_still_in_quarantine_keep_the_area(sealed, case_in_building, ev
     found = evaluate(D(2021, 9, 29))[sealed.pk]
     assert found.verdict == Verdict.NOT_YET
     assert found.earliest_on == D(2021, 10, 4)  # 14 days after the last exposure
-    assert "unreleased_contacts" not in found.evidence  # C4 is asked once the dates allow
+    assert "unreleased_contacts" not in found.evidence  # quarantine is asked once the dates allow
     found = evaluate(D(2021, 10, 4))[sealed.pk]
     assert found.verdict == Verdict.NOT_YET
     assert any("1 contacts are still in quarantine" in r for r in found.reasons)
@@ -73,7 +73,7 @@ def test_contacts_still_in_quarantine_keep_the_area(sealed, case_in_building, ev
 def test_a_contact_who_became_an_infection_counts_as_one_not_as_a_contact(
     sealed, case_in_building, evidence
 ):
-    # Given a contact of the area's case, still "unreleased" by C4 because they tested positive
+    # Given a contact of the area's case, still "unreleased" for quarantine: they tested positive
     inv = InvestigationFactory(case=case_in_building)
     contact = ContactFactory(investigation=inv, last_exposure_at=at(9, 16))
     evidence.unreleased = {contact.pk}

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from pingji.areas import checkpoints, publishing
+from pingji.areas.actions import checkpoints, publishing
 from pingji.areas.models import CheckpointDay, LiftingStep
 from pingji.areas.tests.factories import RiskAreaFactory
 

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from pingji.areas import actions, checkpoints, publishing
+from pingji.areas.actions import checkpoints, publishing, transitions
 from pingji.areas.models import Checkpoint, CheckpointDay, RiskArea, Transition
 from pingji.areas.tests.factories import CheckpointFactory, RiskAreaFactory
 from pingji.cases.tests.factories import CaseFactory
@@ -65,7 +65,7 @@ def test_an_override_needs_its_justification_on_the_page(client, epi, sealed, ev
 def test_approval_page_offers_the_form_only_at_the_required_level(
     client, epi, commander, city_commander, sealed, evidence
 ):
-    t = actions.do_propose_transition(
+    t = transitions.do_propose_transition(
         sealed, actor=epi, to_level="", effective_at=at(9, 20), justification="复核误划"
     )
     client.force_login(commander)
@@ -80,7 +80,7 @@ def test_approval_page_offers_the_form_only_at_the_required_level(
 
 
 def test_the_public_page_shows_only_published_lists(client, epi, commander, tree, compound):
-    actions.do_designate_area(
+    transitions.do_designate_area(
         actor=epi,
         jurisdiction=tree["350322"],
         name="未公布区",

@@ -1,23 +1,18 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from pingji.core.api.serializers import ScopedModelSerializer, ScopedSerializer
 from pingji.geo.models import Jurisdiction
 from pingji.people.models import Person
 
-from ..actions import CORRECTABLE
+from ..actions.course import CORRECTABLE
 from ..choices import Classification, Outcome
 from ..models import Case
 
 
-class _VisiblePerson(serializers.PrimaryKeyRelatedField):
-    """A person the caller may see; anyone else does not exist for them."""
-
-    def get_queryset(self):
-        return Person.objects.restrict(self.context["request"].user, "view")
-
-
-class CaseSerializer(serializers.ModelSerializer):
-    person = _VisiblePerson(
+class CaseSerializer(ScopedModelSerializer):
+    person = serializers.PrimaryKeyRelatedField(
+        queryset=Person.objects.all(),
         required=False,
         help_text=_("The person's id; or give id_number (and name, jurisdiction if unknown)."),
     )
@@ -84,7 +79,7 @@ class CaseSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class CaseUpdateSerializer(serializers.ModelSerializer):
+class CaseUpdateSerializer(ScopedModelSerializer):
     """Corrections only; classification and outcome move through their own endpoints."""
 
     class Meta:
@@ -92,7 +87,7 @@ class CaseUpdateSerializer(serializers.ModelSerializer):
         fields = ["id", *CORRECTABLE]
 
 
-class ReclassifySerializer(serializers.Serializer):
+class ReclassifySerializer(ScopedSerializer):
     classification = serializers.ChoiceField(choices=Classification.choices)
     severity = serializers.CharField(required=False, allow_blank=True, max_length=10)
     onset_date = serializers.DateField(required=False, allow_null=True)
@@ -100,6 +95,6 @@ class ReclassifySerializer(serializers.Serializer):
     at = serializers.DateTimeField()
 
 
-class OutcomeSerializer(serializers.Serializer):
+class OutcomeSerializer(ScopedSerializer):
     outcome = serializers.ChoiceField(choices=[Outcome.RECOVERED, Outcome.DIED])
     at = serializers.DateTimeField()

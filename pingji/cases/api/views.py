@@ -5,7 +5,8 @@ from rest_framework.response import Response
 
 from pingji.core.api.base import ScopedModelViewSet
 
-from .. import actions
+from ..actions.course import do_reclassify_case, do_record_outcome, do_update_case
+from ..actions.reports import do_report_case, do_report_case_for_identity
 from ..filtersets import CaseFilterSet
 from ..models import Case
 from .serializers import (
@@ -45,9 +46,9 @@ class CaseViewSet(ScopedModelViewSet):
         identity = {k: data.pop(k) for k in IDENTITY_FIELDS if k in data}
         user = self.request.user
         if "person" in data:
-            serializer.instance = actions.do_report_case(actor=user, **data)
+            serializer.instance = do_report_case(actor=user, **data)
         else:
-            serializer.instance = actions.do_report_case_for_identity(
+            serializer.instance = do_report_case_for_identity(
                 actor=user,
                 id_number=identity["id_number"],
                 name=identity.get("name", ""),
@@ -57,7 +58,7 @@ class CaseViewSet(ScopedModelViewSet):
             )
 
     def perform_update(self, serializer):
-        serializer.instance = actions.do_update_case(
+        serializer.instance = do_update_case(
             serializer.instance, serializer.validated_data, actor=self.request.user
         )
 
@@ -74,10 +75,10 @@ class CaseViewSet(ScopedModelViewSet):
     @action(detail=True, methods=["post"])
     def reclassify(self, request, pk=None):
         """Reclassify; asymptomatic → confirmed is a new confirmed case, not a new infection."""
-        return self._step(request, ReclassifySerializer, actions.do_reclassify_case)
+        return self._step(request, ReclassifySerializer, do_reclassify_case)
 
     @extend_schema(request=OutcomeSerializer, responses=CaseSerializer)
     @action(detail=True, methods=["post"])
     def outcome(self, request, pk=None):
         """Record recovery/discharge or death."""
-        return self._step(request, OutcomeSerializer, actions.do_record_outcome)
+        return self._step(request, OutcomeSerializer, do_record_outcome)

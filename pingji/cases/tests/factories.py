@@ -12,7 +12,7 @@ from pingji.people.tests.factories import HouseholdFactory, PersonFactory
 REPORTED = timezone.make_aware(datetime.datetime(2021, 9, 12, 9, 0))
 
 
-class CaseFactory(factory.django.DjangoModelFactory):
+class CaseFactory(factory.django.DjangoModelFactory[Case]):
     """A confirmed mild local case found in community screening, reported 2021-09-12."""
 
     class Meta:

@@ -6,7 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from pingji.cases import actions
+from pingji.cases.actions.course import do_reclassify_case, do_record_outcome, do_update_case
+from pingji.cases.actions.reports import do_report_case, do_report_case_for_identity
 from pingji.cases.models import Case
 from pingji.core.events import events_for
 from pingji.core.models import DomainEvent
@@ -15,7 +16,7 @@ from .conftest import at
 
 
 def report(epi, person, **facts):
-    return actions.do_report_case(actor=epi, person=person, **facts)
+    return do_report_case(actor=epi, person=person, **facts)
 
 
 def test_reporting_a_confirmed_case_counts_one_infection_and_one_confirmed(
@@ -72,7 +73,7 @@ def test_a_second_report_of_an_open_case_is_flagged_not_doubled(epi, resident, c
 
 def test_a_reinfection_after_recovery_is_the_next_episode(epi, resident, confirmed_facts):
     first = report(epi, resident, **confirmed_facts)
-    actions.do_record_outcome(first, actor=epi, outcome="recovered", at=at(25))
+    do_record_outcome(first, actor=epi, outcome="recovered", at=at(25))
     second = report(epi, resident, **{**confirmed_facts, "reported_at": at(28)})
     assert (first.episode, second.episode) == (1, 2)
 
@@ -137,7 +138,7 @@ def test_reclassifying_asymptomatic_to_confirmed_counts_a_confirmed_case_not_an_
     # given an asymptomatic infection
     case = report(epi, resident, **asymptomatic_facts)
     # when it develops symptoms and is confirmed
-    actions.do_reclassify_case(
+    do_reclassify_case(
         case,
         actor=epi,
         classification="confirmed",
@@ -161,7 +162,7 @@ def test_reclassifying_asymptomatic_to_confirmed_counts_a_confirmed_case_not_an_
 def test_confirming_needs_an_onset_date_and_a_severity(epi, resident, asymptomatic_facts):
     case = report(epi, resident, **asymptomatic_facts)
     with pytest.raises(ValidationError) as caught:
-        actions.do_reclassify_case(case, actor=epi, classification="confirmed", at=at(14))
+        do_reclassify_case(case, actor=epi, classification="confirmed", at=at(14))
     assert {"severity", "onset_date"} <= set(caught.value.message_dict)
     case.refresh_from_db()
     assert case.classification == "asymptomatic"
@@ -171,15 +172,13 @@ def test_confirming_needs_an_onset_date_and_a_severity(epi, resident, asymptomat
 def test_a_confirmed_case_cannot_go_back_to_asymptomatic(epi, resident, confirmed_facts):
     case = report(epi, resident, **confirmed_facts)
     with pytest.raises(ValidationError) as caught:
-        actions.do_reclassify_case(case, actor=epi, classification="asymptomatic", at=at(14))
+        do_reclassify_case(case, actor=epi, classification="asymptomatic", at=at(14))
     assert caught.value.error_dict["classification"][0].code == "transition"
 
 
 def test_a_severity_change_counts_nothing(epi, resident, confirmed_facts):
     case = report(epi, resident, **confirmed_facts)
-    actions.do_reclassify_case(
-        case, actor=epi, classification="confirmed", severity="severe", at=at(14)
-    )
+    do_reclassify_case(case, actor=epi, classification="confirmed", severity="severe", at=at(14))
     event = events_for(case).get(kind="cases.severity_changed")
     assert event.payload["new_confirmed"] == event.payload["new_infection"] == 0
 
@@ -193,7 +192,7 @@ def test_a_suspected_case_confirmed_counts_as_a_new_infection(epi, resident):
         reported_at=at(12),
         channel="fever_clinic",
     )
-    actions.do_reclassify_case(
+    do_reclassify_case(
         case,
         actor=epi,
         classification="confirmed",
@@ -208,7 +207,7 @@ def test_a_suspected_case_confirmed_counts_as_a_new_infection(epi, resident):
 def test_a_reclassification_before_the_report_is_refused(epi, resident, asymptomatic_facts):
     case = report(epi, resident, **asymptomatic_facts)
     with pytest.raises(ValidationError) as caught:
-        actions.do_reclassify_case(
+        do_reclassify_case(
             case,
             actor=epi,
             classification="confirmed",
@@ -221,10 +220,10 @@ def test_a_reclassification_before_the_report_is_refused(epi, resident, asymptom
 
 def test_an_outcome_closes_the_case_and_stops_further_steps(epi, resident, confirmed_facts):
     case = report(epi, resident, **confirmed_facts)
-    actions.do_record_outcome(case, actor=epi, outcome="died", at=at(20))
+    do_record_outcome(case, actor=epi, outcome="died", at=at(20))
     assert events_for(case).get(kind="cases.outcome_recorded").payload["died"] == 1
     with pytest.raises(ValidationError):
-        actions.do_record_outcome(case, actor=epi, outcome="recovered", at=at(21))
+        do_record_outcome(case, actor=epi, outcome="recovered", at=at(21))
     with pytest.raises(ValidationError):
         report(epi, resident, **{**confirmed_facts, "reported_at": at(22)})
 
@@ -232,7 +231,7 @@ def test_an_outcome_closes_the_case_and_stops_further_steps(epi, resident, confi
 def test_outside_users_cannot_reclassify(huli_epi, epi, resident, asymptomatic_facts):
     case = report(epi, resident, **asymptomatic_facts)
     with pytest.raises(PermissionDenied):
-        actions.do_reclassify_case(case, actor=huli_epi, classification="confirmed", at=at(14))
+        do_reclassify_case(case, actor=huli_epi, classification="confirmed", at=at(14))
     case.refresh_from_db()
     assert case.classification == "asymptomatic"
 
@@ -240,11 +239,11 @@ def test_outside_users_cannot_reclassify(huli_epi, epi, resident, asymptomatic_f
 def test_a_correction_is_validated_with_the_other_facts(epi, resident, confirmed_facts):
     case = report(epi, resident, **confirmed_facts)
     with pytest.raises(ValidationError) as caught:
-        actions.do_update_case(case, {"onset_date": datetime.date(2021, 9, 20)}, actor=epi)
+        do_update_case(case, {"onset_date": datetime.date(2021, 9, 20)}, actor=epi)
     assert "onset_date" in caught.value.message_dict
     case.refresh_from_db()
     assert case.onset_date == datetime.date(2021, 9, 10)
-    actions.do_update_case(case, {"channel": "home_quarantine", "notes": " 同住 "}, actor=epi)
+    do_update_case(case, {"channel": "home_quarantine", "notes": " 同住 "}, actor=epi)
     case.refresh_from_db()
     assert case.found_inside_control and case.notes == "同住"
     assert events_for(case).get(kind="cases.corrected").payload["fields"] == ["channel", "notes"]
@@ -254,7 +253,7 @@ def test_reporting_by_identity_number_registers_an_unknown_person(epi, tree, con
     from pingji.people.tests.factories import id_number_for
 
     number = id_number_for(9000)
-    case = actions.do_report_case_for_identity(
+    case = do_report_case_for_identity(
         actor=epi,
         id_number=number,
         name="黄某",
@@ -270,7 +269,7 @@ def test_a_failed_report_by_identity_number_registers_nobody(epi, tree, confirme
     from pingji.people.tests.factories import id_number_for
 
     with pytest.raises(ValidationError):
-        actions.do_report_case_for_identity(
+        do_report_case_for_identity(
             actor=epi,
             id_number=id_number_for(9001),
             name="黄某",

@@ -3,8 +3,8 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from pingji.cases import actions
-from pingji.cases.bulk import Report, do_report_cases_bulk
+from pingji.cases.actions.bulk import Report, do_report_cases_bulk
+from pingji.cases.actions.reports import do_report_case
 from pingji.cases.models import Case
 from pingji.core.models import DomainEvent
 from pingji.people.tests.factories import HouseholdFactory, PersonFactory
@@ -54,8 +54,7 @@ def test_the_batch_writes_the_rows_and_events_of_one_report_each(
     facts = [confirmed_facts, {**asymptomatic_facts, "notes": " 隔离点发现 "}]
     # when one pair is reported case by case and the other in one batch
     single = [
-        actions.do_report_case(actor=epi, person=p, **f)
-        for p, f in zip(one_by_one, facts, strict=True)
+        do_report_case(actor=epi, person=p, **f) for p, f in zip(one_by_one, facts, strict=True)
     ]
     bulk = do_report_cases_bulk(
         [Report(actor=epi, person=p, **f) for p, f in zip(batch, facts, strict=True)]
@@ -65,16 +64,16 @@ def test_the_batch_writes_the_rows_and_events_of_one_report_each(
     assert [c.person_id for c in bulk] == [p.pk for p in batch]
 
 
-def test_a_recorded_time_dates_the_event(epi, resident, confirmed_facts):
-    (case,) = do_report_cases_bulk(
-        [Report(actor=epi, person=resident, recorded_at=at(12, 10), **confirmed_facts)]
-    )
+def test_the_report_time_dates_the_event_and_the_clock_records_it(epi, resident, confirmed_facts):
+    # a line list entered days later keeps each report on its own day (decision 0030)
+    (case,) = do_report_cases_bulk([Report(actor=epi, person=resident, **confirmed_facts)])
     event = DomainEvent.objects.get(kind="cases.reported", object_id=str(case.pk))
-    assert event.time == at(12, 10)
+    assert event.time == confirmed_facts["reported_at"]
+    assert event.recorded_at > event.time
 
 
 def test_episodes_continue_after_a_recovered_case(epi, resident, confirmed_facts):
-    first = actions.do_report_case(actor=epi, person=resident, **confirmed_facts)
+    first = do_report_case(actor=epi, person=resident, **confirmed_facts)
     Case.objects.filter(pk=first.pk).update(outcome="recovered", outcome_at=at(20))
     later = {**confirmed_facts, "sampled_at": at(25, 8), "reported_at": at(26)}
     (case,) = do_report_cases_bulk([Report(actor=epi, person=resident, **later)])
@@ -85,7 +84,7 @@ def test_bad_reports_refuse_the_whole_batch_naming_each(
     epi, tree, resident, confirmed_facts, asymptomatic_facts
 ):
     # given a good report, an open case reported again, the same person twice, and bad facts
-    actions.do_report_case(actor=epi, person=resident, **confirmed_facts)
+    do_report_case(actor=epi, person=resident, **confirmed_facts)
     good, twice = _resident(tree, "陈一"), _resident(tree, "陈二")
     reports = [
         Report(actor=epi, person=good, **confirmed_facts),

@@ -12,7 +12,7 @@ from pingji.core import uploads
 from pingji.core.choices import JobStatus
 from pingji.core.jobs import enqueue
 from pingji.core.models import DomainEvent
-from pingji.people.actions import cannot_register_here
+from pingji.people.actions.persons import cannot_register_here
 from pingji.people.models import Person
 from pingji.people.tests.factories import id_number_for
 

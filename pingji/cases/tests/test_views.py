@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from pingji.cases import actions
+from pingji.cases.actions.reports import do_report_case
 from pingji.cases.models import Case
 from pingji.core.models import Job
 from pingji.people.models import Person
@@ -59,7 +59,7 @@ def test_the_list_filters_by_report_date(logged_in, resident):
 def test_the_detail_shows_the_masked_identity_and_the_timeline(
     logged_in, epi, resident, asymptomatic_facts
 ):
-    case = actions.do_report_case(actor=epi, person=resident, **asymptomatic_facts)
+    case = do_report_case(actor=epi, person=resident, **asymptomatic_facts)
     page = logged_in.get(case.get_absolute_url())
     html = page.content.decode()
     assert resident.id_number_masked in html
@@ -119,7 +119,7 @@ def test_hostile_names_are_escaped_and_nothing_half_written(logged_in, tree):
 
 
 def test_reclassifying_through_the_form(logged_in, epi, resident, asymptomatic_facts):
-    case = actions.do_report_case(actor=epi, person=resident, **asymptomatic_facts)
+    case = do_report_case(actor=epi, person=resident, **asymptomatic_facts)
     url = reverse("cases:case_reclassify", args=[case.pk])
     step = {"reclassify-classification": "confirmed", "reclassify-at": "2021-09-14T10:00"}
     bad = logged_in.post(url, step)

@@ -1,10 +1,12 @@
 from rest_framework import serializers
 
+from pingji.core.api.serializers import ScopedModelSerializer, ScopedSerializer
+
 from ..choices import Mode, ResponseLevel
 from ..models import Meeting, ModeSwitch
 
 
-class ModeSwitchSerializer(serializers.ModelSerializer):
+class ModeSwitchSerializer(ScopedModelSerializer):
     jurisdiction_name = serializers.CharField(source="jurisdiction.name", read_only=True)
     decided_by = serializers.StringRelatedField()
 
@@ -23,7 +25,7 @@ class ModeSwitchSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SwitchModeSerializer(serializers.Serializer):
+class SwitchModeSerializer(ScopedSerializer):
     jurisdiction = serializers.CharField(max_length=15)
     mode = serializers.ChoiceField(choices=Mode.choices)
     level = serializers.ChoiceField(choices=ResponseLevel.choices, required=False, allow_blank=True)
@@ -31,7 +33,7 @@ class SwitchModeSerializer(serializers.Serializer):
     effective_at = serializers.DateTimeField(required=False)
 
 
-class ModeInForceSerializer(serializers.Serializer):
+class ModeInForceSerializer(ScopedSerializer):
     jurisdiction = serializers.CharField()
     mode = serializers.CharField()
     level = serializers.CharField(allow_blank=True)
@@ -41,7 +43,7 @@ class ModeInForceSerializer(serializers.Serializer):
     inherited_from = serializers.CharField(allow_null=True)
 
 
-class MeetingSerializer(serializers.ModelSerializer):
+class MeetingSerializer(ScopedModelSerializer):
     directives = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
     class Meta:
@@ -58,4 +60,4 @@ class MeetingSerializer(serializers.ModelSerializer):
             "directives",
         ]
         read_only_fields = ["id", "directives"]
-        extra_kwargs = {"jurisdiction": {"validators": []}}
+        extra_kwargs: dict[str, dict] = {"jurisdiction": {"validators": []}}

@@ -8,7 +8,8 @@ from pingji.core.access import scope_code
 from pingji.core.api.base import ScopedViewSetMixin
 from pingji.geo.models import Jurisdiction
 
-from ..actions import do_record_meeting, do_switch_mode
+from ..actions.meetings import do_record_meeting
+from ..actions.modes import do_switch_mode
 from ..filtersets import ModeSwitchFilterSet
 from ..models import Meeting, ModeSwitch
 from ..modes import mode_for

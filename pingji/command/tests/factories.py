@@ -7,7 +7,7 @@ from pingji.command.choices import Mode, ResponseLevel
 from pingji.command.models import Meeting, ModeSwitch
 
 
-class ModeSwitchFactory(factory.django.DjangoModelFactory):
+class ModeSwitchFactory(factory.django.DjangoModelFactory[ModeSwitch]):
     class Meta:
         model = ModeSwitch
 
@@ -17,7 +17,7 @@ class ModeSwitchFactory(factory.django.DjangoModelFactory):
     effective_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
 
 
-class MeetingFactory(factory.django.DjangoModelFactory):
+class MeetingFactory(factory.django.DjangoModelFactory[Meeting]):
     class Meta:
         model = Meeting
 

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from pingji.command.actions import do_switch_mode
+from pingji.command.actions.modes import do_switch_mode
 from pingji.command.choices import Mode
 from pingji.command.models import ModeSwitch
 from pingji.command.modes import mode_for
@@ -86,3 +86,18 @@ def test_a_jurisdiction_outside_the_area_is_refused_and_nothing_saved(tree, comm
         with pytest.raises(PermissionDenied):
             do_switch_mode(tree[code], mode=Mode.EMERGENCY, level="IV", reason="x", actor=commander)
     assert not ModeSwitch.objects.exists() and not DomainEvent.objects.exists()
+
+
+def test_the_switch_is_dated_when_it_takes_effect_and_recorded_when_entered(tree, commander):
+    effective = timezone.now() - datetime.timedelta(hours=5)
+    do_switch_mode(
+        tree["3503"],
+        mode=Mode.EMERGENCY,
+        level="III",
+        reason="补录：昨夜已启动应急响应",
+        actor=commander,
+        effective_at=effective,
+    )
+    event = DomainEvent.objects.get(kind="command.mode_switched")
+    assert event.time == effective
+    assert event.recorded_at > effective + datetime.timedelta(hours=4)

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from pingji.command.actions import do_record_meeting
+from pingji.command.actions.meetings import do_record_meeting
 from pingji.command.models import Meeting
 from pingji.core.models import DomainEvent
 from pingji.users.choices import Role

@@ -8,13 +8,9 @@ import threading
 import pytest
 from django.core.management import call_command
 from django.db import OperationalError
-from openpyxl import load_workbook
 
 from pingji.core import jobs
-from pingji.core.exports import export_path
 from pingji.core.models import Job
-from pingji.geo.tests.factories import PlaceFactory
-from pingji.users.choices import Role
 
 
 @jobs.job("test.count")
@@ -127,33 +123,6 @@ def test_the_redis_backend_wakes_a_worker(
     assert row.status == "succeeded"
 
 
-def test_export_holds_only_what_the_requester_sees(
-    tree, make_user, client, backend, django_capture_on_commit_callbacks
-):
-    backend("sync")
-    PlaceFactory(jurisdiction=tree["350322100001001"], name="仙游的地方")
-    PlaceFactory(jurisdiction=tree["350206001001001"], name="湖里的地方")
-    user = make_user(Role.OPERATOR, "350322")
-    client.force_login(user)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/core/export/", {"model": "geo.place"})
-    row = Job.objects.get(kind="core.export")
-    assert response.status_code == 302 and row.status == "succeeded", row.error
-    names = [r[2] for r in load_workbook(export_path(row.pk)).active.iter_rows(values_only=True)]
-    assert "仙游的地方" in names and "湖里的地方" not in names
-    assert export_path(row.pk).stat().st_mode & 0o777 == 0o600  # the service's user only
-    assert client.get(f"/core/jobs/{row.pk}/download/").status_code == 200
-    client.force_login(make_user(Role.OPERATOR, "350206"))
-    assert client.get(f"/core/jobs/{row.pk}/download/").status_code == 404
-
-
-def test_export_of_an_unknown_or_unscoped_model_is_404(county_user, client):
-    client.force_login(county_user)
-    assert client.post("/core/export/", {"model": "auth.permission"}).status_code == 404
-    assert client.post("/core/export/", {"model": "nope.nothing"}).status_code == 404
-    assert not Job.objects.exists()
-
-
 def test_cli_queues_lists_and_follows_a_job(db, backend, capsys):
     backend("db")
     call_command("jobs", "--queue", "test.count", "--param", "n=2")
@@ -164,14 +133,6 @@ def test_cli_queues_lists_and_follows_a_job(db, backend, capsys):
     call_command("jobs", "--follow", str(row.pk))
     out = capsys.readouterr().out
     assert f"queued job {row.pk}" in out and "test.count" in out and "100%" in out
-
-
-def test_token_command_prints_a_working_token(county_user, capsys, client):
-    call_command("token", county_user.username)
-    key = capsys.readouterr().out.strip()
-    response = client.get("/api/geo/places/", HTTP_AUTHORIZATION=f"Token {key}")
-    assert response.status_code == 200
-    assert client.get("/api/geo/places/", HTTP_AUTHORIZATION="Token wrong").status_code == 401
 
 
 def test_a_job_left_running_by_a_dead_worker_is_failed_when_a_runner_starts(db, backend):

@@ -54,20 +54,3 @@ def test_the_list_export_cell_keeps_types_and_neutralises_text():
     values = [c.value for c in load_workbook(io.BytesIO(content)).worksheets[0][1]]
     assert values[:3] == ["=1+1", -3, "-1.5"]
     assert values[3] == datetime.datetime(2021, 9, 11, 16, 0)  # shown in Asia/Shanghai
-
-
-def test_the_daily_report_workbook_writes_no_formula():
-    from pingji.reports.daily import Content, Table
-    from pingji.reports.render import xlsx_bytes
-
-    content = Content(
-        title="=cmd|' /C calc'!A0",
-        subtitle="-1",
-        paragraphs=["@SUM(1)"],
-        tables=[Table("t", "t", ["=a"], [["=HYPERLINK(1)", -4]])],
-        situation=None,
-    )
-    workbook = xlsx_bytes(content)
-    assert formulas(workbook) == []
-    table = load_workbook(io.BytesIO(workbook))["t"]
-    assert [c.value for c in table[2]] == ["=HYPERLINK(1)", -4]

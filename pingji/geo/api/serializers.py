@@ -1,9 +1,11 @@
 from rest_framework import serializers
 
+from pingji.core.api.serializers import ScopedModelSerializer
+
 from ..models import Jurisdiction, Place
 
 
-class JurisdictionSerializer(serializers.ModelSerializer):
+class JurisdictionSerializer(ScopedModelSerializer):
     gb_code = serializers.CharField(read_only=True)
 
     class Meta:
@@ -21,7 +23,7 @@ class JurisdictionSerializer(serializers.ModelSerializer):
         ]
 
 
-class PlaceSerializer(serializers.ModelSerializer):
+class PlaceSerializer(ScopedModelSerializer):
     class Meta:
         model = Place
         fields = [

@@ -1,6 +1,6 @@
 from pingji.core.api.base import ScopedModelViewSet, ScopedReadOnlyViewSet
 
-from .. import actions
+from ..actions import places
 from ..filtersets import JurisdictionFilterSet, PlaceFilterSet
 from ..models import Jurisdiction, Place
 from .serializers import JurisdictionSerializer, PlaceSerializer
@@ -23,14 +23,14 @@ class PlaceViewSet(ScopedModelViewSet):
     filterset_class = PlaceFilterSet
 
     def perform_create(self, serializer):
-        serializer.instance = actions.do_create_place(
+        serializer.instance = places.do_create_place(
             **serializer.validated_data, actor=self.request.user
         )
 
     def perform_update(self, serializer):
-        actions.do_update_place(
+        places.do_update_place(
             serializer.instance, serializer.validated_data, actor=self.request.user
         )
 
     def perform_destroy(self, instance):
-        actions.do_delete_place(instance, actor=self.request.user)
+        places.do_delete_place(instance, actor=self.request.user)

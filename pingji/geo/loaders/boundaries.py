@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from pingji.core.events import record_event
 
+from ..contracts import BOUNDARIES_LOADED
 from ..models import Jurisdiction
 from .common import (
     DEFAULT_BOUNDARIES,
@@ -46,6 +47,7 @@ def _geometry_problem(geometry) -> str | None:
         if not isinstance(rings, list) or not rings:
             return _("polygon %(p)d has no rings") % {"p": p}
         for r, ring in enumerate(rings):
+            problem: str | None
             if not isinstance(ring, list) or len(ring) < 4:
                 problem = _("it has fewer than 4 positions")
             else:
@@ -132,9 +134,9 @@ def load_boundaries(
     paths: Iterable[Path | str] = DEFAULT_BOUNDARIES, *, divisions: Path | str = DEFAULT_DIVISIONS
 ) -> dict[str, int]:
     """Set boundary and centre on the cities and counties, matched through ``datav_adcode``."""
-    paths = [Path(p) for p in paths]
+    files = [Path(p) for p in paths]
     crosswalk = {d.datav_adcode: d.code for d in read_divisions(divisions) if d.datav_adcode}
-    shapes = read_boundaries(paths, crosswalk)
+    shapes = read_boundaries(files, crosswalk)
     rows = {j.code: j for j in Jurisdiction.objects.filter(code__in=list(shapes))}
     missing = sorted(set(shapes) - set(rows))
     if missing:
@@ -150,10 +152,10 @@ def load_boundaries(
         )
         result = {"boundaries": len(rows)}
         record_event(
-            "geo.boundaries_loaded",
+            BOUNDARIES_LOADED,
             _("Boundaries loaded for %(n)d jurisdictions from %(files)s.")
-            % {"n": len(rows), "files": ", ".join(p.name for p in paths)},
+            % {"n": len(rows), "files": ", ".join(p.name for p in files)},
             jurisdiction_code=scope_of(rows),
-            payload={"files": {p.name: digest(p) for p in paths}, **result},
+            payload={"files": {p.name: digest(p) for p in files}, **result},
         )
     return result

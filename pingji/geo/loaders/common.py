@@ -3,7 +3,7 @@
 import hashlib
 import math
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -37,7 +37,7 @@ class Problems(list):
         self.append(f"{where}: {text}")
 
 
-def apportion(total: int, weights: Sequence[float]) -> list[int]:
+def apportion(total: int, weights: Collection[float]) -> list[int]:
     """Split ``total`` into whole parts proportional to ``weights`` that sum exactly to ``total``.
 
     Largest-remainder method (Hamilton): floor every share, then hand the units left over to the

@@ -7,9 +7,11 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from pingji.core.audit import loading
 from pingji.core.events import record_event
 
 from ..choices import CODE_LENGTH, LEVEL_ORDER, Level
+from ..contracts import DIVISIONS_LOADED
 from ..models import Jurisdiction
 from .common import DEFAULT_DIVISIONS, DivisionFileError, Problems, apportion, digest, scope_of
 
@@ -32,7 +34,7 @@ OPTIONAL_COLUMNS = (
 )
 #: Which published figure a level prefers. Cities take the 2020 year-end estimate because all nine
 #: have one (they sum to the province's year-end total); a census figure exists only for a few.
-PREFERRED_FIGURE = {Level.CITY: ("yearend", "census")}
+PREFERRED_FIGURE: dict[str, tuple[str, ...]] = {Level.CITY: ("yearend", "census")}
 DEFAULT_FIGURE_ORDER = ("census", "yearend")
 
 
@@ -123,7 +125,7 @@ def _parse_row(line: int, row: dict[str, str], problems: Problems) -> Division |
             )
             continue
         figures[key] = (int(raw) * factor, value[f"{column}_source"])
-    if len(problems) > before:
+    if len(problems) > before or level is None:  # an unknown level is among the problems
         return None
     return Division(
         line=line,
@@ -143,7 +145,8 @@ def _check_tree(rows: list[Division], problems: Problems) -> None:
     by_file_code = {d.file_code: d for d in rows}
     in_loop: set[str] = set()
     for d in rows:
-        path, node = [], d
+        path: list[str] = []
+        node: Division | None = d
         while node is not None and node.file_code not in path:
             path.append(node.file_code)
             node = by_file_code.get(node.parent_file_code)
@@ -269,8 +272,8 @@ def _assign_populations(rows: list[Division], problems: Problems) -> None:
         total_townships = sum(townships[k.code] for k in shared)
         shares = apportion(remainder, [townships[k.code] for k in shared])
         for k in kids:
-            if own[k.code]:
-                k.population, k.population_source = own[k.code]
+            if figure := own[k.code]:
+                k.population, k.population_source = figure
         for k, share in zip(shared, shares, strict=True):
             k.population = share
             if k.level == Level.TOWNSHIP:
@@ -333,7 +336,7 @@ def load_divisions(path: Path | str = DEFAULT_DIVISIONS) -> dict[str, int]:
     path = Path(path)
     rows = sorted(read_divisions(path), key=lambda d: (len(d.code), d.code))
     codes = [d.code for d in rows]
-    with transaction.atomic():
+    with transaction.atomic(), loading(f"divisions from {path.name}"):
         existing = set(Jurisdiction.objects.filter(code__in=codes).values_list("code", flat=True))
         Jurisdiction.objects.bulk_create(
             [
@@ -362,7 +365,7 @@ def load_divisions(path: Path | str = DEFAULT_DIVISIONS) -> dict[str, int]:
         )
         result = {"rows": len(rows), "created": len(rows) - len(existing), "updated": len(existing)}
         record_event(
-            "geo.divisions_loaded",
+            DIVISIONS_LOADED,
             _("Divisions loaded from %(file)s: %(created)d new, %(updated)d updated.")
             % {"file": path.name, **result},
             jurisdiction_code=scope_of(codes),

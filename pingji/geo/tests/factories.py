@@ -4,7 +4,7 @@ from pingji.geo.choices import PlaceKind
 from pingji.geo.models import Jurisdiction, Place
 
 
-class PlaceFactory(factory.django.DjangoModelFactory):
+class PlaceFactory(factory.django.DjangoModelFactory[Place]):
     class Meta:
         model = Place
 

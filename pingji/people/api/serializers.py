@@ -3,9 +3,10 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from pingji.core import personal_data
+from pingji.core.api.serializers import ScopedModelSerializer, ScopedSerializer
 from pingji.geo.models import Jurisdiction, Place
 
-from ..actions import REASON_MAX_LENGTH
+from ..actions.reveal import REASON_MAX_LENGTH
 from ..identity import normalize_id_number, normalize_phone
 from ..models import Household, Person
 
@@ -19,7 +20,7 @@ def _normalised(value, normalise) -> str:
         raise serializers.ValidationError(exc.messages) from exc
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class PersonSerializer(ScopedModelSerializer):
     id_number = serializers.CharField(
         write_only=True,
         required=False,
@@ -95,11 +96,11 @@ class PersonSerializer(serializers.ModelSerializer):
         return _normalised(value, normalize_phone)
 
 
-class RevealRequestSerializer(serializers.Serializer):
+class RevealRequestSerializer(ScopedSerializer):
     reason = serializers.CharField(max_length=REASON_MAX_LENGTH)
 
 
-class SearchRequestSerializer(serializers.Serializer):
+class SearchRequestSerializer(ScopedSerializer):
     """One identity number or one phone, and why; checked by ``search.do_search_identity``."""
 
     id_number = serializers.CharField(required=False, allow_blank=True, max_length=40)
@@ -109,13 +110,13 @@ class SearchRequestSerializer(serializers.Serializer):
     )
 
 
-class RevealedSerializer(serializers.Serializer):
+class RevealedSerializer(ScopedSerializer):
     id = serializers.IntegerField()
     id_number = serializers.CharField()
     phone = serializers.CharField()
 
 
-class HouseholdSerializer(serializers.ModelSerializer):
+class HouseholdSerializer(ScopedModelSerializer):
     place = serializers.PrimaryKeyRelatedField(queryset=Place.objects.all())
     member_count = serializers.SerializerMethodField()
 
@@ -129,5 +130,5 @@ class HouseholdSerializer(serializers.ModelSerializer):
         return obj.members.count() if count is None else count
 
 
-class MergeRequestSerializer(serializers.Serializer):
+class MergeRequestSerializer(ScopedSerializer):
     duplicate = serializers.IntegerField(help_text=_("The record to merge into this one."))

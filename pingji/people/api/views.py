@@ -7,9 +7,12 @@ from rest_framework.response import Response
 
 from pingji.core.api.base import ScopedModelViewSet
 
-from .. import actions, search
+from ..actions.households import do_create_household, do_delete_household, do_update_household
+from ..actions.merge import do_merge_persons
+from ..actions.persons import do_create_person, do_delete_person, do_update_person
+from ..actions.reveal import do_reveal_identity
+from ..actions.search import do_search_identity
 from ..filtersets import HouseholdFilterSet, PersonFilterSet
-from ..merge import do_merge_persons
 from ..models import HOUSEHOLD_ORDER, Household, Person
 from .serializers import (
     HouseholdSerializer,
@@ -37,17 +40,15 @@ class PersonViewSet(ScopedModelViewSet):
         return super().get_permissions()
 
     def perform_create(self, serializer):
-        serializer.instance = actions.do_create_person(
-            **serializer.validated_data, actor=self.request.user
-        )
+        serializer.instance = do_create_person(**serializer.validated_data, actor=self.request.user)
 
     def perform_update(self, serializer):
-        serializer.instance = actions.do_update_person(
+        serializer.instance = do_update_person(
             serializer.instance, serializer.validated_data, actor=self.request.user
         )
 
     def perform_destroy(self, instance):
-        actions.do_delete_person(instance, actor=self.request.user)
+        do_delete_person(instance, actor=self.request.user)
 
     @extend_schema(request=RevealRequestSerializer, responses=RevealedSerializer)
     @action(detail=True, methods=["post"])
@@ -58,7 +59,7 @@ class PersonViewSet(ScopedModelViewSet):
             raise exceptions.PermissionDenied()
         body = RevealRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        values = actions.do_reveal_identity(
+        values = do_reveal_identity(
             person, actor=request.user, reason=body.validated_data["reason"]
         )
         response = Response({"id": person.pk, **values})
@@ -78,7 +79,7 @@ class PersonViewSet(ScopedModelViewSet):
             raise exceptions.PermissionDenied()
         body = SearchRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        found = search.do_search_identity(actor=request.user, **body.validated_data)
+        found = do_search_identity(actor=request.user, **body.validated_data)
         data = PersonSerializer(found, many=True, context=self.get_serializer_context()).data
         response = Response({"count": len(found), "results": data})
         response["Cache-Control"] = "no-store"
@@ -118,14 +119,14 @@ class HouseholdViewSet(ScopedModelViewSet):
         )
 
     def perform_create(self, serializer):
-        serializer.instance = actions.do_create_household(
+        serializer.instance = do_create_household(
             actor=self.request.user, **serializer.validated_data
         )
 
     def perform_update(self, serializer):
-        serializer.instance = actions.do_update_household(
+        serializer.instance = do_update_household(
             serializer.instance, serializer.validated_data, actor=self.request.user
         )
 
     def perform_destroy(self, instance):
-        actions.do_delete_household(instance, actor=self.request.user)
+        do_delete_household(instance, actor=self.request.user)

@@ -22,7 +22,7 @@ def phone_for(n: int) -> str:
     return f"139{n % 10**8:08d}"
 
 
-class HouseholdFactory(factory.django.DjangoModelFactory):
+class HouseholdFactory(factory.django.DjangoModelFactory[Household]):
     class Meta:
         model = Household
 
@@ -30,7 +30,7 @@ class HouseholdFactory(factory.django.DjangoModelFactory):
     address = factory.Sequence(lambda n: f"东门路{n}号{n % 6 + 1}01室")
 
 
-class PersonFactory(factory.django.DjangoModelFactory):
+class PersonFactory(factory.django.DjangoModelFactory[Person]):
     """A person with encrypted identity data, stored as the actions would store it.
 
     ``id_number``/``phone`` are plain parameters (``None`` for a person without one).

@@ -8,7 +8,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from pingji.core.models import DomainEvent
 from pingji.geo.choices import PlaceKind
 from pingji.geo.tests.factories import PlaceFactory
-from pingji.people import actions
+from pingji.people.actions.households import (
+    do_create_household,
+    do_delete_household,
+    do_update_household,
+)
+from pingji.people.actions.persons import (
+    cannot_register_here,
+    do_create_person,
+    do_update_person,
+    find_person_by_id_number,
+)
+from pingji.people.actions.reveal import do_reveal_identity
 from pingji.people.identity import compose_id_number
 from pingji.people.models import Household, Person
 from pingji.people.tests.factories import PersonFactory
@@ -24,7 +35,7 @@ def errors_of(caught) -> dict:
 
 
 def test_a_person_takes_grid_sex_and_birth_date_from_household_and_number(household, county_user):
-    person = actions.do_create_person(
+    person = do_create_person(
         actor=county_user,
         name=" 林一 ",
         id_number=MAN.lower(),
@@ -38,9 +49,7 @@ def test_a_person_takes_grid_sex_and_birth_date_from_household_and_number(househ
 
 
 def test_a_person_without_identity_data_lives_directly_in_a_grid(tree, county_user):
-    person = actions.do_create_person(
-        actor=county_user, name="无证者", jurisdiction=tree[GRID], sex="F"
-    )
+    person = do_create_person(actor=county_user, name="无证者", jurisdiction=tree[GRID], sex="F")
     assert person.id_number_hash is None and person.phone_hash == ""
     assert person.reveal() == {"id_number": "", "phone": ""}
 
@@ -60,7 +69,7 @@ def test_bad_or_contradicting_input_names_the_field_and_saves_nothing(
 ):
     kwargs = {"name": "林一", "id_number": MAN, "household": household, **extra}
     with pytest.raises(ValidationError) as caught:
-        actions.do_create_person(actor=county_user, **kwargs)
+        do_create_person(actor=county_user, **kwargs)
     assert list(errors_of(caught)) == [field]
     assert not Person.objects.exists()
     assert not DomainEvent.objects.filter(kind="people.person_registered").exists()
@@ -68,15 +77,15 @@ def test_bad_or_contradicting_input_names_the_field_and_saves_nothing(
 
 def test_a_person_needs_a_household_or_a_grid(tree, county_user):
     with pytest.raises(ValidationError) as caught:
-        actions.do_create_person(actor=county_user, name="林一")
+        do_create_person(actor=county_user, name="林一")
     assert "jurisdiction" in errors_of(caught)
     with pytest.raises(ValidationError, match="lives in a grid, not a county"):
-        actions.do_create_person(actor=county_user, name="林一", jurisdiction=tree["350322"])
+        do_create_person(actor=county_user, name="林一", jurisdiction=tree["350322"])
 
 
 def test_a_household_and_a_different_grid_contradict(household, tree, county_user):
     with pytest.raises(ValidationError) as caught:
-        actions.do_create_person(
+        do_create_person(
             actor=county_user, name="林一", household=household, jurisdiction=tree[OTHER_GRID]
         )
     assert list(errors_of(caught)) == ["jurisdiction"]
@@ -85,7 +94,7 @@ def test_a_household_and_a_different_grid_contradict(household, tree, county_use
 def test_a_known_number_is_refused_naming_the_visible_holder(household, county_user):
     holder = PersonFactory(name="林一", id_number=MAN, household=household)
     with pytest.raises(ValidationError) as caught:
-        actions.do_create_person(actor=county_user, name="林二", id_number=MAN, household=household)
+        do_create_person(actor=county_user, name="林二", id_number=MAN, household=household)
     message = errors_of(caught)["id_number"][0]
     assert "林一" in message and holder.id_number_masked in message
     assert list(Person.objects.values_list("name", flat=True)) == ["林一"]
@@ -96,9 +105,9 @@ def test_a_number_held_outside_the_actor_s_area_is_refused_without_saying_by_who
 ):
     PersonFactory(name="厦门人", id_number=MAN, household=huli_household)
     with pytest.raises(ValidationError) as caught:
-        actions.do_create_person(actor=county_user, name="林二", id_number=MAN, household=household)
+        do_create_person(actor=county_user, name="林二", id_number=MAN, household=household)
     message = errors_of(caught)["id_number"][0]
-    assert message == actions.cannot_register_here() and "registered here" in message
+    assert message == cannot_register_here() and "registered here" in message
     assert "already" not in message and "厦门人" not in message
     assert Person.objects.count() == 1
     # the attempt is recorded where the province sees it, without the number or its hash
@@ -109,9 +118,7 @@ def test_a_number_held_outside_the_actor_s_area_is_refused_without_saying_by_who
 
 def test_no_one_registers_a_person_in_another_county_s_household(huli_household, county_user):
     with pytest.raises(PermissionDenied):
-        actions.do_create_person(
-            actor=county_user, name="林一", id_number=MAN, household=huli_household
-        )
+        do_create_person(actor=county_user, name="林一", id_number=MAN, household=huli_household)
     assert not Person.objects.exists()
 
 
@@ -124,10 +131,10 @@ def test_moving_a_person_follows_the_new_household_and_cannot_leave_the_area(
         jurisdiction=tree[OTHER_GRID],
         address="2栋",
     )
-    actions.do_update_person(person, {"household": other}, actor=county_user)
+    do_update_person(person, {"household": other}, actor=county_user)
     assert Person.objects.get(pk=person.pk).jurisdiction_id == OTHER_GRID
     with pytest.raises(PermissionDenied):
-        actions.do_update_person(person, {"household": huli_household}, actor=county_user)
+        do_update_person(person, {"household": huli_household}, actor=county_user)
     assert Person.objects.get(pk=person.pk).household == other
 
 
@@ -136,7 +143,7 @@ def test_a_new_number_re_derives_sex_and_birth_date_and_is_checked_for_duplicate
 ):
     person = PersonFactory(household=household, id_number=None, phone=None, sex="F")
     taken = PersonFactory(household=household)
-    actions.do_update_person(person, {"id_number": MAN, "phone": "13800000000"}, actor=county_user)
+    do_update_person(person, {"id_number": MAN, "phone": "13800000000"}, actor=county_user)
     person.refresh_from_db()
     assert (person.sex, person.birth_date, person.phone_masked) == (
         "M",
@@ -144,9 +151,7 @@ def test_a_new_number_re_derives_sex_and_birth_date_and_is_checked_for_duplicate
         "138****0000",
     )
     with pytest.raises(ValidationError) as caught:
-        actions.do_update_person(
-            person, {"id_number": taken.reveal()["id_number"]}, actor=county_user
-        )
+        do_update_person(person, {"id_number": taken.reveal()["id_number"]}, actor=county_user)
     assert "already registered" in errors_of(caught)["id_number"][0]
     person.refresh_from_db()
     assert person.reveal()["id_number"] == MAN
@@ -155,9 +160,9 @@ def test_a_new_number_re_derives_sex_and_birth_date_and_is_checked_for_duplicate
 def test_sex_follows_a_held_number_and_blank_clears_identity_data(household, county_user):
     person = PersonFactory(household=household, id_number=MAN)
     with pytest.raises(ValidationError) as caught:
-        actions.do_update_person(person, {"sex": "F"}, actor=county_user)
+        do_update_person(person, {"sex": "F"}, actor=county_user)
     assert list(errors_of(caught)) == ["sex"]
-    actions.do_update_person(person, {"id_number": "", "phone": None}, actor=county_user)
+    do_update_person(person, {"id_number": "", "phone": None}, actor=county_user)
     person.refresh_from_db()
     assert person.id_number_hash is None and person.id_number_masked == ""
     assert person.reveal() == {"id_number": "", "phone": ""}
@@ -166,16 +171,16 @@ def test_sex_follows_a_held_number_and_blank_clears_identity_data(household, cou
 def test_reveal_needs_the_permission_and_leaves_no_event_without_it(household, county_user):
     person = PersonFactory(household=household, id_number=MAN)
     with pytest.raises(PermissionDenied):
-        actions.do_reveal_identity(person, actor=county_user, reason="核对身份")
+        do_reveal_identity(person, actor=county_user, reason="核对身份")
     assert not DomainEvent.objects.filter(kind="people.identity_revealed").exists()
 
 
 def test_reveal_returns_plain_values_and_records_who_and_why(household, epidemiologist):
     person = PersonFactory(household=household, id_number=MAN, phone="13912345678")
     with pytest.raises(ValidationError) as caught:
-        actions.do_reveal_identity(person, actor=epidemiologist, reason="  ")
+        do_reveal_identity(person, actor=epidemiologist, reason="  ")
     assert list(errors_of(caught)) == ["reason"]
-    values = actions.do_reveal_identity(person, actor=epidemiologist, reason="流调电话核实")
+    values = do_reveal_identity(person, actor=epidemiologist, reason="流调电话核实")
     assert values == {"id_number": MAN, "phone": "13912345678"}
     event = DomainEvent.objects.get(kind="people.identity_revealed")
     assert (event.actor, event.object_id, event.jurisdiction_code) == (
@@ -190,36 +195,34 @@ def test_reveal_returns_plain_values_and_records_who_and_why(household, epidemio
 def test_reveal_outside_the_area_is_refused_even_with_the_permission(huli_household, make_user):
     person = PersonFactory(household=huli_household, id_number=MAN)
     with pytest.raises(PermissionDenied):
-        actions.do_reveal_identity(
-            person, actor=make_user(Role.EPIDEMIOLOGIST, "350322"), reason="x"
-        )
+        do_reveal_identity(person, actor=make_user(Role.EPIDEMIOLOGIST, "350322"), reason="x")
 
 
 def test_find_by_number_goes_through_the_hash_within_the_user_s_area(
     household, huli_household, county_user, outsider
 ):
     person = PersonFactory(household=household, id_number=MAN)
-    assert actions.find_person_by_id_number(county_user, MAN.lower()) == person
-    assert actions.find_person_by_id_number(outsider, MAN) is None
+    assert find_person_by_id_number(county_user, MAN.lower()) == person
+    assert find_person_by_id_number(outsider, MAN) is None
     assert Person.objects.with_id_number(f" {MAN} ").get() == person
     assert not Person.objects.with_id_number(MAN[:-1]).exists()
     with pytest.raises(ValidationError) as caught:
-        actions.find_person_by_id_number(county_user, "12345")
+        find_person_by_id_number(county_user, "12345")
     assert list(errors_of(caught)) == ["id_number"]
 
 
 def test_a_household_lives_in_a_residential_place_of_the_actor_s_area(tree, county_user, compound):
-    household = actions.do_create_household(compound, " 3栋502 ", actor=county_user)
+    household = do_create_household(compound, " 3栋502 ", actor=county_user)
     assert (household.address, household.jurisdiction_id) == ("3栋502", GRID)
     venue = PlaceFactory(jurisdiction=tree[GRID], kind=PlaceKind.VENUE)
     with pytest.raises(ValidationError) as caught:
-        actions.do_create_household(venue, "1号", actor=county_user)
+        do_create_household(venue, "1号", actor=county_user)
     assert list(errors_of(caught)) == ["place"]
     with pytest.raises(ValidationError) as caught:
-        actions.do_create_household(compound, "", actor=county_user)
+        do_create_household(compound, "", actor=county_user)
     assert list(errors_of(caught)) == ["address"]
     with pytest.raises(PermissionDenied):
-        actions.do_create_household(
+        do_create_household(
             PlaceFactory(jurisdiction=tree["350206001001001"]), "1号", actor=county_user
         )
     assert Household.objects.count() == 1
@@ -230,12 +233,12 @@ def test_moving_a_household_takes_its_members_and_an_inhabited_one_is_not_delete
 ):
     member = PersonFactory(household=household)
     elsewhere = PlaceFactory(jurisdiction=tree[OTHER_GRID])
-    actions.do_update_household(household, {"place": elsewhere}, actor=county_user)
+    do_update_household(household, {"place": elsewhere}, actor=county_user)
     member.refresh_from_db()
     assert member.jurisdiction_id == household.jurisdiction_id == OTHER_GRID
     admin = make_user(Role.ADMINISTRATOR, "350322")
     with pytest.raises(ValidationError, match="still has members"):
-        actions.do_delete_household(household, actor=admin)
+        do_delete_household(household, actor=admin)
     assert Household.objects.filter(pk=household.pk).exists()
 
 
@@ -244,10 +247,12 @@ def test_a_concurrent_duplicate_loses_on_the_unique_hash_cleanly(
 ):
     # given a registration racing another: the pre-check saw nothing, but the number is now taken
     PersonFactory(id_number=MAN, household=household)
-    monkeypatch.setattr(actions, "_refuse_duplicate", lambda *args, **kwargs: None)
+    monkeypatch.setattr(
+        "pingji.people.actions.persons._refuse_duplicate", lambda *args, **kwargs: None
+    )
     # when the second one saves, then the unique hash refuses it as a field error
     with pytest.raises(ValidationError) as caught:
-        actions.do_create_person(actor=county_user, name="林二", id_number=MAN, household=household)
+        do_create_person(actor=county_user, name="林二", id_number=MAN, household=household)
     assert list(errors_of(caught)) == ["id_number"]
     assert Person.objects.count() == 1
     assert not DomainEvent.objects.filter(kind="people.person_registered").exists()

@@ -75,7 +75,14 @@ def test_no_one_creates_a_person_in_another_county_s_household(api, county_user,
         {"name": "越界", "id_number": NUMBER, "household": huli_household.pk},
         format="json",
     )
-    assert response.status_code == 404
+    absent = api(county_user).post(
+        PERSONS, {"name": "越界", "id_number": NUMBER, "household": 999_999}, format="json"
+    )
+    # another county's household answers exactly as one that does not exist
+    assert response.status_code == absent.status_code == 400
+    assert response.json()["household"] == [
+        m.replace("999999", str(huli_household.pk)) for m in absent.json()["household"]
+    ]
     assert not Person.objects.exists()
     assert not DomainEvent.objects.filter(kind="people.person_registered").exists()
 

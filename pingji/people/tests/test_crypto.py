@@ -4,7 +4,7 @@ import json
 
 from pingji.core import crypto
 from pingji.core.models import ObjectChange
-from pingji.people.actions import do_create_person
+from pingji.people.actions.persons import do_create_person
 from pingji.people.models import Person
 
 NUMBER = "11010519491231002X"

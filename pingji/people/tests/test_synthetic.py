@@ -1,5 +1,7 @@
 """The synthetic population: deterministic, valid identity numbers, plausible households, ages."""
 
+from typing import Any
+
 import numpy as np
 import pytest
 
@@ -31,9 +33,10 @@ CELLS = [Cell(f"350322100001{i:03d}", "350322", 700) for i in range(1, 9)] + [
 ]
 
 
-def generate(cells=CELLS, seed=11, chunk=1500) -> dict[str, np.ndarray]:
+def generate(cells=CELLS, seed=11, chunk=1500) -> dict[str, Any]:
+    """Every column of the generated population as one array, and how many chunks made it."""
     chunks = list(iter_population(cells, seed=seed, chunk=chunk))
-    columns = {
+    columns: dict[str, Any] = {
         k: np.concatenate([getattr(c, k) for c in chunks])
         for k in ("household", "head", "male", "birth", "id_number", "phone", "name")
     }

@@ -2,11 +2,16 @@ from rest_framework import serializers
 
 from pingji.command.choices import ResponseLevel
 from pingji.core import uploads
+from pingji.core.api.serializers import (
+    ColleagueField,
+    ScopedModelSerializer,
+    ScopedSerializer,
+    UnscopedRelatedField,
+)
 from pingji.geo.models import Jurisdiction
 from pingji.protocols.models import Protocol
-from pingji.users.models import User
 
-from .. import surveillance
+from ..actions.surveillance import MAX_UPLOAD_BYTES
 from ..choices import DrillStep
 from ..models import (
     Alert,
@@ -23,7 +28,7 @@ from ..models import (
 JURISDICTION = serializers.PrimaryKeyRelatedField(queryset=Jurisdiction.objects.real())
 
 
-class SiteSerializer(serializers.ModelSerializer):
+class SiteSerializer(ScopedModelSerializer):
     jurisdiction = JURISDICTION
 
     class Meta:
@@ -31,28 +36,28 @@ class SiteSerializer(serializers.ModelSerializer):
         fields = ["id", "jurisdiction", "name", "kind", "signal", "active"]
 
 
-class ReportSerializer(serializers.ModelSerializer):
+class ReportSerializer(ScopedModelSerializer):
     class Meta:
         model = SurveillanceReport
         fields = ["id", "jurisdiction", "site", "day", "value", "source"]
         read_only_fields = fields
 
 
-class ReportRowSerializer(serializers.Serializer):
+class ReportRowSerializer(ScopedSerializer):
     day = serializers.CharField()
     count = serializers.CharField()
 
 
-class ReportBatchSerializer(serializers.Serializer):
+class ReportBatchSerializer(ScopedSerializer):
     site = serializers.PrimaryKeyRelatedField(queryset=SurveillanceSite.objects.all())
     rows = ReportRowSerializer(many=True)
 
 
-class UploadSerializer(serializers.Serializer):
-    file = serializers.FileField(validators=[uploads.size_limit(surveillance.MAX_UPLOAD_BYTES)])
+class UploadSerializer(ScopedSerializer):
+    file = serializers.FileField(validators=[uploads.size_limit(MAX_UPLOAD_BYTES)])
 
 
-class RuleSerializer(serializers.ModelSerializer):
+class RuleSerializer(ScopedModelSerializer):
     jurisdiction = JURISDICTION
 
     class Meta:
@@ -69,7 +74,7 @@ class RuleSerializer(serializers.ModelSerializer):
         validators: list = []
 
 
-class AlertSerializer(serializers.ModelSerializer):
+class AlertSerializer(ScopedModelSerializer):
     class Meta:
         model = Alert
         fields = [
@@ -87,20 +92,20 @@ class AlertSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SwitchSerializer(serializers.Serializer):
+class SwitchSerializer(ScopedSerializer):
     level = serializers.ChoiceField(choices=ResponseLevel.choices)
     reason = serializers.CharField()
 
 
-class DismissSerializer(serializers.Serializer):
+class DismissSerializer(ScopedSerializer):
     note = serializers.CharField()
 
 
-class EvaluateSerializer(serializers.Serializer):
+class EvaluateSerializer(ScopedSerializer):
     day = serializers.DateField()
 
 
-class CourseSerializer(serializers.ModelSerializer):
+class CourseSerializer(ScopedModelSerializer):
     jurisdiction = JURISDICTION
 
     class Meta:
@@ -108,21 +113,22 @@ class CourseSerializer(serializers.ModelSerializer):
         fields = ["id", "jurisdiction", "title", "role", "held_on", "hours"]
 
 
-class AttendanceSerializer(serializers.ModelSerializer):
+class AttendanceSerializer(ScopedModelSerializer):
     class Meta:
         model = Attendance
         fields = ["id", "jurisdiction", "course", "user", "passed"]
         read_only_fields = fields
 
 
-class AttendeesSerializer(serializers.Serializer):
-    users = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), many=True)
+class AttendeesSerializer(ScopedSerializer):
+    users = ColleagueField(many=True)
     passed = serializers.BooleanField(default=True)
 
 
-class DrillSerializer(serializers.ModelSerializer):
+class DrillSerializer(ScopedModelSerializer):
     jurisdiction = JURISDICTION
-    partner = serializers.PrimaryKeyRelatedField(
+    # a joint drill names a partner outside the organiser's area, by design
+    partner = UnscopedRelatedField(
         queryset=Jurisdiction.objects.real(), required=False, allow_null=True
     )
     # any loaded version: the action says why one cannot be drilled
@@ -163,39 +169,39 @@ class DrillSerializer(serializers.ModelSerializer):
         ]
 
 
-class DrillProtocolSerializer(serializers.Serializer):
+class DrillProtocolSerializer(ScopedSerializer):
     protocol = serializers.PrimaryKeyRelatedField(queryset=Protocol.objects.all(), allow_null=True)
 
 
-class DrillStepSerializer(serializers.ModelSerializer):
+class DrillStepSerializer(ScopedModelSerializer):
     class Meta:
         model = DrillStepRecord
         fields = ["id", "jurisdiction", "drill", "step", "done_at"]
         read_only_fields = fields
 
 
-class StepBodySerializer(serializers.Serializer):
+class StepBodySerializer(ScopedSerializer):
     step = serializers.ChoiceField(choices=DrillStep.choices)
     done_at = serializers.DateTimeField()
 
 
-class AtSerializer(serializers.Serializer):
+class AtSerializer(ScopedSerializer):
     at = serializers.DateTimeField(required=False)
 
 
-class FindingSerializer(serializers.ModelSerializer):
+class FindingSerializer(ScopedModelSerializer):
     class Meta:
         model = DrillFinding
         fields = ["id", "jurisdiction", "drill", "text", "task"]
         read_only_fields = fields
 
 
-class FindingBodySerializer(serializers.Serializer):
+class FindingBodySerializer(ScopedSerializer):
     text = serializers.CharField(max_length=500)
     deadline = serializers.DateTimeField()
 
 
-class ReadinessSerializer(serializers.Serializer):
+class ReadinessSerializer(ScopedSerializer):
     jurisdiction = serializers.CharField(source="jurisdiction.code")
     name = serializers.CharField(source="jurisdiction.name")
     score = serializers.IntegerField()

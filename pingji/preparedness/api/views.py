@@ -1,5 +1,7 @@
 import datetime
+from collections.abc import Callable
 
+from django.db.models import Model
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, permissions
@@ -11,7 +13,27 @@ from rest_framework.views import APIView
 from pingji.core.access import scope_code
 from pingji.core.api.base import ScopedModelViewSet, ScopedReadOnlyViewSet, StepActionsMixin
 
-from .. import actions, drills, surveillance, training
+from ..actions.drills import (
+    do_finish_drill,
+    do_inject_case,
+    do_inject_contact,
+    do_plan_drill,
+    do_record_drill_step,
+    do_record_finding,
+    do_remove_drill_data,
+    do_set_drill_protocol,
+    do_start_drill,
+)
+from ..actions.surveillance import (
+    do_dismiss_alert,
+    do_evaluate_warnings,
+    do_record_reports,
+    do_save_rule,
+    do_save_site,
+    do_switch_on_alert,
+    do_upload_reports,
+)
+from ..actions.training import do_record_attendance, do_save_course
 from ..models import (
     Alert,
     Attendance,
@@ -30,7 +52,9 @@ WRITE_METHODS = ["get", "post", "patch", "head", "options"]
 
 
 class _Saved(ScopedModelViewSet):
-    create_action = None
+    """Creates and edits go through the app's action (``create_action``), never the serializer."""
+
+    create_action: Callable[..., Model] | None = None
     http_method_names = WRITE_METHODS
 
     def perform_create(self, serializer):
@@ -60,7 +84,7 @@ class SiteViewSet(StepActionsMixin, _Saved):
 
     queryset = SurveillanceSite.objects.all()
     serializer_class = s.SiteSerializer
-    create_action = staticmethod(surveillance.do_save_site)
+    create_action = staticmethod(do_save_site)
     step_actions = ("reports",)
     step_perm = "preparedness.add_surveillancereport"
 
@@ -72,7 +96,7 @@ class SiteViewSet(StepActionsMixin, _Saved):
         site = self.get_object()
         rows = s.ReportRowSerializer(data=request.data, many=True)
         rows.is_valid(raise_exception=True)
-        made = actions.do_record_reports(
+        made = do_record_reports(
             site,
             [(r["day"], r["count"]) for r in rows.validated_data],
             source="api",
@@ -97,7 +121,7 @@ class UploadView(APIView):
     def post(self, request):
         body = s.UploadSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        recorded = actions.do_upload_reports(body.validated_data["file"], actor=request.user)
+        recorded = do_upload_reports(body.validated_data["file"], actor=request.user)
         return Response({"recorded": recorded}, 201)
 
 
@@ -106,7 +130,7 @@ class RuleViewSet(_Saved):
 
     queryset = WarningRule.objects.all()
     serializer_class = s.RuleSerializer
-    create_action = staticmethod(surveillance.do_save_rule)
+    create_action = staticmethod(do_save_rule)
 
 
 class AlertViewSet(StepActionsMixin, ScopedReadOnlyViewSet):
@@ -120,12 +144,12 @@ class AlertViewSet(StepActionsMixin, ScopedReadOnlyViewSet):
     @extend_schema(request=s.SwitchSerializer, responses=s.AlertSerializer)
     @action(detail=True, methods=["post"])
     def switch(self, request, pk=None):
-        return _step(self, s.SwitchSerializer, actions.do_switch_on_alert, s.AlertSerializer)
+        return _step(self, s.SwitchSerializer, do_switch_on_alert, s.AlertSerializer)
 
     @extend_schema(request=s.DismissSerializer, responses=s.AlertSerializer)
     @action(detail=True, methods=["post"])
     def dismiss(self, request, pk=None):
-        return _step(self, s.DismissSerializer, actions.do_dismiss_alert, s.AlertSerializer)
+        return _step(self, s.DismissSerializer, do_dismiss_alert, s.AlertSerializer)
 
 
 class EvaluateView(APIView):
@@ -139,14 +163,14 @@ class EvaluateView(APIView):
             raise exceptions.PermissionDenied()
         body = s.EvaluateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        alerts = actions.do_evaluate_warnings(body.validated_data["day"], actor=request.user)
+        alerts = do_evaluate_warnings(body.validated_data["day"], actor=request.user)
         return Response(s.AlertSerializer(alerts, many=True).data)
 
 
 class CourseViewSet(StepActionsMixin, _Saved):
     queryset = Course.objects.all()
     serializer_class = s.CourseSerializer
-    create_action = staticmethod(training.do_save_course)
+    create_action = staticmethod(do_save_course)
     step_actions = ("attendance",)
     step_perm = "preparedness.add_attendance"
 
@@ -156,7 +180,7 @@ class CourseViewSet(StepActionsMixin, _Saved):
         course = self.get_object()
         body = s.AttendeesSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        rows = actions.do_record_attendance(course, actor=request.user, **body.validated_data)
+        rows = do_record_attendance(course, actor=request.user, **body.validated_data)
         return Response(s.AttendanceSerializer(rows, many=True).data, status=201)
 
 
@@ -186,7 +210,7 @@ class DrillViewSet(StepActionsMixin, ScopedModelViewSet):
     step_perm = "preparedness.change_drill"
 
     def perform_create(self, serializer):
-        serializer.instance = actions.do_plan_drill(
+        serializer.instance = do_plan_drill(
             dict(serializer.validated_data), actor=self.request.user
         )
 
@@ -196,14 +220,12 @@ class DrillViewSet(StepActionsMixin, ScopedModelViewSet):
     @extend_schema(request=s.DrillProtocolSerializer, responses=s.DrillSerializer)
     @action(detail=True, methods=["post"])
     def protocol(self, request, pk=None):
-        return _step(
-            self, s.DrillProtocolSerializer, actions.do_set_drill_protocol, s.DrillSerializer
-        )
+        return _step(self, s.DrillProtocolSerializer, do_set_drill_protocol, s.DrillSerializer)
 
     @extend_schema(request=s.AtSerializer, responses=s.DrillSerializer)
     @action(detail=True, methods=["post"])
     def start(self, request, pk=None):
-        return self._at(request, actions.do_start_drill)
+        return self._at(request, do_start_drill)
 
     @extend_schema(request=s.AtSerializer)
     @action(detail=True, methods=["post"])
@@ -211,7 +233,7 @@ class DrillViewSet(StepActionsMixin, ScopedModelViewSet):
         drill = self.get_object()
         body = s.AtSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        case = drills.do_inject_case(drill, actor=request.user, **body.validated_data)
+        case = do_inject_case(drill, actor=request.user, **body.validated_data)
         return Response({"case": case.pk}, status=201)
 
     @extend_schema(request=None)
@@ -219,34 +241,30 @@ class DrillViewSet(StepActionsMixin, ScopedModelViewSet):
     def contact(self, request, pk=None):
         drill = self.get_object()
         self._require(self.step_perm)
-        contact = actions.do_inject_contact(drill, actor=request.user)
+        contact = do_inject_contact(drill, actor=request.user)
         return Response({"contact": contact.pk}, status=201)
 
     @extend_schema(request=s.StepBodySerializer, responses=s.DrillStepSerializer)
     @action(detail=True, methods=["post"])
     def step(self, request, pk=None):
-        return _step(
-            self, s.StepBodySerializer, actions.do_record_drill_step, s.DrillStepSerializer, 201
-        )
+        return _step(self, s.StepBodySerializer, do_record_drill_step, s.DrillStepSerializer, 201)
 
     @extend_schema(request=s.AtSerializer, responses=s.DrillSerializer)
     @action(detail=True, methods=["post"])
     def finish(self, request, pk=None):
-        return self._at(request, actions.do_finish_drill)
+        return self._at(request, do_finish_drill)
 
     @extend_schema(request=None)
     @action(detail=True, methods=["post"])
     def remove(self, request, pk=None):
         drill = self.get_object()
         self._require(self.step_perm)
-        return Response({"removed": actions.do_remove_drill_data(drill, actor=request.user)})
+        return Response({"removed": do_remove_drill_data(drill, actor=request.user)})
 
     @extend_schema(request=s.FindingBodySerializer, responses=s.FindingSerializer)
     @action(detail=True, methods=["post"])
     def finding(self, request, pk=None):
-        return _step(
-            self, s.FindingBodySerializer, actions.do_record_finding, s.FindingSerializer, 201
-        )
+        return _step(self, s.FindingBodySerializer, do_record_finding, s.FindingSerializer, 201)
 
 
 class DrillStepViewSet(ScopedReadOnlyViewSet):

@@ -23,7 +23,7 @@ from pingji.users.models import User
 PLANNED = timezone.make_aware(datetime.datetime(2021, 8, 20, 9))
 
 
-class SiteFactory(factory.django.DjangoModelFactory):
+class SiteFactory(factory.django.DjangoModelFactory[SurveillanceSite]):
     class Meta:
         model = SurveillanceSite
 
@@ -32,7 +32,7 @@ class SiteFactory(factory.django.DjangoModelFactory):
     signal = Signal.FEVER_VISITS
 
 
-class ReportFactory(factory.django.DjangoModelFactory):
+class ReportFactory(factory.django.DjangoModelFactory[SurveillanceReport]):
     class Meta:
         model = SurveillanceReport
 
@@ -43,24 +43,24 @@ class ReportFactory(factory.django.DjangoModelFactory):
     source = "form"
 
 
-class RuleFactory(factory.django.DjangoModelFactory):
+class RuleFactory(factory.django.DjangoModelFactory[WarningRule]):
     class Meta:
         model = WarningRule
 
     signal = Signal.FEVER_VISITS
 
 
-class AlertFactory(factory.django.DjangoModelFactory):
+class AlertFactory(factory.django.DjangoModelFactory[Alert]):
     class Meta:
         model = Alert
 
-    rule = factory.LazyAttribute(lambda o: RuleFactory(jurisdiction=o.jurisdiction))
+    rule = factory.LazyAttribute(lambda o: RuleFactory.create(jurisdiction=o.jurisdiction))
     day = datetime.date(2021, 9, 9)
     value = 40
     baseline = 12.0
 
 
-class CourseFactory(factory.django.DjangoModelFactory):
+class CourseFactory(factory.django.DjangoModelFactory[Course]):
     class Meta:
         model = Course
 
@@ -69,7 +69,7 @@ class CourseFactory(factory.django.DjangoModelFactory):
     held_on = datetime.date(2021, 6, 1)
 
 
-class DrillFactory(factory.django.DjangoModelFactory):
+class DrillFactory(factory.django.DjangoModelFactory[Drill]):
     class Meta:
         model = Drill
 
@@ -89,19 +89,26 @@ def _user(grid):
 
 
 SCOPED_FACTORIES = {
-    SurveillanceSite: lambda grid: SiteFactory(jurisdiction=grid),
-    SurveillanceReport: lambda grid: ReportFactory(site=SiteFactory(jurisdiction=grid)),
-    WarningRule: lambda grid: RuleFactory(jurisdiction=grid),
-    Alert: lambda grid: AlertFactory(jurisdiction=grid),
-    Course: lambda grid: CourseFactory(jurisdiction=grid),
-    Attendance: lambda grid: Attendance.objects.create(
-        course=CourseFactory(jurisdiction=grid), user=_user(grid), jurisdiction=grid
+    SurveillanceSite: lambda grid: SiteFactory.create(jurisdiction=grid),
+    SurveillanceReport: lambda grid: ReportFactory.create(
+        site=SiteFactory.create(jurisdiction=grid)
     ),
-    Drill: lambda grid: DrillFactory(jurisdiction=grid),
+    WarningRule: lambda grid: RuleFactory.create(jurisdiction=grid),
+    Alert: lambda grid: AlertFactory.create(jurisdiction=grid),
+    Course: lambda grid: CourseFactory.create(jurisdiction=grid),
+    Attendance: lambda grid: Attendance.objects.create(
+        course=CourseFactory.create(jurisdiction=grid), user=_user(grid), jurisdiction=grid
+    ),
+    Drill: lambda grid: DrillFactory.create(jurisdiction=grid),
     DrillStepRecord: lambda grid: DrillStepRecord.objects.create(
-        drill=DrillFactory(jurisdiction=grid), jurisdiction=grid, step="dispatch", done_at=PLANNED
+        drill=DrillFactory.create(jurisdiction=grid),
+        jurisdiction=grid,
+        step="dispatch",
+        done_at=PLANNED,
     ),
     DrillFinding: lambda grid: DrillFinding.objects.create(
-        drill=DrillFactory(jurisdiction=grid), jurisdiction=grid, text="Dispatch list incomplete"
+        drill=DrillFactory.create(jurisdiction=grid),
+        jurisdiction=grid,
+        text="Dispatch list incomplete",
     ),
 }

@@ -12,15 +12,23 @@ from django.utils import timezone
 
 from pingji.core.models import DomainEvent
 from pingji.geo.models import Jurisdiction
-from pingji.preparedness import actions
+from pingji.preparedness.actions.drills import (
+    do_finish_drill,
+    do_inject_case,
+    do_inject_contact,
+    do_plan_drill,
+    do_remove_drill_data,
+    do_set_drill_protocol,
+    do_start_drill,
+)
 from pingji.preparedness.models import Drill
 from pingji.protocols import rules
 from pingji.protocols.models import Protocol
 from pingji.protocols.tests.factories import ProtocolFactory, bundled_rules, national
 from pingji.protocols.versions import protocol_for
-from pingji.quarantine.actions import do_create_site
-from pingji.tracing.actions import do_open_investigation
-from pingji.tracing.dispatching import do_acknowledge_dispatch, do_record_dispatch_outcome
+from pingji.quarantine.actions.sites import do_create_site
+from pingji.tracing.actions.dispatch import do_acknowledge_dispatch, do_record_dispatch_outcome
+from pingji.tracing.actions.investigations import do_open_investigation
 from pingji.tracing.models import Dispatch
 from pingji.users.choices import Role
 
@@ -38,7 +46,7 @@ def receiver(make_user):
 
 
 def plan(tree, actor, partner="350206", **extra) -> Drill:
-    return actions.do_plan_drill(
+    return do_plan_drill(
         {
             "jurisdiction": tree["350322"],
             "partner": tree[partner] if partner else None,
@@ -61,7 +69,7 @@ def test_a_drill_dated_today_practises_the_9th_edition_while_the_real_counties_s
     tree, planner, admin, receiver
 ):
     drill = plan(tree, planner, protocol=national(NINTH))
-    actions.do_start_drill(drill, actor=admin)
+    do_start_drill(drill, actor=admin)
     # the 9th edition rules both sandboxes, the real counties keep the version in force
     for sandbox in (drill.sandbox_code, drill.partner_sandbox_code):
         assert bound(sandbox).based_on == national(NINTH)
@@ -75,10 +83,10 @@ def test_a_drill_dated_today_practises_the_9th_edition_while_the_real_counties_s
     ]
 
     # case → investigation → contact → dispatch, all under the 9th edition
-    case = actions.do_inject_case(drill, actor=admin)
+    case = do_inject_case(drill, actor=admin)
     investigation = do_open_investigation(case, actor=admin)
     assert investigation.protocol.based_on == national(NINTH)
-    contact = actions.do_inject_contact(drill, actor=admin)
+    contact = do_inject_contact(drill, actor=admin)
     dispatch = Dispatch.objects.get()
     assert dispatch.source == contact and dispatch.jurisdiction_id == drill.partner_sandbox_code
     do_acknowledge_dispatch(dispatch, actor=receiver)
@@ -94,7 +102,7 @@ def test_a_drill_dated_today_practises_the_9th_edition_while_the_real_counties_s
     )
 
     # the report judges against the 9th edition's deadlines
-    actions.do_finish_drill(drill, actor=admin)
+    do_finish_drill(drill, actor=admin)
     steps = {s["step"]: s for s in drill.report["steps"]}
     hours = rules.investigation(national(NINTH)).core_facts_hours
     due = timezone.localtime(case.reported_at + datetime.timedelta(hours=hours))
@@ -102,7 +110,7 @@ def test_a_drill_dated_today_practises_the_9th_edition_while_the_real_counties_s
     assert steps["dispatch"]["done_at"] and steps["controlled"]["met"] is True
 
     # removal takes the bindings too; the real counties never had one
-    actions.do_remove_drill_data(drill, actor=admin)
+    do_remove_drill_data(drill, actor=admin)
     assert not Protocol.objects.filter(jurisdiction_code__contains="901").exists()
     assert protocol_for(f"{drill.sandbox_code}001001").code == CLASS_B
     unbound = DomainEvent.objects.filter(kind="protocols.drill_sandbox_unbound")
@@ -116,23 +124,23 @@ def test_by_default_a_drill_runs_under_the_version_in_force_which_no_longer_disp
 ):
     drill = plan(tree, planner)
     assert drill.protocol is None
-    actions.do_start_drill(drill, actor=admin)
+    do_start_drill(drill, actor=admin)
     assert drill.protocol.code == CLASS_B and bound(drill.sandbox_code).based_on == drill.protocol
-    do_open_investigation(actions.do_inject_case(drill, actor=admin), actor=admin)
+    do_open_investigation(do_inject_case(drill, actor=admin), actor=admin)
     with pytest.raises(ValidationError):
-        actions.do_inject_contact(drill, actor=admin)
+        do_inject_contact(drill, actor=admin)
     assert not Dispatch.objects.exists()
 
 
 def test_a_version_chosen_before_the_start_and_not_after(tree, admin):
     drill = plan(tree, admin, partner=None)
-    actions.do_set_drill_protocol(drill, protocol=national(NINTH), actor=admin)
+    do_set_drill_protocol(drill, protocol=national(NINTH), actor=admin)
     assert Drill.objects.get(pk=drill.pk).protocol == national(NINTH)
-    actions.do_set_drill_protocol(drill, protocol=None, actor=admin)  # back to the one in force
+    do_set_drill_protocol(drill, protocol=None, actor=admin)  # back to the one in force
     assert Drill.objects.get(pk=drill.pk).protocol is None
-    actions.do_start_drill(drill, actor=admin)
+    do_start_drill(drill, actor=admin)
     with pytest.raises(ValidationError) as exc:
-        actions.do_set_drill_protocol(drill, protocol=national(NINTH), actor=admin)
+        do_set_drill_protocol(drill, protocol=national(NINTH), actor=admin)
     assert "chosen before the drill starts" in exc.value.message_dict["protocol"][0]
     drill.refresh_from_db()
     assert drill.protocol.code == CLASS_B
@@ -179,7 +187,7 @@ def test_a_version_the_drill_cannot_run_under_is_refused_and_nothing_saved(
     assert not Drill.objects.exists()
     drill = plan(tree, planner)
     with pytest.raises(ValidationError):
-        actions.do_set_drill_protocol(drill, protocol=version, actor=planner)
+        do_set_drill_protocol(drill, protocol=version, actor=planner)
     assert Drill.objects.get(pk=drill.pk).protocol is None
 
 
@@ -190,7 +198,7 @@ def test_a_version_amended_to_broken_rules_after_planning_stops_the_start(tree, 
     del broken["dispatch"]["clause"]
     Protocol.objects.filter(pk=version.pk).update(rules=broken)
     with pytest.raises(ValidationError) as exc:
-        actions.do_start_drill(drill, actor=admin)
+        do_start_drill(drill, actor=admin)
     assert "invalid rules" in str(exc.value)
     assert drill.status == "planned" and not drill.sandbox_code
     assert Drill.objects.get(pk=drill.pk).status == "planned"
@@ -201,7 +209,7 @@ def test_a_sandbox_binding_cannot_be_chosen_and_is_scoped_to_its_counties(
     tree, planner, admin, receiver
 ):
     drill = plan(tree, planner, protocol=national(NINTH))
-    actions.do_start_drill(drill, actor=admin)
+    do_start_drill(drill, actor=admin)
     mine, theirs = bound(drill.sandbox_code), bound(drill.partner_sandbox_code)
     with pytest.raises(ValidationError):
         plan(tree, planner, protocol=mine)
@@ -212,7 +220,7 @@ def test_a_sandbox_binding_cannot_be_chosen_and_is_scoped_to_its_counties(
     assert not Protocol.objects.restrict(receiver).filter(pk=mine.pk).exists()
     other = plan(tree, planner, title="Second drill")
     with pytest.raises(PermissionDenied):  # the receiving county never sees the drill itself
-        actions.do_set_drill_protocol(other, protocol=national(NINTH), actor=receiver)
+        do_set_drill_protocol(other, protocol=national(NINTH), actor=receiver)
     assert Drill.objects.get(pk=other.pk).protocol is None
 
 

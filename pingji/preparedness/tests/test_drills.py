@@ -6,21 +6,31 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from pingji.analytics.series import real_only
 from pingji.cases.models import Case
 from pingji.core.models import DomainEvent
+from pingji.geo.drills import real_only
 from pingji.geo.models import Jurisdiction
 from pingji.people.models import Person
 from pingji.people.tests.factories import HouseholdFactory, PersonFactory
-from pingji.preparedness import actions
+from pingji.preparedness.actions.drills import (
+    do_finish_drill,
+    do_inject_case,
+    do_inject_contact,
+    do_plan_drill,
+    do_record_drill_step,
+    do_record_finding,
+    do_remove_drill_data,
+    do_start_drill,
+)
 from pingji.preparedness.models import Drill
 from pingji.tasks.models import Task
-from pingji.tracing.actions import do_add_contact, do_complete_core, do_open_investigation
-from pingji.tracing.dispatching import (
+from pingji.tracing.actions.contacts import do_add_contact
+from pingji.tracing.actions.dispatch import (
     do_acknowledge_dispatch,
     do_dispatch_person,
     do_record_dispatch_outcome,
 )
+from pingji.tracing.actions.investigations import do_complete_core, do_open_investigation
 from pingji.tracing.models import Contact, Dispatch
 from pingji.users.choices import Role
 
@@ -32,7 +42,7 @@ HOUR = datetime.timedelta(hours=1)
 
 @pytest.fixture
 def drill(tree, admin):
-    return actions.do_plan_drill(
+    return do_plan_drill(
         {
             "jurisdiction": tree["350322"],
             "title": "Delta drill",
@@ -45,26 +55,30 @@ def drill(tree, admin):
 
 
 def test_a_drill_runs_in_a_flagged_sandbox_and_real_figures_exclude_it(drill, admin):
-    actions.do_start_drill(drill, actor=admin, at=T0)
+    do_start_drill(drill, actor=admin, at=T0)
     assert drill.sandbox_code == "350322901" and drill.status == "running"
     sandbox = Jurisdiction.objects.filter(code__startswith="350322901")
     assert sandbox.count() == 3 and all(j.drill for j in sandbox)
     assert not Jurisdiction.objects.real().filter(code__startswith="350322901").exists()
     assert Jurisdiction.objects.real().filter(code="350322").exists()
-    case = actions.do_inject_case(drill, actor=admin, at=T0)
+    case = do_inject_case(drill, actor=admin, at=T0)
     assert case.jurisdiction_id.startswith("350322901")
     assert not Case.objects.filter(jurisdiction__drill=False).exists()
 
 
 def test_the_report_times_each_step_against_the_protocol(drill, admin):
-    actions.do_start_drill(drill, actor=admin, at=T0)
-    case = actions.do_inject_case(drill, actor=admin, at=T0 + HOUR)
+    do_start_drill(drill, actor=admin, at=T0)
+    case = do_inject_case(drill, actor=admin, at=T0 + HOUR)
     investigation = do_open_investigation(case, actor=admin)
     do_complete_core(investigation, actor=admin, summary="core facts")
-    actions.do_record_drill_step(drill, step="dispatch", done_at=T0 + 2 * HOUR, actor=admin)
+    do_record_drill_step(drill, step="dispatch", done_at=T0 + 2 * HOUR, actor=admin)
     with pytest.raises(ValidationError):  # once per step
-        actions.do_record_drill_step(drill, step="dispatch", done_at=T0 + 3 * HOUR, actor=admin)
-    actions.do_finish_drill(drill, actor=admin)
+        do_record_drill_step(drill, step="dispatch", done_at=T0 + 3 * HOUR, actor=admin)
+    do_finish_drill(drill, actor=admin)
+    times = dict(DomainEvent.objects.filter(object_id=str(drill.pk)).values_list("kind", "time"))
+    # each event is dated when it happened, not when it was typed in (the record time)
+    assert times["preparedness.drill_started"] == T0
+    assert times["preparedness.drill_step_recorded"] == T0 + 2 * HOUR
     steps = {s["step"]: s for s in drill.report["steps"]}
     assert steps["case_reported"]["minutes"] == 0
     # opened and core facts recorded now (2026), long after the 2021 report: both late
@@ -80,8 +94,8 @@ def test_the_report_times_each_step_against_the_protocol(drill, admin):
 
 
 def test_drill_data_touching_real_records_is_refused(tree, drill, admin):
-    actions.do_start_drill(drill, actor=admin, at=T0)
-    case = actions.do_inject_case(drill, actor=admin, at=T0)
+    do_start_drill(drill, actor=admin, at=T0)
+    case = do_inject_case(drill, actor=admin, at=T0)
     investigation = do_open_investigation(case, actor=admin)
     real = PersonFactory(household=HouseholdFactory(jurisdiction=tree["350322100001001"]))
     before = Person.objects.count()
@@ -99,16 +113,16 @@ def test_drill_data_touching_real_records_is_refused(tree, drill, admin):
 
 
 def test_removal_deletes_the_sandbox_and_keeps_the_report(tree, drill, admin):
-    actions.do_start_drill(drill, actor=admin, at=T0)
-    case = actions.do_inject_case(drill, actor=admin, at=T0)
+    do_start_drill(drill, actor=admin, at=T0)
+    case = do_inject_case(drill, actor=admin, at=T0)
     do_open_investigation(case, actor=admin)
     with pytest.raises(ValidationError):  # only a finished drill's data are removed
-        actions.do_remove_drill_data(drill, actor=admin)
-    actions.do_finish_drill(drill, actor=admin)
-    finding = actions.do_record_finding(
+        do_remove_drill_data(drill, actor=admin)
+    do_finish_drill(drill, actor=admin)
+    finding = do_record_finding(
         drill, text="Investigation opened late", actor=admin, deadline=T0 + 240 * HOUR
     )
-    removed = actions.do_remove_drill_data(drill, actor=admin)
+    removed = do_remove_drill_data(drill, actor=admin)
     assert removed > 0
     assert not Jurisdiction.objects.filter(code__startswith="350322901").exists()
     assert not Case.objects.exists() and not Person.objects.exists()
@@ -121,7 +135,7 @@ def test_removal_deletes_the_sandbox_and_keeps_the_report(tree, drill, admin):
 
 def test_a_drill_is_run_by_a_county_and_outsiders_are_refused(tree, admin, outsider):
     with pytest.raises(ValidationError):
-        actions.do_plan_drill(
+        do_plan_drill(
             {
                 "jurisdiction": tree["3503"],
                 "title": "x",
@@ -135,7 +149,7 @@ def test_a_drill_is_run_by_a_county_and_outsiders_are_refused(tree, admin, outsi
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
-        actions.do_start_drill(drill, actor=outsider)
+        do_start_drill(drill, actor=outsider)
     assert Drill.objects.get(pk=drill.pk).status == "planned"
 
 
@@ -166,7 +180,7 @@ def receiver(make_user):
 
 @pytest.fixture
 def joint(tree, planner):
-    return actions.do_plan_drill(
+    return do_plan_drill(
         {
             "jurisdiction": tree["350322"],
             "partner": tree["350206"],
@@ -180,10 +194,10 @@ def joint(tree, planner):
 
 
 def _dispatched(joint, admin):
-    actions.do_start_drill(joint, actor=admin, at=T0)
-    case = actions.do_inject_case(joint, actor=admin, at=T0)
+    do_start_drill(joint, actor=admin, at=T0)
+    case = do_inject_case(joint, actor=admin, at=T0)
     do_open_investigation(case, actor=admin)
-    contact = actions.do_inject_contact(joint, actor=admin)
+    contact = do_inject_contact(joint, actor=admin)
     return contact, Dispatch.objects.get()
 
 
@@ -213,7 +227,7 @@ def test_a_joint_drill_dispatches_for_real_and_times_the_receiving_side(
     assert not Dispatch.objects.filter(jurisdiction__drill=False).exists()
     assert not real_only(DomainEvent.objects.filter(kind__startswith="tracing.")).exists()
 
-    actions.do_finish_drill(joint, actor=admin)
+    do_finish_drill(joint, actor=admin)
     steps = {s["step"]: s for s in joint.report["steps"]}
     dispatch.refresh_from_db()
     assert steps["dispatch"]["done_at"] == timezone.localtime(dispatch.sent_at).isoformat(
@@ -226,7 +240,7 @@ def test_a_joint_drill_dispatches_for_real_and_times_the_receiving_side(
     assert steps["controlled"]["due_at"] == due and steps["controlled"]["met"] is True
 
     # removal takes both sandboxes and everything in them, the real counties stay
-    actions.do_remove_drill_data(joint, actor=admin)
+    do_remove_drill_data(joint, actor=admin)
     assert not Jurisdiction.objects.filter(drill=True).exists()
     assert not Dispatch.objects.exists() and not Person.objects.exists()
     assert not Task.objects.filter(kind="tracing.dispatch").exists()
@@ -235,8 +249,8 @@ def test_a_joint_drill_dispatches_for_real_and_times_the_receiving_side(
 
 
 def test_a_dispatch_from_the_sandbox_to_the_real_county_is_still_refused(joint, admin, tree):
-    actions.do_start_drill(joint, actor=admin, at=T0)
-    case = actions.do_inject_case(joint, actor=admin, at=T0)
+    do_start_drill(joint, actor=admin, at=T0)
+    case = do_inject_case(joint, actor=admin, at=T0)
     with pytest.raises(ValidationError) as exc:
         do_dispatch_person(
             case.person, to_jurisdiction=tree["350206"], reason="drill", actor=admin, at=T0
@@ -252,7 +266,7 @@ def test_a_dispatch_from_the_sandbox_to_the_real_county_is_still_refused(joint, 
 )
 def test_a_bad_receiving_county_is_refused(tree, request, partner, who):
     with pytest.raises(ValidationError) as exc:
-        actions.do_plan_drill(
+        do_plan_drill(
             {
                 "jurisdiction": tree["350322"],
                 "partner": tree[partner],
@@ -270,18 +284,18 @@ def test_a_bad_receiving_county_is_refused(tree, request, partner, who):
 def test_the_scripted_contact_needs_a_receiving_county_an_open_investigation_and_a_dispatcher(
     drill, joint, admin, commander
 ):
-    actions.do_start_drill(drill, actor=admin, at=T0)
+    do_start_drill(drill, actor=admin, at=T0)
     with pytest.raises(ValidationError) as exc:
-        actions.do_inject_contact(drill, actor=admin)
+        do_inject_contact(drill, actor=admin)
     assert "no receiving county" in str(exc.value)
-    actions.do_start_drill(joint, actor=admin, at=T0)
-    actions.do_inject_case(joint, actor=admin, at=T0)
+    do_start_drill(joint, actor=admin, at=T0)
+    do_inject_case(joint, actor=admin, at=T0)
     with pytest.raises(ValidationError) as exc:
-        actions.do_inject_contact(joint, actor=admin)
+        do_inject_contact(joint, actor=admin)
     assert "Open the investigation" in str(exc.value)
     do_open_investigation(Case.objects.get(), actor=admin)
     with pytest.raises(ValidationError) as exc:  # runs drills, does not dispatch
-        actions.do_inject_contact(joint, actor=commander)
+        do_inject_contact(joint, actor=commander)
     assert "cannot dispatch" in str(exc.value)
     assert not Contact.objects.exists() and not Dispatch.objects.exists()
 
@@ -293,7 +307,7 @@ def test_the_joint_drill_through_the_pages_and_api(client, api, joint, admin, re
     assert 'id="contact"' in page and "湖里区" in page
     joint.refresh_from_db()
     # the contact before the investigation: said on the page, nothing written
-    actions.do_inject_case(joint, actor=admin, at=T0)  # under the 8th edition, which dispatches
+    do_inject_case(joint, actor=admin, at=T0)  # under the 8th edition, which dispatches
     answer = client.post(f"/preparedness/drills/{joint.pk}/contact/", follow=True)
     assert "Open the investigation" in answer.content.decode()
     do_open_investigation(Case.objects.get(), actor=admin)

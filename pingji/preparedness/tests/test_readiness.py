@@ -4,9 +4,9 @@ import datetime
 
 from django.utils import timezone
 
-from pingji.preparedness import actions
+from pingji.preparedness.actions.training import do_record_attendance, do_record_course
 from pingji.preparedness.readiness import readiness_table
-from pingji.resources import actions as stock
+from pingji.resources.actions.stock import do_issue_stock, do_receive_stock
 from pingji.resources.tests.factories import (
     FacilityFactory,
     StoreFactory,
@@ -23,8 +23,8 @@ def test_scores_and_reasons(tree, admin, make_user, api):
     make_user(Role.EPIDEMIOLOGIST, "350322", username="epi-1")
     store = StoreFactory(jurisdiction=tree["350322"])
     mask = SupplyItemFactory()
-    stock.do_receive_stock(store, item=mask, lot="A", quantity=1000, actor=admin, at=AT)
-    stock.do_issue_stock(store, item=mask, quantity=10, reason="clinic", actor=admin, at=AT)
+    do_receive_stock(store, item=mask, lot="A", quantity=1000, actor=admin, at=AT)
+    do_issue_stock(store, item=mask, quantity=10, reason="clinic", actor=admin, at=AT)
     for kind, extra in [
         ("designated_hospital", {"general_beds": 100}),
         ("fever_clinic", {}),
@@ -32,7 +32,7 @@ def test_scores_and_reasons(tree, admin, make_user, api):
     ]:
         FacilityFactory(jurisdiction=tree["350322"], kind=kind, **extra)
     WorkforceFactory(jurisdiction=tree["350322"], headcount=10, needed=20)
-    course = actions.do_record_course(
+    course = do_record_course(
         {
             "jurisdiction": tree["350322"],
             "title": "Drill basics",
@@ -41,7 +41,7 @@ def test_scores_and_reasons(tree, admin, make_user, api):
         },
         actor=admin,
     )
-    actions.do_record_attendance(course, users=[admin], actor=admin)
+    do_record_attendance(course, users=[admin], actor=admin)
     rows = {r.jurisdiction.code: r for r in readiness_table("35", ON)}
     assert set(rows) == {"350322", "350206"}  # the province sees every county
     xianyou, huli = rows["350322"], rows["350206"]

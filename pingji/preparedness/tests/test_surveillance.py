@@ -8,7 +8,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from pingji.command.modes import mode_for
 from pingji.core.models import DomainEvent
-from pingji.preparedness import actions, surveillance
+from pingji.preparedness.actions.surveillance import (
+    MAX_UPLOAD_BYTES,
+    do_evaluate_warnings,
+    do_record_reports,
+    do_save_rule,
+    do_switch_on_alert,
+    do_upload_reports,
+)
 from pingji.preparedness.models import Alert, SurveillanceReport
 from pingji.tasks.models import Task
 
@@ -27,9 +34,9 @@ def site(tree):
 
 
 def test_reports_are_recorded_and_must_continue_without_a_gap(site, operator):
-    actions.do_record_reports(site, days(D, [5, 6, 7]), actor=operator)
+    do_record_reports(site, days(D, [5, 6, 7]), actor=operator)
     with pytest.raises(ValidationError) as exc:  # 4 and 5 September are missing
-        actions.do_record_reports(site, days(D + datetime.timedelta(days=5), [8]), actor=operator)
+        do_record_reports(site, days(D + datetime.timedelta(days=5), [8]), actor=operator)
     assert "days missing" in str(exc.value.message_dict["rows"]) and "2021-09-04" in str(exc.value)
     assert SurveillanceReport.objects.count() == 3
 
@@ -49,35 +56,35 @@ def test_reports_are_recorded_and_must_continue_without_a_gap(site, operator):
 )
 def test_bad_rows_save_nothing(site, operator, rows, says):
     with pytest.raises(ValidationError) as exc:
-        actions.do_record_reports(site, rows, actor=operator)
+        do_record_reports(site, rows, actor=operator)
     assert says in str(exc.value)
     assert not SurveillanceReport.objects.exists()
 
 
 def test_a_day_already_reported_is_refused(site, operator):
-    actions.do_record_reports(site, days(D, [5]), actor=operator)
+    do_record_reports(site, days(D, [5]), actor=operator)
     with pytest.raises(ValidationError) as exc:
-        actions.do_record_reports(site, days(D, [9]), actor=operator)
+        do_record_reports(site, days(D, [9]), actor=operator)
     assert "already reported" in str(exc.value)
 
 
 def test_outside_the_area_is_refused(site, outsider):
     with pytest.raises(PermissionDenied):
-        actions.do_record_reports(site, days(D, [5]), actor=outsider)
+        do_record_reports(site, days(D, [5]), actor=outsider)
 
 
 def test_upload_is_all_or_nothing(tree, site, operator):
     other = SiteFactory(jurisdiction=tree["350322100001002"])
     good = f"site,day,count\n{site.pk},2021-09-01,4\n{other.pk},2021-09-01,3\n"
-    assert actions.do_upload_reports(good, actor=operator) == 2
+    assert do_upload_reports(good, actor=operator) == 2
     bad = f"site,day,count\n{site.pk},2021-09-02,4\n{other.pk},2021-09-03,3\n999999,2021-09-02,1\n"
     with pytest.raises(ValidationError) as exc:
-        actions.do_upload_reports(bad, actor=operator)
+        do_upload_reports(bad, actor=operator)
     text = str(exc.value)
     assert "no site '999999'" in text and "days missing" in text
     assert SurveillanceReport.objects.count() == 2
     with pytest.raises(ValidationError):
-        actions.do_upload_reports("a,b\n1,2\n", actor=operator)
+        do_upload_reports("a,b\n1,2\n", actor=operator)
 
 
 def test_a_rise_over_the_baseline_raises_an_alert_task_and_leads_to_a_switch(
@@ -86,17 +93,17 @@ def test_a_rise_over_the_baseline_raises_an_alert_task_and_leads_to_a_switch(
     RuleFactory(jurisdiction=tree["3503"], baseline_weeks=4, ratio="1.50", min_increase=10)
     start = D - datetime.timedelta(weeks=4)
     values = [10] * 28 + [40]  # flat for four weeks, then 40 on 1 September
-    actions.do_record_reports(site, days(start, values), actor=operator)
-    assert actions.do_evaluate_warnings(D - datetime.timedelta(days=1), actor=operator) == []
-    [alert] = actions.do_evaluate_warnings(D, actor=operator)
+    do_record_reports(site, days(start, values), actor=operator)
+    assert do_evaluate_warnings(D - datetime.timedelta(days=1), actor=operator) == []
+    [alert] = do_evaluate_warnings(D, actor=operator)
     assert alert.jurisdiction_id == "350322" and alert.value == 40 and alert.baseline == 10
     assert Task.objects.get(pk=alert.task_id).jurisdiction_id == "350322"
-    assert actions.do_evaluate_warnings(D, actor=operator) == []  # once per county, rule, day
+    assert do_evaluate_warnings(D, actor=operator) == []  # once per county, rule, day
     with pytest.raises(PermissionDenied):  # an operator does not switch modes
-        actions.do_switch_on_alert(alert, actor=operator, level="III", reason="fever rise")
+        do_switch_on_alert(alert, actor=operator, level="III", reason="fever rise")
     alert.refresh_from_db()
     assert alert.status == "open"
-    actions.do_switch_on_alert(alert, actor=commander, level="III", reason="fever rise")
+    do_switch_on_alert(alert, actor=commander, level="III", reason="fever rise")
     alert.refresh_from_db()
     assert alert.status == "switched" and mode_for(tree["350322"]).mode == "emergency"
     assert Task.objects.get(pk=alert.task_id).status != "open"
@@ -104,15 +111,13 @@ def test_a_rise_over_the_baseline_raises_an_alert_task_and_leads_to_a_switch(
 
 def test_editing_the_threshold_changes_what_alerts(tree, site, operator):
     rule = RuleFactory(jurisdiction=tree["350322"], ratio="5.00", min_increase=10)
-    actions.do_record_reports(
-        site, days(D - datetime.timedelta(weeks=4), [10] * 28 + [40]), actor=operator
-    )
-    assert actions.do_evaluate_warnings(D, actor=operator) == []
-    surveillance.do_save_rule({"ratio": "1.50"}, actor=operator, instance=rule)
-    assert len(actions.do_evaluate_warnings(D, actor=operator)) == 1
+    do_record_reports(site, days(D - datetime.timedelta(weeks=4), [10] * 28 + [40]), actor=operator)
+    assert do_evaluate_warnings(D, actor=operator) == []
+    do_save_rule({"ratio": "1.50"}, actor=operator, instance=rule)
+    assert len(do_evaluate_warnings(D, actor=operator)) == 1
     assert Alert.objects.count() == 1
     with pytest.raises(ValidationError):
-        surveillance.do_save_rule({"ratio": "0.5"}, actor=operator, instance=rule)
+        do_save_rule({"ratio": "0.5"}, actor=operator, instance=rule)
 
 
 def test_api_reports_and_hostile_input(api, site, operator):
@@ -199,7 +204,7 @@ def test_an_upload_with_an_endless_cell_or_a_huge_count_is_a_400(api, site, oper
 def test_an_upload_over_its_limit_is_refused(api, site, operator):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    big = b"site,day,count\n" + b"1,2021-09-01,1\n" * (surveillance.MAX_UPLOAD_BYTES // 15 + 1)
+    big = b"site,day,count\n" + b"1,2021-09-01,1\n" * (MAX_UPLOAD_BYTES // 15 + 1)
     answer = api(operator).post(
         "/api/preparedness/reports/upload/",
         {"file": SimpleUploadedFile("r.csv", big)},

@@ -1,10 +1,12 @@
 from rest_framework import serializers
 
+from pingji.core.api.serializers import ScopedModelSerializer, ScopedSerializer
+
 from ..models import Protocol
 from ..rules import validate_rules
 
 
-class ProtocolSerializer(serializers.ModelSerializer):
+class ProtocolSerializer(ScopedModelSerializer):
     class Meta:
         model = Protocol
         fields = [
@@ -28,7 +30,7 @@ def _check_rules(rules):
     return rules
 
 
-class ProtocolCopySerializer(serializers.Serializer):
+class ProtocolCopySerializer(ScopedSerializer):
     """Create = copy an existing version for an area, from a date."""
 
     based_on = serializers.PrimaryKeyRelatedField(queryset=Protocol.objects.none())
@@ -44,7 +46,7 @@ class ProtocolCopySerializer(serializers.Serializer):
             self.fields["based_on"].queryset = Protocol.objects.restrict(request.user)
 
 
-class ProtocolAmendSerializer(serializers.Serializer):
+class ProtocolAmendSerializer(ScopedSerializer):
     """Update = amend: only the fields sent change; ``reason`` is always required."""
 
     reason = serializers.CharField()
@@ -54,6 +56,6 @@ class ProtocolAmendSerializer(serializers.Serializer):
     rules = serializers.JSONField(required=False, validators=[_check_rules])
 
 
-class InForceQuerySerializer(serializers.Serializer):
+class InForceQuerySerializer(ScopedSerializer):
     jurisdiction = serializers.CharField(max_length=15, required=False, allow_blank=True)
     date = serializers.DateField(required=False)

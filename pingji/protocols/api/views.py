@@ -9,7 +9,7 @@ from pingji.core.access import scope_code
 from pingji.core.api.base import ScopedViewSetMixin
 from pingji.geo.models import Jurisdiction
 
-from .. import actions
+from ..actions.versions import do_amend_protocol, do_copy_protocol
 from ..filtersets import ProtocolFilterSet
 from ..models import Protocol
 from ..versions import explain
@@ -52,7 +52,7 @@ class ProtocolViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        copy = actions.do_copy_protocol(data.pop("based_on"), actor=request.user, **data)
+        copy = do_copy_protocol(data.pop("based_on"), actor=request.user, **data)
         return Response(ProtocolSerializer(copy).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ProtocolAmendSerializer, responses={200: ProtocolSerializer})
@@ -60,7 +60,7 @@ class ProtocolViewSet(
         protocol = self.get_object()
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        actions.do_amend_protocol(protocol, actor=request.user, **serializer.validated_data)
+        do_amend_protocol(protocol, actor=request.user, **serializer.validated_data)
         return Response(ProtocolSerializer(protocol).data)
 
     def partial_update(self, request, *args, **kwargs):

@@ -8,8 +8,9 @@ format — one module per section, the building blocks in ``specs`` — and is i
 
 Every *rule* object carries a ``clause`` (the document, its number and the section a figure
 comes from) and may carry a ``note`` (local remarks, disagreements between sources) and
-``disputed: true`` where the sources disagree (PROTOCOLS.md: "keep such a value editable and say
-in the UI which version and clause a decision used").
+``disputed: true`` where the sources disagree: such a value stays editable, and the UI says which
+version and clause a decision used, so a province that reads its source otherwise can see it and
+amend its copy (``data/README.md``, "Where the figures come from").
 """
 
 from ..choices import ManagementRegime

@@ -23,7 +23,7 @@ def national(code: str = "cn-8th-edition") -> Protocol:
     return Protocol.objects.get(jurisdiction_code="", code=code)
 
 
-class ProtocolFactory(factory.django.DjangoModelFactory):
+class ProtocolFactory(factory.django.DjangoModelFactory[Protocol]):
     class Meta:
         model = Protocol
 

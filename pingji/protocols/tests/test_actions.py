@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 
 from pingji.core.models import DomainEvent
-from pingji.protocols.actions import (
+from pingji.protocols.actions.versions import (
     do_amend_protocol,
     do_copy_protocol,
     do_load_national_protocols,

@@ -10,12 +10,8 @@ from django.core.exceptions import ValidationError
 from pingji.core.models import DomainEvent
 from pingji.geo.choices import Level
 from pingji.geo.models import Jurisdiction
-from pingji.protocols.actions import (
-    do_amend_protocol,
-    do_bind_drill_sandbox,
-    do_copy_protocol,
-    do_unbind_drill_sandboxes,
-)
+from pingji.protocols.actions.drills import do_bind_drill_sandbox, do_unbind_drill_sandboxes
+from pingji.protocols.actions.versions import do_amend_protocol, do_copy_protocol
 from pingji.protocols.models import Protocol
 from pingji.protocols.versions import protocol_for
 from pingji.users.choices import Role

@@ -1,4 +1,5 @@
-"""The shipped rules hold PROTOCOLS.md's figures; the validator names every error by its path."""
+"""The shipped rules hold the published figures (``data/README.md``); the validator names every
+error by its path."""
 
 import pytest
 

@@ -1,9 +1,13 @@
 from rest_framework import serializers
 
+from pingji.core.api.serializers import (
+    ColleagueField,
+    ScopedModelSerializer,
+    ScopedSerializer,
+)
 from pingji.geo.models import Jurisdiction
 from pingji.people.models import Person
 from pingji.tracing.models import Contact
-from pingji.users.models import User
 
 from ..choices import RESULTS, RegimeCategory, Symptom
 from ..models import (
@@ -18,46 +22,8 @@ from ..models import (
 )
 
 
-class _Visible(serializers.PrimaryKeyRelatedField):
-    """A related row the caller may see; anything else does not exist for them."""
-
-    model: type = Person
-
-    def get_queryset(self):
-        return self.model.objects.restrict(self.context["request"].user, "view")
-
-
-class _VisiblePerson(_Visible):
-    model = Person
-
-
-class _VisibleSite(_Visible):
-    model = Site
-
-
-class _VisibleRoom(_Visible):
-    model = Room
-
-
-class _VisibleContact(_Visible):
-    model = Contact
-
-
-class _VisibleJurisdiction(_Visible):
-    model = Jurisdiction
-
-
-class _VisiblePlacement(_Visible):
-    model = Placement
-
-
-class _VisibleUser(serializers.PrimaryKeyRelatedField):
-    def get_queryset(self):
-        return User.objects.filter(is_active=True)
-
-
-class QuarantineSiteSerializer(serializers.ModelSerializer):
-    jurisdiction = _VisibleJurisdiction()
+class QuarantineSiteSerializer(ScopedModelSerializer):
+    jurisdiction = serializers.PrimaryKeyRelatedField(queryset=Jurisdiction.objects.all())
     rooms = serializers.IntegerField(write_only=True, required=False, min_value=0, max_value=5000)
 
     class Meta:
@@ -65,17 +31,17 @@ class QuarantineSiteSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "kind", "status", "jurisdiction", "address", "phone", "rooms"]
 
 
-class QuarantineRoomSerializer(serializers.ModelSerializer):
-    site = _VisibleSite()
+class QuarantineRoomSerializer(ScopedModelSerializer):
+    site = serializers.PrimaryKeyRelatedField(queryset=Site.objects.all())
 
     class Meta:
         model = Room
         fields = ["id", "site", "number", "beds", "out_of_service"]
 
 
-class SiteStaffSerializer(serializers.ModelSerializer):
-    site = _VisibleSite()
-    user = _VisibleUser()
+class SiteStaffSerializer(ScopedModelSerializer):
+    site = serializers.PrimaryKeyRelatedField(queryset=Site.objects.all())
+    user = ColleagueField()
 
     class Meta:
         model = SiteStaff
@@ -83,11 +49,17 @@ class SiteStaffSerializer(serializers.ModelSerializer):
         read_only_fields = ["since"]
 
 
-class PlacementSerializer(serializers.ModelSerializer):
-    person = _VisiblePerson()
-    contact = _VisibleContact(required=False, allow_null=True)
-    site = _VisibleSite(required=False, allow_null=True)
-    room = _VisibleRoom(required=False, allow_null=True)
+class PlacementSerializer(ScopedModelSerializer):
+    person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all())
+    contact = serializers.PrimaryKeyRelatedField(
+        queryset=Contact.objects.all(), required=False, allow_null=True
+    )
+    site = serializers.PrimaryKeyRelatedField(
+        queryset=Site.objects.all(), required=False, allow_null=True
+    )
+    room = serializers.PrimaryKeyRelatedField(
+        queryset=Room.objects.all(), required=False, allow_null=True
+    )
     category = serializers.ChoiceField(choices=RegimeCategory.choices, required=False)
     exposure_at = serializers.DateTimeField(write_only=True, required=False)
 
@@ -131,7 +103,7 @@ class PlacementSerializer(serializers.ModelSerializer):
         validators: list = []  # the action refuses a second placement, naming the first
 
 
-class ScheduledTestSerializer(serializers.ModelSerializer):
+class ScheduledTestSerializer(ScopedModelSerializer):
     class Meta:
         model = ScheduledTest
         fields = [
@@ -151,8 +123,8 @@ class ScheduledTestSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MonitoringCheckSerializer(serializers.ModelSerializer):
-    placement = _VisiblePlacement()
+class MonitoringCheckSerializer(ScopedModelSerializer):
+    placement = serializers.PrimaryKeyRelatedField(queryset=Placement.objects.all())
     symptoms = serializers.ListField(
         child=serializers.ChoiceField(choices=Symptom.choices), required=False
     )
@@ -165,30 +137,32 @@ class MonitoringCheckSerializer(serializers.ModelSerializer):
         validators: list = []  # the action answers a duplicate day with its own message
 
 
-class PlacementResultSerializer(serializers.Serializer):
+class PlacementResultSerializer(ScopedSerializer):
     result = serializers.ChoiceField(choices=[(r, r) for r in RESULTS])
     sampled_at = serializers.DateTimeField()
     note = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
 
-class ReleaseRequestSerializer(serializers.Serializer):
+class ReleaseRequestSerializer(ScopedSerializer):
     override = serializers.BooleanField(required=False, default=False)
     justification = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
-class PlacementTransferSerializer(serializers.Serializer):
-    site = _VisibleSite()
-    room = _VisibleRoom(required=False, allow_null=True)
+class PlacementTransferSerializer(ScopedSerializer):
+    site = serializers.PrimaryKeyRelatedField(queryset=Site.objects.all())
+    room = serializers.PrimaryKeyRelatedField(
+        queryset=Room.objects.all(), required=False, allow_null=True
+    )
     reason = serializers.CharField(max_length=500)
 
 
-class PlacementMoveSerializer(serializers.Serializer):
+class PlacementMoveSerializer(ScopedSerializer):
     grid = serializers.CharField(max_length=15)
     address = serializers.CharField(max_length=300, required=False, allow_blank=True)
     reason = serializers.CharField(max_length=500)
 
 
-class PlacementReleaseSerializer(serializers.ModelSerializer):
+class PlacementReleaseSerializer(ScopedModelSerializer):
     class Meta:
         model = Release
         fields = [
@@ -208,7 +182,7 @@ class PlacementReleaseSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class HistoryEntrySerializer(serializers.ModelSerializer):
+class HistoryEntrySerializer(ScopedModelSerializer):
     class Meta:
         model = HistoryEntry
         fields = [

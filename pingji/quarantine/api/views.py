@@ -5,7 +5,10 @@ from rest_framework.response import Response
 
 from pingji.core.api.base import ScopedModelViewSet, ScopedReadOnlyViewSet, StepActionsMixin
 
-from .. import actions, monitoring, moving, release, schedule
+from .. import schedule
+from ..actions import monitoring, moving, release, sites
+from ..actions.placement import do_place_person
+from ..actions.transfer import do_transfer_placement
 from ..filtersets import (
     HistoryEntryFilterSet,
     MonitoringCheckFilterSet,
@@ -53,7 +56,7 @@ class SiteViewSet(ScopedModelViewSet):
     http_method_names = ["get", "post", "head", "options"]
 
     def perform_create(self, serializer):
-        serializer.instance = actions.do_create_site(
+        serializer.instance = sites.do_create_site(
             actor=self.request.user, **serializer.validated_data
         )
 
@@ -68,7 +71,7 @@ class RoomViewSet(ScopedModelViewSet):
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         data.pop("out_of_service", None)
-        serializer.instance = actions.do_add_room(data.pop("site"), actor=self.request.user, **data)
+        serializer.instance = sites.do_add_room(data.pop("site"), actor=self.request.user, **data)
 
 
 class SiteStaffViewSet(ScopedModelViewSet):
@@ -79,7 +82,7 @@ class SiteStaffViewSet(ScopedModelViewSet):
 
     def perform_create(self, serializer):
         data = serializer.validated_data
-        serializer.instance = actions.do_assign_staff(
+        serializer.instance = sites.do_assign_staff(
             data["site"], actor=self.request.user, user=data["user"]
         )
 
@@ -100,9 +103,7 @@ class PlacementViewSet(StepActionsMixin, ScopedModelViewSet):
     http_method_names = ["get", "post", "head", "options"]
 
     def perform_create(self, serializer):
-        serializer.instance = actions.do_place_person(
-            actor=self.request.user, **serializer.validated_data
-        )
+        serializer.instance = do_place_person(actor=self.request.user, **serializer.validated_data)
 
     @extend_schema(request=ReleaseRequestSerializer, responses=PlacementReleaseSerializer)
     @action(detail=True, methods=["post"])
@@ -121,7 +122,7 @@ class PlacementViewSet(StepActionsMixin, ScopedModelViewSet):
         self._require("quarantine.change_placement")
         body = PlacementTransferSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
-        moved = release.do_transfer_placement(placement, actor=request.user, **body.validated_data)
+        moved = do_transfer_placement(placement, actor=request.user, **body.validated_data)
         return Response(self.get_serializer(moved).data)
 
     @extend_schema(request=PlacementMoveSerializer, responses=PlacementSerializer)

@@ -6,7 +6,8 @@ import pytest
 from django.utils import timezone
 
 from pingji.people.tests.factories import HouseholdFactory, PersonFactory
-from pingji.quarantine import actions
+from pingji.quarantine.actions.placement import do_place_person
+from pingji.quarantine.actions.sites import do_create_site
 from pingji.users.choices import Role
 
 GRID = "350322100001001"
@@ -55,7 +56,7 @@ def neighbour(tree):
 
 @pytest.fixture
 def hotel(tree, operator):
-    return actions.do_create_site(
+    return do_create_site(
         actor=operator, name="仙游宾馆", kind="hotel", jurisdiction=tree["350322"], rooms=3
     )
 
@@ -63,7 +64,7 @@ def hotel(tree, operator):
 @pytest.fixture
 def placed(resident, hotel, operator):
     """林某, exposed 2021-09-10, placed at the hotel on 09-12 20:00 under the 8th edition."""
-    return actions.do_place_person(
+    return do_place_person(
         actor=operator,
         person=resident,
         exposure_at=sep(10, 15),

@@ -32,7 +32,7 @@ PLACED = timezone.make_aware(datetime.datetime(2021, 9, 12, 20, 0))
 EXPOSED = datetime.date(2021, 9, 10)
 
 
-class SiteFactory(factory.django.DjangoModelFactory):
+class SiteFactory(factory.django.DjangoModelFactory[Site]):
     class Meta:
         model = Site
 
@@ -41,7 +41,7 @@ class SiteFactory(factory.django.DjangoModelFactory):
     status = SiteStatus.OPEN
 
 
-class RoomFactory(factory.django.DjangoModelFactory):
+class RoomFactory(factory.django.DjangoModelFactory[Room]):
     class Meta:
         model = Room
 
@@ -49,7 +49,7 @@ class RoomFactory(factory.django.DjangoModelFactory):
     number = factory.Sequence(lambda n: f"{800 + n}")
 
 
-class PlacementFactory(factory.django.DjangoModelFactory):
+class PlacementFactory(factory.django.DjangoModelFactory[Placement]):
     """A close contact exposed 2021-09-10, at a site from 09-12 under the 8th edition (14 + 7)."""
 
     class Meta:

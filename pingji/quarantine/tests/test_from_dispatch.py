@@ -3,18 +3,18 @@
 import datetime
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from pingji.cases.tests.factories import CaseFactory
-from pingji.core.events import events_for, record_events
+from pingji.core.events import events_for
 from pingji.core.models import DomainEvent
 from pingji.people.tests.factories import HouseholdFactory, PersonFactory
-from pingji.quarantine import actions
+from pingji.quarantine.actions.placement import do_place_person
+from pingji.quarantine.actions.sites import do_create_site
 from pingji.quarantine.models import Placement
 from pingji.tasks.models import Task
-from pingji.tracing import dispatching
+from pingji.tracing.actions.dispatch import do_dispatch_person, do_record_dispatch_outcome
 from pingji.tracing.models import Dispatch
 from pingji.tracing.tests.factories import ContactFactory, InvestigationFactory
 from pingji.users.choices import Role
@@ -44,7 +44,7 @@ def dispatched(tree, epi, person, exposure_at, sent_at, tier="close_contact"):
         tier=tier,
         last_exposure_at=exposure_at,
     )
-    return dispatching.do_dispatch_person(
+    return do_dispatch_person(
         person,
         to_jurisdiction=tree["350206"],
         reason="密接",
@@ -62,13 +62,13 @@ def dispatch(tree, epi, huli_person):
 
 @pytest.fixture
 def huli_hotel(tree, huli_operator):
-    return actions.do_create_site(
+    return do_create_site(
         actor=huli_operator, name="湖里酒店", kind="hotel", jurisdiction=tree["350206"], rooms=2
     )
 
 
 def control(dispatch, actor, **kwargs):
-    return dispatching.do_record_dispatch_outcome(
+    return do_record_dispatch_outcome(
         dispatch, actor=actor, outcome="controlled", at=sep(11, 20), **kwargs
     )
 
@@ -110,9 +110,7 @@ def test_controlled_places_the_person_at_the_receivers_site_from_the_last_exposu
 def test_a_regime_at_home_needs_no_site(tree, epi, huli_person, huli_operator):
     # Given a secondary contact exposed 2022-07-10: 7 days at home under the 9th edition
     d = dispatched(tree, epi, huli_person, at(7, 10), at(7, 11), tier="secondary_contact")
-    dispatching.do_record_dispatch_outcome(
-        d, actor=huli_operator, outcome="controlled", at=at(7, 11, 20)
-    )
+    do_record_dispatch_outcome(d, actor=huli_operator, outcome="controlled", at=at(7, 11, 20))
     # Then they are placed at home, managed by their grid in the receiving county
     p = Placement.objects.get()
     assert (p.setting, p.site, p.jurisdiction_id) == ("home", None, HULI_GRID)
@@ -133,7 +131,7 @@ def test_refusals_leave_the_dispatch_unanswered(
     nothing_written(dispatch)
     # a site of another county, even for the province which sees both
     province = make_user(Role.OPERATOR, "35")
-    other = actions.do_create_site(
+    other = do_create_site(
         actor=province, name="仙游宾馆", kind="hotel", jurisdiction=tree["350322"], rooms=3
     )
     for actor in (huli_operator, province):
@@ -141,7 +139,7 @@ def test_refusals_leave_the_dispatch_unanswered(
             control(dispatch, actor, control={"site": other.pk})
         assert exc.value.error_dict["site"][0].message == "No such site in 湖里区."
     # a full site
-    full = actions.do_create_site(
+    full = do_create_site(
         actor=huli_operator, name="满员酒店", kind="hotel", jurisdiction=tree["350206"], rooms=0
     )
     with pytest.raises(ValidationError) as exc:
@@ -157,7 +155,7 @@ def test_refusals_leave_the_dispatch_unanswered(
 
 def test_a_person_already_placed_is_not_placed_twice(dispatch, huli_operator, huli_hotel):
     # Given 湖里区 placed 黄某 from the quarantine pages before answering the dispatch
-    first = actions.do_place_person(
+    first = do_place_person(
         actor=huli_operator,
         person=dispatch.person,
         exposure_at=sep(10, 15),
@@ -174,7 +172,7 @@ def test_a_person_already_placed_is_not_placed_twice(dispatch, huli_operator, hu
 def test_a_placement_for_the_same_exposure_already_over_is_not_doubled(
     dispatch, huli_operator, huli_hotel
 ):
-    p = actions.do_place_person(
+    p = do_place_person(
         actor=huli_operator,
         person=dispatch.person,
         exposure_at=sep(10, 15),
@@ -200,7 +198,7 @@ def test_a_contact_who_became_a_case_is_controlled_as_a_case_not_placed(
 def test_a_regime_already_over_places_nobody(tree, epi, huli_person, huli_operator):
     # exposed 2021-09-10 and controlled only on 10-20: the 14 + 7 days are over
     d = dispatched(tree, epi, huli_person, sep(10, 15), sep(11, 9))
-    dispatching.do_record_dispatch_outcome(d, actor=huli_operator, outcome="controlled", at=sep(50))
+    do_record_dispatch_outcome(d, actor=huli_operator, outcome="controlled", at=sep(50))
     assert Dispatch.objects.get().status == "controlled" and not Placement.objects.exists()
 
 
@@ -227,23 +225,6 @@ def test_the_sender_never_sees_the_receivers_placement(
     assert sender_view["status"] == "controlled" and "site" not in sender_view
     assert not DomainEvent.objects.restrict(epi).filter(kind="quarantine.placed").exists()
     assert Placement.objects.restrict(huli_operator).filter(pk=p.pk).exists()
-
-
-def test_history_replayed_without_an_actor_places_nobody(dispatch):
-    Dispatch.objects.filter(pk=dispatch.pk).update(status="controlled", closed_at=sep(11, 20))
-    record_events(
-        [
-            DomainEvent(
-                kind="tracing.dispatch_controlled",
-                time=sep(11, 20),
-                jurisdiction_code="350206",
-                content_type=ContentType.objects.get_for_model(Dispatch),
-                object_id=str(dispatch.pk),
-                payload={"at": sep(11, 20).isoformat()},
-            )
-        ]
-    )
-    assert not Placement.objects.exists()
 
 
 @pytest.fixture
@@ -295,7 +276,7 @@ def test_the_outcome_form_asks_for_the_site(
 
 
 def test_a_contact_dispatch_returned_places_and_takes_back_nobody(dispatch, huli_operator):
-    dispatching.do_record_dispatch_outcome(
+    do_record_dispatch_outcome(
         dispatch, actor=huli_operator, outcome="not_resident", reason="不是本地人", at=sep(11, 20)
     )
     assert not Placement.objects.exists()

@@ -11,10 +11,10 @@ from pingji.core.events import events_for
 from pingji.geo.choices import Level
 from pingji.geo.models import Jurisdiction
 from pingji.people.models import Person
-from pingji.quarantine import moving, release
+from pingji.quarantine.actions import moving, release
 from pingji.quarantine.models import HistoryEntry, Placement, ScheduledTest
 from pingji.tasks.models import Task
-from pingji.tracing import dispatching
+from pingji.tracing.actions.dispatch import do_dispatch_person, do_record_dispatch_outcome
 from pingji.tracing.models import Dispatch
 from pingji.users.choices import Role
 
@@ -88,7 +88,7 @@ def test_a_move_within_the_county_hands_the_person_to_the_new_grid(
 
 
 def test_an_open_alert_follows_the_person_to_the_new_community(at_home, operator):
-    from pingji.quarantine.followup import do_sweep
+    from pingji.quarantine.actions.followup import do_sweep
 
     do_sweep(D(2021, 9, 26))  # no check-in on 09-25: the community of 东门一网格 is alerted
     assert Task.objects.get(kind="quarantine.missed-check", status="open")
@@ -115,9 +115,7 @@ def test_a_move_to_another_county_is_handed_over_as_a_dispatch_and_placed_there(
     assert [h.kind for h in moved.history.all()][-2:] == ["moved", "dispatched"]
     assert not Placement.objects.restrict(grid_worker).filter(status="active").exists()
     # When 湖里区 records them controlled, they are placed there for the days left, once
-    dispatching.do_record_dispatch_outcome(
-        dispatch, actor=huli_operator, outcome="controlled", at=sep(26, 20)
-    )
+    do_record_dispatch_outcome(dispatch, actor=huli_operator, outcome="controlled", at=sep(26, 20))
     there = Placement.objects.get(status="active")
     assert (there.setting, there.jurisdiction_id, there.category) == (
         "home",
@@ -150,7 +148,7 @@ def test_a_handover_the_county_does_not_take_resumes_at_the_old_grid(
     moved = move(at_home, operator, grid=HULI_GRID)
     dispatch = Dispatch.objects.get()
     # When 湖里区 answers on 09-27 that it does not take them
-    dispatching.do_record_dispatch_outcome(dispatch, actor=huli_operator, at=sep(27, 9), **answer)
+    do_record_dispatch_outcome(dispatch, actor=huli_operator, at=sep(27, 9), **answer)
     # Then monitoring resumes at 东门一网格 until 10-01, with the tests not yet due
     moved.refresh_from_db()
     assert (moved.status, moved.ended_at, moved.home_id) == ("active", None, GRID)
@@ -176,7 +174,7 @@ def test_a_handover_is_not_taken_back_when_the_person_is_placed_or_a_case(
 
     moved = move(at_home, operator, grid=HULI_GRID)
     CaseFactory(person=moved.person)
-    dispatching.do_record_dispatch_outcome(
+    do_record_dispatch_outcome(
         Dispatch.objects.get(), actor=huli_operator, outcome="not_resident", reason="不是本地人"
     )
     moved.refresh_from_db()
@@ -252,7 +250,7 @@ def test_an_ended_placement_cannot_move(at_home, operator):
 
 def test_a_person_already_dispatched_there_is_refused_whole(at_home, operator, make_user):
     epi = make_user(Role.EPIDEMIOLOGIST, "350322")
-    dispatching.do_dispatch_person(
+    do_dispatch_person(
         at_home.person,
         to_jurisdiction=Jurisdiction.objects.get(code="350206"),
         reason="密接",

@@ -6,7 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from pingji.core.events import events_for
-from pingji.quarantine import actions, schedule
+from pingji.quarantine import schedule
+from pingji.quarantine.actions.placement import do_place_person
 from pingji.quarantine.models import HistoryEntry, Placement, ScheduledTest
 
 from .conftest import at, contact_of, sep
@@ -46,7 +47,7 @@ def test_8th_edition_close_contact_gets_14_plus_7_with_tests_1_4_7_14(placed, ho
 
 
 def test_9th_edition_close_contact_gets_7_plus_3_with_home_day_3(resident, hotel, operator):
-    p = actions.do_place_person(
+    p = do_place_person(
         actor=operator, person=resident, exposure_at=at(7, 10), site=hotel, placed_at=at(7, 10, 20)
     )
     assert p.protocol.code == "cn-9th-edition"
@@ -63,7 +64,7 @@ def test_9th_edition_close_contact_gets_7_plus_3_with_home_day_3(resident, hotel
 
 
 def test_a_9th_edition_secondary_contact_starts_at_home(resident, operator):
-    p = actions.do_place_person(
+    p = do_place_person(
         actor=operator,
         person=resident,
         category="secondary_contact",
@@ -77,7 +78,7 @@ def test_a_9th_edition_secondary_contact_starts_at_home(resident, operator):
 
 def test_placing_from_a_contact_takes_tier_and_last_exposure(resident, hotel, operator):
     contact = contact_of(resident, last_exposure_at=sep(11, 18))
-    p = actions.do_place_person(
+    p = do_place_person(
         actor=operator, person=resident, contact=contact, site=hotel, placed_at=sep(12, 20)
     )
     assert (p.contact, p.category, p.exposure_on) == (contact, "close_contact", D(2021, 9, 11))
@@ -85,7 +86,7 @@ def test_placing_from_a_contact_takes_tier_and_last_exposure(resident, hotel, op
 
 def test_a_person_placed_twice_is_refused_naming_the_placement(placed, resident, hotel, operator):
     with pytest.raises(ValidationError) as exc:
-        actions.do_place_person(
+        do_place_person(
             actor=operator, person=resident, exposure_at=sep(11), site=hotel, placed_at=sep(13)
         )
     message = exc.value.message_dict["person"][0]
@@ -101,7 +102,7 @@ def test_a_full_room_and_a_full_site_are_refused(placed, hotel, operator, tree):
         for _ in range(3)
     ]
     with pytest.raises(ValidationError) as exc:
-        actions.do_place_person(
+        do_place_person(
             actor=operator,
             person=others[0],
             exposure_at=sep(10),
@@ -111,11 +112,11 @@ def test_a_full_room_and_a_full_site_are_refused(placed, hotel, operator, tree):
         )
     assert exc.value.message_dict["room"] == ["Room 1 is full (1 of 1 beds taken)."]
     for person in others[:2]:
-        actions.do_place_person(
+        do_place_person(
             actor=operator, person=person, exposure_at=sep(10), site=hotel, placed_at=sep(12, 21)
         )
     with pytest.raises(ValidationError) as exc:
-        actions.do_place_person(
+        do_place_person(
             actor=operator, person=others[2], exposure_at=sep(10), site=hotel, placed_at=sep(12, 21)
         )
     assert exc.value.message_dict["site"] == ["仙游宾馆 is full."]
@@ -135,14 +136,14 @@ def test_a_full_room_and_a_full_site_are_refused(placed, hotel, operator, tree):
 def test_bad_placements_are_refused_and_nothing_saved(resident, hotel, operator, kwargs, field):
     args = {"exposure_at": sep(10), "site": hotel, "placed_at": sep(12), **kwargs}
     with pytest.raises(ValidationError) as exc:
-        actions.do_place_person(actor=operator, person=resident, **args)
+        do_place_person(actor=operator, person=resident, **args)
     assert field in exc.value.message_dict
     assert not Placement.objects.exists() and not ScheduledTest.objects.exists()
 
 
 def test_a_person_outside_the_area_cannot_be_placed(resident, hotel, huli_operator):
     with pytest.raises(PermissionDenied):
-        actions.do_place_person(
+        do_place_person(
             actor=huli_operator, person=resident, exposure_at=sep(10), site=hotel, placed_at=sep(12)
         )
     assert not Placement.objects.exists()

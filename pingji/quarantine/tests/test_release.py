@@ -6,9 +6,13 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from pingji.cases.models import Case
-from pingji.quarantine import actions, monitoring, release
+from pingji.quarantine.actions import monitoring, release
+from pingji.quarantine.actions.followup import do_sweep
+from pingji.quarantine.actions.placement import do_place_person
+from pingji.quarantine.actions.protocol_change import do_apply_protocol, outdated, proposed_change
+from pingji.quarantine.actions.sites import do_assign_staff, do_create_site, free_room
+from pingji.quarantine.actions.transfer import do_transfer_placement
 from pingji.quarantine.evidence import unreleased_contacts
-from pingji.quarantine.followup import do_sweep
 from pingji.quarantine.models import (
     HistoryEntry,
     MonitoringCheck,
@@ -79,7 +83,7 @@ def test_results_fill_the_scheduled_test_of_the_day_and_move_the_next_test(place
 
 def test_a_positive_result_reports_a_case_and_opens_its_investigation(placed, manager, hotel):
     # Given a site manager of the hotel (whose role cannot report cases by itself)
-    actions.do_assign_staff(hotel, actor=placed.placed_by, user=manager)
+    do_assign_staff(hotel, actor=placed.placed_by, user=manager)
     # When the day-4 result is positive
     test = placed.tests.get(day=4)
     monitoring.do_record_result(
@@ -130,7 +134,7 @@ def test_an_override_needs_a_justification_and_is_kept(placed, operator):
 
 
 def test_a_site_manager_cannot_approve_a_release(placed, manager, hotel, operator):
-    actions.do_assign_staff(hotel, actor=operator, user=manager)
+    do_assign_staff(hotel, actor=operator, user=manager)
     negative_all(placed, operator)
     with pytest.raises(PermissionDenied):
         release.do_release_placement(placed, actor=manager, at=sep(24, 20))
@@ -151,7 +155,7 @@ def test_an_eligible_release_hands_the_person_over_to_the_home_grid(placed, oper
     task = Task.objects.for_source(done).get()
     assert (task.kind, task.jurisdiction_id) == ("home-monitoring", "350322100001001")
     # the room is free again
-    assert actions.free_room(placed_site(done)).number == "1"
+    assert free_room(placed_site(done)).number == "1"
     kinds = list(HistoryEntry.objects.filter(placement=placed).values_list("kind", flat=True))
     assert kinds == ["placed", "released"]
 
@@ -226,10 +230,10 @@ def test_a_check_twice_on_a_day_is_refused(placed, operator):
 
 
 def test_a_transfer_keeps_one_history(placed, operator, tree):
-    other = actions.do_create_site(
+    other = do_create_site(
         actor=operator, name="鲤城酒店", kind="hotel", jurisdiction=tree["350322100"], rooms=2
     )
-    release.do_transfer_placement(
+    do_transfer_placement(
         placed, actor=operator, site=other, reason="hotel closed for repairs", at=sep(15)
     )
     placed.refresh_from_db()
@@ -237,20 +241,20 @@ def test_a_transfer_keeps_one_history(placed, operator, tree):
     steps = list(placed.history.values_list("kind", "reason"))
     assert steps == [("placed", ""), ("transferred", "hotel closed for repairs")]
     with pytest.raises(ValidationError):
-        release.do_transfer_placement(placed, actor=operator, site=other, reason="")
+        do_transfer_placement(placed, actor=operator, site=other, reason="")
 
 
 def test_protocol_change_is_listed_then_applied_with_a_reason(placed, operator):
     from pingji.protocols.models import Protocol
 
     ninth = Protocol.objects.get(code="cn-9th-edition")
-    change = release.proposed_change(placed, ninth)
+    change = proposed_change(placed, ninth)
     assert change["planned_end_on"] == (D(2021, 10, 1), D(2021, 9, 20))
     with pytest.raises(ValidationError):
-        release.do_apply_protocol([placed], actor=operator, protocol=ninth, reason=" ")
+        do_apply_protocol([placed], actor=operator, protocol=ninth, reason=" ")
     placed.refresh_from_db()
     assert placed.planned_end_on == D(2021, 10, 1)  # nothing changed silently
-    [changed] = release.do_apply_protocol(
+    [changed] = do_apply_protocol(
         [placed], actor=operator, protocol=ninth, reason="9th edition in force"
     )
     assert (changed.planned_release_on, changed.planned_end_on, changed.protocol) == (
@@ -264,14 +268,16 @@ def test_protocol_change_is_listed_then_applied_with_a_reason(placed, operator):
 
 
 def test_outdated_lists_placements_under_an_older_protocol(placed):
-    rows = release.outdated(Placement.objects.all())  # today the Class B end state is in force
+    rows = outdated(Placement.objects.all())  # today the Class B end state is in force
     assert [(p, current.code) for p, current, _ in rows] == [(placed, "cn-class-b")]
 
 
-def test_unreleased_contacts_contract_c4(resident, neighbour, hotel, operator):
+def test_unreleased_contacts_are_those_not_yet_released_negative(
+    resident, neighbour, hotel, operator
+):
     mine = contact_of(resident, last_exposure_at=sep(10, 15))
     never = contact_of(neighbour, last_exposure_at=sep(10, 15))
-    p = actions.do_place_person(
+    p = do_place_person(
         actor=operator, person=resident, contact=mine, site=hotel, placed_at=sep(12, 20)
     )
     assert unreleased_contacts([mine.pk, never.pk], D(2021, 9, 20)) == {mine.pk, never.pk}
@@ -282,9 +288,9 @@ def test_unreleased_contacts_contract_c4(resident, neighbour, hotel, operator):
     assert unreleased_contacts([], D(2021, 9, 24)) == set()
 
 
-def test_an_early_release_without_negatives_stays_unreleased_for_c4(resident, hotel, operator):
+def test_an_early_release_without_negatives_stays_unreleased(resident, hotel, operator):
     mine = contact_of(resident, last_exposure_at=sep(10, 15))
-    p = actions.do_place_person(
+    p = do_place_person(
         actor=operator, person=resident, contact=mine, site=hotel, placed_at=sep(12, 20)
     )
     release.do_release_placement(
@@ -305,7 +311,7 @@ def test_a_release_into_another_county_arrives_there_as_a_dispatch(
     visitor = PersonFactory(
         name="陈某", household=HouseholdFactory(jurisdiction=tree["350206001001001"])
     )
-    p = actions.do_place_person(
+    p = do_place_person(
         actor=province, person=visitor, exposure_at=sep(10, 15), site=hotel, placed_at=sep(12, 20)
     )
     negative_all(p, operator)

@@ -10,7 +10,8 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from pingji.people.tests.factories import HouseholdFactory, PersonFactory
-from pingji.quarantine import actions
+from pingji.quarantine.actions.placement import do_place_person
+from pingji.quarantine.actions.sites import do_assign_staff, do_create_site
 from pingji.quarantine.models import MonitoringCheck, Placement, ScheduledTest, Site
 from pingji.quarantine.tests.factories import PlacementFactory
 from pingji.users.choices import Role
@@ -23,17 +24,17 @@ D = datetime.date
 
 @pytest.fixture
 def two_sites(tree, operator, manager, resident, neighbour):
-    a = actions.do_create_site(
+    a = do_create_site(
         actor=operator, name="A酒店", kind="hotel", jurisdiction=tree["350322"], rooms=2
     )
-    b = actions.do_create_site(
+    b = do_create_site(
         actor=operator, name="B酒店", kind="hotel", jurisdiction=tree["350322"], rooms=2
     )
-    actions.do_assign_staff(a, actor=operator, user=manager)
-    pa = actions.do_place_person(
+    do_assign_staff(a, actor=operator, user=manager)
+    pa = do_place_person(
         actor=operator, person=resident, exposure_at=sep(10), site=a, placed_at=sep(12)
     )
-    pb = actions.do_place_person(
+    pb = do_place_person(
         actor=operator, person=neighbour, exposure_at=sep(10), site=b, placed_at=sep(12)
     )
     return a, b, pa, pb
@@ -57,9 +58,7 @@ def test_a_site_manager_sees_only_their_site(two_sites, manager, operator, clien
     # and cannot place anyone at the other site
     other = PersonFactory(household=HouseholdFactory(jurisdiction=a.jurisdiction))
     with pytest.raises(ValidationError):
-        actions.do_place_person(
-            actor=manager, person=other, exposure_at=sep(10), site=b, placed_at=sep(12)
-        )
+        do_place_person(actor=manager, person=other, exposure_at=sep(10), site=b, placed_at=sep(12))
     assert not Placement.objects.filter(person=other).exists()
 
 
@@ -273,7 +272,7 @@ def test_a_results_file_with_an_endless_cell_is_refused_and_records_nothing(
 def test_a_results_file_over_its_limit_is_refused_before_it_is_read(client, operator, placed):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from pingji.quarantine.imports import MAX_UPLOAD_BYTES
+    from pingji.quarantine.actions.imports import MAX_UPLOAD_BYTES
 
     client.force_login(operator)
     big = b"a" * (MAX_UPLOAD_BYTES + 1)

@@ -4,20 +4,24 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pingji.core import clock
 from pingji.core.access import ensure_allowed
+from pingji.core.actions import record_on
 from pingji.geo.choices import CODE_LENGTH, Level
 from pingji.geo.models import Jurisdiction
+from pingji.tasks.actions.work import do_issue_rule_task
+from pingji.tasks.models import Task
 
+from ..contracts import PLANNED, PROBLEM_RAISED
 from ..models import (
     Establishment,
     Plan,
     Problem,
     Target,
 )
-from .registry import _event, _locked, _now
+from .registry import _locked, _now
 
 
 def do_save_plan(est: Establishment, *, actor, measures: str, liaison=None) -> Plan:
@@ -37,17 +41,17 @@ def do_save_plan(est: Establishment, *, actor, measures: str, liaison=None) -> P
     with transaction.atomic():
         est = _locked(est, actor)
         plan, _created = Plan.objects.update_or_create(
-            establishment=est, defaults={"measures": measures, "updated_at": timezone.now()}
+            establishment=est, defaults={"measures": measures, "updated_at": clock.now()}
         )
         est.key, est.liaison = True, liaison
         est.save(update_fields=["key", "liaison"])
         ensure_allowed(actor, plan, "change")
-        _event(
-            "planned",
-            _("Plan for %(name)s") % {"name": est.name},
+        record_on(
             est,
-            actor,
-            liaison=getattr(liaison, "username", ""),
+            PLANNED,
+            _("Plan for %(name)s") % {"name": est.name},
+            actor=actor,
+            payload={"liaison": getattr(liaison, "username", "")},
         )
     return plan
 
@@ -70,19 +74,45 @@ def do_raise_problem(
     """A problem the establishment raised becomes a task of its county's department.
 
     The task carries the deadline; overdue, it escalates one level a period (decision 0005), and
-    the problem is solved when the task is verified.
+    the problem is solved when the task is verified. ``at`` is when it was raised (default now):
+    the problem, its deadline check and its event are dated by it.
     """
-    from pingji.tasks.actions import do_issue_rule_task
-
     at = _now(at)
-    problem = Problem(
-        establishment=est,
-        category=category,
-        department=department,
-        description=(description or "").strip(),
-        raised_at=at,
-        raised_by=actor if getattr(actor, "pk", None) else None,
+    problem = _checked_problem(
+        Problem(
+            establishment=est,
+            category=category,
+            department=department,
+            description=(description or "").strip(),
+            raised_at=at,
+            raised_by=actor if getattr(actor, "pk", None) else None,
+        ),
+        deadline,
     )
+    with transaction.atomic():
+        est = _locked(est, actor)
+        problem.establishment = est
+        problem.save()
+        problem.task = _department_task(problem, actor=actor, deadline=_now(deadline))
+        problem.save(update_fields=["task"])
+        ensure_allowed(actor, problem, "add")
+        record_on(
+            est,
+            PROBLEM_RAISED,
+            _("Problem raised by %(name)s") % {"name": est.name},
+            actor=actor,
+            payload={"category": category, "department": department},
+            at=at,
+        )
+    return problem
+
+
+def _checked_problem(problem: Problem, deadline) -> Problem:
+    """The unsaved problem, or every problem with it at once, by field.
+
+    The deadline must come after the problem was raised: one before it would make the task
+    overdue, and escalate it, the moment it is issued.
+    """
     errors: dict[str, list] = {}
     try:
         problem.full_clean(exclude=["task"])
@@ -90,40 +120,35 @@ def do_raise_problem(
         errors.update(exc.message_dict)
     if deadline is None:
         errors["deadline"] = [_("Give the deadline.")]
-    elif _now(deadline) <= at:
+    elif _now(deadline) <= problem.raised_at:
         errors["deadline"] = [_("The deadline must come after the problem was raised.")]
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        est = _locked(est, actor)
-        problem.establishment = est
-        problem.save()
-        problem.task = do_issue_rule_task(
-            problem,
-            actor=actor,
-            owner=county_of(est.jurisdiction_id),
-            kind="reopening.problem",
-            title=_("%(dept)s: %(name)s — %(category)s")
-            % {
-                "dept": problem.get_department_display(),
-                "name": est.name,
-                "category": problem.get_category_display(),
-            },
-            description=problem.description,
-            deadline=_now(deadline),
-            department=problem.department,
-        )
-        problem.save(update_fields=["task"])
-        ensure_allowed(actor, problem, "add")
-        _event(
-            "problem_raised",
-            _("Problem raised by %(name)s") % {"name": est.name},
-            est,
-            actor,
-            category=category,
-            department=department,
-        )
     return problem
+
+
+def _department_task(problem: Problem, *, actor, deadline) -> Task:
+    """The problem's work item: a rule task of the county's department that answers it.
+
+    Owned by the county (where the departments sit) whatever the establishment's grid, and
+    carrying the department, so supervision counts it under that department.
+    """
+    est = problem.establishment
+    return do_issue_rule_task(
+        problem,
+        actor=actor,
+        owner=county_of(est.jurisdiction_id),
+        kind="reopening.problem",
+        title=_("%(dept)s: %(name)s — %(category)s")
+        % {
+            "dept": problem.get_department_display(),
+            "name": est.name,
+            "category": problem.get_category_display(),
+        },
+        description=problem.description,
+        deadline=deadline,
+        department=problem.department,
+    )
 
 
 def do_set_target(

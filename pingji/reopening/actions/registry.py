@@ -1,14 +1,16 @@
 """Registering establishments and their people; the helpers every step shares."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pingji.core import clock
 from pingji.core.access import ensure_allowed
-from pingji.core.events import record_event
+from pingji.core.actions import aware, locked, record_on
 
 from ..choices import SCHOOL_KINDS, Kind, Status
+from ..contracts import CLOSED, REGISTERED, UPDATED
 from ..credit import validate_credit_code
 from ..models import (
     Establishment,
@@ -37,28 +39,11 @@ MAY_APPLY = (Status.CLOSED, Status.PAUSED)
 
 
 def _now(at):
-    at = at or timezone.now()
-    return timezone.make_aware(at) if timezone.is_naive(at) else at
-
-
-def _event(step: str, summary: str, est: Establishment, actor, /, **payload) -> None:
-    record_event(
-        f"reopening.{step}",
-        summary,
-        jurisdiction_code=est.jurisdiction_id,
-        subject=est,
-        payload=payload,
-        actor=actor,
-    )
+    return aware(at or clock.now())
 
 
 def _locked(est: Establishment, actor, action: str = "change") -> Establishment:
-    fresh = (
-        Establishment.objects.restrict(actor, action).select_for_update().filter(pk=est.pk).first()
-    )
-    if fresh is None:
-        raise PermissionDenied(_("This establishment is outside your area."))
-    return fresh
+    return locked(est, actor, action, outside=_("This establishment is outside your area."))
 
 
 def _move(est: Establishment, status: str, *, actor, at, reason: str = "", clause: str = ""):
@@ -124,8 +109,12 @@ def do_register_establishment(*, actor, **fields) -> Establishment:
                 {"name": [_("This establishment is already registered.")]}
             ) from exc
         ensure_allowed(actor, est, "add")
-        _event(
-            "registered", _("%(name)s registered") % {"name": est.name}, est, actor, kind=est.kind
+        record_on(
+            est,
+            REGISTERED,
+            _("%(name)s registered") % {"name": est.name},
+            actor=actor,
+            payload={"kind": est.kind},
         )
     return est
 
@@ -142,12 +131,12 @@ def do_update_establishment(est: Establishment, changes: dict, *, actor) -> Esta
         clean_establishment(est)
         est.save()
         ensure_allowed(actor, est, "change")
-        _event(
-            "updated",
-            _("%(name)s corrected") % {"name": est.name},
+        record_on(
             est,
-            actor,
-            fields=sorted(changes),
+            UPDATED,
+            _("%(name)s corrected") % {"name": est.name},
+            actor=actor,
+            payload={"fields": sorted(changes)},
         )
     return est
 
@@ -177,5 +166,12 @@ def do_close_establishment(est: Establishment, *, actor, reason: str, at=None) -
         if est.status == Status.CLOSED:
             return est
         _move(est, Status.CLOSED, actor=actor, at=at, reason=reason)
-        _event("closed", _("%(name)s closed") % {"name": est.name}, est, actor, reason=reason)
+        record_on(
+            est,
+            CLOSED,
+            _("%(name)s closed") % {"name": est.name},
+            actor=actor,
+            payload={"reason": reason},
+            at=at,
+        )
     return est

@@ -1,6 +1,7 @@
 """Resumption: application with the protocol's checklist, inspection, approval, pauses.
 
-An establishment inside an active sealed or controlled area (contract C5) is not approved.
+An establishment inside an active sealed or controlled area (``areas.lookup.controls_at``, through
+``reopening.controls``) is not approved.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,17 +9,19 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from pingji.core.access import ensure_allowed
+from pingji.core.actions import record_on
 from pingji.protocols import rules
 from pingji.protocols.versions import NoProtocolInForce, protocol_for
 
 from .. import controls
 from ..choices import AlertStatus, Status
+from ..contracts import APPLIED, INSPECTED, PAUSED, REFUSED, RESUMED
 from ..models import (
     Alert,
     Application,
     Establishment,
 )
-from .registry import MAY_APPLY, _event, _locked, _move, _now
+from .registry import MAY_APPLY, _locked, _move, _now
 
 
 def checklist_for(est: Establishment, on) -> tuple[tuple, str, str]:
@@ -60,7 +63,9 @@ def do_apply(est: Establishment, *, actor, checklist: dict, at=None) -> Applicat
         )
         _move(est, Status.APPLIED, actor=actor, at=at, clause=clause)
         ensure_allowed(actor, app, "add")
-        _event("applied", _("%(name)s applied to resume") % {"name": est.name}, est, actor)
+        record_on(
+            est, APPLIED, _("%(name)s applied to resume") % {"name": est.name}, actor=actor, at=at
+        )
     return app
 
 
@@ -89,7 +94,14 @@ def do_inspect(app: Application, *, actor, passed: bool, note: str = "", at=None
             app.decided_at, app.approved, app.decision_note = at, False, note
             _move(est, Status.CLOSED, actor=actor, at=at, reason=note, clause=app.clause)
         app.save()
-        _event("inspected", _("%(name)s inspected") % {"name": est.name}, est, actor, passed=passed)
+        record_on(
+            est,
+            INSPECTED,
+            _("%(name)s inspected") % {"name": est.name},
+            actor=actor,
+            payload={"passed": passed},
+            at=at,
+        )
     return app
 
 
@@ -102,7 +114,7 @@ def approval_errors(app: Application, est: Establishment, at) -> list[str]:
         errors.append(_("Checklist items not in place: %s") % ", ".join(app.missing_items))
     try:
         reason = controls.blocking_reason(est, at)
-    except ImportError:  # contract C5 absent: never approve blind
+    except ImportError:  # areas' lookup of controls in force absent: never approve blind
         reason = _("The risk-area lookup is not available; approval is refused until it is.")
     if reason:
         errors.append(reason)
@@ -113,7 +125,8 @@ def do_decide(app: Application, *, actor, approve: bool, note: str = "", at=None
     """Approve (the establishment resumes) or refuse an inspected application.
 
     Approval is refused while the establishment lies inside an active sealed or controlled area
-    (or a high/medium-risk area, contract C5): the reason names the area and its level.
+    (or a high/medium-risk area, ``areas.lookup.controls_at``): the reason names the area and its
+    level.
     """
     at = _now(at)
     note = (note or "").strip()
@@ -135,13 +148,13 @@ def do_decide(app: Application, *, actor, approve: bool, note: str = "", at=None
             reason=note,
             clause=app.clause,
         )
-        _event(
-            "resumed" if approve else "refused",
-            (_("%(name)s resumed") if approve else _("%(name)s refused")) % {"name": est.name},
+        record_on(
             est,
-            actor,
-            clause=app.clause,
-            protocol=app.protocol,
+            RESUMED if approve else REFUSED,
+            (_("%(name)s resumed") if approve else _("%(name)s refused")) % {"name": est.name},
+            actor=actor,
+            payload={"clause": app.clause, "protocol": app.protocol},
+            at=at,
         )
     return app
 
@@ -162,7 +175,14 @@ def do_pause(est: Establishment, *, actor, reason: str, at=None) -> Establishmen
             decided_at=at, approved=False, decision_note=reason[:500]
         )
         _move(est, Status.PAUSED, actor=actor, at=at, reason=reason)
-        _event("paused", _("%(name)s paused") % {"name": est.name}, est, actor, reason=reason)
+        record_on(
+            est,
+            PAUSED,
+            _("%(name)s paused") % {"name": est.name},
+            actor=actor,
+            payload={"reason": reason},
+            at=at,
+        )
     return est
 
 

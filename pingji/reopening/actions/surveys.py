@@ -9,6 +9,7 @@ from pingji.core.events import record_event
 from pingji.geo.models import Jurisdiction
 
 from ..choices import OperatingState, Status
+from ..contracts import SURVEY_OPENED
 from ..models import (
     Establishment,
     Survey,
@@ -37,17 +38,20 @@ def do_open_survey(
         survey.save()
         ensure_allowed(actor, survey, "add")
         record_event(
-            "reopening.survey_opened",
+            SURVEY_OPENED,
             _("Survey opened: %(t)s") % {"t": survey.title},
             jurisdiction_code=jurisdiction.code,
             subject=survey,
             actor=actor,
             payload={"targets": survey.targets().count()},
+            at=at,
         )
     return survey
 
 
 def return_errors(survey: Survey, est: Establishment, answer: SurveyReturn) -> dict:
+    """Every problem of an answer, by field: an establishment the survey did not ask, and the
+    answer's own fields, all at once so the form shows them together."""
     errors: dict[str, list] = {}
     if not est.jurisdiction_id.startswith(survey.jurisdiction_id) or (
         survey.kind and est.kind != survey.kind

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from pingji.core.api.serializers import ScopedModelSerializer, ScopedSerializer
 from pingji.geo.models import Jurisdiction
 
 from ..choices import Department, OperatingState, ProblemCategory
@@ -17,7 +18,7 @@ from ..models import (
 )
 
 
-class EstablishmentSerializer(serializers.ModelSerializer):
+class EstablishmentSerializer(ScopedModelSerializer):
     jurisdiction = serializers.PrimaryKeyRelatedField(queryset=Jurisdiction.objects.all())
 
     class Meta:
@@ -51,19 +52,19 @@ class EstablishmentSerializer(serializers.ModelSerializer):
         return fields
 
 
-class MemberSerializer(serializers.ModelSerializer):
+class MemberSerializer(ScopedModelSerializer):
     class Meta:
         model = Member
         fields = ["id", "establishment", "person", "role", "created_at"]
 
 
-class StatusChangeSerializer(serializers.ModelSerializer):
+class StatusChangeSerializer(ScopedModelSerializer):
     class Meta:
         model = StatusChange
         fields = ["id", "establishment", "previous", "status", "at", "reason", "clause", "actor"]
 
 
-class SurveySerializer(serializers.ModelSerializer):
+class SurveySerializer(ScopedModelSerializer):
     jurisdiction = serializers.PrimaryKeyRelatedField(queryset=Jurisdiction.objects.all())
 
     class Meta:
@@ -72,7 +73,7 @@ class SurveySerializer(serializers.ModelSerializer):
         read_only_fields = ["opened_at", "created_by"]
 
 
-class SurveyReturnSerializer(serializers.ModelSerializer):
+class SurveyReturnSerializer(ScopedModelSerializer):
     class Meta:
         model = SurveyReturn
         fields = [
@@ -91,7 +92,7 @@ class SurveyReturnSerializer(serializers.ModelSerializer):
         validators: list = []
 
 
-class ApplicationSerializer(serializers.ModelSerializer):
+class ApplicationSerializer(ScopedModelSerializer):
     class Meta:
         model = Application
         fields = [
@@ -111,13 +112,13 @@ class ApplicationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PlanSerializer(serializers.ModelSerializer):
+class PlanSerializer(ScopedModelSerializer):
     class Meta:
         model = Plan
         fields = ["id", "establishment", "measures", "updated_at"]
 
 
-class ProblemSerializer(serializers.ModelSerializer):
+class ProblemSerializer(ScopedModelSerializer):
     deadline = serializers.DateTimeField(write_only=True)
     task_status = serializers.CharField(source="task.status", read_only=True, default="")
     category = serializers.ChoiceField(choices=ProblemCategory.choices)
@@ -140,36 +141,36 @@ class ProblemSerializer(serializers.ModelSerializer):
         read_only_fields = ["task", "raised_at", "raised_by"]
 
 
-class AlertSerializer(serializers.ModelSerializer):
+class AlertSerializer(ScopedModelSerializer):
     class Meta:
         model = Alert
         fields = ["id", "establishment", "case", "role", "raised_at", "status", "decided_at"]
         read_only_fields = fields
 
 
-class TargetSerializer(serializers.ModelSerializer):
+class TargetSerializer(ScopedModelSerializer):
     class Meta:
         model = Target
         fields = ["id", "jurisdiction", "kind", "percent", "by"]
 
 
-class ApplySerializer(serializers.Serializer):
+class ApplySerializer(ScopedSerializer):
     checklist = serializers.DictField(child=serializers.BooleanField())
 
 
-class InspectSerializer(serializers.Serializer):
+class InspectSerializer(ScopedSerializer):
     passed = serializers.BooleanField()
     note = serializers.CharField(required=False, allow_blank=True, max_length=500)
 
 
-class DecideSerializer(serializers.Serializer):
+class DecideSerializer(ScopedSerializer):
     approve = serializers.BooleanField()
     note = serializers.CharField(required=False, allow_blank=True, max_length=500)
 
 
-class PauseSerializer(serializers.Serializer):
+class PauseSerializer(ScopedSerializer):
     reason = serializers.CharField(max_length=300)
 
 
-class AnswerSerializer(serializers.Serializer):
+class AnswerSerializer(ScopedSerializer):
     state = serializers.ChoiceField(choices=OperatingState.choices)

@@ -5,9 +5,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from pingji.core.api.base import ScopedModelViewSet, ScopedReadOnlyViewSet
-from pingji.core.views import focus_code
+from pingji.core.views.base import focus_code
 
-from .. import actions
+from ..actions.liaison import do_raise_problem
+from ..actions.registry import do_register_establishment, do_update_establishment
+from ..actions.resumption import do_apply, do_decide, do_inspect, do_pause
+from ..actions.surveys import do_answer_survey, do_open_survey
 from ..filtersets import EstablishmentFilterSet
 from ..models import (
     Alert,
@@ -53,12 +56,12 @@ class EstablishmentViewSet(ScopedModelViewSet):
         return super().get_permissions()
 
     def perform_create(self, serializer):
-        serializer.instance = actions.do_register_establishment(
+        serializer.instance = do_register_establishment(
             actor=self.request.user, **serializer.validated_data
         )
 
     def perform_update(self, serializer):
-        serializer.instance = actions.do_update_establishment(
+        serializer.instance = do_update_establishment(
             serializer.instance, serializer.validated_data, actor=self.request.user
         )
 
@@ -66,13 +69,13 @@ class EstablishmentViewSet(ScopedModelViewSet):
     @action(detail=True, methods=["post"])
     def apply(self, request, pk=None):
         """Apply to resume, declaring the checklist items of the protocol in force."""
-        app = _step(self, request, s.ApplySerializer, actions.do_apply, self.get_object())
+        app = _step(self, request, s.ApplySerializer, do_apply, self.get_object())
         return Response(s.ApplicationSerializer(app).data, status=201)
 
     @extend_schema(request=s.PauseSerializer, responses=s.EstablishmentSerializer)
     @action(detail=True, methods=["post"])
     def pause(self, request, pk=None):
-        est = _step(self, request, s.PauseSerializer, actions.do_pause, self.get_object())
+        est = _step(self, request, s.PauseSerializer, do_pause, self.get_object())
         return Response(s.EstablishmentSerializer(est).data)
 
 
@@ -84,14 +87,14 @@ class ApplicationViewSet(ScopedReadOnlyViewSet):
     @extend_schema(request=s.InspectSerializer, responses=s.ApplicationSerializer)
     @action(detail=True, methods=["post"])
     def inspect(self, request, pk=None):
-        app = _step(self, request, s.InspectSerializer, actions.do_inspect, self.get_object())
+        app = _step(self, request, s.InspectSerializer, do_inspect, self.get_object())
         return Response(s.ApplicationSerializer(app).data)
 
     @extend_schema(request=s.DecideSerializer, responses=s.ApplicationSerializer)
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
         """Approve or refuse; refused while the establishment lies in a sealed/controlled area."""
-        app = _step(self, request, s.DecideSerializer, actions.do_decide, self.get_object())
+        app = _step(self, request, s.DecideSerializer, do_decide, self.get_object())
         return Response(s.ApplicationSerializer(app).data)
 
 
@@ -101,9 +104,7 @@ class SurveyViewSet(ScopedModelViewSet):
     http_method_names = ["get", "post", "head", "options"]
 
     def perform_create(self, serializer):
-        serializer.instance = actions.do_open_survey(
-            actor=self.request.user, **serializer.validated_data
-        )
+        serializer.instance = do_open_survey(actor=self.request.user, **serializer.validated_data)
 
 
 class SurveyReturnViewSet(ScopedModelViewSet):
@@ -121,7 +122,7 @@ class SurveyReturnViewSet(ScopedModelViewSet):
             or not Survey.objects.restrict(self.request.user).filter(pk=survey.pk).exists()
         ):
             raise exceptions.NotFound()
-        serializer.instance = actions.do_answer_survey(survey, est, actor=self.request.user, **data)
+        serializer.instance = do_answer_survey(survey, est, actor=self.request.user, **data)
 
 
 class ProblemViewSet(ScopedModelViewSet):
@@ -136,7 +137,7 @@ class ProblemViewSet(ScopedModelViewSet):
         est = data.pop("establishment")
         if not Establishment.objects.restrict(self.request.user).filter(pk=est.pk).exists():
             raise exceptions.NotFound()
-        serializer.instance = actions.do_raise_problem(est, actor=self.request.user, **data)
+        serializer.instance = do_raise_problem(est, actor=self.request.user, **data)
 
 
 class AlertViewSet(ScopedReadOnlyViewSet):

@@ -1,4 +1,5 @@
-"""Reopening test fixtures: an operator of 仙游县, a liaison, and controls stood in for C5."""
+"""Reopening test fixtures: an operator of 仙游县, a liaison, and stand-ins for the controls in
+force (``areas.lookup.controls_at``)."""
 
 import datetime
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ def at(month: int, day: int, hour: int = 9) -> datetime.datetime:
 
 @dataclass
 class StandIn:
-    """The shape of contract C5's ``Control`` (areas.lookup), for tests of reopening alone."""
+    """The shape of ``areas.lookup.Control``, for tests of reopening alone."""
 
     area: str
     level: str

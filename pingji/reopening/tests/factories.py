@@ -31,7 +31,7 @@ def credit_code(n: int) -> str:
     return first + check_character(first)
 
 
-class EstablishmentFactory(factory.django.DjangoModelFactory):
+class EstablishmentFactory(factory.django.DjangoModelFactory[Establishment]):
     """A small shoe factory of 仙游县, working."""
 
     class Meta:
@@ -39,9 +39,9 @@ class EstablishmentFactory(factory.django.DjangoModelFactory):
 
     kind = Kind.ENTERPRISE
     name = factory.Sequence(lambda n: f"鞋业有限公司{n}")
-    credit_code = factory.Sequence(credit_code)
+    credit_code: factory.Sequence | None = factory.Sequence(credit_code)  # a school has none
     sector = Sector.MANUFACTURING
-    size = Size.SMALL
+    size: str = Size.SMALL  # nor a size class
     workforce = 120
     status = Status.OPEN
 
@@ -58,7 +58,7 @@ class SchoolFactory(EstablishmentFactory):
 
 
 def _person(grid):
-    return PersonFactory(household=HouseholdFactory(jurisdiction=grid))
+    return PersonFactory.create(household=HouseholdFactory.create(jurisdiction=grid))
 
 
 def _survey(grid):
@@ -71,12 +71,14 @@ def _survey(grid):
 
 
 SCOPED_FACTORIES = {
-    Establishment: lambda grid: EstablishmentFactory(jurisdiction=grid),
+    Establishment: lambda grid: EstablishmentFactory.create(jurisdiction=grid),
     Member: lambda grid: Member.objects.create(
-        establishment=EstablishmentFactory(jurisdiction=grid), person=_person(grid), role="staff"
+        establishment=EstablishmentFactory.create(jurisdiction=grid),
+        person=_person(grid),
+        role="staff",
     ),
     StatusChange: lambda grid: StatusChange.objects.create(
-        establishment=EstablishmentFactory(jurisdiction=grid),
+        establishment=EstablishmentFactory.create(jurisdiction=grid),
         previous=Status.OPEN,
         status=Status.CLOSED,
         at=OPENED,
@@ -85,24 +87,24 @@ SCOPED_FACTORIES = {
     Survey: _survey,
     SurveyReturn: lambda grid: SurveyReturn.objects.create(
         survey=_survey(grid),
-        establishment=EstablishmentFactory(jurisdiction=grid),
+        establishment=EstablishmentFactory.create(jurisdiction=grid),
         state=OperatingState.CLOSED,
     ),
     Application: lambda grid: Application.objects.create(
-        establishment=EstablishmentFactory(jurisdiction=grid, status=Status.APPLIED)
+        establishment=EstablishmentFactory.create(jurisdiction=grid, status=Status.APPLIED)
     ),
     Plan: lambda grid: Plan.objects.create(
-        establishment=EstablishmentFactory(jurisdiction=grid), measures="专班驻企"
+        establishment=EstablishmentFactory.create(jurisdiction=grid), measures="专班驻企"
     ),
     Problem: lambda grid: Problem.objects.create(
-        establishment=EstablishmentFactory(jurisdiction=grid),
+        establishment=EstablishmentFactory.create(jurisdiction=grid),
         category="workers",
         department="hr",
         description="员工滞留",
     ),
     Alert: lambda grid: Alert.objects.create(
-        establishment=EstablishmentFactory(jurisdiction=grid),
-        case=CaseFactory(person=_person(grid)),
+        establishment=EstablishmentFactory.create(jurisdiction=grid),
+        case=CaseFactory.create(person=_person(grid)),
         role="staff",
     ),
     Target: lambda grid: Target.objects.create(

@@ -1,6 +1,7 @@
 """A liaison (挂钩干部) sees only the establishments they are named for, and their rows."""
 
-from pingji.reopening import actions
+from pingji.reopening.actions.liaison import do_raise_problem, do_save_plan
+from pingji.reopening.actions.resumption import do_pause
 from pingji.reopening.models import Establishment, Plan, Problem, StatusChange
 
 from .factories import EstablishmentFactory
@@ -8,9 +9,9 @@ from .factories import EstablishmentFactory
 
 def test_a_liaison_sees_only_their_establishments(operator, liaison, grid, client, api):
     mine, other = EstablishmentFactory(jurisdiction=grid), EstablishmentFactory(jurisdiction=grid)
-    actions.do_save_plan(mine, actor=operator, measures="一企一策", liaison=liaison)
-    actions.do_save_plan(other, actor=operator, measures="一企一策")
-    actions.do_pause(other, actor=operator, reason="x")
+    do_save_plan(mine, actor=operator, measures="一企一策", liaison=liaison)
+    do_save_plan(other, actor=operator, measures="一企一策")
+    do_pause(other, actor=operator, reason="x")
 
     assert list(Establishment.objects.restrict(liaison)) == [mine]
     assert list(Plan.objects.restrict(liaison).values_list("establishment", flat=True)) == [mine.pk]
@@ -28,7 +29,7 @@ def test_a_liaison_sees_only_their_establishments(operator, liaison, grid, clien
 
 def test_a_liaison_raises_problems_for_their_establishment_only(operator, liaison, grid):
     mine, other = EstablishmentFactory(jurisdiction=grid), EstablishmentFactory(jurisdiction=grid)
-    actions.do_save_plan(mine, actor=operator, measures="一企一策", liaison=liaison)
+    do_save_plan(mine, actor=operator, measures="一企一策", liaison=liaison)
     import datetime
 
     import pytest
@@ -36,7 +37,7 @@ def test_a_liaison_raises_problems_for_their_establishment_only(operator, liaiso
 
     deadline = datetime.datetime(2031, 1, 1, tzinfo=datetime.UTC)
     with pytest.raises(PermissionDenied):
-        actions.do_raise_problem(
+        do_raise_problem(
             other,
             actor=liaison,
             category="goods",
@@ -44,7 +45,7 @@ def test_a_liaison_raises_problems_for_their_establishment_only(operator, liaiso
             description="原料滞留",
             deadline=deadline,
         )
-    actions.do_raise_problem(
+    do_raise_problem(
         mine,
         actor=liaison,
         category="goods",

@@ -8,7 +8,16 @@ from django.apps import apps as django_apps
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from pingji.core.models import DomainEvent
-from pingji.reopening import actions
+from pingji.reopening.actions.liaison import do_raise_problem, do_save_plan
+from pingji.reopening.actions.registry import do_close_establishment, do_register_establishment
+from pingji.reopening.actions.resumption import (
+    checklist_for,
+    do_apply,
+    do_decide,
+    do_inspect,
+    do_pause,
+)
+from pingji.reopening.actions.surveys import do_answer_survey, do_open_survey
 from pingji.reopening.choices import AlertStatus, Kind, OperatingState, Status
 from pingji.reopening.models import Application, Establishment, Problem, StatusChange
 from pingji.tasks.models import Task
@@ -39,7 +48,7 @@ def register(operator, grid, **extra):
         "jurisdiction": grid,
         **extra,
     }
-    return actions.do_register_establishment(actor=operator, **fields)
+    return do_register_establishment(actor=operator, **fields)
 
 
 class TestRegistration:
@@ -83,34 +92,50 @@ class TestRegistration:
 class TestResumption:
     def closed_school(self, operator, grid):
         school = SchoolFactory(jurisdiction=grid)
-        return actions.do_close_establishment(school, actor=operator, reason="停课", at=at(9, 12))
+        return do_close_establishment(school, actor=operator, reason="停课", at=at(9, 12))
 
     def test_the_full_path_keeps_a_status_history(self, operator, grid):
         school = self.closed_school(operator, grid)
-        app = actions.do_apply(school, actor=operator, checklist=ALL_DONE_SCHOOL, at=at(10, 8))
+        app = do_apply(school, actor=operator, checklist=ALL_DONE_SCHOOL, at=at(10, 8))
         assert app.protocol == "cn-8th-edition" and "第八版" in app.clause
-        actions.do_inspect(app, actor=operator, passed=True, at=at(10, 9))
-        actions.do_decide(app, actor=operator, approve=True, at=at(10, 10))
+        do_inspect(app, actor=operator, passed=True, at=at(10, 9))
+        do_decide(app, actor=operator, approve=True, at=at(10, 10))
         school.refresh_from_db()
         assert school.status == Status.RESUMED
         history = list(school.status_changes.order_by("at").values_list("status", flat=True))
         assert history == [Status.CLOSED, Status.APPLIED, Status.INSPECTED, Status.RESUMED]
 
+    def test_each_step_is_dated_when_it_happened_and_recorded_now(self, operator, grid):
+        school = self.closed_school(operator, grid)
+        app = do_apply(school, actor=operator, checklist=ALL_DONE_SCHOOL, at=at(10, 8))
+        do_inspect(app, actor=operator, passed=True, at=at(10, 9))
+        do_decide(app, actor=operator, approve=True, at=at(10, 10))
+        do_pause(school, actor=operator, reason="校内发现病例", at=at(10, 12))
+        times = dict(
+            DomainEvent.objects.filter(object_id=str(school.pk)).values_list("kind", "time")
+        )
+        assert times["reopening.applied"] == at(10, 8)
+        assert times["reopening.inspected"] == at(10, 9)
+        assert times["reopening.resumed"] == at(10, 10)
+        assert times["reopening.paused"] == at(10, 12)
+        recorded = DomainEvent.objects.get(kind="reopening.paused").recorded_at
+        assert recorded > at(10, 12)
+
     def test_checklist_items_come_from_the_protocol_in_force(self, operator, grid):
         school = self.closed_school(operator, grid)
         with pytest.raises(ValidationError) as err:
-            actions.do_apply(school, actor=operator, checklist={"capacity_limit": True})
+            do_apply(school, actor=operator, checklist={"capacity_limit": True})
         assert "checklist" in err.value.message_dict
-        items, _code, _clause = actions.checklist_for(school, at(10, 8))
+        items, _code, _clause = checklist_for(school, at(10, 8))
         assert {"isolation_room", "health_teacher"} <= {i.key for i in items}
 
     def test_missing_items_block_approval(self, operator, grid):
         school = self.closed_school(operator, grid)
         checklist = {**ALL_DONE_SCHOOL, "isolation_room": False}
-        app = actions.do_apply(school, actor=operator, checklist=checklist, at=at(10, 8))
-        actions.do_inspect(app, actor=operator, passed=True, at=at(10, 9))
+        app = do_apply(school, actor=operator, checklist=checklist, at=at(10, 8))
+        do_inspect(app, actor=operator, passed=True, at=at(10, 9))
         with pytest.raises(ValidationError) as err:
-            actions.do_decide(app, actor=operator, approve=True, at=at(10, 10))
+            do_decide(app, actor=operator, approve=True, at=at(10, 10))
         assert "isolation_room" in str(err.value)
         school.refresh_from_db()
         assert school.status == Status.INSPECTED
@@ -119,47 +144,47 @@ class TestResumption:
         self, operator, grid, areas_in_force
     ):
         school = self.closed_school(operator, grid)
-        app = actions.do_apply(school, actor=operator, checklist=ALL_DONE_SCHOOL, at=at(10, 8))
-        actions.do_inspect(app, actor=operator, passed=True, at=at(10, 9))
+        app = do_apply(school, actor=operator, checklist=ALL_DONE_SCHOOL, at=at(10, 8))
+        do_inspect(app, actor=operator, passed=True, at=at(10, 9))
         areas_in_force["350322100"] = StandIn("鲤城街道封控区", "sealed", 1, True)
         with pytest.raises(ValidationError) as err:
-            actions.do_decide(app, actor=operator, approve=True, at=at(10, 10))
+            do_decide(app, actor=operator, approve=True, at=at(10, 10))
         assert "鲤城街道封控区" in str(err.value) and "sealed" in str(err.value)
         app.refresh_from_db()
         assert app.decided_at is None
         # a precaution area does not restrict opening
         areas_in_force["350322100"] = StandIn("防范区", "precaution", 3, False)
-        actions.do_decide(app, actor=operator, approve=True, at=at(10, 10))
+        do_decide(app, actor=operator, approve=True, at=at(10, 10))
 
     def test_a_failed_inspection_needs_a_note_and_closes_the_application(self, operator, grid):
         school = self.closed_school(operator, grid)
-        app = actions.do_apply(school, actor=operator, checklist=ALL_DONE_SCHOOL, at=at(10, 8))
+        app = do_apply(school, actor=operator, checklist=ALL_DONE_SCHOOL, at=at(10, 8))
         with pytest.raises(ValidationError):
-            actions.do_inspect(app, actor=operator, passed=False)
-        actions.do_inspect(app, actor=operator, passed=False, note="无隔离室", at=at(10, 9))
+            do_inspect(app, actor=operator, passed=False)
+        do_inspect(app, actor=operator, passed=False, note="无隔离室", at=at(10, 9))
         school.refresh_from_db()
         assert school.status == Status.CLOSED
         with pytest.raises(ValidationError):
-            actions.do_decide(app, actor=operator, approve=True)
+            do_decide(app, actor=operator, approve=True)
 
     def test_a_working_establishment_cannot_apply(self, operator, grid):
         est = EstablishmentFactory(jurisdiction=grid)
         with pytest.raises(ValidationError):
-            actions.do_apply(est, actor=operator, checklist={})
+            do_apply(est, actor=operator, checklist={})
         assert not Application.objects.exists()
 
 
 class TestSurvey:
     def test_answers_and_unanswered(self, operator, grid, tree):
         a, b = EstablishmentFactory(jurisdiction=grid), EstablishmentFactory(jurisdiction=grid)
-        survey = actions.do_open_survey(
+        survey = do_open_survey(
             actor=operator,
             title="摸排",
             jurisdiction=tree["350322"],
             due_at=at(9, 16),
             at=at(9, 14),
         )
-        actions.do_answer_survey(
+        do_answer_survey(
             survey,
             a,
             actor=operator,
@@ -172,7 +197,7 @@ class TestSurvey:
         assert a.status == Status.CLOSED
 
     def test_an_establishment_outside_the_survey_is_refused(self, operator, tree):
-        survey = actions.do_open_survey(
+        survey = do_open_survey(
             actor=operator,
             title="学校摸排",
             jurisdiction=tree["350322"],
@@ -182,10 +207,10 @@ class TestSurvey:
         )
         factory_ = EstablishmentFactory(jurisdiction=tree["350322100001001"])
         with pytest.raises(ValidationError) as err:
-            actions.do_answer_survey(survey, factory_, actor=operator, state="closed")
+            do_answer_survey(survey, factory_, actor=operator, state="closed")
         assert "establishment" in err.value.message_dict
         with pytest.raises(ValidationError):
-            actions.do_open_survey(
+            do_open_survey(
                 actor=operator,
                 title="x",
                 jurisdiction=tree["350322"],
@@ -197,9 +222,9 @@ class TestSurvey:
 class TestPlansAndProblems:
     def test_a_problem_becomes_a_county_task_with_the_deadline(self, operator, liaison, grid, tree):
         est = EstablishmentFactory(jurisdiction=grid)
-        actions.do_save_plan(est, actor=operator, measures="专班驻企", liaison=liaison)
+        do_save_plan(est, actor=operator, measures="专班驻企", liaison=liaison)
         deadline = datetime.datetime(2031, 1, 1, 12, 0, tzinfo=datetime.UTC)
-        problem = actions.do_raise_problem(
+        problem = do_raise_problem(
             est,
             actor=liaison,
             category="workers",
@@ -214,9 +239,9 @@ class TestPlansAndProblems:
 
     def test_supervision_counts_a_problem_under_its_department(self, operator, liaison, grid):
         est = EstablishmentFactory(jurisdiction=grid)
-        actions.do_save_plan(est, actor=operator, measures="专班驻企", liaison=liaison)
+        do_save_plan(est, actor=operator, measures="专班驻企", liaison=liaison)
         for department in ("hr", "hr", "transport"):
-            actions.do_raise_problem(
+            do_raise_problem(
                 est,
                 actor=liaison,
                 category="workers",
@@ -240,8 +265,8 @@ class TestPlansAndProblems:
             "pingji.reopening.migrations.0003_problem_tasks_carry_department"
         )
         est = EstablishmentFactory(jurisdiction=grid)
-        actions.do_save_plan(est, actor=operator, measures="专班驻企", liaison=liaison)
-        problem = actions.do_raise_problem(
+        do_save_plan(est, actor=operator, measures="专班驻企", liaison=liaison)
+        problem = do_raise_problem(
             est,
             actor=liaison,
             category="workers",
@@ -259,7 +284,7 @@ class TestPlansAndProblems:
     def test_bad_problem_input_saves_nothing(self, operator, grid):
         est = EstablishmentFactory(jurisdiction=grid)
         with pytest.raises(ValidationError) as err:
-            actions.do_raise_problem(
+            do_raise_problem(
                 est,
                 actor=operator,
                 category="weather",
@@ -274,15 +299,15 @@ class TestPlansAndProblems:
         est = EstablishmentFactory(jurisdiction=grid)
         other = make_user("liaison", "350206", username="liaison-huli")
         with pytest.raises(ValidationError) as err:
-            actions.do_save_plan(est, actor=operator, measures="x", liaison=other)
+            do_save_plan(est, actor=operator, measures="x", liaison=other)
         assert "liaison" in err.value.message_dict
 
 
 def test_pausing_records_the_reason(operator, grid):
     est = EstablishmentFactory(jurisdiction=grid)
     with pytest.raises(ValidationError):
-        actions.do_pause(est, actor=operator, reason="")
-    actions.do_pause(est, actor=operator, reason="员工确诊", at=at(9, 20))
+        do_pause(est, actor=operator, reason="")
+    do_pause(est, actor=operator, reason="员工确诊", at=at(9, 20))
     change = StatusChange.objects.get(establishment=est)
     assert (change.previous, change.status, change.working_delta) == ("open", "paused", -1)
     assert AlertStatus.PROPOSED  # the alert path is in test_handlers

@@ -6,9 +6,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from openpyxl import Workbook
 
-from pingji.reopening import actions
+from pingji.reopening.actions.imports import import_establishments, import_returns
+from pingji.reopening.actions.surveys import do_open_survey
 from pingji.reopening.choices import OperatingState, Status
-from pingji.reopening.imports import import_establishments, import_returns
 from pingji.reopening.models import Establishment, SurveyReturn
 
 from .conftest import GRID, at
@@ -87,7 +87,7 @@ class TestReturns:
     def setup(self, operator, tree):
         a = EstablishmentFactory(jurisdiction=tree[GRID])
         b = EstablishmentFactory(jurisdiction=tree[GRID])
-        survey = actions.do_open_survey(
+        survey = do_open_survey(
             actor=operator,
             title="摸排",
             jurisdiction=tree["350322"],

@@ -4,7 +4,7 @@ import datetime
 
 from django.utils import timezone
 
-from pingji.reopening import actions
+from pingji.reopening.actions.registry import do_close_establishment
 from pingji.reopening.choices import Status
 from pingji.reopening.models import Target
 from pingji.reopening.progress import child_length, progress
@@ -23,7 +23,7 @@ def test_rates_series_and_gap(operator, tree, commander):
     closed = EstablishmentFactory(jurisdiction=grid)
     EstablishmentFactory(jurisdiction=huli)
     two_days_ago = now - datetime.timedelta(days=2)
-    actions.do_close_establishment(closed, actor=operator, reason="停工", at=two_days_ago)
+    do_close_establishment(closed, actor=operator, reason="停工", at=two_days_ago)
     Target.objects.create(
         jurisdiction=tree["3503"],
         kind="enterprise",

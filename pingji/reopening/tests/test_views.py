@@ -4,7 +4,7 @@ import datetime
 
 from django.urls import reverse
 
-from pingji.reopening import actions
+from pingji.reopening.actions.liaison import do_save_plan
 from pingji.reopening.choices import Status
 from pingji.reopening.models import Establishment, Problem
 
@@ -200,7 +200,7 @@ def test_api_register_and_resume(api, operator, grid, areas_in_force, emergency_
 
 def test_api_problem(api, liaison, operator, grid):
     est = EstablishmentFactory(jurisdiction=grid)
-    actions.do_save_plan(est, actor=operator, measures="x", liaison=liaison)
+    do_save_plan(est, actor=operator, measures="x", liaison=liaison)
     client = api(liaison)
     deadline = (datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=3)).isoformat()
     r = client.post(
@@ -291,7 +291,7 @@ def test_a_large_registry_is_imported_by_a_job(
 ):
     from pingji.core import uploads
     from pingji.core.models import Job
-    from pingji.reopening import imports
+    from pingji.reopening.actions import imports
 
     settings.JOBS_BACKEND = "sync"
     settings.MEDIA_ROOT = tmp_path

@@ -1,10 +1,12 @@
 from django.urls import reverse
 from rest_framework import serializers
 
+from pingji.core.api.serializers import ScopedModelSerializer
+
 from ..models import DailyReport
 
 
-class DailyReportSerializer(serializers.ModelSerializer):
+class DailyReportSerializer(ScopedModelSerializer):
     files = serializers.SerializerMethodField()
 
     class Meta:

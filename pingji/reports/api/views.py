@@ -5,7 +5,7 @@ from pingji.analytics.series import today
 from pingji.core.api.base import ScopedModelViewSet
 from pingji.geo.models import Jurisdiction
 
-from ..actions import do_generate_daily_report
+from ..actions.daily_reports import do_generate_daily_report
 from ..models import DailyReport
 from .serializers import DailyReportSerializer
 

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from pingji.core.models import DomainEvent
 from pingji.reports import situation as sit
-from pingji.reports.actions import do_generate_daily_report
+from pingji.reports.actions.daily_reports import do_generate_daily_report
 from pingji.reports.models import DailyReport
 from pingji.users.choices import Role
 
@@ -177,7 +177,7 @@ def test_daily_command_archives_the_province_and_its_cities(outbreak, tree):
 
 @pytest.mark.django_db
 def test_rt_with_too_few_cases_shows_insufficient_data_not_the_prior(client, outbreak, tree):
-    from pingji.analytics.actions import do_compute_series
+    from pingji.analytics.actions.series import do_compute_series
 
     on = D(2021, 9, 20)
     live = sit.build(tree["35"], on)  # nothing stored: computed with each day's interval

@@ -1,17 +1,18 @@
 from rest_framework import serializers
 
+from pingji.core.api.serializers import ScopedModelSerializer, ScopedSerializer
 from pingji.geo.models import Jurisdiction
 
 from ..models import Batch, Facility, Movement, Store, SupplyItem, Workforce
 
 
-class SupplyItemSerializer(serializers.ModelSerializer):
+class SupplyItemSerializer(ScopedModelSerializer):
     class Meta:
         model = SupplyItem
         fields = ["id", "code", "name", "category", "unit"]
 
 
-class StoreSerializer(serializers.ModelSerializer):
+class StoreSerializer(ScopedModelSerializer):
     jurisdiction = serializers.PrimaryKeyRelatedField(queryset=Jurisdiction.objects.all())
 
     class Meta:
@@ -20,14 +21,14 @@ class StoreSerializer(serializers.ModelSerializer):
         validators: list = []  # the action's full_clean names the duplicate
 
 
-class BatchSerializer(serializers.ModelSerializer):
+class BatchSerializer(ScopedModelSerializer):
     class Meta:
         model = Batch
         fields = ["id", "jurisdiction", "store", "item", "lot", "expires_on", "quantity"]
         read_only_fields = fields
 
 
-class MovementSerializer(serializers.ModelSerializer):
+class MovementSerializer(ScopedModelSerializer):
     class Meta:
         model = Movement
         fields = [
@@ -48,7 +49,7 @@ class MovementSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class FacilitySerializer(serializers.ModelSerializer):
+class FacilitySerializer(ScopedModelSerializer):
     jurisdiction = serializers.PrimaryKeyRelatedField(queryset=Jurisdiction.objects.all())
 
     class Meta:
@@ -66,7 +67,7 @@ class FacilitySerializer(serializers.ModelSerializer):
         ]
 
 
-class WorkforceSerializer(serializers.ModelSerializer):
+class WorkforceSerializer(ScopedModelSerializer):
     jurisdiction = serializers.PrimaryKeyRelatedField(queryset=Jurisdiction.objects.all())
 
     class Meta:
@@ -75,7 +76,7 @@ class WorkforceSerializer(serializers.ModelSerializer):
         validators: list = []
 
 
-class ReceiveSerializer(serializers.Serializer):
+class ReceiveSerializer(ScopedSerializer):
     item = serializers.PrimaryKeyRelatedField(queryset=SupplyItem.objects.all())
     lot = serializers.CharField(max_length=60)
     quantity = serializers.IntegerField()
@@ -84,7 +85,7 @@ class ReceiveSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=300)
 
 
-class IssueSerializer(serializers.Serializer):
+class IssueSerializer(ScopedSerializer):
     item = serializers.PrimaryKeyRelatedField(queryset=SupplyItem.objects.all())
     quantity = serializers.IntegerField()
     reason = serializers.CharField(max_length=300)
@@ -92,7 +93,7 @@ class IssueSerializer(serializers.Serializer):
     batch = serializers.PrimaryKeyRelatedField(queryset=Batch.objects.all(), required=False)
 
 
-class TransferSerializer(serializers.Serializer):
+class TransferSerializer(ScopedSerializer):
     item = serializers.PrimaryKeyRelatedField(queryset=SupplyItem.objects.all())
     quantity = serializers.IntegerField()
     to_store = serializers.PrimaryKeyRelatedField(queryset=Store.objects.all())
@@ -100,7 +101,7 @@ class TransferSerializer(serializers.Serializer):
     at = serializers.DateTimeField(required=False)
 
 
-class ReserveRowSerializer(serializers.Serializer):
+class ReserveRowSerializer(ScopedSerializer):
     store_id = serializers.IntegerField()
     item_id = serializers.IntegerField()
     on_hand = serializers.IntegerField()

@@ -1,5 +1,7 @@
 import datetime
+from collections.abc import Callable
 
+from django.db.models import Model
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, permissions, viewsets
 from rest_framework.decorators import action
@@ -9,7 +11,8 @@ from rest_framework.views import APIView
 from pingji.core.access import scope_code
 from pingji.core.api.base import ScopedModelViewSet, ScopedReadOnlyViewSet
 
-from .. import actions
+from ..actions.registers import do_save_facility, do_save_store, do_save_workforce
+from ..actions.stock import do_issue_stock, do_receive_stock, do_transfer_stock
 from ..models import Batch, Facility, Movement, Store, SupplyItem, Workforce
 from ..reserves import reserve_rows
 from . import serializers as s
@@ -24,7 +27,9 @@ class SupplyItemViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class _SavedThroughActions(ScopedModelViewSet):
-    save_action = None
+    """Creates and edits go through the app's action (``save_action``), never the serializer."""
+
+    save_action: Callable[..., Model] | None = None
 
     def perform_create(self, serializer):
         serializer.instance = type(self).save_action(
@@ -42,7 +47,7 @@ class StoreViewSet(_SavedThroughActions):
 
     queryset = Store.objects.all()
     serializer_class = s.StoreSerializer
-    save_action = actions.do_save_store
+    save_action = do_save_store
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_permissions(self):
@@ -64,18 +69,18 @@ class StoreViewSet(_SavedThroughActions):
     @action(detail=True, methods=["post"])
     def receive(self, request, pk=None):
         """Receive a lot; an expired lot or a bad quantity is refused."""
-        return self._step(request, s.ReceiveSerializer, actions.do_receive_stock)
+        return self._step(request, s.ReceiveSerializer, do_receive_stock)
 
     @extend_schema(request=s.IssueSerializer, responses=s.MovementSerializer(many=True))
     @action(detail=True, methods=["post"])
     def issue(self, request, pk=None):
         """Issue first expiry first out; more than the unexpired stock is refused."""
-        return self._step(request, s.IssueSerializer, actions.do_issue_stock)
+        return self._step(request, s.IssueSerializer, do_issue_stock)
 
     @extend_schema(request=s.TransferSerializer, responses=s.MovementSerializer(many=True))
     @action(detail=True, methods=["post"])
     def transfer(self, request, pk=None):
-        return self._step(request, s.TransferSerializer, actions.do_transfer_stock)
+        return self._step(request, s.TransferSerializer, do_transfer_stock)
 
 
 class BatchViewSet(ScopedReadOnlyViewSet):
@@ -93,7 +98,7 @@ class MovementViewSet(ScopedReadOnlyViewSet):
 class FacilityViewSet(_SavedThroughActions):
     queryset = Facility.objects.all()
     serializer_class = s.FacilitySerializer
-    save_action = actions.do_save_facility
+    save_action = do_save_facility
     http_method_names = ["get", "post", "patch", "head", "options"]
     filterset_fields = ["kind"]
 
@@ -101,7 +106,7 @@ class FacilityViewSet(_SavedThroughActions):
 class WorkforceViewSet(_SavedThroughActions):
     queryset = Workforce.objects.all()
     serializer_class = s.WorkforceSerializer
-    save_action = actions.do_save_workforce
+    save_action = do_save_workforce
     http_method_names = ["get", "post", "patch", "head", "options"]
 
 

@@ -4,8 +4,9 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 # Fill the read model from the movements already recorded (decision 0025); peaks are left for
-# the daily job (``peak_on`` empty: reads compute them from ``StockDay`` until it runs).
-FILL = [
+# the daily job (``peak_on`` empty: reads compute them from ``StockDay`` until it runs). A tuple,
+# which RunSQL reads as it reads a list (and which its stubs, unlike a list of str, accept).
+FILL = (
     """INSERT INTO resources_stockday (jurisdiction_id, store_id, item_id, day, net, used)
     SELECT MAX(jurisdiction_id), store_id, item_id, day, SUM(delta),
            SUM(CASE WHEN kind = 'issue' THEN quantity ELSE 0 END)
@@ -14,7 +15,7 @@ FILL = [
         last_day, peak, peak_window)
     SELECT MAX(jurisdiction_id), store_id, item_id, SUM(net), MIN(day), MAX(day), 0, 0
     FROM resources_stockday GROUP BY store_id, item_id""",
-]
+)
 
 
 class Migration(migrations.Migration):

@@ -9,7 +9,7 @@ from pingji.resources.choices import SIGN, FacilityKind, MovementKind, StaffRole
 from pingji.resources.models import Batch, Facility, Movement, Store, SupplyItem, Workforce
 
 
-class SupplyItemFactory(factory.django.DjangoModelFactory):
+class SupplyItemFactory(factory.django.DjangoModelFactory[SupplyItem]):
     class Meta:
         model = SupplyItem
         django_get_or_create = ("code",)
@@ -20,7 +20,7 @@ class SupplyItemFactory(factory.django.DjangoModelFactory):
     unit = "piece"
 
 
-class StoreFactory(factory.django.DjangoModelFactory):
+class StoreFactory(factory.django.DjangoModelFactory[Store]):
     class Meta:
         model = Store
 
@@ -29,7 +29,7 @@ class StoreFactory(factory.django.DjangoModelFactory):
     kind = StoreKind.GOVERNMENT
 
 
-class BatchFactory(factory.django.DjangoModelFactory):
+class BatchFactory(factory.django.DjangoModelFactory[Batch]):
     class Meta:
         model = Batch
 
@@ -41,7 +41,7 @@ class BatchFactory(factory.django.DjangoModelFactory):
     quantity = 100
 
 
-class MovementFactory(factory.django.DjangoModelFactory):
+class MovementFactory(factory.django.DjangoModelFactory[Movement]):
     class Meta:
         model = Movement
 
@@ -56,7 +56,7 @@ class MovementFactory(factory.django.DjangoModelFactory):
     day = factory.LazyAttribute(lambda o: timezone.localtime(o.at).date())
 
 
-class FacilityFactory(factory.django.DjangoModelFactory):
+class FacilityFactory(factory.django.DjangoModelFactory[Facility]):
     class Meta:
         model = Facility
 
@@ -66,7 +66,7 @@ class FacilityFactory(factory.django.DjangoModelFactory):
     icu_beds = 20
 
 
-class WorkforceFactory(factory.django.DjangoModelFactory):
+class WorkforceFactory(factory.django.DjangoModelFactory[Workforce]):
     class Meta:
         model = Workforce
 

@@ -1,4 +1,5 @@
-"""Labs' samples a day against the samples resulted, read from testing's lake (C3 module)."""
+"""Labs' samples a day against the samples resulted, read from testing's lake
+(``testing.evidence.samples_resulted``)."""
 
 import datetime
 
@@ -11,7 +12,7 @@ from pingji.geo.models import Jurisdiction
 from pingji.resources.capacity import capacity_use, lab_use
 from pingji.testing.choices import UploadStatus
 from pingji.testing.evidence import samples_resulted
-from pingji.testing.ingest import RESULTS, SAMPLES
+from pingji.testing.store import RESULTS, SAMPLES
 from pingji.testing.tests.factories import UploadFactory
 from pingji.users.choices import Role
 

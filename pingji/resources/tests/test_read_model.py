@@ -13,7 +13,15 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
-from pingji.resources import actions, jobs
+from pingji.resources import jobs
+from pingji.resources.actions import stock
+from pingji.resources.actions.stock import (
+    do_import_issues,
+    do_issue_stock,
+    do_receive_stock,
+    do_transfer_stock,
+    do_write_off_expired,
+)
 from pingji.resources.models import Movement, StockDay, StockLevel
 from pingji.resources.reserves import reserve_rows, standard_for
 from pingji.users.choices import Role
@@ -31,14 +39,15 @@ def straightforward(code: str, on: datetime.date) -> dict:
     if not standard.applies:
         return {}
     since = on - datetime.timedelta(days=standard.peak_window_days)
-    stock, daily = defaultdict(int), defaultdict(int)
+    stock: defaultdict[tuple[int, int], int] = defaultdict(int)  # (store, item) → on hand
+    daily: defaultdict[tuple[int, int, datetime.date], int] = defaultdict(int)  # issued a day
     for m in Movement.objects.filter(day__lte=on):
         if not m.jurisdiction_id.startswith(code):
             continue
         stock[(m.store_id, m.item_id)] += m.delta
         if m.kind == "issue" and m.day > since:
             daily[(m.store_id, m.item_id, m.day)] += m.quantity
-    peak = defaultdict(int)
+    peak: defaultdict[tuple[int, int], int] = defaultdict(int)
     for (s, i, _d), q in daily.items():
         peak[(s, i)] = max(peak[(s, i)], q)
     categories = dict(Movement.objects.values_list("item_id", "item__category").distinct())
@@ -85,7 +94,7 @@ def random_history(rng, stores, items, actor, steps=60) -> None:
             if roll < 0.3:
                 lots += 1
                 expiry = t.date() + datetime.timedelta(days=rng.choice([5, 40, 400]))
-                actions.do_receive_stock(
+                do_receive_stock(
                     store,
                     item=item,
                     lot=f"L{lots}",
@@ -95,19 +104,19 @@ def random_history(rng, stores, items, actor, steps=60) -> None:
                     at=t,
                 )
             elif roll < 0.7:
-                actions.do_issue_stock(
+                do_issue_stock(
                     store, item=item, quantity=rng.randint(1, 120), reason="use", actor=actor, at=t
                 )
             elif roll < 0.8:
                 to = rng.choice([s for s in stores if s != store])
-                actions.do_transfer_stock(
+                do_transfer_stock(
                     store, to_store=to, item=item, quantity=rng.randint(1, 80), actor=actor, at=t
                 )
             elif roll < 0.93:
                 rows = [(when(rng), rng.randint(1, 40)) for _ in range(rng.randint(1, 5))]
-                actions.do_import_issues(store, item=item, rows=rows, actor=actor, reason="log")
+                do_import_issues(store, item=item, rows=rows, actor=actor, reason="log")
             else:
-                actions.do_write_off_expired(store, actor=actor, on=t.date())
+                do_write_off_expired(store, actor=actor, on=t.date())
         except ValidationError:
             pass  # refused (more than the stock, an expired lot…): part of the history too
 
@@ -147,7 +156,7 @@ def test_fast_read_equals_the_definition_on_random_histories(tree, province_oper
         store, item = rng.choice(stores), rng.choice(items)
         day = refreshed - datetime.timedelta(days=rng.randrange(-5, 100))
         try:
-            actions.do_issue_stock(
+            do_issue_stock(
                 store,
                 item=item,
                 quantity=rng.randint(1, 200),
@@ -158,7 +167,7 @@ def test_fast_read_equals_the_definition_on_random_histories(tree, province_oper
         except ValidationError:
             pass
     new_pair = SupplyItemFactory(code="suit", name="protective suit", category="protective")
-    actions.do_receive_stock(
+    do_receive_stock(
         stores[0], item=new_pair, lot="S", quantity=10, actor=province_operator, at=when(rng)
     )
     assert_same([refreshed, *days])
@@ -177,8 +186,8 @@ def snapshot():
 
 @pytest.fixture
 def stocked(store, mask, operator):
-    actions.do_receive_stock(store, item=mask, lot="A", quantity=100, actor=operator, at=at(9, 1))
-    actions.do_issue_stock(store, item=mask, quantity=10, reason="x", actor=operator, at=at(9, 2))
+    do_receive_stock(store, item=mask, lot="A", quantity=100, actor=operator, at=at(9, 1))
+    do_issue_stock(store, item=mask, quantity=10, reason="x", actor=operator, at=at(9, 2))
     return snapshot()
 
 
@@ -199,11 +208,9 @@ def test_the_read_model_follows_every_movement(stocked, store, mask):
 
 def test_a_refused_issue_leaves_the_read_model_unchanged(stocked, store, mask, operator):
     with pytest.raises(ValidationError):
-        actions.do_issue_stock(store, item=mask, quantity=91, reason="x", actor=operator)
+        do_issue_stock(store, item=mask, quantity=91, reason="x", actor=operator)
     with pytest.raises(ValidationError):
-        actions.do_import_issues(
-            store, item=mask, rows=[(at(9, 3), 50), (at(9, 4), 50)], actor=operator
-        )
+        do_import_issues(store, item=mask, rows=[(at(9, 3), 50), (at(9, 4), 50)], actor=operator)
     assert snapshot() == stocked
 
 
@@ -213,15 +220,15 @@ def test_a_failure_after_the_movement_rolls_the_read_model_back(
     def fail(*args, **kwargs):
         raise RuntimeError("event store down")
 
-    monkeypatch.setattr(actions, "record_event", fail)
+    monkeypatch.setattr(stock, "record_on", fail)
     moves = Movement.objects.count()
     for attempt in (
-        lambda: actions.do_issue_stock(store, item=mask, quantity=5, reason="x", actor=operator),
-        lambda: actions.do_transfer_stock(
+        lambda: do_issue_stock(store, item=mask, quantity=5, reason="x", actor=operator),
+        lambda: do_transfer_stock(
             store, to_store=other_store, item=mask, quantity=5, actor=operator
         ),
-        lambda: actions.do_receive_stock(store, item=mask, lot="B", quantity=5, actor=operator),
-        lambda: actions.do_import_issues(store, item=mask, rows=[(at(9, 5), 5)], actor=operator),
+        lambda: do_receive_stock(store, item=mask, lot="B", quantity=5, actor=operator),
+        lambda: do_import_issues(store, item=mask, rows=[(at(9, 5), 5)], actor=operator),
     ):
         with pytest.raises(RuntimeError):
             attempt()
@@ -232,8 +239,8 @@ def test_the_daily_job_stores_the_peak_of_the_window(stocked, store, mask, opera
     call_command("refresh_reserve_peaks", "--day", "2021-09-30", "--within", "35")
     level = StockLevel.objects.get(store=store, item=mask)
     assert (level.peak, level.peak_on, level.peak_window) == (10, datetime.date(2021, 9, 30), 90)
-    actions.do_issue_stock(store, item=mask, quantity=30, reason="x", actor=operator, at=at(9, 20))
-    actions.do_issue_stock(store, item=mask, quantity=50, reason="x", actor=operator, at=at(10, 2))
+    do_issue_stock(store, item=mask, quantity=30, reason="x", actor=operator, at=at(9, 20))
+    do_issue_stock(store, item=mask, quantity=50, reason="x", actor=operator, at=at(10, 2))
     level.refresh_from_db()
     assert level.peak == 30 and level.on_hand == 10  # 2 Oct is after the stored day: not its peak
     row = read("350322", datetime.date(2021, 9, 30))[(store.pk, mask.pk)]
@@ -261,7 +268,7 @@ def test_the_read_model_is_never_served_on_its_own_and_reads_by_area(store, mask
 
     walk(get_resolver().url_patterns)
     assert not served & read_model
-    actions.do_receive_stock(store, item=mask, lot="L1", quantity=10, actor=operator, at=at(9, 1))
+    do_receive_stock(store, item=mask, lot="L1", quantity=10, actor=operator, at=at(9, 1))
     day = datetime.date(2021, 9, 2)
     assert [r.store_id for r in reserve_rows("350322", day)] == [store.pk]
     assert reserve_rows("350206", day) == []

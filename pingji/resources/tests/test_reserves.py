@@ -4,7 +4,7 @@ import datetime
 
 from pingji.protocols import rules
 from pingji.protocols.versions import protocol_for
-from pingji.resources import actions
+from pingji.resources.actions.stock import do_issue_stock, do_receive_stock
 from pingji.resources.reserves import city_gaps, reserve_rows
 
 from .conftest import at
@@ -20,7 +20,7 @@ def test_the_protocol_sets_the_reserve_standard(db):
 
 def test_reserve_days_peak_use_and_gap(store, mask, operator):
     kits = SupplyItemFactory(code="antigen", name="antigen kit", category="test_kits")
-    actions.do_receive_stock(
+    do_receive_stock(
         store,
         item=mask,
         lot="A",
@@ -29,9 +29,9 @@ def test_reserve_days_peak_use_and_gap(store, mask, operator):
         expires_on=datetime.date(2023, 1, 1),
         at=at(8, 1),
     )
-    actions.do_receive_stock(store, item=kits, lot="K", quantity=50, actor=operator, at=at(8, 1))
+    do_receive_stock(store, item=kits, lot="K", quantity=50, actor=operator, at=at(8, 1))
     for day, qty in [(10, 20), (11, 50), (11, 30), (12, 10)]:
-        actions.do_issue_stock(
+        do_issue_stock(
             store, item=mask, quantity=qty, reason="clinic", actor=operator, at=at(9, day)
         )
     rows = {r.item_id: r for r in reserve_rows("350322", datetime.date(2021, 9, 12))}

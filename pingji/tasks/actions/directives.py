@@ -2,14 +2,17 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pingji.core import clock
 from pingji.core.access import ensure_allowed
+from pingji.core.actions import aware, record_on
+from pingji.geo.models import Jurisdiction
 
 from ..choices import Department, TaskKind
+from ..contracts import DIRECTIVE_ISSUED
 from ..models import Directive
-from .common import aware, below_error, event_at, future_error, issuer_of, require
+from .issuing import below_error, future_error, issuer_of, require
 from .work import do_create_task
 
 
@@ -39,34 +42,19 @@ def do_issue_directive(
     task stays owned by the jurisdiction (scope and verification follow the tree) and carries the
     department; an unknown department is a field error.
     """
-    now = now or timezone.now()
+    now = now or clock.now()
     require(actor, "tasks.add_directive", _("Your role does not issue directives."))
-    if meeting is not None:
-        from pingji.command.models import Meeting
-
-        if not Meeting.objects.restrict(actor).filter(pk=meeting.pk).exists():
-            raise PermissionDenied(_("This meeting is outside your area."))
-        jurisdiction = jurisdiction or meeting.jurisdiction
-    issuer = issuer_of(actor, jurisdiction)
-    errors: dict[str, list[str]] = {}
-    receivers = _pairs(receivers, departments, errors)
-    if not (title or "").strip():
-        errors["title"] = [_("Give the directive a title.")]
-    if not (text or "").strip():
-        errors["text"] = [_("Say what is to be done.")]
-    if meeting is not None and meeting.jurisdiction_id != issuer.code:
-        errors["meeting"] = [_("The meeting was not held by the issuing jurisdiction.")]
-    message = future_error(deadline, now)
-    if message:
-        errors["deadline"] = [message]
-    if not receivers:
-        errors["receivers"] = [_("Choose at least one receiving jurisdiction.")]
-    owners = list(dict.fromkeys(r for r, _department in receivers))
-    outside = [m for m in (below_error(issuer, r) for r in owners) if m]
-    if outside:
-        errors.setdefault("receivers", []).extend(outside)
-    if errors:
-        raise ValidationError(errors)
+    issuer = _issuer(actor, jurisdiction, meeting)
+    pairs = _checked_receivers(
+        issuer,
+        receivers,
+        departments,
+        title=title,
+        text=text,
+        meeting=meeting,
+        deadline=deadline,
+        now=now,
+    )
     with transaction.atomic():
         directive = Directive(
             jurisdiction=issuer,
@@ -81,32 +69,97 @@ def do_issue_directive(
         directive.full_clean()
         directive.save()
         ensure_allowed(actor, directive, "add")
-        for receiver, department in receivers:
-            do_create_task(
-                actor=actor,
-                title=directive.title,
-                jurisdiction=receiver,
-                department=department,
-                deadline=directive.deadline,
-                kind=TaskKind.DIRECTIVE,
-                description=directive.text,
-                source=directive,
-                now=now,
-            )
-        event_at(
-            now,
-            "tasks.directive_issued",
-            _("Directive issued to %(n)d jurisdictions: %(title)s")
-            % {"n": len(owners), "title": directive.title},
-            subject=directive,
-            code=issuer.code,
-            actor=actor,
-            receivers=[r.code for r in owners],
-            departments=[[r.code, d] for r, d in receivers if d],
-            deadline=directive.deadline.isoformat(),
-            meeting=meeting.pk if meeting is not None else None,
-        )
+        _issue_tasks(directive, pairs, actor=actor, now=now)
     return directive
+
+
+def _issuer(actor, jurisdiction, meeting) -> Jurisdiction:
+    """The issuing level: the one given, else the meeting's, else the actor's own.
+
+    A directive minuted at a meeting is issued by the headquarters that held it, so the meeting
+    names the level when none is given; a meeting the actor cannot see is refused as outside
+    their area.
+    """
+    if meeting is not None:
+        from pingji.command.models import Meeting
+
+        if not Meeting.objects.restrict(actor).filter(pk=meeting.pk).exists():
+            raise PermissionDenied(_("This meeting is outside your area."))
+        jurisdiction = jurisdiction or meeting.jurisdiction
+    return issuer_of(actor, jurisdiction)
+
+
+def _checked_receivers(
+    issuer: Jurisdiction, receivers, departments, *, title, text, meeting, deadline, now
+) -> list[tuple]:
+    """The receivers as ``(jurisdiction, department)`` pairs, once everything else is good.
+
+    Every problem is collected before any is reported — title, text, meeting, deadline and each
+    receiver outside the issuing level — so the form shows them all at once and nothing is
+    written while one remains.
+    """
+    errors: dict[str, list[str]] = {}
+    pairs = _pairs(receivers, departments, errors)
+    if not (title or "").strip():
+        errors["title"] = [_("Give the directive a title.")]
+    if not (text or "").strip():
+        errors["text"] = [_("Say what is to be done.")]
+    if meeting is not None and meeting.jurisdiction_id != issuer.code:
+        errors["meeting"] = [_("The meeting was not held by the issuing jurisdiction.")]
+    message = future_error(deadline, now)
+    if message:
+        errors["deadline"] = [message]
+    if not pairs:
+        errors["receivers"] = [_("Choose at least one receiving jurisdiction.")]
+    outside = [m for m in (below_error(issuer, r) for r in _owners(pairs)) if m]
+    if outside:
+        errors.setdefault("receivers", []).extend(outside)
+    if errors:
+        raise ValidationError(errors)
+    return pairs
+
+
+def _owners(pairs: list[tuple]) -> list:
+    """The distinct receiving jurisdictions, in order: a jurisdiction named with two of its
+    departments is one receiver of the directive, though it gets a task for each."""
+    return list(dict.fromkeys(r for r, _department in pairs))
+
+
+def _issue_tasks(directive: Directive, pairs: list[tuple], *, actor, now) -> None:
+    """One task per receiver, then the directive's event naming them all.
+
+    Each receiver answers for its own part through its own task (evidence, verification and
+    escalation as for any task); the event is recorded after them, in the issuing jurisdiction,
+    so the directive's timeline starts with every task already in place.
+    """
+    for receiver, department in pairs:
+        do_create_task(
+            actor=actor,
+            title=directive.title,
+            jurisdiction=receiver,
+            department=department,
+            deadline=directive.deadline,
+            kind=TaskKind.DIRECTIVE,
+            description=directive.text,
+            source=directive,
+            now=now,
+        )
+    owners = _owners(pairs)
+    record_on(
+        directive,
+        DIRECTIVE_ISSUED,
+        _("Directive issued to %(n)d jurisdictions: %(title)s")
+        % {"n": len(owners), "title": directive.title},
+        actor=actor,
+        payload={
+            "receivers": [r.code for r in owners],
+            "departments": [[r.code, d] for r, d in pairs if d],
+            "deadline": directive.deadline.isoformat(),
+            "meeting": directive.meeting_id,
+        },
+        at=now,
+        jurisdiction_code=directive.jurisdiction_id,
+    )
 
 
 def _pairs(receivers, departments, errors: dict) -> list[tuple]:

@@ -4,17 +4,19 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from pingji.core import clock
 from pingji.core.access import ensure_allowed, scope_code
+from pingji.core.actions import aware, record_on
 from pingji.geo.choices import LEVEL_ORDER
 from pingji.geo.models import Jurisdiction
 
 from ..choices import OPEN_STATUSES, PlanStatus, TaskKind, TaskStatus
+from ..contracts import PLAN_REQUESTED, PLAN_RETURNED, PLAN_SUBMITTED
 from ..models import PlanTemplate, WorkPlan
-from .common import aware, below_error, event_at, future_error, issuer_of, require
+from .issuing import below_error, future_error, issuer_of, require
 from .work import do_cancel_task, do_create_task
 
 
@@ -51,9 +53,37 @@ def do_create_plan_template(
     ``sections`` lists ``{"key", "title", "required", "guidance"}``; a required section must be
     filled before a plan is submitted.
     """
-    now = now or timezone.now()
+    now = now or clock.now()
     require(actor, "tasks.add_plantemplate", _("Your role does not issue plan templates."))
     issuer = issuer_of(actor, jurisdiction)
+    _check_template(issuer, title=title, level=level, sections=sections, due=due, now=now)
+    with transaction.atomic():
+        template = PlanTemplate.objects.create(
+            jurisdiction=issuer,
+            title=title.strip(),
+            description=(description or "").strip(),
+            level=level,
+            sections=_clean_sections(sections),
+            due=aware(due),
+            created_by=actor,
+            created_at=now,
+        )
+        ensure_allowed(actor, template, "add")
+        record_on(
+            template,
+            PLAN_REQUESTED,
+            _("Plans requested: %(title)s") % {"title": template.title},
+            actor=actor,
+            payload={"level": level, "due": template.due.isoformat()},
+            at=now,
+            jurisdiction_code=issuer.code,
+        )
+    return template
+
+
+def _check_template(issuer: Jurisdiction, *, title, level, sections, due, now) -> None:
+    """Refuse a template with every problem at once, by field: a missing title, a level that is
+    not below the issuer (plans are asked downward), a past due date, a bad section."""
     errors: dict[str, list[str]] = {}
     if not (title or "").strip():
         errors["title"] = [_("Give the template a title.")]
@@ -68,7 +98,11 @@ def do_create_plan_template(
         errors["sections"] = section_errors
     if errors:
         raise ValidationError(errors)
-    clean = [
+
+
+def _clean_sections(sections: list[dict]) -> list[dict]:
+    """The sections as stored: the four known keys, trimmed, and nothing else a client sent."""
+    return [
         {
             "key": str(s["key"]).strip(),
             "title": str(s["title"]).strip(),
@@ -77,29 +111,6 @@ def do_create_plan_template(
         }
         for s in sections
     ]
-    with transaction.atomic():
-        template = PlanTemplate.objects.create(
-            jurisdiction=issuer,
-            title=title.strip(),
-            description=(description or "").strip(),
-            level=level,
-            sections=clean,
-            due=aware(due),
-            created_by=actor,
-            created_at=now,
-        )
-        ensure_allowed(actor, template, "add")
-        event_at(
-            now,
-            "tasks.plan_requested",
-            _("Plans requested: %(title)s") % {"title": template.title},
-            subject=template,
-            code=issuer.code,
-            actor=actor,
-            level=level,
-            due=template.due.isoformat(),
-        )
-    return template
 
 
 def _when(value):
@@ -155,7 +166,7 @@ def do_save_plan(
     template: PlanTemplate, *, actor, jurisdiction, sections: dict, measures: list, now=None
 ) -> WorkPlan:
     """Write (or rewrite) a jurisdiction's draft plan; a submitted plan is no longer edited."""
-    now = now or timezone.now()
+    now = now or clock.now()
     require(actor, "tasks.add_workplan", _("Your role does not write work plans."))
     if not PlanTemplate.objects.restrict(actor).filter(pk=template.pk).exists():
         raise PermissionDenied(_("This template is outside your area."))
@@ -202,7 +213,7 @@ def do_submit_plan(plan: WorkPlan, *, actor, now=None) -> WorkPlan:
     Refused while a required section is empty (the message names them) or when the plan has no
     measure: a plan with nothing to do is not a plan.
     """
-    now = now or timezone.now()
+    now = now or clock.now()
     with transaction.atomic():
         locked = (
             WorkPlan.objects.restrict(actor, "change")
@@ -243,15 +254,14 @@ def do_submit_plan(plan: WorkPlan, *, actor, now=None) -> WorkPlan:
             )
         plan.status, plan.submitted_by, plan.submitted_at = PlanStatus.SUBMITTED, actor, now
         plan.save(update_fields=["status", "submitted_by", "submitted_at"])
-        event_at(
-            now,
-            "tasks.plan_submitted",
+        record_on(
+            plan,
+            PLAN_SUBMITTED,
             _("Plan submitted: %(plan)s") % {"plan": plan},
-            subject=plan,
-            code=plan.jurisdiction_id,
             actor=actor,
-            template=plan.template_id,
-            measures=len(plan.measures),
+            payload={"template": plan.template_id, "measures": len(plan.measures)},
+            at=now,
+            jurisdiction_code=plan.jurisdiction_id,
         )
     return plan
 
@@ -274,7 +284,7 @@ def do_return_plan(plan: WorkPlan, *, actor, reason: str, now=None) -> WorkPlan:
     reason — the revised plan, submitted again, issues its own — so no measure is worked twice.
     Refused, with nothing written: a plan not submitted, an empty reason.
     """
-    now = now or timezone.now()
+    now = now or clock.now()
     reason = (reason or "").strip()
     require(actor, "tasks.return_workplan", _("Your role does not review work plans."))
     with transaction.atomic():
@@ -306,14 +316,13 @@ def do_return_plan(plan: WorkPlan, *, actor, reason: str, now=None) -> WorkPlan:
         plan.returned_by, plan.returned_at = actor, now
         plan.save(update_fields=["status", "returned_reason", "returned_by", "returned_at"])
         ensure_allowed(actor, plan, "return")
-        event_at(
-            now,
-            "tasks.plan_returned",
+        record_on(
+            plan,
+            PLAN_RETURNED,
             _("Plan sent back for revision: %(plan)s") % {"plan": plan},
-            subject=plan,
-            code=plan.jurisdiction_id,
             actor=actor,
-            template=plan.template_id,
-            reason=reason,
+            payload={"template": plan.template_id, "reason": reason},
+            at=now,
+            jurisdiction_code=plan.jurisdiction_id,
         )
     return plan

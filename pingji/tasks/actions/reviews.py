@@ -2,14 +2,16 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pingji.core import clock
 from pingji.core.access import ensure_allowed
+from pingji.core.actions import record_on
 
 from ..choices import TaskKind
+from ..contracts import IMPROVEMENT_ADDED, REVIEW_OPENED
 from ..models import Review, Task
-from .common import below_error, event_at, issuer_of, require
+from .issuing import below_error, issuer_of, require
 from .work import do_create_task
 
 
@@ -29,7 +31,7 @@ def do_create_review(
     Its timeline is read from the domain events of that subtree and period
     (``tasks.reviews.timeline``), so the period must be a real one: start on or before the end.
     """
-    now = now or timezone.now()
+    now = now or clock.now()
     require(actor, "tasks.add_review", _("Your role does not write reviews."))
     place = issuer_of(actor, jurisdiction)
     errors = {}
@@ -55,14 +57,14 @@ def do_create_review(
         review.full_clean()
         review.save()
         ensure_allowed(actor, review, "add")
-        event_at(
-            now,
-            "tasks.review_opened",
+        record_on(
+            review,
+            REVIEW_OPENED,
             _("Review opened: %(title)s") % {"title": review.title},
-            subject=review,
-            code=place.code,
             actor=actor,
-            period=[str(period_start), str(period_end)],
+            payload={"period": [str(period_start), str(period_end)]},
+            at=now,
+            jurisdiction_code=place.code,
         )
     return review
 
@@ -71,7 +73,7 @@ def do_add_improvement(
     review: Review, *, actor, title: str, owner, deadline, description: str = "", now=None
 ) -> Task:
     """An improvement the review found (a gap to close) becomes a task of the owner below it."""
-    now = now or timezone.now()
+    now = now or clock.now()
     if not Review.objects.restrict(actor, "change").filter(pk=review.pk).exists():
         raise PermissionDenied(_("This review is outside your area."))
     message = below_error(review.jurisdiction, owner)
@@ -88,14 +90,14 @@ def do_add_improvement(
             source=review,
             now=now,
         )
-        event_at(
-            now,
-            "tasks.improvement_added",
+        record_on(
+            review,
+            IMPROVEMENT_ADDED,
             _("Improvement item for %(owner)s: %(title)s")
             % {"owner": owner.name, "title": task.title},
-            subject=review,
-            code=review.jurisdiction_id,
             actor=actor,
-            task=task.pk,
+            payload={"task": task.pk},
+            at=now,
+            jurisdiction_code=review.jurisdiction_id,
         )
     return task

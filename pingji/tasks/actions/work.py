@@ -1,7 +1,8 @@
 """Task transitions: one transaction each, one domain event each, scope re-checked before commit.
 
-Views, the API and other domains call these and nothing else to change a task (handbook,
-convention 3). Refusals come in three kinds, so every caller can answer them the same way:
+Views, the API and other domains call these and nothing else to change a task (writes through
+actions, docs/architecture.md). Refusals come in three kinds, so every caller can answer them the
+same way:
 
 - ``PermissionDenied`` — the task or the owner lies outside the actor's area (answered 404);
 - ``Refused`` (a ``PermissionDenied``) — the actor sees the task but it is not theirs to act on,
@@ -14,23 +15,17 @@ from pathlib import PurePath
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pingji.core import clock
 from pingji.core.access import ScopedModel, ensure_allowed
-from pingji.core.events import record_event
-from pingji.core.models import DomainEvent
+from pingji.core.actions import aware, locked, record_on
 from pingji.geo.models import Jurisdiction
 
 from .. import rules
 from ..choices import OPEN_STATUSES, OWNER_STATUSES, Department, TaskKind, TaskStatus
-from ..evidence import (  # noqa: F401 — re-exported: forms and other apps read them here
-    EVIDENCE_EXTENSIONS,
-    MAX_EVIDENCE_BYTES,
-    MAX_EVIDENCE_FILES,
-    file_error,
-    sniff,
-)
+from ..contracts import CANCELLED, CREATED, ESCALATED, RETURNED, SUBMITTED, VERIFIED
+from ..evidence import MAX_EVIDENCE_FILES, file_error, sniff
 from ..models import EvidenceFile, Task
 
 
@@ -38,33 +33,9 @@ class Refused(PermissionDenied):
     """The actor sees the task, but this step belongs to someone else (see ``rules``)."""
 
 
-def _event(step: str, summary: str, task: Task, actor, /, **payload) -> DomainEvent:
-    """Record ``tasks.<step>`` on the task, scoped to its owner (every level above sees it)."""
-    return record_event(
-        f"tasks.{step}",
-        summary,
-        jurisdiction_code=task.jurisdiction_id,
-        subject=task,
-        payload=payload,
-        actor=actor,
-    )
-
-
-def _dated(now, step: str, summary: str, task: Task, actor, /, **payload) -> DomainEvent:
-    """``_event`` dated at ``now``: a replay of past work keeps its historical time."""
-    event = _event(step, summary, task, actor, **payload)
-    if now is not None:
-        DomainEvent.objects.filter(pk=event.pk).update(time=now)
-        event.time = now
-    return event
-
-
 def _locked_visible(task: Task, actor, action: str = "view") -> Task:
     """The task row, locked for this transaction; outside the actor's area is PermissionDenied."""
-    fresh = Task.objects.restrict(actor, action).select_for_update().filter(pk=task.pk).first()
-    if fresh is None:
-        raise PermissionDenied(_("This task is outside your area."))
-    return fresh
+    return locked(task, actor, action, outside=_("This task is outside your area."))
 
 
 def resolve_source(type_label: str, object_id: str) -> models.Model | None:
@@ -126,36 +97,69 @@ def do_create_task(
     ``now`` (default: the clock) is when it is issued — a replay of past events passes their time.
     ``department`` names the owner's line department that carries it out (a directive to one).
     """
-    now = now or timezone.now()
-    if jurisdiction is None:
+    now = now or clock.now()
+    task = _checked_task(
+        actor,
+        Task(
+            kind=kind,
+            title=(title or "").strip(),
+            description=(description or "").strip(),
+            jurisdiction=jurisdiction,
+            department=department or "",
+            assignee=assignee,
+            deadline=aware(deadline),
+            created_by=actor,
+            created_at=now,
+        ),
+        source,
+        now,
+    )
+    with transaction.atomic():
+        task.save()
+        ensure_allowed(actor, task, "add")
+        record_on(
+            task,
+            CREATED,
+            _("Task issued to %(owner)s: %(title)s")
+            % {"owner": jurisdiction.name, "title": task.title},
+            actor=actor,
+            payload={
+                "owner": jurisdiction.code,
+                "deadline": task.deadline.isoformat(),
+                "assignee": assignee.get_username() if assignee else "",
+                "kind": task.kind,
+            },
+            at=now,
+        )
+    return task
+
+
+def _checked_task(actor, task: Task, source: models.Model | None, now) -> Task:
+    """The unsaved task with its source attached, or every problem of it at once, by field.
+
+    An owner outside the actor's reach is refused first, as outside the area (404): nothing about
+    it is checked further. The other checks — deadline, assignee, source and the model's own — all
+    run before any is reported, so a form shows each wrong field together instead of one per
+    submit. A source the actor does not see is not attached: the refusal reads as if it did not
+    exist, and nothing leaks.
+    """
+    owner = task.jurisdiction if task.jurisdiction_id else None
+    if owner is None:
         raise ValidationError({"jurisdiction": _("Choose the jurisdiction that owns the task.")})
-    if not rules.may_create_for(actor, jurisdiction.code):
+    if not rules.may_create_for(actor, owner.code):
         raise PermissionDenied(
             _("%(owner)s is not in your area: work goes to your own level or those below it.")
-            % {"owner": jurisdiction.name}
+            % {"owner": owner.name}
         )
     errors: dict[str, list[str]] = {}
-    if deadline is not None and timezone.is_naive(deadline):
-        deadline = timezone.make_aware(deadline)
-    if deadline is not None and deadline <= now:
+    if task.deadline is not None and task.deadline <= now:
         errors["deadline"] = [_("The deadline must be in the future.")]
     for field, message in (
-        ("assignee", _assignee_error(assignee, jurisdiction)),
+        ("assignee", _assignee_error(task.assignee, owner)),
         ("source", _source_error(actor, source)),
     ):
         if message:
             errors[field] = [message]
-    task = Task(
-        kind=kind,
-        title=(title or "").strip(),
-        description=(description or "").strip(),
-        jurisdiction=jurisdiction,
-        department=department or "",
-        assignee=assignee,
-        deadline=deadline,
-        created_by=actor,
-        created_at=now,
-    )
     if source is not None and "source" not in errors:
         task.source = source
     try:
@@ -165,21 +169,6 @@ def do_create_task(
             errors.setdefault(field, []).extend(messages)
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        task.save()
-        ensure_allowed(actor, task, "add")
-        _dated(
-            now,
-            "created",
-            _("Task issued to %(owner)s: %(title)s")
-            % {"owner": jurisdiction.name, "title": task.title},
-            task,
-            actor,
-            owner=jurisdiction.code,
-            deadline=task.deadline.isoformat(),
-            assignee=assignee.get_username() if assignee else "",
-            kind=task.kind,
-        )
     return task
 
 
@@ -206,7 +195,7 @@ def do_submit_evidence(task: Task, *, actor, evidence: str, file=None, files=(),
     """
     evidence = (evidence or "").strip()
     files = list(files or ())
-    now = now or timezone.now()
+    now = now or clock.now()
     stored: list[tuple] = []
     try:
         with transaction.atomic():
@@ -230,36 +219,49 @@ def do_submit_evidence(task: Task, *, actor, evidence: str, file=None, files=(),
             task.save()
             if file is not None and task.evidence_file.name:
                 stored.append((task.evidence_file.storage, task.evidence_file.name))
-            names = []
-            for upload in files:
-                row = EvidenceFile(
-                    task=task,
-                    name=PurePath(upload.name).name[:200],
-                    content_type=sniff(upload),
-                    size=upload.size,
-                    uploaded_by=actor,
-                    uploaded_at=now,
-                )
-                row.file.save(upload.name, upload, save=False)
-                stored.append((row.file.storage, row.file.name))
-                row.save()
-                names.append(row.name)
+            names = _store_files(task, files, actor=actor, now=now, stored=stored)
             ensure_allowed(actor, task, "change")
-            _dated(
-                now,
-                "submitted",
-                _("Evidence submitted: %(title)s") % {"title": task.title},
+            record_on(
                 task,
-                actor,
-                evidence=evidence[:500],
-                file=task.evidence_file.name or "",
-                files=names,
+                SUBMITTED,
+                _("Evidence submitted: %(title)s") % {"title": task.title},
+                actor=actor,
+                payload={
+                    "evidence": evidence[:500],
+                    "file": task.evidence_file.name or "",
+                    "files": names,
+                },
+                at=now,
             )
     except Exception:
         for storage, name in stored:  # the rows rolled back; do not leave their files behind
             storage.delete(name)
         raise
     return task
+
+
+def _store_files(task: Task, files, *, actor, now, stored: list[tuple]) -> list[str]:
+    """Keep each uploaded file as an ``EvidenceFile`` of the task; the names, for the event.
+
+    Each stored file is noted in ``stored`` as soon as it is written, before its row is: storage
+    is not part of the transaction, so the caller deletes what is listed there if anything later
+    fails and the rows roll back.
+    """
+    names = []
+    for upload in files:
+        row = EvidenceFile(
+            task=task,
+            name=PurePath(upload.name).name[:200],
+            content_type=sniff(upload),
+            size=upload.size,
+            uploaded_by=actor,
+            uploaded_at=now,
+        )
+        row.file.save(upload.name, upload, save=False)
+        stored.append((row.file.storage, row.file.name))
+        row.save()
+        names.append(row.name)
+    return names
 
 
 def _overseer_step(task: Task, actor) -> Task:
@@ -284,16 +286,16 @@ def do_verify_task(task: Task, *, actor, note: str = "", now=None) -> Task:
     with transaction.atomic():
         task = _overseer_step(task, actor)
         task.status, task.verification_note = TaskStatus.DONE, (note or "").strip()
-        task.verified_by, task.verified_at = actor, now or timezone.now()
+        task.verified_by, task.verified_at = actor, now or clock.now()
         task.save()
         ensure_allowed(actor, task, "verify")
-        _dated(
-            now,
-            "verified",
-            _("Verified and closed: %(title)s") % {"title": task.title},
+        record_on(
             task,
-            actor,
-            note=task.verification_note,
+            VERIFIED,
+            _("Verified and closed: %(title)s") % {"title": task.title},
+            actor=actor,
+            payload={"note": task.verification_note},
+            at=now,
         )
     return task
 
@@ -330,14 +332,12 @@ def do_issue_rule_task(
     )
     task.source = source
     task.save()
-    _event(
-        "created",
-        _("Task issued to %(owner)s: %(title)s") % {"owner": owner.name, "title": task.title},
+    record_on(
         task,
-        actor,
-        owner=owner.code,
-        deadline=deadline.isoformat(),
-        kind=kind,
+        CREATED,
+        _("Task issued to %(owner)s: %(title)s") % {"owner": owner.name, "title": task.title},
+        actor=actor,
+        payload={"owner": owner.code, "deadline": deadline.isoformat(), "kind": kind},
     )
     return task
 
@@ -348,14 +348,14 @@ def do_close_rule_tasks(source: models.Model, *, actor, note: str) -> int:
     for task in Task.objects.for_source(source).filter(status__in=OPEN_STATUSES):
         task.status, task.verification_note = TaskStatus.DONE, note
         task.verified_by = actor if getattr(actor, "pk", None) else None
-        task.verified_at = timezone.now()
+        task.verified_at = clock.now()
         task.save(update_fields=["status", "verification_note", "verified_by", "verified_at"])
-        _event(
-            "verified",
-            _("Verified and closed: %(title)s") % {"title": task.title},
+        record_on(
             task,
-            actor,
-            note=note,
+            VERIFIED,
+            _("Verified and closed: %(title)s") % {"title": task.title},
+            actor=actor,
+            payload={"note": note},
         )
         closed += 1
     return closed
@@ -373,13 +373,13 @@ def do_return_task(task: Task, *, actor, note: str, now=None) -> Task:
         task.status, task.verification_note = TaskStatus.RETURNED, note
         task.save()
         ensure_allowed(actor, task, "verify")
-        _dated(
-            now,
-            "returned",
-            _("Sent back: %(title)s") % {"title": task.title},
+        record_on(
             task,
-            actor,
-            note=note,
+            RETURNED,
+            _("Sent back: %(title)s") % {"title": task.title},
+            actor=actor,
+            payload={"note": note},
+            at=now,
         )
     return task
 
@@ -403,8 +403,12 @@ def do_cancel_task(task: Task, *, actor, note: str) -> Task:
         task.status, task.verification_note = TaskStatus.CANCELLED, note
         task.save()
         ensure_allowed(actor, task, "verify")
-        _event(
-            "cancelled", _("Cancelled: %(title)s") % {"title": task.title}, task, actor, note=note
+        record_on(
+            task,
+            CANCELLED,
+            _("Cancelled: %(title)s") % {"title": task.title},
+            actor=actor,
+            payload={"note": note},
         )
     return task
 
@@ -414,18 +418,18 @@ def do_escalate_overdue(now=None) -> dict[str, int]:
 
     The rule: a task still with its owner (open or sent back) escalates first when its deadline
     passes, to the owner's parent; from then on it climbs one more level each time another
-    *escalation period* passes without the work being submitted — from the jurisdiction watching
-    it (``escalated_to``) to that one's parent. The period is the time the task was given
-    (deadline − creation), so a 24-hour dispatch (PROTOCOLS.md, "dispatch") climbs a level a day;
-    never less than ``models.MIN_ESCALATION_PERIOD``. One run moves a task at most one level and
-    only when the period is over, so running it again within the period changes nothing. A task
-    whose watcher is the top of the tree stays there. Submitted tasks wait on the verifying level
-    and do not escalate.
+    *escalation period* passes without the work being submitted — from the jurisdiction watching it
+    (``escalated_to``) to that one's parent. The period is the time the task was given (deadline −
+    creation), so a 24-hour dispatch (``protocols.rules.dispatch``) climbs a level a day; never less
+    than ``models.MIN_ESCALATION_PERIOD``. One run moves a task at most one level and only when the
+    period is over, so running it again within the period changes nothing. A task whose watcher is
+    the top of the tree stays there. Submitted tasks wait on the verifying level and do not
+    escalate.
 
     Returns counts: ``overdue`` (looked at), ``escalated``, ``waiting`` (escalated within the
     current period) and ``at_top``.
     """
-    now = now or timezone.now()
+    now = now or clock.now()
     counts = {"overdue": 0, "escalated": 0, "waiting": 0, "at_top": 0}
     overdue = (
         Task.objects.filter(status__in=OWNER_STATUSES, deadline__lt=now)
@@ -454,13 +458,16 @@ def _escalate_one(pk: int, watcher: Jurisdiction, now) -> bool:
         parent = Jurisdiction.objects.only("code", "name").get(code=watcher.parent_id)
         task.escalated_to, task.escalated_at = parent, now
         task.save(update_fields=["escalated_to", "escalated_at"])
-        event = _event(
-            "escalated",
-            _("Overdue, escalated to %(to)s: %(title)s") % {"to": parent.name, "title": task.title},
-            task,
-            None,
-            **{"from": watcher.code, "to": parent.code, "deadline": task.deadline.isoformat()},
-        )
         # Dated at the run's "now", so a replay (``pingji escalate --now``) reads true.
-        DomainEvent.objects.filter(pk=event.pk).update(time=now)
+        record_on(
+            task,
+            ESCALATED,
+            _("Overdue, escalated to %(to)s: %(title)s") % {"to": parent.name, "title": task.title},
+            payload={
+                "from": watcher.code,
+                "to": parent.code,
+                "deadline": task.deadline.isoformat(),
+            },
+            at=now,
+        )
     return True

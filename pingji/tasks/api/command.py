@@ -19,10 +19,14 @@ from pingji.command.models import Meeting
 from pingji.core import uploads
 from pingji.core.access import scope_code
 from pingji.core.api.base import ScopedViewSetMixin, StepActionsMixin
-from pingji.core.views import focus_code
+from pingji.core.api.serializers import ScopedModelSerializer, ScopedSerializer
+from pingji.core.views.base import focus_code
 from pingji.geo.models import Jurisdiction
 
-from .. import actions
+from ..actions.directives import do_issue_directive
+from ..actions.plans import do_return_plan
+from ..actions.problems import do_create_problem_list
+from ..actions.reviews import do_add_improvement
 from ..choices import Department
 from ..ledger import MAX_UPLOAD_BYTES, LedgerError, read_items
 from ..models import (
@@ -39,7 +43,7 @@ from ..reviews import timeline
 from ..supervision import supervise
 
 
-class DirectiveSerializer(serializers.ModelSerializer):
+class DirectiveSerializer(ScopedModelSerializer):
     progress = serializers.SerializerMethodField()
 
     class Meta:
@@ -61,7 +65,7 @@ class DirectiveSerializer(serializers.ModelSerializer):
         return obj.progress()
 
 
-class IssueDirectiveSerializer(serializers.Serializer):
+class IssueDirectiveSerializer(ScopedSerializer):
     title = serializers.CharField(max_length=200)
     number = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
     text = serializers.CharField()
@@ -77,7 +81,7 @@ class IssueDirectiveSerializer(serializers.Serializer):
     jurisdiction = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ProblemItemSerializer(serializers.ModelSerializer):
+class ProblemItemSerializer(ScopedModelSerializer):
     status = serializers.CharField(source="task.status", read_only=True)
     is_overdue = serializers.BooleanField(source="task.is_overdue", read_only=True)
 
@@ -98,28 +102,28 @@ class ProblemItemSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ProblemListSerializer(serializers.ModelSerializer):
+class ProblemListSerializer(ScopedModelSerializer):
     class Meta:
         model = ProblemList
         fields = ["id", "jurisdiction", "title", "inspection", "inspected_on", "created_at"]
         read_only_fields = fields
 
 
-class ProblemImportSerializer(serializers.Serializer):
+class ProblemImportSerializer(ScopedSerializer):
     title = serializers.CharField(max_length=200)
     inspection = serializers.CharField(max_length=200)
     inspected_on = serializers.DateField()
     file = serializers.FileField(validators=[uploads.size_limit(MAX_UPLOAD_BYTES)])
 
 
-class PlanTemplateSerializer(serializers.ModelSerializer):
+class PlanTemplateSerializer(ScopedModelSerializer):
     class Meta:
         model = PlanTemplate
         fields = ["id", "jurisdiction", "title", "description", "level", "sections", "due"]
         read_only_fields = fields
 
 
-class WorkPlanSerializer(serializers.ModelSerializer):
+class WorkPlanSerializer(ScopedModelSerializer):
     missing_sections = serializers.ListField(read_only=True)
 
     class Meta:
@@ -139,21 +143,21 @@ class WorkPlanSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ReviewSerializer(serializers.ModelSerializer):
+class ReviewSerializer(ScopedModelSerializer):
     class Meta:
         model = Review
         fields = ["id", "jurisdiction", "title", "period_start", "period_end", "worked", "gaps"]
         read_only_fields = fields
 
 
-class ImprovementSerializer(serializers.Serializer):
+class ImprovementSerializer(ScopedSerializer):
     title = serializers.CharField(max_length=200)
     owner = serializers.CharField(max_length=15)
     deadline = serializers.DateTimeField()
     description = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class EvidenceFileSerializer(serializers.ModelSerializer):
+class EvidenceFileSerializer(ScopedModelSerializer):
     url = serializers.CharField(source="download_url", read_only=True)
 
     class Meta:
@@ -199,7 +203,7 @@ class DirectiveViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
         code = values.pop("jurisdiction")
         issuer = Jurisdiction.objects.filter(code=code).first() if code else None
         receivers = _jurisdictions(request.user, values.pop("receivers"))
-        directive = actions.do_issue_directive(
+        directive = do_issue_directive(
             actor=request.user, meeting=meeting, jurisdiction=issuer, receivers=receivers, **values
         )
         return Response(DirectiveSerializer(directive).data, status=status.HTTP_201_CREATED)
@@ -228,7 +232,7 @@ class ProblemListViewSet(ReadOnly):
             raise DRFValidationError({"file": [str(exc)]}) from exc
         if errors:  # each {"row", "column", "message"}, nothing written
             return Response({"rows": errors}, status=status.HTTP_400_BAD_REQUEST)
-        plist = actions.do_create_problem_list(
+        plist = do_create_problem_list(
             actor=request.user, jurisdiction=issuer, items=items, **values
         )
         return Response(ProblemListSerializer(plist).data, status=status.HTTP_201_CREATED)
@@ -262,7 +266,7 @@ class PlanTemplateViewSet(ReadOnly):
         return Response(rows)
 
 
-class ReturnPlanSerializer(serializers.Serializer):
+class ReturnPlanSerializer(ScopedSerializer):
     reason = serializers.CharField(max_length=2000)
 
 
@@ -281,7 +285,7 @@ class WorkPlanViewSet(StepActionsMixin, ReadOnly):
         self._require("tasks.return_workplan")
         body = ReturnPlanSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        done = actions.do_return_plan(plan, actor=request.user, **body.validated_data)
+        done = do_return_plan(plan, actor=request.user, **body.validated_data)
         return Response(self.get_serializer(done).data)
 
 
@@ -314,7 +318,7 @@ class ReviewViewSet(ReadOnly):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         owner = Jurisdiction.objects.filter(code=values.pop("owner")).first()
-        task = actions.do_add_improvement(review, actor=request.user, owner=owner, **values)
+        task = do_add_improvement(review, actor=request.user, owner=owner, **values)
         return Response({"task": task.pk}, status=status.HTTP_201_CREATED)
 
 

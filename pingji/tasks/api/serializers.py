@@ -2,16 +2,19 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from pingji.core.access import scope_code
+from pingji.core.api.serializers import (
+    ColleagueField,
+    ScopedModelSerializer,
+    ScopedSerializer,
+)
 from pingji.geo.models import Jurisdiction
-from pingji.users.models import User
 
-from ..actions import resolve_source
+from ..actions.work import resolve_source
 from ..kinds import kind_choices
 from ..models import Task
 
 
-class TaskSerializer(serializers.ModelSerializer):
+class TaskSerializer(ScopedModelSerializer):
     jurisdiction_name = serializers.CharField(source="jurisdiction.name", read_only=True)
     assignee = serializers.SlugRelatedField(slug_field="username", read_only=True)
     created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
@@ -54,9 +57,10 @@ class TaskSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_source_type(self, task: Task) -> str | None:
-        if not task.source_type_id:
+        source = task.source_type
+        if source is None:
             return None
-        return f"{task.source_type.app_label}.{task.source_type.model}"
+        return f"{source.app_label}.{source.model}"
 
     def get_evidence_file(self, task: Task) -> str | None:
         """A link to the scoped download, never the storage path."""
@@ -67,16 +71,14 @@ class TaskSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(url) if request else url
 
 
-class TaskCreateSerializer(serializers.Serializer):
+class TaskCreateSerializer(ScopedSerializer):
     title = serializers.CharField(max_length=200)
     kind = serializers.ChoiceField(choices=[])
     description = serializers.CharField(required=False, allow_blank=True, default="")
     jurisdiction = serializers.PrimaryKeyRelatedField(
         queryset=Jurisdiction.objects.defer("boundary")
     )
-    assignee = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.none(), required=False, allow_null=True, default=None
-    )
+    assignee = ColleagueField(required=False, allow_null=True, default=None)
     deadline = serializers.DateTimeField()
     source_type = serializers.CharField(
         required=False, allow_blank=True, default="", help_text=_("app_label.model, e.g. geo.place")
@@ -86,19 +88,13 @@ class TaskCreateSerializer(serializers.Serializer):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = kind_choices()
-        request = self.context.get("request")
-        code = scope_code(request.user) if request else None
-        if code is not None:  # users outside the caller's area answer as if absent
-            self.fields["assignee"].queryset = User.objects.filter(
-                is_active=True, jurisdiction__code__within=code
-            )
 
     def validate(self, attrs):
         attrs["source"] = resolve_source(attrs.pop("source_type"), attrs.pop("source_id"))
         return attrs
 
 
-class EvidenceSerializer(serializers.Serializer):
+class EvidenceSerializer(ScopedSerializer):
     evidence = serializers.CharField(allow_blank=True, help_text=_("What was done."))
     file = serializers.FileField(required=False, allow_null=True, default=None)
     files = serializers.ListField(
@@ -106,5 +102,5 @@ class EvidenceSerializer(serializers.Serializer):
     )
 
 
-class NoteSerializer(serializers.Serializer):
+class NoteSerializer(ScopedSerializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")

@@ -12,7 +12,14 @@ from rest_framework.response import Response
 
 from pingji.core.api.base import ScopedViewSetMixin
 
-from .. import actions
+from ..actions.work import (
+    Refused,
+    do_cancel_task,
+    do_create_task,
+    do_return_task,
+    do_submit_evidence,
+    do_verify_task,
+)
 from ..filtersets import TaskFilterSet
 from ..models import Task
 from .serializers import EvidenceSerializer, NoteSerializer, TaskCreateSerializer, TaskSerializer
@@ -43,7 +50,7 @@ class TaskViewSet(
         return super().get_queryset().defer("jurisdiction__boundary")
 
     def handle_exception(self, exc):
-        if isinstance(exc, actions.Refused):  # visible but not theirs to act on: say why
+        if isinstance(exc, Refused):  # visible but not theirs to act on: say why
             exc = exceptions.PermissionDenied(exc.args[0] if exc.args else None)
         return super().handle_exception(exc)
 
@@ -55,7 +62,7 @@ class TaskViewSet(
     def create(self, request, *args, **kwargs):
         data = TaskCreateSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
-        task = actions.do_create_task(actor=request.user, **data.validated_data)
+        task = do_create_task(actor=request.user, **data.validated_data)
         return self._done(task, status.HTTP_201_CREATED)
 
     @extend_schema(request=EvidenceSerializer, responses=TaskSerializer)
@@ -63,25 +70,23 @@ class TaskViewSet(
     def submit(self, request, pk=None):
         data = EvidenceSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        task = actions.do_submit_evidence(
-            self.get_object(), actor=request.user, **data.validated_data
-        )
+        task = do_submit_evidence(self.get_object(), actor=request.user, **data.validated_data)
         return self._done(task)
 
     @extend_schema(request=NoteSerializer, responses=TaskSerializer)
     @action(**STEP)
     def verify(self, request, pk=None):
-        return self._step(actions.do_verify_task, request)
+        return self._step(do_verify_task, request)
 
     @extend_schema(request=NoteSerializer, responses=TaskSerializer)
     @action(url_path="return", url_name="return", **STEP)
     def return_(self, request, pk=None):
-        return self._step(actions.do_return_task, request)
+        return self._step(do_return_task, request)
 
     @extend_schema(request=NoteSerializer, responses=TaskSerializer)
     @action(**STEP)
     def cancel(self, request, pk=None):
-        return self._step(actions.do_cancel_task, request)
+        return self._step(do_cancel_task, request)
 
     def _step(self, do, request) -> Response:
         data = NoteSerializer(data=request.data)

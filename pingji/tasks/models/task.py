@@ -19,8 +19,8 @@ from ..choices import OPEN_STATUSES, OWNER_STATUSES, Department, TaskKind, TaskS
 from ..kinds import kind_choices
 
 #: The shortest escalation period. Not a protocol figure: a guard so that a task given minutes
-#: (a 30-minute investigation dispatch, PROTOCOLS.md "dispatch") climbs at most one level an hour
-#: rather than reaching the province before anyone upstream has read it.
+#: (a 30-minute investigation dispatch, the 8th edition's dispatch rule) climbs at most one level
+#: an hour rather than reaching the province before anyone upstream has read it.
 MIN_ESCALATION_PERIOD = timedelta(hours=1)
 
 
@@ -96,8 +96,8 @@ class Task(ScopedModel):
     The owner jurisdiction does the work and submits evidence; the level that issued or oversees it
     verifies or sends it back (``rules``). Overdue items escalate one level up at a time (挂牌督办):
     ``escalated_to`` is the jurisdiction now watching it, and each escalation is a domain event
-    (``actions.do_escalate_overdue`` states the rule). A domain attaches a task to its own object
-    through ``source`` and adds kinds through ``kinds.register_kind``.
+    (``actions.work.do_escalate_overdue`` states the rule). A domain attaches a task to its own
+    object through ``source`` and adds kinds through ``kinds.register_kind``.
     """
 
     kind = models.CharField(

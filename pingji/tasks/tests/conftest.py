@@ -5,7 +5,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from pingji.tasks.actions import do_create_plan_template, do_create_task
+from pingji.tasks.actions.plans import do_create_plan_template
+from pingji.tasks.actions.work import do_create_task
 from pingji.tasks.choices import TaskKind
 from pingji.users.choices import Role
 

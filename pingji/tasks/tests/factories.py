@@ -18,7 +18,7 @@ from pingji.tasks.models import (
 )
 
 
-class TaskFactory(factory.django.DjangoModelFactory):
+class TaskFactory(factory.django.DjangoModelFactory[Task]):
     """A row as the actions would leave it, without going through them (set-up only)."""
 
     class Meta:
@@ -29,7 +29,7 @@ class TaskFactory(factory.django.DjangoModelFactory):
     deadline = factory.LazyFunction(lambda: timezone.now() + timedelta(days=1))
 
 
-class DirectiveFactory(factory.django.DjangoModelFactory):
+class DirectiveFactory(factory.django.DjangoModelFactory[Directive]):
     class Meta:
         model = Directive
 
@@ -38,7 +38,7 @@ class DirectiveFactory(factory.django.DjangoModelFactory):
     deadline = factory.LazyFunction(lambda: timezone.now() + timedelta(days=3))
 
 
-class ProblemListFactory(factory.django.DjangoModelFactory):
+class ProblemListFactory(factory.django.DjangoModelFactory[ProblemList]):
     class Meta:
         model = ProblemList
 
@@ -48,8 +48,8 @@ class ProblemListFactory(factory.django.DjangoModelFactory):
 
 
 def problem_item(owner, **fields) -> ProblemItem:
-    task = TaskFactory(jurisdiction=owner, kind=TaskKind.RECTIFICATION)
-    plist = fields.pop("problem_list", None) or ProblemListFactory(jurisdiction=owner)
+    task = TaskFactory.create(jurisdiction=owner, kind=TaskKind.RECTIFICATION)
+    plist = fields.pop("problem_list", None) or ProblemListFactory.create(jurisdiction=owner)
     return ProblemItem.objects.create(
         problem_list=plist,
         number=fields.pop("number", ProblemItem.objects.filter(problem_list=plist).count() + 1),
@@ -68,7 +68,7 @@ SECTIONS = [
 ]
 
 
-class PlanTemplateFactory(factory.django.DjangoModelFactory):
+class PlanTemplateFactory(factory.django.DjangoModelFactory[PlanTemplate]):
     class Meta:
         model = PlanTemplate
 
@@ -78,15 +78,17 @@ class PlanTemplateFactory(factory.django.DjangoModelFactory):
     due = factory.LazyFunction(lambda: timezone.now() + timedelta(days=2))
 
 
-class WorkPlanFactory(factory.django.DjangoModelFactory):
+class WorkPlanFactory(factory.django.DjangoModelFactory[WorkPlan]):
     class Meta:
         model = WorkPlan
 
-    template = factory.LazyAttribute(lambda o: PlanTemplateFactory(jurisdiction=o.jurisdiction))
+    template = factory.LazyAttribute(
+        lambda o: PlanTemplateFactory.create(jurisdiction=o.jurisdiction)
+    )
     sections = factory.LazyFunction(lambda: {"situation": "疫情输入风险高"})
 
 
-class ReviewFactory(factory.django.DjangoModelFactory):
+class ReviewFactory(factory.django.DjangoModelFactory[Review]):
     class Meta:
         model = Review
 
@@ -96,7 +98,7 @@ class ReviewFactory(factory.django.DjangoModelFactory):
 
 
 def evidence_file(owner) -> EvidenceFile:
-    task = TaskFactory(jurisdiction=owner)
+    task = TaskFactory.create(jurisdiction=owner)
     row = EvidenceFile(task=task, name="photo.jpg", content_type="image/jpeg", size=6)
     row.file.save("photo.jpg", ContentFile(b"\xff\xd8\xff\xe0ok"), save=False)
     row.save()
@@ -104,12 +106,12 @@ def evidence_file(owner) -> EvidenceFile:
 
 
 SCOPED_FACTORIES = {
-    Task: lambda grid: TaskFactory(jurisdiction=grid),
-    Directive: lambda grid: DirectiveFactory(jurisdiction=grid),
-    ProblemList: lambda grid: ProblemListFactory(jurisdiction=grid),
+    Task: lambda grid: TaskFactory.create(jurisdiction=grid),
+    Directive: lambda grid: DirectiveFactory.create(jurisdiction=grid),
+    ProblemList: lambda grid: ProblemListFactory.create(jurisdiction=grid),
     ProblemItem: problem_item,
-    PlanTemplate: lambda grid: PlanTemplateFactory(jurisdiction=grid),
-    WorkPlan: lambda grid: WorkPlanFactory(jurisdiction=grid),
-    Review: lambda grid: ReviewFactory(jurisdiction=grid),
+    PlanTemplate: lambda grid: PlanTemplateFactory.create(jurisdiction=grid),
+    WorkPlan: lambda grid: WorkPlanFactory.create(jurisdiction=grid),
+    Review: lambda grid: ReviewFactory.create(jurisdiction=grid),
     EvidenceFile: evidence_file,
 }

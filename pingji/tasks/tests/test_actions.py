@@ -9,13 +9,15 @@ from django.utils import timezone
 
 from pingji.core.models import DomainEvent
 from pingji.geo.tests.factories import PlaceFactory
-from pingji.tasks import actions, evidence
-from pingji.tasks.actions import (
+from pingji.tasks import evidence
+from pingji.tasks.actions.work import (
     Refused,
     do_cancel_task,
+    do_issue_rule_task,
     do_return_task,
     do_submit_evidence,
     do_verify_task,
+    resolve_source,
 )
 from pingji.tasks.choices import TaskStatus
 from pingji.tasks.kinds import kind_choices, register_kind
@@ -235,7 +237,7 @@ class TestSource:
         task = issue(county_cmd, GRID, source=place)
         assert task.source == place
         assert list(Task.objects.for_source(place)) == [task]
-        assert actions.resolve_source("geo.place", str(place.pk)) == place
+        assert resolve_source("geo.place", str(place.pk)) == place
 
     def test_a_source_outside_the_area_is_as_if_absent(self, tree, county_cmd, issue):
         elsewhere = PlaceFactory(jurisdiction=tree["350206001001001"])
@@ -243,17 +245,17 @@ class TestSource:
             issue(county_cmd, GRID, source=elsewhere)
         assert "not found" in exc.value.message_dict["source"][0]
         with pytest.raises(ValidationError):
-            actions.resolve_source("no.such", "1")
+            resolve_source("no.such", "1")
         assert not Task.objects.exists()
 
     def test_a_rule_task_carries_a_department_and_refuses_an_unknown_one(self, tree, county_cmd):
         place = PlaceFactory(jurisdiction=tree[GRID])
         rule = {"actor": county_cmd, "owner": tree[COUNTY], "kind": "general", "title": "整改"}
         deadline = timezone.now() + timedelta(days=1)
-        task = actions.do_issue_rule_task(place, deadline=deadline, department="health", **rule)
+        task = do_issue_rule_task(place, deadline=deadline, department="health", **rule)
         assert task.department == "health"
         with pytest.raises(ValueError, match="unknown department"):
-            actions.do_issue_rule_task(place, deadline=deadline, department="army", **rule)
+            do_issue_rule_task(place, deadline=deadline, department="army", **rule)
         assert list(Task.objects.for_source(place)) == [task]
 
 

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from pingji.core.models import DomainEvent
-from pingji.tasks.actions import do_submit_evidence
+from pingji.tasks.actions.work import do_submit_evidence
 from pingji.tasks.choices import TaskKind, TaskStatus
 from pingji.tasks.models import Task
 from pingji.tasks.tests.factories import TaskFactory
@@ -50,9 +50,11 @@ class TestCreate:
         assert (row["source_type"], row["source_id"]) == ("geo.jurisdiction", GRID)
 
     @pytest.mark.parametrize("owner", [COUNTY, "350206"], ids=["upward", "sideways"])
-    def test_an_owner_outside_the_area_is_not_found(self, api, community_op, owner):
+    def test_an_owner_outside_the_area_does_not_exist(self, api, community_op, owner):
         response = api(community_op).post(URL, self.body(jurisdiction=owner), format="json")
-        assert response.status_code == 404
+        absent = api(community_op).post(URL, self.body(jurisdiction="999999"), format="json")
+        assert response.status_code == absent.status_code == 400
+        assert response.json().keys() == absent.json().keys() == {"jurisdiction"}
         assert not Task.objects.exists()
 
     @pytest.mark.parametrize(

@@ -11,8 +11,9 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from pingji.command.tests.factories import MeetingFactory
-from pingji.core.views import FOCUS_SESSION_KEY
-from pingji.tasks.actions import do_create_plan_template, do_create_review
+from pingji.core.views.base import FOCUS_SESSION_KEY
+from pingji.tasks.actions.plans import do_create_plan_template
+from pingji.tasks.actions.reviews import do_create_review
 from pingji.tasks.models import Directive, ProblemList, Task, WorkPlan
 from pingji.tasks.tests.factories import SECTIONS, TaskFactory
 from pingji.users.choices import Role

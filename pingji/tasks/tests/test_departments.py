@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pingji.core.models import DomainEvent
-from pingji.tasks.actions import do_create_task, do_issue_directive
+from pingji.tasks.actions.directives import do_issue_directive
+from pingji.tasks.actions.work import do_create_task
 from pingji.tasks.choices import Department, TaskKind
 from pingji.tasks.models import Directive, Task
 from pingji.tasks.supervision import supervise

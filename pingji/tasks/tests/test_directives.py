@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from pingji.command.tests.factories import MeetingFactory
 from pingji.core.models import DomainEvent
-from pingji.tasks.actions import do_issue_directive, do_submit_evidence, do_verify_task
+from pingji.tasks.actions.directives import do_issue_directive
+from pingji.tasks.actions.work import do_submit_evidence, do_verify_task
 from pingji.tasks.choices import TaskKind, TaskStatus
 from pingji.tasks.models import Directive, Task
 from pingji.users.choices import Role

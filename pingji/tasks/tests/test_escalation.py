@@ -1,4 +1,4 @@
-"""Overdue tasks climb one level per escalation period (actions.do_escalate_overdue)."""
+"""Overdue tasks climb one level per escalation period (actions.work.do_escalate_overdue)."""
 
 import json
 from datetime import datetime, timedelta
@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from pingji.core.choices import JobStatus
 from pingji.core.jobs import run_job
 from pingji.core.models import DomainEvent, Job
-from pingji.tasks.actions import do_escalate_overdue
+from pingji.tasks.actions.work import do_escalate_overdue
 from pingji.tasks.choices import TaskStatus
 from pingji.tasks.models import MIN_ESCALATION_PERIOD, Task
 from pingji.tasks.tests.factories import TaskFactory

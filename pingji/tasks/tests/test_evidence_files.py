@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pingji.tasks import evidence
-from pingji.tasks.actions import do_create_task, do_submit_evidence
+from pingji.tasks.actions.work import do_create_task, do_submit_evidence
 from pingji.tasks.choices import TaskStatus
 from pingji.tasks.models import EvidenceFile
 from pingji.users.choices import Role

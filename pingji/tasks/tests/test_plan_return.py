@@ -8,11 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pingji.core.events import events_for
-from pingji.tasks.actions import (
-    do_return_plan,
-    do_save_plan,
-    do_submit_plan,
-)
+from pingji.tasks.actions.plans import do_return_plan, do_save_plan, do_submit_plan
 from pingji.tasks.choices import PlanStatus
 from pingji.tasks.models import WorkPlan
 from pingji.tasks.supervision import supervise

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from pingji.tasks.actions import do_create_plan_template, do_save_plan, do_submit_plan
+from pingji.tasks.actions.plans import do_create_plan_template, do_save_plan, do_submit_plan
 from pingji.tasks.choices import PlanStatus, TaskKind
 from pingji.tasks.models import PlanTemplate, Task, WorkPlan
 from pingji.users.choices import Role

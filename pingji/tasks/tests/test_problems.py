@@ -9,9 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
-from pingji.tasks.actions import (
-    ItemRow,
-    do_create_problem_list,
+from pingji.tasks.actions.problems import ItemRow, do_create_problem_list
+from pingji.tasks.actions.work import (
     do_escalate_overdue,
     do_return_task,
     do_submit_evidence,

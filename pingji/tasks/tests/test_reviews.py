@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from pingji.core.models import DomainEvent
-from pingji.tasks.actions import do_add_improvement, do_create_review
+from pingji.tasks.actions.reviews import do_add_improvement, do_create_review
 from pingji.tasks.choices import TaskKind
 from pingji.tasks.models import Review
 from pingji.tasks.reviews import timeline

@@ -7,8 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from pingji.core.views import FOCUS_SESSION_KEY
-from pingji.tasks.actions import do_escalate_overdue, do_submit_evidence
+from pingji.core.views.base import FOCUS_SESSION_KEY
+from pingji.tasks.actions.work import do_escalate_overdue, do_submit_evidence
 from pingji.tasks.choices import TaskKind, TaskStatus
 from pingji.tasks.models import Task
 from pingji.tasks.tests.factories import TaskFactory

@@ -11,10 +11,11 @@ from django.views import generic
 
 from pingji.command.models import Meeting
 from pingji.core.forms import add_action_errors
-from pingji.core.views import ActionFormView, ScopedDetailView, ScopedListView, focus_code
+from pingji.core.views.base import ActionFormView, ScopedDetailView, ScopedListView, focus_code
 from pingji.geo.models import Jurisdiction
 
-from .. import actions
+from ..actions.directives import do_issue_directive
+from ..actions.problems import do_create_problem_list
 from ..forms import DirectiveForm, ProblemImportForm
 from ..ledger import LedgerError, ledger_workbook, read_items, template_workbook
 from ..models import Directive, ProblemList
@@ -82,7 +83,7 @@ class DirectiveCreateView(ActionFormView):
         return ctx
 
     def act(self, data):
-        return actions.do_issue_directive(
+        return do_issue_directive(
             actor=self.request.user,
             title=data["title"],
             number=data["number"],
@@ -148,7 +149,7 @@ class ProblemImportView(LoginRequiredMixin, PermissionRequiredMixin, generic.For
                 raise PermissionDenied
             items, row_errors = read_items(data["file"], issuer)
             if not row_errors:
-                plist = actions.do_create_problem_list(
+                plist = do_create_problem_list(
                     actor=self.request.user,
                     jurisdiction=issuer,
                     title=data["title"],

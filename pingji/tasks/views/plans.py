@@ -11,11 +11,16 @@ from django.views import generic
 
 from pingji.core.events import events_for
 from pingji.core.forms import add_action_errors
-from pingji.core.views import ActionFormView, FormStepView, ScopedDetailView, ScopedListView
+from pingji.core.views.base import ActionFormView, FormStepView, ScopedDetailView, ScopedListView
 from pingji.geo.models import Jurisdiction
 
-from .. import actions
-from ..actions.plans import reviews
+from ..actions.plans import (
+    do_create_plan_template,
+    do_return_plan,
+    do_save_plan,
+    do_submit_plan,
+    reviews,
+)
 from ..choices import PlanStatus
 from ..forms import NoteForm, PlanTemplateForm, WorkPlanForm, measures_text
 from ..models import PlanTemplate, WorkPlan
@@ -59,7 +64,7 @@ class PlanTemplateCreateView(ActionFormView):
         return {**super().get_form_kwargs(), "focus": focus_of(self.request)}
 
     def act(self, data):
-        return actions.do_create_plan_template(
+        return do_create_plan_template(
             actor=self.request.user, jurisdiction=focus_of(self.request), **data
         )
 
@@ -103,7 +108,7 @@ class WorkPlanReturnView(FormStepView):
         return return_form(data)
 
     def perform(self, plan, form):
-        actions.do_return_plan(plan, actor=self.request.user, reason=form.cleaned_data["note"])
+        do_return_plan(plan, actor=self.request.user, reason=form.cleaned_data["note"])
 
     def render_invalid(self, plan, form):
         plan.refresh_from_db()
@@ -134,7 +139,7 @@ class WorkPlanEditView(LoginRequiredMixin, generic.View):
         form = WorkPlanForm(request.POST, template=self.template)
         if form.is_valid():
             try:
-                plan = actions.do_save_plan(
+                plan = do_save_plan(
                     self.template,
                     actor=request.user,
                     jurisdiction=self.place,
@@ -142,7 +147,7 @@ class WorkPlanEditView(LoginRequiredMixin, generic.View):
                     measures=form.measure_list(),
                 )
                 if "submit" in request.POST:
-                    actions.do_submit_plan(plan, actor=request.user)
+                    do_submit_plan(plan, actor=request.user)
                     messages.success(request, _("Plan submitted."))
                 else:
                     messages.success(request, _("Draft saved."))

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views import generic
 
 from pingji.core.forms import add_action_errors
-from pingji.core.views import (
+from pingji.core.views.base import (
     ActionFormView,
     ScopedActionView,
     ScopedDetailView,
@@ -18,7 +18,7 @@ from pingji.core.views import (
     focus_code,
 )
 
-from .. import actions
+from ..actions.reviews import do_add_improvement, do_create_review
 from ..forms import ImprovementForm, ReviewForm
 from ..models import Review, Task
 from ..reviews import kind_totals, timeline
@@ -67,7 +67,7 @@ class ReviewCreateView(ActionFormView):
     scoped_form = False
 
     def act(self, data):
-        return actions.do_create_review(
+        return do_create_review(
             actor=self.request.user, jurisdiction=focus_of(self.request), **data
         )
 
@@ -83,7 +83,7 @@ class ImprovementCreateView(ScopedActionView):
         form = ImprovementForm(request.POST, user=request.user, review=review)
         if form.is_valid():
             try:
-                actions.do_add_improvement(review, actor=request.user, **form.cleaned_data)
+                do_add_improvement(review, actor=request.user, **form.cleaned_data)
             except ValidationError as exc:
                 add_action_errors(form, exc)
             except PermissionDenied as exc:

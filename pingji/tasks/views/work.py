@@ -14,7 +14,7 @@ from django.views import generic
 
 from pingji.core.access import ScopedModel
 from pingji.core.forms import add_action_errors
-from pingji.core.views import (
+from pingji.core.views.base import (
     FormStepView,
     ScopedActionView,
     ScopedDetailView,
@@ -23,7 +23,16 @@ from pingji.core.views import (
 )
 from pingji.geo.models import Jurisdiction
 
-from .. import actions, rules
+from .. import rules
+from ..actions.work import (
+    Refused,
+    do_cancel_task,
+    do_create_task,
+    do_return_task,
+    do_submit_evidence,
+    do_verify_task,
+    resolve_source,
+)
 from ..choices import OWNER_STATUSES
 from ..filtersets import TaskFilterSet
 from ..forms import EvidenceForm, NoteForm, TaskForm
@@ -138,8 +147,8 @@ class TaskCreateView(LoginRequiredMixin, PermissionRequiredMixin, generic.FormVi
     def form_valid(self, form):
         data = form.cleaned_data
         try:
-            source = actions.resolve_source(data.pop("source_type"), data.pop("source_id"))
-            task = actions.do_create_task(actor=self.request.user, source=source, **data)
+            source = resolve_source(data.pop("source_type"), data.pop("source_id"))
+            task = do_create_task(actor=self.request.user, source=source, **data)
         except ValidationError as exc:
             add_action_errors(form, exc)
             return self.render_to_response(self.get_context_data(form=form), status=400)
@@ -154,7 +163,7 @@ class TaskStepView(FormStepView):
     """One POSTed step on a task (submit, verify, return, cancel) through its action."""
 
     model = Task
-    refusals = (actions.Refused,)  # the actor sees the task, but the step is someone else's
+    refusals = (Refused,)  # the actor sees the task, but the step is someone else's
 
     def render_invalid(self, task, form):
         task.refresh_from_db()
@@ -172,7 +181,7 @@ class SubmitEvidenceView(TaskStepView):
 
     def perform(self, task, form):
         data = form.cleaned_data
-        actions.do_submit_evidence(
+        do_submit_evidence(
             task,
             actor=self.request.user,
             evidence=data["evidence"],
@@ -190,7 +199,7 @@ class VerifyTaskView(TaskStepView):
         return NoteForm(data, prefix="verify", label=_("note (optional)"))
 
     def perform(self, task, form):
-        actions.do_verify_task(task, actor=self.request.user, note=form.cleaned_data["note"])
+        do_verify_task(task, actor=self.request.user, note=form.cleaned_data["note"])
 
 
 class ReturnTaskView(TaskStepView):
@@ -202,7 +211,7 @@ class ReturnTaskView(TaskStepView):
         return NoteForm(data, prefix="return", required=True, label=_("what is missing"))
 
     def perform(self, task, form):
-        actions.do_return_task(task, actor=self.request.user, note=form.cleaned_data["note"])
+        do_return_task(task, actor=self.request.user, note=form.cleaned_data["note"])
 
 
 class CancelTaskView(TaskStepView):
@@ -214,7 +223,7 @@ class CancelTaskView(TaskStepView):
         return NoteForm(data, prefix="cancel", required=True, label=_("reason"))
 
     def perform(self, task, form):
-        actions.do_cancel_task(task, actor=self.request.user, note=form.cleaned_data["note"])
+        do_cancel_task(task, actor=self.request.user, note=form.cleaned_data["note"])
 
 
 class EvidenceFileView(ScopedActionView):

@@ -1,40 +1,20 @@
 from rest_framework import serializers
 
+from pingji.core.api.serializers import ScopedModelSerializer, ScopedSerializer
 from pingji.geo.models import Jurisdiction, Place
 
 from ..choices import TubeResult, UploadKind
 from ..models import Campaign, Coverage, FollowUp, PositiveTube, Round, SamplingPoint, Upload
 
 
-class _Visible(serializers.PrimaryKeyRelatedField):
-    """A related row the caller may see; anything else does not exist for them."""
-
-    model: type = Jurisdiction
-
-    def get_queryset(self):
-        return self.model.objects.restrict(self.context["request"].user, "view")
-
-
-class _VisibleJurisdiction(_Visible):
-    model = Jurisdiction
-
-
-class _VisiblePlace(_Visible):
-    model = Place
-
-
-class _VisibleCampaign(_Visible):
-    model = Campaign
-
-
-class _VisibleRound(_Visible):
-    model = Round
-
-
-class CampaignSerializer(serializers.ModelSerializer):
-    jurisdiction = _VisibleJurisdiction()
-    areas = _VisibleJurisdiction(many=True, required=False)
-    places = _VisiblePlace(many=True, required=False)
+class CampaignSerializer(ScopedModelSerializer):
+    jurisdiction = serializers.PrimaryKeyRelatedField(queryset=Jurisdiction.objects.all())
+    areas = serializers.PrimaryKeyRelatedField(
+        queryset=Jurisdiction.objects.all(), many=True, required=False
+    )
+    places = serializers.PrimaryKeyRelatedField(
+        queryset=Place.objects.all(), many=True, required=False
+    )
 
     class Meta:
         model = Campaign
@@ -52,8 +32,8 @@ class CampaignSerializer(serializers.ModelSerializer):
         read_only_fields = ["created_by", "created_at"]
 
 
-class RoundSerializer(serializers.ModelSerializer):
-    campaign = _VisibleCampaign()
+class RoundSerializer(ScopedModelSerializer):
+    campaign = serializers.PrimaryKeyRelatedField(queryset=Campaign.objects.all())
     ratio = serializers.IntegerField(write_only=True, required=False, min_value=1)
 
     class Meta:
@@ -78,18 +58,20 @@ class RoundSerializer(serializers.ModelSerializer):
         read_only_fields = [f for f in fields if f not in ("campaign", "starts_at", "ratio")]
 
 
-class SamplingPointSerializer(serializers.ModelSerializer):
-    round = _VisibleRound()
-    jurisdiction = _VisibleJurisdiction()
-    place = _VisiblePlace(required=False, allow_null=True)
+class SamplingPointSerializer(ScopedModelSerializer):
+    round = serializers.PrimaryKeyRelatedField(queryset=Round.objects.all())
+    jurisdiction = serializers.PrimaryKeyRelatedField(queryset=Jurisdiction.objects.all())
+    place = serializers.PrimaryKeyRelatedField(
+        queryset=Place.objects.all(), required=False, allow_null=True
+    )
 
     class Meta:
         model = SamplingPoint
         fields = ["id", "round", "jurisdiction", "name", "place", "staff", "opens", "closes"]
 
 
-class TestingUploadSerializer(serializers.ModelSerializer):
-    round = _VisibleRound()
+class TestingUploadSerializer(ScopedModelSerializer):
+    round = serializers.PrimaryKeyRelatedField(queryset=Round.objects.all())
     file = serializers.FileField(write_only=True)
     kind = serializers.ChoiceField(choices=UploadKind.choices)
 
@@ -115,7 +97,7 @@ class TestingUploadSerializer(serializers.ModelSerializer):
         read_only_fields = [f for f in fields if f not in ("round", "kind", "file")]
 
 
-class TestingCoverageSerializer(serializers.ModelSerializer):
+class TestingCoverageSerializer(ScopedModelSerializer):
     class Meta:
         model = Coverage
         fields = [
@@ -131,13 +113,13 @@ class TestingCoverageSerializer(serializers.ModelSerializer):
         ]
 
 
-class PositiveTubeSerializer(serializers.ModelSerializer):
+class PositiveTubeSerializer(ScopedModelSerializer):
     class Meta:
         model = PositiveTube
         fields = ["id", "round", "jurisdiction", "barcode", "size", "resulted_at", "upload"]
 
 
-class FollowUpSerializer(serializers.ModelSerializer):
+class FollowUpSerializer(ScopedModelSerializer):
     person_name = serializers.CharField(source="person.name", read_only=True)
 
     class Meta:
@@ -156,7 +138,7 @@ class FollowUpSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class RetestSerializer(serializers.Serializer):
+class RetestSerializer(ScopedSerializer):
     result = serializers.ChoiceField(choices=[TubeResult.NEGATIVE, TubeResult.POSITIVE])
     barcode = serializers.CharField(required=False, allow_blank=True, max_length=32)
     at = serializers.DateTimeField(required=False)

@@ -12,7 +12,10 @@ from rest_framework.response import Response
 
 from pingji.core.api.base import ScopedModelViewSet, ScopedReadOnlyViewSet
 
-from .. import actions, store, summary
+from .. import store, summary
+from ..actions.follow_ups import do_record_retest
+from ..actions.rounds import do_add_sampling_point, do_create_campaign, do_open_round
+from ..actions.uploads import applied_ids, do_upload
 from ..models import Campaign, Coverage, FollowUp, PositiveTube, Round, SamplingPoint, Upload
 from .serializers import (
     CampaignSerializer,
@@ -37,7 +40,7 @@ class CampaignViewSet(_Create):
 
     def perform_create(self, serializer):
         data = serializer.validated_data
-        serializer.instance = actions.do_create_campaign(
+        serializer.instance = do_create_campaign(
             actor=self.request.user,
             name=data["name"],
             jurisdiction=data["jurisdiction"],
@@ -61,7 +64,7 @@ class RoundViewSet(_Create):
 
     def perform_create(self, serializer):
         data = serializer.validated_data
-        serializer.instance = actions.do_open_round(
+        serializer.instance = do_open_round(
             data["campaign"],
             actor=self.request.user,
             starts_at=data["starts_at"],
@@ -87,7 +90,7 @@ class RoundViewSet(_Create):
         if not code.startswith(own) and not own.startswith(code):
             raise exceptions.NotFound()
         code = code if code.startswith(own) else own
-        con = store.open_round(round.pk, actions.applied_ids())
+        con = store.open_round(round.pk, applied_ids())
         try:
             people = store.untested(con, code, limit=10_000)
         finally:
@@ -102,7 +105,7 @@ class SamplingPointViewSet(_Create):
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         round = data.pop("round")
-        serializer.instance = actions.do_add_sampling_point(round, actor=self.request.user, **data)
+        serializer.instance = do_add_sampling_point(round, actor=self.request.user, **data)
 
 
 class UploadViewSet(_Create):
@@ -117,7 +120,7 @@ class UploadViewSet(_Create):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        upload, created = actions.do_upload(
+        upload, created = do_upload(
             data["round"],
             actor=request.user,
             kind=data["kind"],
@@ -154,7 +157,7 @@ class FollowUpViewSet(ScopedReadOnlyViewSet):
         data = RetestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            follow = actions.do_record_retest(follow, actor=request.user, **data.validated_data)
+            follow = do_record_retest(follow, actor=request.user, **data.validated_data)
         except ValidationError as exc:
             raise exceptions.ValidationError(exc.message_dict) from exc
         except DjangoPermissionDenied as exc:

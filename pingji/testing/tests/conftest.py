@@ -53,7 +53,7 @@ def residents(tree):
 
 @pytest.fixture
 def campaign(operator, tree, residents):
-    from pingji.testing.actions import do_create_campaign
+    from pingji.testing.actions.rounds import do_create_campaign
 
     return do_create_campaign(
         actor=operator,
@@ -65,7 +65,7 @@ def campaign(operator, tree, residents):
 
 @pytest.fixture
 def round_(campaign, operator):
-    from pingji.testing.actions import do_open_round
+    from pingji.testing.actions.rounds import do_open_round
 
     return do_open_round(campaign, actor=operator, starts_at=at(11, 6), ratio=5)
 

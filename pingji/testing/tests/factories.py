@@ -21,14 +21,14 @@ from pingji.testing.models import (
 START = timezone.make_aware(datetime.datetime(2021, 9, 11, 6))
 
 
-class CampaignFactory(factory.django.DjangoModelFactory):
+class CampaignFactory(factory.django.DjangoModelFactory[Campaign]):
     class Meta:
         model = Campaign
 
     name = factory.Sequence(lambda n: f"全员核酸检测{n}")
 
 
-class RoundFactory(factory.django.DjangoModelFactory):
+class RoundFactory(factory.django.DjangoModelFactory[Round]):
     """Round 1, opened 2021-09-11 06:00 under the 8th edition, pooled 10:1, due in 48 h."""
 
     class Meta:
@@ -45,7 +45,7 @@ class RoundFactory(factory.django.DjangoModelFactory):
     pool_ratio = 10
 
 
-class UploadFactory(factory.django.DjangoModelFactory):
+class UploadFactory(factory.django.DjangoModelFactory[Upload]):
     class Meta:
         model = Upload
 
@@ -56,7 +56,7 @@ class UploadFactory(factory.django.DjangoModelFactory):
     status = UploadStatus.APPLIED
 
 
-class PositiveTubeFactory(factory.django.DjangoModelFactory):
+class PositiveTubeFactory(factory.django.DjangoModelFactory[PositiveTube]):
     class Meta:
         model = PositiveTube
 
@@ -68,9 +68,9 @@ class PositiveTubeFactory(factory.django.DjangoModelFactory):
 
 
 def _follow_up(grid) -> FollowUp:
-    person = PersonFactory(household=HouseholdFactory(jurisdiction=grid))
+    person = PersonFactory.create(household=HouseholdFactory.create(jurisdiction=grid))
     return FollowUp.objects.create(
-        tube=PositiveTubeFactory(jurisdiction=grid),
+        tube=PositiveTubeFactory.create(jurisdiction=grid),
         person=person,
         jurisdiction=grid,
         sampled_at=START,
@@ -78,19 +78,19 @@ def _follow_up(grid) -> FollowUp:
 
 
 SCOPED_FACTORIES = {
-    Campaign: lambda grid: CampaignFactory(jurisdiction=grid),
-    Round: lambda grid: RoundFactory(jurisdiction=grid),
+    Campaign: lambda grid: CampaignFactory.create(jurisdiction=grid),
+    Round: lambda grid: RoundFactory.create(jurisdiction=grid),
     SamplingPoint: lambda grid: SamplingPoint.objects.create(
-        round=RoundFactory(jurisdiction=grid),
+        round=RoundFactory.create(jurisdiction=grid),
         jurisdiction=grid,
         name="东门采样点",
         opens=datetime.time(6),
         closes=datetime.time(22),
     ),
-    Upload: lambda grid: UploadFactory(jurisdiction=grid),
+    Upload: lambda grid: UploadFactory.create(jurisdiction=grid),
     Coverage: lambda grid: Coverage.objects.create(
-        round=RoundFactory(jurisdiction=grid), jurisdiction=grid, target=10
+        round=RoundFactory.create(jurisdiction=grid), jurisdiction=grid, target=10
     ),
-    PositiveTube: lambda grid: PositiveTubeFactory(jurisdiction=grid),
+    PositiveTube: lambda grid: PositiveTubeFactory.create(jurisdiction=grid),
     FollowUp: _follow_up,
 }

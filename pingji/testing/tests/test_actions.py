@@ -7,7 +7,9 @@ from django.core.exceptions import ValidationError
 
 from pingji.core.models import DomainEvent
 from pingji.tasks.models import Task
-from pingji.testing import actions
+from pingji.testing.actions.follow_ups import do_record_retest
+from pingji.testing.actions.rounds import do_close_round, do_open_round
+from pingji.testing.actions.uploads import do_upload
 from pingji.testing.choices import FollowUpStatus, PoolingMode, UploadStatus
 from pingji.testing.evidence import Ask, Screen, resident_screen, resident_screens
 from pingji.testing.models import Coverage, FollowUp, PositiveTube, Upload
@@ -21,9 +23,7 @@ def upload(django_capture_on_commit_callbacks):
 
     def send(round_, user, kind, content, name="f.csv"):
         with django_capture_on_commit_callbacks(execute=True):
-            row, created = actions.do_upload(
-                round_, actor=user, kind=kind, name=name, content=content
-            )
+            row, created = do_upload(round_, actor=user, kind=kind, name=name, content=content)
         row.refresh_from_db()
         return row, created
 
@@ -40,7 +40,7 @@ def test_a_round_takes_its_deadline_and_pooling_from_the_protocol(round_, campai
 
 def test_a_ratio_the_protocol_does_not_allow_is_refused(campaign, operator):
     with pytest.raises(ValidationError) as exc:
-        actions.do_open_round(campaign, actor=operator, starts_at=at(11), ratio=20)
+        do_open_round(campaign, actor=operator, starts_at=at(11), ratio=20)
     assert "ratio" in exc.value.message_dict
     assert not campaign.rounds.exists()
 
@@ -50,13 +50,11 @@ def test_quarantine_sites_test_single_tubes_and_class_b_organises_no_mass_testin
 ):
     campaign.setting = "quarantine_site"
     campaign.save()
-    single = actions.do_open_round(campaign, actor=operator, starts_at=at(11))
+    single = do_open_round(campaign, actor=operator, starts_at=at(11))
     assert single.pool_mode == PoolingMode.SINGLE and single.pool_ratio == 1
-    actions.do_close_round(single, actor=operator)
+    do_close_round(single, actor=operator)
     with pytest.raises(ValidationError, match="no longer organises"):
-        actions.do_open_round(
-            campaign, actor=operator, starts_at=at(11).replace(year=2023, month=2)
-        )
+        do_open_round(campaign, actor=operator, starts_at=at(11).replace(year=2023, month=2))
 
 
 def test_sampling_applies_whole_and_the_same_file_again_changes_nothing(
@@ -140,13 +138,13 @@ def test_a_positive_pool_puts_every_member_under_control_as_work_items(
     assert PositiveTube.objects.count() == 1
     # a negative retest closes the work item; a positive one asks for the case report
     first, second = members[0], members[1]
-    actions.do_record_retest(first, actor=operator, result="negative", barcode="R1")
-    actions.do_record_retest(second, actor=operator, result="positive", barcode="R2")
+    do_record_retest(first, actor=operator, result="negative", barcode="R1")
+    do_record_retest(second, actor=operator, result="positive", barcode="R2")
     assert Task.objects.filter(kind="testing.retest", status="done").count() == 2
     second.refresh_from_db()
     assert second.status == FollowUpStatus.POSITIVE
     with pytest.raises(ValidationError):
-        actions.do_record_retest(second, actor=operator, result="negative")
+        do_record_retest(second, actor=operator, result="negative")
 
 
 def test_results_for_unknown_or_malformed_tubes_are_refused(upload, round_, operator, residents):
@@ -202,7 +200,7 @@ def test_another_county_cannot_upload_to_the_round(upload, round_, huli, residen
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
-        actions.do_upload(
+        do_upload(
             round_, actor=huli, kind="sampling", name="x.csv", content=sampling_file(residents[:3])
         )
     assert not Upload.objects.exists()

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from pingji.core import uploads
-from pingji.testing import actions
+from pingji.testing.actions.uploads import do_upload
 from pingji.testing.choices import UploadStatus
 from pingji.testing.models import Upload
 
@@ -28,7 +28,7 @@ def test_the_file_waits_encrypted_and_is_deleted_once_applied(
 ):
     content = sampling_file(residents[:3])
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        upload, created = actions.do_upload(
+        upload, created = do_upload(
             round_,
             actor=operator,
             kind="sampling",
@@ -59,7 +59,7 @@ def test_a_refused_file_is_deleted_and_its_report_masks_and_cuts(
         ],
     )
     with django_capture_on_commit_callbacks(execute=True):
-        upload, _created = actions.do_upload(
+        upload, _created = do_upload(
             round_, actor=operator, kind="sampling", name="bad.csv", content=content
         )
     upload.refresh_from_db()
@@ -76,11 +76,9 @@ def test_the_same_file_again_keeps_no_second_copy(
 ):
     content = sampling_file(residents[:3])
     with django_capture_on_commit_callbacks(execute=True):
-        first, _ = actions.do_upload(
-            round_, actor=operator, kind="sampling", name="a.csv", content=content
-        )
+        first, _ = do_upload(round_, actor=operator, kind="sampling", name="a.csv", content=content)
     with django_capture_on_commit_callbacks(execute=True):
-        again, created = actions.do_upload(
+        again, created = do_upload(
             round_, actor=operator, kind="sampling", name="a.csv", content=content
         )
     assert again.pk == first.pk and not created
@@ -93,6 +91,6 @@ def test_a_file_over_the_limit_is_refused_before_anything_is_kept(
     settings.PINGJI_MAX_UPLOAD_BYTES = 100
     content = sampling_file(residents)
     with pytest.raises(ValidationError) as exc:
-        actions.do_upload(round_, actor=operator, kind="sampling", name="a.csv", content=content)
+        do_upload(round_, actor=operator, kind="sampling", name="a.csv", content=content)
     assert "larger than" in exc.value.message_dict["file"][0]
     assert not Upload.objects.exists() and kept() == []

@@ -4,6 +4,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from pingji.cases.models import Case
+from pingji.core.api.serializers import (
+    ScopedModelSerializer,
+    ScopedSerializer,
+    UnscopedRelatedField,
+)
 from pingji.geo.models import Jurisdiction, Place
 from pingji.people.models import Person
 
@@ -11,33 +16,8 @@ from ..choices import DispatchOutcome, LinkEvidence
 from ..models import Cluster, Contact, Dispatch, Exposure, Investigation, Link, ProposedContact
 
 
-class _Visible(serializers.PrimaryKeyRelatedField):
-    """A related row the caller may see; anything else does not exist for them."""
-
-    model: type = Case
-
-    def get_queryset(self):
-        return self.model.objects.restrict(self.context["request"].user, "view")
-
-
-class _VisibleCase(_Visible):
-    model = Case
-
-
-class _VisibleInvestigation(_Visible):
-    model = Investigation
-
-
-class _VisiblePerson(_Visible):
-    model = Person
-
-
-class _VisiblePlace(_Visible):
-    model = Place
-
-
-class InvestigationSerializer(serializers.ModelSerializer):
-    case = _VisibleCase()
+class InvestigationSerializer(ScopedModelSerializer):
+    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
     countdown = serializers.CharField(read_only=True)
 
     class Meta:
@@ -64,9 +44,11 @@ class InvestigationSerializer(serializers.ModelSerializer):
         validators: list = []
 
 
-class ExposureSerializer(serializers.ModelSerializer):
-    investigation = _VisibleInvestigation()
-    place = _VisiblePlace(required=False, allow_null=True)
+class ExposureSerializer(ScopedModelSerializer):
+    investigation = serializers.PrimaryKeyRelatedField(queryset=Investigation.objects.all())
+    place = serializers.PrimaryKeyRelatedField(
+        queryset=Place.objects.all(), required=False, allow_null=True
+    )
 
     class Meta:
         model = Exposure
@@ -84,9 +66,9 @@ class ExposureSerializer(serializers.ModelSerializer):
         validators: list = []
 
 
-class ContactSerializer(serializers.ModelSerializer):
-    investigation = _VisibleInvestigation()
-    person = _VisiblePerson()
+class ContactSerializer(ScopedModelSerializer):
+    investigation = serializers.PrimaryKeyRelatedField(queryset=Investigation.objects.all())
+    person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all())
     person_name = serializers.CharField(source="person.name", read_only=True)
 
     class Meta:
@@ -109,7 +91,7 @@ class ContactSerializer(serializers.ModelSerializer):
         validators: list = []
 
 
-class ProposedContactSerializer(serializers.ModelSerializer):
+class ProposedContactSerializer(ScopedModelSerializer):
     """A proposal as the reviewer reads it. The keyed look-up hashes stay on the server (decision
     0031: a hash that leaves is an oracle for anyone holding a list of numbers); ``identified_by``
     says which of them the check-in carried.
@@ -146,15 +128,15 @@ class ProposedContactSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class RejectSerializer(serializers.Serializer):
+class RejectSerializer(ScopedSerializer):
     reason = serializers.CharField(max_length=500, help_text=_("Why this person is not a contact."))
 
 
-class CompleteSerializer(serializers.Serializer):
+class CompleteSerializer(ScopedSerializer):
     summary = serializers.CharField(max_length=4000, required=False, allow_blank=True)
 
 
-class SearchSerializer(serializers.Serializer):
+class SearchSerializer(ScopedSerializer):
     margin_minutes = serializers.FloatField(min_value=0, max_value=120, default=0)
 
 
@@ -180,17 +162,17 @@ SENDER_FIELDS = (
 
 
 @extend_schema_field(OpenApiTypes.INT)
-class _VisibleContact(_Visible):
-    model = Contact
-
-
-class DispatchSerializer(serializers.ModelSerializer):
-    person = _VisiblePerson(required=False)
-    contact = _VisibleContact(
-        required=False, write_only=True, help_text=_("The contact to dispatch (the source).")
+class DispatchSerializer(ScopedModelSerializer):
+    person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all(), required=False)
+    contact = serializers.PrimaryKeyRelatedField(
+        queryset=Contact.objects.all(),
+        required=False,
+        write_only=True,
+        help_text=_("The contact to dispatch (the source)."),
     )
     person_name = serializers.CharField(source="person.name", read_only=True)
-    to_jurisdiction = serializers.PrimaryKeyRelatedField(
+    # the hand-over goes to another county of the province, outside the sender's area by design
+    to_jurisdiction = UnscopedRelatedField(
         queryset=Jurisdiction.objects.all(),
         required=False,
         allow_null=True,
@@ -253,7 +235,7 @@ class DispatchSerializer(serializers.ModelSerializer):
         return data
 
 
-class DispatchOutcomeSerializer(serializers.Serializer):
+class DispatchOutcomeSerializer(ScopedSerializer):
     outcome = serializers.ChoiceField(choices=DispatchOutcome.choices)
     note = serializers.CharField(max_length=500, required=False, allow_blank=True)
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True)
@@ -264,19 +246,17 @@ class DispatchOutcomeSerializer(serializers.Serializer):
     )
 
 
-class DispatchExportSerializer(serializers.Serializer):
+class DispatchExportSerializer(ScopedSerializer):
     dispatches = serializers.ListField(child=serializers.IntegerField(), min_length=1)
     reveal_reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
-class _VisibleCluster(_Visible):
-    model = Cluster
-
-
-class LinkSerializer(serializers.ModelSerializer):
-    infector = serializers.PrimaryKeyRelatedField(queryset=Case.objects.none())
-    infectee = _VisibleCase()
-    cluster = _VisibleCluster(required=False, allow_null=True)
+class LinkSerializer(ScopedModelSerializer):
+    infector = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
+    infectee = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
+    cluster = serializers.PrimaryKeyRelatedField(
+        queryset=Cluster.objects.all(), required=False, allow_null=True
+    )
     evidence = serializers.ChoiceField(choices=LinkEvidence.choices)
 
     class Meta:
@@ -296,26 +276,12 @@ class LinkSerializer(serializers.ModelSerializer):
         read_only_fields = ["jurisdiction", "created_by", "created_at"]
         validators: list = []
 
-    def get_fields(self):
-        fields = super().get_fields()
-        request = self.context.get("request")
-        if request is not None:
-            fields["infector"].queryset = Case.objects.restrict(request.user, "view")
-        return fields
 
-
-class ClusterSerializer(serializers.ModelSerializer):
-    jurisdiction = serializers.PrimaryKeyRelatedField(queryset=Jurisdiction.objects.none())
+class ClusterSerializer(ScopedModelSerializer):
+    jurisdiction = serializers.PrimaryKeyRelatedField(queryset=Jurisdiction.objects.all())
 
     class Meta:
         model = Cluster
         fields = ["id", "name", "jurisdiction", "place", "setting", "description", "created_at"]
         read_only_fields = ["created_at"]
         validators: list = []
-
-    def get_fields(self):
-        fields = super().get_fields()
-        request = self.context.get("request")
-        if request is not None:
-            fields["jurisdiction"].queryset = Jurisdiction.objects.restrict(request.user, "view")
-        return fields

@@ -7,7 +7,23 @@ from rest_framework.response import Response
 from pingji.cases.models import Case
 from pingji.core.api.base import ScopedModelViewSet, ScopedReadOnlyViewSet, StepActionsMixin
 
-from .. import actions, chains, dispatching, proposals, secondary
+from .. import chains
+from ..actions.chains import do_create_cluster, do_link_cases
+from ..actions.contacts import do_add_contact
+from ..actions.dispatch import (
+    do_acknowledge_dispatch,
+    do_dispatch_person,
+    do_export_dispatches,
+    do_record_dispatch_outcome,
+)
+from ..actions.investigations import (
+    do_complete_core,
+    do_complete_report,
+    do_open_investigation,
+    do_record_exposure,
+)
+from ..actions.proposals import do_accept_proposal, do_reject_proposal, do_search_checkins
+from ..actions.secondary import do_derive_secondary_contacts
 from ..filtersets import (
     ClusterFilterSet,
     ContactFilterSet,
@@ -63,7 +79,7 @@ class InvestigationViewSet(StepActionsMixin, ScopedModelViewSet):
     http_method_names = ["get", "post", "head", "options"]
 
     def perform_create(self, serializer):
-        serializer.instance = actions.do_open_investigation(
+        serializer.instance = do_open_investigation(
             serializer.validated_data["case"], actor=self.request.user
         )
 
@@ -80,13 +96,13 @@ class InvestigationViewSet(StepActionsMixin, ScopedModelViewSet):
     @action(detail=True, methods=["post"])
     def complete_core(self, request, pk=None):
         """Record the core facts; closes the core-facts task."""
-        return self._complete(request, actions.do_complete_core)
+        return self._complete(request, do_complete_core)
 
     @extend_schema(request=CompleteSerializer, responses=InvestigationSerializer)
     @action(detail=True, methods=["post"])
     def complete_report(self, request, pk=None):
         """Record the full report."""
-        return self._complete(request, actions.do_complete_report)
+        return self._complete(request, do_complete_report)
 
     @extend_schema(request=SearchSerializer, responses={202: None})
     @action(detail=True, methods=["post"])
@@ -96,7 +112,7 @@ class InvestigationViewSet(StepActionsMixin, ScopedModelViewSet):
         self._require("tracing.change_investigation")
         body = SearchSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        job = proposals.do_search_checkins(investigation, actor=request.user, **body.validated_data)
+        job = do_search_checkins(investigation, actor=request.user, **body.validated_data)
         return Response({"job": job.pk}, status=status.HTTP_202_ACCEPTED)
 
 
@@ -110,9 +126,7 @@ class ExposureViewSet(ScopedModelViewSet):
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         investigation = data.pop("investigation")
-        serializer.instance = actions.do_record_exposure(
-            investigation, actor=self.request.user, **data
-        )
+        serializer.instance = do_record_exposure(investigation, actor=self.request.user, **data)
 
 
 class ContactViewSet(StepActionsMixin, ScopedModelViewSet):
@@ -126,7 +140,7 @@ class ContactViewSet(StepActionsMixin, ScopedModelViewSet):
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         investigation = data.pop("investigation")
-        serializer.instance = actions.do_add_contact(investigation, actor=self.request.user, **data)
+        serializer.instance = do_add_contact(investigation, actor=self.request.user, **data)
 
     @extend_schema(request=None, responses={200: dict})
     @action(detail=True, methods=["post"])
@@ -134,7 +148,7 @@ class ContactViewSet(StepActionsMixin, ScopedModelViewSet):
         """A close contact's household as secondary contacts, and the search of their venues."""
         contact = self.get_object()
         self._require("tracing.add_contact")
-        added, queued = secondary.do_derive_secondary_contacts(contact, actor=request.user)
+        added, queued = do_derive_secondary_contacts(contact, actor=request.user)
         return Response(
             {
                 "added": ContactSerializer(
@@ -158,7 +172,7 @@ class ProposedContactViewSet(StepActionsMixin, ScopedReadOnlyViewSet):
     def accept(self, request, pk=None):
         proposal = self.get_object()
         self._require("tracing.change_proposedcontact")
-        contact = proposals.do_accept_proposal(proposal, actor=request.user)
+        contact = do_accept_proposal(proposal, actor=request.user)
         return Response(ContactSerializer(contact, context=self.get_serializer_context()).data)
 
     @extend_schema(request=RejectSerializer, responses=ProposedContactSerializer)
@@ -168,7 +182,7 @@ class ProposedContactViewSet(StepActionsMixin, ScopedReadOnlyViewSet):
         self._require("tracing.change_proposedcontact")
         body = RejectSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        proposal = proposals.do_reject_proposal(proposal, actor=request.user, **body.validated_data)
+        proposal = do_reject_proposal(proposal, actor=request.user, **body.validated_data)
         return Response(self.get_serializer(proposal).data)
 
 
@@ -191,7 +205,7 @@ class DispatchViewSet(StepActionsMixin, ScopedModelViewSet):
     def perform_create(self, serializer):
         data = serializer.validated_data
         contact = data.get("contact")
-        serializer.instance = dispatching.do_dispatch_person(
+        serializer.instance = do_dispatch_person(
             contact.person if contact else data["person"],
             to_jurisdiction=data.get("to_jurisdiction"),
             to_region=data.get("to_region", ""),
@@ -204,7 +218,7 @@ class DispatchViewSet(StepActionsMixin, ScopedModelViewSet):
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, pk=None):
         """The receiving county has seen the dispatch."""
-        dispatch = dispatching.do_acknowledge_dispatch(self.get_object(), actor=request.user)
+        dispatch = do_acknowledge_dispatch(self.get_object(), actor=request.user)
         return Response(self.get_serializer(dispatch).data)
 
     @extend_schema(request=DispatchOutcomeSerializer, responses=DispatchSerializer)
@@ -214,9 +228,7 @@ class DispatchViewSet(StepActionsMixin, ScopedModelViewSet):
         dispatch = self.get_object()
         body = DispatchOutcomeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        dispatch = dispatching.do_record_dispatch_outcome(
-            dispatch, actor=request.user, **body.validated_data
-        )
+        dispatch = do_record_dispatch_outcome(dispatch, actor=request.user, **body.validated_data)
         return Response(self.get_serializer(dispatch).data)
 
     @extend_schema(request=DispatchExportSerializer, responses={(200, XLSX): bytes})
@@ -229,7 +241,7 @@ class DispatchViewSet(StepActionsMixin, ScopedModelViewSet):
         rows = Dispatch.objects.restrict(request.user, "change").filter(
             pk__in=body.validated_data["dispatches"]
         )
-        content = dispatching.do_export_dispatches(
+        content = do_export_dispatches(
             list(rows) or [Dispatch(pk=pk) for pk in body.validated_data["dispatches"]],
             actor=request.user,
             reveal_reason=body.validated_data.get("reveal_reason", ""),
@@ -250,7 +262,7 @@ class LinkViewSet(ScopedModelViewSet):
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
-        serializer.instance = chains.do_link_cases(
+        serializer.instance = do_link_cases(
             data.pop("infector"), data.pop("infectee"), actor=self.request.user, **data
         )
 
@@ -272,6 +284,6 @@ class ClusterViewSet(ScopedModelViewSet):
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
-        serializer.instance = chains.do_create_cluster(
+        serializer.instance = do_create_cluster(
             data.pop("name"), jurisdiction=data.pop("jurisdiction"), actor=self.request.user, **data
         )

@@ -142,7 +142,7 @@ class Exposure(ScopedModel):
 class Contact(ScopedModel):
     """A person found to be a contact of the case, with tier, setting and last exposure.
 
-    Regimes count from the last exposure (PROTOCOLS.md, "days counted from"), so it is required.
+    Regimes count from the last exposure (every edition's ``counted_from``), so it is required.
     """
 
     investigation = models.ForeignKey(

@@ -25,7 +25,7 @@ from pingji.tracing.models import (
 HOUR = datetime.timedelta(hours=1)
 
 
-class InvestigationFactory(factory.django.DjangoModelFactory):
+class InvestigationFactory(factory.django.DjangoModelFactory[Investigation]):
     """The investigation of a case reported 2021-09-12 09:00 under the 8th edition."""
 
     class Meta:
@@ -42,7 +42,7 @@ class InvestigationFactory(factory.django.DjangoModelFactory):
     lookback_from = datetime.date(2021, 9, 8)
 
 
-class ExposureFactory(factory.django.DjangoModelFactory):
+class ExposureFactory(factory.django.DjangoModelFactory[Exposure]):
     class Meta:
         model = Exposure
 
@@ -55,7 +55,7 @@ class ExposureFactory(factory.django.DjangoModelFactory):
     ended_at = factory.LazyAttribute(lambda o: o.started_at + HOUR)
 
 
-class ContactFactory(factory.django.DjangoModelFactory):
+class ContactFactory(factory.django.DjangoModelFactory[Contact]):
     class Meta:
         model = Contact
 
@@ -69,7 +69,7 @@ class ContactFactory(factory.django.DjangoModelFactory):
     last_exposure_at = factory.LazyAttribute(lambda o: o.investigation.case.reported_at - HOUR)
 
 
-class ProposedContactFactory(factory.django.DjangoModelFactory):
+class ProposedContactFactory(factory.django.DjangoModelFactory[ProposedContact]):
     class Meta:
         model = ProposedContact
 
@@ -86,7 +86,7 @@ class ProposedContactFactory(factory.django.DjangoModelFactory):
     tier = ContactTier.CLOSE_CONTACT
 
 
-class DispatchFactory(factory.django.DjangoModelFactory):
+class DispatchFactory(factory.django.DjangoModelFactory[Dispatch]):
     """A contact of 仙游县 living in the grid's county, sent by the grid's township."""
 
     class Meta:
@@ -107,7 +107,7 @@ class DispatchFactory(factory.django.DjangoModelFactory):
         home = None
 
 
-class ClusterFactory(factory.django.DjangoModelFactory):
+class ClusterFactory(factory.django.DjangoModelFactory[Cluster]):
     class Meta:
         model = Cluster
 

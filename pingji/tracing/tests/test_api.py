@@ -3,7 +3,7 @@
 import pytest
 
 from pingji.core.crypto import lookup_hash
-from pingji.tracing import actions
+from pingji.tracing.actions.investigations import do_open_investigation
 from pingji.tracing.models import Contact, Investigation, ProposedContact
 
 from .factories import ExposureFactory, ProposedContactFactory
@@ -58,7 +58,7 @@ def test_opening_a_case_outside_the_area_is_refused(api, case, huli_epi):
 
 
 def test_accept_and_reject_through_the_api(api, case, epi, neighbour, huli_epi):
-    inv = actions.do_open_investigation(case, actor=epi)
+    inv = do_open_investigation(case, actor=epi)
     exposure = ExposureFactory(investigation=inv)
     known = ProposedContactFactory(exposure=exposure, id_hash=lookup_hash("x"), person=neighbour)
     other = ProposedContactFactory(exposure=exposure)
@@ -81,7 +81,7 @@ def test_accept_and_reject_through_the_api(api, case, epi, neighbour, huli_epi):
 
 
 def test_proposals_never_hand_out_the_keyed_hashes(api, case, epi, neighbour):
-    inv = actions.do_open_investigation(case, actor=epi)
+    inv = do_open_investigation(case, actor=epi)
     secret = lookup_hash("x")
     known = ProposedContactFactory(
         exposure=ExposureFactory(investigation=inv), id_hash=secret, person=neighbour

@@ -2,12 +2,14 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from pingji.core.models import DomainEvent
 from pingji.people.tests.factories import HouseholdFactory, PersonFactory
 from pingji.tasks.models import Task
-from pingji.tracing import actions
-from pingji.tracing.bulk import ContactRow, do_add_contacts_bulk
+from pingji.tracing.actions.bulk import ContactRow, do_add_contacts_bulk
+from pingji.tracing.actions.investigations import do_open_investigation
 from pingji.tracing.models import Contact, Dispatch
 
 from .conftest import GRID, at
@@ -18,7 +20,7 @@ HULI_GRID = "350206001001001"
 
 @pytest.fixture
 def inv(case, epi):
-    return actions.do_open_investigation(case, actor=epi)
+    return do_open_investigation(case, actor=epi)
 
 
 def test_rows_collapse_per_person_keep_the_closest_tier_and_dispatch_the_away(inv, epi, tree):
@@ -66,3 +68,23 @@ def test_a_bad_row_refuses_the_batch_with_its_row_number(inv, epi, tree, huli_ep
     with pytest.raises(ValidationError):
         do_add_contacts_bulk(rows[:1], actor=huli_epi)
     assert not Contact.objects.exists()
+
+
+def test_the_batch_reads_and_writes_in_as_many_queries_whatever_its_size(inv, epi, tree):
+    """The batch exists for speed: a row more is no query more (``tracing.actions.bulk``)."""
+
+    def queries(n):
+        rows = []
+        for i in range(n):  # half here, half dispatched to 湖里区
+            home = HouseholdFactory(jurisdiction=tree[GRID if i % 2 else HULI_GRID])
+            rows.append(
+                ContactRow(
+                    inv.pk, PersonFactory(household=home).pk, "close_contact", "venue", at(11)
+                )
+            )
+        with CaptureQueriesContext(connection) as captured:
+            do_add_contacts_bulk(rows, actor=epi)
+        return len(captured)
+
+    queries(2)  # content types and permissions are cached from here on
+    assert queries(4) == queries(16)

@@ -1,4 +1,5 @@
-"""Transmission links with evidence, clusters, generations, linked pairs (contract C7), pages."""
+"""Transmission links with evidence, clusters, generations, linked pairs (``transmission_pairs``),
+pages."""
 
 import datetime
 
@@ -9,6 +10,7 @@ from pingji.cases.tests.factories import CaseFactory
 from pingji.core.events import events_for
 from pingji.people.tests.factories import HouseholdFactory, PersonFactory
 from pingji.tracing import chains
+from pingji.tracing.actions.chains import do_create_cluster, do_link_cases
 from pingji.tracing.models import Cluster, Link
 from pingji.users.choices import Role
 
@@ -41,10 +43,10 @@ def test_links_make_generations_and_pairs(tree, epi):
 
     day = datetime.date(2021, 9, 1)
     a, b, c, d = (case_in(tree, onset=day + datetime.timedelta(days=k)) for k in (0, 3, 7, 9))
-    cluster = chains.do_create_cluster("铺头小学传播链", jurisdiction=tree["350322"], actor=epi)
-    chains.do_link_cases(a, b, actor=epi, evidence="contact", cluster=cluster)
-    chains.do_link_cases(b, c, actor=epi, evidence="epidemiological")
-    link = chains.do_link_cases(b, d, actor=epi, evidence="genomic", setting="household")
+    cluster = do_create_cluster("铺头小学传播链", jurisdiction=tree["350322"], actor=epi)
+    do_link_cases(a, b, actor=epi, evidence="contact", cluster=cluster)
+    do_link_cases(b, c, actor=epi, evidence="epidemiological")
+    link = do_link_cases(b, d, actor=epi, evidence="genomic", setting="household")
     gens = chains.generations([(x.infector_id, x.infectee_id) for x in Link.objects.all()])
     assert gens == {a.pk: 1, b.pk: 2, c.pk: 3, d.pk: 3}
     pairs = chains.transmission_pairs("350322")
@@ -62,19 +64,19 @@ def test_links_make_generations_and_pairs(tree, epi):
 
 def test_bad_links_are_refused_and_nothing_is_written(tree, epi, huli_epi):
     a, b = case_in(tree), case_in(tree)
-    chains.do_link_cases(a, b, actor=epi, evidence="contact")
+    do_link_cases(a, b, actor=epi, evidence="contact")
     for infector, infectee, evidence, code in (
         (a, a, "contact", "self"),
         (b, a, "contact", "cycle"),
         (a, b, "gossip", "invalid"),
     ):
         with pytest.raises(ValidationError) as exc:
-            chains.do_link_cases(infector, infectee, actor=epi, evidence=evidence)
+            do_link_cases(infector, infectee, actor=epi, evidence=evidence)
         assert next(iter(exc.value.error_dict.values()))[0].code == code
     assert Link.objects.count() == 1
     # another county's epidemiologist cannot link Xianyou's cases
     with pytest.raises(PermissionDenied):
-        chains.do_link_cases(a, b, actor=huli_epi, evidence="contact")
+        do_link_cases(a, b, actor=huli_epi, evidence="contact")
 
 
 def test_a_cross_county_link_is_made_above_both_and_corrected_once(tree, epi, province_epi):
@@ -82,21 +84,21 @@ def test_a_cross_county_link_is_made_above_both_and_corrected_once(tree, epi, pr
     other = case_in(tree)
     # Xianyou cannot see Huli's case, so it cannot link them
     with pytest.raises(ValidationError):
-        chains.do_link_cases(huli, xianyou, actor=epi, evidence="genomic")
-    first = chains.do_link_cases(huli, xianyou, actor=province_epi, evidence="genomic")
+        do_link_cases(huli, xianyou, actor=epi, evidence="genomic")
+    first = do_link_cases(huli, xianyou, actor=province_epi, evidence="genomic")
     # a second infector corrects the link, the infectee keeps one
-    link = chains.do_link_cases(other, xianyou, actor=province_epi, evidence="contact")
+    link = do_link_cases(other, xianyou, actor=province_epi, evidence="contact")
     assert Link.objects.filter(infectee=xianyou).count() == 1 and link.infector_id == other.pk
     assert link.recorded_at > first.recorded_at  # the corrected pair is known from now on
     assert events_for(link).filter(kind="tracing.link_corrected").exists()
 
 
 def test_a_duplicate_cluster_name_is_refused(tree, epi):
-    chains.do_create_cluster("协盛鞋厂传播链", jurisdiction=tree["350322"], actor=epi)
+    do_create_cluster("协盛鞋厂传播链", jurisdiction=tree["350322"], actor=epi)
     with pytest.raises(ValidationError):
-        chains.do_create_cluster(" 协盛鞋厂传播链 ", jurisdiction=tree["350322"], actor=epi)
+        do_create_cluster(" 协盛鞋厂传播链 ", jurisdiction=tree["350322"], actor=epi)
     with pytest.raises(ValidationError):
-        chains.do_create_cluster("  ", jurisdiction=tree["350322"], actor=epi)
+        do_create_cluster("  ", jurisdiction=tree["350322"], actor=epi)
     assert Cluster.objects.count() == 1
 
 
@@ -129,7 +131,7 @@ def test_existing_links_are_recorded_when_their_infectee_was_reported(tree, epi)
 
     migration = import_module("pingji.tracing.migrations.0003_link_recorded_at")
     a, b = case_in(tree), case_in(tree)
-    link = chains.do_link_cases(a, b, actor=epi, evidence="contact")
+    link = do_link_cases(a, b, actor=epi, evidence="contact")
     assert link.recorded_at > b.reported_at  # linked now, in the test's real time
     migration.recorded_when_reported(apps, None)
     link.refresh_from_db()

@@ -1,5 +1,6 @@
 """Dispatch (协查): contacts living elsewhere pushed to their county, its inbox and answers,
-the sender seeing status only, the out-of-province export (contract C1, decision 0008)."""
+the sender seeing status only, the out-of-province export (``do_dispatch_person``, decision
+0008)."""
 
 import datetime
 import io
@@ -10,9 +11,15 @@ from openpyxl import load_workbook
 
 from pingji.core.events import events_for
 from pingji.people.tests.factories import HouseholdFactory, PersonFactory
-from pingji.tasks.actions import do_escalate_overdue
+from pingji.tasks.actions.work import do_escalate_overdue
 from pingji.tasks.models import Task
-from pingji.tracing import actions, dispatching
+from pingji.tracing.actions.contacts import create_contact
+from pingji.tracing.actions.dispatch import (
+    do_acknowledge_dispatch,
+    do_dispatch_person,
+    do_export_dispatches,
+    do_record_dispatch_outcome,
+)
 from pingji.tracing.models import Contact, Dispatch
 from pingji.tracing.tests.factories import InvestigationFactory
 from pingji.users.choices import Role
@@ -41,7 +48,7 @@ def huli_operator(make_user):
 @pytest.fixture
 def contact(investigation, huli_resident, epi):
     """A close contact of the Xianyou case who lives in Huli: dispatched on adding."""
-    return actions.create_contact(
+    return create_contact(
         investigation,
         actor=epi,
         person=huli_resident,
@@ -76,7 +83,7 @@ def test_a_contact_living_in_another_county_is_dispatched_there(contact, epi):
 
 
 def test_a_contact_of_the_same_county_is_not_dispatched(investigation, neighbour, epi):
-    actions.create_contact(
+    create_contact(
         investigation,
         actor=epi,
         person=neighbour,
@@ -90,7 +97,7 @@ def test_a_contact_of_the_same_county_is_not_dispatched(investigation, neighbour
 def test_the_same_person_is_not_dispatched_twice(contact, epi):
     # When the contact is dispatched again by hand
     with pytest.raises(ValidationError) as exc:
-        actions.do_dispatch_person(
+        do_dispatch_person(
             contact.person,
             to_jurisdiction=contact.person.jurisdiction,
             reason="again",
@@ -124,7 +131,7 @@ def test_bad_dispatches_are_refused_and_write_nothing(
     )
     args = {"to_jurisdiction": tree["350206"], "reason": "close contact", **kwargs}
     with pytest.raises(ValidationError) as exc:
-        actions.do_dispatch_person(neighbour, source=contact, actor=epi, **args)
+        do_dispatch_person(neighbour, source=contact, actor=epi, **args)
     assert exc.value.error_dict[field][0].code == code
     assert (
         not Dispatch.objects.exists() and not Task.objects.filter(kind="tracing.dispatch").exists()
@@ -134,7 +141,7 @@ def test_bad_dispatches_are_refused_and_write_nothing(
 def test_a_role_without_dispatch_rights_or_scope_is_refused(contact, make_user, huli_epi):
     grid_worker = make_user(Role.GRID_WORKER, "350322")
     with pytest.raises(PermissionDenied):
-        actions.do_dispatch_person(
+        do_dispatch_person(
             contact.person,
             to_jurisdiction=None,
             to_region="110101",
@@ -144,7 +151,7 @@ def test_a_role_without_dispatch_rights_or_scope_is_refused(contact, make_user, 
         )
     # an epidemiologist of another county cannot dispatch Xianyou's contact
     with pytest.raises(PermissionDenied):
-        actions.do_dispatch_person(
+        do_dispatch_person(
             contact.person,
             to_jurisdiction=None,
             to_region="110101",
@@ -156,12 +163,10 @@ def test_a_role_without_dispatch_rights_or_scope_is_refused(contact, make_user, 
 
 def test_the_receiver_acknowledges_and_controls_and_the_item_closes(contact, huli_operator):
     d = Dispatch.objects.get()
-    dispatching.do_acknowledge_dispatch(d, actor=huli_operator)
-    d = dispatching.do_record_dispatch_outcome(d, actor=huli_operator, outcome="located")
+    do_acknowledge_dispatch(d, actor=huli_operator)
+    d = do_record_dispatch_outcome(d, actor=huli_operator, outcome="located")
     assert d.status == "located" and d.is_open
-    d = dispatching.do_record_dispatch_outcome(
-        d, actor=huli_operator, outcome="controlled", note="集中隔离"
-    )
+    d = do_record_dispatch_outcome(d, actor=huli_operator, outcome="controlled", note="集中隔离")
     assert (d.status, d.outcome_note) == ("controlled", "集中隔离") and d.closed_at >= d.sent_at
     assert Task.objects.for_source(d).get().status == "done"
     kinds = [e.kind for e in events_for(d)]
@@ -172,16 +177,16 @@ def test_the_receiver_acknowledges_and_controls_and_the_item_closes(contact, hul
     ]
     # a closed dispatch takes no more answers
     with pytest.raises(ValidationError):
-        dispatching.do_record_dispatch_outcome(d, actor=huli_operator, outcome="unreachable")
+        do_record_dispatch_outcome(d, actor=huli_operator, outcome="unreachable")
 
 
 def test_not_our_resident_needs_a_reason_and_returns_it(contact, huli_operator):
     d = Dispatch.objects.get()
     with pytest.raises(ValidationError) as exc:
-        dispatching.do_record_dispatch_outcome(d, actor=huli_operator, outcome="not_resident")
+        do_record_dispatch_outcome(d, actor=huli_operator, outcome="not_resident")
     assert "reason" in exc.value.error_dict
     assert Dispatch.objects.get().status == "sent"
-    d = dispatching.do_record_dispatch_outcome(
+    d = do_record_dispatch_outcome(
         d, actor=huli_operator, outcome="not_resident", reason="已搬至思明区"
     )
     assert (d.status, d.return_reason) == ("returned", "已搬至思明区")
@@ -193,8 +198,8 @@ def test_the_sender_sees_status_but_cannot_answer(contact, epi, huli_operator, a
     assert Dispatch.objects.restrict(epi, "view").filter(pk=d.pk).exists()
     assert not Dispatch.objects.restrict(epi, "respond").filter(pk=d.pk).exists()
     with pytest.raises(PermissionDenied):
-        dispatching.do_acknowledge_dispatch(d, actor=epi)
-    dispatching.do_record_dispatch_outcome(
+        do_acknowledge_dispatch(d, actor=epi)
+    do_record_dispatch_outcome(
         d, actor=huli_operator, outcome="controlled", note="receiver's private note"
     )
     # through the API the sender gets status fields only
@@ -242,7 +247,7 @@ def test_out_of_province_dispatches_export_in_the_list_layout(investigation, nei
         setting="transport",
         last_exposure_at=at(11, 20),
     )
-    d = actions.do_dispatch_person(
+    d = do_dispatch_person(
         neighbour,
         to_jurisdiction=None,
         to_region="110101",
@@ -254,8 +259,8 @@ def test_out_of_province_dispatches_export_in_the_list_layout(investigation, nei
     assert (d.in_province, d.jurisdiction_id) == (False, contact.jurisdiction_id)
     assert (d.due_at - d.sent_at).total_seconds() == 48 * 3600
     with pytest.raises(ValidationError):
-        dispatching.do_record_dispatch_outcome(d, actor=epi, outcome="controlled")
-    content = dispatching.do_export_dispatches([d], actor=epi, reveal_reason="移交外省协查")
+        do_record_dispatch_outcome(d, actor=epi, outcome="controlled")
+    content = do_export_dispatches([d], actor=epi, reveal_reason="移交外省协查")
     sheet = load_workbook(io.BytesIO(content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:4] == ("No.", "full name", "sex", "identity number")
@@ -264,7 +269,7 @@ def test_out_of_province_dispatches_export_in_the_list_layout(investigation, nei
     assert events_for(neighbour).filter(kind="people.identity_revealed").count() == 1
     # exporting again is refused: it is no longer open
     with pytest.raises(ValidationError):
-        dispatching.do_export_dispatches([d], actor=epi)
+        do_export_dispatches([d], actor=epi)
 
 
 def test_the_api_dispatches_a_contact_and_refuses_bad_input(

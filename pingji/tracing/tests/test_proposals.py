@@ -1,5 +1,7 @@
 """From check-in logs to proposed contacts, and from proposals to contacts."""
 
+import copy
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -9,7 +11,12 @@ from pingji.core.models import Job
 from pingji.geo.choices import PlaceKind
 from pingji.geo.tests.factories import PlaceFactory
 from pingji.people.tests.factories import HouseholdFactory, PersonFactory
-from pingji.tracing import actions, proposals
+from pingji.tracing.actions.investigations import do_open_investigation, do_record_exposure
+from pingji.tracing.actions.proposals import (
+    do_accept_proposal,
+    do_reject_proposal,
+    do_search_checkins,
+)
 from pingji.tracing.checkins import import_checkins
 from pingji.tracing.models import Contact, ProposedContact
 
@@ -55,15 +62,13 @@ def searched(case, epi, venue, tree, tmp_path, django_capture_on_commit_callback
         encoding="utf-8",
     )
     assert import_checkins(log, {str(venue.pk)}).ok
-    inv = actions.do_open_investigation(case, actor=epi)
-    actions.do_record_exposure(
-        inv, actor=epi, place=venue, started_at=at(11, 10), ended_at=at(11, 11)
-    )
-    actions.do_record_exposure(
+    inv = do_open_investigation(case, actor=epi)
+    do_record_exposure(inv, actor=epi, place=venue, started_at=at(11, 10), ended_at=at(11, 11))
+    do_record_exposure(
         inv, actor=epi, place_text="家中", started_at=at(11, 12), ended_at=at(11, 20)
     )
     with django_capture_on_commit_callbacks(execute=True):
-        job = proposals.do_search_checkins(inv, actor=epi)
+        job = do_search_checkins(inv, actor=epi)
     job.refresh_from_db()
     return inv, job
 
@@ -93,16 +98,16 @@ def test_searching_again_does_not_propose_a_stay_twice(
 ):
     inv, _job = searched
     with django_capture_on_commit_callbacks(execute=True):
-        again = proposals.do_search_checkins(inv, actor=epi)
+        again = do_search_checkins(inv, actor=epi)
     again.refresh_from_db()
     assert again.result["proposed"] == 0
     assert ProposedContact.objects.filter(investigation=inv).count() == 3
 
 
 def test_a_search_without_venue_visits_is_refused(case, epi):
-    inv = actions.do_open_investigation(case, actor=epi)
+    inv = do_open_investigation(case, actor=epi)
     with pytest.raises(ValidationError) as exc:
-        proposals.do_search_checkins(inv, actor=epi)
+        do_search_checkins(inv, actor=epi)
     assert "only places of kind venue" in exc.value.message_dict["exposures"][0]
     assert not Job.objects.exists()
 
@@ -110,7 +115,7 @@ def test_a_search_without_venue_visits_is_refused(case, epi):
 def test_accepting_makes_a_contact_with_the_evidence(searched, epi):
     inv, _job = searched
     a = by_person(inv)[lookup_hash(A_ID)]
-    contact = proposals.do_accept_proposal(a, actor=epi)
+    contact = do_accept_proposal(a, actor=epi)
     assert (contact.person.name, contact.tier, contact.setting, contact.source) == (
         "甲",
         "close_contact",
@@ -121,7 +126,7 @@ def test_accepting_makes_a_contact_with_the_evidence(searched, epi):
     a.refresh_from_db()
     assert (a.status, a.contact, a.decided_by) == ("accepted", contact, epi)
     with pytest.raises(ValidationError) as exc:
-        proposals.do_accept_proposal(a, actor=epi)
+        do_accept_proposal(a, actor=epi)
     assert exc.value.message_dict["status"] == ["This proposal is already accepted."]
 
 
@@ -129,13 +134,13 @@ def test_an_unregistered_person_is_accepted_only_once_identified(searched, epi, 
     inv, _job = searched
     c = by_person(inv)[lookup_hash(C_ID)]
     with pytest.raises(ValidationError) as exc:
-        proposals.do_accept_proposal(c, actor=epi)
+        do_accept_proposal(c, actor=epi)
     assert exc.value.message_dict["person"][0].startswith("Nobody registered matches")
     c.refresh_from_db()
     assert c.status == "proposed" and not Contact.objects.exists()
     # once registered, the same proposal is matched by its hash and accepted
     PersonFactory(name="丙", id_number=C_ID, household=HouseholdFactory(jurisdiction=tree[GRID]))
-    contact = proposals.do_accept_proposal(c, actor=epi)
+    contact = do_accept_proposal(c, actor=epi)
     assert contact.person.name == "丙"
 
 
@@ -143,9 +148,9 @@ def test_rejecting_needs_and_keeps_a_reason(searched, epi):
     inv, _job = searched
     b = by_person(inv)[lookup_hash(B_PHONE)]
     with pytest.raises(ValidationError) as exc:
-        proposals.do_reject_proposal(b, actor=epi, reason="  ")
+        do_reject_proposal(b, actor=epi, reason="  ")
     assert exc.value.message_dict["reason"] == ["Say why this person is not a contact."]
-    proposals.do_reject_proposal(b, actor=epi, reason="cashier behind a screen")
+    do_reject_proposal(b, actor=epi, reason="cashier behind a screen")
     b.refresh_from_db()
     assert (b.status, b.reason, b.decided_by) == ("rejected", "cashier behind a screen", epi)
     assert not Contact.objects.exists()
@@ -157,6 +162,24 @@ def test_deciding_outside_the_area_is_refused(searched, huli_epi):
     inv, _job = searched
     a = by_person(inv)[lookup_hash(A_ID)]
     with pytest.raises(PermissionDenied):
-        proposals.do_accept_proposal(a, actor=huli_epi)
+        do_accept_proposal(a, actor=huli_epi)
     a.refresh_from_db()
     assert a.status == "proposed" and not Contact.objects.exists()
+
+
+def test_what_counts_as_close_follows_the_investigation_s_protocol(
+    searched, epi, django_capture_on_commit_callbacks
+):
+    """A protocol whose companion rule asks 25 minutes in a cell reads C's 20-minute overlap as a
+    companion, not a close contact; A's 30 minutes stay close."""
+    inv, _job = searched
+    protocol = inv.protocol
+    rules = copy.deepcopy(protocol.rules)
+    rules["contacts"]["spatiotemporal_companion"]["min_minutes_in_cell"] = 25
+    type(protocol).objects.filter(pk=protocol.pk).update(rules=rules)
+    ProposedContact.objects.filter(investigation=inv).delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        do_search_checkins(inv, actor=epi)
+    found = by_person(inv)
+    assert found[lookup_hash(A_ID)].tier == "close_contact"
+    assert found[lookup_hash(C_ID)].tier == "spatiotemporal_companion"

@@ -8,7 +8,9 @@ from pingji.core.crypto import lookup_hash
 from pingji.geo.choices import PlaceKind
 from pingji.geo.tests.factories import PlaceFactory
 from pingji.people.tests.factories import HouseholdFactory, PersonFactory
-from pingji.tracing import actions, secondary
+from pingji.tracing.actions.contacts import do_add_contact
+from pingji.tracing.actions.investigations import do_open_investigation
+from pingji.tracing.actions.secondary import do_derive_secondary_contacts
 from pingji.tracing.checkins import import_checkins
 from pingji.tracing.models import Contact, ProposedContact
 
@@ -31,8 +33,8 @@ def close(case, epi, tree):
     person = PersonFactory(name="密接", id_number=CLOSE_ID, household=home)
     PersonFactory(name="家属甲", household=home)
     PersonFactory(name="家属乙", household=home)
-    inv = actions.do_open_investigation(case, actor=epi)
-    return actions.do_add_contact(
+    inv = do_open_investigation(case, actor=epi)
+    return do_add_contact(
         inv,
         actor=epi,
         person=person,
@@ -43,22 +45,20 @@ def close(case, epi, tree):
 
 
 def test_the_household_of_a_close_contact_becomes_secondary_once(close, epi):
-    added, job = secondary.do_derive_secondary_contacts(
-        close, actor=epi, at=at(12, 10), search=False
-    )
+    added, job = do_derive_secondary_contacts(close, actor=epi, at=at(12, 10), search=False)
     assert job is None
     assert sorted(c.person.name for c in added) == ["家属乙", "家属甲"]
     assert {(c.tier, c.setting, c.last_exposure_at) for c in added} == {
         ("secondary_contact", "household", at(12, 10))
     }
-    again, _job = secondary.do_derive_secondary_contacts(close, actor=epi, search=False)
+    again, _job = do_derive_secondary_contacts(close, actor=epi, search=False)
     assert again == [] and Contact.objects.filter(tier="secondary_contact").count() == 2
 
 
 def test_only_a_close_contact_has_secondaries(close, epi):
-    added, _job = secondary.do_derive_secondary_contacts(close, actor=epi, search=False)
+    added, _job = do_derive_secondary_contacts(close, actor=epi, search=False)
     with pytest.raises(ValidationError) as exc:
-        secondary.do_derive_secondary_contacts(added[0], actor=epi, search=False)
+        do_derive_secondary_contacts(added[0], actor=epi, search=False)
     assert exc.value.error_dict["tier"][0].code == "not_close"
 
 
@@ -66,7 +66,7 @@ def test_another_county_cannot_derive(close, huli_epi):
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
-        secondary.do_derive_secondary_contacts(close, actor=huli_epi, search=False)
+        do_derive_secondary_contacts(close, actor=huli_epi, search=False)
     assert not Contact.objects.filter(tier="secondary_contact").exists()
 
 
@@ -84,7 +84,7 @@ def test_the_close_contacts_venues_are_searched_for_secondary_proposals(
     )
     assert import_checkins(log, {str(venue.pk)}).ok
     with django_capture_on_commit_callbacks(execute=True):
-        _added, job = secondary.do_derive_secondary_contacts(close, actor=epi, at=at(13, 9))
+        _added, job = do_derive_secondary_contacts(close, actor=epi, at=at(13, 9))
     job.refresh_from_db()
     assert job.status == JobStatus.SUCCEEDED, job.error
     assert job.result == {"visits": 1, "found": 2, "proposed": 1}

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from pingji.tracing import actions
+from pingji.tracing.actions.investigations import do_complete_core, do_open_investigation
 from pingji.tracing.models import Contact, Exposure, Investigation
 from pingji.users.choices import Role
 
@@ -32,8 +32,8 @@ def test_opening_outside_the_area_is_404_and_saves_nothing(client, case, huli_ep
 def test_list_puts_overdue_first_with_countdowns(client, case, epi, tree):
     from pingji.cases.tests.factories import CaseFactory
 
-    late = actions.do_open_investigation(case, actor=epi)
-    other = actions.do_open_investigation(
+    late = do_open_investigation(case, actor=epi)
+    other = do_open_investigation(
         CaseFactory(
             person__household=None,
             person__jurisdiction=tree["350322100001001"],
@@ -41,7 +41,7 @@ def test_list_puts_overdue_first_with_countdowns(client, case, epi, tree):
         ),
         actor=epi,
     )
-    actions.do_complete_core(late, actor=epi)  # late now waits on its report, due 09-13 09:00
+    do_complete_core(late, actor=epi)  # late now waits on its report, due 09-13 09:00
     client.force_login(epi)
     page = client.get(reverse("tracing:investigation_list")).content.decode()
     assert page.index(f">{other.pk}<") < page.index(f">{late.pk}<")
@@ -51,7 +51,7 @@ def test_list_puts_overdue_first_with_countdowns(client, case, epi, tree):
 def test_detail_forms_record_exposures_and_contacts_or_say_what_is_wrong(
     client, case, epi, neighbour
 ):
-    inv = actions.do_open_investigation(case, actor=epi)
+    inv = do_open_investigation(case, actor=epi)
     client.force_login(epi)
     url = inv.get_absolute_url()
     page = client.get(url).content.decode()
@@ -77,7 +77,7 @@ def test_detail_forms_record_exposures_and_contacts_or_say_what_is_wrong(
 
 
 def test_detail_is_404_outside_and_steps_are_refused(client, case, epi, huli_epi):
-    inv = actions.do_open_investigation(case, actor=epi)
+    inv = do_open_investigation(case, actor=epi)
     client.force_login(huli_epi)
     assert client.get(inv.get_absolute_url()).status_code == 404
     response = client.post(reverse("tracing:complete_core", args=[inv.pk]), {"summary": "x"})

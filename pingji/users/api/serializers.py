@@ -1,9 +1,10 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from pingji.core.api.serializers import ScopedModelSerializer, ScopedSerializer
 from pingji.geo.models import Jurisdiction
 
-from ..actions import EDITABLE_FIELDS
+from ..actions.accounts import EDITABLE_FIELDS
 from ..choices import Role
 from ..models import AccessRefusal, User
 
@@ -11,7 +12,7 @@ from ..models import AccessRefusal, User
 CREATE_FIELDS = ("username", "role", "jurisdiction", "password", "first_name", "last_name", "phone")
 
 
-class UserSerializer(serializers.ModelSerializer):
+class UserSerializer(ScopedModelSerializer):
     password = serializers.CharField(
         write_only=True,
         required=False,
@@ -60,13 +61,13 @@ class UserSerializer(serializers.ModelSerializer):
         return {k: v for k, v in attrs.items() if k in EDITABLE_FIELDS}
 
 
-class SetPasswordSerializer(serializers.Serializer):
+class SetPasswordSerializer(ScopedSerializer):
     password = serializers.CharField(
         write_only=True, trim_whitespace=False, max_length=128, style={"input_type": "password"}
     )
 
 
-class AccessRefusalSerializer(serializers.ModelSerializer):
+class AccessRefusalSerializer(ScopedModelSerializer):
     class Meta:
         model = AccessRefusal
         fields = [

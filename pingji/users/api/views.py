@@ -5,7 +5,7 @@ from rest_framework.response import Response
 
 from pingji.core.api.base import ScopedModelViewSet, ScopedReadOnlyViewSet
 
-from .. import actions
+from ..actions import accounts
 from ..filtersets import UserFilterSet
 from ..models import AccessRefusal, User
 from .serializers import AccessRefusalSerializer, SetPasswordSerializer, UserSerializer
@@ -28,12 +28,12 @@ class UserViewSet(ScopedModelViewSet):
         return super().get_permissions()
 
     def perform_create(self, serializer):
-        serializer.instance = actions.do_create_user(
+        serializer.instance = accounts.do_create_user(
             actor=self.request.user, **serializer.validated_data
         )
 
     def perform_update(self, serializer):
-        serializer.instance = actions.do_update_user(
+        serializer.instance = accounts.do_update_user(
             serializer.instance, serializer.validated_data, actor=self.request.user
         )
 
@@ -48,7 +48,7 @@ class UserViewSet(ScopedModelViewSet):
             raise exceptions.PermissionDenied()
         body = SetPasswordSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        actions.do_set_password(account, body.validated_data["password"], actor=request.user)
+        accounts.do_set_password(account, body.validated_data["password"], actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from pingji.core.models import DomainEvent, ObjectChange
-from pingji.users.actions import do_create_user, do_set_password, do_update_user
+from pingji.users.actions.accounts import do_create_user, do_set_password, do_update_user
 from pingji.users.choices import Role
 from pingji.users.models import User
 from pingji.users.tokens import issue_token

@@ -67,9 +67,9 @@ def test_create_goes_through_the_action_and_never_echoes_the_password(api, admin
     assert DomainEvent.objects.filter(kind="users.user_created", actor=admin).exists()
 
 
-def test_create_outside_the_area_is_404_and_saves_nothing(api, admin):
+def test_create_outside_the_area_finds_no_such_jurisdiction_and_saves_nothing(api, admin):
     response = api(admin).post(USERS, new_account(jurisdiction="350206"), format="json")
-    assert response.status_code == 404
+    assert response.status_code == 400 and response.json().keys() == {"jurisdiction"}
     assert not User.objects.filter(username="xianyou-epi").exists()
 
 

@@ -394,7 +394,7 @@ def test_production_without_a_field_key_refuses_to_start(tmp_path):
 def test_the_account_form_cannot_open_a_service_account(admin, tree):
     from django.core.exceptions import ValidationError
 
-    from pingji.users.actions import do_create_user
+    from pingji.users.actions.accounts import do_create_user
 
     with pytest.raises(ValidationError) as excinfo:
         do_create_user(

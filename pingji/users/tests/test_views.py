@@ -6,6 +6,7 @@ from django.urls import reverse
 from pingji.core.models import DomainEvent
 from pingji.users import forms
 from pingji.users.choices import Role
+from pingji.users.contracts import USER_CHANGED
 from pingji.users.forms import jurisdiction_choices
 from pingji.users.models import User
 
@@ -61,13 +62,13 @@ def test_the_list_shows_the_focus_and_the_nav_link_only_to_those_who_may(
 
 def test_the_detail_shows_the_account_and_what_it_did(client, admin, auditor, operator):
     DomainEvent.objects.create(
-        kind="tasks.task_done",
+        kind=USER_CHANGED,
         summary="Door check done",
         jurisdiction_code="350322",
         actor=operator,
     )
     DomainEvent.objects.create(
-        kind="tasks.task_done", summary="Far away", jurisdiction_code="350206", actor=operator
+        kind=USER_CHANGED, summary="Far away", jurisdiction_code="350206", actor=operator
     )
     response = logged_in(client, auditor).get(url("user_detail", operator))
     text = response.content.decode()

@@ -3,12 +3,12 @@
 import json
 import time
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from pingji.core import jobs
 from pingji.core.choices import JobStatus
 from pingji.core.models import Job
-from pingji.users.models import User
 
 
 class Command(BaseCommand):
@@ -32,6 +32,8 @@ class Command(BaseCommand):
             )
 
     def _queue(self, kind, username, params) -> Job:
+        # The user model through settings, not pingji.users: core imports no other app.
+        User = get_user_model()
         try:
             actor = User.objects.get(username=username) if username else None
         except User.DoesNotExist as exc:

@@ -1,7 +1,9 @@
 """``pingji demo``: prepare the demo province and serve it (orchestration in ``demo.province``)."""
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext_lazy as _
 
 from pingji.demo import accounts, province
 
@@ -45,6 +47,9 @@ class Command(BaseCommand):
             return
         if province.start_job_runner():
             self.stdout.write("Background jobs run inside this process.")
+        settings.PINGJI_LOGIN_NOTE = _(
+            "Demo users are named from the jurisdiction code and the role, e.g. 350300-commander."
+        )
         call_command("runserver", f"{host}:{port}", "--noreload", "--insecure")
 
     def _welcome(self, host: str, port: int) -> None:

@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from pingji.protocols.actions import do_load_national_protocols
+from pingji.protocols.actions.versions import do_load_national_protocols
 
 
 class Command(BaseCommand):

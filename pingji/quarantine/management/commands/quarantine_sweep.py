@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from pingji.core.context import acting_as
-from pingji.quarantine.followup import do_sweep
+from pingji.quarantine.actions.followup import do_sweep
 
 
 class Command(BaseCommand):

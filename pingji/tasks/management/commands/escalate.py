@@ -1,7 +1,7 @@
 """``pingji escalate``: escalate overdue tasks one level; run it from cron or the scheduler.
 
 Safe to run as often as wanted: a task climbs at most one level per escalation period
-(``actions.do_escalate_overdue``). Example crontab line: ``*/15 * * * * pingji escalate``.
+(``actions.work.do_escalate_overdue``). Example crontab line: ``*/15 * * * * pingji escalate``.
 """
 
 import json
@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from pingji.core.context import acting_as
-from pingji.tasks.actions import do_escalate_overdue
+from pingji.tasks.actions.work import do_escalate_overdue
 
 
 class Command(BaseCommand):

@@ -16,6 +16,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from pingji.epi import overlap
+from pingji.tracing import checkin_store
 from pingji.tracing.checkins import import_checkins
 from pingji.tracing.jobs import visits_from_params
 
@@ -84,7 +85,7 @@ class Command(BaseCommand):
                 f"{options['visits']}: columns visit_id, venue, start, end (ISO times) are "
                 f"needed: {exc}"
             ) from exc
-        table = overlap.search(
+        table = checkin_store.search(
             visits, close_minutes=options["close_minutes"], engine=options["engine"]
         )
         table = overlap.for_reading(table)

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from pingji.geo.models import Jurisdiction
-from pingji.users.actions import do_create_service_account
+from pingji.users.actions.accounts import do_create_service_account
 from pingji.users.models import User
 
 

@@ -1,0 +1,133 @@
+"""The kit every domain's actions share: field errors, times, row locks and events on a subject.
+
+Each app used to carry its own copy of these few helpers, and copies drift: one read a naive time
+in the active zone instead of Asia/Shanghai, another allowed no clock slack. They live here once,
+so every action answers bad input the same way (a ``ValidationError`` keyed by field, which forms
+and the API show next to that field) and reads the time from the one clock (decision 0030).
+
+Core imports no other app of the platform, so this module knows only Django and core.
+"""
+
+import datetime
+from collections.abc import Mapping
+from typing import Any, TypeVar, overload
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import clock
+from .events import record_event
+from .jurisdiction import jurisdiction_of
+from .models import DomainEvent
+
+#: Clocks of phones, laboratories and reporting systems drift; a time this far ahead of ours is
+#: still "now", not a time in the future.
+FUTURE_SLACK = datetime.timedelta(minutes=5)
+
+M = TypeVar("M", bound=models.Model)
+
+
+def error(field: str, message: str, code: str = "invalid") -> ValidationError:
+    """A refusal keyed by the field it is about, so the form or the API shows it there."""
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
+def field_errors(messages: Mapping[str, str], code: str = "invalid") -> ValidationError:
+    """Several refusals at once, each keyed by its field: a form shows every problem together
+    instead of one per submit."""
+    return ValidationError({f: ValidationError(m, code=code) for f, m in messages.items()})
+
+
+@overload
+def aware(value: datetime.datetime) -> datetime.datetime: ...
+@overload
+def aware(value: None) -> None: ...
+@overload
+def aware(value: datetime.datetime | None) -> datetime.datetime | None: ...
+def aware(value: datetime.datetime | None) -> datetime.datetime | None:
+    """A naive time read in the platform's zone (Asia/Shanghai), as Chinese forms write it.
+
+    The default zone, not the active one: a user who switched the UI's zone still means
+    Shanghai time when an upload or an import gives a bare ``2021-09-12 08:00``.
+    """
+    if value is None or timezone.is_aware(value):
+        return value
+    return timezone.make_aware(value, timezone.get_default_timezone())
+
+
+def local_date(value: datetime.datetime) -> datetime.date:
+    """The day a time falls on in the platform's zone: the calendar the bulletins count by."""
+    return timezone.localtime(value, timezone.get_default_timezone()).date()
+
+
+def in_future(at: datetime.datetime) -> bool:
+    """Whether ``at`` lies ahead of the clock by more than the slack."""
+    return at > clock.now() + FUTURE_SLACK
+
+
+def not_in_future(
+    at: datetime.datetime, field: str, message: str | None = None
+) -> datetime.datetime:
+    """``at`` (made aware) if it is not in the future, else a refusal keyed by ``field``.
+
+    An event time is the caller's word for when something happened; one in the future is a typo
+    or a wrong clock, and would count a fact on a day that has not come.
+    """
+    value = aware(at)
+    if in_future(value):
+        raise error(field, message or _("The time is in the future."))
+    return value
+
+
+def locked(
+    instance: M, actor: Any = None, action: str = "change", *, outside: str | None = None
+) -> M:
+    """The row of ``instance`` re-read and locked ``FOR UPDATE`` for this transaction.
+
+    A step decides on the row as it stands under the lock, not as the caller loaded it moments
+    before, so two people acting at once cannot both pass the same check. With an ``actor`` the
+    row is read through ``restrict(actor, action)``: one that left the actor's area (or never was
+    in it) is ``PermissionDenied`` with ``outside`` as the message.
+    """
+    manager = type(instance)._default_manager
+    if actor is None:
+        return manager.select_for_update().get(pk=instance.pk)
+    rows = manager.restrict(actor, action)  # type: ignore[attr-defined]
+    fresh = rows.select_for_update().filter(pk=instance.pk).first()
+    if fresh is None:
+        raise PermissionDenied(outside or f"{instance._meta.verbose_name} is outside your area")
+    return fresh
+
+
+def scope_of(subject: models.Model) -> str:
+    """The jurisdiction code a subject belongs to (its ``scope_field``, else its jurisdiction)."""
+    return jurisdiction_of(subject) or str(getattr(subject, "jurisdiction_id", "") or "")
+
+
+def record_on(
+    subject: models.Model,
+    kind: str,
+    summary: str,
+    *,
+    actor: Any = None,
+    payload: Mapping[str, Any] | None = None,
+    at: datetime.datetime | None = None,
+    jurisdiction_code: str | None = None,
+) -> DomainEvent:
+    """Record an event about ``subject``, in its jurisdiction unless one is given.
+
+    The jurisdiction decides who sees the event (everyone at or above it), so it is the subject's
+    own scope by default: a placement's event is seen where its site is, a task's where its owner
+    is. Give ``jurisdiction_code`` where the subject's scope is not the one that should see it.
+    """
+    return record_event(
+        kind,
+        summary,
+        jurisdiction_code=scope_of(subject) if jurisdiction_code is None else jurisdiction_code,
+        subject=subject,
+        payload=payload,
+        actor=actor,
+        at=at,
+    )

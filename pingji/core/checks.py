@@ -1,0 +1,33 @@
+"""System checks of core: every subscribed event kind is one some app declares.
+
+A handler subscribed to a misspelt or renamed kind never runs, and nothing else would say so: the
+reaction (pausing a school, placing a contact in quarantine) silently stops happening. ``pingji
+check`` (and every test run, and ``runserver``) reports it instead.
+"""
+
+from django.core import checks
+from django.utils.module_loading import autodiscover_modules
+
+from . import events
+
+
+def load_contracts() -> None:
+    """Import every installed app's ``contracts`` module, where its event kinds are declared."""
+    autodiscover_modules("contracts")
+
+
+@checks.register()
+def subscribed_kinds_are_declared(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    load_contracts()
+    declared = events.declared_kinds()
+    return [
+        checks.Error(
+            f"a handler subscribes to the event kind {kind!r}, which no app declares",
+            hint="Declare it in the emitting app's contracts module and subscribe to its constant.",
+            obj=", ".join(
+                f"{h.__module__}.{h.__qualname__}" for h in events._handlers.get(kind, ())
+            ),
+            id="core.E001",
+        )
+        for kind in sorted(events.subscribed_kinds() - set(declared))
+    ]
