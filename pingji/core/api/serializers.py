@@ -9,6 +9,8 @@ exists elsewhere. A relation that must reach outside the caller's area (a hand-o
 county) says so by its class, ``UnscopedRelatedField``, and its reason.
 """
 
+from functools import partial
+
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 from rest_framework.relations import ManyRelatedField, RelatedField
@@ -43,6 +45,8 @@ def restrict_relations(fields, request) -> None:
     """Narrow every writable relation to a scoped model in ``fields`` to what the caller sees.
 
     Without a request there is no caller, and nothing is visible: the fields then serve output only.
+    The narrowing is asked for only when a relation is read (an id validated, choices listed), so
+    a response that only shows rows pays nothing for it.
     """
     user = getattr(request, "user", None)
     for field in fields.values():
@@ -53,9 +57,11 @@ def restrict_relations(fields, request) -> None:
             continue  # they say themselves what they reach
         if relation.read_only or not _scoped(relation.queryset):
             continue
-        relation.queryset = (
-            relation.queryset.restrict(user, "view") if user else relation.queryset.none()
-        )
+        relation.get_queryset = partial(_visible, relation.queryset, user)  # type: ignore[method-assign]
+
+
+def _visible(rows, user):
+    return rows.restrict(user, "view") if user else rows.none()
 
 
 class ScopedSerializer(serializers.Serializer):
