@@ -57,10 +57,13 @@ def restrict_relations(fields, request) -> None:
             continue  # they say themselves what they reach
         if relation.read_only or not _scoped(relation.queryset):
             continue
-        relation.get_queryset = partial(_visible, relation.queryset, user)  # type: ignore[method-assign]
+        relation.get_queryset = partial(_visible, relation, user)  # type: ignore[method-assign]
 
 
-def _visible(rows, user):
+def _visible(relation: RelatedField, user):
+    """The relation's rows as declared when it is read (a serializer may set them after its fields
+    are built), narrowed to what ``user`` sees."""
+    rows = type(relation).get_queryset(relation)
     return rows.restrict(user, "view") if user else rows.none()
 
 
