@@ -31,7 +31,7 @@ def scope_code(user) -> str | None:
 class ScopedQuerySet(AuditedQuerySet):
     #: Whether the rows were narrowed to what a caller sees (``restrict``, ``colleagues``) or
     #: declared to reach beyond it on purpose (``beyond_scope``). A form or serializer offers a
-    #: scoped model's rows only from such a queryset (``core.forms.offer``), so forgetting to
+    #: scoped model's rows only from such a queryset (``core.forms.set_choices``), so forgetting to
     #: narrow a choice fails loudly instead of listing another county's rows.
     scoped = False
 
