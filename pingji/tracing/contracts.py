@@ -13,8 +13,8 @@ Other apps call into tracing through ``actions.investigations.do_open_investigat
 ``forms.register_control_field`` (quarantine), ``actions.dispatch.COUNTY_DIGITS``/
 ``SANDBOX_DIGITS`` (quarantine), ``actions.contacts.create_contact`` (preparedness' drills) and
 ``chains.transmission_pairs`` (analytics: the serial interval); the demo through
-``actions.investigations.do_complete_core`` and ``actions.dispatch.do_acknowledge_dispatch``/
-``do_record_dispatch_outcome``/``deadline_for``.
+``actions.investigations.do_complete_core``, ``actions.dispatch.deadline_for`` and
+``actions.dispatch_answers.do_acknowledge_dispatch``/``do_record_dispatch_outcome``.
 """
 
 from typing import NotRequired, TypedDict

@@ -4,7 +4,7 @@ A receiving county (or another province) reads the same columns whichever way a 
 so a person is never looked up by a column that one export has and another lacks. Identity data is
 masked unless the caller hands in values revealed through the audited reveal
 (``people.actions.reveal``); the export that marks dispatches exported is
-``actions.dispatch.do_export_dispatches``.
+``actions.dispatch_answers.do_export_dispatches``.
 """
 
 import io

@@ -45,7 +45,10 @@ from pingji.preparedness.choices import SiteKind
 from pingji.preparedness.models import Alert, Drill, WarningRule
 from pingji.protocols.models import Protocol
 from pingji.quarantine.actions.sites import do_create_site
-from pingji.tracing.actions.dispatch import do_acknowledge_dispatch, do_record_dispatch_outcome
+from pingji.tracing.actions.dispatch_answers import (
+    do_acknowledge_dispatch,
+    do_record_dispatch_outcome,
+)
 from pingji.tracing.models import Dispatch, Investigation
 from pingji.users.choices import Role
 from pingji.users.models import User

@@ -17,7 +17,7 @@ from pingji.core.models import DomainEvent
 from pingji.demo.rows import update
 from pingji.demo.steps.cases import FACTORY_A, FACTORY_B, SCHOOL, SHOE_FACTORY, Line
 from pingji.geo.models import Jurisdiction
-from pingji.tracing.actions.dispatch import ANSWER_KIND
+from pingji.tracing.actions.dispatch_answers import ANSWER_KIND
 from pingji.tracing.choices import DispatchStatus, LinkEvidence, Setting
 from pingji.tracing.contracts import CLUSTER_CREATED, DISPATCHED, LINKED
 from pingji.tracing.models import Cluster, Contact, Dispatch, Link

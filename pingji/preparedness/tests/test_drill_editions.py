@@ -27,7 +27,10 @@ from pingji.protocols.models import Protocol
 from pingji.protocols.tests.factories import ProtocolFactory, bundled_rules, national
 from pingji.protocols.versions import protocol_for
 from pingji.quarantine.actions.sites import do_create_site
-from pingji.tracing.actions.dispatch import do_acknowledge_dispatch, do_record_dispatch_outcome
+from pingji.tracing.actions.dispatch_answers import (
+    do_acknowledge_dispatch,
+    do_record_dispatch_outcome,
+)
 from pingji.tracing.actions.investigations import do_open_investigation
 from pingji.tracing.models import Dispatch
 from pingji.users.choices import Role

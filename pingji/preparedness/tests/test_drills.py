@@ -25,9 +25,9 @@ from pingji.preparedness.actions.drills import (
 from pingji.preparedness.models import Drill
 from pingji.tasks.models import Task
 from pingji.tracing.actions.contacts import do_add_contact
-from pingji.tracing.actions.dispatch import (
+from pingji.tracing.actions.dispatch import do_dispatch_person
+from pingji.tracing.actions.dispatch_answers import (
     do_acknowledge_dispatch,
-    do_dispatch_person,
     do_record_dispatch_outcome,
 )
 from pingji.tracing.actions.investigations import do_complete_core, do_open_investigation

@@ -14,7 +14,8 @@ from pingji.quarantine.actions.placement import do_place_person
 from pingji.quarantine.actions.sites import do_create_site
 from pingji.quarantine.models import Placement
 from pingji.tasks.models import Task
-from pingji.tracing.actions.dispatch import do_dispatch_person, do_record_dispatch_outcome
+from pingji.tracing.actions.dispatch import do_dispatch_person
+from pingji.tracing.actions.dispatch_answers import do_record_dispatch_outcome
 from pingji.tracing.models import Dispatch
 from pingji.tracing.tests.factories import ContactFactory, InvestigationFactory
 from pingji.users.choices import Role

@@ -14,7 +14,8 @@ from pingji.people.models import Person
 from pingji.quarantine.actions import moving, release
 from pingji.quarantine.models import HistoryEntry, Placement, ScheduledTest
 from pingji.tasks.models import Task
-from pingji.tracing.actions.dispatch import do_dispatch_person, do_record_dispatch_outcome
+from pingji.tracing.actions.dispatch import do_dispatch_person
+from pingji.tracing.actions.dispatch_answers import do_record_dispatch_outcome
 from pingji.tracing.models import Dispatch
 from pingji.users.choices import Role
 

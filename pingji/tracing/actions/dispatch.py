@@ -7,8 +7,9 @@ placement's), else the one in force for the sending jurisdiction on the day it s
 (``tasks.do_issue_rule_task``), which escalates up that county's chain when it is overdue
 (decision 0005); recording an outcome that closes the dispatch closes the item. An out-of-province
 dispatch has no receiving county here: the sender owns it until it exports it
-(:func:`do_export_dispatches`), in the same layout as every dispatch list (``dispatch_lists``). Who
-may see what is decision 0008.
+(``dispatch_answers.do_export_dispatches``), in the same layout as every dispatch list
+(``dispatch_lists``). Who may see what is decision 0008; the county's answers are
+``dispatch_answers``.
 
 A dispatch is checked (``check_dispatch``: who sends, who receives, the deadline), planned
 (``plan_dispatch``: the row; ``dispatch_task_title``, ``dispatched_event``: its work item and its
@@ -31,26 +32,18 @@ from django.utils.translation import gettext as _
 
 from pingji.core import clock
 from pingji.core.access import ensure_allowed
-from pingji.core.actions import aware, error, in_future, locked, record_on
+from pingji.core.actions import aware, error
 from pingji.core.events import record_event
 from pingji.geo.choices import CODE_LENGTH, Level
 from pingji.geo.models import Jurisdiction
 from pingji.people.models import Person
 from pingji.protocols import rules
 from pingji.protocols.versions import NoProtocolInForce, protocol_for
-from pingji.tasks.actions.work import do_close_rule_tasks, do_issue_rule_task
+from pingji.tasks.actions.work import do_issue_rule_task
 
-from ..choices import DispatchOutcome, DispatchStatus
 from ..contracts import (
-    DISPATCH_ACKNOWLEDGED,
-    DISPATCH_CONTROLLED,
-    DISPATCH_EXPORTED,
-    DISPATCH_LOCATED,
-    DISPATCH_RETURNED,
-    DISPATCH_UNREACHABLE,
     DISPATCHED,
 )
-from ..dispatch_lists import dispatch_workbook
 from ..models import Dispatch
 
 TASK_KIND = "tracing.dispatch"
@@ -344,165 +337,3 @@ def do_dispatch_person(
             payload=payload,
         )
     return dispatch
-
-
-def _locked(dispatch: Dispatch, actor) -> Dispatch:
-    """The dispatch locked for an answer: only the receiving county answers, and only while it is
-    open and in the province (an out-of-province one is exported instead)."""
-    fresh = locked(
-        dispatch, actor, "respond", outside=_("Only the receiving county works this dispatch.")
-    )
-    if not fresh.is_open:
-        raise error(
-            "status",
-            _("This dispatch is closed (%(status)s).") % {"status": fresh.get_status_display()},
-            "closed",
-        )
-    if not fresh.in_province:
-        raise error("status", _("An out-of-province dispatch is exported, not answered."))
-    return fresh
-
-
-def _receiver_event(dispatch: Dispatch, actor, at, **payload) -> None:
-    """The receiving county's answer, of the kind its new status calls for (``ANSWER_KIND``)."""
-    record_on(
-        dispatch,
-        ANSWER_KIND[dispatch.status],
-        _("%(dispatch)s: %(status)s")
-        % {"dispatch": dispatch, "status": dispatch.get_status_display()},
-        actor=actor,
-        payload={"at": at.isoformat(), "sender": dispatch.sender_id, **payload},
-        at=at,  # when the county answered, not when the answer was typed (decision 0030)
-    )
-
-
-def do_acknowledge_dispatch(
-    dispatch: Dispatch, *, actor, at: datetime.datetime | None = None
-) -> Dispatch:
-    """The receiving county has seen the dispatch (签收)."""
-    at = _now(at)
-    with transaction.atomic():
-        dispatch = _locked(dispatch, actor)
-        if dispatch.status != DispatchStatus.SENT:
-            raise error("status", _("This dispatch is already acknowledged."), "done")
-        dispatch.status, dispatch.acknowledged_at = DispatchStatus.ACKNOWLEDGED, at
-        dispatch.handled_by = actor
-        dispatch.save(update_fields=["status", "acknowledged_at", "handled_by"])
-        _receiver_event(dispatch, actor, at)
-    return dispatch
-
-
-OUTCOME_STATUS: dict[str, str] = {
-    DispatchOutcome.LOCATED: DispatchStatus.LOCATED,
-    DispatchOutcome.CONTROLLED: DispatchStatus.CONTROLLED,
-    DispatchOutcome.UNREACHABLE: DispatchStatus.UNREACHABLE,
-    DispatchOutcome.NOT_RESIDENT: DispatchStatus.RETURNED,
-}
-#: The event each answer records, by the status it leaves the dispatch in: one declared kind per
-#: answer, so a domain subscribes to exactly the answers it reacts to.
-ANSWER_KIND: dict[str, str] = {
-    DispatchStatus.ACKNOWLEDGED: DISPATCH_ACKNOWLEDGED,
-    DispatchStatus.LOCATED: DISPATCH_LOCATED,
-    DispatchStatus.CONTROLLED: DISPATCH_CONTROLLED,
-    DispatchStatus.UNREACHABLE: DISPATCH_UNREACHABLE,
-    DispatchStatus.RETURNED: DISPATCH_RETURNED,
-    DispatchStatus.EXPORTED: DISPATCH_EXPORTED,
-}
-
-
-def do_record_dispatch_outcome(
-    dispatch: Dispatch,
-    *,
-    actor,
-    outcome: str,
-    note: str = "",
-    reason: str = "",
-    control: dict | None = None,
-    at: datetime.datetime | None = None,
-) -> Dispatch:
-    """Located (落地), controlled (管控到位), unreachable, or not our resident (returned, with why).
-
-    Anything but "located" closes the dispatch and its work item; an unacknowledged dispatch is
-    acknowledged by the same answer. Whether the answer came in time is in the event (``late``).
-    "Controlled" carries ``control`` — where the person is held, as ids for the domains that react
-    to ``tracing.dispatch_controlled`` (quarantine: ``{"site": id}``, decision 0026) — in the
-    event; they react in this transaction, so their refusal leaves the dispatch unanswered.
-    """
-    at = _now(at)
-    if outcome not in DispatchOutcome.values:
-        raise error("outcome", _("Choose located, controlled, unreachable or not our resident."))
-    control = control or {}
-    if not isinstance(control, dict) or not all(
-        isinstance(v, int) and not isinstance(v, bool) for v in control.values()
-    ):
-        raise error("control", _("Say where the person is held as ids (e.g. a site's)."))
-    reason = (reason or "").strip()
-    if outcome == DispatchOutcome.NOT_RESIDENT and not reason:
-        raise error("reason", _("Say why the person is not your resident."), "required")
-    if in_future(at):
-        raise error("at", _("The time is in the future."))
-    with transaction.atomic():
-        dispatch = _locked(dispatch, actor)
-        if at < dispatch.sent_at:
-            raise error("at", _("The time is before the dispatch was sent."))
-        if outcome == DispatchOutcome.LOCATED and dispatch.status == DispatchStatus.LOCATED:
-            raise error("outcome", _("The person is already located."), "done")
-        dispatch.status = OUTCOME_STATUS[outcome]
-        dispatch.acknowledged_at = dispatch.acknowledged_at or at
-        if outcome in (DispatchOutcome.LOCATED, DispatchOutcome.CONTROLLED):
-            dispatch.located_at = dispatch.located_at or at
-        if outcome != DispatchOutcome.LOCATED:
-            dispatch.closed_at = at
-        dispatch.outcome_note = (note or "").strip()[:500]
-        dispatch.return_reason = reason[:500]
-        dispatch.handled_by = actor
-        dispatch.save()
-        if outcome != DispatchOutcome.LOCATED:
-            do_close_rule_tasks(dispatch, actor=actor, note=dispatch.get_status_display())
-        late = bool(dispatch.due_at and at > dispatch.due_at)
-        held = {"control": control} if outcome == DispatchOutcome.CONTROLLED else {}
-        _receiver_event(dispatch, actor, at, outcome=outcome, late=late, **held)
-    return dispatch
-
-
-def do_export_dispatches(dispatches, *, actor, reveal_reason: str = "") -> bytes:
-    """Export the sender's open out-of-province dispatches to a file, marking them exported.
-
-    The receiving province needs the identity numbers: with ``people.reveal_person`` and a reason
-    they are written in plain, each reveal audited (``people.do_reveal_identity``); otherwise
-    masked.
-    """
-    from pingji.people.actions.reveal import do_reveal_identity
-
-    ids = [d.pk for d in dispatches]
-    with transaction.atomic():
-        rows = list(
-            Dispatch.objects.restrict(actor, "change")
-            .select_for_update()
-            .filter(pk__in=ids, in_province=False)
-            .open()
-            .select_related("person", "sender")
-            .order_by("sent_at", "id")
-        )
-        if len(rows) != len(set(ids)):
-            raise error(
-                "dispatches",
-                _("Only open out-of-province dispatches of your area can be exported."),
-            )
-        identities = {}
-        if reveal_reason.strip() and actor.has_perm("people.reveal_person"):
-            for d in rows:
-                try:
-                    identities[d.person_id] = do_reveal_identity(
-                        d.person, actor=actor, reason=reveal_reason
-                    )
-                except PermissionDenied:  # registered outside the actor's area: stays masked
-                    continue
-        content = dispatch_workbook(rows, identities=identities)
-        now = clock.now()
-        for d in rows:
-            d.status, d.closed_at, d.handled_by = DispatchStatus.EXPORTED, now, actor
-            d.save(update_fields=["status", "closed_at", "handled_by"])
-            do_close_rule_tasks(d, actor=actor, note=_("Exported to the other province."))
-            _receiver_event(d, actor, now)
-    return content

@@ -10,9 +10,9 @@ from pingji.core.api.base import ScopedModelViewSet, ScopedReadOnlyViewSet, Step
 from .. import chains
 from ..actions.chains import do_create_cluster, do_link_cases
 from ..actions.contacts import do_add_contact
-from ..actions.dispatch import (
+from ..actions.dispatch import do_dispatch_person
+from ..actions.dispatch_answers import (
     do_acknowledge_dispatch,
-    do_dispatch_person,
     do_export_dispatches,
     do_record_dispatch_outcome,
 )

@@ -14,9 +14,9 @@ from pingji.people.tests.factories import HouseholdFactory, PersonFactory
 from pingji.tasks.actions.work import do_escalate_overdue
 from pingji.tasks.models import Task
 from pingji.tracing.actions.contacts import create_contact
-from pingji.tracing.actions.dispatch import (
+from pingji.tracing.actions.dispatch import do_dispatch_person
+from pingji.tracing.actions.dispatch_answers import (
     do_acknowledge_dispatch,
-    do_dispatch_person,
     do_export_dispatches,
     do_record_dispatch_outcome,
 )

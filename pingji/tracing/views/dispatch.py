@@ -19,7 +19,7 @@ from pingji.core.events import events_for
 from pingji.core.forms import add_action_errors
 from pingji.core.views.base import FormStepView, ScopedDetailView, ScopedListView
 
-from ..actions.dispatch import (
+from ..actions.dispatch_answers import (
     do_acknowledge_dispatch,
     do_export_dispatches,
     do_record_dispatch_outcome,
