@@ -1,17 +1,21 @@
 """Background jobs: one mechanism for imports, searches, exports, reports and simulations.
 
-A job is a row (``core.Job``) — the single truth of its status and progress — and a registered
-function. How the row reaches a runner depends on ``settings.JOBS_BACKEND``
-(docs/decisions/0003-background-jobs.md):
+A job is a row (``core.Job``), the single truth of its status and progress, and a registered
+function. Dramatiq delivers the row's id to a runner (``core.job_runner``); the runner claims the
+row, renews a lease while the function runs and records the outcome (docs/decisions/0037).
 
-- ``thread`` (embedded default): a daemon thread inside the app process polls the table and is
-  woken at once by ``enqueue``; no server to install.
-- ``db``: ``pingji worker`` processes, on any machine that reaches the database, poll the table.
-- ``redis``: ``enqueue`` also pushes the id through a Redis list, so workers on other machines
-  wake without polling; the row is still claimed in the database, so a duplicate push is harmless.
-- ``sync``: run at commit in the caller's process (CLI scripts and tests).
+Delivery is at least once (docs/decisions/0032): a job whose runner was killed is delivered again
+when its lease runs out, and a job whose message never reached the broker is sent again by the
+next sweep. So every job function must be idempotent: running it twice leaves what running it once
+leaves. A transient failure (the database or broker gone for a moment) is retried with back-off;
+a failure of the job's own input fails the row once, with its reason, and calls the kind's
+``on_failure`` so the domain row it serves (an upload, an import) shows a state the user can act on.
+
+``settings.JOBS_BACKEND``: ``thread`` (embedded default, an in-process runner), ``redis``
+(``pingji worker`` processes through Redis) or ``sync`` (run at commit, for tests and scripts).
 """
 
+import datetime
 import logging
 import os
 import socket
@@ -19,10 +23,12 @@ import threading
 import time
 import traceback
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import OperationalError, close_old_connections, connection, transaction
+from django.db import InterfaceError, OperationalError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from .choices import JobStatus
@@ -30,16 +36,44 @@ from .context import acting_as
 from .models import Job
 
 log = logging.getLogger(__name__)
-REGISTRY: dict[str, Callable[..., Any]] = {}
-REDIS_QUEUE = "pingji:jobs"
-_wake = threading.Event()
+
+#: Deliveries of one job before a transient failure is taken as final.
+MAX_ATTEMPTS = 5
+#: A queued job whose message is older than this is sent again (the broker may have lost it).
+RESEND_AFTER = datetime.timedelta(minutes=10)
 
 
-def job(kind: str):
-    """Register ``fn(progress, **params)`` as the job ``kind``; its return value is the result."""
+def lease() -> datetime.timedelta:
+    """How long a claim holds without renewal (``JOBS_LEASE_SECONDS``); the runner renews it
+    every third of that, and a killed runner's job waits at most that long to be taken over."""
+    return datetime.timedelta(seconds=settings.JOBS_LEASE_SECONDS)
+
+
+class Transient(Exception):
+    """Raised by a job function for a failure worth retrying (a service down for a moment)."""
+
+
+TRANSIENT: tuple[type[BaseException], ...] = (OperationalError, InterfaceError, Transient)
+
+
+@dataclass(frozen=True)
+class Kind:
+    fn: Callable[..., Any]
+    on_failure: Callable[[dict, str], None] | None = None
+
+
+REGISTRY: dict[str, Kind] = {}
+
+
+def job(kind: str, *, on_failure: Callable[[dict, str], None] | None = None):
+    """Register ``fn(progress, **params)`` as the job ``kind``; its return value is the result.
+
+    ``on_failure(params, error)`` runs once when the job has failed for good, so the domain row
+    it serves can say so ("interrupted — run again") instead of waiting for ever.
+    """
 
     def register(fn):
-        REGISTRY[kind] = fn
+        REGISTRY[kind] = Kind(fn, on_failure)
         return fn
 
     return register
@@ -69,7 +103,11 @@ class Progress:
 def enqueue(
     kind: str, params: dict | None = None, *, actor=None, jurisdiction_code: str = ""
 ) -> Job:
-    """Create the job row and hand it to the backend once the caller's transaction commits."""
+    """Create the job row and send it to the broker once the caller's transaction commits.
+
+    The send never raises into the caller: with the broker down the row stays queued and the
+    next sweep sends it, so the request answers with the job it created (docs/decisions/0032).
+    """
     if kind not in REGISTRY:
         raise ValueError(f"unknown job kind {kind!r}; known: {', '.join(sorted(REGISTRY))}")
     row = Job.objects.create(
@@ -78,18 +116,25 @@ def enqueue(
         created_by=actor if getattr(actor, "pk", None) else None,
         jurisdiction_code=jurisdiction_code or getattr(actor, "jurisdiction_id", "") or "",
     )
-    transaction.on_commit(lambda: _dispatch(row.pk))
+    transaction.on_commit(lambda: dispatch(row.pk))
     return row
 
 
-def _dispatch(job_id: int) -> None:
-    backend = settings.JOBS_BACKEND
-    if backend == "sync":
-        run_job(job_id)
-    elif backend == "redis":
-        _redis().lpush(REDIS_QUEUE, job_id)
-    else:  # thread and db: the row itself is the queue
-        _wake.set()
+def dispatch(job_id: int) -> bool:
+    """Hand a queued job to the backend; False when the broker could not take it now."""
+    if settings.JOBS_BACKEND == "sync":
+        run_job(job_id, retry=False)
+        return True
+    from .job_runner import send
+
+    try:
+        if not send(job_id):
+            return False  # no runner in this process: the serving process's sweep sends it
+    except Exception:  # noqa: BLE001 — any broker failure: the row waits for the next sweep
+        log.warning("the broker did not take job %s; it stays queued", job_id, exc_info=True)
+        return False
+    Job.objects.filter(pk=job_id).update(sent_at=timezone.now())
+    return True
 
 
 def this_worker() -> str:
@@ -97,135 +142,159 @@ def this_worker() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def _claim(job_id: int) -> bool:
-    """Move a queued job to running; exactly one runner wins, whatever the backend."""
+def claim(job_id: int) -> bool:
+    """Take a queued job, or one whose runner's lease ran out; exactly one runner wins."""
+    now = timezone.now()
+    takeable = Q(status=JobStatus.QUEUED) | Q(status=JobStatus.RUNNING, lease_until__lt=now)
     return bool(
-        Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
-            status=JobStatus.RUNNING, started_at=timezone.now(), worker=this_worker()
+        Job.objects.filter(takeable, pk=job_id).update(
+            status=JobStatus.RUNNING,
+            started_at=now,
+            worker=this_worker(),
+            lease_until=now + lease(),
+            attempts=F("attempts") + 1,
         )
     )
 
 
-def fail_orphans() -> int:
-    """Mark as failed the running jobs of this host whose process is gone.
+def run_job(job_id: int, *, retry: bool = True) -> Job | None:
+    """Claim and run one job, recording its outcome on the row.
 
-    A worker that crashed or was killed leaves its job ``running`` for ever; every runner calls
-    this when it starts. The job is failed, not re-queued: it may have done part of its work, and
-    only a person can tell whether running it again is safe.
+    A transient failure with attempts left puts the row back in the queue and re-raises, so the
+    broker delivers it again after a back-off (``retry=False``, the sync backend: it fails now).
+    Any other failure is recorded on the row, never raised to the runner.
     """
-    host = socket.gethostname()
-    lost = [
-        row
-        for row in Job.objects.filter(status=JobStatus.RUNNING, worker__startswith=f"{host}:")
-        if not _alive(int(row.worker.rsplit(":", 1)[1]))
-    ]
-    for row in lost:
-        row.status, row.finished_at = JobStatus.FAILED, timezone.now()
-        row.error = f"the worker {row.worker} stopped before the job finished"
-        row.save(update_fields=["status", "finished_at", "error"])
-    return len(lost)
-
-
-def _alive(pid: int) -> bool:
+    if not claim(job_id):
+        return None  # done, or another runner holds it: a duplicate delivery
+    row = Job.objects.select_related("created_by").get(pk=job_id)
+    kind = REGISTRY.get(row.kind)
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        if kind is None:
+            raise LookupError(f"no job function registered for {row.kind!r} in this process")
+        with _leased(row.pk), acting_as(row.created_by):
+            result = kind.fn(Progress(row), **row.params)
+        row.status, row.result = JobStatus.SUCCEEDED, result
+    except TRANSIENT:
+        if retry and row.attempts < MAX_ATTEMPTS:
+            log.warning("job %s met a transient failure; it will be retried", job_id)
+            _requeue(row.pk)
+            raise
+        _fail(row, kind)
+    except Exception:  # noqa: BLE001 — the row is where the failure is reported
+        _fail(row, kind)
+    row.finished_at = timezone.now()
+    row.save(
+        update_fields=["status", "result", "error", "finished_at", "progress", "total", "message"]
+        + ["lease_until"]
+    )
+    return row
+
+
+def _fail(row: Job, kind: Kind | None) -> None:
+    log.exception("job %s failed", row.pk)
+    row.status, row.error, row.lease_until = JobStatus.FAILED, traceback.format_exc()[-4000:], None
+    if kind is not None and kind.on_failure is not None:
+        try:
+            kind.on_failure(row.params, row.error)
+        except Exception:  # noqa: BLE001 — the job's own failure is what the row must say
+            log.exception("the failure hook of job %s failed", row.pk)
+
+
+def _requeue(job_id: int) -> None:
+    try:
+        Job.objects.filter(pk=job_id, worker=this_worker()).update(
+            status=JobStatus.QUEUED, lease_until=None
+        )
+    except TRANSIENT:  # the database is the thing that is down: the lease will run out instead
+        pass
+
+
+class _leased:
+    """Renew the job's lease every third of its length while the job's function runs."""
+
+    def __init__(self, job_id: int):
+        self.job_id, self.done = job_id, threading.Event()
+
+    def __enter__(self):
+        threading.Thread(target=self._renew, name=f"lease-{self.job_id}", daemon=True).start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.done.set()
+
+    def _renew(self) -> None:
+        from django.db import connection
+
+        try:
+            while not self.done.wait(lease().total_seconds() / 3):
+                Job.objects.filter(pk=self.job_id, worker=this_worker()).update(
+                    lease_until=timezone.now() + lease()
+                )
+        except TRANSIENT:
+            log.warning("could not renew the lease of job %s", self.job_id, exc_info=True)
+        finally:
+            connection.close()
+
+
+def recover(*, resend_all: bool = False) -> int:
+    """Send again the jobs a broker or a runner lost; the number sent.
+
+    - running on this host in a process that is gone: its lease is ended now, not in a minute;
+    - running with a lease that ran out (its runner died, on any host): back to the queue;
+    - queued and never sent (the broker was down), or sent longer ago than ``RESEND_AFTER``;
+    - ``resend_all``: every queued job, for a broker that lives in this process and so starts
+      empty (the embedded runner).
+    A job sent twice is harmless: only one delivery can claim it.
+    """
+    now = timezone.now()
+    _end_leases_of_dead_processes(now)
+    Job.objects.filter(status=JobStatus.RUNNING, lease_until__lte=now).update(
+        status=JobStatus.QUEUED, lease_until=None, sent_at=None
+    )
+    queued = Job.objects.filter(status=JobStatus.QUEUED)
+    if not resend_all:
+        queued = queued.filter(Q(sent_at__isnull=True) | Q(sent_at__lt=now - RESEND_AFTER))
+    ids = list(queued.order_by("id").values_list("id", flat=True))
+    return sum(dispatch(job_id) for job_id in ids)
+
+
+def _end_leases_of_dead_processes(now: datetime.datetime) -> None:
+    host = socket.gethostname()
+    running = Job.objects.filter(status=JobStatus.RUNNING, worker__startswith=f"{host}:")
+    dead = [pk for pk, worker in running.values_list("pk", "worker") if not _alive(worker)]
+    if dead:
+        Job.objects.filter(pk__in=dead).update(lease_until=now)
+
+
+def _alive(worker: str) -> bool:
+    try:
+        os.kill(int(worker.rsplit(":", 1)[1]), 0)
+    except (ProcessLookupError, ValueError):
         return False
     except PermissionError:  # exists, owned by someone else
         return True
     return True
 
 
-def run_job(job_id: int) -> Job | None:
-    """Claim and run one job; failures are recorded on the row, never raised to the runner."""
-    if not _claim(job_id):
-        return None
-    row = Job.objects.select_related("created_by").get(pk=job_id)
-    fn = REGISTRY.get(row.kind)
-    try:
-        if fn is None:
-            raise LookupError(f"no job function registered for {row.kind!r} in this process")
-        with acting_as(row.created_by):
-            result = fn(Progress(row), **row.params)
-        row.status, row.result = JobStatus.SUCCEEDED, result
-    except Exception:  # noqa: BLE001 — the row is where the failure is reported
-        log.exception("job %s failed", job_id)
-        row.status, row.error = JobStatus.FAILED, traceback.format_exc()[-4000:]
-    row.finished_at = timezone.now()
-    row.save(
-        update_fields=["status", "result", "error", "finished_at", "progress", "total", "message"]
-    )
-    return row
-
-
-def next_queued() -> int | None:
-    return (
-        Job.objects.filter(status=JobStatus.QUEUED)
-        .order_by("id")
-        .values_list("id", flat=True)
-        .first()
-    )
-
-
-def work(*, once: bool = False, poll: float = 1.0, stop: threading.Event | None = None) -> int:
-    """The worker loop: run queued jobs until stopped (or until none is left, with ``once``)."""
-    stop = stop or threading.Event()
-    orphans_checked, done = False, 0
-    redis = _redis() if settings.JOBS_BACKEND == "redis" else None
-    while not stop.is_set():
-        if not connection.in_atomic_block:  # a long-lived runner drops stale connections
-            close_old_connections()
-        try:
-            if not orphans_checked:
-                fail_orphans()
-                _sweep_uploads()
-                orphans_checked = True
-            job_id = next_queued()
-            if job_id is not None:
-                done += run_job(job_id) is not None
-                continue
-        except OperationalError:
-            # The database locked (SQLite while another thread writes) or restarting: the runner
-            # must outlive it, so it waits a poll and reads the queue again.
-            log.warning("the job runner could not reach the database; retrying", exc_info=True)
-            stop.wait(poll)
-            continue
-        if once:
-            break
-        if redis is not None:
-            redis.brpop(REDIS_QUEUE, timeout=max(1, int(poll)))  # wake on push; the table decides
-        else:
-            _wake.wait(poll)
-            _wake.clear()
+def run_queued() -> int:
+    """Run every queued job in this thread, oldest first; the number run (CLI and tests)."""
+    _end_leases_of_dead_processes(timezone.now())
+    done = 0
+    while job_id := (
+        Job.objects.filter(status=JobStatus.QUEUED).order_by("id").values_list("id", flat=True)
+    ).first():
+        done += run_job(job_id, retry=False) is not None
     return done
 
 
-def _sweep_uploads() -> None:
-    """Uploads kept past their retention are deleted when a runner starts (core.uploads)."""
-    from .uploads import sweep
+def broker_status() -> tuple[bool, str]:
+    """Whether the configured broker answers (for /readyz); the embedded ones always do."""
+    if settings.JOBS_BACKEND != "redis":
+        return True, f"{settings.JOBS_BACKEND} (in process)"
+    from .job_runner import ping
 
     try:
-        removed = sweep()
-    except OSError:
-        log.warning("could not sweep expired uploads", exc_info=True)
-        return
-    if removed:
-        log.info("removed %d expired uploads", removed)
-
-
-_runner: threading.Thread | None = None
-
-
-def start_embedded_runner() -> threading.Thread:
-    """Start the in-process runner thread of the embedded default (idempotent)."""
-    global _runner
-    if _runner is None or not _runner.is_alive():
-        _runner = threading.Thread(target=work, name="pingji-jobs", daemon=True)
-        _runner.start()
-    return _runner
-
-
-def _redis():
-    import redis
-
-    return redis.Redis.from_url(settings.BROKER_URL)
+        ping()
+    except Exception as exc:  # noqa: BLE001 — any failure means not ready
+        return False, f"redis: {type(exc).__name__}"
+    return True, "redis"

@@ -122,7 +122,9 @@ class DomainEvent(ScopedModel):
 class Job(ScopedModel):
     """A unit of long work (import, search, report, simulation) run outside the request.
 
-    The row is the single truth of its progress, whichever backend runs it (docs/decisions/0003).
+    The row is the single truth of its status and progress, whichever backend runs it; the broker
+    only delivers its id (docs/decisions/0037). ``lease_until`` is how long the runner that claimed
+    it may keep it without renewing: a claim whose lease ran out is taken over by the next delivery.
     """
 
     scope_field = "jurisdiction_code"
@@ -153,6 +155,9 @@ class Job(ScopedModel):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     worker = models.CharField(_("worker"), max_length=100, blank=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    lease_until = models.DateTimeField(_("lease until"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent to the broker at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:

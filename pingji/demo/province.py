@@ -201,9 +201,9 @@ def export_persons() -> int:
 
 
 def start_job_runner() -> bool:
-    """Start the in-process job runner if this build has one (``pingji.core.jobs``)."""
+    """Start the in-process job runner if this build has one (``pingji.core.job_runner``)."""
     try:
-        from pingji.core.jobs import start_embedded_runner
+        from pingji.core.job_runner import start_embedded_runner
     except ImportError:
         return False
     start_embedded_runner()

@@ -97,13 +97,13 @@ def test_the_sweep_removes_the_plain_uploads_kept_before_this_store(settings):
 
 
 def test_the_job_runner_sweeps_expired_uploads_when_it_starts(settings, db):
-    from pingji.core.jobs import work
+    from pingji.core.job_runner import sweep
 
     settings.PINGJI_UPLOAD_RETENTION_HOURS = 1
     kept = uploads.store(b"a,b\n", suffix=".csv")
     uploads.finish(kept.name)
     _age(kept.name + uploads.KEPT, 2)
-    work(once=True)
+    sweep(starting=True)
     assert stored_files() == []
 
 
