@@ -236,11 +236,13 @@ SPECTACULAR_SETTINGS = {
     # Swagger UI assets come from the app itself (no CDN), see pingji/templates/api_docs.html.
 }
 
-# Background jobs: "thread" runs them inside the app process (embedded default, no server);
-# "db" leaves them for `pingji worker` processes polling the database; "redis" pushes job ids
-# through a Redis broker to workers on other machines. See docs/decisions/0003-background-jobs.md.
+# Background jobs (docs/decisions/0037): "thread" runs them inside the app process through
+# Dramatiq's in-process broker (embedded default, no server); "redis" sends them through a Redis
+# broker to `pingji worker` processes on any machine; "sync" runs them at commit (tests, scripts).
 JOBS_BACKEND = os.environ.get("PINGJI_JOBS_BACKEND", "thread")
 BROKER_URL = os.environ.get("PINGJI_BROKER_URL", "redis://127.0.0.1:6379/0")
+#: How long a job's runner may go silent before another takes the job over.
+JOBS_LEASE_SECONDS = float(os.environ.get("PINGJI_JOB_LEASE_SECONDS", "60"))
 
 # The cache holds counters that must be shared by every web process: the identity look-up budget
 # (people.limits, decision 0031). Embedded, one process: memory. Production: PINGJI_CACHE_URL
