@@ -33,7 +33,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
-from . import clock
+from . import clock, rows
 from .access import ScopedQuerySet
 from .context import current_actor, current_request_id
 from .models import DomainEvent
@@ -215,12 +215,14 @@ def events_for(subject: models.Model) -> ScopedQuerySet:
 
 
 def record_events(events: list[DomainEvent]) -> list[DomainEvent]:
-    """Write many prepared events at once (bulk loads such as the demo's replay).
+    """Write many prepared events at once (bulk paths, the demo's replay); returns them.
 
     Each event is built by the caller with its own ``time`` (when it happened); its kind and
     payload are checked as in ``record_event`` before anything is written, and its record time is
-    set to the clock's now, whatever the caller put there. Subscribers run for each, inside the
-    caller's transaction, exactly as for ``record_event``.
+    set to the clock's now, whatever the caller put there. The events someone subscribes to are
+    created with ids, in the order they happened, and their subscribers run for each inside the
+    caller's transaction, exactly as for ``record_event``; the rest, most of a bulk write, are
+    inserted without ids by ``core.rows.insert``, which costs a fraction of ``bulk_create``.
     """
     recorded = clock.now()
     for event in events:
@@ -228,8 +230,10 @@ def record_events(events: list[DomainEvent]) -> list[DomainEvent]:
         event.recorded_at = recorded
         if event.time is None:
             event.time = recorded
-    created = DomainEvent.objects.bulk_create(events, batch_size=1000)
+    heard = sorted((e for e in events if has_subscribers(e.kind)), key=lambda e: e.time)
+    created = DomainEvent.objects.bulk_create(heard, batch_size=1000)
+    rows.insert(DomainEvent, [e for e in events if not has_subscribers(e.kind)])
     for event in created:
         for handler in _handlers.get(event.kind, ()):
             handler(event)
-    return created
+    return events

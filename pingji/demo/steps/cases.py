@@ -53,9 +53,10 @@ from pingji.cases.actions.course import do_reclassify_case
 from pingji.cases.choices import Channel, Classification, Outcome, Severity
 from pingji.cases.contracts import OUTCOME_RECORDED
 from pingji.cases.models import Case
+from pingji.core.events import record_events
 from pingji.core.models import DomainEvent
+from pingji.core.rows import update
 from pingji.demo.replay import PROVINCE_CASES, Replay
-from pingji.demo.rows import update, write_events
 from pingji.demo.steps.cases_support import OUTBREAK_DAY, Backdate, Residents
 from pingji.geo.choices import PlaceKind
 from pingji.geo.models import Place
@@ -457,5 +458,5 @@ def _recover(lines: list[Line], actors, rng, end: datetime.date) -> int:
             )
         )
     update(Case, closed, ["outcome", "outcome_at"])
-    write_events(events)
+    record_events(events)
     return len(closed)

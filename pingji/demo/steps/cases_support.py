@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from pingji.core.models import DomainEvent, ObjectChange
-from pingji.demo.rows import update
+from pingji.core.rows import update
 from pingji.geo.models import Jurisdiction
 from pingji.people.actions.persons import do_create_person
 from pingji.people.identity import compose_id_number

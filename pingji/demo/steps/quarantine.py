@@ -30,8 +30,9 @@ from django.utils import timezone
 
 from pingji.cases.choices import Channel
 from pingji.cases.models import Case
+from pingji.core.models import DomainEvent
+from pingji.core.rows import insert
 from pingji.demo.replay import Replay
-from pingji.demo.rows import write_events
 from pingji.demo.steps.quarantine_timelines import Out, write_timelines
 from pingji.geo.models import Jurisdiction
 from pingji.protocols import rules
@@ -251,10 +252,11 @@ def answer_dispatches(answers, sites_of: dict[int, int | None]) -> None:
 
     In production the answer places the person (``quarantine.handlers``). Here this step has
     already written every placement, with its whole history up to the replay's end, so the
-    answers are written as the facts they are, without that reaction (``reactions=False``).
+    answers are inserted as the facts they are, without that reaction (``core.rows.insert``, not
+    ``record_events``, which would run it).
     """
     dispatches = Dispatch.objects.in_bulk([int(a.object_id) for a in answers])
     for answer in answers:
         site = sites_of.get(dispatches[int(answer.object_id)].person_id)
         answer.payload["control"] = {"site": site} if site else {}
-    write_events(answers, reactions=False)
+    insert(DomainEvent, answers)

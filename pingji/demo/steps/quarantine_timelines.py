@@ -13,11 +13,13 @@ from decimal import Decimal
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
+from pingji.core.events import record_events
 from pingji.core.models import DomainEvent
-from pingji.demo.rows import insert, write_events
+from pingji.core.rows import insert
 from pingji.geo.models import Jurisdiction
 from pingji.quarantine import schedule
 from pingji.quarantine.actions.followup import MISSED_CHECK
+from pingji.quarantine.actions.placement import placed_payload
 from pingji.quarantine.choices import EntryKind, PlacementStatus, Setting, TestStatus
 from pingji.quarantine.contracts import (
     CHECKED,
@@ -58,7 +60,7 @@ class Out:
         """Write the events once the placements have their ids."""
         for placement, event in self.events:
             event.object_id = str(placement.pk)
-        return write_events([event for _placement, event in self.events])
+        return len(record_events([event for _placement, event in self.events]))
 
     def event(self, kind, when, placement, summary, actor=None, **payload):
         self.events.append(
@@ -157,10 +159,7 @@ def write_timelines(placements, stays, out: Out, rng, tz, as_of) -> dict:
             placement,
             f"{name} placed under {protocol} until {placement.planned_end_on}",
             placement.placed_by,
-            category=placement.category,
-            setting=placement.setting,
-            protocol=protocol.code,
-            planned_end_on=placement.planned_end_on.isoformat(),
+            **placed_payload(placement),
         )
         for at, before, after, later in stay.changes:
             write_extension(placement, at, before, after, later, history, out)
@@ -284,8 +283,11 @@ def write_timelines(placements, stays, out: Out, rng, tz, as_of) -> dict:
                 released,
                 placement,
                 f"{name} released from {placement.site}",
-                to=placement.home_id,
+                release=release,  # its id once written, below
                 eligible=check.eligible,
+                overridden=False,
+                justification="",
+                to=placement.home_id,
             )
             placement.setting, placement.site, placement.room = Setting.HOME, None, None
             placement.jurisdiction_id, placement.released_at = placement.home_id, released
@@ -309,6 +311,9 @@ def write_timelines(placements, stays, out: Out, rng, tz, as_of) -> dict:
     insert(MonitoringCheck, checks)
     insert(HistoryEntry, history)
     Release.objects.bulk_create(releases, batch_size=1000)
+    for _placement, event in out.events:
+        if isinstance(release := event.payload.get("release"), Release):
+            event.payload["release"] = release.pk
     for release in releases:
         p = release.placement
         done = p.status == PlacementStatus.COMPLETED

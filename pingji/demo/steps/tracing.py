@@ -27,9 +27,10 @@ from django.db import transaction
 from django.db.models import Q
 
 from pingji.cases.models import Case
+from pingji.core.events import record_events
 from pingji.core.models import DomainEvent
+from pingji.core.rows import insert, update
 from pingji.demo.replay import Replay
-from pingji.demo.rows import insert, update, write_events
 from pingji.demo.steps.cases import TZ, Line
 from pingji.demo.steps.tracing_chains import (
     HOUR,
@@ -79,7 +80,7 @@ class Writer:
         )
 
     def flush(self) -> int:
-        n = write_events(self.events)
+        n = len(record_events(self.events))
         self.events.clear()
         return n
 

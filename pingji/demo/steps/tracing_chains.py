@@ -14,7 +14,7 @@ import datetime
 from django.contrib.contenttypes.models import ContentType
 
 from pingji.core.models import DomainEvent
-from pingji.demo.rows import update
+from pingji.core.rows import update
 from pingji.demo.steps.cases import FACTORY_A, FACTORY_B, SCHOOL, SHOE_FACTORY, Line
 from pingji.geo.models import Jurisdiction
 from pingji.tracing.actions.dispatch_answers import ANSWER_KIND

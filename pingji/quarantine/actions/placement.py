@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from pingji.core import clock
 from pingji.core.access import ensure_allowed
-from pingji.core.actions import aware, error, in_future, local_date, record_on
+from pingji.core.actions import aware, conflict, error, in_future, local_date, record_on
 from pingji.core.actions import locked as locked_row
 from pingji.people.models import Person
 from pingji.protocols import rules
@@ -170,7 +170,9 @@ def do_place_person(
             with transaction.atomic():
                 placement.save()
         except IntegrityError as exc:
-            raise error("person", _("This person was placed a moment ago."), "duplicate") from exc
+            raise conflict(
+                "person", _("This person was placed a moment ago."), "duplicate"
+            ) from exc
         ensure_allowed(actor, placement, "add")
         create_tests(placement, the_plan.tests)
         _record_placed(placement, actor, chosen)
@@ -259,16 +261,21 @@ def _record_placed(placement: Placement, actor, room: Room | None) -> None:
         % {"name": placement.person.name, "protocol": protocol, "end": placement.planned_end_on},
         actor=actor,
         at=placement.placed_at,
-        payload={
-            "category": placement.category,
-            "setting": placement.setting,
-            "site": placement.site_id,
-            "protocol": protocol.code,
-            "exposure_on": placement.exposure_on.isoformat(),
-            "planned_release_on": placement.planned_release_on.isoformat(),
-            "planned_end_on": placement.planned_end_on.isoformat(),
-        },
+        payload=placed_payload(placement),
     )
+
+
+def placed_payload(placement: Placement) -> dict:
+    """What ``quarantine.placed`` carries; the demo's replay writes the same."""
+    return {
+        "category": placement.category,
+        "setting": placement.setting,
+        "site": placement.site_id,
+        "protocol": placement.protocol.code,
+        "exposure_on": placement.exposure_on.isoformat(),
+        "planned_release_on": placement.planned_release_on.isoformat(),
+        "planned_end_on": placement.planned_end_on.isoformat(),
+    }
 
 
 def locked(placement: Placement, actor, action: str = "view") -> Placement:

@@ -1,14 +1,15 @@
-"""Writing the replay's many leaf rows fast: the rows ``bulk_create`` would write, without its cost.
+"""Writing many leaf rows fast: the rows ``bulk_create`` would write, without its cost.
 
 Django's ``bulk_create`` compiles every value of every row into the SQL text (on SQLite, batches
-of 999 parameters); for the replay's tens of thousands of checks, tests and events that compiling
-took most of the quarantine step (bench/demo.py). :func:`insert` prepares each value the same way
-(``pre_save``, then ``get_db_prep_save``) and hands the rows to the driver's ``executemany`` under
-one statement. Like ``bulk_create`` it sends no signals; unlike it, it gives no ids back, so it is
-for rows nothing refers to afterwards. Each call is logged as one statement of the load
-(``core.audit.log_statement``), as a load's ``bulk_create`` is. :func:`update` does the same for
-``bulk_update`` (whose ``CASE WHEN`` per row is as slow to compile): one ``UPDATE … WHERE pk``
-run for every row.
+of 999 parameters); for the demo replay's tens of thousands of checks, tests and events that
+compiling took most of the quarantine step (bench/demo.py), and for a bulk tracing write's
+thousands of events nobody subscribes to, most of the write (bench/contacts.py). :func:`insert`
+prepares each value the same way (``pre_save``, then ``get_db_prep_save``) and hands the rows to
+the driver's ``executemany`` under one statement. Like ``bulk_create`` it sends no signals;
+unlike it, it gives no ids back, so it is for rows nothing refers to afterwards. Each call is
+logged as one statement of the load (``core.audit.log_statement``), as a load's ``bulk_create``
+is. :func:`update` does the same for ``bulk_update`` (whose ``CASE WHEN`` per row is as slow to
+compile): one ``UPDATE … WHERE pk`` run for every row.
 """
 
 from collections.abc import Iterable
@@ -16,10 +17,8 @@ from collections.abc import Iterable
 from django.db import connections, router
 from django.db.models import Model
 
-from pingji.core.audit import is_audited, log_statement
-from pingji.core.choices import ChangeAction
-from pingji.core.events import has_subscribers, record_events
-from pingji.core.models import DomainEvent
+from .audit import is_audited, log_statement
+from .choices import ChangeAction
 
 CHUNK = 5000
 
@@ -77,19 +76,3 @@ def update(model: type[Model], objs: Iterable[Model], names: list[str]) -> int:
     if is_audited(model):
         log_statement(model, ChangeAction.UPDATE, len(rows), set=sorted(names))
     return len(rows)
-
-
-def write_events(events: list[DomainEvent], *, reactions: bool = True) -> int:
-    """Write prepared domain events: those someone subscribes to through ``record_events`` (so
-    the reactions run, in time order), the rest by :func:`insert` — the same rows either way.
-
-    ``reactions=False`` writes every event by :func:`insert`, so no subscriber runs: for facts
-    whose consequences the replay has already written itself (quarantine's step places every
-    contact, so the dispatch answers that would place someone must not place them again).
-    Production code has no such switch and needs none: there every reaction runs.
-    """
-    events = sorted(events, key=lambda e: e.time)
-    heard = [e for e in events if reactions and has_subscribers(e.kind)]
-    record_events(heard)
-    quiet = [e for e in events if not (reactions and has_subscribers(e.kind))]
-    return len(heard) + insert(DomainEvent, quiet)
