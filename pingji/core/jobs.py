@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from .choices import JobStatus
 from .context import acting_as
+from .logs import log_context
 from .models import Job
 
 log = logging.getLogger(__name__)
@@ -166,7 +167,11 @@ def run_job(job_id: int, *, retry: bool = True) -> Job | None:
     """
     if not claim(job_id):
         return None  # done, or another runner holds it: a duplicate delivery
-    row = Job.objects.select_related("created_by").get(pk=job_id)
+    with log_context(job=job_id):  # every record of the run, its failure's too, names the job
+        return _run(Job.objects.select_related("created_by").get(pk=job_id), retry)
+
+
+def _run(row: Job, retry: bool) -> Job:
     kind = REGISTRY.get(row.kind)
     try:
         if kind is None:
@@ -176,7 +181,7 @@ def run_job(job_id: int, *, retry: bool = True) -> Job | None:
         row.status, row.result = JobStatus.SUCCEEDED, result
     except TRANSIENT:
         if retry and row.attempts < MAX_ATTEMPTS:
-            log.warning("job %s met a transient failure; it will be retried", job_id)
+            log.warning("job %s met a transient failure; it will be retried", row.pk)
             _requeue(row.pk)
             raise
         _fail(row, kind)

@@ -55,3 +55,18 @@ def test_token_command_prints_a_working_token(county_user, capsys, client):
     response = client.get("/api/geo/places/", HTTP_AUTHORIZATION=f"Token {key}")
     assert response.status_code == 200
     assert client.get("/api/geo/places/", HTTP_AUTHORIZATION="Token wrong").status_code == 401
+
+
+def test_an_export_asked_for_while_the_broker_is_down_answers_with_its_job(
+    tree, make_user, client, settings, backend, django_capture_on_commit_callbacks
+):
+    # Given the Redis broker is unreachable
+    backend("redis")
+    settings.BROKER_URL = "redis://127.0.0.1:1/0"
+    client.force_login(make_user(Role.OPERATOR, "350322"))
+    # When the user asks for an export, then the page leads to the job it created, which waits
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/core/export/", {"model": "geo.place"})
+    row = Job.objects.get(kind="core.export")
+    assert response.status_code == 302 and str(row.pk) in response["Location"]
+    assert (row.status, row.sent_at) == ("queued", None)  # the next sweep sends it
