@@ -121,6 +121,16 @@ def enqueue(
     return row
 
 
+def run_again(row: Job, actor) -> Job:
+    """Queue a failed job anew with the same input, as ``actor`` (its creator, from its page).
+
+    Safe because every kind is idempotent: what the failed run did is not done twice.
+    """
+    if row.status != JobStatus.FAILED:
+        raise ValueError(f"job {row.pk} is {row.status}; only a failed job is run again")
+    return enqueue(row.kind, row.params, actor=actor, jurisdiction_code=row.jurisdiction_code)
+
+
 def dispatch(job_id: int) -> bool:
     """Hand a queued job to the backend; False when the broker could not take it now."""
     if settings.JOBS_BACKEND == "sync":

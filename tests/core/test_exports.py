@@ -70,3 +70,31 @@ def test_an_export_asked_for_while_the_broker_is_down_answers_with_its_job(
     row = Job.objects.get(kind="core.export")
     assert response.status_code == 302 and str(row.pk) in response["Location"]
     assert (row.status, row.sent_at) == ("queued", None)  # the next sweep sends it
+
+
+def test_a_failed_job_is_run_again_from_its_page_by_its_creator_only(
+    tree, make_user, client, backend, django_capture_on_commit_callbacks
+):
+    # Given an export that failed (its model was unknown to the runner at the time)
+    backend("sync")
+    owner = make_user(Role.OPERATOR, "350322")
+    failed = Job.objects.create(
+        kind="core.export",
+        params={"model": "geo.place", "within": ""},
+        status="failed",
+        created_by=owner,
+        jurisdiction_code="350322",
+    )
+    # When someone else of the same county asks, then nothing is queued
+    client.force_login(make_user(Role.OPERATOR, "350322", username="colleague"))
+    assert client.post(f"/core/jobs/{failed.pk}/again/").status_code == 404
+    # When its creator asks from its page, then a new job runs with the same input
+    client.force_login(owner)
+    assert 'id="again"' in client.get(f"/core/jobs/{failed.pk}/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/core/jobs/{failed.pk}/again/")
+    again = Job.objects.exclude(pk=failed.pk).get()
+    assert response.status_code == 302 and response["Location"].endswith(f"/jobs/{again.pk}/")
+    assert (again.params, again.status, again.created_by) == (failed.params, "succeeded", owner)
+    # and a job that did not fail is not run again
+    assert client.post(f"/core/jobs/{again.pk}/again/").status_code == 404

@@ -12,7 +12,7 @@ from ..access import ScopedModel
 from ..choices import JobStatus
 from ..exports import export_path
 from ..filtersets import ChangeFilterSet, EventFilterSet, JobFilterSet
-from ..jobs import enqueue
+from ..jobs import enqueue, run_again
 from ..models import DomainEvent, Job, ObjectChange
 from ..tables import Column, Table
 from .base import ScopedDetailView, ScopedListView, focus_code
@@ -103,6 +103,21 @@ def start_export(request):
     )
     messages.info(request, _("Export queued; this page shows its progress."))
     return redirect(row)
+
+
+@require_POST
+@login_required
+def run_job_again(request, pk: int):
+    """Run a failed job of the user's own again (an interrupted import, a failed export)."""
+    row = get_object_or_404(
+        Job.objects.restrict(request.user),
+        pk=pk,
+        created_by=request.user,
+        status=JobStatus.FAILED,
+    )
+    again = run_again(row, request.user)
+    messages.info(request, _("Queued again; this page shows its progress."))
+    return redirect(again)
 
 
 @login_required
