@@ -14,6 +14,16 @@ class Signal(models.TextChoices):
     ILI_VISITS = "ili_visits", _("influenza-like illness visits")
 
 
+class WarningMethod(models.TextChoices):
+    """How a rule judges a county's day (``early_warning``; statistics in ``epi.aberration``)."""
+
+    LIMITS = "limits", _("historical limits: the same weekday of past weeks")
+    EARS_C1 = "ears_c1", _("EARS C1: the 7 days before")
+    EARS_C2 = "ears_c2", _("EARS C2: 7 days, 2 days back")
+    EARS_C3 = "ears_c3", _("EARS C3: C2 over the last 3 days")
+    CUSUM = "cusum", _("CUSUM of the last 7 days over the 28 before")
+
+
 class ReportSource(models.TextChoices):
     FORM = "form", _("form")
     API = "api", _("API")

@@ -79,6 +79,7 @@ class SiteSavedPayload(TypedDict, total=False):
 class RuleSavedPayload(TypedDict, total=False):
     jurisdiction: str
     signal: str
+    method: str
     baseline_weeks: str
     ratio: str
     min_increase: str

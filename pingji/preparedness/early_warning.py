@@ -11,11 +11,14 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import numpy as np
 from django.db.models import Sum
 
+from pingji.epi import aberration
 from pingji.geo.choices import CODE_LENGTH, Level
 from pingji.geo.drills import real_only
 
+from .choices import WarningMethod
 from .models import SurveillanceReport, WarningRule
 
 COUNTY = CODE_LENGTH[Level.COUNTY]
@@ -23,7 +26,8 @@ COUNTY = CODE_LENGTH[Level.COUNTY]
 
 @dataclass(frozen=True)
 class Breach:
-    """A county whose signal on the day rose past its rule: the value and the baseline it beat."""
+    """A county whose signal on the day rose past its rule: the value and the baseline it beat
+    (with a statistical method, the upper bound the method set for the day)."""
 
     county: str
     rule: WarningRule
@@ -67,25 +71,74 @@ def breaches(day: datetime.date, code: str, rules: list[WarningRule]) -> Iterato
     """Each county of ``code`` whose signal on ``day`` breaks its nearest rule, by signal, then
     county.
 
-    Baseline = mean of the same weekday in the last ``baseline_weeks`` weeks; a week without a
-    report is left out, not counted as zero, so a county without baseline data has no breach:
-    a zero baseline would make any first report an outbreak.
+    A county judged by historical limits needs at least one past week reported; one judged by a
+    statistical method needs every day of its window reported (``WINDOW``). A day without a
+    report is missing, not zero: counting it as zero would make the first report an outbreak.
     """
     for signal in sorted({r.signal for r in rules}):
         weeks = max(r.baseline_weeks for r in rules if r.signal == signal)
-        days = [day - datetime.timedelta(weeks=k) for k in range(weeks + 1)]
-        totals = county_signal(code, signal, days)
+        days = {day - datetime.timedelta(weeks=k) for k in range(weeks + 1)}
+        days |= {day - datetime.timedelta(days=k) for k in range(max(WINDOW.values()))}
+        totals = county_signal(code, signal, sorted(days))
+        judged: dict[str, list[tuple[str, WarningRule]]] = defaultdict(list)
         for county in sorted({c for c, d in totals if d == day}):
             rule = rule_for(county, signal, rules)
-            if rule is None:
-                continue
-            past = [
-                totals[(county, day - datetime.timedelta(weeks=k))]
-                for k in range(1, rule.baseline_weeks + 1)
-                if (county, day - datetime.timedelta(weeks=k)) in totals
-            ]
-            if not past:
-                continue
-            value, baseline = totals[(county, day)], sum(past) / len(past)
-            if value > baseline * float(rule.ratio) and value - baseline >= rule.min_increase:
-                yield Breach(county, rule, value, baseline)
+            if rule is not None:
+                judged[rule.method].append((county, rule))
+        found = [
+            breach
+            for method, counties in judged.items()
+            for breach in _judge(method, counties, totals, day)
+        ]
+        yield from sorted(found, key=lambda b: b.county)
+
+
+#: Days of reports each statistical method reads, the judged day included.
+WINDOW: dict[str, int] = {
+    WarningMethod.EARS_C1: 8,
+    WarningMethod.EARS_C2: 10,
+    WarningMethod.EARS_C3: 12,
+    WarningMethod.CUSUM: 35,
+}
+#: The CUSUM sums the last days over the mean of the days before them.
+CUSUM_DAYS = 7
+
+
+def _judge(method: str, counties, totals, day) -> Iterator[Breach]:
+    if method == WarningMethod.LIMITS:
+        for county, rule in counties:
+            breach = _over_limits(county, rule, totals, day)
+            if breach is not None:
+                yield breach
+        return
+    window = [day - datetime.timedelta(days=k) for k in range(WINDOW[method] - 1, -1, -1)]
+    complete = [(c, r) for c, r in counties if all((c, d) in totals for d in window)]
+    if not complete:
+        return
+    counts = np.array([[totals[(c, d)] for d in window] for c, _rule in complete], dtype=float)
+    found = _detect(method, counts)
+    for i, (county, rule) in enumerate(complete):
+        value, mean = int(counts[i, -1]), float(counts[i, :-1].mean())
+        if found.alarm[i, -1] and value - mean >= rule.min_increase:
+            yield Breach(county, rule, value, float(found.upperbound[i, -1]))
+
+
+def _detect(method: str, counts: np.ndarray) -> aberration.Detection:
+    if method == WarningMethod.CUSUM:
+        return aberration.cusum(counts, first_day=counts.shape[1] - CUSUM_DAYS)
+    return aberration.ears(counts, method.removeprefix("ears_").upper())
+
+
+def _over_limits(county: str, rule: WarningRule, totals, day) -> Breach | None:
+    """Historical limits: the mean of the same weekday over the rule's past weeks."""
+    past = [
+        totals[(county, day - datetime.timedelta(weeks=k))]
+        for k in range(1, rule.baseline_weeks + 1)
+        if (county, day - datetime.timedelta(weeks=k)) in totals
+    ]
+    if not past:
+        return None
+    value, baseline = totals[(county, day)], sum(past) / len(past)
+    if value > baseline * float(rule.ratio) and value - baseline >= rule.min_increase:
+        return Breach(county, rule, value, baseline)
+    return None

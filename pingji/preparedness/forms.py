@@ -85,4 +85,4 @@ class RuleForm(forms.ModelForm):
 
     class Meta:
         model = WarningRule
-        fields = ["baseline_weeks", "ratio", "min_increase", "active"]
+        fields = ["method", "baseline_weeks", "ratio", "min_increase", "active"]

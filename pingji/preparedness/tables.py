@@ -47,6 +47,7 @@ class RuleTable(Table):
     columns = (
         Column("signal", _("signal"), link=True),
         Column("jurisdiction.name", _("jurisdiction")),
+        Column("method", _("method")),
         Column("baseline_weeks", _("baseline weeks")),
         Column("ratio", _("ratio over baseline")),
         Column("min_increase", _("minimum increase")),

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from pingji.core import clock
 from pingji.core.access import ensure_allowed
+from pingji.core.actions import Conflict
 from pingji.core.events import record_event
 from pingji.core.models import DomainEvent
 from pingji.geo.choices import Level
@@ -297,7 +298,7 @@ def do_record_drill_step(drill: Drill, *, step: str, done_at, actor) -> DrillSte
     if drill.started_at and done_at < drill.started_at:
         raise ValidationError({"done_at": _("The step cannot be done before the drill started.")})
     if DrillStepRecord.objects.filter(drill=drill, step=step).exists():
-        raise ValidationError({"step": _("This step is already timed.")})
+        raise Conflict({"step": _("This step is already timed.")})
     with transaction.atomic():
         record = DrillStepRecord(
             drill=drill, jurisdiction_id=drill.jurisdiction_id, step=step, done_at=done_at

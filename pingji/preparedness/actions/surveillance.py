@@ -20,12 +20,13 @@ from django.utils.translation import gettext as _
 
 from pingji.core import clock
 from pingji.core.access import ensure_allowed
+from pingji.core.actions import Conflict
 from pingji.core.events import record_event
 from pingji.core.importing import Refused, csv_rows, redact, text_of
 from pingji.geo.models import Jurisdiction
 from pingji.tasks.actions.work import do_close_rule_tasks, do_issue_rule_task
 
-from ..choices import AlertStatus, ReportSource
+from ..choices import AlertStatus, ReportSource, WarningMethod
 from ..contracts import (
     ALERT_DISMISSED,
     ALERT_RAISED,
@@ -237,9 +238,16 @@ def _raise(county: str, rule: WarningRule, day, value: int, baseline: float, act
             actor=actor,
             owner=owner,
             kind=ALERT_KIND,
-            title=_(
-                "Early warning: %(signal)s in %(county)s, %(value)s against a baseline of "
-                "%(baseline).1f"
+            title=(
+                _(
+                    "Early warning: %(signal)s in %(county)s, %(value)s against a baseline of "
+                    "%(baseline).1f"
+                )
+                if rule.method == WarningMethod.LIMITS
+                else _(
+                    "Early warning: %(signal)s in %(county)s, %(value)s over the upper bound of "
+                    "%(baseline).1f"
+                )
             )
             % {
                 "signal": rule.get_signal_display(),
@@ -278,7 +286,7 @@ def do_switch_on_alert(alert: Alert, *, actor, level: str, reason: str, effectiv
 
     ensure_allowed(actor, alert, "change")
     if alert.status != AlertStatus.OPEN:
-        raise ValidationError({"status": _("This warning is already closed.")})
+        raise Conflict({"status": _("This warning is already closed.")})
     with transaction.atomic():
         alert.mode_switch = do_switch_mode(
             alert.jurisdiction,
@@ -308,7 +316,7 @@ def do_dismiss_alert(alert: Alert, *, actor, note: str) -> Alert:
     if not (note or "").strip():
         raise ValidationError({"note": _("Say why the warning is dismissed.")})
     if alert.status != AlertStatus.OPEN:
-        raise ValidationError({"status": _("This warning is already closed.")})
+        raise Conflict({"status": _("This warning is already closed.")})
     with transaction.atomic():
         alert.status, alert.note = AlertStatus.DISMISSED, note.strip()[:300]
         alert.save(update_fields=["status", "note"])

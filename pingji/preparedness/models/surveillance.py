@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pingji.core.access import ScopedModel
 
-from ..choices import AlertStatus, ReportSource, Signal, SiteKind
+from ..choices import AlertStatus, ReportSource, Signal, SiteKind, WarningMethod
 
 
 class SurveillanceSite(ScopedModel):
@@ -69,11 +69,13 @@ class SurveillanceReport(ScopedModel):
 class WarningRule(ScopedModel):
     """An early-warning rule for one signal, applied to every county in its jurisdiction.
 
-    A county's signal on a day (the sum over its sites) raises an alert when it exceeds the mean
-    of the same weekday over the last ``baseline_weeks`` weeks by ``ratio`` and by at least
-    ``min_increase`` — the "increase over the baseline of past weeks" of the historical-limits
-    method (Stroup et al., Stat Med 1989; CDC's aberration detection uses the same idea). The
-    thresholds are meant to be edited by the county or city that owns the rule.
+    A county's signal on a day (the sum over its sites) is judged by the rule's ``method``. With
+    historical limits it raises an alert when it exceeds the mean of the same weekday over the
+    last ``baseline_weeks`` weeks by ``ratio`` and by at least ``min_increase`` — the "increase
+    over the baseline of past weeks" (Stroup et al., Stat Med 1989). The statistical methods
+    (EARS, CUSUM: ``preparedness.early_warning``) set their own bound from the days before; the
+    ``min_increase`` over those days' mean still applies, so one more visit over a flat zero is
+    not an outbreak. The thresholds are meant to be edited by the county or city that owns it.
     """
 
     jurisdiction = models.ForeignKey(
@@ -83,6 +85,9 @@ class WarningRule(ScopedModel):
         related_name="+",
     )
     signal = models.CharField(_("signal"), max_length=20, choices=Signal.choices)
+    method = models.CharField(
+        _("method"), max_length=10, choices=WarningMethod.choices, default=WarningMethod.LIMITS
+    )
     baseline_weeks = models.PositiveSmallIntegerField(
         _("baseline weeks"), default=4, validators=[MinValueValidator(1), MaxValueValidator(12)]
     )

@@ -109,6 +109,42 @@ def test_a_rise_over_the_baseline_raises_an_alert_task_and_leads_to_a_switch(
     assert Task.objects.get(pk=alert.task_id).status != "open"
 
 
+@pytest.mark.parametrize("method", ["ears_c1", "ears_c2", "ears_c3", "cusum"])
+def test_a_statistical_method_alerts_on_a_rise_out_of_noise_and_not_on_the_noise(
+    tree, site, operator, method
+):
+    # Given 35 days of visits around 20, then a rise from 1 September
+    RuleFactory(jurisdiction=tree["3503"], method=method, min_increase=10)
+    noise = [18, 22, 19, 21, 20, 23, 17] * 5
+    rise = [40, 45, 50]
+    do_record_reports(site, days(D - datetime.timedelta(days=35), noise + rise), actor=operator)
+    # Then the noisy days raise nothing, and the rise raises one alert (C3 needs two days of it)
+    assert do_evaluate_warnings(D - datetime.timedelta(days=1), actor=operator) == []
+    raised = [
+        alert
+        for later in range(len(rise))
+        for alert in do_evaluate_warnings(D + datetime.timedelta(days=later), actor=operator)
+    ]
+    [alert] = raised  # one open alert per county and rule
+    assert alert.value in rise and alert.baseline < alert.value
+
+
+def test_a_statistical_method_needs_every_day_of_its_window(tree, operator):
+    # Given a county whose reports began three days ago: EARS C1 reads 8 days
+    RuleFactory(jurisdiction=tree["3503"], method="ears_c1", min_increase=1)
+    site = SiteFactory(jurisdiction=tree["350322100001001"], name="新的哨点")
+    do_record_reports(site, days(D - datetime.timedelta(days=3), [1, 1, 1, 90]), actor=operator)
+    # Then it is not judged (a missing day is not a zero)
+    assert do_evaluate_warnings(D, actor=operator) == []
+
+
+def test_the_minimum_increase_holds_for_a_statistical_method(tree, site, operator):
+    # Given a flat zero, then one visit: EARS alone would call it an outbreak (no spread)
+    RuleFactory(jurisdiction=tree["3503"], method="ears_c1", min_increase=3)
+    do_record_reports(site, days(D - datetime.timedelta(days=7), [0] * 7 + [1]), actor=operator)
+    assert do_evaluate_warnings(D, actor=operator) == []
+
+
 def test_editing_the_threshold_changes_what_alerts(tree, site, operator):
     rule = RuleFactory(jurisdiction=tree["350322"], ratio="5.00", min_increase=10)
     do_record_reports(site, days(D - datetime.timedelta(weeks=4), [10] * 28 + [40]), actor=operator)
@@ -157,7 +193,7 @@ def test_thresholds_are_edited_on_the_page_scoped_and_audited(
     client, tree, operator, outsider, commander
 ):
     rule = RuleFactory(jurisdiction=tree["350322"], ratio="2.00", min_increase=10)
-    data = {"baseline_weeks": "6", "ratio": "1.80", "min_increase": "12"}
+    data = {"method": "ears_c3", "baseline_weeks": "6", "ratio": "1.80", "min_increase": "12"}
     url = f"/preparedness/rules/{rule.pk}/edit/"
     client.force_login(outsider)  # someone else's rule does not exist for them
     assert client.post(url, data).status_code == 404
@@ -170,7 +206,8 @@ def test_thresholds_are_edited_on_the_page_scoped_and_audited(
     assert 'id="rule"' in client.get(rule.get_absolute_url()).content.decode()
     assert client.post(url, data).status_code == 302
     rule.refresh_from_db()
-    assert (rule.baseline_weeks, rule.ratio, rule.min_increase, rule.active) == (
+    assert (rule.method, rule.baseline_weeks, rule.ratio, rule.min_increase, rule.active) == (
+        "ears_c3",
         6,
         Decimal("1.80"),
         12,
