@@ -1,4 +1,5 @@
-"""Statistical early warning on daily count series: EARS C1, C2, C3 and the CUSUM.
+"""Statistical early warning on daily count series: EARS C1, C2, C3 and the CUSUM (Farrington
+flexible, for weekly series, is ``epi.farrington``).
 
 Each algorithm judges every day of every series at once: ``counts`` is an array of series by days
 (one row per series, e.g. influenza-like illness per sentinel site or per county), and the answer

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pingji.epi import aberration
+from pingji.epi import aberration, farrington
 
 REFERENCE = Path(__file__).parent / "data" / "aberration_reference.csv"
 EARS = {
@@ -20,11 +20,11 @@ EARS = {
 }
 
 
-def _reference() -> tuple[dict[str, np.ndarray], dict[tuple[str, str], list[dict]]]:
-    """Each series' counts (days from 0) and R's rows per (series, algorithm)."""
+def _reference(path: Path) -> tuple[dict[str, np.ndarray], dict[tuple[str, str], list[dict]]]:
+    """Each series' counts (days or weeks from 0) and R's rows per (series, algorithm)."""
     counts: dict[str, list[float]] = defaultdict(list)
     rows: dict[tuple[str, str], list[dict]] = defaultdict(list)
-    with REFERENCE.open() as f:
+    with path.open() as f:
         for row in csv.DictReader(f):
             if row["algorithm"] == "observed":
                 counts[row["series"]].append(float(row["observed"]))
@@ -33,7 +33,7 @@ def _reference() -> tuple[dict[str, np.ndarray], dict[tuple[str, str], list[dict
     return {name: np.array(values) for name, values in counts.items()}, rows
 
 
-COUNTS, ROWS = _reference()
+COUNTS, ROWS = _reference(REFERENCE)
 
 
 @pytest.mark.parametrize("name", sorted(COUNTS))
@@ -107,3 +107,27 @@ def test_bad_settings_are_refused():
 def test_a_series_too_short_to_judge_gives_no_bound_and_no_alarm():
     found = aberration.ears([5, 1, 9], "C1")
     assert np.isnan(found.upperbound).all() and not found.alarm.any()
+
+
+FARRINGTON = Path(__file__).parent / "data" / "farrington_reference.csv"
+FARRINGTON_SETTINGS = {
+    "farrington": farrington.Settings(),
+    "farrington_b3_w2": farrington.Settings(b=3, w=2),
+    "farrington_noreweight": farrington.Settings(reweight=False, trend=False),
+}
+WEEKLY, WEEKLY_ROWS = _reference(FARRINGTON)
+
+
+@pytest.mark.parametrize("name", sorted(WEEKLY))
+@pytest.mark.parametrize("label", sorted(FARRINGTON_SETTINGS))
+def test_farrington_flexible_matches_surveillance(name, label):
+    rows = WEEKLY_ROWS[name, label]
+    found = farrington.farrington_flexible(WEEKLY[name], FARRINGTON_SETTINGS[label])
+    assert found.first_day == rows[0]["day"]
+    for row in rows:
+        week, bound = row["day"], found.upperbound[0, row["day"]]
+        if row["upperbound"] == "":
+            assert np.isnan(bound) and not found.alarm[0, week], (name, label, week)
+        else:
+            assert bound == pytest.approx(float(row["upperbound"]), rel=1e-6), (label, week)
+            assert found.alarm[0, week] == bool(int(row["alarm"])), (name, label, week)

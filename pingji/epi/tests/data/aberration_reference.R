@@ -40,3 +40,31 @@ for (name in names(series)) {
   keep(name, "cusum", y, range, out$upperbound, out$alarm)
 }
 write.csv(do.call(rbind, rows), "aberration_reference.csv", row.names = FALSE, na = "")
+
+# Farrington flexible (Noufaily et al. 2013) on weekly series, time as week numbers (no dates).
+set.seed(2013)
+weeks <- 52 * 6
+w <- seq_len(weeks)
+weekly <- list(
+  seasonal = rpois(weeks, 8 * exp(0.6 * cos(2 * pi * w / 52))) + ifelse(w %in% 290:293, 15, 0),
+  growing = rpois(weeks, exp(1.5 + w / 200)),
+  overdispersed = rnbinom(weeks, mu = 12, size = 3),
+  rare = rpois(weeks, 0.8) + ifelse(w %in% 280:281, 6, 0),
+  silent = ifelse(w %in% 300:302, 3, 0)
+)
+rows <- list()
+for (name in names(weekly)) {
+  y <- weekly[[name]]
+  keep(name, "observed", y, w, rep(NA, weeks), rep(NA, weeks))
+  s <- sts(observed = matrix(y, ncol = 1), start = c(2015, 1), frequency = 52)
+  for (spec in list(
+    list(label = "farrington", control = list()),
+    list(label = "farrington_b3_w2", control = list(b = 3, w = 2)),
+    list(label = "farrington_noreweight", control = list(reweight = FALSE, trend = FALSE))
+  )) {
+    out <- farringtonFlexible(s, control = c(spec$control, list(glmWarnings = FALSE)))
+    range <- seq(weeks - nrow(out@observed) + 1, weeks)
+    keep(name, spec$label, y, range, upperbound(out), alarms(out))
+  }
+}
+write.csv(do.call(rbind, rows), "farrington_reference.csv", row.names = FALSE, na = "")
