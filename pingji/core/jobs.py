@@ -141,8 +141,8 @@ def dispatch(job_id: int) -> bool:
     try:
         if not send(job_id):
             return False  # no runner in this process: the serving process's sweep sends it
-    except Exception:  # noqa: BLE001 — any broker failure: the row waits for the next sweep
-        log.warning("the broker did not take job %s; it stays queued", job_id, exc_info=True)
+    except Exception as exc:  # noqa: BLE001 — any broker failure: the row waits for the sweep
+        log.warning("the broker did not take job %s (%s); it stays queued", job_id, exc)
         return False
     Job.objects.filter(pk=job_id).update(sent_at=timezone.now())
     return True
