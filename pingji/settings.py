@@ -96,7 +96,10 @@ def database_from_url(url: str) -> dict:
             "PASSWORD": unquote(parts.password or ""),
             "HOST": parts.hostname or "",
             "PORT": str(parts.port or ""),
+            # Connections are kept a minute, and checked before reuse: one the server or a
+            # balancer dropped is replaced instead of failing the request that picks it up.
             "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
         }
     raise ValueError(f"DATABASE_URL scheme {parts.scheme!r} is not supported (postgres or sqlite)")
 
@@ -148,6 +151,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id every log line carries, then the probes, which need nothing after
+    "pingji.core.middleware.RequestIdMiddleware",
+    "pingji.core.middleware.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -262,11 +268,36 @@ PINGJI_SEARCH_RATE = tuple(
     int(n) for n in os.environ.get("PINGJI_SEARCH_RATE", "20/600").split("/", 1)
 )
 
+# Logs go to stderr, each record with its request (or job) id and user id (pingji/core/logs.py):
+# one JSON object per line in production (DATABASE_URL set), a readable line embedded or with
+# DEBUG; PINGJI_LOG_FORMAT=json|text chooses. Django's own loggers (django.request: every 500
+# with its traceback) hand their records to the same handler, under any WSGI server.
+LOG_FORMAT = os.environ.get("PINGJI_LOG_FORMAT") or (
+    "json" if os.environ.get("DATABASE_URL") and not DEBUG else "text"
+)
+if LOG_FORMAT not in ("json", "text"):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("PINGJI_LOG_FORMAT must be json or text.")
+LOG_LEVEL = os.environ.get("PINGJI_LOG_LEVEL", "WARNING").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("PINGJI_LOG_LEVEL", "WARNING")},
+    "filters": {"context": {"()": "pingji.core.logs.ContextFilter"}},
+    "formatters": {
+        "json": {"()": "pingji.core.logs.JsonFormatter"},
+        "text": {"()": "pingji.core.logs.TextFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["context"],
+            "formatter": LOG_FORMAT,
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    # Django's handlers print only with DEBUG or mail ADMINS: its records propagate to ours.
+    "loggers": {"django": {"handlers": [], "level": LOG_LEVEL, "propagate": True}},
 }
 
 # Jurisdiction-wide pages are scoped; only the public notices (later) need no login.

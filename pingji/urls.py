@@ -1,4 +1,8 @@
-"""URL map: HTML pages per app, REST API under /api/<app>/, OpenAPI schema and docs."""
+"""URL map: HTML pages per app, REST API under /api/<app>/, OpenAPI schema and docs.
+
+The probes ``/healthz`` and ``/readyz`` are not routed here: ``core.middleware.ProbeMiddleware``
+answers them before the host check, the HTTPS redirect and the login (docs/decisions/0038).
+"""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views

@@ -34,6 +34,22 @@ def error(field: str, message: str, code: str = "invalid") -> ValidationError:
     return ValidationError({field: ValidationError(message, code=code)})
 
 
+class Conflict(ValidationError):
+    """A write refused because the record moved under the caller, not because the input is wrong.
+
+    The step was already taken (a dispatch answered, a transition decided, a task verified) or
+    another writer won the race for the same row: the request was right for the state the caller
+    saw, and reloading shows why it no longer is. The API answers it 409 and a form's page 409,
+    with the same body as a refusal of input (400); being a ``ValidationError`` it lands on the
+    form's field like any other (docs/decisions/0038).
+    """
+
+
+def conflict(field: str, message: str, code: str = "conflict") -> Conflict:
+    """A ``Conflict`` keyed by the field whose stored state refuses the step (often ``status``)."""
+    return Conflict({field: ValidationError(message, code=code)})
+
+
 def field_errors(messages: Mapping[str, str], code: str = "invalid") -> ValidationError:
     """Several refusals at once, each keyed by its field: a form shows every problem together
     instead of one per submit."""

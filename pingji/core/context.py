@@ -22,6 +22,15 @@ def current_request_id() -> str:
     return _request_id.get()
 
 
+def bind(user: Any, request_id: str | None = None) -> None:
+    """Attribute what follows to ``user`` until the enclosing ``acting_as`` ends: for a caller
+    that learns the actor inside a block it does not close (the API authenticates tokens inside
+    the request's block, ``core.api.base``). The block's end restores the values from before it.
+    """
+    _actor.set(user)
+    _request_id.set(request_id or uuid.uuid4().hex)
+
+
 @contextmanager
 def acting_as(user: Any, request_id: str | None = None) -> Iterator[str]:
     """Attribute every change made inside the block to ``user`` under one request id."""

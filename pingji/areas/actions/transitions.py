@@ -24,7 +24,15 @@ from django.utils.translation import gettext as _
 
 from pingji.core import clock
 from pingji.core.access import ensure_allowed, scope_code
-from pingji.core.actions import aware, error, field_errors, in_future, local_date, record_on
+from pingji.core.actions import (
+    aware,
+    conflict,
+    error,
+    field_errors,
+    in_future,
+    local_date,
+    record_on,
+)
 from pingji.geo.models import Jurisdiction, Place
 from pingji.protocols import rules
 from pingji.protocols.versions import NoProtocolInForce, protocol_for
@@ -276,9 +284,9 @@ def _checked_change(area: RiskArea, effective_at: datetime.datetime | None) -> d
     each be judged against a level the other is about to change.
     """
     if area.status != AreaStatus.ACTIVE:
-        raise error("to_level", _("Only an area in force can change level."), "not_active")
+        raise conflict("to_level", _("Only an area in force can change level."), "not_active")
     if area.transitions.filter(status__in=PENDING).exists():
-        raise error(
+        raise conflict(
             "to_level",
             _("A transition of this area is already awaiting approval or publication."),
             "pending",
@@ -361,7 +369,7 @@ def _decide(t: Transition, actor) -> Transition:
     t = Transition.objects.select_for_update().select_related("area").get(pk=t.pk)
     ensure_allowed(actor, t, "view")
     if t.status != TransitionStatus.PROPOSED:
-        raise error("status", _("Only a proposed transition can be decided."), "not_proposed")
+        raise conflict("status", _("Only a proposed transition can be decided."), "not_proposed")
     if t.proposed_by_id is not None and t.proposed_by_id == getattr(actor, "pk", None):
         raise PermissionDenied(_("A proposal is decided by someone other than its proposer."))
     if not may_decide(actor, t):

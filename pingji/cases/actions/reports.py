@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 
 from pingji.core import clock
 from pingji.core.access import ensure_allowed
-from pingji.core.actions import FUTURE_SLACK, aware, error, field_errors, local_date
+from pingji.core.actions import FUTURE_SLACK, aware, conflict, error, field_errors, local_date
 from pingji.core.events import record_event
 from pingji.people.actions.persons import do_create_person, find_person_by_id_number
 from pingji.people.models import Person
@@ -239,7 +239,9 @@ def do_report_case(
             with transaction.atomic():
                 case.save()
         except IntegrityError as exc:  # a concurrent report of the same episode won the race
-            raise error("person", _("This case was reported a moment ago."), "duplicate") from exc
+            raise conflict(
+                "person", _("This case was reported a moment ago."), "duplicate"
+            ) from exc
         ensure_allowed(actor, case, "add")
         summary, payload = reported_event(case)
         record_event(

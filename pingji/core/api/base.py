@@ -6,7 +6,8 @@ from rest_framework import exceptions, permissions, viewsets
 from rest_framework.request import Request
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from pingji.core.context import acting_as
+from pingji.core.actions import Conflict
+from pingji.core.context import bind
 from pingji.core.filtersets import BoundedFilterBackend
 
 #: HTTP method → the action checked by ``restrict``.
@@ -38,7 +39,9 @@ class ScopedViewSetMixin:
     """Bases ``get_queryset`` on ``Model.objects.restrict(user, action)``: outside scope is 404.
 
     Token authentication happens inside DRF, after the middleware, so the actor of the change log
-    is bound again here.
+    is bound again here, for the rest of the request: the log records of its refusals and of an
+    unhandled error name the token's user. ``RequestContextMiddleware``'s ``acting_as`` restores
+    the context when the request ends.
     """
 
     permission_classes = [permissions.IsAuthenticated, RoleCanAct]
@@ -53,15 +56,7 @@ class ScopedViewSetMixin:
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        self._acting = acting_as(request.user, getattr(request._request, "request_id", None))
-        self._acting.__enter__()
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        acting = getattr(self, "_acting", None)
-        if acting is not None:
-            acting.__exit__(None, None, None)
-            self._acting = None
-        return super().finalize_response(request, response, *args, **kwargs)
+        bind(request.user, getattr(request._request, "request_id", None))
 
 
 class StepActionsMixin:
@@ -93,13 +88,25 @@ class ScopedModelViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
     pass
 
 
+class ConflictError(exceptions.APIException):
+    """409: the record moved under the caller (an action's ``Conflict``); reload and decide."""
+
+    status_code = 409
+    default_detail = "The record changed; reload it."
+    default_code = "conflict"
+
+
 def exception_handler(exc, context):
-    """Django's validation and permission errors answer like DRF's, with the field and reason."""
+    """Django's validation and permission errors answer like DRF's, with the field and reason.
+
+    A ``Conflict`` answers 409 with the body a refusal of input has (400): the fields and why.
+    """
     if isinstance(exc, DjangoValidationError) and getattr(exc, "code", None) == "rate_limited":
         exc = exceptions.Throttled(detail=exc.messages[0])  # 429, e.g. identity look-ups
     elif isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
-        exc = exceptions.ValidationError(detail)
+        kind = ConflictError if isinstance(exc, Conflict) else exceptions.ValidationError
+        exc = kind(detail)
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.NotFound()
     return drf_exception_handler(exc, context)

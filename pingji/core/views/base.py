@@ -1,5 +1,7 @@
 """Base views: every page lists and shows objects through ``restrict`` and the user's focus."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,11 +17,20 @@ from django.views import generic
 from django_filters import FilterSet
 
 from ..access import scope_code
+from ..actions import Conflict
 from ..filtersets import bound_numbers
 from ..forms import add_action_errors
 from ..tables import Table
 
 FOCUS_SESSION_KEY = "pingji_focus"
+
+
+def url_of_each(url_name: str) -> Callable[[object], str]:
+    """pk → the URL ``url_name`` gives it, reversed once: a list of many rows that links each
+    one to its page pays for one ``reverse`` instead of one a row (an ``int`` key only)."""
+    marker = "9" * 18
+    head, tail = reverse(url_name, args=[int(marker)]).split(marker)
+    return lambda pk: f"{head}{pk}{tail}"
 
 
 def focus_code(request) -> str:
@@ -45,6 +56,22 @@ class ScopedMixin(LoginRequiredMixin):
         return self.model.objects.restrict(self.request.user, self.action)
 
 
+#: Columns too heavy to read for a row of a list: a jurisdiction's boundary is a GeoJSON
+#: geometry of up to tens of kilobytes, decoded for every row that only shows its name.
+HEAVY_FIELDS = frozenset({"boundary"})
+
+
+def heavy_related_fields(model: type[Model], paths) -> list[str]:
+    """The ``HEAVY_FIELDS`` of the rows ``select_related(*paths)`` joins to ``model``'s."""
+    heavy = []
+    for path in paths:
+        related: type[Model] = model
+        for step in path.split("__"):
+            related = related._meta.get_field(step).related_model  # type: ignore[assignment]
+        heavy += [f"{path}__{f.name}" for f in related._meta.fields if f.name in HEAVY_FIELDS]
+    return heavy
+
+
 class ScopedListView(ScopedMixin, generic.ListView):
     model: type[Model]  # restated: ListView's own may be None, which a scoped list never has
     template_name = "core/object_list.html"
@@ -58,6 +85,7 @@ class ScopedListView(ScopedMixin, generic.ListView):
         qs = super().get_queryset().within(focus_code(self.request))
         if self.select_related:
             qs = qs.select_related(*self.select_related)
+            qs = qs.defer(*heavy_related_fields(self.model, self.select_related))
         self.filterset = (
             bound_numbers(self.filterset_class(self.request.GET, queryset=qs, request=self.request))
             if self.filterset_class
@@ -97,6 +125,24 @@ class ScopedActionView(ScopedMixin, generic.View):
             raise Http404 from exc
 
 
+def answer_refusal(request, refusal: ValidationError | None, render):
+    """The page ``render`` makes of a refused form, answered 409 when the refusal is a
+    ``Conflict``.
+
+    A conflict's message is also said above the page, which is made again with it: the record's
+    new state may hide the form it was put on (a decided transition offers no decision form). A
+    view that answers a refusal with a redirect says it itself, and keeps its redirect.
+    """
+    response = render()
+    if not isinstance(refusal, Conflict) or response.status_code != 400:
+        return response
+    for message in refusal.messages:
+        messages.error(request, message)
+    response = render()
+    response.status_code = 409
+    return response
+
+
 def safe_next(request, fallback: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     ok = url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
@@ -107,8 +153,9 @@ class FormStepView(ScopedActionView):
     """A form POSTed from an object's detail page that runs one action on the object.
 
     Valid and accepted: back to the page with ``success_message``. An action's ValidationError
-    lands on the form's fields and the page is shown again with status 400 (``render_invalid``);
-    PermissionDenied is a 404, except the ``refusals`` an app wants said as a message instead.
+    lands on the form's fields and the page is shown again with status 400 (``render_invalid``),
+    409 for a ``Conflict``; PermissionDenied is a 404, except the ``refusals`` an app wants said as
+    a message instead.
     """
 
     form_name = ""
@@ -134,6 +181,7 @@ class FormStepView(ScopedActionView):
     def post(self, request, pk):
         obj = self.get_object()
         form = self.make_form(request.POST, request.FILES)
+        refusal: ValidationError | None = None
         if form.is_valid():
             try:
                 self.perform(obj, form)
@@ -144,10 +192,11 @@ class FormStepView(ScopedActionView):
                 raise Http404 from exc
             except ValidationError as exc:
                 add_action_errors(form, exc)
+                refusal = exc
             else:
                 messages.success(request, self.success_message)
                 return redirect(self.page_of(obj))
-        return self.render_invalid(obj, form)
+        return answer_refusal(request, refusal, lambda: self.render_invalid(obj, form))
 
 
 class ActionFormView(LoginRequiredMixin, PermissionRequiredMixin, generic.FormView):
@@ -156,10 +205,11 @@ class ActionFormView(LoginRequiredMixin, PermissionRequiredMixin, generic.FormVi
     The form is given the user and the focus jurisdiction's code (``scoped_form``), so it offers
     only choices inside the user's area. ``act`` receives ``action_data(form)``: the cleaned data,
     unless the form knows better what its action takes (an edit passes only the changed fields).
-    The action's ValidationError lands on the form's fields and the page answers 400 — with the
-    edited ``instance``, if any, read back, since an action may set the refused values on it
-    before checking them; PermissionDenied — the action met something outside the user's area —
-    is a 404; success says ``success_message`` and goes to the object ``act`` returns.
+    The action's ValidationError lands on the form's fields and the page answers 400 (409 for a
+    ``Conflict``) — with the edited ``instance``, if any, read back, since an action may set the
+    refused values on it before checking them; PermissionDenied — the action met something
+    outside the user's area — is a 404; success says ``success_message`` and goes to the object
+    ``act`` returns.
     """
 
     title: str | Promise = ""  # pages name themselves with gettext_lazy at class level
@@ -200,7 +250,7 @@ class ActionFormView(LoginRequiredMixin, PermissionRequiredMixin, generic.FormVi
             if self.instance is not None:
                 self.instance.refresh_from_db()  # the page shows what is stored, not the attempt
             add_action_errors(form, exc)
-            return self.form_invalid(form)
+            return answer_refusal(self.request, exc, lambda: self.form_invalid(form))
         except PermissionDenied as exc:
             raise Http404 from exc
         messages.success(self.request, self.success_text(obj))

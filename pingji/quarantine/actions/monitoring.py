@@ -15,7 +15,15 @@ from django.utils.translation import gettext as _
 
 from pingji.core import clock
 from pingji.core.access import ensure_allowed
-from pingji.core.actions import FUTURE_SLACK, aware, error, in_future, local_date, record_on
+from pingji.core.actions import (
+    FUTURE_SLACK,
+    aware,
+    conflict,
+    error,
+    in_future,
+    local_date,
+    record_on,
+)
 from pingji.core.duties import declare_duty, performing
 from pingji.people.models import Person
 
@@ -289,7 +297,7 @@ def _test_for(
     if test is None:
         return find_test(placement, local_date(sampled_at))
     if test.status != TestStatus.PENDING:
-        raise error(
+        raise conflict(
             "result",
             _("The result of this test is already recorded (%(r)s).")
             % {"r": test.get_status_display()},

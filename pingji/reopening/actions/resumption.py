@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from pingji.core.access import ensure_allowed
-from pingji.core.actions import record_on
+from pingji.core.actions import Conflict, record_on
 from pingji.protocols import rules
 from pingji.protocols.versions import NoProtocolInForce, protocol_for
 
@@ -73,7 +73,7 @@ def _pending(app: Application, actor) -> tuple[Application, Establishment]:
     est = _locked(app.establishment, actor)
     app = Application.objects.select_for_update().get(pk=app.pk)
     if app.decided_at is not None:
-        raise ValidationError({"__all__": [_("This application was already decided.")]})
+        raise Conflict({"__all__": [_("This application was already decided.")]})
     return app, est
 
 
@@ -86,7 +86,7 @@ def do_inspect(app: Application, *, actor, passed: bool, note: str = "", at=None
     with transaction.atomic():
         app, est = _pending(app, actor)
         if app.inspected_at is not None:
-            raise ValidationError({"__all__": [_("This application was already inspected.")]})
+            raise Conflict({"__all__": [_("This application was already inspected.")]})
         app.inspected_at, app.inspection_passed, app.inspection_note = at, passed, note
         if passed:
             _move(est, Status.INSPECTED, actor=actor, at=at, reason=note, clause=app.clause)
@@ -196,7 +196,7 @@ def do_decide_alert(alert: Alert, *, actor, pause: bool, at=None) -> Alert:
         if alert is None:
             raise PermissionDenied(_("This alert is outside your area."))
         if alert.status != AlertStatus.PROPOSED:
-            raise ValidationError({"__all__": [_("This alert was already decided.")]})
+            raise Conflict({"__all__": [_("This alert was already decided.")]})
         est = alert.establishment
         if pause and est.status != Status.PAUSED:
             do_pause(

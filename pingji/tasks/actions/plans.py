@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from pingji.core import clock
 from pingji.core.access import ensure_allowed, scope_code
-from pingji.core.actions import aware, record_on
+from pingji.core.actions import Conflict, aware, record_on
 from pingji.geo.choices import LEVEL_ORDER
 from pingji.geo.models import Jurisdiction
 
@@ -193,7 +193,7 @@ def do_save_plan(
         errors["measures"] = measure_errors
     existing = WorkPlan.objects.filter(template=template, jurisdiction=jurisdiction).first()
     if existing is not None and existing.status == PlanStatus.SUBMITTED:
-        errors["status"] = [_("This plan was submitted; it is no longer edited.")]
+        raise Conflict({"status": [_("This plan was submitted; it is no longer edited.")]})
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -224,9 +224,9 @@ def do_submit_plan(plan: WorkPlan, *, actor, now=None) -> WorkPlan:
         if locked is None:
             raise PermissionDenied(_("This plan is outside your area."))
         plan = locked
-        errors = {}
         if plan.status == PlanStatus.SUBMITTED:
-            errors["status"] = _("This plan is already submitted.")
+            raise Conflict({"status": _("This plan is already submitted.")})
+        errors = {}
         missing = plan.missing_sections()
         if missing:
             errors["sections"] = _("Fill in the required sections: %(names)s.") % {
@@ -301,7 +301,7 @@ def do_return_plan(plan: WorkPlan, *, actor, reason: str, now=None) -> WorkPlan:
         if not reviews(actor, plan):
             raise PermissionDenied(_("The level that asked for this plan reviews it."))
         if plan.status != PlanStatus.SUBMITTED:
-            raise ValidationError(
+            raise Conflict(
                 {
                     "status": _("Only a submitted plan is sent back; this one is %(status)s.")
                     % {"status": plan.get_status_display()}

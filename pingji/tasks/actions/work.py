@@ -7,7 +7,9 @@ same way:
 - ``PermissionDenied`` — the task or the owner lies outside the actor's area (answered 404);
 - ``Refused`` (a ``PermissionDenied``) — the actor sees the task but it is not theirs to act on,
   e.g. the owner trying to verify its own work (answered 403 with the reason);
-- ``ValidationError`` keyed by field — bad input or a transition the status does not allow (400).
+- ``ValidationError`` keyed by field — bad input (400);
+- ``Conflict`` (a ``ValidationError``) — a step the task's status no longer allows, e.g. evidence
+  for a task verified meanwhile (409, docs/decisions/0038).
 """
 
 from pathlib import PurePath
@@ -19,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from pingji.core import clock
 from pingji.core.access import ScopedModel, ensure_allowed
-from pingji.core.actions import aware, locked, record_on
+from pingji.core.actions import Conflict, aware, locked, record_on
 from pingji.geo.models import Jurisdiction
 
 from .. import rules
@@ -201,7 +203,7 @@ def do_submit_evidence(task: Task, *, actor, evidence: str, file=None, files=(),
         with transaction.atomic():
             task = _locked_visible(task, actor)
             if task.status not in OWNER_STATUSES:
-                raise ValidationError(
+                raise Conflict(
                     {
                         "status": _("A task that is %(status)s takes no evidence.")
                         % {"status": task.get_status_display()}
@@ -268,7 +270,7 @@ def _overseer_step(task: Task, actor) -> Task:
     """Lock the task and check the actor may verify or send it back (``rules.may_verify``)."""
     task = _locked_visible(task, actor)
     if task.status != TaskStatus.SUBMITTED:
-        raise ValidationError(
+        raise Conflict(
             {
                 "status": _("Only submitted evidence can be checked; this task is %(status)s.")
                 % {"status": task.get_status_display()}
@@ -390,7 +392,7 @@ def do_cancel_task(task: Task, *, actor, note: str) -> Task:
     with transaction.atomic():
         task = _locked_visible(task, actor)
         if task.status not in (*OWNER_STATUSES, TaskStatus.SUBMITTED):
-            raise ValidationError(
+            raise Conflict(
                 {
                     "status": _("A task that is %(status)s cannot be cancelled.")
                     % {"status": task.get_status_display()}

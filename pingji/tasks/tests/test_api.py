@@ -141,9 +141,18 @@ class TestSteps:
         response = api(grid_worker).post(step(task, "submit"), {"evidence": " "}, format="json")
         assert response.status_code == 400 and "evidence" in response.json()
 
-    def test_a_wrong_status_is_400(self, api, task, county_cmd):
+    def test_a_step_the_status_no_longer_allows_is_409(self, api, task, county_cmd, grid_worker):
         response = api(county_cmd).post(step(task, "verify"), {}, format="json")
-        assert response.status_code == 400 and "status" in response.json()
+        assert response.status_code == 409 and "status" in response.json()
+        do_submit_evidence(task, actor=grid_worker, evidence="ok")
+        assert api(county_cmd).post(step(task, "verify"), {}, format="json").status_code == 200
+        again = api(county_cmd).post(step(task, "verify"), {}, format="json")
+        assert again.status_code == 409
+        assert again.json() == {
+            "status": ["Only submitted evidence can be checked; this task is verified and closed."]
+        }
+        late = api(grid_worker).post(step(task, "submit"), {"evidence": "x"}, format="json")
+        assert late.status_code == 409
 
     def test_cancel(self, api, task, county_cmd):
         response = api(county_cmd).post(step(task, "cancel"), {"note": "重复"}, format="json")

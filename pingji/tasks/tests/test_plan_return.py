@@ -169,4 +169,4 @@ def test_sending_back_through_the_api(api, submitted, province_cmd, putian):
     assert done.status_code == 200, done.json()
     assert (done.json()["status"], done.json()["returned_reason"]) == ("returned", "补充保障措施")
     again = client.post(url, {"reason": "补充保障措施"}, format="json")
-    assert again.status_code == 400 and "status" in again.json()
+    assert again.status_code == 409 and "status" in again.json()

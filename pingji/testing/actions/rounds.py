@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pingji.core.access import ensure_allowed
-from pingji.core.actions import error, record_on
+from pingji.core.actions import conflict, error, record_on
 from pingji.geo.choices import PlaceKind
 from pingji.geo.models import Jurisdiction
 from pingji.protocols import rules as protocol_rules
@@ -224,7 +224,7 @@ def do_close_round(round: Round, *, actor) -> Round:
         round = Round.objects.select_for_update().get(pk=round.pk)
         ensure_allowed(actor, round, "change")
         if round.status == RoundStatus.CLOSED:
-            raise error("status", _("This round is already closed."))
+            raise conflict("status", _("This round is already closed."))
         round.status = RoundStatus.CLOSED
         round.save(update_fields=["status"])
         record_on(round, ROUND_CLOSED, _("Round %(n)s closed") % {"n": round.number}, actor=actor)

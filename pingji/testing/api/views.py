@@ -3,8 +3,6 @@
 Writes go through ``actions``; everything answers within the caller's area (outside: 404).
 """
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError
 from rest_framework import exceptions, permissions, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -156,10 +154,6 @@ class FollowUpViewSet(ScopedReadOnlyViewSet):
             raise exceptions.PermissionDenied()
         data = RetestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            follow = do_record_retest(follow, actor=request.user, **data.validated_data)
-        except ValidationError as exc:
-            raise exceptions.ValidationError(exc.message_dict) from exc
-        except DjangoPermissionDenied as exc:
-            raise exceptions.NotFound() from exc
+        # refusals answer through core.api's handler: 400, 409 when recorded meanwhile, 404
+        follow = do_record_retest(follow, actor=request.user, **data.validated_data)
         return Response(FollowUpSerializer(follow).data)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from pingji.cases.models import Case
 from pingji.core import clock
 from pingji.core.access import ensure_allowed
-from pingji.core.actions import error
+from pingji.core.actions import conflict, error
 from pingji.core.events import record_event
 
 from ..choices import LinkEvidence
@@ -95,7 +95,9 @@ def do_link_cases(
             with transaction.atomic():
                 link.save()
         except IntegrityError as exc:
-            raise error("infectee", _("This case was linked a moment ago."), "duplicate") from exc
+            raise conflict(
+                "infectee", _("This case was linked a moment ago."), "duplicate"
+            ) from exc
         ensure_allowed(actor, link, "view")
         record_event(
             LINK_CORRECTED if corrected else LINKED,

@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from pingji.core.access import ensure_allowed
-from pingji.core.actions import aware, error, in_future, local_date, record_on
+from pingji.core.actions import aware, conflict, error, in_future, local_date, record_on
 from pingji.people.models import Person
 from pingji.protocols import rules
 
@@ -247,7 +247,7 @@ def create_contact(
         with transaction.atomic():
             contact.save()
     except IntegrityError as exc:
-        raise error("person", _("This contact was added a moment ago."), "duplicate") from exc
+        raise conflict("person", _("This contact was added a moment ago."), "duplicate") from exc
     ensure_allowed(actor, contact, "add")
     dispatch_if_elsewhere(contact, actor=actor)
     summary, payload = contact_added_event(contact)

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from pingji.core import clock
-from pingji.core.actions import error, in_future, locked, record_on
+from pingji.core.actions import conflict, error, in_future, locked, record_on
 from pingji.tasks.actions.work import do_close_rule_tasks
 
 from ..choices import DispatchOutcome, DispatchStatus
@@ -37,7 +37,7 @@ def _locked(dispatch: Dispatch, actor) -> Dispatch:
         dispatch, actor, "respond", outside=_("Only the receiving county works this dispatch.")
     )
     if not fresh.is_open:
-        raise error(
+        raise conflict(
             "status",
             _("This dispatch is closed (%(status)s).") % {"status": fresh.get_status_display()},
             "closed",
@@ -68,7 +68,7 @@ def do_acknowledge_dispatch(
     with transaction.atomic():
         dispatch = _locked(dispatch, actor)
         if dispatch.status != DispatchStatus.SENT:
-            raise error("status", _("This dispatch is already acknowledged."), "done")
+            raise conflict("status", _("This dispatch is already acknowledged."), "done")
         dispatch.status, dispatch.acknowledged_at = DispatchStatus.ACKNOWLEDGED, at
         dispatch.handled_by = actor
         dispatch.save(update_fields=["status", "acknowledged_at", "handled_by"])
@@ -130,7 +130,7 @@ def do_record_dispatch_outcome(
         if at < dispatch.sent_at:
             raise error("at", _("The time is before the dispatch was sent."))
         if outcome == DispatchOutcome.LOCATED and dispatch.status == DispatchStatus.LOCATED:
-            raise error("outcome", _("The person is already located."), "done")
+            raise conflict("outcome", _("The person is already located."), "done")
         dispatch.status = OUTCOME_STATUS[outcome]
         dispatch.acknowledged_at = dispatch.acknowledged_at or at
         if outcome in (DispatchOutcome.LOCATED, DispatchOutcome.CONTROLLED):

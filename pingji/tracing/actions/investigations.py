@@ -26,7 +26,16 @@ from django.utils.translation import gettext as _
 from pingji.cases.models import Case
 from pingji.core import clock
 from pingji.core.access import ensure_allowed
-from pingji.core.actions import aware, error, field_errors, in_future, local_date, locked, record_on
+from pingji.core.actions import (
+    aware,
+    conflict,
+    error,
+    field_errors,
+    in_future,
+    local_date,
+    locked,
+    record_on,
+)
 from pingji.geo.models import Jurisdiction
 from pingji.protocols import rules
 from pingji.protocols.versions import NoProtocolInForce, protocol_for
@@ -98,14 +107,14 @@ def do_open_investigation(case: Case, *, actor) -> Investigation:
     with transaction.atomic():
         Case.objects.select_for_update().filter(pk=case.pk).first()  # one opening at a time
         if Investigation.objects.filter(case=case).exists():
-            raise error(
+            raise conflict(
                 "case", _("%(case)s already has an investigation.") % {"case": case}, "duplicate"
             )
         try:
             with transaction.atomic():
                 investigation.save()
         except IntegrityError as exc:
-            raise error(
+            raise conflict(
                 "case", _("This investigation was opened a moment ago."), "duplicate"
             ) from exc
         ensure_allowed(actor, investigation, "add")
@@ -152,7 +161,7 @@ def do_complete_core(investigation: Investigation, *, actor, summary: str = "") 
     with transaction.atomic():
         investigation = locked_investigation(investigation, actor, "change")
         if investigation.core_done_at is not None:
-            raise error("status", _("The core facts are already recorded."), "done")
+            raise conflict("status", _("The core facts are already recorded."), "done")
         investigation.core_done_at = clock.now()
         investigation.status = InvestigationStatus.CORE_DONE
         if summary.strip():
@@ -190,7 +199,7 @@ def do_complete_report(investigation: Investigation, *, actor, summary: str = ""
         if investigation.core_done_at is None:
             raise error("status", _("Record the core facts first."), "order")
         if investigation.report_done_at is not None:
-            raise error("status", _("The report is already recorded."), "done")
+            raise conflict("status", _("The report is already recorded."), "done")
         investigation.report_done_at = clock.now()
         investigation.status = InvestigationStatus.REPORTED
         if summary.strip():

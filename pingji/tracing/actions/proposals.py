@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from pingji.core import clock
 from pingji.core.access import ensure_allowed
-from pingji.core.actions import aware, error, locked, record_on
+from pingji.core.actions import aware, conflict, error, locked, record_on
 from pingji.core.jobs import enqueue
 from pingji.core.models import Job
 from pingji.people.models import Person
@@ -136,7 +136,7 @@ def write_proposals(
 def _locked_proposal(proposal: ProposedContact, actor) -> ProposedContact:
     fresh = locked(proposal, actor, outside=_("This proposal is outside your area."))
     if fresh.status != ProposalStatus.PROPOSED:
-        raise error(
+        raise conflict(
             "status",
             _("This proposal is already %(status)s.") % {"status": fresh.get_status_display()},
             "decided",

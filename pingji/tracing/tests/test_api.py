@@ -20,7 +20,7 @@ def test_open_record_and_add_through_the_api(api, case, epi, neighbour):
         body["core_due_at"].startswith("2021-09-12T13:00") and body["lookback_from"] == "2021-09-08"
     )
     again = client.post("/api/tracing/investigations/", {"case": case.pk}, format="json")
-    assert again.status_code == 400 and "already has an investigation" in str(again.json())
+    assert again.status_code == 409 and "already has an investigation" in str(again.json())
     inv = body["id"]
     response = client.post(
         "/api/tracing/exposures/",
