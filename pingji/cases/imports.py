@@ -12,6 +12,12 @@ registered in the grid chosen for the import. Every row is checked first — a b
 repeated in the workbook, a person who already has an open case — and any error returns the list
 of (row, column, reason) with nothing written, persons included. The writes then run in one
 transaction, so a row refused at the last moment (a concurrent report) still leaves nothing.
+
+A line list applied twice reports each case once (docs/decisions/0039): a row is one report, known
+by its natural key, the person and the report time. A row whose person already has a case
+reported at that time is that case, already imported — left as it is (later corrections are its
+own history) and counted apart, not refused. So the job delivered again after a kill that came
+after its commit, or a user importing the same workbook again, finds the work done.
 """
 
 import datetime
@@ -28,6 +34,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 
 from pingji.core import uploads
+from pingji.core.actions import aware
 from pingji.core.context import current_actor
 from pingji.core.importing import REASON_CHARS, redact
 from pingji.core.jobs import job
@@ -44,6 +51,7 @@ from .actions.reports import (
     open_case_of,
 )
 from .choices import Channel, Classification, Origin, Severity
+from .models import Case
 
 #: A line list of a large outbreak day runs to hundreds of rows; more is split into several files.
 MAX_ROWS = 5000
@@ -251,10 +259,12 @@ def _column(key: str, headers: dict[str, str]) -> str:
 Plan = tuple[int, dict[str, Any], dict[str, Any]]
 
 
-def check_rows(rows, headers, *, actor, grid) -> tuple[list[Plan], list[dict]]:
-    """Parse and check every row; returns (plans ready for the action, row errors)."""
+def check_rows(rows, headers, *, actor, grid) -> tuple[list[Plan], list[dict], list[int]]:
+    """Parse and check every row; returns (plans ready for the action, row errors, and the cases
+    rows already reported: imported before)."""
     plans: list[Plan] = []
     errors: list[dict] = []
+    already: list[int] = []
     seen: dict[str, int] = {}
     visible = Person.objects.restrict(actor, "view")
     for number, raw in rows:
@@ -268,7 +278,10 @@ def check_rows(rows, headers, *, actor, grid) -> tuple[list[Plan], list[dict]]:
                 failed = True
         if failed:
             continue
-        problems = _check_person(values, seen, number, visible, grid, actor)
+        problems, earlier = _check_person(values, seen, number, visible, grid, actor)
+        if earlier is not None:
+            already.append(earlier.pk)
+            continue
         facts: dict[str, Any] = {
             k: values.get(k) for k in ("onset_date", "sampled_at", "reported_at")
         }
@@ -281,30 +294,38 @@ def check_rows(rows, headers, *, actor, grid) -> tuple[list[Plan], list[dict]]:
         errors += [_row_error(number, _column(k, headers) if k else "", m) for k, m in problems]
         if not problems:
             plans.append((number, {**facts, **{k: values.get(k, "") for k in ("notes",)}}, values))
-    return plans, errors
+    return plans, errors, already
 
 
-def _check_person(values, seen, number, visible, grid, actor) -> list[tuple[str, str]]:
+def _check_person(
+    values, seen, number, visible, grid, actor
+) -> tuple[list[tuple[str, str]], Case | None]:
+    """The row's problems with its person, and the case it already is (reported before)."""
     number_key = values["id_number"]
     if number_key in seen:
-        return [("id_number", _("The same person is in row %(row)d.") % {"row": seen[number_key]})]
+        repeat = _("The same person is in row %(row)d.") % {"row": seen[number_key]}
+        return [("id_number", repeat)], None
     seen[number_key] = number
     person = visible.with_id_number(number_key).first()
     if person is None:
         if Person.objects.with_id_number(number_key).exists():
             # the same answer, budget and record as the person form (decision 0031)
-            return [("id_number", refuse_held_elsewhere(actor, "case import"))]
+            return [("id_number", refuse_held_elsewhere(actor, "case import"))], None
         if not values.get("name"):
-            return [("name", _("A person not yet registered needs a name."))]
+            return [("name", _("A person not yet registered needs a name."))], None
         if grid is None:
-            return [("id_number", _("Not registered yet: choose the grid to register them in."))]
-        return []
+            unknown = _("Not registered yet: choose the grid to register them in.")
+            return [("id_number", unknown)], None
+        return [], None
     if values.get("name") and values["name"] != person.name:
-        return [
-            ("name", _("This identity number is registered to %(name)s.") % {"name": person.name})
-        ]
+        wrong = _("This identity number is registered to %(name)s.") % {"name": person.name}
+        return [("name", wrong)], None
+    reported = aware(values.get("reported_at"))
+    earlier = person.cases.filter(reported_at=reported).first() if reported else None
+    if earlier is not None:
+        return [], earlier  # the same report: imported before
     existing = open_case_of(person)
-    return [("id_number", duplicate_message(existing))] if existing else []
+    return ([("id_number", duplicate_message(existing))] if existing else []), None
 
 
 def import_line_list(source, *, actor, grid: Jurisdiction | None = None, progress=None) -> dict:
@@ -314,8 +335,8 @@ def import_line_list(source, *, actor, grid: Jurisdiction | None = None, progres
         raise PermissionDenied("the grid is outside the importer's area")
     rows, headers, errors = read_rows(source)
     progress(0, len(rows), _("checking"))
-    plans, row_errors = (
-        check_rows(rows, headers, actor=actor, grid=grid) if not errors else ([], [])
+    plans, row_errors, already = (
+        check_rows(rows, headers, actor=actor, grid=grid) if not errors else ([], [], [])
     )
     errors += row_errors
     result: dict[str, Any] = {
@@ -323,6 +344,7 @@ def import_line_list(source, *, actor, grid: Jurisdiction | None = None, progres
         "created": 0,
         "persons_created": 0,
         "cases": [],
+        "already": [],
         "errors": errors,
     }
     if errors:
@@ -354,25 +376,35 @@ def import_line_list(source, *, actor, grid: Jurisdiction | None = None, progres
         result["cases"] = []
         progress(len(rows), len(rows), _("Nothing imported: %(n)d errors.") % {"n": len(errors)})
         return result
-    result["created"] = len(result["cases"])
-    progress(len(plans), len(plans), _("Imported %(n)d cases.") % {"n": result["created"]})
+    result["created"], result["already"] = len(result["cases"]), already
+    summary = _("Imported %(n)d cases.") % {"n": result["created"]}
+    if already:
+        summary += " " + _("%(n)d rows were imported before.") % {"n": len(already)}
+    progress(len(plans), len(plans), summary)
     return result
 
 
-@job("cases.import_line_list")
+def forget_file(params: dict, error: str) -> None:
+    """The job failed for good: no delivery will read its file again."""
+    uploads.finish(params["file"])
+
+
+@job("cases.import_line_list", on_failure=forget_file)
 def import_line_list_job(progress, *, file: str, grid: str = "") -> dict:
     """The background job: import the uploaded file as its uploader, then delete it.
 
     The file holds plain identity numbers, which the platform keeps only encrypted: it waits
-    encrypted (pingji/core/uploads.py) and is removed whatever the outcome.
+    encrypted (pingji/core/uploads.py) and is removed once the import has an outcome (imported
+    or refused), or when the job fails for good (``forget_file``). A failure on the way (the
+    database gone for a moment, the worker killed) keeps it for the next delivery, which finds
+    the rows already imported by their natural keys.
     """
-    try:
-        actor = current_actor()
-        target = Jurisdiction.objects.filter(pk=grid).first() if grid else None
-        with uploads.opened(file, "line-list.xlsx") as path, path.open("rb") as handle:
-            return import_line_list(handle, actor=actor, grid=target, progress=progress)
-    finally:
-        uploads.finish(file)
+    actor = current_actor()
+    target = Jurisdiction.objects.filter(pk=grid).first() if grid else None
+    with uploads.opened(file, "line-list.xlsx") as path, path.open("rb") as handle:
+        result = import_line_list(handle, actor=actor, grid=target, progress=progress)
+    uploads.finish(file)
+    return result
 
 
 def template_workbook() -> bytes:

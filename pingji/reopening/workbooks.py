@@ -214,8 +214,8 @@ def check_establishments(rows, *, area: str, codes: set[str]) -> tuple[list, lis
             seen_codes[values["credit_code"]] = number
         seen_names[(code, values["kind"], values["name"])] = number
         built.append((number, {**values, "jurisdiction_id": code}))
-    errors += _registered(built, labels)
-    return [e for _n, e in built], errors
+    clashes, same = _registered(built, labels)
+    return [e for n, e in built if n not in same], errors + clashes
 
 
 def _establishment_parsers() -> dict:
@@ -276,37 +276,42 @@ def _row_problem(values: dict, code: str, codes: set[str], seen_codes: dict, see
     return None
 
 
-def _registered(built, labels) -> list[dict]:
-    """Rows already in the registry (by credit code, or by name in the same grid and kind)."""
-    errors = []
-    by_code = {e["credit_code"]: n for n, e in built if e["credit_code"]}
+def _registered(built, labels) -> tuple[list[dict], set[int]]:
+    """Rows already in the registry (by credit code, or by name in the same grid and kind): the
+    errors of rows that clash with another establishment, and the rows that are that very
+    establishment (same grid, kind and name), registered before and left as they are — so a
+    workbook imported twice registers each row once (docs/decisions/0039)."""
+    errors, same = [], set()
+    by_code = {e["credit_code"]: (n, e) for n, e in built if e["credit_code"]}
     codes = list(by_code)
     for i in range(0, len(codes), 900):
-        for found in Establishment.objects.filter(credit_code__in=codes[i : i + 900]).values_list(
-            "credit_code", flat=True
-        ):
-            errors.append(
-                error(
-                    by_code[found],
-                    labels["credit_code"],
-                    _("An establishment with this credit code is already registered."),
-                )
-            )
+        found = Establishment.objects.filter(credit_code__in=codes[i : i + 900])
+        for code, *identity in found.values_list("credit_code", "jurisdiction_id", "kind", "name"):
+            number, row = by_code[code]
+            if identity == [row["jurisdiction_id"], row["kind"], row["name"]]:
+                same.add(number)
+                continue
+            message = _("An establishment with this credit code is already registered.")
+            errors.append(error(number, labels["credit_code"], message))
     grids = {e["jurisdiction_id"] for _n, e in built}
-    by_name = {(e["jurisdiction_id"], e["kind"], e["name"]): n for n, e in built}
+    by_name = {(e["jurisdiction_id"], e["kind"], e["name"]): (n, e) for n, e in built}
     names = list({e["name"] for _n, e in built})
     for i in range(0, len(names), 900):
         existing = Establishment.objects.filter(
             name__in=names[i : i + 900], jurisdiction_id__in=grids
         )
-        for key in existing.values_list("jurisdiction_id", "kind", "name"):
-            if key in by_name:
-                errors.append(
-                    error(
-                        by_name[key], labels["name"], _("This establishment is already registered.")
-                    )
-                )
-    return sorted(errors, key=lambda e: e["row"])
+        for grid, kind, name, code in existing.values_list(
+            "jurisdiction_id", "kind", "name", "credit_code"
+        ):
+            number, row = by_name.get((grid, kind, name), (None, None))
+            if row is None or number in same:
+                continue
+            if not row["credit_code"] or row["credit_code"] == code:
+                same.add(number)
+                continue
+            message = _("This establishment is already registered.")
+            errors.append(error(number, labels["name"], message))
+    return sorted(errors, key=lambda e: e["row"]), same
 
 
 def check_returns(rows, known: dict[int, Establishment]) -> tuple[list[tuple], list[dict]]:

@@ -140,7 +140,7 @@ def tube_members(con, barcodes: list[str]) -> list[tuple]:
 def positive_tubes(con, upload_id: int) -> list[tuple]:
     """(barcode, resulted_at, size) of the tubes a results upload reported positive."""
     return con.execute(
-        "SELECT r.barcode, r.resulted_at, (SELECT count(*) FROM samples s "
+        "SELECT r.barcode, r.resulted_at, (SELECT count(DISTINCT s.person_id) FROM samples s "
         "WHERE s.barcode = r.barcode) FROM results_any r "
         f"WHERE r.upload_id = {int(upload_id)} AND r.result = 'positive' ORDER BY r.barcode"
     ).fetchall()

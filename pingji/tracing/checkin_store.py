@@ -22,18 +22,20 @@ from pingji.epi.overlap import DEFAULT_CLOSE_MINUTES, Visit
 DATASET = "checkins"
 
 
-def store(stays: pa.Table | duckdb.DuckDBPyRelation) -> list[Path]:
+def store(stays: pa.Table | duckdb.DuckDBPyRelation, *, key: str | None = None) -> list[Path]:
     """Append ``stays`` to the dataset in the layout the search relies on (``overlap.laid_out``).
 
     ``stays`` (an Arrow table, or a DuckDB relation so that an import writes without another
     copy) has ``id_hash`` and ``phone_hash`` (lower-case hex of the keyed look-up hash, or null),
-    ``venue``, ``check_in`` and ``check_out``; the files written are returned.
+    ``venue``, ``check_in`` and ``check_out``; the files of the import are returned. ``key`` names
+    the import (the importer's: the file's content hash); without one the laid-out rows are their
+    own key. Either way an import already stored is not stored again (``core.lake``).
     """
     if isinstance(stays, duckdb.DuckDBPyRelation):
-        return lake.append(DATASET, overlap.laid_out(stays))
+        return lake.append(DATASET, overlap.laid_out(stays), key=key)
     con = lake.connect()
     try:
-        return lake.append(DATASET, overlap.laid_out(con.from_arrow(stays)))
+        return lake.append(DATASET, overlap.laid_out(con.from_arrow(stays)), key=key)
     finally:
         con.close()
 

@@ -17,10 +17,17 @@ the distinct values of the file, so a search result joins back to ``people.Perso
 Venue codes are ``geo.Place`` primary keys (as text) of places of kind ``venue``: ``Place`` has no
 separate code, and the key is what a search result links back to. The importer takes the set of
 known codes (``known_venues``) so it needs no database itself.
+
+A file is imported once (docs/decisions/0039): its stays are appended as the lake import keyed by
+the file's content hash, so the same file again — a user unsure whether a killed run finished, or
+the same log sent twice — finds that import in the manifest and writes nothing; a run killed
+mid-write is completed by the next one (``core.lake``).
 """
 
+import hashlib
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -62,17 +69,44 @@ HEADERS = {
 }
 
 
-def import_checkins(path: str | Path, known_venues: set[str]) -> ImportReport:
-    """Validate the whole file, then append it to the ``checkins`` dataset, or write nothing."""
+@dataclass
+class CheckinReport(ImportReport):
+    already: bool = False  # the same file was imported before: nothing was written this time
+
+
+def import_key(path: Path) -> str:
+    """The lake import key of a check-in file: its content hash."""
+    with path.open("rb") as handle:
+        return f"checkins:{hashlib.file_digest(handle, 'sha256').hexdigest()}"
+
+
+def import_checkins(path: str | Path, known_venues: set[str]) -> CheckinReport:
+    """Validate the whole file, then append it to the ``checkins`` dataset, or write nothing.
+
+    A file already imported is not read again: the report gives what its import stored.
+    """
     started = time.perf_counter()
     path = Path(path)
+    key = import_key(path) if path.is_file() else ""
+    done = lake.imported(DATASET, key) if key else None
+    if done is not None:
+        root = lake.dataset_dir(DATASET)
+        files = [root / name for name in done.files]
+        seconds = time.perf_counter() - started
+        return CheckinReport(rows=done.rows, files=files, seconds=seconds, already=True)
+    return _validate_and_store(path, known_venues, key, started)
+
+
+def _validate_and_store(
+    path: Path, known_venues: set[str], key: str, started: float
+) -> CheckinReport:
     con = lake.connect()
     try:
         with tempfile.TemporaryDirectory() as tmp:
             try:
                 columns = _stage(con, path, Path(tmp))
             except Refused as refused:
-                return ImportReport(errors=[refused.error], error_count=1)
+                return CheckinReport(errors=[refused.error], error_count=1)
             missing = [f for f in ("venue", "check_in", "check_out") if f not in columns]
             if "id_number" not in columns and "phone" not in columns:
                 missing.insert(0, "id_number")
@@ -86,14 +120,14 @@ def import_checkins(path: str | Path, known_venues: set[str]) -> ImportReport:
                     )
                     for name in missing
                 ]
-                return ImportReport(errors=errors, error_count=len(errors))
+                return CheckinReport(errors=errors, error_count=len(errors))
             con.register("known_venues", pa.table({"code": list(map(str, known_venues))}))
             errors, count = _validate(con)
             if count:
-                return ImportReport(errors=errors, error_count=count)
-            written = checkin_store.store(_hashed(con))
+                return CheckinReport(errors=errors, error_count=count)
+            written = checkin_store.store(_hashed(con), key=key)
             (rows,) = con.execute("SELECT count(*) FROM raw").fetchone() or (0,)
-            return ImportReport(rows=rows, files=written, seconds=time.perf_counter() - started)
+            return CheckinReport(rows=rows, files=written, seconds=time.perf_counter() - started)
     finally:
         con.close()
 

@@ -5,6 +5,11 @@ error returns the list of (row, column, reason) and nothing is written. The writ
 transaction: one insert statement run over every row for the registry, so a province's 200,000
 rows take seconds (bench/reopening.py); the survey's own action per answer for the returns, so an
 imported answer and a typed one have the same effects.
+
+The registry import is idempotent by its rows' natural keys (docs/decisions/0039): a row that is
+an establishment already registered (its credit code, or its name in its grid and kind) is left as
+it is and counted as ``already``, so a workbook imported twice — or the job delivered again after
+a kill that came after its commit — registers each establishment once.
 """
 
 import os
@@ -56,13 +61,16 @@ def import_establishments(source, *, actor, area: Jurisdiction) -> dict:
     ):
         raise PermissionDenied(_("This area is outside yours."))
     rows, errors = read_sheet(source, ESTABLISHMENT_COLUMNS, ESTABLISHMENT_REQUIRED)
-    result = {"rows": len(rows), "created": 0, "errors": errors}
+    result = {"rows": len(rows), "created": 0, "already": 0, "errors": errors}
     if errors:
         return result
     codes = set(Jurisdiction.objects.subtree(area.code).values_list("code", flat=True))
     built, errors = check_establishments(rows, area=area.code, codes=codes)
     if errors:
         result["errors"] = errors
+        return result
+    result["already"] = len(rows) - len(built)  # the same establishments, registered before
+    if not built:
         return result
     try:
         with transaction.atomic():
@@ -171,17 +179,27 @@ def _answer_all(survey: Survey, plans: list[tuple], *, actor, errors: list[dict]
     return True
 
 
-@job("reopening.import_establishments")
+def forget_file(params: dict, error: str) -> None:
+    """The job failed for good: no delivery will read its file again."""
+    uploads.finish(params["file"])
+
+
+@job("reopening.import_establishments", on_failure=forget_file)
 def import_establishments_job(progress, *, file: str, area: str) -> dict:
-    """The background import of a large registry, as its uploader; the file is then deleted."""
-    try:
-        progress(0, 1, _("checking"))
-        with uploads.opened(file, "registry.xlsx") as path, path.open("rb") as handle:
-            result = import_establishments(
-                handle, actor=current_actor(), area=Jurisdiction.objects.get(pk=area)
-            )
-        result["errors"] = result["errors"][:500]  # the job page lists the first 500
-        progress(1, 1, _("Imported %(n)d establishments.") % {"n": result["created"]})
-        return result
-    finally:
-        uploads.finish(file)
+    """The background import of a large registry, as its uploader; the file is then deleted.
+
+    Only once the import has an outcome (or the job failed for good, ``forget_file``): a delivery
+    after a transient failure or a kill reads the file again and finds what was registered.
+    """
+    progress(0, 1, _("checking"))
+    with uploads.opened(file, "registry.xlsx") as path, path.open("rb") as handle:
+        result = import_establishments(
+            handle, actor=current_actor(), area=Jurisdiction.objects.get(pk=area)
+        )
+    result["errors"] = result["errors"][:500]  # the job page lists the first 500
+    done = _("Imported %(n)d establishments.") % {"n": result["created"]}
+    if result["already"]:
+        done += " " + _("%(n)d were registered before.") % {"n": result["already"]}
+    progress(1, 1, done)
+    uploads.finish(file)
+    return result

@@ -37,7 +37,7 @@ GOOD = [
 
 def test_a_good_workbook_registers_every_row(operator, tree):
     result = import_establishments(book(GOOD), actor=operator, area=tree["350322"])
-    assert result == {"rows": 3, "created": 3, "errors": []}
+    assert result == {"rows": 3, "created": 3, "already": 0, "errors": []}
     school = Establishment.objects.get(name="枫亭中心小学")
     assert (school.kind, school.pupils, school.status) == ("school", 900, Status.OPEN)
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from pingji.core import clock
 from pingji.core.access import ensure_allowed
-from pingji.core.actions import error, not_in_future, record_on
+from pingji.core.actions import conflict, error, not_in_future, record_on
 from pingji.geo.choices import CODE_LENGTH
 from pingji.geo.models import Jurisdiction
 from pingji.protocols import rules as protocol_rules
@@ -44,15 +44,25 @@ def open_follow_ups(round, upload, tubes, members, actor) -> int:
 
     ``tubes`` and ``members`` come from the analytic store (``store.positive_tubes``,
     ``store.tube_members``) as local wall-clock times; the tube's event is dated by the
-    laboratory's result time, when the pool was found positive.
+    laboratory's result time, when the pool was found positive. A tube is positive once a round:
+    one already followed up, or named twice (rows a crashed import stored twice, before the lake
+    kept a manifest), is followed up once (docs/decisions/0039).
     """
     tz = timezone.get_current_timezone()
-    by_tube: dict[str, list[tuple]] = {}
+    by_tube: dict[str, dict[int, tuple]] = {}
     for barcode, person, grid, sampled_at in members:
-        by_tube.setdefault(barcode, []).append((person, grid, sampled_at))
+        by_tube.setdefault(barcode, {}).setdefault(person, (person, grid, sampled_at))
+    done = set(
+        PositiveTube.objects.filter(round=round, barcode__in=[t[0] for t in tubes]).values_list(
+            "barcode", flat=True
+        )
+    )
     created = 0
     for barcode, resulted_at, size in tubes:
-        people = by_tube.get(barcode, [])
+        if barcode in done:
+            continue
+        done.add(barcode)
+        people = list(by_tube.get(barcode, {}).values())
         at = timezone.make_aware(resulted_at, tz)
         tube = PositiveTube.objects.create(
             round=round,
@@ -107,7 +117,7 @@ def do_record_retest(
         follow = FollowUp.objects.select_for_update().get(pk=follow.pk)
         ensure_allowed(actor, follow, "change")
         if follow.status != FollowUpStatus.AWAITING_RETEST:
-            raise error("result", _("This retest is already recorded."))
+            raise conflict("result", _("This retest is already recorded."))
         follow.status = (
             FollowUpStatus.NEGATIVE if result == TubeResult.NEGATIVE else FollowUpStatus.POSITIVE
         )

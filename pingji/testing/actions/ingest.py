@@ -5,8 +5,10 @@ gets one row per person in a tube from sampling points' files, ``testing_results
 tube from laboratories' files. Every stored row carries its ``upload_id``; readers take only rows
 of *applied* uploads (the ORM ``Upload`` row is the truth of that). A file is validated completely
 first — the per-row report follows the check-in importer (``tracing.checkins``: row numbers as a
-spreadsheet shows them, CSV UTF-8 or GBK, or Parquet) — then appended in one step; if the ORM side
-then fails, its rows stay unreferenced and are never read. So a file is applied whole or not at all.
+spreadsheet shows them, CSV UTF-8 or GBK, or Parquet) — then appended in one step, as one import
+of the lake keyed by the file's content hash and its upload (``lake_key``), so a job delivered
+again stores it once; if the ORM side then fails, its rows stay unreferenced and are never read.
+So a file is applied whole or not at all, and once.
 
 Each file goes through the column pass first (``ingest_columns``): a plainly clean CSV file — the
 usual case — is settled there in whole columns and written. At any doubt the row pass here decides:
@@ -18,6 +20,7 @@ This module needs no ORM: the Django side (``uploads``, ``jobs``) passes ids and
 the benchmark drives the same functions at city scale.
 """
 
+import hashlib
 import tempfile
 import time
 from pathlib import Path
@@ -99,12 +102,24 @@ def _columns_first(con, path, tmp, started, rules: Rules, layout: Layout) -> Imp
     except Doubt:
         checked = _checked_sampling if sampling else _checked_results
         return checked(con, path, tmp, started, rules)
-    return _write(layout.dataset, table, started)
+    return _write(layout.dataset, table, path, rules, started)
 
 
-def _write(name: str, table: pa.Table, started: float) -> ImportReport:
-    written = lake.append(name, table)
+def _write(name: str, table: pa.Table, path: Path, rules: Rules, started: float) -> ImportReport:
+    """Append the checked rows as the upload's one import (``lake_key``): a job delivered again
+    after a crash finds them stored, or stores them whole (docs/decisions/0039)."""
+    written = lake.append(name, table, key=lake_key(path, rules))
     return ImportReport(rows=table.num_rows, files=written, seconds=time.perf_counter() - started)
+
+
+def lake_key(path: Path, rules: Rules) -> str:
+    """The import key of a file's rows: its content hash, with the round and upload the rows
+    carry (the same file posted again after a failure is a new upload, stored anew)."""
+    digest = rules.sha256
+    if not digest:
+        with path.open("rb") as handle:
+            digest = hashlib.file_digest(handle, "sha256").hexdigest()
+    return f"testing:{rules.round_id}:{rules.upload_id}:{digest}"
 
 
 def _stage(con, path: Path, tmp: Path, layout: Layout) -> tuple[dict, dict]:
@@ -166,7 +181,7 @@ def _checked_sampling(con, path: Path, tmp: Path, started: float, rules: Rules) 
         "place_id, household_id, TRY_CAST(point_raw AS BIGINT) AS point_id, sampled AS sampled_at, "
         "CAST(sampled AS DATE) AS day FROM rows"
     ).to_arrow_table()
-    return _write(SAMPLES, table, started)
+    return _write(SAMPLES, table, path, rules, started)
 
 
 def _stage_sampling_rows(con, cols: dict, types: dict, rules: Rules) -> None:
@@ -259,4 +274,4 @@ def _checked_results(con, path: Path, tmp: Path, started: float, rules: Rules) -
         "res_at AS resulted_at, "
         "CAST(res_at AS DATE) AS day FROM rows"
     ).to_arrow_table()
-    return _write(RESULTS, table, started)
+    return _write(RESULTS, table, path, rules, started)

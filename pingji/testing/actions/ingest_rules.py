@@ -43,6 +43,7 @@ class Rules:
     by_household: bool = False  # one tube per household (sealed areas)
     points: set[int] = field(default_factory=set)
     applied: list[int] = field(default_factory=list)  # every applied upload, all rounds
+    sha256: str = ""  # of the file, when the caller knows it (the upload's); else read here
 
 
 # --- columns ---------------------------------------------------------------------------------

@@ -5,8 +5,13 @@ A file is checked and stored by a background job (``jobs.ingest_upload``, with `
 upload's state, the coverage of the round, and the positive tubes with their follow-ups
 (``follow_ups``). Only an applied upload's rows are ever read (``applied_ids``), so a file whose
 ORM side failed leaves every figure as it was.
+
+Every upload ends in a state its uploader can act on (docs/decisions/0039): applied, refused with
+its report, or failed — "interrupted" when its job failed for good (``do_interrupt_upload``),
+after which the same file may be posted again.
 """
 
+from functools import partial
 from pathlib import Path
 
 from django.db import transaction
@@ -15,6 +20,7 @@ from django.utils.translation import gettext as _
 from pingji.core import clock, uploads
 from pingji.core.access import ensure_allowed
 from pingji.core.actions import error, record_on
+from pingji.core.choices import JobStatus
 from pingji.core.jobs import enqueue
 
 from .. import store
@@ -60,13 +66,20 @@ def _queue(round: Round, actor, kind: str, name: str, stored: uploads.Stored):
     digest = stored.sha256
     with transaction.atomic():
         Round.objects.select_for_update().filter(pk=round.pk).first()
-        same = Upload.objects.filter(
-            round=round,
-            kind=kind,
-            sha256=digest,
-            status__in=[UploadStatus.QUEUED, UploadStatus.APPLIED],
-        ).first()
-        if same is not None:
+        same = (
+            Upload.objects.select_related("job")
+            .filter(
+                round=round,
+                kind=kind,
+                sha256=digest,
+                status__in=[UploadStatus.QUEUED, UploadStatus.APPLIED],
+            )
+            .first()
+        )
+        if same is not None and _abandoned(same):
+            _interrupt(same)  # its job ended without ending it: this post takes its place
+            transaction.on_commit(partial(uploads.finish, same.path))
+        elif same is not None:
             return same, False
         upload = Upload.objects.create(
             round=round,
@@ -86,6 +99,39 @@ def _queue(round: Round, actor, kind: str, name: str, stored: uploads.Stored):
         upload.save(update_fields=["job"])
         ensure_allowed(actor, upload, "add")
     return upload, True
+
+
+def _abandoned(upload: Upload) -> bool:
+    """A queued upload whose job is over (or gone): nothing will ever apply it."""
+    job = upload.job
+    ended = job is None or job.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)
+    return upload.status == UploadStatus.QUEUED and ended
+
+
+def do_interrupt_upload(upload_id: int) -> None:
+    """Mark an upload whose job failed for good "interrupted": failed, nothing of it applied.
+
+    A failed upload is outside the one-queued-or-applied-per-content constraint, so the same file
+    can be posted again; the stored file is deleted, as no job will read it. An upload that
+    reached its end meanwhile is left as it is.
+    """
+    with transaction.atomic():
+        upload = Upload.objects.select_for_update().filter(pk=upload_id).first()
+        if upload is None:
+            return
+        if upload.status == UploadStatus.QUEUED:
+            _interrupt(upload)
+    uploads.finish(upload.path)
+
+
+def _interrupt(upload: Upload) -> None:
+    reason = _("Interrupted before it was applied; nothing of it counts. Upload the file again.")
+    do_refuse_upload(
+        upload,
+        errors=[{"row": 0, "field": "", "reason": reason}],
+        error_count=1,
+        status=UploadStatus.FAILED,
+    )
 
 
 def do_refuse_upload(upload: Upload, *, errors: list[dict], error_count: int, status=None) -> None:
@@ -138,6 +184,8 @@ def do_apply_upload(upload: Upload, rows: int) -> dict:
     round = upload.round
     with transaction.atomic():
         upload = Upload.objects.select_for_update().get(pk=upload.pk)
+        if upload.status != UploadStatus.QUEUED:  # applied, or ended, by an earlier delivery
+            return {"rows": upload.rows, "positive_tubes": 0, "follow_ups": 0}
         upload.status, upload.rows, upload.applied_at = UploadStatus.APPLIED, rows, clock.now()
         upload.errors, upload.error_count = [], 0
         upload.save(update_fields=["status", "rows", "applied_at", "errors", "error_count"])

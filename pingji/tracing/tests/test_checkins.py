@@ -1,4 +1,7 @@
-"""Importing check-in logs: happy paths, every bad input, append-only, nothing half-written."""
+"""Importing check-in logs: happy paths, every bad input, append-only, nothing half-written.
+
+The same file imported twice, and an import killed mid-way: ``test_idempotent_checkins``.
+"""
 
 import datetime
 
@@ -72,11 +75,11 @@ def test_parquet_with_english_headers_and_typed_times(tmp_path):
     ]
 
 
-def test_a_second_import_appends_new_files(tmp_path):
-    path = write(tmp_path, HEADER_ZH + GOOD_ROWS)
-    first = import_checkins(path, KNOWN)
-    second = import_checkins(path, KNOWN)
-    assert second.ok and set(first.files).isdisjoint(second.files)
+def test_another_file_appends_new_files(tmp_path):
+    first = import_checkins(write(tmp_path, HEADER_ZH + GOOD_ROWS), KNOWN)
+    other = GOOD_ROWS.replace("10:00", "09:00")
+    second = import_checkins(write(tmp_path, HEADER_ZH + other, name="other.csv"), KNOWN)
+    assert second.ok and not second.already and set(first.files).isdisjoint(second.files)
     assert all(p.exists() for p in first.files + second.files)
     assert lake.read("checkins").num_rows == 4
 

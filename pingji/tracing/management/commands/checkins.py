@@ -3,7 +3,8 @@
 ``import`` loads a check-in log into the analytic store (see tracing.checkins); the known venue
 codes come from the database (``--venues-from-db``: places of kind venue) or from a file with one
 code per line (``--venues FILE``). On any bad row it prints every problem as CSV (row, field,
-reason), writes nothing and exits with an error.
+reason), writes nothing and exits with an error. A file imported before (the same content) is not
+imported again: the command says so and writes nothing, so running it twice is safe.
 
 ``search`` reads case visits (columns visit_id, venue, start, end[, margin_minutes]; ISO times)
 and prints the proposed contacts as CSV (epi.overlap.COLUMNS).
@@ -67,6 +68,12 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{options['file']}: {report.error_count} problem(s); nothing was imported"
             )
+        if report.already:
+            self.stderr.write(
+                f"{options['file']} was imported before ({report.rows} check-ins in "
+                f"{len(report.files)} file(s)); nothing was written"
+            )
+            return
         rate = report.rows / report.seconds if report.seconds else 0
         self.stderr.write(
             f"imported {report.rows} check-ins into {len(report.files)} file(s) "
