@@ -22,7 +22,11 @@ def home(request):
     user, code = request.user, focus_code(request)
     persons = Person.objects.restrict(user).within(code)
     tasks = Task.objects.restrict(user).within(code)
-    children = Jurisdiction.objects.restrict(user).filter(parent_id=code or None)
+    children = (
+        Jurisdiction.objects.restrict(user)
+        .filter(parent_id=code or None)
+        .only("code", "name", "level", "population")  # a row each: never the boundary
+    )
     return render(
         request,
         "home.html",

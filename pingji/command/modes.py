@@ -34,6 +34,7 @@ def mode_for(jurisdiction, at: datetime | None = None) -> ModeInForce:
     switch = (
         ModeSwitch.objects.filter(jurisdiction_id__in=codes, effective_at__lte=at)
         .select_related("jurisdiction")
+        .defer("jurisdiction__boundary")  # every page's banner names it, never draws it
         .order_by("-jurisdiction_id", "-effective_at", "-id")  # longest code = nearest first
         .first()
     )

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -14,7 +15,9 @@ class Column:
     heading: str | Promise
     link: bool = False
 
-    def value(self, obj):
+    def value(self, obj, labels: dict | None = None):
+        """The cell of ``obj``; ``labels``: the column's choice labels, when the caller looked
+        them up once for many rows (``get_…_display`` rebuilds them for every call)."""
         value = obj
         for part in self.attr.split("."):
             value = getattr(value, part, None)
@@ -22,8 +25,20 @@ class Column:
                 return ""
         if callable(value):
             value = value()
+        if labels is not None:
+            return labels.get(value, value)
         display = getattr(obj, f"get_{self.attr}_display", None)
         return display() if display and "." not in self.attr else value
+
+    def labels(self, model) -> dict | None:
+        """value → label of the model field this column shows, if it has choices."""
+        if "." in self.attr:
+            return None
+        try:
+            field = model._meta.get_field(self.attr)
+        except FieldDoesNotExist:
+            return None
+        return {k: str(v) for k, v in field.flatchoices} if field.choices else None
 
 
 class Table:
@@ -32,7 +47,14 @@ class Table:
     columns: tuple[Column, ...] = ()
 
     def rows(self, objects):
-        return [(obj, [(c, c.value(obj)) for c in self.columns]) for obj in objects]
+        objects = list(objects)
+        if not objects:
+            return []
+        labels = [c.labels(type(objects[0])) for c in self.columns]
+        return [
+            (obj, [(c, c.value(obj, ls)) for c, ls in zip(self.columns, labels, strict=True)])
+            for obj in objects
+        ]
 
     def presented(self, user, model, objects) -> tuple[tuple[Column, ...], list]:
         """Columns and rows as ``user`` may read them: registered personal fields go through

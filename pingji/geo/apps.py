@@ -10,3 +10,12 @@ class GeoConfig(AppConfig):
         (_("Jurisdictions"), "geo:jurisdiction_list", None),
         (_("Places"), "geo:place_list", None),
     )
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from . import paths  # subscribes the cached paths to the bulk loads' events
+        from .models import Jurisdiction
+
+        for signal in (post_save, post_delete):
+            signal.connect(paths.on_jurisdiction_changed, sender=Jurisdiction)

@@ -7,12 +7,15 @@ estimates when they exist for the day, else computed on the spot from the same s
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from pingji.analytics import estimates
@@ -25,6 +28,7 @@ from pingji.analytics.series import (
     compute,
     cutoff,
     from_storage,
+    high_water,
     onset_curve,
     outbreak_start,
     today,
@@ -54,6 +58,9 @@ def check_day(on: datetime.date) -> None:
 
 @dataclass
 class Situation:
+    """Labels are plain strings in the language it was built in (``shown`` keeps one per
+    language): a lazy one would cost a class of its own each time it is read from the cache."""
+
     jurisdiction: Jurisdiction
     on: datetime.date
     since: datetime.date | None
@@ -139,6 +146,35 @@ def build(
     )
 
 
+#: A situation is kept at most this long; any event recorded meanwhile retires it sooner.
+CACHE_SECONDS = 600
+
+
+def shown(
+    jurisdiction: Jurisdiction, on: datetime.date, *, since=None, overdue_tasks=None
+) -> Situation:
+    """``build`` as the situation room shows it: computed once for every reader until the next
+    event, with each reader's own overdue tasks added.
+
+    Every figure of a situation is read from rows that actions write, and every action records a
+    domain event (docs/architecture.md), so the newest event's id marks what a situation was
+    built from: one small query tells whether a kept one still holds. What differs between
+    readers is only their overdue tasks. The lower levels do not: whoever may open an area sees
+    every level below it, since scopes are code prefixes (docs/decisions/0001).
+    """
+    key = ":".join(
+        ["reports:situation", jurisdiction.code, str(on), str(since), get_language() or ""]
+    )
+    seen = high_water()  # read first: an event written while building makes the result stale
+    kept = cache.get(key)
+    if kept is None or kept[0] != seen:
+        kept = (seen, build(jurisdiction, on, since=since))
+        cache.set(key, kept, CACHE_SECONDS)
+    situation = kept[1]
+    overdue = list(overdue_tasks(cutoff(on))) if overdue_tasks else []
+    return dataclasses.replace(situation, overdue=overdue)
+
+
 #: The headline figures: (key, cumulative over the outbreak?).
 HEADLINE = (
     ("new_confirmed", False),
@@ -155,7 +191,7 @@ HEADLINE = (
 def _headline(series, on: datetime.date, period_from: datetime.date) -> list[dict]:
     """The day's figures and the totals since the outbreak began, each with its label; a total
     says from which day it counts, so the reader knows the outbreak it belongs to."""
-    labels = {i.key: i.label for i in indicators()}
+    labels = {i.key: str(i.label) for i in indicators()}
     headline = []
     for key, cumulative in HEADLINE:
         value = series.period(key, period_from) if cumulative else series.on(key, on)
@@ -188,7 +224,9 @@ def _unit_rows(series, children, on: datetime.date, period_from: datetime.date) 
 
 
 def _rt_by_unit(series, units: list[dict], start, on) -> list[dict]:
-    """Rt of each level below that had cases (a unit without any has nothing to estimate)."""
+    """Rt of each level below that had cases (a unit without any has nothing to estimate); what
+    is stored of every unit is read in one query."""
+    stored = stored_rt([entry["code"] for entry in units], start, on)
     rt_by_unit = []
     for entry in units:
         rows = rt_series(
@@ -197,6 +235,7 @@ def _rt_by_unit(series, units: list[dict], start, on) -> list[dict]:
             series.of(entry["code"], "new_imported_infection"),
             start,
             on,
+            stored=stored.get(entry["code"], []),
         )
         if rows:
             rt_by_unit.append({"code": entry["code"], "name": entry["name"], "rows": rows})
@@ -211,7 +250,7 @@ def _panels(series, on: datetime.date, period_from: datetime.date) -> list[dict]
         items = [
             {
                 "key": i.key,
-                "label": i.label,
+                "label": str(i.label),
                 "value": series.period(i.key, period_from) if not i.stock else series.on(i.key, on),
                 "today": series.on(i.key, on),
             }
@@ -229,12 +268,21 @@ def _rt_dict(day, mean, lo, hi) -> dict:
     return {"day": day.isoformat(), "mean": round(mean, 4), "lo": round(lo, 4), "hi": round(hi, 4)}
 
 
-def rt_series(code, local, imported, start, on) -> list[dict]:
+def stored_rt(codes: list[str], start, on) -> dict[str, list[RtEstimate]]:
+    """The stored Rt estimates of each area of ``codes`` from ``start`` to ``on``, by day."""
+    stored: dict[str, list[RtEstimate]] = {}
+    rows = RtEstimate.objects.filter(jurisdiction_id__in=codes, day__gte=start, day__lte=on)
+    for row in rows.order_by("jurisdiction_id", "day"):
+        stored.setdefault(row.jurisdiction_id, []).append(row)
+    return stored
+
+
+def rt_series(code, local, imported, start, on, *, stored=None) -> list[dict]:
     """Rt per window end up to ``on``: the stored estimates if the day has them, else computed
-    with each day's own serial interval (``estimates.serial_intervals``)."""
-    stored = list(
-        RtEstimate.objects.filter(jurisdiction_id=code, day__gte=start, day__lte=on).order_by("day")
-    )
+    with each day's own serial interval (``estimates.serial_intervals``). ``stored``: what
+    ``stored_rt`` read of the area, when it was read with others."""
+    if stored is None:
+        stored = stored_rt([code], start, on).get(code, [])
     if stored and stored[-1].day == on:
         return [_rt_dict(r.day, r.mean, r.q025, r.q975) for r in stored]
     if not (local.sum() + imported.sum()):
@@ -262,7 +310,7 @@ def forecast_for(code, local, imported, on) -> dict | None:
         return None
     observed = {day: int(v) for day, v in zip(days, local, strict=True)}
     skill = estimates.model_skill(runs, observed, known_by=on)
-    labels = dict(ForecastModel.choices)
+    labels = {model: str(label) for model, label in ForecastModel.choices}
     return {
         "model": labels[DEFAULT_FORECAST_MODEL],
         "points": current[DEFAULT_FORECAST_MODEL],
@@ -317,6 +365,8 @@ def overdue_query(tasks):
             tasks.filter(created_at__lt=moment, deadline__lt=moment)
             .filter(Q(verified_at__isnull=True) | Q(verified_at__gte=moment))
             .exclude(status="cancelled")
+            .select_related("jurisdiction")
+            .only("title", "deadline", "jurisdiction__name")
             .order_by("deadline")[:50]
         )
 

@@ -12,9 +12,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import generic
 
+from pingji.core.access import scope_code
 from pingji.core.forms import add_action_errors
 from pingji.core.views.base import ScopedDetailView, ScopedListView, focus_code
 from pingji.geo.models import Jurisdiction
+from pingji.geo.paths import path_to
 from pingji.tasks.models import Task
 
 from . import situation as sit
@@ -37,7 +39,7 @@ class SituationView(LoginRequiredMixin, generic.View):
             if top is None:
                 raise Http404
             return redirect("reports:situation", code=top.code)
-        jurisdiction = visible.filter(code=code).first()
+        jurisdiction = visible.defer("boundary").filter(code=code).first()
         if jurisdiction is None:
             raise Http404
         form = AsOfForm(request.GET or None)
@@ -50,19 +52,16 @@ class SituationView(LoginRequiredMixin, generic.View):
             )
         on = form.cleaned_data["on"] if form.is_bound else sit.today()
         since = form.cleaned_data.get("since") if form.is_bound else None
-        s = sit.build(
+        s = sit.shown(
             jurisdiction,
             on,
             since=since,
-            visible_children=visible,
             overdue_tasks=sit.overdue_query(Task.objects.restrict(request.user)),
         )
         context = {
             "form": form if form.is_bound else AsOfForm(initial={"on": on}),
             "jurisdiction": jurisdiction,
-            "ancestors": [
-                a for a in jurisdiction.ancestors() if visible.filter(code=a.code).exists()
-            ],
+            "ancestors": _visible_ancestors(request.user, code),
             "situation": s,
             "charts": {
                 "days": [d.isoformat() for d in s.days],
@@ -79,6 +78,13 @@ class SituationView(LoginRequiredMixin, generic.View):
         }
         template = "reports/screen.html" if context["screen"] else "reports/situation.html"
         return render(request, template, context)
+
+
+def _visible_ancestors(user, code: str) -> list:
+    """The levels above ``code`` that ``user`` may open too (scopes are code prefixes), from the
+    path every page's breadcrumb reads (``geo.paths``)."""
+    path, scope = path_to(code), scope_code(user) or ""
+    return [a for a in path.ancestors if a.code.startswith(scope)] if path else []
 
 
 class ReportListView(ScopedListView):

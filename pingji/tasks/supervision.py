@@ -20,7 +20,7 @@ from pingji.geo.models import Jurisdiction
 
 from .choices import OPEN_STATUSES, Department, TaskKind, TaskStatus
 from .kinds import kind_label
-from .models import PlanTemplate, Task
+from .models import PlanTemplate, Task, WorkPlan
 
 #: Days of trend shown: two weeks, the span of the 8th edition's observation periods.
 TREND_DAYS = 14
@@ -188,25 +188,43 @@ def _trend(base, now, days: int) -> list[dict]:
 
 
 def _plans(code: str, now) -> list[dict]:
-    """Open plan requests that reach into this subtree: how many are asked, in, and late."""
+    """Open plan requests that reach into this subtree: how many are asked, in, and late.
+
+    Each request's two counts are filtered aggregates of one query per table, so the page costs
+    the same however many requests it shows.
+    """
     above = [code[:n] for n in range(len(code) + 1)]
-    templates = PlanTemplate.objects.filter(
-        Q(jurisdiction__code__startswith=code) | Q(jurisdiction__code__in=above)
-    ).order_by("-due")[:10]
-    out = []
-    for template in templates:
-        scope = code if code.startswith(template.jurisdiction_id) else template.jurisdiction_id
-        asked = Jurisdiction.objects.filter(level=template.level, code__startswith=scope).count()
-        submitted = template.plans.filter(
-            jurisdiction__code__startswith=scope, status="submitted"
-        ).count()
-        out.append(
-            {
-                "template": template,
-                "asked": asked,
-                "submitted": submitted,
-                "missing": asked - submitted,
-                "late": template.due < now and asked > submitted,
-            }
-        )
-    return out
+    templates = list(
+        PlanTemplate.objects.filter(
+            Q(jurisdiction__code__startswith=code) | Q(jurisdiction__code__in=above)
+        ).order_by("-due")[:10]
+    )
+    if not templates:
+        return []
+    scopes = {
+        t.pk: code if code.startswith(t.jurisdiction_id) else t.jurisdiction_id for t in templates
+    }
+    asked = Jurisdiction.objects.aggregate(
+        **{
+            f"t{t.pk}": Count("code", filter=Q(level=t.level, code__startswith=scopes[t.pk]))
+            for t in templates
+        }
+    )
+    submitted = WorkPlan.objects.filter(template__in=templates, status="submitted").aggregate(
+        **{
+            f"t{t.pk}": Count(
+                "id", filter=Q(template=t, jurisdiction__code__startswith=scopes[t.pk])
+            )
+            for t in templates
+        }
+    )
+    return [
+        {
+            "template": t,
+            "asked": asked[f"t{t.pk}"],
+            "submitted": submitted[f"t{t.pk}"],
+            "missing": asked[f"t{t.pk}"] - submitted[f"t{t.pk}"],
+            "late": t.due < now and asked[f"t{t.pk}"] > submitted[f"t{t.pk}"],
+        }
+        for t in templates
+    ]

@@ -65,6 +65,9 @@ class RiskAreaViewSet(_StepMixin, ScopedModelViewSet):
     http_method_names = READ_AND_CREATE
     step_actions = ("propose",)
 
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("places", "jurisdictions")
+
     def perform_create(self, serializer):
         serializer.instance = transitions.do_designate_area(
             actor=self.request.user, **serializer.validated_data
@@ -153,6 +156,9 @@ class CheckpointViewSet(_StepMixin, ScopedModelViewSet):
     filterset_class = CheckpointFilterSet
     http_method_names = READ_AND_CREATE
     step_actions = ("days", "plan")
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("areas")
 
     def perform_create(self, serializer):
         serializer.instance = checkpoints.do_create_checkpoint(

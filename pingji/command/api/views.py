@@ -98,6 +98,9 @@ class MeetingViewSet(
     serializer_class = MeetingSerializer
     select_related = ("jurisdiction",)
 
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("directives")
+
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -3,7 +3,10 @@
 import datetime
 
 from django import template
+from django.template.base import render_value_in_context
 from django.utils import formats, timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from pingji.core import personal_data
@@ -21,6 +24,34 @@ def cell(value):
     if isinstance(value, bool):
         return "✓" if value else "—"
     return value
+
+
+@register.simple_tag(takes_context=True)
+def table_body(context, rows) -> SafeString:
+    """The rows of a list page's table (``core/object_list.html``): each cell as the template
+    would write it — ``value|cell``, or a link to the row's page — labelled by its heading.
+
+    Written here rather than by a template loop: a page of 50 rows has hundreds of cells, and
+    the engine's lookups, filters and translated headings per cell were most of the page's CPU.
+    Headings are translated once, each row's link is reversed once.
+    """
+    labels: dict[int, str] = {}
+    lines = []
+    for obj, cells in rows:
+        url = None
+        tds = []
+        for column, value in cells:
+            label = labels.get(id(column))
+            if label is None:
+                label = labels[id(column)] = conditional_escape(str(column.heading))
+            if column.link:
+                url = url or conditional_escape(obj.get_absolute_url())
+                shown = f'<a href="{url}">{render_value_in_context(value, context)}</a>'
+            else:
+                shown = render_value_in_context(cell(value), context)
+            tds.append(f'<td data-label="{label}">{shown}</td>')
+        lines.append(f"<tr>{''.join(tds)}</tr>")
+    return mark_safe("\n".join(lines))  # every value and heading above is escaped
 
 
 @register.simple_tag(takes_context=True)

@@ -17,20 +17,32 @@ class SourcedWork:
     """Mixin for the command objects whose work is done as tasks attached to them."""
 
     def tasks(self):
+        return self.tasks_of([self])
+
+    @classmethod
+    def tasks_of(cls, objects):
         from .task import Task
 
         return Task.objects.filter(
-            source_type=ContentType.objects.get_for_model(type(self)), source_id=str(self.pk)
+            source_type=ContentType.objects.get_for_model(cls),
+            source_id__in=[str(obj.pk) for obj in objects],
         )
 
     def progress(self) -> list[dict]:
         """Per receiver (owner jurisdiction and department, if one was named): how many tasks,
         done, open, overdue — one grouped query. ``department_label`` is ``""`` for a whole
         government."""
+        (rows,) = self.progress_of([self]).values()
+        return rows
+
+    @classmethod
+    def progress_of(cls, objects) -> dict:
+        """``progress`` of each of ``objects`` (by primary key) in one grouped query: a list of
+        them shows every one's."""
         now = timezone.now()
         rows = (
-            self.tasks()
-            .values("jurisdiction_id", "jurisdiction__name", "department")
+            cls.tasks_of(objects)
+            .values("source_id", "jurisdiction_id", "jurisdiction__name", "department")
             .annotate(
                 total=Count("id"),
                 done=Count("id", filter=Q(status=TaskStatus.DONE)),
@@ -41,7 +53,12 @@ class SourcedWork:
             .order_by("-overdue", "jurisdiction_id", "department")
         )
         labels = dict(Department.choices)
-        return [{**row, "department_label": str(labels.get(row["department"], ""))} for row in rows]
+        out: dict = {obj.pk: [] for obj in objects}
+        by_source = {str(pk): pk for pk in out}
+        for row in rows:
+            source = by_source[row.pop("source_id")]
+            out[source].append({**row, "department_label": str(labels.get(row["department"], ""))})
+        return out
 
 
 class Directive(SourcedWork, ScopedModel):

@@ -7,8 +7,11 @@ through ``actions``; a refusal inside the area comes back as a message on the ta
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
@@ -20,6 +23,7 @@ from pingji.core.views.base import (
     ScopedDetailView,
     ScopedListView,
     focus_code,
+    url_of_each,
 )
 from pingji.geo.models import Jurisdiction
 
@@ -33,14 +37,15 @@ from ..actions.work import (
     do_verify_task,
     resolve_source,
 )
-from ..choices import OWNER_STATUSES
+from ..choices import OPEN_STATUSES, OWNER_STATUSES, TaskStatus
 from ..filtersets import TaskFilterSet
 from ..forms import EvidenceForm, NoteForm, TaskForm
+from ..kinds import kind_choices
 from ..models import EvidenceFile, Task
 from ..tables import TaskTable
 
-#: Enough for any one person's open work; a longer backlog is the full list's job.
-INBOX_LIMIT = 200
+#: Cards on a page of the inbox: a screenful on a desk, a few swipes on a phone.
+INBOX_PAGE = 50
 LIST_RELATED = ("jurisdiction", "assignee", "escalated_to")
 
 
@@ -51,19 +56,47 @@ def _related(qs):
 
 
 class InboxView(LoginRequiredMixin, generic.TemplateView):
-    """My tasks: assigned to me, unassigned in my jurisdiction, escalated to it; overdue first."""
+    """My tasks: assigned to me, unassigned in my jurisdiction, escalated to it; overdue first.
+
+    A page of ``INBOX_PAGE`` cards at a time: the counts say how much there is in all, and the
+    work awaiting my verification shows its most urgent page.
+    """
 
     template_name = "tasks/inbox.html"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        user = self.request.user
-        work = Task.objects.restrict(user).inbox(user).overdue_first()
+        user, now = self.request.user, timezone.now()
+        work = Task.objects.restrict(user).inbox(user)
         verify = Task.objects.restrict(user, "verify").awaiting_verification(user)
-        ctx["work"] = list(_related(work)[:INBOX_LIMIT])
-        ctx["to_verify"] = list(_related(verify.overdue_first())[:INBOX_LIMIT])
-        ctx["overdue_count"] = sum(t.is_overdue for t in ctx["work"])
+        counts = work.aggregate(n=Count("pk"), late=Count("pk", filter=Q(deadline__lt=now)))
+        pages = Paginator(_related(work.overdue_first(now)), INBOX_PAGE)
+        pages.count = counts["n"]  # counted above with the overdue ones, in one query
+        page = pages.get_page(self.request.GET.get("page"))
+        ctx["page_obj"], ctx["is_paginated"] = page, page.has_other_pages()
+        ctx["work"] = _carded(page.object_list, now)
+        ctx["work_count"], ctx["overdue_count"] = counts["n"], counts["late"]
+        ctx["to_verify"] = _carded(_related(verify.overdue_first(now))[:INBOX_PAGE], now)
+        ctx["to_verify_count"] = (
+            verify.count() if len(ctx["to_verify"]) == INBOX_PAGE else len(ctx["to_verify"])
+        )
         return ctx
+
+
+def _carded(tasks, now) -> list[Task]:
+    """The tasks, each with what its card shows worked out once for the page: ``url``, ``late``
+    and the ``status_label`` and ``kind_label`` looked up in one dict each, where the template's
+    ``get_…_display`` would rebuild the (long) list of kinds for every card."""
+    url = url_of_each("tasks:task_detail")
+    statuses = {value: str(label) for value, label in TaskStatus.choices}
+    kinds = {value: str(label) for value, label in kind_choices()}
+    out = list(tasks)
+    for task in out:
+        task.url = url(task.pk)
+        task.late = task.status in OPEN_STATUSES and task.deadline < now
+        task.status_label = statuses.get(task.status, task.status)
+        task.kind_label = kinds.get(task.kind, task.kind)
+    return out
 
 
 class TaskListView(ScopedListView):
