@@ -7,7 +7,8 @@ machine with the server, and what it takes away from the workers falls on both s
 
 Each side prepares the same small demo province (``pingji demo --scale``, its own code, its own
 database ``<database>_<side>``, kept between runs with its data dir and personal-data key) and is
-served by gunicorn (``--workers`` sync workers). For each number of users (``--users``) and each
+served by gunicorn (``--workers`` sync workers) with a shared Redis cache, as in production
+(``PINGJI_CACHE_URL``; each side its own Redis database). For each number of users (``--users``) and each
 side in turn, every user logs in through the pages (password, then the code of the demo's shared
 authenticator where the role has two factors) as its own demo account, then asks for a page or
 an API list from ``MIX`` after each answer, for ``--seconds``. Worker CPU is the change in
@@ -37,6 +38,8 @@ from _common import ROOT
 from api_latency import ensure_database, free_port, percentiles, wait_for_port
 
 PEER_COMMIT = "bb38e9c"  # main before the CPU budget per request
+CACHE_URL = "redis://127.0.0.1:6379"
+CACHE_DBS = {"current": 12, "peer": 13}
 #: The demo's shared authenticator secret (pingji.demo.accounts.DEMO_OTP_KEY), public.
 DEMO_OTP_KEY = bytes.fromhex("70696e676a692d64656d6f2d6f74702d6b657921")
 DEMO_PASSWORD = "pingji-demo"
@@ -212,11 +215,15 @@ def accounts(side: Side, n: int) -> list[tuple[str, str]]:
 
 
 def serve(side: Side, workers: int) -> tuple[subprocess.Popen, int]:
+    """gunicorn as the README's production section runs it: sync workers here, and a Redis cache
+    shared by them (``PINGJI_CACHE_URL``), a database of its own per side so neither reads the
+    other's entries."""
     port = free_port()
+    cache = f"{CACHE_URL}/{CACHE_DBS[side.name]}"
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "pingji.wsgi:application"]
         + ["--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--timeout", "120"],
-        env=side.env,
+        env={**side.env, "PINGJI_CACHE_URL": cache},
         cwd=side.root,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -260,6 +260,11 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# Sessions are read on every request: from the shared cache when there is one (the database
+# keeps them too), else from the database, since a cache of each process's own would let one
+# process read a session another has changed (the two-factor step, the focus) out of date.
+if os.environ.get("PINGJI_CACHE_URL"):
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 #: Identity look-ups (blind search, cross-area duplicate refusals) per user: count/seconds.
 # A note of the deployment's on the login page, e.g. whom to ask for an account (the demo sets its
 # naming of accounts here).

@@ -16,14 +16,32 @@ register = template.Library()
 
 @register.filter
 def cell(value):
-    """Show a table cell: local date-times, yes/no for booleans, blanks for None."""
+    """Show a table cell: local date-times, yes/no for booleans, blanks for None.
+
+    The date-time is written by ``strftime``: "Y-m-d H:i" reads the same in every language, and
+    Django's localised formatter costs ten times as much in a list of hundreds of cells.
+    """
     if value is None:
         return ""
     if isinstance(value, datetime.datetime):
-        return formats.date_format(timezone.localtime(value), "Y-m-d H:i")
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     if isinstance(value, bool):
         return "✓" if value else "—"
     return value
+
+
+def _shown(value, context, dates: dict) -> str:
+    """A cell's value as the template engine would write it: text and numbers directly, and
+    each date localised once a page (``dates``), since a list repeats the same few days."""
+    if isinstance(value, str):
+        return conditional_escape(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if type(value) is datetime.date:
+        if value not in dates:
+            dates[value] = render_value_in_context(value, context)
+        return dates[value]
+    return render_value_in_context(value, context)
 
 
 @register.simple_tag(takes_context=True)
@@ -36,6 +54,7 @@ def table_body(context, rows) -> SafeString:
     Headings are translated once, each row's link is reversed once.
     """
     labels: dict[int, str] = {}
+    dates: dict[datetime.date, str] = {}
     lines = []
     for obj, cells in rows:
         url = None
@@ -46,9 +65,9 @@ def table_body(context, rows) -> SafeString:
                 label = labels[id(column)] = conditional_escape(str(column.heading))
             if column.link:
                 url = url or conditional_escape(obj.get_absolute_url())
-                shown = f'<a href="{url}">{render_value_in_context(value, context)}</a>'
+                shown = f'<a href="{url}">{_shown(value, context, dates)}</a>'
             else:
-                shown = render_value_in_context(cell(value), context)
+                shown = _shown(cell(value), context, dates)
             tds.append(f'<td data-label="{label}">{shown}</td>')
         lines.append(f"<tr>{''.join(tds)}</tr>")
     return mark_safe("\n".join(lines))  # every value and heading above is escaped
