@@ -222,7 +222,8 @@ def do_add_contacts_bulk(rows: Iterable[ContactRow], *, actor, dispatch: bool = 
         Contact.objects.bulk_create(new, batch_size=2000)
         Contact.objects.bulk_update(changed, ["tier", "last_exposure_at"], batch_size=2000)
         result.created, result.updated, result.contacts = len(new), len(changed), new
-        events = [_contact_event(c, actor) for c in new]
+        names: dict[int, str] = {}
+        events = [_contact_event(c, actor, names) for c in new]
         if dispatch:
             dispatches, more = _dispatch(new, actor)
             result.dispatched = len(dispatches)
@@ -250,9 +251,14 @@ def _event(
     )
 
 
-def _contact_event(contact: Contact, actor) -> DomainEvent:
-    summary, payload = contact_added_event(contact)
-    return _event(CONTACT_ADDED, summary, contact.investigation, actor, payload)
+def _contact_event(contact: Contact, actor, names: dict[int, str]) -> DomainEvent:
+    """The contact's event; ``names`` keeps each investigation's name, written once for its
+    many contacts."""
+    investigation = contact.investigation
+    if investigation.pk not in names:
+        names[investigation.pk] = str(investigation)
+    summary, payload = contact_added_event(contact, names[investigation.pk])
+    return _event(CONTACT_ADDED, summary, investigation, actor, payload)
 
 
 def _rule_task(dispatch: Dispatch, due: datetime.datetime, actor) -> Task:

@@ -149,13 +149,13 @@ def plan_contact(
     )
 
 
-def contact_added_event(contact: Contact) -> tuple[str, dict]:
+def contact_added_event(contact: Contact, investigation: str = "") -> tuple[str, dict]:
     """The summary and payload of a saved contact's ``tracing.contact_added`` event (recorded on
-    its investigation)."""
+    its investigation); ``investigation``: its name, when the caller wrote it once for many."""
     summary = _("%(inv)s: %(name)s added as %(tier)s") % {
-        "inv": contact.investigation,
+        "inv": investigation or contact.investigation,
         "name": contact.person.name,
-        "tier": contact.get_tier_display(),
+        "tier": ContactTier(contact.tier).label,  # get_tier_display rebuilds the choices each call
     }
     payload = {
         "contact": contact.pk,
