@@ -210,8 +210,10 @@ def _weights(residual: np.ndarray, threshold: float) -> np.ndarray:
 
 def _mean(eta: np.ndarray) -> np.ndarray:
     """The log link's inverse as R's Poisson family has it: never below machine epsilon, so a
-    window of zeros fits a tiny mean rather than none."""
-    return np.maximum(np.exp(eta), np.finfo(float).eps)
+    window of zeros fits a tiny mean rather than none. A fit that diverges overflows to
+    infinity, is not converged, and gives no bound."""
+    with np.errstate(over="ignore"):
+        return np.maximum(np.exp(eta), np.finfo(float).eps)
 
 
 def _deviance(y, mu, prior) -> np.ndarray:
