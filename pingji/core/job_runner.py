@@ -18,7 +18,7 @@ import threading
 
 import dramatiq
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from dramatiq.brokers.redis import RedisBroker
 from dramatiq.brokers.stub import StubBroker
 from dramatiq.middleware import Middleware
@@ -149,7 +149,8 @@ def _sweep_until(stop: threading.Event, *, resend_all: bool) -> None:
 def sweep(*, starting: bool = False, resend_all: bool = False) -> int:
     """Send again what was lost (``jobs.recover``); when a runner starts, also delete the
     uploads kept past their retention. The number of jobs sent."""
-    close_old_connections()
+    if not connection.in_atomic_block:  # a long-lived runner drops stale connections
+        close_old_connections()
     sent = jobs.recover(resend_all=resend_all)
     if starting:
         _sweep_uploads()
