@@ -231,7 +231,8 @@ def rules_sql(rules: tuple[Rule, ...], params: Rules) -> str:
     return "\nUNION ALL ".join(parts)
 
 
-SAMPLING_RULES = (
+#: Every file's tubes: a barcode, and one of the right form.
+BARCODE_RULES = (
     Rule("barcode", "missing", "barcode IS NULL", Step.BARCODES),
     Rule(
         "barcode",
@@ -240,6 +241,10 @@ SAMPLING_RULES = (
         Step.BARCODES,
         detail="barcode",
     ),
+)
+
+SAMPLING_RULES = (
+    *BARCODE_RULES,
     Rule("person", "no_person", "person_raw IS NULL AND id IS NULL", Step.PERSONS),
     Rule(
         "person",
@@ -343,14 +348,7 @@ SAMPLING_RULES = (
 )
 
 RESULT_RULES = (
-    Rule("barcode", "missing", "barcode IS NULL", Step.BARCODES),
-    Rule(
-        "barcode",
-        "bad_barcode",
-        f"barcode IS NOT NULL AND NOT regexp_full_match(barcode, '{BARCODE}')",
-        Step.BARCODES,
-        detail="barcode",
-    ),
+    *BARCODE_RULES,
     Rule(
         "barcode",
         "unknown_tube",
