@@ -76,9 +76,11 @@ def breaches(day: datetime.date, code: str, rules: list[WarningRule]) -> Iterato
     report is missing, not zero: counting it as zero would make the first report an outbreak.
     """
     for signal in sorted({r.signal for r in rules}):
-        weeks = max(r.baseline_weeks for r in rules if r.signal == signal)
+        mine = [r for r in rules if r.signal == signal]
+        weeks = max(r.baseline_weeks for r in mine)
+        window = max((WINDOW.get(r.method, 1) for r in mine), default=1)  # only the days read
         days = {day - datetime.timedelta(weeks=k) for k in range(weeks + 1)}
-        days |= {day - datetime.timedelta(days=k) for k in range(max(WINDOW.values()))}
+        days |= {day - datetime.timedelta(days=k) for k in range(window)}
         totals = county_signal(code, signal, sorted(days))
         judged: dict[str, list[tuple[str, WarningRule]]] = defaultdict(list)
         for county in sorted({c for c, d in totals if d == day}):
