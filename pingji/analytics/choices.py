@@ -6,8 +6,7 @@ class SiSource(models.TextChoices):
     """Where the serial interval of an Rt estimate came from (docs/decisions/0023)."""
 
     PAIRS = "pairs", _("linked pairs (normal fit, conditioned on ≥ 1 day)")
-    PROTOCOL = "protocol", _("protocol in force")
-    LITERATURE = "literature", _("published estimate")
+    LITERATURE = "literature", _("published estimate (disease pack)")
 
 
 class ForecastModel(models.TextChoices):

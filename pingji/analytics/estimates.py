@@ -7,11 +7,11 @@ The serial interval of day D (docs/decisions/0023, as amended) comes, in this or
    least ``MIN_PAIRS`` of them have both onsets: a normal interval fitted to the censored onset
    differences (``epi.serial.fit``), conditioned on at least one day for the renewal equation,
    its uncertainty carried into Rt by sampling (``epi.rt.estimate_r_uncertain``);
-2. the protocol in force, if it carries ``epidemiology.serial_interval`` ``{mean, sd}``;
-3. the published estimate of Nishiura, Linton & Akhmetzhanov (2020), "Serial interval of novel
-   coronavirus (COVID-19) infections", Int J Infect Dis 93:284-286: mean 4.7 days, sd 2.9 days.
+2. the published estimate in COVID-19's disease pack (decision 0041: the variant dominant in the
+   area that day when the pack gives it one, else the disease's), with its citation there.
 
-Every result records the interval used, its source and how many pairs were known that day.
+Every result records the interval used, its source (the pack figure's path when it came from the
+pack) and how many pairs were known that day.
 """
 
 from __future__ import annotations
@@ -36,7 +36,6 @@ from .series import cutoff
 #: Fewer pairs than this give a serial interval too uncertain to replace the published one (the
 #: early Wuhan and Shenzhen estimates rested on 28-48 pairs; below ~20 the sd is mostly noise).
 MIN_PAIRS = 20
-LITERATURE_SI = (4.7, 2.9)
 FORECAST_SIMS = 1000
 #: Sampled serial intervals and R draws per sample for Rt with a fitted interval (EpiEstim's
 #: ``uncertain_si`` uses n1 samples and n2 draws; these keep a 2-year series under a second).
@@ -60,6 +59,7 @@ class SerialInterval:
     pairs: int = 0
     fit: epi_serial.SerialIntervalFit | None = field(default=None, compare=False)
     weights: np.ndarray | None = field(default=None, compare=False, repr=False)
+    figure: str = ""  # the pack figure used (``PackFigure.source``), when one was
 
 
 def known_pairs(code: str) -> list[tuple[datetime.datetime, int]]:
@@ -97,7 +97,7 @@ def serial_interval_for(code: str, on: datetime.date) -> SerialInterval:
 
 
 def _interval_of(code: str, on: datetime.date, diffs: list[int]) -> SerialInterval:
-    """From ``diffs`` when there are enough and they fit; else the protocol's or the literature's
+    """From ``diffs`` when there are enough and they fit; else the disease pack's published one
     (still saying how many pairs were known, so a fallback is never silent)."""
     if len(diffs) >= MIN_PAIRS:
         try:
@@ -107,22 +107,12 @@ def _interval_of(code: str, on: datetime.date, diffs: list[int]) -> SerialInterv
             pass
         else:
             return SerialInterval(w.mean, w.sd, SiSource.PAIRS, len(diffs), fitted, w.weights)
-    from pingji.protocols import rules
-    from pingji.protocols.versions import NoProtocolInForce, protocol_for
+    from pingji.protocols.diseases import COVID_19, figure
 
-    try:
-        section = rules.raw_section(protocol_for(code, on), "epidemiology", "serial_interval")
-    except NoProtocolInForce:
-        section = {}
-    given_mean, given_sd = section.get("mean"), section.get("sd")
-    if (
-        isinstance(given_mean, int | float)
-        and isinstance(given_sd, int | float)
-        and given_mean > 1
-        and given_sd > 0
-    ):
-        return SerialInterval(float(given_mean), float(given_sd), SiSource.PROTOCOL, len(diffs))
-    return SerialInterval(*LITERATURE_SI, SiSource.LITERATURE, len(diffs))
+    given = figure(COVID_19, "transmission", "serial_interval", on=on, region=code)
+    if given is None or given.sd is None or given.mean <= 1:
+        raise LookupError("COVID-19's disease pack gives no serial interval usable for Rt")
+    return SerialInterval(given.mean, given.sd, SiSource.LITERATURE, len(diffs), figure=given.source)
 
 
 @dataclass(frozen=True)

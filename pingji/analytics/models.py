@@ -55,6 +55,7 @@ class SerialIntervalMixin(models.Model):
         _("serial interval source"), max_length=12, choices=SiSource.choices
     )
     si_pairs = models.PositiveIntegerField(_("linked pairs known by the day"), default=0)
+    si_figure = models.CharField(_("disease pack figure used"), max_length=80, blank=True)
     computed_at = models.DateTimeField(_("computed at"))
 
     class Meta:

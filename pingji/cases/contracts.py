@@ -14,7 +14,7 @@ quarantine's positive result) and ``actions.reports.open_case_of`` (quarantine),
 ``actions.bulk.do_report_cases_bulk``.
 """
 
-from typing import TypedDict
+from typing import NotRequired, TypedDict
 
 from pingji.core.events import declare
 
@@ -27,7 +27,13 @@ class CountingFacts(TypedDict):
     new_asymptomatic: int
 
 
-class ReportedPayload(CountingFacts):
+class OfDisease(TypedDict):
+    #: The case's disease (decision 0041); events written before diseases existed lack it and
+    #: are COVID-19's.
+    disease: NotRequired[str]
+
+
+class ReportedPayload(CountingFacts, OfDisease):
     classification: str
     channel: str
     inside_control: bool
@@ -35,7 +41,7 @@ class ReportedPayload(CountingFacts):
     episode: int
 
 
-class ReclassifiedPayload(CountingFacts):
+class ReclassifiedPayload(CountingFacts, OfDisease):
     reclassified_from: str
     classification: str
     severity: str
@@ -43,7 +49,7 @@ class ReclassifiedPayload(CountingFacts):
     at: str
 
 
-class OutcomePayload(TypedDict):
+class OutcomePayload(OfDisease):
     recovered: int
     died: int
     classification: str

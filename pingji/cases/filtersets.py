@@ -1,6 +1,8 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from pingji.protocols.models import Disease
+
 from .choices import INSIDE_CONTROL, Channel, Classification, Origin, Outcome
 from .models import Case
 
@@ -8,6 +10,9 @@ from .models import Case
 class CaseFilterSet(django_filters.FilterSet):
     """Filters shared by the list page and the API; dates are report dates in Asia/Shanghai."""
 
+    disease = django_filters.ModelChoiceFilter(
+        label=_("disease"), queryset=Disease.objects.all(), field_name="disease"
+    )
     classification = django_filters.ChoiceFilter(
         label=_("classification"), choices=Classification.choices
     )
@@ -29,6 +34,7 @@ class CaseFilterSet(django_filters.FilterSet):
     class Meta:
         model = Case
         fields = [
+            "disease",
             "classification",
             "channel",
             "inside_control",

@@ -10,6 +10,7 @@ from pingji.core import uploads
 from pingji.core.forms import limit_choices
 from pingji.geo.models import Jurisdiction
 from pingji.people.forms import IdNumberField, PhoneField, visible_grids
+from pingji.protocols.models import COVID_19, Disease
 
 from .actions.reports import REPORTABLE
 from .choices import TRANSITIONS, Channel, Classification, Origin, Outcome, Severity
@@ -49,6 +50,14 @@ class CaseReportForm(forms.Form):
         required=False,
         help_text=_("Where to register a person not yet registered."),
         error_messages={"invalid_choice": _("No such grid in your area.")},
+    )
+    disease = forms.ModelChoiceField(
+        label=_("disease"),
+        queryset=Disease.objects.all(),
+        initial=COVID_19,
+        required=False,
+        empty_label=None,
+        error_messages={"invalid_choice": _("Choose a disease known here.")},
     )
     classification = forms.ChoiceField(
         label=_("classification"),

@@ -43,12 +43,13 @@ from pingji.geo.models import Jurisdiction
 from pingji.people.actions.persons import refuse_held_elsewhere
 from pingji.people.identity import normalize_id_number
 from pingji.people.models import Person
+from pingji.protocols.models import COVID_19, Disease
 
 from .actions.reports import (
     check_case_facts,
     do_report_case_for_identity,
     duplicate_message,
-    open_case_of,
+    open_case_among,
 )
 from .choices import Channel, Classification, Origin, Severity
 from .models import Case
@@ -70,6 +71,7 @@ COLUMNS = (
     ("channel", gettext_lazy("discovery channel"), ("发现途径", "发现方式")),
     ("origin", gettext_lazy("local or imported"), ("本土/输入", "病例来源")),
     ("notes", gettext_lazy("notes"), ("备注",)),
+    ("disease", gettext_lazy("disease"), ("病种", "疾病名称", "传染病名称")),
 )
 REQUIRED = ("id_number", "classification", "reported_at", "channel")
 
@@ -147,6 +149,20 @@ def _choice(key: str, value) -> str:
     )
 
 
+def _disease(value) -> str:
+    """A disease by its code or its Chinese or English name; blank is COVID-19 (decision 0041)."""
+    text = str(value or "").strip()[:100]
+    if not text:
+        return COVID_19
+    for code, name, english in Disease.objects.values_list("code", "name", "english_name"):
+        if text.lower() in (code, name, english.lower()):
+            return code
+    raise RowError(
+        _("“%(value)s” is not a disease known here (known: %(known)s).")
+        % {"value": text[:40], "known": ", ".join(Disease.objects.values_list("name", flat=True))}
+    )
+
+
 def _datetime(value) -> datetime.datetime | None:
     if value in (None, ""):
         return None
@@ -207,6 +223,7 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "sampled_at": _datetime,
     "reported_at": _datetime,
     "notes": lambda v: _text(v, 2000),
+    "disease": _disease,
     **{key: partial(_choice, key) for key in CHOICES},
 }
 
@@ -287,6 +304,7 @@ def check_rows(rows, headers, *, actor, grid) -> tuple[list[Plan], list[dict], l
         }
         facts.update({k: values.get(k, "") for k in ("classification", "severity", "channel")})
         facts["origin"] = values.get("origin") or Origin.LOCAL
+        facts["disease"] = values.get("disease") or COVID_19
         try:
             check_case_facts(**facts)
         except ValidationError as exc:
@@ -324,7 +342,7 @@ def _check_person(
     earlier = person.cases.filter(reported_at=reported).first() if reported else None
     if earlier is not None:
         return [], earlier  # the same report: imported before
-    existing = open_case_of(person)
+    existing = open_case_among(person.cases.all(), values.get("disease") or COVID_19)
     return ([("id_number", duplicate_message(existing))] if existing else []), None
 
 

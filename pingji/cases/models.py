@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from pingji.core.access import ScopedModel
+from pingji.protocols.models import COVID_19
 
 from .choices import INSIDE_CONTROL, Channel, Classification, Origin, Outcome, Severity
 
@@ -19,9 +20,12 @@ from .choices import INSIDE_CONTROL, Channel, Classification, Origin, Outcome, S
 class Case(ScopedModel):
     """A reported case or infection, classified as the 8th edition protocol classifies them.
 
+    ``disease`` is the dimension every workflow is shared across (decision 0041): tracing,
+    quarantine and the counts read it rather than copying themselves per disease.
     ``jurisdiction`` is the grid the person lived in when reported: the case is counted there even
     if the person later moves. ``episode`` numbers a person's cases 1, 2, … so a reinfection after
-    recovery is a new case while a second report of the same episode is refused as a duplicate.
+    recovery is a new case while a second report of the same episode (of the same disease) is
+    refused as a duplicate.
     Severity is set for confirmed cases only (the database refuses anything else). Whether the case
     was found inside control follows from the channel and is never stored twice.
     """
@@ -34,6 +38,13 @@ class Case(ScopedModel):
         verbose_name=_("grid of residence at report"),
         on_delete=models.PROTECT,
         related_name="cases",
+    )
+    disease = models.ForeignKey(
+        "protocols.Disease",
+        verbose_name=_("disease"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        default=COVID_19,
     )
     episode = models.PositiveSmallIntegerField(_("episode"), default=1)
     classification = models.CharField(

@@ -7,6 +7,7 @@ class CaseTable(Table):
     columns = (
         Column("pk", "#", link=True),
         Column("person.name", _("full name")),
+        Column("disease", _("disease")),
         Column("classification", _("classification")),
         Column("severity", _("severity")),
         Column("channel", _("discovery channel")),

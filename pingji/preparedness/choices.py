@@ -12,6 +12,10 @@ class Signal(models.TextChoices):
     FEVER_VISITS = "fever_visits", _("fever clinic visits")
     FEVER_DRUG_SALES = "fever_drug_sales", _("sales of fever and cough medicines")
     ILI_VISITS = "ili_visits", _("influenza-like illness visits")
+    SARI_ADMISSIONS = "sari_admissions", _("severe acute respiratory infection admissions")
+    DENGUE_CASES = "dengue_cases", _("dengue cases")
+    DIARRHOEA_VISITS = "diarrhoea_visits", _("acute diarrhoea visits")
+    HFMD_CASES = "hfmd_cases", _("hand, foot and mouth disease cases")
 
 
 class WarningMethod(models.TextChoices):
@@ -22,6 +26,7 @@ class WarningMethod(models.TextChoices):
     EARS_C2 = "ears_c2", _("EARS C2: 7 days, 2 days back")
     EARS_C3 = "ears_c3", _("EARS C3: C2 over the last 3 days")
     CUSUM = "cusum", _("CUSUM of the last 7 days over the 28 before")
+    FARRINGTON = "farrington", _("Farrington flexible: the same weeks of past years")
 
 
 class ReportSource(models.TextChoices):

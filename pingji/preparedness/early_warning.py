@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.db.models import Sum
 
-from pingji.epi import aberration
+from pingji.epi import aberration, farrington
 from pingji.geo.choices import CODE_LENGTH, Level
 from pingji.geo.drills import real_only
 
@@ -72,7 +72,9 @@ def breaches(day: datetime.date, code: str, rules: list[WarningRule]) -> Iterato
     county.
 
     A county judged by historical limits needs at least one past week reported; one judged by a
-    statistical method needs every day of its window reported (``WINDOW``). A day without a
+    statistical method needs every day of its window reported (``WINDOW``): Farrington judges
+    the week ending on the day against the same weeks of three years before, so it needs some
+    1,120 days of reports and says nothing before a county has them. A day without a
     report is missing, not zero: counting it as zero would make the first report an outbreak.
     """
     for signal in sorted({r.signal for r in rules}):
@@ -95,12 +97,17 @@ def breaches(day: datetime.date, code: str, rules: list[WarningRule]) -> Iterato
         yield from sorted(found, key=lambda b: b.county)
 
 
+#: Farrington flexible on weeks ending on the judged day, with the fewest years behind the judged
+#: week that still fit a time trend (Noufaily et al. 2013): 3 years, 3 weeks either side.
+FARRINGTON = farrington.Settings(b=3, w=3)
+FARRINGTON_WEEKS = FARRINGTON.freq * FARRINGTON.b + FARRINGTON.w + 1
 #: Days of reports each statistical method reads, the judged day included.
 WINDOW: dict[str, int] = {
     WarningMethod.EARS_C1: 8,
     WarningMethod.EARS_C2: 10,
     WarningMethod.EARS_C3: 12,
     WarningMethod.CUSUM: 35,
+    WarningMethod.FARRINGTON: 7 * FARRINGTON_WEEKS,
 }
 #: The CUSUM sums the last days over the mean of the days before them.
 CUSUM_DAYS = 7
@@ -118,6 +125,8 @@ def _judge(method: str, counties, totals, day) -> Iterator[Breach]:
     if not complete:
         return
     counts = np.array([[totals[(c, d)] for d in window] for c, _rule in complete], dtype=float)
+    if method == WarningMethod.FARRINGTON:  # weeks ending on the judged day
+        counts = counts.reshape(len(complete), FARRINGTON_WEEKS, 7).sum(axis=2)
     found = _detect(method, counts)
     for i, (county, rule) in enumerate(complete):
         value, mean = int(counts[i, -1]), float(counts[i, :-1].mean())
@@ -126,6 +135,8 @@ def _judge(method: str, counties, totals, day) -> Iterator[Breach]:
 
 
 def _detect(method: str, counts: np.ndarray) -> aberration.Detection:
+    if method == WarningMethod.FARRINGTON:
+        return farrington.farrington_flexible(counts, FARRINGTON)
     if method == WarningMethod.CUSUM:
         return aberration.cusum(counts, first_day=counts.shape[1] - CUSUM_DAYS)
     return aberration.ears(counts, method.removeprefix("ears_").upper())

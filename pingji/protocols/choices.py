@@ -9,10 +9,12 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ManagementRegime(models.TextChoices):
-    """The legal footing: a class B disease managed as class A until 2023-01-08, then class B."""
+    """The legal footing: COVID-19 was a class B disease managed as class A until 2023-01-08, then
+    class B; influenza, hand, foot and mouth disease and other infectious diarrhoea are class C."""
 
     CLASS_B_MANAGED_AS_A = "class_b_managed_as_a", _("class B disease managed as class A")
     CLASS_B = "class_b", _("class B management")
+    CLASS_C = "class_c", _("class C management")
 
 
 class ContactTier(models.TextChoices):
@@ -92,3 +94,60 @@ class EstablishmentKind(models.TextChoices):
     SCHOOL = "school", _("school")
     KINDERGARTEN = "kindergarten", _("kindergarten")
     VENUE = "venue", _("other venue")
+
+
+class NotifiableClass(models.TextChoices):
+    """The class a notifiable disease is listed in by the Law on the Prevention and Control of
+    Infectious Diseases (甲类, 乙类, 丙类); "other" for a disease watched but not listed."""
+
+    A = "A", _("class A")
+    B = "B", _("class B")
+    C = "C", _("class C")
+    OTHER = "other", _("not a listed notifiable disease")
+
+
+class Distribution(models.TextChoices):
+    """How a pack figure is distributed; ``point`` is a published value without its spread."""
+
+    GAMMA = "gamma", _("gamma")
+    LOGNORMAL = "lognormal", _("log-normal")
+    NORMAL = "normal", _("normal")
+    WEIBULL = "weibull", _("Weibull")
+    POINT = "point", _("a single value")
+
+
+class NaturalHistory(models.TextChoices):
+    """The figures of a pathogen's natural history a pack may hold (days, or a share)."""
+
+    INCUBATION = "incubation", _("incubation period")
+    LATENT = "latent", _("latent period")
+    INFECTIOUS = "infectious", _("infectious period")
+    ASYMPTOMATIC_SHARE = "asymptomatic_share", _("share of infections without symptoms")
+    SEVERE_SHARE = "severe_share", _("share of cases that become severe")
+    TEST_SENSITIVITY = "test_sensitivity", _("sensitivity of the diagnostic test")
+
+
+class Transmission(models.TextChoices):
+    SERIAL_INTERVAL = "serial_interval", _("serial interval")
+    GENERATION_TIME = "generation_time", _("generation time")
+
+
+class ClusterSetting(models.TextChoices):
+    """Where a peacetime cluster is counted (the units school and nursery rules name)."""
+
+    CLASS = "class", _("one class or dormitory")
+    SCHOOL = "school", _("one school")
+    KINDERGARTEN = "kindergarten", _("one kindergarten or nursery")
+    INSTITUTION = "institution", _("one school, nursery or other collective unit")
+    VILLAGE = "village", _("one village or residents' committee")
+
+
+class ClusterLevel(models.TextChoices):
+    CLUSTER = "cluster", _("cluster (聚集性疫情)")
+    OUTBREAK = "outbreak", _("outbreak (暴发疫情)")
+    PUBLIC_HEALTH_EVENT = "public_health_event", _("reportable public health emergency")
+
+
+class VectorIndex(models.TextChoices):
+    BRETEAU = "breteau", _("Breteau index (positive containers per 100 houses)")
+    HOUSE = "house", _("house index (% of houses with larvae)")

@@ -8,10 +8,13 @@ from typing import ClassVar
 
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from pingji.core.access import InheritedScopeQuerySet, ScopedModel
 from pingji.geo.choices import CODE_LENGTH
+
+from .choices import NotifiableClass
 
 
 def applicable_codes(code: str) -> list[str]:
@@ -23,18 +26,57 @@ def applicable_codes(code: str) -> list[str]:
     ]
 
 
+#: The disease of the emergency workflows built first (tracing, quarantine, risk areas, mass
+#: testing): a version, case or drill made without naming a disease is COVID-19's.
+COVID_19 = "covid-19"
+
+
+class Disease(models.Model):
+    """A disease the platform handles, with its pack (decision 0041): natural history and
+    transmission as cited figures, variants, surveillance series and reserves.
+
+    Cases, surveillance series, drills and protocol versions carry a disease; a workflow is never
+    copied per disease. ``pack`` holds the file ``data/diseases/<code>.json`` as loaded
+    (``protocols.loading``); ``diseases`` reads it. Shared by every jurisdiction, like the
+    national protocol versions, so it is not scoped.
+    """
+
+    code = models.SlugField(_("code"), max_length=40, primary_key=True)
+    name = models.CharField(_("name"), max_length=100)
+    english_name = models.CharField(_("English name"), max_length=100)
+    notifiable_class = models.CharField(
+        _("notifiable class"), max_length=10, choices=NotifiableClass.choices
+    )
+    pack = models.JSONField(_("pack"))
+
+    class Meta:
+        verbose_name = _("disease")
+        verbose_name_plural = _("diseases")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name if (get_language() or "").startswith("zh") else self.english_name
+
+
 class Protocol(ScopedModel):
     """A version of the prevention and control rules, in force for a jurisdiction from a date.
 
     ``rules`` holds every figure (regimes, test days, windows, lifting criteria, deadlines, pooling)
     as JSON, each rule with the clause it comes from (``protocols.rules`` validates the shape).
     The national editions belong to the root (code ""); a province copies one, amends it and sets
-    its own effective date. ``protocol_for`` picks, for a jurisdiction and a day, the most specific
-    version in force.
+    its own effective date. ``protocol_for`` picks, for a disease, a jurisdiction and a day, the
+    most specific version in force: each disease has its own line of versions (its rule packs).
     """
 
     scope_field = "jurisdiction_code"
 
+    disease = models.ForeignKey(
+        Disease,
+        verbose_name=_("disease"),
+        on_delete=models.PROTECT,
+        related_name="protocols",
+        default=COVID_19,
+    )
     code = models.SlugField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=200)
     jurisdiction_code = models.CharField(
@@ -61,10 +103,11 @@ class Protocol(ScopedModel):
     class Meta:
         verbose_name = _("protocol")
         verbose_name_plural = _("protocols")
-        ordering = ["jurisdiction_code", "-effective_from"]
+        ordering = ["disease_id", "jurisdiction_code", "-effective_from"]
         constraints = [
             models.UniqueConstraint(
-                fields=["jurisdiction_code", "effective_from"], name="one_protocol_per_day_and_area"
+                fields=["disease", "jurisdiction_code", "effective_from"],
+                name="one_protocol_per_disease_day_and_area",
             )
         ]
 

@@ -1,6 +1,7 @@
 """Which protocol version is in force for a jurisdiction on a day, and why.
 
-The candidates are the versions of the jurisdiction itself, of each ancestor and the national ones
+Each disease has its own line of versions (decision 0041). The candidates are the versions of the
+disease for the jurisdiction itself, of each ancestor and the national ones
 (code ""), that took effect on or before the day. The **latest effective date wins**; on the same
 date the most specific area wins. So a province's amendment of the 8th edition applies in its
 cities from its own date, and lapses when a later national version takes effect: the 9th
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from pingji.geo.models import Jurisdiction
 
-from .models import Protocol, applicable_codes
+from .models import COVID_19, Protocol, applicable_codes
 
 
 class NoProtocolInForce(ObjectDoesNotExist):
@@ -37,21 +38,22 @@ def _day(on) -> datetime.date:
     return on
 
 
-def _candidates(code: str):
+def _candidates(code: str, disease: str):
     # Among the prefixes of one code, a longer code sorts after a shorter one, so "-code"
     # puts the most specific area first on a tie of dates.
-    return Protocol.objects.filter(jurisdiction_code__in=applicable_codes(code)).order_by(
-        "-effective_from", "-jurisdiction_code"
-    )
+    return Protocol.objects.filter(
+        disease_id=disease, jurisdiction_code__in=applicable_codes(code)
+    ).order_by("-effective_from", "-jurisdiction_code")
 
 
-def protocol_for(jurisdiction, on=None) -> Protocol:
-    """The version in force for ``jurisdiction`` (a Jurisdiction or a code) on ``on`` (a date).
+def protocol_for(jurisdiction, on=None, disease: str = COVID_19) -> Protocol:
+    """The version of ``disease`` in force for ``jurisdiction`` (a Jurisdiction or a code) on
+    ``on`` (a date).
 
-    Raises ``NoProtocolInForce`` before the first version took effect.
+    Raises ``NoProtocolInForce`` before the disease's first version took effect.
     """
     day = _day(on)
-    found = _candidates(_code(jurisdiction)).filter(effective_from__lte=day).first()
+    found = _candidates(_code(jurisdiction), disease).filter(effective_from__lte=day).first()
     if found is None:
         raise NoProtocolInForce(_("No protocol version is in force on %(day)s.") % {"day": day})
     return found
@@ -81,10 +83,10 @@ def _area_names(rows) -> dict[str, str]:
     return {"": _("national"), **{c: names.get(c, c) for c in codes}}
 
 
-def explain(jurisdiction, on=None) -> Choice:
+def explain(jurisdiction, on=None, disease: str = COVID_19) -> Choice:
     """Like ``protocol_for``, but says which version applies and what happened to the others."""
     code, day = _code(jurisdiction), _day(on)
-    rows = list(_candidates(code))
+    rows = list(_candidates(code, disease))
     area = _area_names(rows)
     chosen = next((p for p in rows if p.effective_from <= day), None)
     out = []

@@ -9,6 +9,8 @@ class SupplyCategory(models.TextChoices):
     SWABS = "swabs", _("sampling swabs and tubes")
     DISINFECTANT = "disinfectant", _("disinfectant")
     ANTIVIRALS = "antivirals", _("antivirals and medicines")
+    LARVICIDE = "larvicide", _("larvicides and insecticides")
+    SPRAYERS = "sprayers", _("sprayers and fogging machines")
     OTHER = "other", _("other supplies")
 
 

@@ -2,6 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from pingji.core.access import scope_code
+from pingji.protocols.models import Disease
 
 from .choices import DispatchStatus, InvestigationStatus, ProposalStatus
 from .models import Cluster, Contact, Dispatch, Exposure, Investigation, Link, ProposedContact
@@ -10,26 +11,36 @@ from .models import Cluster, Contact, Dispatch, Exposure, Investigation, Link, P
 class InvestigationFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("status"), choices=InvestigationStatus.choices)
     case = django_filters.NumberFilter(label=_("case"), field_name="case_id")
+    disease = django_filters.ModelChoiceFilter(
+        label=_("disease"), queryset=Disease.objects.all(), field_name="case__disease"
+    )
 
     class Meta:
         model = Investigation
-        fields = ["status", "case"]
+        fields = ["status", "case", "disease"]
 
 
 class ExposureFilterSet(django_filters.FilterSet):
+    """A contact's disease is its source case's (decision 0041): no copy on the contact."""
+
     investigation = django_filters.NumberFilter(
         label=_("investigation"), field_name="investigation_id"
+    )
+    disease = django_filters.ModelChoiceFilter(
+        label=_("disease"),
+        queryset=Disease.objects.all(),
+        field_name="investigation__case__disease",
     )
 
     class Meta:
         model = Exposure
-        fields = ["investigation"]
+        fields = ["investigation", "disease"]
 
 
 class ContactFilterSet(ExposureFilterSet):
     class Meta:
         model = Contact
-        fields = ["investigation", "tier", "setting"]
+        fields = ["investigation", "disease", "tier", "setting"]
 
 
 class ProposedContactFilterSet(ExposureFilterSet):
@@ -37,7 +48,7 @@ class ProposedContactFilterSet(ExposureFilterSet):
 
     class Meta:
         model = ProposedContact
-        fields = ["investigation", "status", "tier"]
+        fields = ["investigation", "disease", "status", "tier"]
 
 
 class DispatchFilterSet(django_filters.FilterSet):

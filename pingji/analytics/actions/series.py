@@ -185,7 +185,13 @@ def _clear(qs) -> None:
 
 def _si_fields(si: estimates.SerialInterval) -> dict:
     """The stored record of the serial interval a row used (``SerialIntervalMixin``)."""
-    return {"si_mean": si.mean, "si_sd": si.sd, "si_source": si.source, "si_pairs": si.pairs}
+    return {
+        "si_mean": si.mean,
+        "si_sd": si.sd,
+        "si_source": si.source,
+        "si_pairs": si.pairs,
+        "si_figure": si.figure,
+    }
 
 
 def _rt_rows(local, imported, start, sis, common: dict) -> list[RtEstimate]:

@@ -18,6 +18,10 @@ from django.utils.functional import Promise
 from pingji.core.events import payload_keys
 
 
+#: How a payload key reads on an event written before the key existed (its value is SQL NULL).
+ABSENT = "None"
+
+
 @dataclass(frozen=True)
 class Term:
     """How one event of ``kind`` moves an indicator.

@@ -12,6 +12,7 @@ from pingji.analytics.choices import SiSource
 from pingji.analytics.models import DailyIndicator, ForecastRun, RtEstimate
 from pingji.analytics.series import compute, stored_values
 from pingji.epi import rt as epi_rt
+from pingji.protocols.diseases import COVID_19, figure
 from pingji.users.choices import Role
 
 D = datetime.date
@@ -116,7 +117,7 @@ def test_compute_refuses_future_and_outsiders(outbreak, tree, make_user):
     assert not DailyIndicator.objects.exists()
 
 
-def test_serial_interval_from_pairs_known_by_each_day_else_literature(monkeypatch):
+def test_serial_interval_from_pairs_known_by_each_day_else_literature(db, monkeypatch):
     from types import SimpleNamespace
 
     import pingji.analytics.estimates as est
@@ -131,11 +132,12 @@ def test_serial_interval_from_pairs_known_by_each_day_else_literature(monkeypatc
         for k in range(30)
     ]
     monkeypatch.setattr("pingji.tracing.chains.transmission_pairs", lambda code: pairs)
-    monkeypatch.setattr("pingji.protocols.versions.protocol_for", _no_protocol)
     days = [D(2021, 9, 9), D(2021, 9, 10), D(2021, 9, 19), D(2021, 9, 20)]
     before, first, same, after = est.serial_intervals("35", days)
     assert before.source == SiSource.LITERATURE and before.pairs == 0
-    assert (before.mean, before.sd) == est.LITERATURE_SI
+    pack = figure(COVID_19, "transmission", "serial_interval")
+    assert (before.mean, before.sd) == (pack.mean, pack.sd)
+    assert before.figure == "covid-19:transmission.serial_interval" == pack.source
     assert first.source == SiSource.PAIRS and first.pairs == 25
     assert same is first  # no new pair: the fit is reused, not redone
     assert after.pairs == 30 and after.mean != first.mean
@@ -152,12 +154,6 @@ def test_serial_interval_from_pairs_known_by_each_day_else_literature(monkeypatc
         p.onset_days -= 4
     refused = est.serial_interval_for("35", D(2021, 9, 20))
     assert refused.source == SiSource.LITERATURE and refused.pairs == 30
-
-
-def _no_protocol(code, on):
-    from pingji.protocols.versions import NoProtocolInForce
-
-    raise NoProtocolInForce(code)
 
 
 def test_model_skill_scores_only_days_observed_by_then():

@@ -27,6 +27,7 @@ from pingji.core.context import current_actor, current_request_id
 from pingji.core.events import record_events
 from pingji.core.models import DomainEvent
 from pingji.people.models import Person
+from pingji.protocols.models import COVID_19
 from pingji.users.models import User
 
 from ..choices import Origin
@@ -48,6 +49,7 @@ class Report:
     onset_date: datetime.date | None = None
     sampled_at: datetime.datetime | None = None
     origin: str = Origin.LOCAL
+    disease: str = COVID_19
     notes: str = ""
 
 
@@ -85,6 +87,7 @@ def _plan(reports: list[Report], earlier: dict[int, list[Case]]) -> list[Case]:
                 reported_at=r.reported_at,
                 channel=r.channel,
                 origin=r.origin,
+                disease=r.disease,
             )
             case = plan_report(
                 actor=r.actor,

@@ -157,6 +157,7 @@ def do_reclassify_case(
                 "classification": classification,
                 "severity": case.severity,
                 "at": at.isoformat(),
+                "disease": case.disease_id,
             },
         )
     return case
@@ -192,6 +193,7 @@ def do_record_outcome(case: Case, *, actor, outcome: str, at: datetime.datetime)
                 "died": int(outcome == Outcome.DIED),
                 "classification": case.classification,
                 "at": at.isoformat(),
+                "disease": case.disease_id,
             },
         )
     return case

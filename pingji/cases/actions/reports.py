@@ -37,6 +37,7 @@ from pingji.core.actions import FUTURE_SLACK, aware, conflict, error, field_erro
 from pingji.core.events import record_event
 from pingji.people.actions.persons import do_create_person, find_person_by_id_number
 from pingji.people.models import Person
+from pingji.protocols.models import COVID_19, Disease
 
 from ..choices import INFECTIONS, INSIDE_CONTROL, Channel, Classification, Origin, Outcome, Severity
 from ..contracts import REPORTED
@@ -73,6 +74,7 @@ def check_case_facts(
     reported_at: datetime.datetime | None = None,
     channel: str = "",
     origin: str = Origin.LOCAL,
+    disease: str = COVID_19,
     reporting: bool = True,
     sample_before_report: bool = True,
     onset_before_sample: bool = True,
@@ -86,9 +88,11 @@ def check_case_facts(
       be sampled after its report: ``sample_before_report=False``; an asymptomatic infection that
       develops symptoms has its onset after its positive sample: ``onset_before_sample=False``).
     - A suspected case may be imported: arrivals are screened and suspected like anyone else.
+    - The disease is one the platform has a pack for (decision 0041).
     """
     errors: dict[str, str] = {}
     severity = severity or ""
+    disease = getattr(disease, "pk", disease) or COVID_19  # a form hands in the row, or None
     sampled_at, reported_at = aware(sampled_at), aware(reported_at)
     now = clock.now() + FUTURE_SLACK
     allowed = REPORTABLE if reporting else Classification.values
@@ -111,6 +115,10 @@ def check_case_facts(
         errors["channel"] = _("Choose how the case was found.")
     if origin not in Origin.values:
         errors["origin"] = _("Choose local or imported.")
+    if not Disease.objects.filter(code=str(disease)[:40]).exists():
+        errors["disease"] = _("%(code)r is not a disease known here.") % {
+            "code": str(disease)[:40]
+        }
     if reported_at is None:
         errors["reported_at"] = _("Give the report time.")
     elif reported_at > now:
@@ -135,13 +143,17 @@ def check_case_facts(
         "reported_at": reported_at,
         "channel": channel,
         "origin": origin,
+        "disease_id": disease,
     }
 
 
-def open_case_among(cases: Iterable[Case]) -> Case | None:
-    """The latest of one person's ``cases`` still in progress (or their death), which a new report
-    would double; the batch hands in the cases it read for the person, the action reads them."""
+def open_case_among(cases: Iterable[Case], disease: str | None = None) -> Case | None:
+    """The latest of one person's ``cases`` (of ``disease``, when given) still in progress (or
+    their death), which a new report would double; the batch hands in the cases it read for the
+    person, the action reads them. A person may have influenza while recovering from dengue."""
     for case in sorted(cases, key=lambda c: c.episode, reverse=True):
+        if disease is not None and case.disease_id != disease:
+            continue
         if case.is_open or case.outcome == Outcome.DIED:
             return case
     return None
@@ -173,7 +185,7 @@ def plan_report(*, actor, person: Person, facts: dict, notes: str, earlier: list
     twice. After recovery a new report is the next episode. The row is not saved here, so the
     action saves it and the batch creates all of its rows at once.
     """
-    existing = open_case_among(earlier)
+    existing = open_case_among(earlier, facts.get("disease_id", COVID_19))
     if existing is not None:
         raise error("person", duplicate_message(existing), "duplicate")
     case = Case(
@@ -184,7 +196,7 @@ def plan_report(*, actor, person: Person, facts: dict, notes: str, earlier: list
         notes=(notes or "").strip(),
         **facts,
     )
-    case.full_clean(exclude=["person", "jurisdiction", "reported_by"])
+    case.full_clean(exclude=["person", "jurisdiction", "reported_by", "disease"])
     return case
 
 
@@ -202,6 +214,7 @@ def reported_event(case: Case) -> tuple[str, dict]:
         "inside_control": case.channel in INSIDE_CONTROL,
         "origin": case.origin,
         "episode": case.episode,
+        "disease": case.disease_id,
     }
     return str(summary), payload
 
@@ -217,6 +230,7 @@ def do_report_case(
     onset_date: datetime.date | None = None,
     sampled_at: datetime.datetime | None = None,
     origin: str = Origin.LOCAL,
+    disease: str = COVID_19,
     notes: str = "",
 ) -> Case:
     """Report a case of a person in the actor's area, counted in the person's grid of residence
@@ -230,6 +244,7 @@ def do_report_case(
         reported_at=reported_at,
         channel=channel,
         origin=origin,
+        disease=disease,
     )
     with transaction.atomic():
         Person.objects.select_for_update().filter(pk=person.pk).first()  # one report at a time

@@ -46,6 +46,7 @@ class CaseSerializer(ScopedModelSerializer):
             "person_name",
             "id_number_masked",
             "jurisdiction",
+            "disease",
             "episode",
             "classification",
             "severity",

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from pingji.core.access import ScopedModel
+from pingji.protocols.models import COVID_19
 
 from ..choices import DrillKind, DrillStatus, DrillStep
 
@@ -20,12 +21,22 @@ class Drill(ScopedModel):
     where the scripted contact lives, so the dispatch to it runs for real (decision 0020).
     ``protocol`` is the version the drill runs under, bound to its sandboxes when it starts (the
     real county keeps the one in force): a county in peacetime practises the next outbreak.
+    ``disease`` is the scenario's (decision 0041): the protocol version is one of its, the
+    scripted case is one of it, and readiness counts the drill for it.
     """
 
     jurisdiction = models.ForeignKey(
         "geo.Jurisdiction", verbose_name=_("county"), on_delete=models.PROTECT, related_name="+"
     )
     title = models.CharField(_("title"), max_length=200)
+    disease = models.ForeignKey(
+        "protocols.Disease",
+        verbose_name=_("disease"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        default=COVID_19,
+        help_text=_("The disease the scenario practises; its rule packs and reserves apply."),
+    )
     kind = models.CharField(_("kind"), max_length=12, choices=DrillKind.choices)
     scenario = models.TextField(_("scenario"), max_length=4000)
     participants = models.TextField(_("participants"), blank=True, max_length=2000)

@@ -48,9 +48,10 @@ def do_bind_drill_sandbox(
             {"protocol": _("%(name)s does not apply above this sandbox.") % {"name": source.name}}
         )
     check_rules(source.rules)
-    check_free_date(sandbox_code, effective_from)
+    check_free_date(source.disease_id, sandbox_code, effective_from)
     with transaction.atomic():
         protocol = Protocol(
+            disease_id=source.disease_id,
             code=f"{sandbox_code}-{root_code(source)}"[:40],
             name=(_("%(name)s (drill)") % {"name": source.name})[:200],
             jurisdiction_code=sandbox_code,

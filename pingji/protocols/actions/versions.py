@@ -20,7 +20,7 @@ from pingji.geo.models import Jurisdiction
 
 from ..contracts import NATIONAL_LOADED, PROTOCOL_AMENDED, PROTOCOL_COPIED
 from ..loading import load_national
-from ..models import Protocol
+from ..models import Disease, Protocol
 from ..rules import diff_paths, validate_rules
 
 
@@ -32,10 +32,12 @@ def check_rules(rules) -> None:
         raise ValidationError({"rules": [str(e) for e in errors]})
 
 
-def check_free_date(jurisdiction_code: str, effective_from, exclude_pk=None) -> None:
-    """One version per area and day: two would leave "which one applies" undecided."""
+def check_free_date(
+    disease: str, jurisdiction_code: str, effective_from, exclude_pk=None
+) -> None:
+    """One version per disease, area and day: two would leave "which one applies" undecided."""
     same_day = Protocol.objects.filter(
-        jurisdiction_code=jurisdiction_code, effective_from=effective_from
+        disease_id=disease, jurisdiction_code=jurisdiction_code, effective_from=effective_from
     )
     clash = same_day.exclude(pk=exclude_pk).first()
     if clash is not None:
@@ -58,7 +60,9 @@ def save_version(protocol: Protocol) -> None:
         with transaction.atomic():
             protocol.save()
     except IntegrityError as exc:  # a concurrent copy took the same area and day
-        check_free_date(protocol.jurisdiction_code, protocol.effective_from, protocol.pk)
+        check_free_date(
+            protocol.disease_id, protocol.jurisdiction_code, protocol.effective_from, protocol.pk
+        )
         raise exc
 
 
@@ -116,9 +120,10 @@ def do_copy_protocol(
     if not (name or "").strip():
         raise ValidationError({"name": _("Give the new version a name.")})
     check_rules(source.rules)
-    check_free_date(jurisdiction_code, effective_from)
+    check_free_date(source.disease_id, jurisdiction_code, effective_from)
     with transaction.atomic():
         protocol = Protocol(
+            disease_id=source.disease_id,
             code=f"{jurisdiction_code or 'cn'}-{effective_from:%Y%m%d}-{root_code(source)}"[:40],
             name=name.strip(),
             jurisdiction_code=jurisdiction_code,
@@ -170,7 +175,9 @@ def do_amend_protocol(
     if "rules" in changes:
         check_rules(changes["rules"])
     if "effective_from" in changes:
-        check_free_date(protocol.jurisdiction_code, changes["effective_from"], protocol.pk)
+        check_free_date(
+            protocol.disease_id, protocol.jurisdiction_code, changes["effective_from"], protocol.pk
+        )
     paths = diff_paths(protocol.rules, changes["rules"]) if "rules" in changes else []
     try:
         with transaction.atomic():
@@ -199,7 +206,7 @@ def _record_amendment(protocol: Protocol, reason: str, fields, paths, actor) -> 
 def do_load_national_protocols(*, update: bool = True, actor=None) -> dict[str, int]:
     """(Re)load the shipped national versions; one event when anything changed."""
     with transaction.atomic():
-        counts = load_national(Protocol, update=update)
+        counts = load_national(Protocol, Disease, update=update)
         if counts["created"] or counts["updated"]:
             record_event(
                 NATIONAL_LOADED,

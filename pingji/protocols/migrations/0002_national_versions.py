@@ -1,15 +1,10 @@
-"""Load the four national versions shipped in ``pingji/protocols/data`` (idempotent)."""
+"""Once loaded the four national COVID-19 versions; since versions belong to a disease
+(decision 0041) ``0004_disease_packs`` loads every pack and version, so this step does nothing."""
 
 from django.db import migrations
-
-
-def load(apps, schema_editor):
-    from pingji.protocols.loading import load_national
-
-    load_national(apps.get_model("protocols", "Protocol"), update=False)
 
 
 class Migration(migrations.Migration):
     dependencies = [("protocols", "0001_initial")]
 
-    operations = [migrations.RunPython(load, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop)]

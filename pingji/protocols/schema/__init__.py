@@ -19,6 +19,7 @@ from .reserves import RESERVES
 from .resumption import RESUMPTION
 from .risk_areas import RISK_AREAS
 from .specs import Const, Enum, Obj, RuleError, rule
+from .peacetime import CLOSURE, CLUSTERS, ISOLATION, VECTOR
 from .testing import MASS_TESTING, POOLING
 from .tracing import CONTACTS, DISPATCH, INVESTIGATION
 
@@ -39,16 +40,12 @@ RULES = Obj(
         "investigation": INVESTIGATION,
         "resumption": RESUMPTION,
         "reserves": RESERVES,
+        "clusters": CLUSTERS,
+        "closure": CLOSURE,
+        "isolation": ISOLATION,
+        "vector": VECTOR,
     },
-    required=(
-        "schema_version",
-        "management",
-        "contacts",
-        "regimes",
-        "risk_areas",
-        "mass_testing",
-        "pooling",
-        "dispatch",
-        "investigation",
-    ),
+    # A section left out does not apply (``rules`` answers so): the emergency sections belong to
+    # COVID-19's editions, the peacetime ones (``peacetime``) to the other diseases' rule packs.
+    required=("schema_version", "management"),
 )

@@ -4,6 +4,7 @@ Each ``check`` appends what is wrong to ``errors`` (with the JSON path) and goes
 document is reported in one pass; ``rule`` is an object with the citation every rule carries.
 """
 
+import datetime
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -58,6 +59,30 @@ class Percent(Spec):
             errors.append(RuleError(path, _("must be above 0 and at most 100")))
 
 
+class Num(Spec):
+    """A number (whole or not) within ``[minimum, maximum]``: a mean, a share, an index."""
+
+    def __init__(self, minimum: float, maximum: float):
+        self.minimum, self.maximum = minimum, maximum
+
+    def check(self, value, path, errors):
+        if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+            errors.append(RuleError(path, _("must be a number")))
+        elif not self.minimum <= value <= self.maximum:
+            reason = _("must be between %(low)s and %(high)s")
+            errors.append(RuleError(path, reason % {"low": self.minimum, "high": self.maximum}))
+
+
+class Date(Spec):
+    """A day written YYYY-MM-DD."""
+
+    def check(self, value, path, errors):
+        try:
+            datetime.date.fromisoformat(value)
+        except (TypeError, ValueError):
+            errors.append(RuleError(path, _("must be a date (YYYY-MM-DD)")))
+
+
 class Str(Spec):
     def __init__(self, required: bool = True):
         self.required = required
@@ -87,8 +112,10 @@ class Bool(Spec):
 
 
 class Enum(Spec):
+    """One of a vocabulary: a ``TextChoices`` class or a sequence of values."""
+
     def __init__(self, choices, nullable: bool = False):
-        self.values, self.nullable = list(choices.values), nullable
+        self.values, self.nullable = list(getattr(choices, "values", choices)), nullable
 
     def check(self, value, path, errors):
         if value is None and self.nullable:

@@ -14,8 +14,8 @@ from pingji.protocols.actions.versions import (
     do_copy_protocol,
     do_load_national_protocols,
 )
-from pingji.protocols.loading import DATA_DIR, load_national
-from pingji.protocols.models import Protocol
+from pingji.protocols.loading import DATA_DIR, bundled_packs, bundled_versions, load_national
+from pingji.protocols.models import COVID_19, Disease, Protocol
 from pingji.users.choices import Role
 
 from .factories import ProtocolFactory, bundled_rules, national
@@ -190,17 +190,23 @@ def test_an_unscoped_superuser_may_amend_a_national_version(db, django_user_mode
 
 
 def test_loading_is_idempotent_and_resets_amended_national_versions(db):
-    assert do_load_national_protocols() == {"created": 0, "updated": 0, "unchanged": 4}
+    n = len(bundled_versions())
+    assert n >= 4
+    assert do_load_national_protocols() == {"created": 0, "updated": 0, "unchanged": n}
     Protocol.objects.filter(code="cn-9th-edition").update(notes="changed")
+    Disease.objects.filter(code=COVID_19).update(name="changed")
     assert do_load_national_protocols(update=False)["updated"] == 0
-    assert do_load_national_protocols() == {"created": 0, "updated": 1, "unchanged": 3}
+    assert do_load_national_protocols() == {"created": 0, "updated": 1, "unchanged": n - 1}
     assert national("cn-9th-edition").notes != "changed"
+    assert Disease.objects.get(code=COVID_19).name == "新型冠状病毒感染"
     Protocol.objects.filter(code="cn-class-b").delete()
     assert do_load_national_protocols()["created"] == 1
-    assert Protocol.objects.filter(jurisdiction_code="").count() == 4
+    assert Protocol.objects.filter(jurisdiction_code="").count() == n
+    assert set(Protocol.objects.values_list("disease_id", flat=True)) == set(bundled_packs())
 
 
 def test_a_broken_file_loads_nothing_and_names_file_and_path(db, tmp_path):
+    shutil.copytree(DATA_DIR / "diseases", tmp_path / "diseases")
     shutil.copy(DATA_DIR / "01-national-8th-edition.json", tmp_path / "01.json")
     good = json.loads((tmp_path / "01.json").read_text())
     good["code"] = "cn-extra"
@@ -210,7 +216,7 @@ def test_a_broken_file_loads_nothing_and_names_file_and_path(db, tmp_path):
     bad["rules"]["regimes"]["close_contact"]["test_days"] = {"centralized": "1,4,7"}
     (tmp_path / "99-bad.json").write_text(json.dumps(bad, ensure_ascii=False))
     with pytest.raises(ValidationError) as exc:
-        load_national(Protocol, directory=tmp_path)
+        load_national(Protocol, Disease, directory=tmp_path)
     assert any(
         m.startswith("99-bad.json: $.regimes.close_contact.test_days.home: is required")
         for m in exc.value.messages

@@ -71,7 +71,7 @@ def plan_investigation(case: Case, *, actor) -> Investigation:
     case reported where no protocol is in force is refused on ``case``.
     """
     try:
-        protocol = protocol_for(case.jurisdiction_id, case.reported_at)
+        protocol = protocol_for(case.jurisdiction_id, case.reported_at, case.disease_id)
     except NoProtocolInForce as exc:
         raise error("case", str(exc), "no_protocol") from exc
     deadlines = rules.investigation(protocol)
