@@ -150,4 +150,4 @@ class ClusterLevel(models.TextChoices):
 
 class VectorIndex(models.TextChoices):
     BRETEAU = "breteau", _("Breteau index (positive containers per 100 houses)")
-    HOUSE = "house", _("house index (% of houses with larvae)")
+    HOUSE = "house", _("house index (houses with larvae per hundred inspected)")

@@ -18,12 +18,14 @@ from .models import COVID_19, Disease
 __all__ = [
     "COVID_19",
     "PackFigure",
+    "capacity_kinds",
     "disease_of_signal",
     "ensure_known",
     "figure",
     "pack_of",
     "reserve_categories",
     "series_of",
+    "signal_diseases",
     "variant_on",
 ]
 
@@ -35,14 +37,12 @@ def pack_of(code: str) -> dict:
 
 
 def ensure_known(code: str) -> Disease:
-    """The disease ``code``, or a ValidationError that names the diseases there are."""
+    """The disease ``code``, or a ValidationError on ``disease`` naming the diseases there are."""
     found = Disease.objects.filter(code=code).first() if isinstance(code, str) else None
     if found is None:
         known = ", ".join(Disease.objects.values_list("code", flat=True))
-        raise ValidationError(
-            _("%(code)r is not a disease known here (known: %(known)s).")
-            % {"code": str(code)[:40], "known": known}
-        )
+        message = _("%(code)r is not a disease known here (known: %(known)s).")
+        raise ValidationError({"disease": message % {"code": str(code)[:40], "known": known}})
     return found
 
 
@@ -105,17 +105,28 @@ def figure(
     return None
 
 
+def signal_diseases() -> dict[str, str]:
+    """Surveillance signal → the disease whose pack watches it."""
+    return {
+        series["signal"]: code
+        for code, pack in Disease.objects.values_list("code", "pack")
+        for series in pack["surveillance"]["series"]
+    }
+
+
 def disease_of_signal(signal: str) -> str | None:
     """The disease whose pack watches surveillance ``signal`` (None: no pack does)."""
-    for code, pack in Disease.objects.values_list("code", "pack"):
-        if any(s.get("signal") == signal for s in pack["surveillance"]["series"]):
-            return code
-    return None
+    return signal_diseases().get(signal)
 
 
 def series_of(code: str) -> list[dict]:
     """The surveillance series of disease ``code``: signal, suggested method, citation."""
     return list(pack_of(code).get("surveillance", {}).get("series", []))
+
+
+def capacity_kinds(code: str) -> list[str]:
+    """The kinds of facility a county needs for disease ``code`` (its readiness capacity)."""
+    return list(pack_of(code).get("readiness", {}).get("capacity", []))
 
 
 def reserve_categories(code: str) -> set[str]:

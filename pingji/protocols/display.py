@@ -11,6 +11,8 @@ from django.utils.translation import pgettext
 
 from . import rules as r
 from .choices import (
+    ClusterLevel,
+    ClusterSetting,
     ContactTier,
     CountedFrom,
     EstablishmentKind,
@@ -22,6 +24,7 @@ from .choices import (
     ReleaseTest,
     RiskLevel,
     TestingScope,
+    VectorIndex,
 )
 
 
@@ -314,17 +317,111 @@ def _resumption(rules) -> Section | None:
     return s
 
 
+def _peacetime_rows(items: list[dict], cells) -> list[Row]:
+    """One row per rule object, with its own clause, note and dispute flag."""
+    return [
+        Row(cells(item), item.get("clause", ""), item.get("note", ""), bool(item.get("disputed")))
+        for item in items
+    ]
+
+
+def _clusters(rules) -> Section | None:
+    s = r.raw_section(rules, "clusters")
+    if not s:
+        return None
+    title = _("Clusters and outbreaks")
+    if not s.get("applies"):
+        return _not_applicable("clusters", title, s.get("clause", ""), s.get("note", ""))
+    headers = [_("level"), _("where"), _("cases"), _("response")]
+    rows = _peacetime_rows(
+        s.get("definitions", []),
+        lambda d: [
+            _label(ClusterLevel, d["level"]),
+            _label(ClusterSetting, d["setting"]),
+            _("%(n)s within %(days)s days") % {"n": d["cases"], "days": d["within_days"]},
+            _list(d["response"]),
+        ],
+    )
+    return Section("clusters", title, headers, rows)
+
+
+def _closure(rules) -> Section | None:
+    s = r.raw_section(rules, "closure")
+    if not s:
+        return None
+    title = _("Closing classes and schools")
+    if not s.get("applies"):
+        return _not_applicable("closure", title, s.get("clause", ""), s.get("note", ""))
+    headers = [_("where"), _("when"), _("closed for"), _("reopening")]
+    rows = _peacetime_rows(
+        s.get("steps", []),
+        lambda d: [
+            _label(ClusterSetting, d["setting"]),
+            _("%(n)s cases within %(days)s days") % {"n": d["cases"], "days": d["within_days"]}
+            + (
+                "; " + _("or %(n)s classes affected") % {"n": d["classes_affected"]}
+                if d.get("classes_affected")
+                else ""
+            ),
+            _("%(n)s days") % {"n": d["days_closed"]},
+            _list(d["reopening"]),
+        ],
+    )
+    return Section("closure", title, headers, rows)
+
+
+def _isolation(rules) -> Section | None:
+    s = r.raw_section(rules, "isolation")
+    if not s:
+        return None
+    title = _("Isolation of cases")
+    if not s.get("applies"):
+        return _not_applicable("isolation", title, s.get("clause", ""), s.get("note", ""))
+    return Section("isolation", title, [""], _peacetime_rows([s], lambda d: [d["until"]]))
+
+
+def _vector(rules) -> Section | None:
+    s = r.raw_section(rules, "vector")
+    if not s:
+        return None
+    title = _("Mosquito vector control")
+    if not s.get("applies"):
+        return _not_applicable("vector", title, s.get("clause", ""), s.get("note", ""))
+    index = _label(VectorIndex, s["index"])
+    section = Section("vector", title, [index, _("level"), _("response")])
+    for level in s["levels"]:
+        span = (
+            f"{level['from']}–{level['below']}"
+            if level.get("below") is not None
+            else f"≥ {level['from']}"
+        )
+        section.rows.append(Row([span, level["name"], _list(level["response"])], s["clause"]))
+    ends = s.get("days_without_case_to_end")
+    target = _("control until below %(n)s") % {"n": s["target_below"]}
+    if ends:
+        target += "; " + _("control around a case ends after %(n)s days without a case") % {
+            "n": ends
+        }
+    section.rows.append(Row([_("target"), "", target], s["clause"], s.get("note", "")))
+    return section
+
+
 def sections(rules) -> list[Section]:
-    """Every section of a rules document, in reading order."""
+    """Every section of a rules document, in reading order: the emergency sections a document
+    holds (switched off or not), then the peacetime ones it holds."""
     m = r.management(rules)
     d, inv = r.dispatch(rules), r.investigation(rules)
+    legal = Section(
+        "management",
+        _("Legal footing"),
+        [""],
+        [Row([_label(ManagementRegime, m.regime)], m.clause, m.note)],
+    )
+    peacetime = [_clusters(rules), _closure(rules), _isolation(rules), _vector(rules)]
+    if not r.raw_section(rules, "contacts"):  # another disease's rule pack
+        return [legal, *[x for x in peacetime if x is not None]]
     return [
-        Section(
-            "management",
-            _("Legal footing"),
-            [""],
-            [Row([_label(ManagementRegime, m.regime)], m.clause, m.note)],
-        ),
+        legal,
         _contacts(rules),
         _regimes(rules),
         _risk_areas(rules),
@@ -366,5 +463,5 @@ def sections(rules) -> list[Section]:
                 (_("full report"), _("%(n)s h") % {"n": inv.full_report_hours}),
             ],
         ),
-        *[x for x in (_resumption(rules),) if x is not None],
+        *[x for x in (_resumption(rules), *peacetime) if x is not None],
     ]

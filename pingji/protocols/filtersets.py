@@ -1,10 +1,13 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from .models import Protocol
+from .models import Disease, Protocol
 
 
 class ProtocolFilterSet(django_filters.FilterSet):
+    disease = django_filters.ModelChoiceFilter(
+        label=_("disease"), queryset=Disease.objects.all(), field_name="disease"
+    )
     name = django_filters.CharFilter(label=_("name"), lookup_expr="icontains")
     jurisdiction_code = django_filters.CharFilter(label=_("applies to (code)"))
     national = django_filters.BooleanFilter(
@@ -22,7 +25,14 @@ class ProtocolFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Protocol
-        fields = ["name", "jurisdiction_code", "national", "effective_after", "effective_before"]
+        fields = [
+            "disease",
+            "name",
+            "jurisdiction_code",
+            "national",
+            "effective_after",
+            "effective_before",
+        ]
 
     def filter_national(self, queryset, name, value):
         if value is None:

@@ -83,7 +83,9 @@ def bundled_versions(directory: Path = DATA_DIR) -> list[BundledVersion]:
     versions = [_parse(p) for p in sorted(directory.glob("*.json"))]
     known = bundled_packs(directory)
     unknown = [
-        f"{v.path.name}: $.disease: no pack {v.disease!r}" for v in versions if v.disease not in known
+        f"{v.path.name}: $.disease: no pack {v.disease!r}"
+        for v in versions
+        if v.disease not in known
     ]
     if unknown:
         raise ValidationError(unknown)

@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from pingji.core.access import InheritedScopeQuerySet, ScopedModel
+from pingji.core.audit import AuditedManager
 from pingji.geo.choices import CODE_LENGTH
 
 from .choices import NotifiableClass
@@ -48,6 +49,8 @@ class Disease(models.Model):
         _("notifiable class"), max_length=10, choices=NotifiableClass.choices
     )
     pack = models.JSONField(_("pack"))
+
+    objects = AuditedManager()
 
     class Meta:
         verbose_name = _("disease")

@@ -26,7 +26,7 @@ from .actions.versions import (
 from .display import sections
 from .filtersets import ProtocolFilterSet
 from .forms import InForceForm, ProtocolAmendForm, ProtocolCopyForm
-from .models import Protocol
+from .models import COVID_19, Disease, Protocol
 from .rules import diff_paths
 from .tables import ProtocolTable
 from .versions import explain
@@ -58,12 +58,19 @@ class ProtocolListView(ScopedListView):
     select_related = ("based_on",)
 
     def get_queryset(self):
-        self.choice = explain(focus_code(self.request), timezone.localdate())
-        in_force = self.choice.protocol.pk if self.choice.protocol else None
+        code, today = focus_code(self.request), timezone.localdate()
+        self.choice = explain(code, today)  # COVID-19's, which the page explains
+        others = Disease.objects.exclude(pk=COVID_19).values_list("pk", flat=True)
+        choices = [self.choice, *(explain(code, today, d) for d in others)]
+        in_force = [c.protocol.pk for c in choices if c.protocol]  # one version per disease
         marked = Case(
-            When(pk=in_force, then=Value(True)), default=Value(False), output_field=BooleanField()
+            When(pk__in=in_force, then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
         )
-        return _area_names(super().get_queryset()).annotate(in_force=marked)
+        return (
+            _area_names(super().get_queryset()).select_related("disease").annotate(in_force=marked)
+        )
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

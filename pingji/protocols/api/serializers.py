@@ -12,6 +12,7 @@ class ProtocolSerializer(ScopedModelSerializer):
         fields = [
             "id",
             "code",
+            "disease",
             "name",
             "jurisdiction_code",
             "effective_from",

@@ -14,12 +14,12 @@ amend its copy (``data/README.md``, "Where the figures come from").
 """
 
 from ..choices import ManagementRegime
+from .peacetime import CLOSURE, CLUSTERS, ISOLATION, VECTOR
 from .regimes import REGIMES
 from .reserves import RESERVES
 from .resumption import RESUMPTION
 from .risk_areas import RISK_AREAS
 from .specs import Const, Enum, Obj, RuleError, rule
-from .peacetime import CLOSURE, CLUSTERS, ISOLATION, VECTOR
 from .testing import MASS_TESTING, POOLING
 from .tracing import CONTACTS, DISPATCH, INVESTIGATION
 

@@ -68,9 +68,7 @@ SERIES = sourced(
 )
 
 #: What a store should hold for the disease: a supply category (``resources``) and the item.
-RESERVE = Obj(
-    {"category": Str(), "item": Str(), "note": Str(required=False)}, ("category", "item")
-)
+RESERVE = Obj({"category": Str(), "item": Str(), "note": Str(required=False)}, ("category", "item"))
 
 PACK = Obj(
     {
@@ -83,7 +81,10 @@ PACK = Obj(
         **FIGURES,
         "variants": ListOf(VARIANT),
         "surveillance": Obj({"series": ListOf(SERIES)}, ("series",)),
-        "readiness": Obj({"reserves": ListOf(RESERVE)}, ("reserves",)),
+        # capacity: the kinds of facility (``resources``) a county needs for the disease
+        "readiness": Obj(
+            {"reserves": ListOf(RESERVE), "capacity": ListOf(Str(), 1)}, ("reserves", "capacity")
+        ),
     },
     required=("code", "name", "english_name", "notifiable_class", "surveillance", "readiness"),
 )

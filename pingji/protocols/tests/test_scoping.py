@@ -46,7 +46,8 @@ def test_without_the_permission_nothing_is_writable(versions, county_user):
 
 def test_an_unscoped_superuser_sees_and_changes_the_national_versions(db, django_user_model):
     root = django_user_model.objects.create_superuser("root", password="pw")
-    assert Protocol.objects.restrict(root, "change").filter(jurisdiction_code="").count() == 4
+    national = Protocol.objects.restrict(root, "change").filter(jurisdiction_code="")
+    assert national.count() == Protocol.objects.filter(jurisdiction_code="").count() >= 4
 
 
 def test_nobody_anonymous_sees_anything(versions):
