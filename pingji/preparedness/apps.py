@@ -11,6 +11,7 @@ class PreparednessConfig(AppConfig):
         (_("Readiness"), "preparedness:readiness", "preparedness.view_drill"),
         (_("Early warnings"), "preparedness:alert_list", "preparedness.view_alert"),
         (_("Surveillance sites"), "preparedness:site_list", "preparedness.view_surveillancesite"),
+        (_("Mosquito surveillance"), "preparedness:vector_list", "preparedness.view_vectorsurvey"),
         (_("Training"), "preparedness:course_list", "preparedness.view_course"),
         (_("Drills"), "preparedness:drill_list", "preparedness.view_drill"),
     )
@@ -24,4 +25,5 @@ class PreparednessConfig(AppConfig):
 
         register_kind("preparedness.alert", _("early warning"))
         register_kind("preparedness.improve", _("drill improvement"))
+        register_kind("preparedness.vector-control", _("mosquito control"))
         pre_save.connect(guard, dispatch_uid="preparedness.drill_guard")

@@ -3,7 +3,8 @@
 Drills run in sandboxes (decision 0020), so their life — planned, started, each step, finished,
 their data removed — is recorded on the drill for the report that scores it. Syndromic
 surveillance records the counts reported and the alerts raised, switched into an emergency or
-dismissed. Training records courses and attendance. Its plain registers (surveillance sites,
+dismissed. Vector surveillance records each grid's larval survey and the index level it read.
+Training records courses and attendance. Its plain registers (surveillance sites,
 warning rules, courses) are saved through ``resources.actions.registers.save_row``, whose event
 carries the saved fields as text.
 
@@ -64,6 +65,17 @@ class AlertDismissedPayload(TypedDict):
     note: str
 
 
+class VectorSurveyedPayload(TypedDict):
+    day: str
+    source: str
+    breteau_index: float
+    house_index: float
+    protocol: int | None  # the dengue version read; None: none in force, or vector not applied
+    level: str  # "" without a level
+    task: int | None  # the mosquito-control task issued
+    closed: int  # earlier tasks of the grid this survey closed
+
+
 class AttendancePayload(TypedDict):
     users: list[int]
 
@@ -122,6 +134,9 @@ ALERT_SWITCHED = declare(
 )
 ALERT_DISMISSED = declare(
     "preparedness.alert_dismissed", "an alert dismissed, with why", AlertDismissedPayload
+)
+VECTOR_SURVEYED = declare(
+    "preparedness.vector_surveyed", "a grid's mosquito larval survey", VectorSurveyedPayload
 )
 COURSE_RECORDED = declare("preparedness.course_recorded", "a training course recorded")
 ATTENDANCE_RECORDED = declare(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import vector_views, views
 
 app_name = "preparedness"
 urlpatterns = [
@@ -9,6 +9,9 @@ urlpatterns = [
     path("sites/upload/", views.UploadView.as_view(), name="site_upload"),
     path("sites/<int:pk>/", views.SiteDetailView.as_view(), name="site_detail"),
     path("sites/<int:pk>/reports/", views.ReportView.as_view(), name="site_report"),
+    path("vectors/", vector_views.VectorListView.as_view(), name="vector_list"),
+    path("vectors/record/", vector_views.VectorRecordView.as_view(), name="vector_record"),
+    path("vectors/upload/", vector_views.VectorUploadView.as_view(), name="vector_upload"),
     path("rules/", views.RuleListView.as_view(), name="rule_list"),
     path("rules/<int:pk>/", views.RuleDetailView.as_view(), name="rule_detail"),
     path("rules/<int:pk>/edit/", views.RuleEditView.as_view(), name="rule_edit"),

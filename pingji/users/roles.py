@@ -117,6 +117,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "testing.view_*",
         # the grid worker records the single-tube retest of a positive pool's member
         "testing.change_followup",
+        # the grid worker surveys its grid's houses for mosquito larvae (dengue)
+        "preparedness.view_vectorsurvey",
+        "preparedness.add_vectorsurvey",
     ],
     Role.LIAISON: [
         "geo.view_*",

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from . import vectors, views
 
 router = DefaultRouter()
 router.register("sites", views.SiteViewSet)
@@ -13,6 +13,7 @@ router.register("attendances", views.AttendanceViewSet)
 router.register("drills", views.DrillViewSet)
 router.register("drill-steps", views.DrillStepViewSet)
 router.register("drill-findings", views.FindingViewSet)
+router.register("vector-surveys", vectors.VectorSurveyViewSet)
 urlpatterns = [
     path("reports/upload/", views.UploadView.as_view(), name="reports-upload"),
     path("warnings/evaluate/", views.EvaluateView.as_view(), name="warnings-evaluate"),

@@ -3,6 +3,7 @@
 from .drills import Drill, DrillFinding, DrillStepRecord
 from .surveillance import Alert, SurveillanceReport, SurveillanceSite, WarningRule
 from .training import Attendance, Course
+from .vectors import VectorSurvey
 
 __all__ = [
     "Alert",
@@ -13,5 +14,6 @@ __all__ = [
     "DrillStepRecord",
     "SurveillanceReport",
     "SurveillanceSite",
+    "VectorSurvey",
     "WarningRule",
 ]

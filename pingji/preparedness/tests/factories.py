@@ -15,6 +15,7 @@ from pingji.preparedness.models import (
     DrillStepRecord,
     SurveillanceReport,
     SurveillanceSite,
+    VectorSurvey,
     WarningRule,
 )
 from pingji.users.choices import Role
@@ -105,6 +106,14 @@ SCOPED_FACTORIES = {
         jurisdiction=grid,
         step="dispatch",
         done_at=PLANNED,
+    ),
+    VectorSurvey: lambda grid: VectorSurvey.objects.create(
+        jurisdiction=grid,
+        day=datetime.date(2021, 9, 1),
+        houses_inspected=50,
+        houses_positive=3,
+        containers_positive=4,
+        source="form",
     ),
     DrillFinding: lambda grid: DrillFinding.objects.create(
         drill=DrillFactory.create(jurisdiction=grid),
