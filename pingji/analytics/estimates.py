@@ -112,7 +112,9 @@ def _interval_of(code: str, on: datetime.date, diffs: list[int]) -> SerialInterv
     given = figure(COVID_19, "transmission", "serial_interval", on=on, region=code)
     if given is None or given.sd is None or given.mean <= 1:
         raise LookupError("COVID-19's disease pack gives no serial interval usable for Rt")
-    return SerialInterval(given.mean, given.sd, SiSource.LITERATURE, len(diffs), figure=given.source)
+    return SerialInterval(
+        given.mean, given.sd, SiSource.LITERATURE, len(diffs), figure=given.source
+    )
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,7 @@ from .imports import template_workbook
 from .models import Case
 from .tables import CaseTable
 
-RELATED = ("person", "jurisdiction")
+RELATED = ("person", "jurisdiction", "disease")
 
 
 class CaseListView(ScopedListView):

@@ -125,7 +125,7 @@ def _deadlines(drill: Drill, times: dict) -> dict[str, tuple[datetime.datetime |
     if start is None:
         return {}
     try:
-        protocol = drill.protocol or protocol_for(drill.jurisdiction_id, start)
+        protocol = drill.protocol or protocol_for(drill.jurisdiction_id, start, drill.disease_id)
     except NoProtocolInForce:
         return {}
     inv, disp = rules.investigation(protocol), rules.dispatch(protocol)

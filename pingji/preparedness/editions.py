@@ -35,6 +35,8 @@ def _areas(drill: Drill) -> list[str]:
 def _refusal(drill: Drill, protocol: Protocol) -> str | None:
     """Why ``protocol`` cannot be drilled, or None: it applies, is published and valid."""
     names = {"name": protocol.name, "date": protocol.effective_from}
+    if protocol.disease_id != drill.disease_id:
+        return _("%(name)s is not a version of the drill's disease.") % names
     if protocol.jurisdiction_code not in _areas(drill):
         return _("%(name)s does not apply to the drill's county and receiving county.") % names
     if protocol.effective_from > timezone.localdate():
@@ -46,9 +48,9 @@ def _refusal(drill: Drill, protocol: Protocol) -> str | None:
 
 def editions(drill: Drill) -> list[Protocol]:
     """The versions the drill can run under, latest first (for the page and the API's answer)."""
-    rows = Protocol.objects.filter(jurisdiction_code__in=_areas(drill)).order_by(
-        "-effective_from", "-jurisdiction_code"
-    )
+    rows = Protocol.objects.filter(
+        disease_id=drill.disease_id, jurisdiction_code__in=_areas(drill)
+    ).order_by("-effective_from", "-jurisdiction_code")
     return [p for p in rows if _refusal(drill, p) is None]
 
 
@@ -66,7 +68,7 @@ def edition_at_start(drill: Drill, at: datetime.datetime) -> Protocol:
     protocol = Protocol.objects.filter(pk=chosen).first() if chosen else None  # as saved now
     if protocol is None:
         try:
-            protocol = protocol_for(drill.jurisdiction_id, at)
+            protocol = protocol_for(drill.jurisdiction_id, at, drill.disease_id)
         except NoProtocolInForce as exc:
             raise ValidationError({"protocol": str(exc)}) from exc
     check_edition(drill, protocol)

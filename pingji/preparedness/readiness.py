@@ -11,6 +11,12 @@ it), so a county knows what to fix. A city or the province gets the table of eve
 - training: the share of the county's active users who passed a course in the past 365 days;
 - drills: the score of its latest finished drill in the past 365 days (none: 0);
 - improvements: 100 less 20 per improvement task from a drill still open.
+
+For one disease (decision 0041) the reserves part counts only the supply categories the disease's
+pack names (larvicides and sprayers for dengue, antivirals for influenza), and a category no store
+of the county holds lowers it; the capacity part counts the kinds of facility the pack names (a
+laboratory and hospital beds for dengue, no quarantine rooms); the drills part counts only drills
+of that disease.
 """
 
 import datetime
@@ -23,8 +29,9 @@ from django.utils.translation import gettext as _
 
 from pingji.geo.choices import CODE_LENGTH, Level
 from pingji.geo.models import Jurisdiction
-from pingji.resources.choices import FacilityKind
-from pingji.resources.models import Facility, Store, Workforce
+from pingji.protocols.diseases import capacity_kinds, reserve_categories
+from pingji.resources.choices import FacilityKind, SupplyCategory
+from pingji.resources.models import Facility, Store, SupplyItem, Workforce
 from pingji.resources.reserves import reserve_rows
 from pingji.tasks.choices import OPEN_STATUSES
 
@@ -33,9 +40,16 @@ from .models import Attendance, Drill, DrillFinding
 
 COUNTY = CODE_LENGTH[Level.COUNTY]
 YEAR = datetime.timedelta(days=365)
-CAPACITY_KINDS = {
+#: The kinds of capacity counted for every disease together (COVID-19's pack names the same).
+CAPACITY_KINDS = (
+    FacilityKind.DESIGNATED_HOSPITAL,
+    FacilityKind.FEVER_CLINIC,
+    FacilityKind.LAB,
+    FacilityKind.QUARANTINE_RESERVE,
+)
+#: The figure a facility of a kind must have above zero to count (others count by existing).
+CAPACITY_FIGURE = {
     FacilityKind.DESIGNATED_HOSPITAL: "general_beds",
-    FacilityKind.FEVER_CLINIC: None,
     FacilityKind.LAB: "daily_capacity",
     FacilityKind.QUARANTINE_RESERVE: "rooms",
 }
@@ -57,7 +71,7 @@ class Readiness:
         return round(sum(self.parts.values()) / len(self.parts)) if self.parts else 0
 
 
-def readiness_table(code: str, on: datetime.date) -> list[Readiness]:
+def readiness_table(code: str, on: datetime.date, disease: str | None = None) -> list[Readiness]:
     counties = list(
         Jurisdiction.objects.real().subtree(code).filter(level=Level.COUNTY).order_by("code")
     )
@@ -66,10 +80,10 @@ def readiness_table(code: str, on: datetime.date) -> list[Readiness]:
     if len(code) == COUNTY:
         counties = [c for c in counties if c.code == code]
     out = {c.code: Readiness(c) for c in counties}
-    _reserves(code, on, out)
-    _capacity(code, out)
+    _reserves(code, on, out, reserve_categories(disease) if disease else None)
+    _capacity(code, out, capacity_kinds(disease) if disease else CAPACITY_KINDS)
     _training(code, on, out)
-    _drills(code, on, out)
+    _drills(code, on, out, disease)
     return list(out.values())
 
 
@@ -78,36 +92,51 @@ def readiness_of(code: str, on: datetime.date) -> Readiness | None:
     return rows[0] if rows else None
 
 
-def _reserves(code, on, out):
-    held, total = defaultdict(int), defaultdict(int)
+def _reserves(code, on, out, categories: set[str] | None):
+    """Held (store, item) pairs over all; for one disease, only its categories, each category no
+    store of the county holds counted as one pair short."""
+    held, total, stocked = defaultdict(int), defaultdict(int), defaultdict(set)
     stores = dict(Store.objects.subtree(code).values_list("pk", "jurisdiction_id"))
+    kinds = dict(SupplyItem.objects.values_list("pk", "category"))
     for row in reserve_rows(code, on):
+        if categories is not None and kinds.get(row.item_id) not in categories:
+            continue
         county = stores.get(row.store_id, "")[:COUNTY]
         total[county] += 1
         held[county] += int(not row.under_reserve)
+        stocked[county].add(kinds.get(row.item_id))
+    labels = dict(SupplyCategory.choices)
     for county, r in out.items():
+        for missing in sorted((categories or set()) - stocked[county]):
+            total[county] += 1
+            r.lowered_by.append(
+                _("no %(category)s in any store") % {"category": labels.get(missing, missing)}
+            )
         if not total[county]:
             r.parts["reserves"] = 0
             r.lowered_by.append(_("no supplies recorded in any store"))
             continue
         r.parts["reserves"] = round(100 * held[county] / total[county])
-        if held[county] < total[county]:
+        short = total[county] - held[county] - len((categories or set()) - stocked[county])
+        if short:
             r.lowered_by.append(
                 _("%(n)s of %(t)s store items under the reserve standard")
-                % {"n": total[county] - held[county], "t": total[county]}
+                % {"n": short, "t": total[county]}
             )
 
 
-def _capacity(code, out):
+def _capacity(code, out, kinds):
+    """An equal share for each kind of facility ``kinds`` names that the county has, scaled by
+    its workforce against the headcount its plan asks for."""
     present = defaultdict(set)
     for jur, kind, beds, cap, rooms in (
         Facility.objects.subtree(code)
-        .filter(active=True)
+        .filter(active=True, kind__in=list(kinds))
         .values_list("jurisdiction_id", "kind", "general_beds", "daily_capacity", "rooms")
     ):
         figure = {"general_beds": beds, "daily_capacity": cap, "rooms": rooms}
-        key = CAPACITY_KINDS.get(kind, "skip")
-        if key != "skip" and (key is None or figure[key] > 0):
+        key = CAPACITY_FIGURE.get(kind)
+        if key is None or figure[key] > 0:
             present[jur[:COUNTY]].add(kind)
     staff = defaultdict(lambda: [0, 0])
     for row in (
@@ -121,10 +150,10 @@ def _capacity(code, out):
     labels = dict(FacilityKind.choices)
     for county, r in out.items():
         have = present[county]
-        base = 25 * len(have)
-        for kind in CAPACITY_KINDS:
+        base = 100 * len(have) / len(kinds)
+        for kind in kinds:
             if kind not in have:
-                r.lowered_by.append(_("no %(kind)s") % {"kind": labels[kind]})
+                r.lowered_by.append(_("no %(kind)s") % {"kind": labels.get(kind, kind)})
         head, needed = staff[county]
         ratio = min(1.0, head / needed) if needed else 1.0
         if needed and head < needed:
@@ -159,12 +188,14 @@ def _training(code, on, out):
             )
 
 
-def _drills(code, on, out):
+def _drills(code, on, out, disease: str | None):
     since = datetime.datetime.combine(on - YEAR, datetime.time()).astimezone()
     latest = {}
+    drills = Drill.objects.subtree(code)
+    if disease:
+        drills = drills.filter(disease_id=disease)
     for jur, score in (
-        Drill.objects.subtree(code)
-        .filter(
+        drills.filter(
             status__in=[DrillStatus.FINISHED, DrillStatus.REMOVED],
             finished_at__gte=since,
             finished_at__date__lte=on,

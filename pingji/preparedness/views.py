@@ -17,6 +17,8 @@ from django.views import generic
 
 from pingji.core.forms import add_action_errors
 from pingji.core.views.base import FormStepView, ScopedDetailView, ScopedListView, focus_code
+from pingji.protocols.diseases import disease_of_signal, series_of
+from pingji.protocols.models import Disease
 
 from .actions.drills import (
     do_finish_drill,
@@ -36,6 +38,7 @@ from .actions.surveillance import (
     do_switch_on_alert,
     do_upload_reports,
 )
+from .choices import WarningMethod
 from .drill_report import drill_report
 from .forms import (
     DismissForm,
@@ -62,8 +65,18 @@ class ReadinessView(LoginRequiredMixin, PermissionRequiredMixin, generic.Templat
             on = datetime.date.fromisoformat(self.request.GET.get("on", ""))
         except ValueError:
             on = timezone.localdate()
-        rows = sorted(readiness_table(focus_code(self.request), on), key=lambda r: r.score)
-        return {**super().get_context_data(**kwargs), "rows": rows, "on": on}
+        disease = Disease.objects.filter(code=self.request.GET.get("disease", "")).first()
+        code = focus_code(self.request)
+        rows = sorted(
+            readiness_table(code, on, disease.code if disease else None), key=lambda r: r.score
+        )
+        return {
+            **super().get_context_data(**kwargs),
+            "rows": rows,
+            "on": on,
+            "disease": disease,
+            "diseases": Disease.objects.all(),
+        }
 
 
 class SiteListView(ScopedListView):
@@ -142,10 +155,20 @@ class RuleListView(ScopedListView):
 
 
 def rule_context(request, rule, **forms):
+    """The rule, its form, and what the pack of the signal's disease suggests (decision 0041)."""
     can = request.user.has_perm("preparedness.change_warningrule")
+    disease = Disease.objects.filter(pk=disease_of_signal(rule.signal)).first()
+    suggested = (
+        next((s for s in series_of(disease.pk) if s["signal"] == rule.signal), None)
+        if disease
+        else None
+    )
     return {
         "object": rule,
         "rule_form": RuleForm(instance=rule) if can else None,
+        "disease": disease,
+        "suggested": suggested,
+        "suggested_method": WarningMethod(suggested["method"]).label if suggested else "",
         **forms,
     }
 

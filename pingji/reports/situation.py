@@ -48,7 +48,16 @@ UNIT_COLUMNS = (
     ("under_treatment", False),
 )
 #: The domains shown as panels besides cases (each reads its own domain's indicators).
-PANELS = ("tracing", "quarantine", "testing", "areas", "reopening", "resources", "tasks")
+PANELS = (
+    "diseases",
+    "tracing",
+    "quarantine",
+    "testing",
+    "areas",
+    "reopening",
+    "resources",
+    "tasks",
+)
 
 
 def check_day(on: datetime.date) -> None:

@@ -17,7 +17,6 @@ from django.utils.functional import Promise
 
 from pingji.core.events import payload_keys
 
-
 #: How a payload key reads on an event written before the key existed (its value is SQL NULL).
 ABSENT = "None"
 
@@ -115,7 +114,17 @@ def load_all() -> None:
     if _loaded:
         return
     _loaded.append(True)
-    from . import areas, cases, quarantine, reopening, resources, tasks, testing, tracing  # noqa: F401
+    from . import (  # noqa: F401
+        areas,
+        cases,
+        diseases,
+        quarantine,
+        reopening,
+        resources,
+        tasks,
+        testing,
+        tracing,
+    )
 
 
 Loader = Callable[[], None]

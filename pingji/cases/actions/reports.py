@@ -116,9 +116,7 @@ def check_case_facts(
     if origin not in Origin.values:
         errors["origin"] = _("Choose local or imported.")
     if not Disease.objects.filter(code=str(disease)[:40]).exists():
-        errors["disease"] = _("%(code)r is not a disease known here.") % {
-            "code": str(disease)[:40]
-        }
+        errors["disease"] = _("%(code)r is not a disease known here.") % {"code": str(disease)[:40]}
     if reported_at is None:
         errors["reported_at"] = _("Give the report time.")
     elif reported_at > now:

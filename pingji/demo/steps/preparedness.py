@@ -6,6 +6,11 @@
   cases: the index case was found at a fever clinic on 10 September). A province-wide rule
   (4 weeks' baseline, × 1.5, at least 10 visits more) is applied to every day from 1 September;
   the alerts it raises land as tasks of those counties.
+* Peacetime of other diseases (decision 0041), synthetic: an influenza-like-illness sentinel
+  site in every city reporting daily under a province-wide EARS C2 rule (evaluated with the fever
+  clinics), and weekly larval surveys of twelve grids of 湖里区 (Xiamen) through the dengue
+  season, two of them rising past the dengue rule pack's Breteau target in September — which
+  issues their mosquito-control tasks — and falling below it after control, which closes them.
 * Training: a course per city for each of epidemiologists, operators and commanders in June–August
   2021, attended by the demo accounts of its counties (Ningde's all passed; elsewhere some missed).
 * A functional drill in 蕉城区 (Ningde) on 25 August 2021, with 福安市 as the receiving county,
@@ -41,7 +46,8 @@ from pingji.preparedness.actions.surveillance import (
     do_save_site,
 )
 from pingji.preparedness.actions.training import do_record_attendance, do_record_course
-from pingji.preparedness.choices import SiteKind
+from pingji.preparedness.actions.vectors import do_record_survey
+from pingji.preparedness.choices import Signal, SiteKind, WarningMethod
 from pingji.preparedness.models import Alert, Drill, WarningRule
 from pingji.protocols.models import Protocol
 from pingji.quarantine.actions.sites import do_create_site
@@ -90,6 +96,7 @@ def load(replay) -> dict:
             signal="fever_visits",
             defaults={"baseline_weeks": 4, "ratio": "1.50", "min_increase": 10},
         )
+    _influenza(rng, boss, backdate, province, days)
     for county in counties:
         site = do_save_site(
             {
@@ -117,6 +124,7 @@ def load(replay) -> dict:
         with backdate.at(_at(day, 20)):
             alerts += len(do_evaluate_warnings(day, actor=boss, code=province.code))
         day += datetime.timedelta(days=1)
+    surveys = _dengue(rng, boss, backdate)
     courses, attended = _training(rng, boss, backdate)
     drill = _drill(boss, backdate)
     backdate.apply()
@@ -124,10 +132,66 @@ def load(replay) -> dict:
         "sites": len(counties),
         "alerts": alerts,
         "alert_counties": sorted(set(Alert.objects.values_list("jurisdiction_id", flat=True))),
+        "vector_surveys": surveys,
         "courses": courses,
         "attended": attended,
         "drill": {"score": drill.score, "status": str(drill.status)} if drill else None,
     }
+
+
+def _influenza(rng, boss, backdate, province, days: int) -> None:
+    """A sentinel site per city counting influenza-like illness visits, under one EARS C2 rule."""
+    with backdate.at(_at(START, 8)):
+        WarningRule.objects.get_or_create(
+            jurisdiction=province,
+            signal=Signal.ILI_VISITS,
+            defaults={"method": WarningMethod.EARS_C2, "min_increase": 15},
+        )
+    for city in Jurisdiction.objects.real().filter(level=Level.CITY).order_by("code"):
+        county = Jurisdiction.objects.real().filter(parent=city).order_by("code").first()
+        if county is None:
+            continue
+        site = do_save_site(
+            {
+                "jurisdiction": county,
+                "name": f"{city.name}流感样病例监测哨点医院",
+                "kind": SiteKind.SENTINEL,
+                "signal": Signal.ILI_VISITS,
+            },
+            actor=boss,
+        )
+        base = 30 + rng.randint(0, 30)
+        rows = [
+            (START + datetime.timedelta(days=i), base + rng.randint(-6, 6)) for i in range(days)
+        ]
+        with backdate.at(_at(END, 20)):
+            do_record_reports(site, rows, actor=boss, source="upload")
+
+
+#: 湖里区 (Xiamen): twelve grids surveyed every Monday; the first two breed mosquitoes in
+#: September (Breteau index up to 24) until control brings them back under the target of 5.
+DENGUE_COUNTY, DENGUE_GRIDS = "350206", 12
+DENGUE_HOT = {0: (36, 49), 1: (43, 56)}  # grid → (first, last) day of the season it is high
+
+
+def _dengue(rng, boss, backdate) -> int:
+    grids = list(
+        Jurisdiction.objects.real()
+        .filter(level=Level.GRID, code__startswith=DENGUE_COUNTY)
+        .order_by("code")[:DENGUE_GRIDS]
+    )
+    made = 0
+    for week in range(13):
+        day = datetime.date(2021, 8, 2) + datetime.timedelta(weeks=week)
+        for n, grid in enumerate(grids):
+            first, last = DENGUE_HOT.get(n, (0, -1))
+            hot = first <= (day - START).days <= last
+            positive = rng.randint(8, 14) if hot else rng.randint(0, 3)
+            with backdate.at(_at(day, 16)):
+                containers = positive + rng.randint(0, positive)
+                do_record_survey(grid, day, 100, positive, containers, actor=boss, source="upload")
+            made += 1
+    return made
 
 
 def _training(rng, boss, backdate):

@@ -235,6 +235,7 @@ def do_inject_case(drill: Drill, *, actor, at=None, name: str = "", onset_days: 
             reported_at=at,
             onset_date=timezone.localtime(at).date() - datetime.timedelta(days=onset_days),
             sampled_at=at - datetime.timedelta(hours=6),
+            disease=drill.disease_id,
             notes=_("Drill case (scripted): %(d)s") % {"d": drill},
         )
     return case

@@ -24,6 +24,8 @@ from pingji.core.actions import Conflict
 from pingji.core.events import record_event
 from pingji.core.importing import Refused, csv_rows, redact, text_of
 from pingji.geo.models import Jurisdiction
+from pingji.protocols.diseases import signal_diseases
+from pingji.protocols.models import Disease
 from pingji.tasks.actions.work import do_close_rule_tasks, do_issue_rule_task
 
 from ..choices import AlertStatus, ReportSource, WarningMethod
@@ -140,7 +142,8 @@ def do_record_reports(
 
 
 def do_upload_reports(source, *, actor) -> int:
-    """Record a CSV of ``site,day,count`` rows (many sites); one error anywhere saves nothing.
+    """Record a CSV of ``site,day,count`` rows (many sites, an optional ``disease`` column that
+    must match each site's signal); one error anywhere saves nothing.
 
     ``source``: the CSV text, or the uploaded file, read row by row (never whole into memory).
     """
@@ -153,8 +156,34 @@ def do_upload_reports(source, *, actor) -> int:
         raise ValidationError({"file": _("Upload a UTF-8 CSV file.")}) from exc
 
 
+def _disease_problem(
+    n: int, named: str, site: SurveillanceSite, diseases: dict, watched: dict
+) -> str | None:
+    """A row's optional ``disease`` must be known here and be the disease whose pack watches the
+    site's signal (decision 0041): a dengue count filed under an influenza site is refused."""
+    if named not in diseases:
+        return _("line %(n)s: %(disease)r is not a disease known here") % {
+            "n": n,
+            "disease": redact(named),
+        }
+    if diseases[named] != watched.get(site.signal):
+        return _("line %(n)s: %(site)s reports %(signal)s, not a signal of %(disease)s") % {
+            "n": n,
+            "site": site,
+            "signal": site.get_signal_display(),
+            "disease": named,
+        }
+    return None
+
+
 def _upload_rows(text, actor) -> int:
     rows = csv_rows(text)
+    diseases = {
+        key: code
+        for code, name in Disease.objects.values_list("code", "name")
+        for key in (code, name)
+    }
+    watched = signal_diseases()
     try:
         _line, header = next(rows, (0, []))
         fields = [h.strip() for h in header]
@@ -177,6 +206,13 @@ def _upload_rows(text, actor) -> int:
                     _("line %(n)s: no site %(site)r in your area") % {"n": n, "site": redact(key)}
                 )
                 continue
+            named = (row.get("disease") or "").strip()
+            if named:
+                site = visible.get(pk=int(key))
+                problem = _disease_problem(n, named, site, diseases, watched)
+                if problem:
+                    errors.append(problem)
+                    continue
             by_site[int(key)].append((row.get("day") or "", row.get("count") or ""))
     except Refused as refused:
         raise ValidationError(

@@ -143,6 +143,7 @@ class DrillSerializer(ScopedModelSerializer):
             "id",
             "jurisdiction",
             "title",
+            "disease",
             "kind",
             "scenario",
             "participants",

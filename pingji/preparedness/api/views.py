@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from pingji.core.access import scope_code
 from pingji.core.api.base import ScopedModelViewSet, ScopedReadOnlyViewSet, StepActionsMixin
+from pingji.protocols.diseases import ensure_known
 
 from ..actions.drills import (
     do_finish_drill,
@@ -278,12 +279,17 @@ class FindingViewSet(ScopedReadOnlyViewSet):
 
 
 class ReadinessView(APIView):
-    """The readiness score of every county in the caller's area (or ``within``) on ``on``."""
+    """The readiness score of every county in the caller's area (or ``within``) on ``on``, for
+    every disease or one (``disease``: its pack's reserves and its drills)."""
 
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(
-        parameters=[OpenApiParameter("on", str), OpenApiParameter("within", str)],
+        parameters=[
+            OpenApiParameter("on", str),
+            OpenApiParameter("within", str),
+            OpenApiParameter("disease", str),
+        ],
         responses=s.ReadinessSerializer(many=True),
     )
     def get(self, request):
@@ -299,4 +305,8 @@ class ReadinessView(APIView):
             )
         except ValueError as exc:
             raise exceptions.ValidationError({"on": "YYYY-MM-DD"}) from exc
-        return Response(s.ReadinessSerializer(readiness_table(code, on), many=True).data)
+        disease = request.query_params.get("disease") or None
+        if disease is not None:
+            ensure_known(disease)
+        rows = readiness_table(code, on, disease)
+        return Response(s.ReadinessSerializer(rows, many=True).data)
