@@ -33,6 +33,8 @@ from pingji.geo.synthetic import generate_tree
 from pingji.people.contracts import SYNTHETIC_POPULATION_LOADED
 from pingji.people.models import Person
 from pingji.people.synthetic import cells_for, load_population
+from pingji.protocols.loading import load_national
+from pingji.protocols.models import Disease, Protocol
 
 from .accounts import create_demo_users
 from .contracts import READY
@@ -59,9 +61,11 @@ def dataset_dir() -> Path:
 
 
 def reset() -> None:
-    """Empty every table (``flush``) and remove the demo's analytic dataset."""
+    """Empty every table (``flush``), load again what the migrations load (the disease packs and
+    national protocol versions), and remove the demo's analytic dataset."""
     call_command("flush", interactive=False, verbosity=0)
     ContentType.objects.clear_cache()  # flush recreates content types under new ids
+    load_national(Protocol, Disease)
     shutil.rmtree(dataset_dir(), ignore_errors=True)
 
 

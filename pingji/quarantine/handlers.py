@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from pingji.cases.actions.reports import open_case_of
 from pingji.core.actions import error, local_date
 from pingji.core.events import subscribe
+from pingji.protocols.models import COVID_19
 from pingji.tracing.contracts import (
     DISPATCH_CONTROLLED,
     DISPATCH_RETURNED,
@@ -109,9 +110,10 @@ def _contact_and_category(dispatch: Dispatch) -> tuple[Contact | None, str]:
 
 
 def _under_control(person) -> bool:
-    """Already under a placement, or a case by now: controlled another way, not placed again."""
+    """Already under a placement, or a COVID-19 case by now (quarantine is COVID-19's workflow,
+    decision 0041): controlled another way, not placed again."""
     active = Placement.objects.filter(person=person, status=PlacementStatus.ACTIVE).exists()
-    return active or bool(open_case_of(person))
+    return active or bool(open_case_of(person, COVID_19))
 
 
 def _exposure_day(person, exposure_at) -> datetime.date:

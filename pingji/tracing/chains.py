@@ -12,6 +12,7 @@ import datetime
 from dataclasses import dataclass
 
 from pingji.epi import serial as epi_serial
+from pingji.protocols.models import COVID_19
 
 from .models import Link
 
@@ -33,12 +34,15 @@ class Pair:
         return (self.infectee_onset - self.infector_onset).days
 
 
-def transmission_pairs(code: str, known_by: datetime.datetime | None = None) -> list[Pair]:
-    """The links whose infectee lies within jurisdiction ``code`` ("" = all) (decision 0009).
+def transmission_pairs(
+    code: str, known_by: datetime.datetime | None = None, disease: str = COVID_19
+) -> list[Pair]:
+    """The links of ``disease`` whose infectee lies within jurisdiction ``code`` ("" = all)
+    (decision 0009; a link joins two cases of one disease, decision 0041).
 
     ``known_by``: only the links recorded before that moment (decision 0030: what was known then).
     """
-    links = Link.objects.all()
+    links = Link.objects.filter(infectee__disease_id=disease)
     if code:
         links = links.filter(jurisdiction__code__within=code)
     if known_by is not None:

@@ -157,9 +157,10 @@ def open_case_among(cases: Iterable[Case], disease: str | None = None) -> Case |
     return None
 
 
-def open_case_of(person: Person) -> Case | None:
-    """The person's case still in progress (or their death), which a new report would double."""
-    return open_case_among(Case.objects.filter(person=person))
+def open_case_of(person: Person, disease: str | None = None) -> Case | None:
+    """The person's case (of ``disease``, when given) still in progress (or their death), which
+    a new report would double."""
+    return open_case_among(Case.objects.filter(person=person), disease)
 
 
 def duplicate_message(case: Case) -> str:

@@ -10,7 +10,8 @@
   site in every city reporting daily under a province-wide EARS C2 rule (evaluated with the fever
   clinics), and weekly larval surveys of twelve grids of 湖里区 (Xiamen) through the dengue
   season, two of them rising past the dengue rule pack's Breteau target in September — which
-  issues their mosquito-control tasks — and falling below it after control, which closes them.
+  issues their mosquito-control tasks — and falling below it after control, which closes them;
+  a resident of each is reported a confirmed dengue case the day its grid turns high.
 * Training: a course per city for each of epidemiologists, operators and commanders in June–August
   2021, attended by the demo accounts of its counties (Ningde's all passed; elsewhere some missed).
 * A functional drill in 蕉城区 (Ningde) on 25 August 2021, with 福安市 as the receiving county,
@@ -186,12 +187,36 @@ def _dengue(rng, boss, backdate) -> int:
         for n, grid in enumerate(grids):
             first, last = DENGUE_HOT.get(n, (0, -1))
             hot = first <= (day - START).days <= last
-            positive = rng.randint(8, 14) if hot else rng.randint(0, 3)
+            positive = rng.randint(8, 14) if hot else rng.randint(0, 2)
             with backdate.at(_at(day, 16)):
-                containers = positive + rng.randint(0, positive)
+                containers = positive + (rng.randint(0, positive) if hot else 0)
                 do_record_survey(grid, day, 100, positive, containers, actor=boss, source="upload")
+            if hot and (day - START).days - first < 7:
+                _dengue_case(grid, day, boss, backdate)
             made += 1
     return made
+
+
+def _dengue_case(grid, day: datetime.date, boss, backdate) -> None:
+    """A resident of the grid with dengue fever, found at a fever clinic (a confirmed case)."""
+    from pingji.cases.actions.reports import do_report_case
+    from pingji.people.models import Person
+
+    person = Person.objects.filter(jurisdiction=grid).order_by("pk").first()
+    if person is None:
+        return
+    with backdate.at(_at(day, 11)):
+        do_report_case(
+            actor=boss,
+            person=person,
+            disease="dengue",
+            classification="confirmed",
+            severity="mild",
+            channel="fever_clinic",
+            onset_date=day - datetime.timedelta(days=2),
+            sampled_at=_at(day - datetime.timedelta(days=1), 10),
+            reported_at=_at(day, 11),
+        )
 
 
 def _training(rng, boss, backdate):

@@ -1,5 +1,6 @@
 """``pingji demo``: prepares the province once, names its accounts predictably, reuses a load."""
 
+import datetime
 import io
 
 import duckdb
@@ -23,6 +24,8 @@ from pingji.demo.accounts import (
 from pingji.geo.choices import Level
 from pingji.geo.models import Jurisdiction
 from pingji.people.models import Person
+from pingji.protocols.models import Disease
+from pingji.protocols.versions import protocol_for
 from pingji.users.choices import Role
 from pingji.users.models import User
 
@@ -64,7 +67,10 @@ def test_demo_prepares_the_province_once_and_reuses_it(prepared, analytic_dir):
     assert users >= summary["users"]  # the replay adds the staff it names (site managers…)
     # and every domain replayed its part of the September 2021 outbreak on it
     assert set(summary["replay"]) == set(replay.STEPS)  # every step ran (jsonb keeps no order)
-    assert Case.objects.count() == 471  # 468 confirmed + 3 asymptomatic, as the bulletins count
+    covid = Case.objects.filter(disease="covid-19")
+    assert covid.count() == 471  # 468 confirmed + 3 asymptomatic, as the bulletins count
+    # the peacetime of other diseases: Huli's grids that breed mosquitoes report dengue
+    assert Case.objects.filter(disease="dengue").exists()
     # and with every domain's records in place, the areas lift mostly by the criteria
     moves = Transition.objects.exclude(kind="designate")
     assert moves.filter(override=False).count() > moves.filter(override=True).count()
@@ -122,8 +128,11 @@ def test_reset_empties_the_database_and_the_dataset(tree, analytic_dir):
     assert any((analytic_dir / "persons").glob("*.parquet"))
     # when the demo is reset
     province.reset()
-    # then nothing is left, and events can still be written (content types were rebuilt)
+    # then nothing is left but what the migrations load (a replay asks for the rules in force),
+    # and events can still be written (content types were rebuilt)
     assert not Jurisdiction.objects.exists()
+    assert protocol_for("35", datetime.date(2021, 9, 10)).code == "cn-8th-edition"
+    assert Disease.objects.filter(code="dengue").exists()
     assert not (analytic_dir / "persons").exists()
     assert record_event(AFTER_RESET, "after reset", jurisdiction_code="35").pk
 

@@ -13,7 +13,7 @@ from pingji.demo.steps import preparedness as demo
 from pingji.demo.steps import resources as resources_demo
 from pingji.demo.tests.outbreak import outbreak_province
 from pingji.geo.models import Jurisdiction
-from pingji.preparedness.models import Alert, Drill
+from pingji.preparedness.models import Alert, Drill, VectorSurvey
 from pingji.protocols.models import Protocol
 from pingji.resources.reserves import reserve_rows
 
@@ -27,7 +27,7 @@ def replay(db, settings, tmp_path):
 
 
 def test_reserves_draw_down_and_the_drill_leaves_no_data(replay):
-    cases = Case.objects.count()
+    cases = Case.objects.filter(disease="covid-19").count()
     began = time.perf_counter()
     summary = resources_demo.load(replay)
     print("resources", time.perf_counter() - began, summary)
@@ -55,4 +55,7 @@ def test_reserves_draw_down_and_the_drill_leaves_no_data(replay):
     assert steps["controlled"]["due_at"] == "2021-08-26T14:00+08:00"
     assert steps["quarantine"]["minutes"] == 1850  # placed at 福安市's sandbox site on control
     assert not Jurisdiction.objects.filter(drill=True).exists()
-    assert Case.objects.count() == cases  # the drill's case is gone with its sandbox
+    # the drill's case is gone with its sandbox; Huli's mosquito grids report dengue cases
+    assert Case.objects.filter(disease="covid-19").count() == cases
+    assert result["vector_surveys"] > 0 and Case.objects.filter(disease="dengue").exists()
+    assert VectorSurvey.objects.count() == result["vector_surveys"]

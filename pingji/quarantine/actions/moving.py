@@ -25,6 +25,7 @@ from pingji.core.access import ensure_allowed
 from pingji.core.actions import aware, error, local_date, not_in_future, record_on
 from pingji.geo.choices import Level
 from pingji.geo.models import Jurisdiction
+from pingji.protocols.models import COVID_19
 from pingji.tasks.actions.work import do_close_rule_tasks, do_issue_rule_task
 from pingji.tasks.choices import OPEN_STATUSES
 from pingji.tasks.models import Task
@@ -360,7 +361,7 @@ def _handover_to_take_back(dispatch, today: datetime.date):
     if (
         handover is None
         or Placement.objects.filter(person=person, status=PlacementStatus.ACTIVE).exists()
-        or open_case_of(person)
+        or open_case_of(person, COVID_19)
         or placement.planned_end_on < today
     ):
         return None

@@ -41,7 +41,8 @@ def check_link(
 
     Both cases must be in the actor's view and the role must link cases; the evidence must be
     named; a case cannot infect itself, nor an ancestor its descendant (a cycle would make
-    generations and the serial interval meaningless); a cluster must be the actor's. Apart from
+    generations and the serial interval meaningless), nor a case of another disease; a cluster
+    must be the actor's. Apart from
     the write so every refusal comes before the infectee's link is locked.
     """
     ensure_allowed(actor, infectee, "view")
@@ -53,6 +54,13 @@ def check_link(
         raise error("evidence", _("Choose the evidence for the link."))
     if infector.pk == infectee.pk:
         raise error("infector", _("A case cannot infect itself."), "self")
+    if infector.disease_id != infectee.disease_id:
+        raise error(
+            "infector",
+            _("%(infector)s is a case of another disease than %(infectee)s.")
+            % {"infector": infector, "infectee": infectee},
+            "other_disease",
+        )
     if _creates_cycle(infector.pk, infectee.pk):
         raise error(
             "infector",
