@@ -95,7 +95,9 @@ def readiness_of(code: str, on: datetime.date) -> Readiness | None:
 def _reserves(code, on, out, categories: set[str] | None):
     """Held (store, item) pairs over all; for one disease, only its categories, each category no
     store of the county holds counted as one pair short."""
-    held, total, stocked = defaultdict(int), defaultdict(int), defaultdict(set)
+    held: defaultdict[str, int] = defaultdict(int)
+    total: defaultdict[str, int] = defaultdict(int)
+    stocked: defaultdict[str, set] = defaultdict(set)
     stores = dict(Store.objects.subtree(code).values_list("pk", "jurisdiction_id"))
     kinds = dict(SupplyItem.objects.values_list("pk", "category"))
     for row in reserve_rows(code, on):
@@ -204,7 +206,7 @@ def _drills(code, on, out, disease: str | None):
         .values_list("jurisdiction_id", "score")
     ):
         latest[jur[:COUNTY]] = score or 0
-    open_items = defaultdict(int)
+    open_items: defaultdict[str, int] = defaultdict(int)
     for jur in (
         DrillFinding.objects.subtree(code)
         .filter(task__status__in=OPEN_STATUSES)

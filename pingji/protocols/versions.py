@@ -46,14 +46,15 @@ def _candidates(code: str, disease: str):
     ).order_by("-effective_from", "-jurisdiction_code")
 
 
-def protocol_for(jurisdiction, on=None, disease: str = COVID_19) -> Protocol:
+def protocol_for(jurisdiction, on=None, disease: str | None = COVID_19) -> Protocol:
     """The version of ``disease`` in force for ``jurisdiction`` (a Jurisdiction or a code) on
     ``on`` (a date).
 
     Raises ``NoProtocolInForce`` before the disease's first version took effect.
     """
     day = _day(on)
-    found = _candidates(_code(jurisdiction), disease).filter(effective_from__lte=day).first()
+    found = _candidates(_code(jurisdiction), disease or COVID_19)
+    found = found.filter(effective_from__lte=day).first()
     if found is None:
         raise NoProtocolInForce(_("No protocol version is in force on %(day)s.") % {"day": day})
     return found

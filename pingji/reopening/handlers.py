@@ -4,7 +4,9 @@ A new case among an establishment's staff or pupils raises an ``Alert`` proposin
 The alert is written in the case's own transaction (``core.events.subscribe``), so a case report
 that rolls back leaves no alert behind, and it is dated when the case was reported, as its event
 is; the decision to pause stays with a person (``actions.resumption.do_decide_alert``), since a
-case found already in quarantine may not touch the workplace.
+case found already in quarantine may not touch the workplace. The alert says what the rule pack
+of the case's disease makes of the establishment's cases now (``clusters``, decision 0041): a
+cluster or an outbreak and its response, and a class or the whole establishment to close.
 """
 
 from django.utils.translation import gettext as _
@@ -13,6 +15,7 @@ from pingji.cases.contracts import REPORTED as CASE_REPORTED
 from pingji.core.events import record_event, subscribe
 
 from .choices import Status
+from .clusters import judge
 from .contracts import ALERT_RAISED
 from .models import Alert, Member
 
@@ -24,7 +27,11 @@ GATHERING = (Status.OPEN, Status.RESUMED, Status.APPLIED, Status.INSPECTED)
 def on_case_reported(event) -> None:
     from pingji.cases.models import Case
 
-    case = Case.objects.filter(pk=event.object_id).only("pk", "person_id").first()
+    case = (
+        Case.objects.filter(pk=event.object_id)
+        .only("pk", "person_id", "disease_id", "reported_at")
+        .first()
+    )
     if case is None:
         return
     members = Member.objects.filter(
@@ -32,10 +39,19 @@ def on_case_reported(event) -> None:
     ).select_related("establishment")
     for member in members:
         est = member.establishment
+        finding = judge(case, est, member)
         alert, created = Alert.objects.get_or_create(
             establishment=est,
             case=case,
-            defaults={"role": member.role, "raised_at": event.time},
+            defaults={
+                "role": member.role,
+                "raised_at": event.time,
+                "finding": finding.text() if finding else "",
+                "closure_days": finding.closure["days_closed"]
+                if finding and finding.closure
+                else None,
+                "closure_group": finding.closure_group if finding else "",
+            },
         )
         if created:
             record_event(

@@ -157,6 +157,12 @@ class Member(ScopedModel):
         related_name="establishment_memberships",
     )
     role = models.CharField(_("role"), max_length=10, choices=Affiliation.choices)
+    group = models.CharField(
+        _("class or dormitory"),
+        max_length=60,
+        blank=True,
+        help_text=_("A school's class rules count cases by it (a disease's rule pack)."),
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
@@ -444,6 +450,11 @@ class Alert(ScopedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    #: What the case's disease's rule pack says of the establishment now (``clusters``): the
+    #: cluster it makes, the response, and the closure it calls for (a class, or all of it).
+    finding = models.TextField(_("what the rules say"), blank=True)
+    closure_days = models.PositiveSmallIntegerField(_("days to close"), null=True, blank=True)
+    closure_group = models.CharField(_("class to close"), max_length=60, blank=True)
 
     class Meta:
         verbose_name = _("case alert")

@@ -82,7 +82,9 @@ def detail_context(request, est: Establishment, **step_forms) -> dict:
         "blocked": blocked,
         "history": est.status_changes.select_related("actor").order_by("-at", "-id"),
         "members": est.members.select_related("person").order_by("role", "id")[:50],
-        "alerts": Alert.objects.restrict(user).filter(establishment=est).select_related("case"),
+        "alerts": Alert.objects.restrict(user)
+        .filter(establishment=est)
+        .select_related("case", "case__disease"),
         "problems": est.problems.select_related("task").order_by("-raised_at"),
         "plan": getattr(est, "plan", None),
         "events": events_for(est).restrict(user, "view").select_related("actor"),

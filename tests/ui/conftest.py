@@ -40,13 +40,13 @@ expect.set_options(timeout=STEP_TIMEOUT_MS)
 
 @pytest.fixture(autouse=True)
 def national_protocols(transactional_db) -> None:
-    """The national protocol editions, which a migration loads: a browser test runs against a
-    live server on a database flushed after every such test, migration data included, so a
-    later test would find no protocol in force without this."""
+    """The disease packs and national protocol editions, which a migration loads: a browser
+    test runs against a live server on a database flushed after every such test, migration data
+    included, so a later test would find no protocol in force without this."""
     from pingji.protocols.loading import load_national
-    from pingji.protocols.models import Protocol
+    from pingji.protocols.models import Disease, Protocol
 
-    load_national(Protocol, update=False)
+    load_national(Protocol, Disease, update=False)
 
 
 @pytest.fixture(scope="session")

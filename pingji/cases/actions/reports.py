@@ -74,7 +74,7 @@ def check_case_facts(
     reported_at: datetime.datetime | None = None,
     channel: str = "",
     origin: str = Origin.LOCAL,
-    disease: str = COVID_19,
+    disease: str | None = COVID_19,
     reporting: bool = True,
     sample_before_report: bool = True,
     onset_before_sample: bool = True,
@@ -229,7 +229,7 @@ def do_report_case(
     onset_date: datetime.date | None = None,
     sampled_at: datetime.datetime | None = None,
     origin: str = Origin.LOCAL,
-    disease: str = COVID_19,
+    disease: str | None = COVID_19,
     notes: str = "",
 ) -> Case:
     """Report a case of a person in the actor's area, counted in the person's grid of residence

@@ -32,7 +32,9 @@ def check_rules(rules) -> None:
         raise ValidationError({"rules": [str(e) for e in errors]})
 
 
-def check_free_date(disease: str, jurisdiction_code: str, effective_from, exclude_pk=None) -> None:
+def check_free_date(
+    disease: str | None, jurisdiction_code: str, effective_from, exclude_pk=None
+) -> None:
     """One version per disease, area and day: two would leave "which one applies" undecided."""
     same_day = Protocol.objects.filter(
         disease_id=disease, jurisdiction_code=jurisdiction_code, effective_from=effective_from

@@ -141,13 +141,13 @@ def do_update_establishment(est: Establishment, changes: dict, *, actor) -> Esta
     return est
 
 
-def do_add_member(est: Establishment, person, role: str, *, actor) -> Member:
-    """Link a person to the establishment as staff or pupil (once)."""
+def do_add_member(est: Establishment, person, role: str, *, actor, group: str = "") -> Member:
+    """Link a person to the establishment as staff or pupil (once), in a class or dormitory."""
     with transaction.atomic():
         est = _locked(est, actor)
         if role == "pupil" and not est.is_school:
             raise ValidationError({"role": [_("Only schools and kindergartens have pupils.")]})
-        member = Member(establishment=est, person=person, role=role)
+        member = Member(establishment=est, person=person, role=role, group=(group or "").strip())
         member.full_clean(validate_unique=False)
         try:
             with transaction.atomic():

@@ -55,7 +55,7 @@ class EstablishmentSerializer(ScopedModelSerializer):
 class MemberSerializer(ScopedModelSerializer):
     class Meta:
         model = Member
-        fields = ["id", "establishment", "person", "role", "created_at"]
+        fields = ["id", "establishment", "person", "role", "group", "created_at"]
 
 
 class StatusChangeSerializer(ScopedModelSerializer):
@@ -144,7 +144,18 @@ class ProblemSerializer(ScopedModelSerializer):
 class AlertSerializer(ScopedModelSerializer):
     class Meta:
         model = Alert
-        fields = ["id", "establishment", "case", "role", "raised_at", "status", "decided_at"]
+        fields = [
+            "id",
+            "establishment",
+            "case",
+            "role",
+            "raised_at",
+            "status",
+            "decided_at",
+            "finding",
+            "closure_days",
+            "closure_group",
+        ]
         read_only_fields = fields
 
 
