@@ -52,7 +52,7 @@ class Finding:
 
     @property
     def _class_closure(self) -> bool:
-        return bool(self.closure) and self.closure["setting"] == ClusterSetting.CLASS
+        return self.closure is not None and self.closure["setting"] == ClusterSetting.CLASS
 
     def text(self) -> str:
         parts = []
