@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from pingji.people.tests.factories import HouseholdFactory, PersonFactory
 from pingji.protocols.loading import load_national
-from pingji.protocols.models import Protocol
+from pingji.protocols.models import Disease, Protocol
 from pingji.quarantine.actions.placement import do_place_person
 from pingji.quarantine.actions.sites import do_create_site
 from pingji.quarantine.models import MonitoringCheck
@@ -67,7 +67,7 @@ def test_a_grid_worker_checks_in_on_a_phone_in_two_taps(new_page, make_user, tre
 
 def test_the_operator_sees_why_a_release_is_refused(new_page, make_user, tree):
     # a live-server test empties every table after it, the protocols of the data migration too
-    load_national(Protocol)
+    load_national(Protocol, Disease)
     operator = make_user(Role.OPERATOR, "350322")
     person = PersonFactory(name="王某", household=HouseholdFactory(jurisdiction=tree[GRID]))
     site = do_create_site(
@@ -86,7 +86,7 @@ def test_the_operator_sees_why_a_release_is_refused(new_page, make_user, tree):
 
 
 def test_the_operator_moves_a_person_at_home_and_the_new_grid_takes_over(new_page, make_user, tree):
-    load_national(Protocol)
+    load_national(Protocol, Disease)
     operator = make_user(Role.OPERATOR, "350322")
     old_worker = make_user(Role.GRID_WORKER, GRID)
     new_worker = make_user(Role.GRID_WORKER, "350322100001002")
