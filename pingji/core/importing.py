@@ -14,10 +14,11 @@ import contextlib
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from .personal_data import mask_id_number, mask_phone
@@ -174,6 +175,35 @@ def csv_rows(handle) -> Iterator[tuple[int, list[str]]]:
                 RowError(reader.line_num + 1, "", _("the file is not UTF-8 text"))
             ) from None
         yield reader.line_num, row
+
+
+def csv_records(
+    handle, required: Sequence[str], max_rows: int
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line number, {column: cell}) of each non-blank row of a CSV upload under its header.
+
+    Every refusal of the file as a whole is a ``ValidationError`` on ``file``: a required column
+    missing, more than ``max_rows`` rows, a line that cannot be read (``csv_rows``).
+    """
+    rows = csv_rows(handle)
+    try:
+        _line, header = next(rows, (0, []))
+        fields = [h.strip() for h in header]
+        if not set(required) <= set(fields):
+            message = _("The file needs the columns %(columns)s.")
+            raise ValidationError({"file": message % {"columns": ", ".join(required)}})
+        for n, cells in rows:
+            if n > max_rows + 1:
+                raise ValidationError(
+                    {"file": _("At most %(n)s rows at a time.") % {"n": max_rows}}
+                )
+            if any(c.strip() for c in cells):
+                yield n, dict(zip(fields, cells, strict=False))
+    except Refused as refused:
+        message = _("line %(n)s: %(reason)s")
+        raise ValidationError(
+            {"file": message % {"n": refused.error.row, "reason": refused.error.reason}}
+        ) from None
 
 
 def _bounded_lines(handle) -> Iterator[str]:

@@ -317,24 +317,28 @@ def _resumption(rules) -> Section | None:
     return s
 
 
-def _peacetime_rows(items: list[dict], cells) -> list[Row]:
-    """One row per rule object, with its own clause, note and dispute flag."""
-    return [
+def _peacetime(rules, key: str, title: str, headers: list, items: str, cells) -> Section | None:
+    """A peacetime section as a table, one row per rule object with its own clause; ``items``
+    names the list of rule objects ("" for a section that is one rule itself)."""
+    s = r.raw_section(rules, key)
+    if not s:
+        return None
+    if not s.get("applies"):
+        return _not_applicable(key, title, s.get("clause", ""), s.get("note", ""))
+    rows = [
         Row(cells(item), item.get("clause", ""), item.get("note", ""), bool(item.get("disputed")))
-        for item in items
+        for item in (s.get(items, []) if items else [s])
     ]
+    return Section(key, title, headers, rows)
 
 
 def _clusters(rules) -> Section | None:
-    s = r.raw_section(rules, "clusters")
-    if not s:
-        return None
-    title = _("Clusters and outbreaks")
-    if not s.get("applies"):
-        return _not_applicable("clusters", title, s.get("clause", ""), s.get("note", ""))
-    headers = [_("level"), _("where"), _("cases"), _("response")]
-    rows = _peacetime_rows(
-        s.get("definitions", []),
+    return _peacetime(
+        rules,
+        "clusters",
+        _("Clusters and outbreaks"),
+        [_("level"), _("where"), _("cases"), _("response")],
+        "definitions",
         lambda d: [
             _label(ClusterLevel, d["level"]),
             _label(ClusterSetting, d["setting"]),
@@ -342,42 +346,31 @@ def _clusters(rules) -> Section | None:
             _list(d["response"]),
         ],
     )
-    return Section("clusters", title, headers, rows)
 
 
 def _closure(rules) -> Section | None:
-    s = r.raw_section(rules, "closure")
-    if not s:
-        return None
-    title = _("Closing classes and schools")
-    if not s.get("applies"):
-        return _not_applicable("closure", title, s.get("clause", ""), s.get("note", ""))
-    headers = [_("where"), _("when"), _("closed for"), _("reopening")]
-    rows = _peacetime_rows(
-        s.get("steps", []),
+    return _peacetime(
+        rules,
+        "closure",
+        _("Closing classes and schools"),
+        [_("where"), _("when"), _("closed for"), _("reopening")],
+        "steps",
         lambda d: [
             _label(ClusterSetting, d["setting"]),
             _("%(n)s cases within %(days)s days") % {"n": d["cases"], "days": d["within_days"]}
             + (
                 "; " + _("or %(n)s classes affected") % {"n": d["classes_affected"]}
-                if d.get("classes_affected")
+                if d.get("classes_affected", 1) > 1
                 else ""
             ),
             _("%(n)s days") % {"n": d["days_closed"]},
             _list(d["reopening"]),
         ],
     )
-    return Section("closure", title, headers, rows)
 
 
 def _isolation(rules) -> Section | None:
-    s = r.raw_section(rules, "isolation")
-    if not s:
-        return None
-    title = _("Isolation of cases")
-    if not s.get("applies"):
-        return _not_applicable("isolation", title, s.get("clause", ""), s.get("note", ""))
-    return Section("isolation", title, [""], _peacetime_rows([s], lambda d: [d["until"]]))
+    return _peacetime(rules, "isolation", _("Isolation of cases"), [""], "", lambda d: [d["until"]])
 
 
 def _vector(rules) -> Section | None:

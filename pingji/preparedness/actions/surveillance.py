@@ -22,7 +22,7 @@ from pingji.core import clock
 from pingji.core.access import ensure_allowed
 from pingji.core.actions import Conflict
 from pingji.core.events import record_event
-from pingji.core.importing import Refused, csv_rows, redact, text_of
+from pingji.core.importing import csv_records, redact, text_of
 from pingji.geo.models import Jurisdiction
 from pingji.protocols.diseases import signal_diseases
 from pingji.protocols.models import Disease
@@ -177,50 +177,29 @@ def _disease_problem(
 
 
 def _upload_rows(text, actor) -> int:
-    rows = csv_rows(text)
     diseases = {
         key: code
         for code, name in Disease.objects.values_list("code", "name")
         for key in (code, name)
     }
     watched = signal_diseases()
-    try:
-        _line, header = next(rows, (0, []))
-        fields = [h.strip() for h in header]
-        if not {"site", "day", "count"} <= set(fields):
-            raise ValidationError({"file": _("The file needs the columns site, day and count.")})
-        visible = SurveillanceSite.objects.restrict(actor, "view")
-        by_site: dict[int, list] = defaultdict(list)
-        errors = []
-        for n, cells in rows:
-            if n > MAX_ROWS + 1:
-                raise ValidationError(
-                    {"file": _("At most %(n)s rows at a time.") % {"n": MAX_ROWS}}
-                )
-            if not any(c.strip() for c in cells):
+    visible = SurveillanceSite.objects.restrict(actor, "view")
+    by_site: dict[int, list] = defaultdict(list)
+    errors = []
+    for n, row in csv_records(text, ("site", "day", "count"), MAX_ROWS):
+        key = (row.get("site") or "").strip()
+        if not (key.isascii() and key.isdigit()) or not visible.filter(pk=int(key)).exists():
+            errors.append(
+                _("line %(n)s: no site %(site)r in your area") % {"n": n, "site": redact(key)}
+            )
+            continue
+        named = (row.get("disease") or "").strip()
+        if named:
+            problem = _disease_problem(n, named, visible.get(pk=int(key)), diseases, watched)
+            if problem:
+                errors.append(problem)
                 continue
-            row = dict(zip(fields, cells, strict=False))
-            key = (row.get("site") or "").strip()
-            if not (key.isascii() and key.isdigit()) or not visible.filter(pk=int(key)).exists():
-                errors.append(
-                    _("line %(n)s: no site %(site)r in your area") % {"n": n, "site": redact(key)}
-                )
-                continue
-            named = (row.get("disease") or "").strip()
-            if named:
-                site = visible.get(pk=int(key))
-                problem = _disease_problem(n, named, site, diseases, watched)
-                if problem:
-                    errors.append(problem)
-                    continue
-            by_site[int(key)].append((row.get("day") or "", row.get("count") or ""))
-    except Refused as refused:
-        raise ValidationError(
-            {
-                "file": _("line %(n)s: %(reason)s")
-                % {"n": refused.error.row, "reason": refused.error.reason}
-            }
-        ) from None
+        by_site[int(key)].append((row.get("day") or "", row.get("count") or ""))
     sites = visible.in_bulk(list(by_site))
     for pk, site_rows in by_site.items():
         errors += [f"{sites[pk]}: {e}" for e in check_rows(sites[pk], site_rows)[1]]

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from pingji.core import clock
 from pingji.core.events import record_event
-from pingji.core.importing import MAX_REPORTED, Refused, csv_rows, redact, text_of
+from pingji.core.importing import MAX_REPORTED, csv_records, redact, text_of
 from pingji.geo.choices import CODE_LENGTH, Level
 from pingji.geo.models import Jurisdiction
 from pingji.tasks.actions.work import do_close_rule_tasks, do_issue_rule_task
@@ -39,7 +39,6 @@ VECTOR_KIND = "preparedness.vector-control"
 PERMISSION = "preparedness.add_vectorsurvey"
 COUNTS = ("houses_inspected", "houses_positive", "containers_positive")
 COLUMNS = ("grid", "day", *COUNTS)
-COLUMNS_TEXT = ", ".join(COLUMNS)
 #: A grid holds a few hundred households: a count above this is a typing slip.
 MAX_COUNT = 100_000
 #: Days the county has for the control a level asks for, from 09:00 the day after the survey: the
@@ -313,50 +312,26 @@ def do_upload_surveys(source, *, actor) -> int:
     try:
         with text_of(source) as text:
             return _upload_rows(text, actor)
-    except UnicodeDecodeError as exc:  # from the header line, before ``csv_rows`` reads a row
+    except UnicodeDecodeError as exc:  # from the header line, before ``csv_records`` reads a row
         raise ValidationError({"file": _("Upload a UTF-8 CSV file.")}) from exc
 
 
 def _upload_rows(text, actor) -> int:
-    rows = csv_rows(text)
     clean: list[dict] = []
     errors: list[str] = []
     seen: dict[tuple, int] = {}
     grids: dict = {}
-    try:
-        _line, header = next(rows, (0, []))
-        fields = [h.strip() for h in header]
-        if not set(COLUMNS) <= set(fields):
-            raise ValidationError(
-                {"file": _("The file needs the columns %(columns)s.") % {"columns": COLUMNS_TEXT}}
-            )
-        for n, cells in rows:
-            if n > MAX_ROWS + 1:
-                raise ValidationError(
-                    {"file": _("At most %(n)s rows at a time.") % {"n": MAX_ROWS}}
-                )
-            if not any(c.strip() for c in cells):
-                continue
-            row = dict(zip(fields, cells, strict=False))
-            values, problems = check_survey(row.get("grid"), row.get("day"), row, actor, grids)
-            key = (getattr(values["grid"], "code", None), values["day"])
-            if None not in key and "grid" not in problems and key in seen:
-                problems["day"] = _("the grid and day are given on line %(m)s too") % {
-                    "m": seen[key]
-                }
-            seen.setdefault(key, n)
-            errors += [
-                _("line %(n)s: %(field)s: %(reason)s") % {"n": n, "field": f, "reason": why}
-                for f, why in problems.items()
-            ]
-            clean.append(values)
-    except Refused as refused:
-        raise ValidationError(
-            {
-                "file": _("line %(n)s: %(reason)s")
-                % {"n": refused.error.row, "reason": refused.error.reason}
-            }
-        ) from None
+    for n, row in csv_records(text, COLUMNS, MAX_ROWS):
+        values, problems = check_survey(row.get("grid"), row.get("day"), row, actor, grids)
+        key = (getattr(values["grid"], "code", None), values["day"])
+        if None not in key and "grid" not in problems and key in seen:
+            problems["day"] = _("the grid and day are given on line %(m)s too") % {"m": seen[key]}
+        seen.setdefault(key, n)
+        errors += [
+            _("line %(n)s: %(field)s: %(reason)s") % {"n": n, "field": f, "reason": why}
+            for f, why in problems.items()
+        ]
+        clean.append(values)
     if errors:
         more = len(errors) - MAX_REPORTED
         tail = [_("… and %(n)s more problems.") % {"n": more}] if more > 0 else []
