@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pingji.cases.forms import LocalDateTimeField
-from pingji.core.forms import limit_choices
+from pingji.core.forms import DateInput, limit_choices
 from pingji.geo.choices import Level, PlaceKind
 from pingji.geo.models import Jurisdiction, Place
 
@@ -123,7 +123,7 @@ class PublishForm(forms.Form):
 
 
 class EvaluateForm(forms.Form):
-    day = forms.DateField(label=_("day"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(label=_("day"), widget=DateInput())
 
 
 class CheckpointForm(_Visible):
@@ -158,7 +158,7 @@ class CheckpointForm(_Visible):
 
 
 class CheckpointDayForm(forms.Form):
-    day = forms.DateField(label=_("day"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(label=_("day"), widget=DateInput())
     vehicles = forms.IntegerField(label=_("vehicles checked"), min_value=0)
     persons = forms.IntegerField(label=_("people checked"), min_value=0)
     turned_back = forms.IntegerField(label=_("people turned back"), min_value=0)
@@ -171,13 +171,9 @@ class LiftingStepForm(forms.Form):
         choices=_blank([c for c in CheckpointStatus.choices if c[0] != CheckpointStatus.ACTIVE]),
     )
     condition = forms.ChoiceField(label=_("condition"), choices=_blank(StepCondition.choices))
-    not_before = forms.DateField(
-        label=_("not before"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    not_before = forms.DateField(label=_("not before"), required=False, widget=DateInput())
     rules = forms.CharField(label=_("rules after the step"), max_length=500, required=False)
 
 
 class AsOfForm(forms.Form):
-    on = forms.DateField(
-        label=_("as of"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    on = forms.DateField(label=_("as of"), required=False, widget=DateInput())

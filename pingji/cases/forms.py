@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pingji.core import uploads
-from pingji.core.forms import limit_choices
+from pingji.core.forms import DateInput, limit_choices
 from pingji.geo.models import Jurisdiction
 from pingji.people.forms import IdNumberField, PhoneField, visible_grids
 from pingji.protocols.models import COVID_19, Disease
@@ -26,7 +26,7 @@ class LocalDateTimeField(forms.DateTimeField):
 
 
 def _date_field(label, **kwargs) -> forms.DateField:
-    return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}), **kwargs)
+    return forms.DateField(label=label, widget=DateInput(), **kwargs)
 
 
 def _blank(choices) -> list:

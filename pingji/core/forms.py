@@ -13,6 +13,13 @@ from django.utils.translation import gettext as _
 MAX_OPTIONS = 500
 
 
+class DateInput(forms.DateInput):
+    """The browser's date picker; it reads ISO 8601, which every language's first input format
+    is (pingji/formats)."""
+
+    input_type = "date"
+
+
 def add_action_errors(form: forms.Form, exc: ValidationError) -> None:
     """Put an action's errors on the form's fields (or on the form when it has no such field)."""
     if not hasattr(exc, "error_dict"):

@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pingji.core import personal_data
-from pingji.core.forms import limit_choices
+from pingji.core.forms import DateInput, limit_choices
 from pingji.geo.choices import Level
 from pingji.geo.models import Jurisdiction, Place
 
@@ -104,9 +104,7 @@ class PersonForm(forms.Form):
     sex = forms.ChoiceField(
         label=_("sex"), choices=[("", "---------"), *Sex.choices], required=False
     )
-    birth_date = forms.DateField(
-        label=_("birth date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    birth_date = forms.DateField(label=_("birth date"), required=False, widget=DateInput())
 
     def __init__(self, *args, user, focus: str = "", instance: Person | None = None, **kwargs):
         self.instance = instance

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views import generic
 
 from pingji.core import clock, uploads
-from pingji.core.forms import add_action_errors, limit_choices
+from pingji.core.forms import DateInput, add_action_errors, limit_choices
 from pingji.core.tables import Column, Table
 from pingji.core.views.base import ActionFormView, ScopedListView, focus_code
 from pingji.geo.models import Jurisdiction
@@ -42,7 +42,7 @@ class VectorSurveyForm(forms.Form):
     day = forms.DateField(
         label=gettext_lazy("day"),
         initial=clock.today,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     houses_inspected = forms.IntegerField(
         label=gettext_lazy("houses inspected"), min_value=1, max_value=MAX_COUNT

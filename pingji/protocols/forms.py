@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pingji.core.access import scope_code
+from pingji.core.forms import DateInput
 from pingji.geo.choices import Level
 from pingji.geo.models import Jurisdiction
 
@@ -13,10 +14,6 @@ from .rules import validate_rules
 
 #: Levels a protocol version is usually issued for (the joint command's three levels).
 COPY_LEVELS = (Level.PROVINCE, Level.CITY, Level.COUNTY)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 def parse_rules(text: str):

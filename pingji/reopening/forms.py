@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pingji.cases.forms import LocalDateTimeField
 from pingji.core import uploads
-from pingji.core.forms import limit_choices, set_choices
+from pingji.core.forms import DateInput, limit_choices, set_choices
 from pingji.geo.models import Jurisdiction
 from pingji.users.choices import Role
 from pingji.users.models import User
@@ -178,4 +178,4 @@ class AnswerForm(forms.Form):
 class TargetForm(forms.Form):
     kind = forms.ChoiceField(label=_("kind"), choices=_blank(Kind.choices))
     percent = forms.IntegerField(label=_("target share working (%)"), min_value=1, max_value=100)
-    by = forms.DateField(label=_("by"), widget=forms.DateInput(attrs={"type": "date"}))
+    by = forms.DateField(label=_("by"), widget=DateInput())

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pingji.core.forms import limit_choices
+from pingji.core.forms import DateInput, limit_choices
 
 from .models import Store, SupplyItem
 
@@ -13,9 +13,7 @@ class _StockForm(forms.Form):
 
 class ReceiveForm(_StockForm):
     lot = forms.CharField(label=_("lot number"), max_length=60)
-    expires_on = forms.DateField(
-        label=_("expires on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    expires_on = forms.DateField(label=_("expires on"), required=False, widget=DateInput())
 
 
 class IssueForm(_StockForm):

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pingji.core import uploads
 from pingji.core.access import colleagues
-from pingji.core.forms import set_choices
+from pingji.core.forms import DateInput, set_choices
 from pingji.geo.choices import LEVEL_ORDER
 from pingji.geo.models import Jurisdiction
 from pingji.users.choices import Role
@@ -129,10 +129,6 @@ class DateTimeInput(forms.DateTimeInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class JurisdictionsField(forms.ModelMultipleChoiceField):
