@@ -21,9 +21,11 @@ class PreparednessConfig(AppConfig):
 
         from pingji.tasks.kinds import register_kind
 
+        from . import community_clusters  # noqa: F401 — subscribes to case reports
         from .sandboxes import guard
 
         register_kind("preparedness.alert", _("early warning"))
+        register_kind("preparedness.cluster", _("cluster of cases"))
         register_kind("preparedness.improve", _("drill improvement"))
         register_kind("preparedness.vector-control", _("mosquito control"))
         pre_save.connect(guard, dispatch_uid="preparedness.drill_guard")
