@@ -10,6 +10,8 @@ cluster are not. Schools and nurseries judge their own clusters (``reopening.clu
 
 import datetime
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from pingji.cases.choices import Classification
@@ -80,21 +82,23 @@ def on_case_reported(event) -> None:
         return
     rule, n = found
     community = Jurisdiction.objects.get(code=case.jurisdiction_id[:COMMUNITY])
-    what = _("%(disease)s %(level)s in %(community)s") % {
-        "disease": case.disease,
-        "level": ClusterLevel(rule["level"]).label,
-        "community": community.name,
-    }
+    with translation.override(settings.LANGUAGE_CODE):  # one title, whoever reported the case
+        what = _("%(disease)s %(level)s in %(community)s") % {
+            "disease": case.disease,
+            "level": ClusterLevel(rule["level"]).label,
+            "community": community.name,
+        }
     open_tasks = Task.objects.for_source(community).filter(
         kind=CLUSTER_KIND, status__in=OPEN_STATUSES, title__startswith=what
     )
     if open_tasks.exists():
         return
-    title = _("%(what)s: %(n)s cases within %(days)s days") % {
-        "what": what,
-        "n": n,
-        "days": rule["within_days"],
-    }
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("%(what)s: %(n)s cases within %(days)s days") % {
+            "what": what,
+            "n": n,
+            "days": rule["within_days"],
+        }
     do_issue_rule_task(
         community,
         actor=event.actor,
