@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy as np
-from django.db.models import Count, IntegerField, Sum, Value
+from django.db.models import Count, IntegerField, Q, Sum, Value
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Substr, TruncDate
 from django.utils import timezone
@@ -24,6 +24,7 @@ from pingji.cases.contracts import REPORTED as CASE_REPORTED
 from pingji.core.models import DomainEvent
 from pingji.geo.choices import CODE_LENGTH
 from pingji.geo.drills import real_only
+from pingji.protocols.models import COVID_19
 
 from .contracts import SERIES_COMPUTED
 from .indicators.registry import Indicator, indicators
@@ -31,6 +32,8 @@ from .indicators.registry import Indicator, indicators
 #: How far back an outbreak reaches: a run of reported infections with no gap this long. 28 days is
 #: two maximum incubation periods, the 8th edition's criterion for declaring a local outbreak over.
 OUTBREAK_GAP_DAYS = 28
+#: COVID-19's case events: those naming it, and those written before cases named a disease.
+COVID_EVENTS = Q(payload__disease=COVID_19) | Q(payload__disease__isnull=True)
 #: Days shown (and stored) before an outbreak's first case: context for its first week.
 LEAD_DAYS = 3
 
@@ -193,13 +196,15 @@ class _Sums:
 
 
 def outbreak_start(within: str, on: datetime.date) -> datetime.date | None:
-    """The first day of the outbreak in force on ``on``: the earliest report of an infection in the
-    area with no gap of ``OUTBREAK_GAP_DAYS`` days or more before ``on``; None if there is none.
+    """The first day of the COVID-19 outbreak in force on ``on``: the earliest report of an
+    infection in the area with no gap of ``OUTBREAK_GAP_DAYS`` days or more before ``on``; None
+    if there is none. (A case of another disease starts no outbreak of the bulletin's.)
     """
     qs = real_only(
         DomainEvent.objects.filter(kind=CASE_REPORTED, time__lt=cutoff(on))
         .subtree(within)
         .filter(payload__new_infection=1)
+        .filter(COVID_EVENTS)
     )
     days = sorted(
         {
@@ -222,7 +227,8 @@ def outbreak_start(within: str, on: datetime.date) -> datetime.date | None:
 
 
 def onset_curve(within: str, start: datetime.date, end: datetime.date) -> dict[datetime.date, int]:
-    """Confirmed cases by symptom onset day, as known at 24:00 of ``end`` (reported by then).
+    """COVID-19's confirmed cases by symptom onset day, as known at 24:00 of ``end`` (reported by
+    then).
 
     Onset dates are facts of the case record (corrected there), not counting facts of an event, so
     this one curve reads the cases: those reported by the cut-off, grouped by onset.
@@ -230,7 +236,7 @@ def onset_curve(within: str, start: datetime.date, end: datetime.date) -> dict[d
     from pingji.cases.models import Case
 
     qs = Case.objects.subtree(within).filter(
-        reported_at__lt=cutoff(end), onset_date__gte=start, onset_date__lte=end
+        disease_id=COVID_19, reported_at__lt=cutoff(end), onset_date__gte=start, onset_date__lte=end
     )
     qs = real_only(qs, "jurisdiction__code")
     rows = qs.values("onset_date").annotate(n=Count("id")).order_by("onset_date")

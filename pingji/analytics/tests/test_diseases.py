@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from pingji.analytics.indicators.diseases import key_of
-from pingji.analytics.series import compute
+from pingji.analytics.series import compute, onset_curve, outbreak_start
 from pingji.cases.actions.course import do_reclassify_case
 from pingji.cases.actions.reports import do_report_case
 from pingji.people.tests.factories import HouseholdFactory, PersonFactory
@@ -28,10 +28,13 @@ def epi(make_user):
 
 def report(epi, tree, disease, classification="asymptomatic"):
     person = PersonFactory(household=HouseholdFactory(jurisdiction=tree[GRID]))
+    confirmed = classification == "confirmed"
     return do_report_case(
         actor=epi,
         person=person,
         classification=classification,
+        severity="mild" if confirmed else "",
+        onset_date=DAY - datetime.timedelta(days=2) if confirmed else None,
         sampled_at=at(8),
         reported_at=at(9),
         channel="fever_clinic",
@@ -75,3 +78,13 @@ def test_the_situation_room_shows_new_infections_by_disease(client, epi, tree):
     panel = text[text.index('id="panel-diseases"') :]
     row = panel[panel.index(f'data-key="{key_of("norovirus")}"') :]
     assert "Norovirus" in row[:200] and "<td>1</td>" in row[:300]
+
+
+def test_another_disease_starts_no_outbreak_and_draws_no_onset(epi, tree):
+    flu = report(epi, tree, "influenza", classification="confirmed")
+    assert flu.onset_date is not None
+    assert outbreak_start("35", DAY) is None
+    assert onset_curve("35", DAY - datetime.timedelta(days=5), DAY) == {}
+    report(epi, tree, "covid-19", classification="confirmed")
+    assert outbreak_start("35", DAY) == DAY
+    assert sum(onset_curve("35", DAY - datetime.timedelta(days=5), DAY).values()) == 1
