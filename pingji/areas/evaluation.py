@@ -35,7 +35,7 @@ from django.utils.translation import get_language, gettext
 from pingji.cases.choices import INFECTIONS
 from pingji.cases.models import Case
 from pingji.protocols import rules
-from pingji.protocols.models import Protocol
+from pingji.protocols.models import COVID_19, Protocol
 from pingji.protocols.versions import NoProtocolInForce, protocol_for
 from pingji.quarantine.evidence import unreleased_contacts
 from pingji.testing.evidence import Ask, resident_screens
@@ -99,14 +99,16 @@ class _Protocols:
 
 
 def _infections(codes: list[str], end: datetime.datetime):
-    """Infections reported before ``end`` below ``codes``: (id, grid, place, compound, day)."""
+    """COVID-19 infections reported before ``end`` below ``codes``: (id, grid, place, compound,
+    day). Risk areas are COVID-19's workflow (decision 0041): another disease's case does not
+    hold an area."""
     if not codes:
         return []
     within = Q()
     for code in codes:
         within |= Q(jurisdiction__code__within=code)
     rows = Case.objects.filter(
-        within, classification__in=list(INFECTIONS), reported_at__lt=end
+        within, disease_id=COVID_19, classification__in=list(INFECTIONS), reported_at__lt=end
     ).values_list(
         "id",
         "jurisdiction_id",
@@ -132,7 +134,10 @@ def _contacts(codes: list[str], case_ids: set[int], end: datetime.datetime):
     for code in codes:
         within |= Q(investigation__case__jurisdiction__code__within=code)
     infected = Case.objects.filter(
-        person=OuterRef("person"), classification__in=list(INFECTIONS), reported_at__lt=end
+        person=OuterRef("person"),
+        disease_id=COVID_19,
+        classification__in=list(INFECTIONS),
+        reported_at__lt=end,
     )
     rows = Contact.objects.filter(within).exclude(Exists(infected))
     ids = [(i, c) for i, c in rows.values_list("id", "investigation__case_id") if c in case_ids]

@@ -17,6 +17,7 @@ from pingji.cases.choices import INFECTIONS, INSIDE_CONTROL
 from pingji.cases.models import Case
 from pingji.geo.drills import real_only
 from pingji.geo.models import Jurisdiction
+from pingji.protocols.models import COVID_19
 
 from .extent import day_end, local_date
 
@@ -67,7 +68,7 @@ def community_transmission(code: str, on: datetime.date) -> list[Row]:
         ):
             counties[j.code] = Row(j.code, j.name, j.level)
     infections = Case.objects.filter(
-        classification__in=list(INFECTIONS), reported_at__lt=day_end(on)
+        disease_id=COVID_19, classification__in=list(INFECTIONS), reported_at__lt=day_end(on)
     )
     cases = real_only(infections, "jurisdiction__code").values_list(
         "jurisdiction_id", "channel", "reported_at"
