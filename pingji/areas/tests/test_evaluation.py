@@ -142,3 +142,16 @@ def test_a_jurisdiction_extent_covers_its_grids(tree, evidence):
         reported_at=at(9, 20),
     )
     assert evaluate(D(2021, 9, 25))[area.pk].last_infection_on == D(2021, 9, 20)
+
+
+def test_a_case_of_another_disease_does_not_hold_a_covid_risk_area(
+    sealed, case_in_building, building, evidence
+):
+    # Given the compound's COVID-19 case of 15 September, and a dengue case there on the 20th
+    person = PersonFactory(
+        household=HouseholdFactory(jurisdiction=building.jurisdiction, place=building)
+    )
+    CaseFactory(person=person, disease_id="dengue", reported_at=at(9, 20), sampled_at=at(9, 19))
+    # Then the area still counts its days from the COVID-19 case (decision 0041)
+    found = evaluate(D(2021, 9, 29))[sealed.pk]
+    assert found.last_infection_on == D(2021, 9, 15) and found.verdict == Verdict.ELIGIBLE
