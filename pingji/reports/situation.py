@@ -197,21 +197,28 @@ HEADLINE = (
 )
 
 
+def figure_label(key: str, since: datetime.date | None) -> str:
+    """The reader's words for an archived headline key (``new_confirmed``, ``cum_new_infection``):
+    the indicator's label, a total saying from which day it counts; an unknown key as it is."""
+    labels = {i.key: str(i.label) for i in indicators()}
+    base = key.removeprefix("cum_")
+    if base not in labels:
+        return key
+    if key == base:
+        return labels[key]
+    if since is None:
+        return _("%(what)s since the start") % {"what": labels[base]}
+    return _("%(what)s since %(day)s") % {"what": labels[base], "day": since}
+
+
 def _headline(series, on: datetime.date, period_from: datetime.date) -> list[dict]:
     """The day's figures and the totals since the outbreak began, each with its label; a total
     says from which day it counts, so the reader knows the outbreak it belongs to."""
-    labels = {i.key: str(i.label) for i in indicators()}
     headline = []
     for key, cumulative in HEADLINE:
         value = series.period(key, period_from) if cumulative else series.on(key, on)
-        label = (
-            _("%(what)s since %(day)s") % {"what": labels[key], "day": period_from}
-            if cumulative
-            else labels[key]
-        )
-        headline.append(
-            {"key": f"cum_{key}" if cumulative else key, "label": label, "value": value}
-        )
+        shown = f"cum_{key}" if cumulative else key
+        headline.append({"key": shown, "label": figure_label(shown, period_from), "value": value})
     return headline
 
 

@@ -106,6 +106,12 @@ class ReportDetailView(ScopedDetailView):
     model = DailyReport
     template_name = "reports/report_detail.html"
 
+    def get_context_data(self, **kwargs):
+        """The archived figures in the reader's words, not their storage keys."""
+        since = self.object.since
+        figures = [(sit.figure_label(k, since), v) for k, v in self.object.figures.items()]
+        return {**super().get_context_data(**kwargs), "figures": figures}
+
 
 class ReportFileView(ScopedDetailView):
     """The archived file itself (Word, Excel or HTML), through ``restrict`` like the page."""

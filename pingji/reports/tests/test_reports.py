@@ -110,6 +110,11 @@ def test_generate_through_the_page_and_download(client, outbreak, tree, make_use
     report = DailyReport.objects.get()
     assert client.get(f"/reports/daily/{report.pk}/docx/").status_code == 200
     assert client.get(f"/reports/daily/{report.pk}/exe/").status_code == 404
+    # the page names the archived figures in words, never by their storage keys
+    page = client.get(report.get_absolute_url()).content.decode()
+    figures = page[page.index('id="figures"') :]
+    assert "new confirmed cases" in figures and "new infections since " in figures
+    assert not any(f"<th>{key}</th>" in figures for key in report.figures)
     for data in (
         {"jurisdiction": "3502", "day": "2021-09-12"},  # outside: not even a choice
         {"jurisdiction": "3503", "day": FUTURE.isoformat()},
