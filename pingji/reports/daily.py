@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pingji.geo.models import Jurisdiction
@@ -186,7 +187,7 @@ def _rt_table(s: sit.Situation, name: str) -> Table | None:
             [
                 entry["name"],
                 last["day"],
-                _fmt(last["mean"]),
+                round(last["mean"], 2),  # a number, so a spreadsheet can sort and chart it
                 f"{_fmt(last['lo'])}–{_fmt(last['hi'])}",
             ]
         )
@@ -229,5 +230,6 @@ def _overdue_table(s: sit.Situation) -> Table | None:
         return None
     late = Table("overdue", _("Overdue work"), [_("task"), _("owner"), _("deadline")])
     for t in s.overdue:
-        late.rows.append([t.title, t.jurisdiction.name, t.deadline.isoformat(timespec="minutes")])
+        deadline = timezone.localtime(t.deadline).strftime("%Y-%m-%d %H:%M")  # the reader's time
+        late.rows.append([t.title, t.jurisdiction.name, deadline])
     return late

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Pt
@@ -71,17 +72,26 @@ def docx_bytes(content: Content) -> bytes:
     return out.getvalue()
 
 
+#: What Excel refuses in a sheet's name, which it also cuts at 31 characters.
+SHEET_NAME_REFUSES = str.maketrans({c: " " for c in "[]:*?/\\"})
+
+
+def sheet_title(title) -> str:
+    """A table's title as a sheet name Excel accepts (in the reader's language)."""
+    return str(title).translate(SHEET_NAME_REFUSES).strip()[:31]
+
+
 def xlsx_bytes(content: Content) -> bytes:
     book = Workbook()
     first = book.active
-    first.title = "summary"
+    first.title = sheet_title(_("Summary"))
     first.append(safe_row([content.title]))
     first["A1"].font = Font(bold=True, size=14)
     first.append(safe_row([content.subtitle]))
     for text in content.paragraphs:
         first.append(safe_row([text]))
     for table in content.tables:
-        sheet = book.create_sheet(table.key)
+        sheet = book.create_sheet(sheet_title(table.title))
         sheet.append(safe_row(str(c) for c in table.columns))
         for cell in sheet[1]:
             cell.font = Font(bold=True)

@@ -7,6 +7,7 @@ import zipfile
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
+from django.utils.translation import gettext as _
 from docx import Document
 from openpyxl import load_workbook
 
@@ -14,6 +15,7 @@ from pingji.core.models import DomainEvent
 from pingji.reports import situation as sit
 from pingji.reports.actions.daily_reports import do_generate_daily_report
 from pingji.reports.models import DailyReport
+from pingji.reports.render import sheet_title
 from pingji.users.choices import Role
 
 D = datetime.date
@@ -73,8 +75,13 @@ def test_daily_report_in_chinese_word_excel_html(outbreak, tree):
     assert "福建省" in text
     assert 'w:eastAsia="仿宋"' in xml  # Chinese text gets a Chinese font in Word
     book = load_workbook(report.xlsx.open("rb"))
-    assert {"summary", "units", "curve"} <= set(book.sheetnames)
-    rows = list(book["units"].values)
+    # the sheets are named in the reader's language, within Excel's 31 characters
+    with translation.override("zh-hans"):
+        assert {sheet_title(_("Summary")), sheet_title(_("By area"))} <= set(book.sheetnames)
+    assert not {"summary", "units", "curve"} & set(book.sheetnames)
+    assert all(len(name) <= 31 for name in book.sheetnames)
+    with translation.override("zh-hans"):
+        rows = list(book[sheet_title(_("By area"))].values)
     assert rows[-1][4] == 6  # total confirmed since the start
     html = report.html.open("rb").read().decode()
     assert "福建省" in html and "<table" in html

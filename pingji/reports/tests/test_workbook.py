@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from pingji.core.tests.test_spreadsheets import formulas
 from pingji.reports.daily import Content, Table
-from pingji.reports.render import xlsx_bytes
+from pingji.reports.render import sheet_title, xlsx_bytes
 
 
 def test_the_daily_report_workbook_writes_no_formula():
@@ -25,3 +25,8 @@ def test_the_daily_report_workbook_writes_no_formula():
     assert formulas(workbook) == []
     table = load_workbook(io.BytesIO(workbook))["t"]
     assert [c.value for c in table[2]] == ["=HYPERLINK(1)", -4]
+
+
+def test_sheet_names_are_ones_excel_accepts():
+    assert sheet_title("Rt by area [7/7]: a*b?") == "Rt by area  7 7   a b"
+    assert len(sheet_title("x" * 40)) == 31
