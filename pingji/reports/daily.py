@@ -151,8 +151,8 @@ def _curve_table(s: sit.Situation) -> Table:
         _("Daily new infections"),
         [
             _("day"),
-            _("new confirmed"),
-            _("new asymptomatic"),
+            _("confirmed when reported"),
+            _("asymptomatic when reported"),
             _("found inside control"),
             _("found in the community"),
         ],

@@ -138,9 +138,9 @@ def build(
         days=days,
         headline=_headline(series, on, period_from),
         units=units,
-        curve={
-            "confirmed": _series_json(days, series.total("new_confirmed")),
-            "asymptomatic": _series_json(days, series.total("new_asymptomatic")),
+        curve={  # each infection once, by its class when reported
+            "confirmed": _series_json(days, series.total("reported_confirmed")),
+            "asymptomatic": _series_json(days, series.total("reported_asymptomatic")),
         },
         onset=_series_json(days, [onsets.get(d, 0) for d in days]),
         channel={

@@ -64,6 +64,23 @@ register(
     covid(REPORTED, classification=["suspected"]),
     group="cases",
 )
+#: The epidemic curve stacks infections by how they were first reported, so each counts once: an
+#: asymptomatic infection later confirmed is one bar, not one on each day (the bulletins' "new
+#: confirmed" counts it again on the day it was reclassified).
+register(
+    "reported_confirmed",
+    _("infections reported as confirmed"),
+    "cases",
+    covid(REPORTED, "new_confirmed"),
+    group="curve",
+)
+register(
+    "reported_asymptomatic",
+    _("infections reported as asymptomatic"),
+    "cases",
+    covid(REPORTED, "new_asymptomatic"),
+    group="curve",
+)
 #: Rt counts local transmission only; an imported case seeds infectivity (Cori et al. 2013).
 register(
     "new_local_infection",

@@ -32,6 +32,10 @@ def test_situation_of_the_province_as_of_a_day(outbreak, tree):
     by_city = {u["code"]: u["values"] for u in s.units}
     assert by_city["3503"][3] == 5 and by_city["3502"][3] == 1  # Huli's 00:00 case is the 13th
     assert s.onset["y"][s.days.index(D(2021, 9, 9))] == 3
+    # the curve stacks each infection once: the reclassified one is not a second bar
+    stacked = sum(s.curve["confirmed"]["y"]) + sum(s.curve["asymptomatic"]["y"])
+    assert stacked == f["cum_new_infection"] == 6
+    assert sum(s.curve["asymptomatic"]["y"]) == 1  # reported asymptomatic, confirmed later
 
 
 @pytest.mark.django_db
