@@ -18,7 +18,9 @@ register(
     term(VERIFIED),
     term(CANCELLED),
 )
-register("tasks_escalated", _("tasks escalated as overdue"), "tasks", term(ESCALATED))
+register(
+    "tasks_escalated", _("overdue tasks escalated to the level above"), "tasks", term(ESCALATED)
+)
 register(
     "tasks_open",
     _("open tasks"),

@@ -6,7 +6,7 @@ import zipfile
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from docx import Document
 from openpyxl import load_workbook
@@ -16,6 +16,7 @@ from pingji.reports import situation as sit
 from pingji.reports.actions.daily_reports import do_generate_daily_report
 from pingji.reports.models import DailyReport
 from pingji.reports.render import sheet_title
+from pingji.tasks.tests.factories import TaskFactory
 from pingji.users.choices import Role
 
 D = datetime.date
@@ -210,3 +211,16 @@ def test_rt_with_too_few_cases_shows_insufficient_data_not_the_prior(client, out
         report = do_generate_daily_report(tree["35"], on)
     html = report.html.open("rb").read().decode() if report.html else ""
     assert "insufficient data" in html
+
+
+@pytest.mark.django_db
+def test_the_overdue_list_says_how_many_it_lists(client, outbreak, tree, make_user):
+    late = timezone.make_aware(datetime.datetime(2021, 9, 11, 9))
+    for _n in range(3):
+        TaskFactory(jurisdiction=tree["3503"], deadline=late, created_at=late)
+    client.force_login(make_user(Role.COMMANDER, "3503", username="putian-commander"))
+    page = client.get("/reports/situation/3503/", {"on": "2021-09-12"}).content.decode()
+    listed = page[page.index('id="overdue-count"') :]
+    assert listed.split(">", 1)[1].startswith("3<")
+    table = listed[: listed.index("</table>")]
+    assert table.count("<tr>") - 1 == 3  # the header row, then the three
