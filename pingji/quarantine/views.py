@@ -19,6 +19,7 @@ from django.views import generic
 
 from pingji.core.events import events_for
 from pingji.core.forms import add_action_errors
+from pingji.core.ordering import natural_key
 from pingji.core.views.base import FormStepView, ScopedDetailView, ScopedListView, focus_code
 
 from . import capacity, schedule
@@ -325,8 +326,11 @@ class SiteDetailView(ScopedDetailView):
             "used": used,
             "beds": beds,
             "near": near,
-            "rooms": site.rooms.all(),
-            "occupants": occupants.select_related("person", "room").order_by("room__number"),
+            "rooms": sorted(site.rooms.all(), key=lambda r: natural_key(r.number)),
+            "occupants": sorted(
+                occupants.select_related("person", "room"),
+                key=lambda p: natural_key(p.room.number if p.room else ""),
+            ),
             "staff": site.staff.select_related("user"),
             "staff_form": kwargs.get("staff_form")
             or (StaffForm(site=site) if can_change else None),

@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -279,3 +280,13 @@ def test_a_results_file_over_its_limit_is_refused_before_it_is_read(client, oper
     answer = client.post(reverse("quarantine:import"), {"file": SimpleUploadedFile("r.csv", big)})
     assert answer.status_code == 400 and "larger than" in answer.content.decode()
     assert not placed.tests.exclude(status="pending").exists()
+
+
+def test_the_site_page_lists_rooms_in_natural_order(client, operator, tree):
+    site = do_create_site(
+        actor=operator, name="枫亭宾馆", kind="hotel", jurisdiction=tree["350322"], rooms=12
+    )
+    client.force_login(operator)
+    page = client.get(site.get_absolute_url()).content.decode()
+    shown = re.findall(r'<span class="tag">(\d+)', page)
+    assert shown == [str(n) for n in range(1, 13)]  # 2 before 10, not "1, 10, 11, 12, 2…"
