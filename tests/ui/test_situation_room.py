@@ -35,6 +35,13 @@ def test_commander_reads_the_situation_and_drills_down(page, outbreak, make_user
     page.get_by_role("link", name="Large screen").click()
     expect(page.locator("body.screen")).to_be_visible()
     expect(page.locator("#chart-curve")).to_have_attribute("data-ready", "1")
+    # and every table reads light on dark: no cell's text is drawn on a white table
+    table = page.locator("table.list").first
+    colours = table.evaluate(
+        """t => [getComputedStyle(t).backgroundColor,
+                 getComputedStyle(t.querySelector('td, th')).color]"""
+    )
+    assert colours[0] != "rgb(255, 255, 255)" and colours[0] != colours[1], colours
     shot(page, "situation-room-screen")
 
 
