@@ -77,7 +77,9 @@ def judge(case: Case) -> tuple[dict, int] | None:
 def on_case_reported(event) -> None:
     """Issue the county its cluster task, in the report's own transaction."""
     case = Case.objects.filter(pk=event.object_id).select_related("disease").first()
-    found = judge(case) if case is not None else None
+    if case is None:
+        return
+    found = judge(case)
     if found is None:
         return
     rule, n = found
