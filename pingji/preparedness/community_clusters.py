@@ -21,7 +21,7 @@ from pingji.core.events import subscribe
 from pingji.geo.choices import CODE_LENGTH, Level
 from pingji.geo.models import Jurisdiction
 from pingji.protocols import rules
-from pingji.protocols.choices import ClusterLevel, ClusterSetting
+from pingji.protocols.choices import CLUSTER_LEVELS_HIGHEST_FIRST, ClusterLevel, ClusterSetting
 from pingji.protocols.versions import NoProtocolInForce, protocol_for
 from pingji.tasks.actions.work import do_issue_rule_task
 from pingji.tasks.choices import OPEN_STATUSES
@@ -30,8 +30,6 @@ from pingji.tasks.models import Task
 CLUSTER_KIND = "preparedness.cluster"
 COMMUNITY = CODE_LENGTH[Level.COMMUNITY]
 COUNTY = CODE_LENGTH[Level.COUNTY]
-#: Higher levels first: a case is work once, at the highest level it completes.
-LEVELS = (ClusterLevel.PUBLIC_HEALTH_EVENT, ClusterLevel.OUTBREAK, ClusterLevel.CLUSTER)
 #: Hours the county has to verify a cluster: the platform's default, not a pack figure.
 VERIFY_HOURS = 24
 
@@ -66,7 +64,9 @@ def judge(case: Case) -> tuple[dict, int] | None:
     """The highest level the case completes in its community, and the cases it counts."""
     if len(case.jurisdiction_id) < COMMUNITY:
         return None
-    for rule in sorted(village_rules(case), key=lambda d: LEVELS.index(d["level"])):
+    for rule in sorted(
+        village_rules(case), key=lambda d: CLUSTER_LEVELS_HIGHEST_FIRST.index(d["level"])
+    ):
         n = cases_in_window(case, rule["within_days"])
         if n >= rule["cases"]:
             return rule, n

@@ -148,6 +148,14 @@ class ClusterLevel(models.TextChoices):
     PUBLIC_HEALTH_EVENT = "public_health_event", _("reportable public health emergency")
 
 
+#: Cluster levels, highest first: a case is judged at the highest level it completes.
+CLUSTER_LEVELS_HIGHEST_FIRST = (
+    ClusterLevel.PUBLIC_HEALTH_EVENT,
+    ClusterLevel.OUTBREAK,
+    ClusterLevel.CLUSTER,
+)
+
+
 class VectorIndex(models.TextChoices):
     BRETEAU = "breteau", _("Breteau index (positive containers per 100 houses)")
     HOUSE = "house", _("house index (houses with larvae per hundred inspected)")

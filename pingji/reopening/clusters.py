@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from pingji.cases.choices import Classification
 from pingji.cases.models import Case
 from pingji.protocols import rules
-from pingji.protocols.choices import ClusterLevel, ClusterSetting
+from pingji.protocols.choices import CLUSTER_LEVELS_HIGHEST_FIRST, ClusterLevel, ClusterSetting
 from pingji.protocols.versions import NoProtocolInForce, protocol_for
 
 from .choices import Kind
@@ -32,8 +32,6 @@ SETTING_KINDS: dict[str, tuple[str, ...] | None] = {
     ClusterSetting.KINDERGARTEN: (Kind.KINDERGARTEN,),
     ClusterSetting.INSTITUTION: None,
 }
-#: Higher levels first: the finding names the highest one met.
-LEVELS = (ClusterLevel.PUBLIC_HEALTH_EVENT, ClusterLevel.OUTBREAK, ClusterLevel.CLUSTER)
 
 
 @dataclass
@@ -102,7 +100,7 @@ def judge(case: Case, establishment: Establishment, member: Member) -> Finding |
         return None
     cases = _cases_by_group(case, establishment, max(r["within_days"] for r in definitions + steps))
     finding = Finding(group=member.group)
-    for rule in sorted(definitions, key=lambda d: LEVELS.index(d["level"])):
+    for rule in sorted(definitions, key=lambda d: CLUSTER_LEVELS_HIGHEST_FIRST.index(d["level"])):
         if _met(rule, cases, member.group, case):
             finding.cluster, finding.cases = rule, len(_recent(rule, cases, member.group, case))
             break
