@@ -11,9 +11,17 @@ from typing import TypeVar
 
 from django.db.models import Q, QuerySet
 
+from .choices import CODE_LENGTH, Level
 from .models import Jurisdiction
 
 Rows = TypeVar("Rows", bound=QuerySet)
+
+
+def county_code(jurisdiction: Jurisdiction) -> str:
+    """The code of the county that manages ``jurisdiction``: a drill sandbox's root (township
+    level) stands for its county, so a drill's work never lands on the real county."""
+    level = Level.TOWNSHIP if jurisdiction.drill else Level.COUNTY
+    return jurisdiction.code[: CODE_LENGTH[level]]
 
 
 def drill_roots() -> list[str]:

@@ -19,6 +19,7 @@ from pingji.cases.contracts import REPORTED as CASE_REPORTED
 from pingji.cases.models import Case
 from pingji.core.events import subscribe
 from pingji.geo.choices import CODE_LENGTH, Level
+from pingji.geo.drills import county_code
 from pingji.geo.models import Jurisdiction
 from pingji.protocols import rules
 from pingji.protocols.choices import CLUSTER_LEVELS_HIGHEST_FIRST, ClusterLevel, ClusterSetting
@@ -29,7 +30,6 @@ from pingji.tasks.models import Task
 
 CLUSTER_KIND = "preparedness.cluster"
 COMMUNITY = CODE_LENGTH[Level.COMMUNITY]
-COUNTY = CODE_LENGTH[Level.COUNTY]
 #: Hours the county has to verify a cluster: the platform's default, not a pack figure.
 VERIFY_HOURS = 24
 
@@ -104,7 +104,7 @@ def on_case_reported(event) -> None:
     do_issue_rule_task(
         community,
         actor=event.actor,
-        owner=Jurisdiction.objects.get(code=case.jurisdiction_id[:COUNTY]),
+        owner=Jurisdiction.objects.get(code=county_code(community)),
         kind=CLUSTER_KIND,
         title=title,
         deadline=case.reported_at + datetime.timedelta(hours=VERIFY_HOURS),

@@ -10,10 +10,9 @@ names where, decision 0026) and takes back a handed-over person on ``DISPATCH_RE
 
 Other apps call into tracing through ``actions.investigations.do_open_investigation``
 (quarantine: a positive in quarantine; the demo), ``actions.dispatch.do_dispatch_person`` and
-``forms.register_control_field`` (quarantine), ``actions.dispatch.COUNTY_DIGITS``/
-``SANDBOX_DIGITS`` (quarantine), ``actions.contacts.create_contact`` (preparedness' drills) and
-``chains.transmission_pairs`` (analytics: the serial interval); the demo through
-``actions.investigations.do_complete_core``, ``actions.dispatch.deadline_for`` and
+``forms.register_control_field`` (quarantine), ``actions.contacts.create_contact``
+(preparedness' drills) and ``chains.transmission_pairs`` (analytics: the serial interval); the
+demo through ``actions.investigations.do_complete_core``, ``actions.dispatch.deadline_for`` and
 ``actions.dispatch_answers.do_acknowledge_dispatch``/``do_record_dispatch_outcome``.
 """
 

@@ -24,6 +24,7 @@ from pingji.core import clock
 from pingji.core.events import record_event
 from pingji.core.importing import MAX_REPORTED, csv_records, redact, text_of
 from pingji.geo.choices import CODE_LENGTH, Level
+from pingji.geo.drills import county_code
 from pingji.geo.models import Jurisdiction
 from pingji.tasks.actions.work import do_close_rule_tasks, do_issue_rule_task
 from pingji.tasks.choices import OPEN_STATUSES
@@ -244,12 +245,6 @@ def _open_task(grid: Jurisdiction) -> Task | None:
     return Task.objects.filter(pk__in=raised.values("task_id")).first()
 
 
-def county_of(grid: Jurisdiction) -> Jurisdiction:
-    """The county over a grid; a drill sandbox's root stands for its county (decision 0020)."""
-    digits = CODE_LENGTH[Level.TOWNSHIP if grid.drill else Level.COUNTY]
-    return Jurisdiction.objects.get(code=grid.code[:digits])
-
-
 def _issue(survey: VectorSurvey, reading: Reading, actor) -> Task:
     grid = survey.jurisdiction
     at = timezone.make_aware(
@@ -259,7 +254,7 @@ def _issue(survey: VectorSurvey, reading: Reading, actor) -> Task:
     task = do_issue_rule_task(
         survey,
         actor=actor,
-        owner=county_of(grid),
+        owner=Jurisdiction.objects.get(code=county_code(grid)),
         kind=VECTOR_KIND,
         title=_("Mosquito control in %(grid)s: %(index)s %(value).1f, %(level)s")
         % {

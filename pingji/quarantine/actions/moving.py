@@ -24,12 +24,12 @@ from pingji.core import clock
 from pingji.core.access import ensure_allowed
 from pingji.core.actions import aware, error, local_date, not_in_future, record_on
 from pingji.geo.choices import Level
+from pingji.geo.drills import county_code
 from pingji.geo.models import Jurisdiction
 from pingji.protocols.models import COVID_19
 from pingji.tasks.actions.work import do_close_rule_tasks, do_issue_rule_task
 from pingji.tasks.choices import OPEN_STATUSES
 from pingji.tasks.models import Task
-from pingji.tracing.actions.dispatch import COUNTY_DIGITS, SANDBOX_DIGITS
 
 from ..choices import EntryKind, PlacementStatus, Setting, TestStatus
 from ..contracts import MOVED_HOME, TAKEN_BACK
@@ -40,11 +40,6 @@ from .release import dispatch_home
 
 #: The task kind of a handover the receiving county refused or could not carry out.
 HANDOVER_REFUSED = "quarantine.handover-refused"
-
-
-def county_of(jurisdiction: Jurisdiction) -> str:
-    """The code of the county that manages a grid: a drill sandbox's root stands for its county."""
-    return jurisdiction.code[: SANDBOX_DIGITS if jurisdiction.drill else COUNTY_DIGITS]
 
 
 def target_grid(code: str, placement: Placement) -> Jurisdiction:
@@ -158,7 +153,7 @@ def do_move_home(
                 "over",
             )
         target = target_grid(grid, placement)
-        if county_of(target) == county_of(placement.home):
+        if county_code(target) == county_code(placement.home):
             return move_within_county(
                 placement, target, actor=actor, reason=reason, address=address, at=at
             )

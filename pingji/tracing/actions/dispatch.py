@@ -34,7 +34,8 @@ from pingji.core import clock
 from pingji.core.access import ensure_allowed
 from pingji.core.actions import aware, error
 from pingji.core.events import record_event
-from pingji.geo.choices import CODE_LENGTH, Level
+from pingji.geo.choices import Level
+from pingji.geo.drills import county_code
 from pingji.geo.models import Jurisdiction
 from pingji.people.models import Person
 from pingji.protocols import rules
@@ -48,8 +49,6 @@ from ..models import Dispatch
 
 TASK_KIND = "tracing.dispatch"
 COUNTY_DIGITS = 6
-#: A drill sandbox's root is township-level (decision 0020).
-SANDBOX_DIGITS = CODE_LENGTH[Level.TOWNSHIP]
 
 
 def _now(at: datetime.datetime | None) -> datetime.datetime:
@@ -85,7 +84,7 @@ def receiving_code(to_jurisdiction: Jurisdiction) -> str:
     code = to_jurisdiction.code
     if len(code) < COUNTY_DIGITS:
         raise error("to_jurisdiction", _("Dispatch to a county, not a city or province."))
-    return code[:SANDBOX_DIGITS] if to_jurisdiction.drill else code[:COUNTY_DIGITS]
+    return county_code(to_jurisdiction)
 
 
 def receiver_among(
