@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from pingji.protocols import rules
 from pingji.protocols.choices import VectorIndex
-from pingji.protocols.models import Protocol, applicable_codes
-from pingji.protocols.versions import NoProtocolInForce, protocol_for
+from pingji.protocols.models import Protocol
+from pingji.protocols.versions import NoProtocolInForce, in_force_among, protocol_for
 
 from .models import VectorSurvey
 
@@ -116,20 +116,13 @@ def latest_surveys(code: str, on: datetime.date):
     )
 
 
-def _pick(versions: list[Protocol], code: str, day: datetime.date) -> Protocol | None:
-    """``protocol_for`` over versions read once: latest date first, then the most specific area."""
-    areas = set(applicable_codes(code))
-    fit = [p for p in versions if p.jurisdiction_code in areas and p.effective_from <= day]
-    return max(fit, key=lambda p: (p.effective_from, p.jurisdiction_code), default=None)
-
-
 def with_readings(surveys) -> list[tuple[VectorSurvey, Reading | None]]:
     """Each survey with its reading; the dengue versions are read once, not once a survey."""
     surveys = list(surveys)
     versions = list(Protocol.objects.filter(disease_id=DENGUE)) if surveys else []
     out = []
     for survey in surveys:
-        protocol = _pick(versions, survey.jurisdiction_id, survey.day)
+        protocol = in_force_among(versions, survey.jurisdiction_id, survey.day)
         section = _section(protocol)
         found = (protocol, section) if protocol is not None and section is not None else None
         out.append((survey, read(survey, found)))

@@ -48,7 +48,8 @@ MAX_COUNT = 10**9
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 
 
-def _day(value) -> datetime.date | None:
+def parse_day(value) -> datetime.date | None:
+    """A date, or ISO text of one; None for anything else (the caller names the row)."""
     if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
         return value
     try:
@@ -62,7 +63,7 @@ def check_rows(site: SurveillanceSite, rows: list) -> tuple[list[tuple[datetime.
     errors, clean, seen = [], [], set()
     today = clock.today()
     for n, (day, value) in enumerate(rows, start=1):
-        d = _day(day)
+        d = parse_day(day)
         if d is None:
             errors.append(
                 _("row %(n)s: %(value)r is not a date (YYYY-MM-DD)")

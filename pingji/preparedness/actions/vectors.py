@@ -34,7 +34,7 @@ from ..choices import ReportSource
 from ..contracts import VECTOR_SURVEYED
 from ..models import VectorSurvey
 from ..vectors import Reading, read, rule_in_force
-from .surveillance import MAX_ROWS
+from .surveillance import MAX_ROWS, parse_day
 
 VECTOR_KIND = "preparedness.vector-control"
 PERMISSION = "preparedness.add_vectorsurvey"
@@ -89,15 +89,6 @@ class Recorded:
         return " ".join(said)
 
 
-def _day(value) -> datetime.date | None:
-    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
-        return value
-    try:
-        return datetime.date.fromisoformat(str(value).strip()) if value else None
-    except ValueError:
-        return None
-
-
 def _whole(value) -> int | None:
     """A whole number from 0 to ``MAX_COUNT`` (an int, or its digits as text), else None."""
     if isinstance(value, bool):
@@ -139,7 +130,7 @@ def check_survey(grid, day, counts: dict, actor, grids: dict | None = None):
     found = _grid(grid, actor, {} if grids is None else grids)
     if isinstance(found, str):
         errors["grid"] = found
-    d = _day(day)
+    d = parse_day(day)
     if d is None:
         errors["day"] = _("%(value)r is not a date (YYYY-MM-DD).") % {"value": redact(day or "")}
     elif d > clock.today():

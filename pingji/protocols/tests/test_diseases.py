@@ -16,7 +16,7 @@ from pingji.protocols.loading import DATA_DIR, bundled_packs, bundled_versions, 
 from pingji.protocols.models import COVID_19, Disease, Protocol
 from pingji.protocols.rules import validate_rules
 from pingji.protocols.schema.packs import validate_pack
-from pingji.protocols.versions import NoProtocolInForce, explain, protocol_for
+from pingji.protocols.versions import NoProtocolInForce, explain, in_force_among, protocol_for
 from pingji.users.choices import Role
 
 from .factories import ProtocolFactory, national
@@ -188,3 +188,12 @@ def test_readiness_reserves_come_from_the_pack(db):
     assert reserve_categories("dengue") >= {"larvicide", "sprayers"}
     assert "antivirals" in reserve_categories("influenza")
     assert reserve_categories("no-such-disease") == set()
+
+
+def test_in_force_among_read_versions_answers_as_protocol_for(db):
+    local = ProtocolFactory(jurisdiction_code="3503", effective_from=datetime.date(2021, 9, 20))
+    versions = list(Protocol.objects.filter(disease_id=COVID_19))
+    for code in ("", "35", "3503", "350322100001001", "350206"):
+        for day in (datetime.date(2021, 9, 19), local.effective_from, datetime.date(2023, 1, 8)):
+            assert in_force_among(versions, code, day) == protocol_for(code, day), (code, day)
+    assert in_force_among(versions, "35", datetime.date(2020, 1, 1)) is None
