@@ -99,7 +99,7 @@ def _reserves(code, on, out, categories: set[str] | None):
     total: defaultdict[str, int] = defaultdict(int)
     stocked: defaultdict[str, set] = defaultdict(set)
     stores = dict(Store.objects.subtree(code).values_list("pk", "jurisdiction_id"))
-    kinds = dict(SupplyItem.objects.values_list("pk", "category"))
+    kinds = dict(SupplyItem.objects.values_list("pk", "category")) if categories else {}
     for row in reserve_rows(code, on):
         if categories is not None and kinds.get(row.item_id) not in categories:
             continue

@@ -17,7 +17,7 @@ from django.views import generic
 
 from pingji.core.forms import add_action_errors
 from pingji.core.views.base import FormStepView, ScopedDetailView, ScopedListView, focus_code
-from pingji.protocols.diseases import disease_of_signal, series_of
+from pingji.protocols.diseases import watching
 from pingji.protocols.models import Disease
 
 from .actions.drills import (
@@ -157,12 +157,7 @@ class RuleListView(ScopedListView):
 def rule_context(request, rule, **forms):
     """The rule, its form, and what the pack of the signal's disease suggests (decision 0041)."""
     can = request.user.has_perm("preparedness.change_warningrule")
-    disease = Disease.objects.filter(pk=disease_of_signal(rule.signal)).first()
-    suggested = (
-        next((s for s in series_of(disease.pk) if s["signal"] == rule.signal), None)
-        if disease
-        else None
-    )
+    disease, suggested = watching(rule.signal) or (None, None)
     return {
         "object": rule,
         "rule_form": RuleForm(instance=rule) if can else None,

@@ -19,7 +19,6 @@ __all__ = [
     "COVID_19",
     "PackFigure",
     "capacity_kinds",
-    "disease_of_signal",
     "ensure_known",
     "figure",
     "pack_of",
@@ -27,6 +26,7 @@ __all__ = [
     "series_of",
     "signal_diseases",
     "variant_on",
+    "watching",
 ]
 
 
@@ -114,9 +114,14 @@ def signal_diseases() -> dict[str, str]:
     }
 
 
-def disease_of_signal(signal: str) -> str | None:
-    """The disease whose pack watches surveillance ``signal`` (None: no pack does)."""
-    return signal_diseases().get(signal)
+def watching(signal: str) -> tuple[Disease, dict] | None:
+    """The disease whose pack watches surveillance ``signal``, and that pack's series entry
+    (the method it suggests, with its citation); None when no pack does."""
+    for disease in Disease.objects.all():
+        for series in disease.pack["surveillance"]["series"]:
+            if series["signal"] == signal:
+                return disease, series
+    return None
 
 
 def series_of(code: str) -> list[dict]:
