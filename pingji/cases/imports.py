@@ -149,18 +149,24 @@ def _choice(key: str, value) -> str:
     )
 
 
-def _disease(value) -> str:
-    """A disease by its code or its Chinese or English name; blank is COVID-19 (decision 0041)."""
-    text = str(value or "").strip()[:100]
-    if not text:
-        return COVID_19
-    for code, name, english in Disease.objects.values_list("code", "name", "english_name"):
-        if text.lower() in (code, name, english.lower()):
-            return code
-    raise RowError(
-        _("“%(value)s” is not a disease known here (known: %(known)s).")
-        % {"value": text[:40], "known": ", ".join(Disease.objects.values_list("name", flat=True))}
-    )
+def _disease_parser() -> Callable[[Any], str]:
+    """The parser of the disease column, the known diseases read once for the whole file: a
+    disease by its code or its Chinese or English name; blank is COVID-19 (decision 0041)."""
+    rows = list(Disease.objects.values_list("code", "name", "english_name"))
+    known = {key: code for code, name, english in rows for key in (code, name, english.lower())}
+
+    def parse(value) -> str:
+        text = str(value or "").strip()[:100]
+        if not text:
+            return COVID_19
+        if text.lower() in known:
+            return known[text.lower()]
+        raise RowError(
+            _("“%(value)s” is not a disease known here (known: %(known)s).")
+            % {"value": text[:40], "known": ", ".join(name for _c, name, _e in rows)}
+        )
+
+    return parse
 
 
 def _datetime(value) -> datetime.datetime | None:
@@ -223,7 +229,6 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "sampled_at": _datetime,
     "reported_at": _datetime,
     "notes": lambda v: _text(v, 2000),
-    "disease": _disease,
     **{key: partial(_choice, key) for key in CHOICES},
 }
 
@@ -284,12 +289,13 @@ def check_rows(rows, headers, *, actor, grid) -> tuple[list[Plan], list[dict], l
     already: list[int] = []
     seen: dict[str, int] = {}
     visible = Person.objects.restrict(actor, "view")
+    parsers = {**PARSERS, "disease": _disease_parser()}
     for number, raw in rows:
         values: dict[str, Any] = {}
         failed = False
         for key, cell in raw.items():
             try:
-                values[key] = PARSERS[key](cell)
+                values[key] = parsers[key](cell)
             except RowError as exc:
                 errors.append(_row_error(number, _column(key, headers), str(exc)))
                 failed = True
