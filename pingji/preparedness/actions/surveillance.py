@@ -189,17 +189,17 @@ def _upload_rows(text, actor) -> int:
     errors = []
     for n, row in csv_records(text, ("site", "day", "count"), MAX_ROWS):
         key = (row.get("site") or "").strip()
-        if not (key.isascii() and key.isdigit()) or not visible.filter(pk=int(key)).exists():
+        site = visible.filter(pk=int(key)).first() if key.isascii() and key.isdigit() else None
+        if site is None:
             errors.append(
                 _("line %(n)s: no site %(site)r in your area") % {"n": n, "site": redact(key)}
             )
             continue
         named = (row.get("disease") or "").strip()
-        if named:
-            problem = _disease_problem(n, named, visible.get(pk=int(key)), diseases, watched)
-            if problem:
-                errors.append(problem)
-                continue
+        problem = _disease_problem(n, named, site, diseases, watched) if named else None
+        if problem:
+            errors.append(problem)
+            continue
         by_site[int(key)].append((row.get("day") or "", row.get("count") or ""))
     sites = visible.in_bulk(list(by_site))
     for pk, site_rows in by_site.items():
