@@ -9,16 +9,11 @@ reads say what a survey means under the rules in force (``vectors``).
 import datetime
 
 from django import forms
-from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import generic
 
 from pingji.core import clock, uploads
-from pingji.core.forms import DateInput, add_action_errors, limit_choices
+from pingji.core.forms import DateInput, limit_choices
 from pingji.core.tables import Column, Table
 from pingji.core.views.base import ActionFormView, ScopedListView, focus_code
 from pingji.geo.models import Jurisdiction
@@ -29,6 +24,7 @@ from .actions.vectors import MAX_COUNT, Recorded, do_record_survey, do_upload_su
 from .choices import ReportSource
 from .models import VectorSurvey
 from .vectors import latest_surveys, with_readings
+from .views import UploadView
 
 
 class VectorSurveyForm(forms.Form):
@@ -155,16 +151,10 @@ class VectorRecordView(ActionFormView):
         return obj.answer
 
 
-class VectorUploadView(LoginRequiredMixin, PermissionRequiredMixin, generic.FormView):
+class VectorUploadView(UploadView):
     permission_required = "preparedness.add_vectorsurvey"
     form_class = VectorUploadForm
     template_name = "preparedness/vector_upload.html"
-
-    def form_valid(self, form):
-        try:
-            n = do_upload_surveys(form.cleaned_data["file"], actor=self.request.user)
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-            return self.render_to_response(self.get_context_data(form=form), status=400)
-        messages.success(self.request, _("%(n)s mosquito surveys recorded.") % {"n": n})
-        return redirect("preparedness:vector_list")
+    upload = staticmethod(do_upload_surveys)
+    done = gettext_lazy("%(n)s mosquito surveys recorded.")
+    next_url = "preparedness:vector_list"

@@ -134,18 +134,24 @@ class ReportView(_Step):
 
 
 class UploadView(LoginRequiredMixin, PermissionRequiredMixin, generic.FormView):
+    """A CSV upload handed to its action (``upload``), all or nothing; the action's refusals land
+    on the form. Surveillance reports here; mosquito surveys subclass it."""
+
     permission_required = "preparedness.add_surveillancereport"
-    form_class = UploadForm
+    form_class: type[BaseForm] = UploadForm
     template_name = "preparedness/upload.html"
+    upload = staticmethod(do_upload_reports)
+    done = gettext_lazy("%(n)s reports recorded.")
+    next_url = "preparedness:site_list"
 
     def form_valid(self, form):
         try:
-            n = do_upload_reports(form.cleaned_data["file"], actor=self.request.user)
+            n = self.upload(form.cleaned_data["file"], actor=self.request.user)
         except ValidationError as exc:
             add_action_errors(form, exc)
             return self.render_to_response(self.get_context_data(form=form), status=400)
-        messages.success(self.request, _("%(n)s reports recorded.") % {"n": n})
-        return redirect("preparedness:site_list")
+        messages.success(self.request, self.done % {"n": n})
+        return redirect(self.next_url)
 
 
 class RuleListView(ScopedListView):
