@@ -22,4 +22,4 @@ class ForecastModel(models.TextChoices):
     ENSEMBLE = "ensemble", _("ensemble weighted by past skill")
 
 
-DEFAULT_FORECAST_MODEL = ForecastModel.ENSEMBLE
+DEFAULT_FORECAST_MODEL = ForecastModel.RENEWAL

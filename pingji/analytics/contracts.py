@@ -10,7 +10,7 @@ Other apps call into analytics through ``actions.series.do_compute_series``, ``s
 ``LEAD_DAYS``), ``estimates`` and ``indicators.registry.indicators`` (reports, the demo).
 """
 
-from typing import TypedDict
+from typing import NotRequired, TypedDict
 
 from pingji.core.events import declare
 
@@ -18,6 +18,8 @@ from pingji.core.events import declare
 class SeriesComputedPayload(TypedDict):
     start: str
     end: str
+    #: The first day whose Rt and forecasts this run estimated (earlier ones were kept as stored).
+    issued_from: NotRequired[str]
     #: The code length of the finest units stored.
     depth: int
     high_water: int

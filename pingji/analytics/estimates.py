@@ -162,26 +162,27 @@ def rt_rows(
     local: np.ndarray,
     imported: np.ndarray,
     start: datetime.date,
-    sis: SerialInterval | Sequence[SerialInterval],
+    sis: SerialInterval | Sequence[SerialInterval | None],
 ) -> list[RtRow]:
     """Rt per 7-day window of a series beginning on ``start``; [] while it is too short or empty.
 
-    ``sis``: the interval of each day (``serial_intervals``), or one for all days. A window ending
-    on day D uses D's interval only. Windows before the first case are left out (the posterior is
-    the prior); a window whose posterior CV exceeds ``epi.rt.MAX_POSTERIOR_CV``, or that starts
-    too early in the epidemic (``too_early``), is a row with no numbers: insufficient data.
+    ``sis``: the interval of each day (``serial_intervals``), or one for all days; a day whose
+    interval is None gets no row (a daily run estimates only its new days). A window ending on day D
+    uses D's interval only. Windows before the first case are left out (the posterior is the
+    prior); a window whose posterior CV exceeds ``epi.rt.MAX_POSTERIOR_CV``, or that starts too
+    early in the epidemic (``too_early``), is a row with no numbers: insufficient data.
     """
     if local.size < epi_rt.DEFAULT_WINDOW + 1 or (local.sum() + imported.sum()) == 0:
         return []
     if isinstance(sis, SerialInterval):
         sis = [sis] * local.size
     seen = np.cumsum(local + imported)
-    days_of: dict[int, list[int]] = {}
-    for i, si in enumerate(sis):
-        days_of.setdefault(id(si), []).append(i)
+    days_of: dict[int, tuple[SerialInterval, list[int]]] = {}
+    for i, day_si in enumerate(sis):
+        if day_si is not None:
+            days_of.setdefault(id(day_si), (day_si, []))[1].append(i)
     by_day: dict[int, RtRow] = {}
-    for indexes in days_of.values():
-        si = sis[indexes[0]]
+    for si, indexes in days_of.values():
         wanted = set(indexes)
         t_start, t_end, shape, mean, std, q = _estimate(
             local, imported, si, [i + 1 for i in indexes]
@@ -204,6 +205,8 @@ def rt_rows(
 
 HORIZON = 7
 MEMBERS = (ForecastModel.RENEWAL, ForecastModel.LAST, ForecastModel.MEAN7)
+#: Days before an issue day whose member forecasts the ensemble's weights can read.
+SKILL_REACH = epi_ensemble.SKILL_WINDOW + HORIZON
 
 
 def _si_options(si: SerialInterval) -> dict:
@@ -254,9 +257,12 @@ def points_of(quantiles: np.ndarray, last_day: datetime.date) -> list[dict]:
 def model_forecasts(
     local: np.ndarray,
     imported: np.ndarray,
-    si: SerialInterval | Sequence[SerialInterval],
+    si: SerialInterval | Sequence[SerialInterval | None],
     horizon: int = HORIZON,
     shown_from: int = 0,
+    *,
+    first_day: datetime.date | None = None,
+    earlier: np.ndarray | None = None,
 ) -> tuple[dict[ForecastModel, np.ndarray], np.ndarray]:
     """Every model's forecast issued at the end of each day, and the renewal's Rt mean per day.
 
@@ -264,14 +270,25 @@ def model_forecasts(
     uses days ``0..i`` only, and the serial interval of day ``i`` when ``si`` gives one per day
     (``serial_intervals``); no model forecasts before the area's first case. A caller that shows
     only the days from ``shown_from`` on is spared the renewal runs the ensemble's skill window
-    cannot reach from there (the naive models cost nothing and keep their whole history).
+    cannot reach from there (the naive models cost nothing and keep their whole history); with
+    ``earlier``, the renewal forecasts already stored for the days before ``shown_from``
+    (``(T, horizon, Q)``, NaN where none), it runs none of them: the ensemble weighs those.
+    The renewal's random seed is the issue day's ordinal when ``first_day`` (the date of index 0)
+    is given, so a day's forecast is the same whichever period it is computed in.
     """
     t = local.size
     renewal = np.full((t, horizon, len(epi_forecast.FORECAST_QUANTILES)), np.nan)
     r_mean = np.full(t, np.nan)
-    for i in range(max(0, shown_from - epi_ensemble.SKILL_WINDOW - horizon), t):
+    reach = max(0, shown_from - SKILL_REACH)
+    if earlier is not None:
+        renewal[reach:shown_from] = earlier[reach:shown_from]
+        reach = shown_from
+    seed_base = first_day.toordinal() if first_day else 0
+    for i in range(reach, t):
         si_i = si if isinstance(si, SerialInterval) else si[i]
-        made = renewal_quantiles(local[: i + 1], imported[: i + 1], si_i, horizon, seed=i)
+        if si_i is None:
+            raise ValueError(f"no serial interval given for day {i}, which is forecast")
+        made = renewal_quantiles(local[: i + 1], imported[: i + 1], si_i, horizon, seed_base + i)
         if made is not None:
             r_mean[i], renewal[i] = made
     y = local[None, :].astype(float)
@@ -287,6 +304,11 @@ def model_forecasts(
     for quantiles in out.values():
         quantiles[before_first] = np.nan
     return out, r_mean
+
+
+def quantiles_of(points: list[dict]) -> np.ndarray:
+    """A stored forecast's points back as ``(horizon, Q)`` (the inverse of ``points_of``)."""
+    return np.array([[p[f"q{q}"] for q in epi_forecast.FORECAST_QUANTILES] for p in points])
 
 
 def model_skill(

@@ -6,9 +6,19 @@ al. (2018, Epidemics 22:29-35, doi:10.1016/j.epidem.2017.02.012) used for Ebola:
 
 1. draw ``R`` from the Gamma posterior of the last window (the one ending on the last day),
    one value per simulated path, held constant over the horizon;
-2. for each day ahead, ``local_t ~ Poisson(R * Lambda_t)``, where ``Lambda_t`` weighs all past
-   cases (observed local + imported, then simulated) by the serial interval;
+2. for each day ahead, ``local_t ~ NegBin(mean R * Lambda_t, dispersion k)``, where ``Lambda_t``
+   weighs all past cases (observed local + imported, then simulated) by the serial interval;
 3. report per day the median and the 2.5/25/75/97.5 % quantiles over paths.
+
+**Overdispersion.** Daily reported counts scatter far more than Poisson around the renewal's mean
+(testing rounds, batches of results, clusters found in a day), so a Poisson forecast's intervals
+are too narrow. ``k`` is estimated from the series itself, before the issue day: the renewal's
+*one-day-ahead* predictions over the last ``DISPERSION_DAYS`` (each from the Rt window that ended
+the day before) and what came, by moments (``Var = mu + mu**2 / k``). This is the negative binomial
+observation model of EpiNow2 (Abbott et al., "Estimating the time-varying reproduction number of
+SARS-CoV-2 using national and subnational case counts", Wellcome Open Research 5:112 (2020),
+doi:10.12688/wellcomeopenres.16006.1), estimated here by moments instead of by MCMC; when the
+errors are no wider than Poisson, ``k`` is infinite and the forecast is the Poisson one.
 
 No future imported cases are assumed (the forecast is of local transmission from what is already
 known). A seed makes it reproducible: the same inputs and seed give the same numbers.
@@ -24,6 +34,10 @@ from numpy.typing import ArrayLike, NDArray
 from pingji.epi import rt
 from pingji.epi.scoring import LEVELS as FORECAST_QUANTILES
 
+DISPERSION_DAYS = 14
+"""One-day-ahead errors the overdispersion is estimated from: two Rt windows, so that a change of
+phase is followed within a fortnight while one window's noise does not set the spread alone."""
+
 
 @dataclass(frozen=True)
 class Forecast:
@@ -38,6 +52,7 @@ class Forecast:
     paths: NDArray[np.int64]
     r_shape: float
     r_scale: float
+    overdispersion: float = 0.0  # 1/k of the negative binomial; 0 is Poisson
 
     @property
     def median(self) -> NDArray[np.float64]:
@@ -100,6 +115,7 @@ def forecast(
     shape, scale = float(est.shape[-1]), float(est.scale[-1])
 
     si = rt.serial_interval(days + horizon, si_distr=si_distr, si_mean=si_mean, si_sd=si_sd)
+    inv_k = overdispersion(loc, rt.infectivity(loc + imp, si[: days + 1]), est)
     rng = np.random.default_rng(seed)
     r = rng.gamma(shape, scale, size=n_sims)
     history = np.empty((n_sims, days + horizon))
@@ -107,8 +123,27 @@ def forecast(
     reversed_si = si[1 : days + horizon][::-1]  # w_{n-1} .. w_1, to dot with the past
     for step in range(horizon):
         t = days + step
-        lam = history[:, :t] @ reversed_si[-t:]
-        history[:, t] = rng.poisson(r * lam)
+        mean = r * (history[:, :t] @ reversed_si[-t:])
+        if inv_k > 0:  # a Gamma-mixed Poisson is the negative binomial
+            mean = rng.gamma(1.0 / inv_k, mean * inv_k)
+        history[:, t] = rng.poisson(mean)
     paths = history[:, days:].astype(np.int64)
     quantiles = np.quantile(paths, FORECAST_QUANTILES, axis=0).T
-    return Forecast(np.arange(days + 1, days + horizon + 1), quantiles, paths, shape, scale)
+    return Forecast(np.arange(days + 1, days + horizon + 1), quantiles, paths, shape, scale, inv_k)
+
+
+def overdispersion(local: NDArray, lam: NDArray, est: rt.RtEstimates) -> float:
+    """``1/k`` from the renewal's one-day-ahead errors over the last ``DISPERSION_DAYS``.
+
+    The window ending on day ``e`` (1-based) predicts day ``e + 1`` as ``R_e * Lambda_{e+1}``;
+    by moments, ``sum((y - mu)**2 - mu) / sum(mu**2)``, cut at 0 (no wider than Poisson).
+    ``lam`` is ``Lambda`` of every observed day. 0 while no prediction can be checked.
+    """
+    target = est.t_end  # 0-based index of day e + 1
+    keep = (target < local.size) & (target >= local.size - DISPERSION_DAYS)
+    mu = est.mean[keep] * lam[target[keep]]
+    seen = local[target[keep]]
+    spread = float(np.sum(mu**2))
+    if spread == 0:
+        return 0.0
+    return max(0.0, float(np.sum((seen - mu) ** 2 - mu)) / spread)

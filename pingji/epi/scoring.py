@@ -123,6 +123,9 @@ class Skill:
     mae: float
     coverage50: float
     coverage95: float
+    #: outcomes that were 0: any interval starting at 0 covers them, so many zeros (an outbreak's
+    #: tail) push coverage above nominal whatever the model
+    zeros: int = 0
 
 
 def skill(quantiles: ArrayLike, observed: ArrayLike, levels: Sequence[float] = LEVELS) -> Skill:
@@ -138,4 +141,5 @@ def skill(quantiles: ArrayLike, observed: ArrayLike, levels: Sequence[float] = L
         mae=float(np.nanmean(absolute_error(quantiles, y, levels))),
         coverage50=float(np.nanmean(covered(quantiles, y, 0.5, levels))),
         coverage95=float(np.nanmean(covered(quantiles, y, 0.95, levels))),
+        zeros=int(np.sum(y[seen] == 0)),
     )

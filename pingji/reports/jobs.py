@@ -25,12 +25,26 @@ def run_daily(day: datetime.date, codes: list[str] | None = None, progress=None)
     for i, area in enumerate(areas):
         if area in tops:
             since = outbreak_start(area.code, day) or day
-            do_compute_series(area, since - datetime.timedelta(days=LEAD_DAYS), day)
+            do_compute_series(
+                area,
+                since - datetime.timedelta(days=LEAD_DAYS),
+                day,
+                issued_from=_first_new_day(area.code, day),
+            )
         do_generate_daily_report(area, day)
         reports += 1
         if progress:
             progress(i + 1, len(areas), area.name)
     return {"reports": reports, "day": day.isoformat()}
+
+
+def _first_new_day(code: str, day: datetime.date) -> datetime.date | None:
+    """The first day whose Rt and forecasts the area has not stored yet (at most ``day``): those
+    of earlier days were estimated on their own day and stay as they were (decision 0030)."""
+    from pingji.analytics.skill import computed_through
+
+    through = computed_through(code)
+    return None if through is None else min(day, through + datetime.timedelta(days=1))
 
 
 @job("reports.daily")

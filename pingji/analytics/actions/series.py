@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from pingji.core import clock
 from pingji.core.access import ensure_allowed
 from pingji.core.events import record_event
+from pingji.epi import forecast as epi_forecast
 from pingji.epi import rt as epi_rt
 from pingji.geo.choices import CODE_LENGTH, Level
 from pingji.geo.models import Jurisdiction
@@ -73,10 +74,15 @@ def do_compute_series(
     *,
     actor=None,
     forecasts: bool = True,
+    issued_from: datetime.date | None = None,
 ) -> dict:
     """Store the area's daily indicators (itself and each level down to the county), Rt per window
     end and each model's 7-day forecast issued on every day, for itself and the level below.
 
+    ``issued_from``: Rt and forecasts are estimated, and replaced, only for the days from it on;
+    those of earlier days stay as they were stored on their own day (decision 0030: what a day
+    showed does not change afterwards). The daily run passes the first day it has not computed,
+    so a night costs one day of estimation, not the whole outbreak's.
     ``actor=None`` is the scheduled run; a user must see the area. Returns the counts written.
     Everything is computed before the transaction opens (``_plan``), so the stored rows are
     replaced in one short write (``_store``) and readers never wait on the estimation.
@@ -84,12 +90,20 @@ def do_compute_series(
     if actor is not None:
         ensure_allowed(actor, jurisdiction, "view")
     check_period(start, end)
-    run = _plan(jurisdiction.code, start, end, forecasts=forecasts)
-    _store(run, jurisdiction, start, end, actor=actor, forecasts=forecasts)
+    issued_from = min(max(issued_from or start, start), end)
+    run = _plan(jurisdiction.code, start, end, forecasts=forecasts, issued_from=issued_from)
+    _store(run, jurisdiction, start, end, issued_from, actor=actor, forecasts=forecasts)
     return run.counts
 
 
-def _plan(code: str, start: datetime.date, end: datetime.date, *, forecasts: bool) -> Run:
+def _plan(
+    code: str,
+    start: datetime.date,
+    end: datetime.date,
+    *,
+    forecasts: bool,
+    issued_from: datetime.date | None = None,
+) -> Run:
     """Every row the run will store, computed from the events as they stand now.
 
     The high-water mark is read before the series: an event written while the run computes is
@@ -117,6 +131,7 @@ def _plan(code: str, start: datetime.date, end: datetime.date, *, forecasts: boo
     ]
     below = child_length(code)
     rt_units = [code] + sorted(u for u in known if below and len(u) == below)
+    first = (issued_from - start).days if issued_from else 0
     rt_rows: list[RtEstimate] = []
     fc_rows: list[ForecastRun] = []
     for unit in rt_units:
@@ -125,17 +140,20 @@ def _plan(code: str, start: datetime.date, end: datetime.date, *, forecasts: boo
         if local is None or imported is None or not (local.sum() + imported.sum()):
             continue
         # the interval of each day from the pairs known by its end: nothing learned later
-        sis = estimates.serial_intervals(unit, days)
+        sis = [None] * first + estimates.serial_intervals(unit, days[first:])
         common = {"jurisdiction_id": unit, "computed_at": now}
         rt_rows += _rt_rows(local, imported, start, sis, common)
         if forecasts:
-            fc_rows += _forecast_rows(local, imported, days, sis, common)
+            fc_rows += _forecast_rows(local, imported, days, sis, common, first)
     return Run(code, finest, seen, list(known), rt_units, rows, rt_rows, fc_rows)
 
 
-def _store(run: Run, jurisdiction: Jurisdiction, start, end, *, actor, forecasts: bool) -> None:
-    """Replace the stored rows of the run's units and period, and mark the run, in one
-    transaction: a reader sees the old rows or the new ones, never half of each."""
+def _store(
+    run: Run, jurisdiction: Jurisdiction, start, end, issued_from, *, actor, forecasts: bool
+) -> None:
+    """Replace the stored rows of the run's units and period (Rt and forecasts: from
+    ``issued_from``), and mark the run, in one transaction: a reader sees the old rows or the new
+    ones, never half of each."""
     with transaction.atomic():
         _clear(
             DailyIndicator.objects.filter(
@@ -145,14 +163,16 @@ def _store(run: Run, jurisdiction: Jurisdiction, start, end, *, actor, forecasts
         DailyIndicator.objects.bulk_create(run.indicators, batch_size=2000)
         _clear(
             RtEstimate.objects.filter(
-                jurisdiction_id__in=run.rt_units, day__gte=start, day__lte=end
+                jurisdiction_id__in=run.rt_units, day__gte=issued_from, day__lte=end
             )
         )
         RtEstimate.objects.bulk_create(run.rt, batch_size=2000)
         if forecasts:
             _clear(
                 ForecastRun.objects.filter(
-                    jurisdiction_id__in=run.rt_units, issued_on__gte=start, issued_on__lte=end
+                    jurisdiction_id__in=run.rt_units,
+                    issued_on__gte=issued_from,
+                    issued_on__lte=end,
                 )
             )
             ForecastRun.objects.bulk_create(run.forecasts, batch_size=500)
@@ -166,6 +186,7 @@ def _store(run: Run, jurisdiction: Jurisdiction, start, end, *, actor, forecasts
             payload={
                 "start": start.isoformat(),
                 "end": end.isoformat(),
+                "issued_from": issued_from.isoformat(),
                 "depth": run.depth,
                 "high_water": run.high_water,
                 **run.counts,
@@ -221,13 +242,17 @@ def _rt_rows(local, imported, start, sis, common: dict) -> list[RtEstimate]:
     return rows
 
 
-def _forecast_rows(local, imported, days, sis, common: dict) -> list[ForecastRun]:
-    """Every model's forecast issued on every day of the series (``estimates.model_forecasts``),
-    each with the serial interval known on its day."""
-    by_model, r_mean = estimates.model_forecasts(local, imported, sis)
+def _forecast_rows(local, imported, days, sis, common: dict, first: int = 0) -> list[ForecastRun]:
+    """Every model's forecast issued on each day from index ``first`` (``estimates.
+    model_forecasts``), each with the serial interval known on its day; the ensemble weighs the
+    renewal forecasts stored for the days before ``first`` rather than running them again."""
+    earlier = _stored_renewal(common["jurisdiction_id"], days, first) if first else None
+    by_model, r_mean = estimates.model_forecasts(
+        local, imported, sis, shown_from=first, first_day=days[0], earlier=earlier
+    )
     rows = []
     for model, quantiles in by_model.items():
-        for i, day in enumerate(days):
+        for i, day in enumerate(days[first:], start=first):
             if np.isnan(quantiles[i]).any():
                 continue
             rows.append(
@@ -242,3 +267,20 @@ def _forecast_rows(local, imported, days, sis, common: dict) -> list[ForecastRun
                 )
             )
     return rows
+
+
+def _stored_renewal(unit: str, days: list[datetime.date], first: int) -> np.ndarray:
+    """``(T, horizon, Q)`` of the renewal forecasts stored for ``unit`` on the days before index
+    ``first`` that the ensemble's skill window reaches; NaN where none was stored."""
+    out = np.full((len(days), estimates.HORIZON, len(epi_forecast.FORECAST_QUANTILES)), np.nan)
+    reach = max(0, first - estimates.SKILL_REACH)
+    stored = ForecastRun.objects.filter(
+        jurisdiction_id=unit,
+        model=ForecastModel.RENEWAL,
+        horizon=estimates.HORIZON,
+        issued_on__gte=days[reach],
+        issued_on__lt=days[first],
+    ).values_list("issued_on", "points")
+    for issued_on, points in stored:
+        out[(issued_on - days[0]).days] = estimates.quantiles_of(points)
+    return out

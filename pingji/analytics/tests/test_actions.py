@@ -224,3 +224,44 @@ def test_rt_after_the_outbreak_is_insufficient_data_not_a_drift_back_to_the_prio
     # a month after the last case: no number at all (EpiEstim would say about 5, the prior)
     assert rows[-1].insufficient and rows[-1].mean is None and rows[-1].quantiles is None
     assert estimates.rt_rows(np.zeros(30), np.zeros(30), START, si) == []
+
+
+def _stored_estimates() -> tuple[dict, dict]:
+    forecasts = {
+        (r.jurisdiction_id, r.issued_on, r.model): r.points for r in ForecastRun.objects.all()
+    }
+    rt = {(r.jurisdiction_id, r.day): (r.mean, r.q975, r.si_mean) for r in RtEstimate.objects.all()}
+    return forecasts, rt
+
+
+@pytest.mark.django_db
+def test_a_daily_run_estimates_only_its_new_day_and_stores_what_a_whole_run_would(
+    outbreak, tree, monkeypatch
+):
+    monkeypatch.setattr(epi_rt, "MAX_POSTERIOR_CV", 1.0)  # renewal forecasts from few cases
+    end = END + datetime.timedelta(days=3)
+    do_compute_series(tree["35"], START, end)
+    whole = _stored_estimates()
+    assert ForecastRun.objects.filter(model="renewal", issued_on__lt=end).exists()
+    earlier = set(ForecastRun.objects.filter(issued_on__lt=end).values_list("pk", flat=True))
+    runs = []
+    original = estimates.renewal_quantiles
+    monkeypatch.setattr(
+        estimates, "renewal_quantiles", lambda *a, **k: runs.append(a[0].size) or original(*a, **k)
+    )
+    do_compute_series(tree["35"], START, end, issued_from=end)
+    assert runs and set(runs) == {(end - START).days + 1}  # the new day only, per area
+    assert _stored_estimates() == whole  # the ensemble weighed the stored renewal forecasts
+    kept = set(ForecastRun.objects.filter(issued_on__lt=end).values_list("pk", flat=True))
+    assert kept == earlier  # earlier days' rows were not rewritten
+
+
+@pytest.mark.django_db
+def test_the_daily_job_starts_estimating_at_the_first_day_not_yet_computed(outbreak, tree):
+    from pingji.reports.jobs import _first_new_day
+
+    assert _first_new_day("35", END) is None  # never computed: the whole outbreak
+    do_compute_series(tree["35"], START, END - datetime.timedelta(days=2))
+    assert _first_new_day("35", END) == END - datetime.timedelta(days=1)  # a missed night too
+    do_compute_series(tree["35"], START, END)
+    assert _first_new_day("35", END) == END  # a rerun of the day redoes that day only

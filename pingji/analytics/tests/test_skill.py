@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from pingji.analytics.contracts import SERIES_COMPUTED
+from pingji.analytics.management.commands.forecasts import COLUMNS
 from pingji.analytics.models import DailyIndicator, ForecastRun
 from pingji.analytics.skill import computed_through, stored_skill
 from pingji.core.events import record_event
@@ -99,7 +100,7 @@ def test_the_command_prints_one_row_per_model(stored):
         stderr=err,
     )
     lines = out.getvalue().splitlines()
-    assert lines[0].startswith("code,model,forecasts,days_scored,wis")
+    assert lines[0].split(",") == COLUMNS and COLUMNS[-1] == "zero_outcomes"
     assert lines[1].startswith("350322,renewal,1,5,") and lines[2].startswith("350322,last,1,5,")
     assert "350206: no stored forecast" in err.getvalue()
 

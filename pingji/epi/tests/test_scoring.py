@@ -40,7 +40,13 @@ def test_coverage_and_skill_skip_days_not_yet_observed():
     y = np.array([2.0, 9.0, np.nan])
     assert scoring.covered(q, y, 0.95).tolist()[:2] == [1.0, 0.0]
     s = scoring.skill(q, y)
-    assert s.n == 2 and s.coverage95 == 0.5 and s.mae == pytest.approx(3.5)
+    assert s.n == 2 and s.coverage95 == 0.5 and s.mae == pytest.approx(3.5) and s.zeros == 0
+
+
+def test_skill_counts_the_zero_outcomes_an_interval_from_zero_always_covers():
+    q = np.array([[0, 0, 1, 2, 5]] * 4, dtype=float)
+    s = scoring.skill(q, np.array([0.0, 0.0, 7.0, np.nan]))
+    assert s.zeros == 2 and s.coverage50 == pytest.approx(2 / 3)
 
 
 @pytest.mark.parametrize(

@@ -2,9 +2,10 @@
 
 Prints one CSV row per area and model: forecasts issued in the period, days scored, mean weighted
 interval score, mean absolute error of the median, and the share of days inside the 50 % and
-95 % intervals (``analytics.skill``). Lower WIS and error are better; a calibrated model has
-coverages near 0.5 and 0.95. The series and forecasts are the stored ones (``pingji dailyreport``
-or the demo computes them).
+95 % intervals (``analytics.skill``), and how many of the scored outcomes were zero. Lower WIS
+and error are better; a calibrated model has coverages near 0.5 and 0.95, except where many
+outcomes are zero (any interval from zero covers them). The series and forecasts are the stored
+ones (``pingji dailyreport`` or the demo computes them).
 """
 
 import csv
@@ -15,7 +16,17 @@ from django.core.management.base import BaseCommand, CommandError
 from pingji.analytics.skill import stored_skill
 from pingji.geo.models import Jurisdiction
 
-COLUMNS = ["code", "model", "forecasts", "days_scored", "wis", "mae", "coverage50", "coverage95"]
+COLUMNS = [
+    "code",
+    "model",
+    "forecasts",
+    "days_scored",
+    "wis",
+    "mae",
+    "coverage50",
+    "coverage95",
+    "zero_outcomes",
+]
 
 
 def _day(value: str) -> datetime.date:
@@ -56,4 +67,5 @@ class Command(BaseCommand):
                 out.writerow(
                     [code, r.model, r.issued, s.n]
                     + [f"{v:.3f}" for v in (s.wis, s.mae, s.coverage50, s.coverage95)]
+                    + [s.zeros]
                 )
