@@ -164,14 +164,21 @@ def si_mean_used(
 
 
 def check_counts(values: ArrayLike, name: str) -> Float:
-    """Daily counts as a float array (1-D or 2-D), or ``ValueError`` naming the first bad cell."""
+    """Daily counts as a float array (1-D or 2-D), or ``ValueError`` naming the first bad cell:
+    cases are whole, non-negative and finite (EpiEstim refuses other incidence too)."""
     try:
         counts = np.array(values, dtype=float)
     except (TypeError, ValueError) as exc:
         raise ValueError(f"{name} counts are not numeric: {exc}") from exc
     if counts.ndim not in (1, 2):
         raise ValueError(f"{name} counts must be a 1-D series or a 2-D array of series")
-    for bad, reason in ((~np.isfinite(counts), "NaN or infinite"), (counts < 0, "negative")):
+    finite = np.isfinite(counts)
+    checks = (
+        (~finite, "NaN or infinite"),
+        (counts < 0, "negative"),
+        (finite & (counts != np.round(counts)), "not a whole number"),
+    )
+    for bad, reason in checks:
         if np.any(bad):
             where = np.argwhere(bad)[0]
             place = f"day {where[-1] + 1}" + (f" of series {where[0]}" if counts.ndim == 2 else "")

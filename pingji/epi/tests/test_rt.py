@@ -189,6 +189,7 @@ SI = {"si_mean": 4.0, "si_sd": 2.0}
     [
         ([1, 2, -1, 4, 5, 6, 7, 8, 9], None, SI, "local count on day 3 is negative"),
         ([1, 2, 3, np.nan, 5, 6, 7, 8, 9], None, SI, "day 4 is NaN"),
+        ([1, 2, 3, 4, 5.5, 6, 7, 8, 9], None, SI, "day 5 is not a whole number"),
         ([1, 2, 3, 4, 5, 6, 7, 8, 9], [0] * 8 + [-2], SI, "imported count on day 9 is negative"),
         ([1, 2, 3, 4, 5, 6, 7, 8, 9], [0] * 8, SI, "differ in shape"),
         ([1, 2, 3, 4, 5, 6, 7], None, SI, "7 days is too short for a 7-day window"),
