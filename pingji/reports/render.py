@@ -15,12 +15,13 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from docx import Document
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Cm, Pt
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from pingji.core.spreadsheets import safe_row
 
+from .charts import curve_png
 from .daily import Content
 
 BODY_FONT, HEADING_FONT = "仿宋", "黑体"
@@ -51,6 +52,7 @@ def docx_bytes(content: Content) -> bytes:
     for text in content.paragraphs:
         for run in doc.add_paragraph(text).runs:
             _east_asian(run, BODY_FONT)
+    _add_curve(doc, content)
     for table in content.tables:
         for run in doc.add_heading(table.title, level=2).runs:
             _east_asian(run, HEADING_FONT)
@@ -70,6 +72,25 @@ def docx_bytes(content: Content) -> bytes:
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+def _add_curve(doc, content: Content) -> None:
+    """The epidemic curve (and the forecast) as a picture, its title above and legend below."""
+    s = content.situation
+    picture = curve_png(s.curve, s.forecast)
+    if picture is None:
+        return
+    for run in doc.add_heading(_("Epidemic curve by report date"), level=2).runs:
+        _east_asian(run, HEADING_FONT)
+    doc.add_picture(io.BytesIO(picture), width=Cm(16))
+    legend = _(
+        "Red: confirmed when reported; orange: asymptomatic when reported (stacked). "
+        "Blue: the 7-day forecast of new local infections, its median and 95% interval."
+    )
+    if not s.forecast:
+        legend = _("Red: confirmed when reported; orange: asymptomatic when reported (stacked).")
+    for run in doc.add_paragraph(legend).runs:
+        _east_asian(run, BODY_FONT)
 
 
 #: What Excel refuses in a sheet's name, which it also cuts at 31 characters.

@@ -79,6 +79,11 @@ def test_daily_report_in_chinese_word_excel_html(outbreak, tree):
     text, xml = _docx_text(report)
     assert "福建省" in text
     assert 'w:eastAsia="仿宋"' in xml  # Chinese text gets a Chinese font in Word
+    # the epidemic curve is a picture, titled and explained in the reader's language
+    media = [n for n in zipfile.ZipFile(report.docx.open("rb")).namelist() if "media/" in n]
+    assert len(media) == 1 and media[0].endswith(".png") and "<pic:pic" in xml
+    with translation.override("zh-hans"):
+        assert _("Epidemic curve by report date") in text
     book = load_workbook(report.xlsx.open("rb"))
     # the sheets are named in the reader's language, within Excel's 31 characters
     with translation.override("zh-hans"):
