@@ -53,13 +53,22 @@ def test_the_transmission_graph_draws_with_the_apps_own_plotly(page, tree, make_
         CaseFactory(person=PersonFactory(household=HouseholdFactory(jurisdiction=tree[GRID])))
         for _ in range(3)
     ]
+    cases[2].classification = "asymptomatic"
+    cases[2].severity = ""
+    cases[2].save(update_fields=["classification", "severity"])
     do_link_cases(cases[0], cases[1], actor=epi, evidence="contact")
     do_link_cases(cases[1], cases[2], actor=epi, evidence="epidemiological")
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
     login(page, epi, to="/tracing/chains/")
     expect(page.locator("#chain-graph[data-ready='1']")).to_have_count(1)
-    expect(page.locator("#chain-graph .scatterlayer .trace")).to_have_count(2)
+    # links, confirmed cases and asymptomatic infections, each named in the legend
+    expect(page.locator("#chain-graph .scatterlayer .trace")).to_have_count(3)
+    expect(page.locator("#chain-graph .legend .traces")).to_have_count(3)
+    # one arrowhead per link, pointing at the infectee
+    expect(page.locator("#chain-graph .annotation-arrow-g")).to_have_count(2)
+    expect(page.locator("#chain-graph .xtitle")).to_have_text("onset (or report) day")
+    expect(page.locator("#chain-graph .ytitle")).to_have_text("generation")
     assert all(
         "127.0.0.1" in url or "localhost" in url or url.startswith("data:") for url in requests
     )
