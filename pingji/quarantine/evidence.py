@@ -60,8 +60,9 @@ def unreleased_contacts(contact_ids: Iterable[int], on: datetime.date) -> set[in
     """Those of these tracing Contacts still under quarantine at the end of ``on``, or released
     without the negative tests the protocol requires; a contact never placed counts as unreleased.
 
-    A contact's placement is the one made from it, else the person's placement counting from the
-    same or a later exposure (a person who is the contact of two cases is placed once).
+    A contact's placement is the latest made from it, else the person's first placement counting
+    from the same or a later exposure (a person who is the contact of two cases is placed once; a
+    later placement, after a new exposure, does not undo the release that covered this one).
     """
     from pingji.tracing.models import Contact
 
@@ -82,9 +83,10 @@ def unreleased_contacts(contact_ids: Iterable[int], on: datetime.date) -> set[in
     unreleased = ids - {c["id"] for c in contacts}  # unknown ids: nobody placed them
     for c in contacts:
         exposed = _local(c["last_exposure_at"])
-        mine = [p for p in placements.get(c["person_id"], ()) if p.contact_id == c["id"]] or [
-            p for p in placements.get(c["person_id"], ()) if p.exposure_on >= exposed
-        ]
-        if not mine or not released_negative(mine[-1], on):
+        own = placements.get(c["person_id"], [])
+        named = [p for p in own if p.contact_id == c["id"]]
+        covering = [p for p in own if p.exposure_on >= exposed]
+        placement = named[-1] if named else (covering[0] if covering else None)
+        if placement is None or not released_negative(placement, on):
             unreleased.add(c["id"])
     return unreleased

@@ -12,6 +12,7 @@ from pingji.quarantine.actions.placement import do_place_person
 from pingji.quarantine.actions.protocol_change import do_apply_protocol, outdated, proposed_change
 from pingji.quarantine.actions.sites import do_assign_staff, do_create_site, free_room
 from pingji.quarantine.actions.transfer import do_transfer_placement
+from pingji.quarantine.choices import PlacementStatus
 from pingji.quarantine.evidence import unreleased_contacts
 from pingji.quarantine.models import (
     HistoryEntry,
@@ -20,6 +21,7 @@ from pingji.quarantine.models import (
     Release,
     ScheduledTest,
 )
+from pingji.quarantine.tests.factories import PlacementFactory
 from pingji.tasks.models import Task
 from pingji.tracing.models import Investigation
 
@@ -286,6 +288,24 @@ def test_unreleased_contacts_are_those_not_yet_released_negative(
     assert unreleased_contacts([mine.pk, never.pk], D(2021, 9, 23)) == {mine.pk, never.pk}
     assert unreleased_contacts([mine.pk, never.pk], D(2021, 9, 24)) == {never.pk}
     assert unreleased_contacts([], D(2021, 9, 24)) == set()
+
+
+def test_a_later_placement_does_not_undo_the_release_that_covered_an_exposure(
+    resident, hotel, operator
+):
+    # exposed on 14 Sep, placed for another case's contact from that exposure, released negative;
+    # exposed again on 29 Sep and placed again: the first exposure stays covered
+    early = contact_of(resident, last_exposure_at=sep(14, 15))
+    first = do_place_person(
+        actor=operator, person=resident, exposure_at=sep(14, 15), site=hotel, placed_at=sep(15, 9)
+    )
+    negative_all(first, operator)
+    release.do_release_placement(first, actor=operator, at=sep(28, 20))
+    Placement.objects.filter(pk=first.pk).update(status=PlacementStatus.COMPLETED)  # monitored
+    PlacementFactory(person=resident, exposure_on=D(2021, 9, 29), placed_at=sep(30, 9))
+    assert unreleased_contacts([early.pk], D(2021, 9, 30)) == set()
+    later = contact_of(resident, last_exposure_at=sep(29, 18))
+    assert unreleased_contacts([early.pk, later.pk], D(2021, 9, 30)) == {later.pk}
 
 
 def test_an_early_release_without_negatives_stays_unreleased(resident, hotel, operator):
