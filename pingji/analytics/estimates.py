@@ -16,7 +16,6 @@ pack) and how many pairs were known that day.
 
 from __future__ import annotations
 
-import bisect
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -62,32 +61,22 @@ class SerialInterval:
     figure: str = ""  # the pack figure used (``PackFigure.source``), when one was
 
 
-def known_pairs(code: str) -> list[tuple[datetime.datetime, int]]:
-    """(recorded_at, onset difference) of the area's pairs with both onsets, oldest first."""
-    from pingji.tracing.chains import transmission_pairs
-
-    return sorted(
-        (p.recorded_at, p.onset_days)
-        for p in transmission_pairs(code)
-        if p.onset_days is not None and p.recorded_at is not None
-    )
-
-
 def serial_intervals(code: str, days: Sequence[datetime.date]) -> list[SerialInterval]:
-    """The serial interval of each day: from the pairs recorded by its end (module docstring).
+    """The serial interval of each day: from the pairs recorded by its end, with each case's onset
+    as it stood then (``tracing.chains.pairs_known_by``; module docstring).
 
-    Fitted once per distinct set of known pairs: days with no new pair share one object (and,
-    below ``MIN_PAIRS``, the protocol in force on the first of those days).
+    Fitted once per distinct multiset of onset differences: days that learned nothing new share
+    one object (and, below ``MIN_PAIRS``, the protocol in force on the first of those days).
     """
-    pairs = known_pairs(code)
-    moments = [recorded for recorded, _d in pairs]
-    by_count: dict[int, SerialInterval] = {}
+    from pingji.tracing.chains import pairs_known_by
+
+    by_diffs: dict[tuple[int, ...], SerialInterval] = {}
     out = []
-    for day in days:
-        n = bisect.bisect_left(moments, cutoff(day))
-        if n not in by_count:
-            by_count[n] = _interval_of(code, day, [d for _r, d in pairs[:n]])
-        out.append(by_count[n])
+    for day, pairs in zip(days, pairs_known_by(code, [cutoff(d) for d in days]), strict=True):
+        diffs = tuple(sorted(p.onset_days for p in pairs if p.onset_days is not None))
+        if diffs not in by_diffs:
+            by_diffs[diffs] = _interval_of(code, day, list(diffs))
+        out.append(by_diffs[diffs])
     return out
 
 

@@ -131,7 +131,10 @@ def fit(pairs_onset_days: Sequence[int]) -> SerialIntervalFit:
             f"all {days.size} linked pairs have the same onset difference ({values[0]:g} days): "
             "the spread of the serial interval cannot be estimated"
         )
-    start = np.array([days.mean(), np.log(max(days.std(ddof=1), 0.5))])
+    # the start from the distinct values, so that the fit does not depend on the pairs' order
+    mean = float(values @ weights) / days.size
+    sd = np.sqrt(float(((values - mean) ** 2) @ weights) / (days.size - 1))
+    start = np.array([mean, np.log(max(sd, 0.5))])
     result = optimize.minimize(
         _neg_log_likelihood,
         start,

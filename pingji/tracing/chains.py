@@ -5,12 +5,16 @@ links and clusters are written by ``actions.chains``. Generations follow from th
 with no known infector is generation 1, its infectees 2, and so on.
 
 ``transmission_pairs`` (what tracing offers analytics) hands the linked pairs to the serial-interval
-estimate (``epi.serial``) and, through it, to Rt.
+estimate (``epi.serial``) and, through it, to Rt; as of a moment (``known_by``, or
+``pairs_known_by`` for many), it gives the links recorded by then with the onsets as they stood
+then (decision 0030, rebuilt by ``cases.history``).
 """
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pingji.cases import history as case_history
 from pingji.epi import serial as epi_serial
 from pingji.protocols.models import COVID_19
 
@@ -34,23 +38,82 @@ class Pair:
         return (self.infectee_onset - self.infector_onset).days
 
 
+def _links(code: str, disease: str):
+    links = Link.objects.filter(infectee__disease_id=disease)
+    if code:
+        links = links.filter(jurisdiction__code__within=code)
+    return links
+
+
+_COLUMNS = (
+    "infector_id",
+    "infectee_id",
+    "infector__onset_date",
+    "infectee__onset_date",
+    "recorded_at",
+)
+
+
+def _onsets_now(rows) -> dict[int, dict]:
+    """Case id → {"onset_date": …} as the join read it (the rows as they stand)."""
+    now: dict[int, dict] = {}
+    for infector, infectee, infector_onset, infectee_onset, _recorded in rows:
+        now[infector] = {"onset_date": infector_onset}
+        now[infectee] = {"onset_date": infectee_onset}
+    return now
+
+
+def _pairs(rows, onsets: dict[int, dict]) -> list[Pair]:
+    return [
+        Pair(
+            infector,
+            infectee,
+            onsets[infector]["onset_date"],
+            onsets[infectee]["onset_date"],
+            recorded,
+        )
+        for infector, infectee, _a, _b, recorded in rows
+    ]
+
+
 def transmission_pairs(
     code: str, known_by: datetime.datetime | None = None, disease: str = COVID_19
 ) -> list[Pair]:
     """The links of ``disease`` whose infectee lies within jurisdiction ``code`` ("" = all)
-    (decision 0009; a link joins two cases of one disease, decision 0041).
+    (decision 0009; a link joins two cases of one disease, decision 0041), by infectee.
 
-    ``known_by``: only the links recorded before that moment (decision 0030: what was known then).
+    ``known_by``: what was known at that moment (decision 0030): the links recorded before it,
+    with each case's onset date as it stood then (``cases.history``: an onset corrected later
+    does not reach back). Without it, the links and onsets as they stand now.
     """
-    links = Link.objects.filter(infectee__disease_id=disease)
-    if code:
-        links = links.filter(jurisdiction__code__within=code)
+    links = _links(code, disease)
     if known_by is not None:
         links = links.filter(recorded_at__lt=known_by)
-    rows = links.order_by("infectee_id").values_list(
-        "infector_id", "infectee_id", "infector__onset_date", "infectee__onset_date", "recorded_at"
+    rows = list(links.order_by("infectee_id", "id").values_list(*_COLUMNS))
+    onsets = _onsets_now(rows)
+    if known_by is not None:
+        onsets = case_history.values_at(onsets, ["onset_date"], known_by, current=onsets)
+    return _pairs(rows, onsets)
+
+
+def pairs_known_by(
+    code: str, moments: Sequence[datetime.datetime], disease: str = COVID_19
+) -> list[list[Pair]]:
+    """``transmission_pairs(code, known_by=m)`` for each moment ``m`` of ``moments``, in three
+    queries whatever their number (the serial interval of every day of a period): the links and
+    the onsets' changes are read once and rewound in memory."""
+    if not moments:
+        return []
+    rows = list(_links(code, disease).order_by("infectee_id", "id").values_list(*_COLUMNS))
+    rows = [row for row in rows if row[-1] is not None]  # never recorded: never known
+    timeline = case_history.Timeline(
+        [], ["onset_date"], since=min(moments), current=_onsets_now(rows)
     )
-    return [Pair(*row) for row in rows]
+    out = []
+    for moment in moments:
+        known = [row for row in rows if row[-1] < moment]
+        out.append(_pairs(known, timeline.at(moment)))
+    return out
 
 
 def serial_interval_of(code: str) -> epi_serial.SerialIntervalFit:

@@ -131,7 +131,10 @@ def test_serial_interval_from_pairs_known_by_each_day_else_literature(db, monkey
         )  # 25 early pairs, a third of them at <= 0 days, and 5 more recorded on 20 Sep
         for k in range(30)
     ]
-    monkeypatch.setattr("pingji.tracing.chains.transmission_pairs", lambda code: pairs)
+    monkeypatch.setattr(
+        "pingji.tracing.chains.pairs_known_by",
+        lambda code, moments: [[p for p in pairs if p.recorded_at < m] for m in moments],
+    )
     days = [D(2021, 9, 9), D(2021, 9, 10), D(2021, 9, 19), D(2021, 9, 20)]
     before, first, same, after = est.serial_intervals("35", days)
     assert before.source == SiSource.LITERATURE and before.pairs == 0
@@ -254,14 +257,3 @@ def test_a_daily_run_estimates_only_its_new_day_and_stores_what_a_whole_run_woul
     assert _stored_estimates() == whole  # the ensemble weighed the stored renewal forecasts
     kept = set(ForecastRun.objects.filter(issued_on__lt=end).values_list("pk", flat=True))
     assert kept == earlier  # earlier days' rows were not rewritten
-
-
-@pytest.mark.django_db
-def test_the_daily_job_starts_estimating_at_the_first_day_not_yet_computed(outbreak, tree):
-    from pingji.reports.jobs import _first_new_day
-
-    assert _first_new_day("35", END) is None  # never computed: the whole outbreak
-    do_compute_series(tree["35"], START, END - datetime.timedelta(days=2))
-    assert _first_new_day("35", END) == END - datetime.timedelta(days=1)  # a missed night too
-    do_compute_series(tree["35"], START, END)
-    assert _first_new_day("35", END) == END  # a rerun of the day redoes that day only

@@ -83,3 +83,10 @@ def test_sampled_weights_are_all_usable_by_rt():
 def test_bad_input_is_refused(bad):
     with pytest.raises(ValueError):
         serial.fit(bad)
+
+
+def test_the_fit_does_not_depend_on_the_order_of_the_pairs():
+    rng = np.random.default_rng(0)
+    days = rng.integers(-3, 10, size=157)  # in this order, the float mean differs in its last bit
+    a, b = serial.fit(days.tolist()), serial.fit(rng.permutation(days).tolist())
+    assert (a.mean, a.sd) == (b.mean, b.sd) and np.array_equal(a.cov, b.cov)
