@@ -25,15 +25,50 @@ INFECTIONS = frozenset({Classification.CONFIRMED, Classification.ASYMPTOMATIC})
 #: Where a classification may move on reclassification (8th edition, diagnosis section): a
 #: suspected case is confirmed, found asymptomatic or ruled out; an asymptomatic infection that
 #: develops symptoms becomes a confirmed case; a confirmed case stays confirmed (its severity may
-#: change). Nothing moves back.
+#: change), or — its diagnosis revised (订正), the symptoms found not to be the infection's — is
+#: corrected to an asymptomatic infection. A ruled-out case moves nowhere.
 TRANSITIONS: dict[str, frozenset[str]] = {
     Classification.SUSPECTED: frozenset(
         {Classification.CONFIRMED, Classification.ASYMPTOMATIC, Classification.RULED_OUT}
     ),
     Classification.ASYMPTOMATIC: frozenset({Classification.CONFIRMED}),
-    Classification.CONFIRMED: frozenset({Classification.CONFIRMED}),
+    Classification.CONFIRMED: frozenset({Classification.CONFIRMED, Classification.ASYMPTOMATIC}),
     Classification.RULED_OUT: frozenset(),
 }
+
+
+class ReclassificationReason(models.TextChoices):
+    """Why an infection moved between confirmed and asymptomatic (either way needs one)."""
+
+    SYMPTOMS_DEVELOPED = "symptoms_developed", _("symptoms developed")
+    DIAGNOSIS_REVISED = "diagnosis_revised", _("diagnosis revised")
+    OTHER = "other", _("other (say why)")
+
+
+#: The moves that need a reason, and the reasons each accepts: asymptomatic → confirmed when the
+#: infection develops symptoms (or its diagnosis is revised); confirmed → asymptomatic only as a
+#: revised diagnosis (订正) — symptoms do not go away into "asymptomatic".
+REASONED_MOVES: dict[tuple[str, str], frozenset[str]] = {
+    (Classification.ASYMPTOMATIC, Classification.CONFIRMED): frozenset(
+        ReclassificationReason.values
+    ),
+    (Classification.CONFIRMED, Classification.ASYMPTOMATIC): frozenset(
+        {ReclassificationReason.DIAGNOSIS_REVISED, ReclassificationReason.OTHER}
+    ),
+}
+
+
+class VoidReason(models.TextChoices):
+    """Why a case reported in error is voided (核减), as the bulletins give it."""
+
+    DUPLICATE = "duplicate", _("duplicate report")
+    MISDIAGNOSIS = "misdiagnosis", _("misdiagnosis")
+    NOT_LOCAL = "not_local", _("not a local case")
+    OTHER = "other", _("other (say why)")
+
+
+#: The longest free text a void or a reclassification keeps as its reason.
+REASON_MAX_LENGTH = 500
 
 
 class Severity(models.TextChoices):

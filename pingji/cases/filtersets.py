@@ -30,6 +30,9 @@ class CaseFilterSet(django_filters.FilterSet):
     )
     within = django_filters.CharFilter(label=_("within jurisdiction"), method="filter_within")
     person = django_filters.NumberFilter(label=_("person"), field_name="person_id")
+    voided = django_filters.BooleanFilter(
+        label=_("voided"), field_name="voided_at", lookup_expr="isnull", exclude=True
+    )
 
     class Meta:
         model = Case
@@ -44,6 +47,7 @@ class CaseFilterSet(django_filters.FilterSet):
             "reported_to",
             "within",
             "person",
+            "voided",
         ]
 
     def filter_inside_control(self, queryset, name, value):

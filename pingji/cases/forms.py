@@ -13,7 +13,18 @@ from pingji.people.forms import IdNumberField, PhoneField, visible_grids
 from pingji.protocols.models import COVID_19, Disease
 
 from .actions.reports import REPORTABLE
-from .choices import TRANSITIONS, Channel, Classification, Origin, Outcome, Severity
+from .choices import (
+    REASON_MAX_LENGTH,
+    REASONED_MOVES,
+    TRANSITIONS,
+    Channel,
+    Classification,
+    Origin,
+    Outcome,
+    ReclassificationReason,
+    Severity,
+    VoidReason,
+)
 
 #: An uploaded line list larger than this is refused before it is stored.
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -98,6 +109,19 @@ class ReclassifyForm(forms.Form):
         label=_("sampling time"), required=False, help_text=_("If the case has none yet.")
     )
     at = LocalDateTimeField(label=_("time"))
+    reason = forms.ChoiceField(
+        label=_("reason"),
+        choices=_blank(ReclassificationReason.choices),
+        required=False,
+        help_text=_("Required between confirmed and asymptomatic, either way."),
+    )
+    reason_text = forms.CharField(
+        label=_("reason, in words"),
+        required=False,
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required for “other”."),
+    )
 
     def __init__(self, *args, case, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("at", timezone.localtime())
@@ -106,6 +130,25 @@ class ReclassifyForm(forms.Form):
         self.fields["classification"].choices = [
             (c.value, c.label) for c in Classification if c in targets
         ]
+        needs_reason = any(before == case.classification for before, _after in REASONED_MOVES)
+        if not needs_reason:  # no move from here needs a reason: none offered
+            del self.fields["reason"], self.fields["reason_text"]
+
+
+class VoidForm(forms.Form):
+    """Void a case reported in error (核减): why, and in words for "other"."""
+
+    reason = forms.ChoiceField(label=_("reason"), choices=_blank(VoidReason.choices))
+    reason_text = forms.CharField(
+        label=_("reason, in words"),
+        required=False,
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required for “other”; kept with the case."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="void", **kwargs)
 
 
 class OutcomeForm(forms.Form):

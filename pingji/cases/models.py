@@ -14,7 +14,16 @@ from django.utils.translation import gettext_lazy as _
 from pingji.core.access import ScopedModel
 from pingji.protocols.models import COVID_19
 
-from .choices import INSIDE_CONTROL, Channel, Classification, Origin, Outcome, Severity
+from .choices import (
+    INSIDE_CONTROL,
+    REASON_MAX_LENGTH,
+    Channel,
+    Classification,
+    Origin,
+    Outcome,
+    Severity,
+    VoidReason,
+)
 
 
 class Case(ScopedModel):
@@ -72,6 +81,13 @@ class Case(ScopedModel):
     )
     notes = models.TextField(_("notes"), blank=True, max_length=2000)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
+    void_reason = models.CharField(
+        _("reason for voiding"), max_length=20, choices=VoidReason.choices, blank=True
+    )
+    void_note = models.CharField(
+        _("reason for voiding, in words"), max_length=REASON_MAX_LENGTH, blank=True
+    )
 
     class Meta:
         verbose_name = _("case")
@@ -83,6 +99,11 @@ class Case(ScopedModel):
                 condition=Q(classification=Classification.CONFIRMED, severity__gt="")
                 | (~Q(classification=Classification.CONFIRMED) & Q(severity="")),
                 name="case_severity_only_when_confirmed",
+            ),
+            models.CheckConstraint(
+                condition=Q(voided_at__isnull=True, void_reason="")
+                | Q(voided_at__isnull=False, void_reason__gt=""),
+                name="case_voided_with_a_reason",
             ),
         ]
 
@@ -99,8 +120,21 @@ class Case(ScopedModel):
 
     @property
     def is_open(self) -> bool:
-        """Still an episode in progress: neither closed by an outcome nor ruled out."""
+        """Still an episode in progress: neither closed by an outcome, ruled out nor voided."""
         return (
             self.outcome == Outcome.UNDER_TREATMENT
             and self.classification != Classification.RULED_OUT
+            and self.voided_at is None
         )
+
+    @property
+    def voided(self) -> bool:
+        """Voided (核减): reported in error, kept on record, counted in no total from its day."""
+        return self.voided_at is not None
+
+    @property
+    def void_state(self) -> str:
+        """The list's column: a voided case's reason, else empty."""
+        if self.voided_at is None:
+            return ""
+        return _("voided: %(reason)s") % {"reason": self.get_void_reason_display()}

@@ -16,5 +16,6 @@ class CaseTable(Table):
         Column("onset_date", _("symptom onset date")),
         Column("reported_at", _("report time")),
         Column("outcome", _("outcome")),
+        Column("void_state", _("voided")),
         Column("jurisdiction.name", _("grid")),
     )

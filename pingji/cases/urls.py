@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:pk>/reclassify/", views.CaseReclassifyView.as_view(), name="case_reclassify"),
     path("<int:pk>/outcome/", views.CaseOutcomeView.as_view(), name="case_outcome"),
     path("<int:pk>/correct/", views.CaseCorrectView.as_view(), name="case_correct"),
+    path("<int:pk>/void/", views.CaseVoidView.as_view(), name="case_void"),
 ]

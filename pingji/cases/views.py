@@ -1,7 +1,9 @@
-"""Case pages: list, detail with timeline, the report/reclassify/outcome forms and the import.
+"""Case pages: list, detail with timeline, the report/reclassify/outcome forms, voiding and the
+import.
 
 Every page reads through ``Case.objects.restrict`` (outside the area: 404) and every write goes
-through ``actions``; a role without the permission gets 403.
+through ``actions``; a role without the permission gets 403. Voiding (核减) has a page of its own
+that says what the void will do before the user confirms it with the reason.
 """
 
 from django.contrib import messages
@@ -13,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import generic
 
-from pingji.core import uploads
+from pingji.core import clock, uploads
+from pingji.core.actions import local_date
 from pingji.core.events import events_for
 from pingji.core.forms import add_action_errors
 from pingji.core.jobs import enqueue
@@ -22,6 +25,7 @@ from pingji.core.views.base import (
     ScopedActionView,
     ScopedDetailView,
     ScopedListView,
+    answer_refusal,
     focus_code,
 )
 from pingji.people.models import Person
@@ -35,6 +39,7 @@ from .forms import (
     ImportForm,
     OutcomeForm,
     ReclassifyForm,
+    VoidForm,
 )
 from .imports import template_workbook
 from .models import Case
@@ -54,7 +59,8 @@ class CaseListView(ScopedListView):
 def detail_context(request, case: Case, **forms) -> dict:
     """The detail page: the case, its person (if visible), its timeline and the step forms."""
     user = request.user
-    can_change = user.has_perm("cases.change_case") and case.is_open
+    may_change = user.has_perm("cases.change_case") and not case.voided
+    can_change = may_change and case.is_open
     context = {
         "object": case,
         "case": case,
@@ -62,9 +68,8 @@ def detail_context(request, case: Case, **forms) -> dict:
         "events": events_for(case).restrict(user, "view").select_related("actor"),
         "reclassify_form": ReclassifyForm(case=case) if can_change else None,
         "outcome_form": OutcomeForm() if can_change else None,
-        "correction_form": CorrectionForm(case=case)
-        if user.has_perm("cases.change_case")
-        else None,
+        "correction_form": CorrectionForm(case=case) if may_change else None,
+        "can_void": may_change,
     }
     context.update(forms)
     return context
@@ -105,19 +110,25 @@ class _CaseStepView(PermissionRequiredMixin, ScopedActionView):
     def post(self, request, pk):
         case = self.get_object()
         form = self.make_form(case, request.POST)
+        refusal: ValidationError | None = None
         if form.is_valid():
             try:
                 self.act(case, form.cleaned_data)
             except ValidationError as exc:
                 case.refresh_from_db()
                 add_action_errors(form, exc)
+                refusal = exc
             except PermissionDenied as exc:
                 raise Http404 from exc
             else:
                 messages.success(request, _("Saved %(case)s.") % {"case": case})
                 return redirect(case)
         context = detail_context(request, case, **{self.form_name: form})
-        return render(request, "cases/case_detail.html", context, status=400)
+        return answer_refusal(
+            request,
+            refusal,
+            lambda: render(request, "cases/case_detail.html", context, status=400),
+        )
 
 
 class CaseReclassifyView(_CaseStepView):
@@ -151,6 +162,71 @@ class CaseCorrectView(_CaseStepView):
     def act(self, case, data):
         changes = {f: v for f, v in data.items() if v != getattr(case, f)}
         course.do_update_case(case, changes, actor=self.request.user)
+
+
+def void_consequences(case: Case) -> list[str]:
+    """What voiding ``case`` will do, said before the user confirms it."""
+    counted = course.counted_so_far(case)
+    return [
+        _(
+            "Voiding %(case)s takes it out of the totals from today, %(day)s: "
+            "%(infections)d infections, %(confirmed)d confirmed cases and %(asymptomatic)d "
+            "asymptomatic infections fewer. The days before keep the figures they showed."
+        )
+        % {
+            "case": case,
+            "day": local_date(clock.now()).isoformat(),
+            "infections": counted["infection"],
+            "confirmed": counted["confirmed"],
+            "asymptomatic": counted["asymptomatic"],
+        },
+        _(
+            "The case stays on record, shown as voided, and can no longer be changed; "
+            "%(name)s can be reported again as a new case."
+        )
+        % {"name": case.person.name},
+    ]
+
+
+class CaseVoidView(PermissionRequiredMixin, ScopedActionView):
+    """Void a case reported in error (核减): the page says what the void will do, the POST with a
+    reason confirms it. A voided case shows why instead of the form."""
+
+    model = Case
+    permission_required = "cases.change_case"
+    template_name = "cases/void.html"
+
+    def page(self, case: Case, form: VoidForm, status: int = 200):
+        context = {
+            "object": case,
+            "form": form if not case.voided else None,
+            "consequences": void_consequences(case) if not case.voided else [],
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("person")
+
+    def get(self, request, pk):
+        return self.page(self.get_object(), VoidForm())
+
+    def post(self, request, pk):
+        case = self.get_object()
+        form = VoidForm(request.POST)
+        refusal: ValidationError | None = None
+        if form.is_valid():
+            try:
+                case = course.do_void_case(case, actor=request.user, **form.cleaned_data)
+            except PermissionDenied as exc:
+                raise Http404 from exc
+            except ValidationError as exc:
+                case.refresh_from_db()
+                add_action_errors(form, exc)
+                refusal = exc
+            else:
+                messages.success(request, _("Voided %(case)s.") % {"case": case})
+                return redirect(case)
+        return answer_refusal(request, refusal, lambda: self.page(case, form, status=400))
 
 
 class CaseImportView(LoginRequiredMixin, PermissionRequiredMixin, generic.FormView):

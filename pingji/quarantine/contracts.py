@@ -7,8 +7,9 @@ counts people placed, released, completed and found positive from these (``PLACE
 from ``PLACED`` too. Alerts of missed checks and tests are raised in the county of the home grid.
 
 Quarantine reacts to tracing's dispatch answers (``tracing.contracts.DISPATCH_CONTROLLED`` places
-the person; ``DISPATCH_RETURNED``/``DISPATCH_UNREACHABLE`` take back a person handed over by a
-move). Other apps call into it through ``evidence.unreleased_contacts`` (areas); the demo through
+the person, or records ``NOT_PLACED`` on the dispatch saying why nobody was placed;
+``DISPATCH_RETURNED``/``DISPATCH_UNREACHABLE`` take back a person handed over by a move). Other
+apps call into it through ``evidence.unreleased_contacts`` (areas); the demo through
 ``actions.sites.do_create_site``, ``actions.placement.new_placement``, ``schedule`` and
 ``actions.followup.MISSED_CHECK``.
 """
@@ -95,6 +96,14 @@ class TakenBackPayload(TypedDict):
     dispatch: int
 
 
+class NotPlacedPayload(TypedDict):
+    #: Why nobody was placed: ``under_placement``, ``case``, ``placed_already``, ``regime_over``
+    #: or ``no_regime``.
+    reason: str
+    #: When the dispatch was answered (ISO 8601).
+    at: str
+
+
 class AlertRaisedPayload(TypedDict):
     task: int
     #: The kind of work item (missed check, missed test, symptoms…).
@@ -128,6 +137,11 @@ MOVED_HOME = declare(
 )
 TAKEN_BACK = declare(
     "quarantine.taken_back", "a handed-over person monitored here again", TakenBackPayload
+)
+NOT_PLACED = declare(
+    "quarantine.not_placed",
+    "a dispatch answered controlled placed nobody, and why (on the dispatch)",
+    NotPlacedPayload,
 )
 ALERT_RAISED = declare(
     "quarantine.alert_raised", "an alert of a missed check or test raised", AlertRaisedPayload

@@ -4,7 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pingji.cases.forms import LocalDateTimeField
-from pingji.core import uploads
+from pingji.core import clock, uploads
+from pingji.core.actions import local_date
 from pingji.core.forms import limit_choices, set_choices
 from pingji.geo.models import Jurisdiction
 from pingji.people.models import Person
@@ -89,12 +90,43 @@ class CheckForm(forms.Form):
     note = forms.CharField(label=_("note"), max_length=300, required=False)
 
 
+def positive_consequence(placement: Placement | None) -> str:
+    """What recording a positive result does, said before it is confirmed."""
+    return _(
+        "A positive result reports %(name)s as an asymptomatic infection, counted today "
+        "(%(day)s), opens the investigation and ends the placement. Tick “confirm” and record "
+        "the result again to go ahead; nothing has been recorded yet."
+    ) % {
+        "name": placement.person.name if placement is not None else _("the person"),
+        "day": local_date(clock.now()).isoformat(),
+    }
+
+
 class ResultForm(forms.Form):
+    """A test result; a positive one reports a case at once, so it needs ``confirm`` ticked."""
+
     result = forms.ChoiceField(
         label=_("result"), choices=[("negative", _("negative")), ("positive", _("positive"))]
     )
     sampled_at = LocalDateTimeField(label=_("sampled at"))
     note = forms.CharField(label=_("note"), max_length=300, required=False)
+    confirm = forms.BooleanField(
+        label=_("confirm: report the case"),
+        required=False,
+        help_text=_(
+            "Required for a positive result: it reports a case of the person, counted today."
+        ),
+    )
+
+    def __init__(self, *args, placement: Placement | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.placement = placement
+
+    def clean(self):
+        data = super().clean()
+        if data.get("result") == "positive" and not data.get("confirm"):
+            self.add_error("confirm", positive_consequence(self.placement))
+        return data
 
 
 class ReleaseForm(forms.Form):
@@ -207,4 +239,11 @@ class ImportForm(forms.Form):
         label=_("file"),
         help_text=_("CSV (UTF-8) or Excel: identity number, sampled at, result."),
         validators=[uploads.size_limit(MAX_UPLOAD_BYTES)],
+    )
+    confirm = forms.BooleanField(
+        label=_("confirm: report the positives as cases"),
+        required=False,
+        help_text=_(
+            "Required when the file has a positive result: each reports a case, counted today."
+        ),
     )

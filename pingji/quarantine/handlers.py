@@ -5,7 +5,10 @@ quarantine there, in the answer's own transaction (``core.events.subscribe``, de
 regime of the protocol in force, counted from the contact's last exposure, through
 ``actions.placement.do_place_person``, at the site the answer names (``control["site"]``) or at
 home when the regime starts at home. A refusal — no site where the regime needs one, a full site —
-rolls the answer back with it, so "controlled" is never recorded for someone nobody placed. A
+rolls the answer back with it, so "controlled" is never recorded for someone nobody placed. When
+the answer stands but places nobody (already placed, a case by now, the regime over or none), the
+reason is recorded on the dispatch (``contracts.NOT_PLACED``), which tracing tells the one who
+answered (``tracing.actions.dispatch_answers.told_by_reactions``). A
 person handed over by a move (``actions.moving``, decision 0027) is placed again under their ended
 placement's category and contact; when that county answers "not our resident" or "unreachable"
 instead, the ended placement resumes where it was (``actions.moving.take_back``).
@@ -17,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from pingji.cases.actions.reports import open_case_of
-from pingji.core.actions import error, local_date
+from pingji.core.actions import error, local_date, record_on
 from pingji.core.events import subscribe
 from pingji.protocols.models import COVID_19
 from pingji.tracing.contracts import (
@@ -29,6 +32,7 @@ from pingji.tracing.models import Contact, Dispatch
 
 from .actions.placement import do_place_person, regime_plan
 from .choices import PlacementStatus, RegimeCategory
+from .contracts import NOT_PLACED
 from .models import Placement, Site
 
 
@@ -61,14 +65,26 @@ def place_controlled(dispatch: Dispatch, *, actor, site_id, at) -> Placement | N
     or a later one (idempotent: answering twice, or a site that placed them first, never doubles
     them), nor for someone who has since become a case (under treatment, controlled as a case, not
     in quarantine), nor when the regime of the protocol in force is over or sets no quarantine.
+    Each of these is recorded on the dispatch with its reason (``_not_placed``), so the one who
+    answered is told why nobody was placed.
     """
     person, county = dispatch.person, dispatch.jurisdiction
     contact, category = _contact_and_category(dispatch)
     exposure_at = dispatch.last_exposure_at or (contact.last_exposure_at if contact else None)
-    if _under_control(person):
+    controlled = _under_control(person)
+    if controlled is not None:
+        _not_placed(dispatch, actor, at, *controlled)
         return None
     exposure_on = _exposure_day(person, exposure_at)
     if _placed_since(person, exposure_on):
+        _not_placed(
+            dispatch,
+            actor,
+            at,
+            "placed_already",
+            _("Nobody was placed: %(name)s was already placed for this exposure or a later one.")
+            % {"name": person.name},
+        )
         return None
     if not person.jurisdiction_id.startswith(county.code):
         raise error(
@@ -79,7 +95,9 @@ def place_controlled(dispatch: Dispatch, *, actor, site_id, at) -> Placement | N
             )
             % {"name": person.name, "county": county.name},
         )
-    if not _regime_left(person, category, exposure_on, local_date(at)):
+    nothing_left = _no_regime_left(person, category, exposure_on, local_date(at))
+    if nothing_left is not None:
+        _not_placed(dispatch, actor, at, *nothing_left)
         return None
     return do_place_person(
         actor=actor,
@@ -109,11 +127,42 @@ def _contact_and_category(dispatch: Dispatch) -> tuple[Contact | None, str]:
     return contact, category
 
 
-def _under_control(person) -> bool:
-    """Already under a placement, or a COVID-19 case by now (quarantine is COVID-19's workflow,
-    decision 0041): controlled another way, not placed again."""
-    active = Placement.objects.filter(person=person, status=PlacementStatus.ACTIVE).exists()
-    return active or bool(open_case_of(person, COVID_19))
+def _not_placed(dispatch: Dispatch, actor, at, reason: str, message: str) -> None:
+    """Record on the dispatch that its "controlled" answer placed nobody, and why: the answer
+    stands, and the one who gave it is told (decision 0026 keeps it; this says so)."""
+    record_on(
+        dispatch,
+        NOT_PLACED,
+        message,
+        actor=actor,
+        at=at,
+        payload={"reason": reason, "at": at.isoformat()},
+        jurisdiction_code=dispatch.jurisdiction_id,  # the receiving county's, as its answer
+    )
+
+
+def _under_control(person) -> tuple[str, str] | None:
+    """(why, in a code and in words) when the person is already under a placement, or a COVID-19
+    case by now (quarantine is COVID-19's workflow, decision 0041): controlled another way, not
+    placed again; else None."""
+    active = Placement.objects.filter(person=person, status=PlacementStatus.ACTIVE).first()
+    if active is not None:
+        return (
+            "under_placement",
+            _("Nobody was placed: %(name)s is already under %(placement)s.")
+            % {"name": person.name, "placement": active},
+        )
+    case = open_case_of(person, COVID_19)
+    if case is not None:
+        return (
+            "case",
+            _(
+                "Nobody was placed: %(name)s is %(case)s, controlled as a case (treatment), "
+                "not by quarantine."
+            )
+            % {"name": person.name, "case": case},
+        )
+    return None
 
 
 def _exposure_day(person, exposure_at) -> datetime.date:
@@ -146,16 +195,38 @@ def _placed_since(person, exposure_on: datetime.date) -> bool:
     )
 
 
-def _regime_left(person, category: str, exposure_on: datetime.date, placed_on) -> bool:
-    """Whether the protocol in force still has days of quarantine for the person on ``placed_on``
-    (a regime that sets none, or one already over, leaves nothing to place)."""
+def _no_regime_left(
+    person, category: str, exposure_on: datetime.date, placed_on
+) -> tuple[str, str] | None:
+    """None while the protocol in force still has days of quarantine for the person on
+    ``placed_on``; else why not (a regime that sets none, or one already over), as a code and
+    in words."""
     try:
-        _protocol, plan = regime_plan(person, category, exposure_on, placed_on)
+        protocol, plan = regime_plan(person, category, exposure_on, placed_on)
     except ValidationError as exc:
-        if any(e.code == "not_applicable" for e in exc.error_dict.get("category", ())):
-            return False
+        refusals = exc.error_dict.get("category", ())
+        if any(e.code == "not_applicable" for e in refusals):
+            return (
+                "no_regime",
+                _("Nobody was placed: %(reason)s")
+                % {"reason": " ".join(m for e in refusals for m in e.messages)},
+            )
         raise
-    return plan.planned_end_on >= placed_on
+    if plan.planned_end_on >= placed_on:
+        return None
+    return (
+        "regime_over",
+        _(
+            "Nobody was placed: under %(protocol)s the regime of %(name)s, counted from the last "
+            "exposure on %(exposure)s, ended on %(end)s."
+        )
+        % {
+            "protocol": protocol,
+            "name": person.name,
+            "exposure": exposure_on.isoformat(),
+            "end": plan.planned_end_on.isoformat(),
+        },
+    )
 
 
 def _site_named(actor, site_id, county) -> Site | None:

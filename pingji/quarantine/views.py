@@ -73,7 +73,7 @@ def detail_context(request, placement: Placement, **forms) -> dict:
         "check_form": CheckForm()
         if placement.is_active and user.has_perm("quarantine.add_monitoringcheck")
         else None,
-        "result_form": ResultForm()
+        "result_form": ResultForm(placement=placement)
         if placement.is_active and user.has_perm("quarantine.change_scheduledtest")
         else None,
         "release_form": ReleaseForm()
@@ -175,10 +175,11 @@ class ResultCreateView(_StepView):
     success_message = gettext_lazy("Result recorded.")
 
     def make_form(self, data, files):
-        return ResultForm(data)
+        return ResultForm(data, placement=self.get_object())
 
     def perform(self, obj, form):
-        monitoring.do_record_result(actor=self.request.user, placement=obj, **form.cleaned_data)
+        data = {k: v for k, v in form.cleaned_data.items() if k != "confirm"}
+        monitoring.do_record_result(actor=self.request.user, placement=obj, **data)
 
 
 class ReleaseView(_StepView):
@@ -240,7 +241,12 @@ class ImportView(PermissionRequiredMixin, LoginRequiredMixin, generic.View):
             return render(request, self.template, {"form": form}, status=400)
         upload = form.cleaned_data["file"]
         try:
-            n = import_results(upload.name, upload, actor=request.user)
+            n = import_results(
+                upload.name,
+                upload,
+                actor=request.user,
+                confirm_positives=form.cleaned_data["confirm"],
+            )
         except ImportErrors as exc:
             context = {"form": form, "errors": exc.errors}
             return render(request, self.template, context, status=400)

@@ -112,6 +112,15 @@ def _paragraphs(s: sit.Situation, name: str, day: datetime.date) -> list[str]:
     else:
         total = _("No local outbreak is in progress.")
     paragraphs = [lead, total]
+    if f.get("voided_infection"):
+        paragraphs.insert(
+            1,
+            _(
+                "%(n)d infections reported earlier were voided on %(day)s (reported in error); "
+                "they are taken out of the totals from this day on."
+            )
+            % {"n": f["voided_infection"], "day": day.isoformat()},
+        )
     if s.rt:
         last = s.rt[-1]
         if last.get("insufficient"):

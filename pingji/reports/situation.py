@@ -29,7 +29,7 @@ from pingji.analytics.series import (
     cutoff,
     from_storage,
     high_water,
-    onset_curve,
+    onset_nowcast,
     outbreak_start,
     today,
 )
@@ -96,6 +96,32 @@ def _series_json(days, values) -> dict:
     return {"x": [d.isoformat() for d in days], "y": [int(v) for v in values]}
 
 
+def _onset_json(days, onsets) -> dict:
+    """The curve by onset with its last days marked: ``incomplete`` per day (expected to be less
+    than ``series.COMPLETE_SHARE`` reported, or within the longest delay seen when no nowcast
+    could be made), ``completeness`` per day (None where not estimated), ``nowcast`` (median and
+    95 % interval of the marked days' final counts) or None with its ``reason``."""
+    marked = set(onsets.incomplete)
+    shown = [d for d in days if d in onsets.nowcast]
+    return {
+        **_series_json(days, [onsets.counts.get(d, 0) for d in days]),
+        "incomplete": [d in marked for d in days],
+        "marked": sum(d in marked for d in days),
+        "completeness": [
+            round(onsets.completeness[d], 3) if d in onsets.completeness else None for d in days
+        ],
+        "nowcast": {
+            "x": [d.isoformat() for d in shown],
+            "median": [onsets.nowcast[d][0] for d in shown],
+            "lo": [onsets.nowcast[d][1] for d in shown],
+            "hi": [onsets.nowcast[d][2] for d in shown],
+        }
+        if shown
+        else None,
+        "reason": onsets.reason,
+    }
+
+
 def build(
     jurisdiction: Jurisdiction,
     on: datetime.date,
@@ -129,7 +155,7 @@ def build(
     units = _unit_rows(series, children if below else [], on, period_from)
     local = series.total("new_local_infection")
     imported = series.total("new_imported_infection")
-    onsets = onset_curve(code, start, on)
+    onsets = onset_nowcast(code, start, on)
     return Situation(
         jurisdiction=jurisdiction,
         on=on,
@@ -142,7 +168,7 @@ def build(
             "confirmed": _series_json(days, series.total("reported_confirmed")),
             "asymptomatic": _series_json(days, series.total("reported_asymptomatic")),
         },
-        onset=_series_json(days, [onsets.get(d, 0) for d in days]),
+        onset=_onset_json(days, onsets),
         channel={
             "inside": _series_json(days, series.total("new_inside_control")),
             "community": _series_json(days, series.total("new_community")),
@@ -190,11 +216,28 @@ HEADLINE = (
     ("new_asymptomatic", False),
     ("reclassified_confirmed", False),
     ("new_inside_control", False),
+    ("voided_infection", False),
     ("new_confirmed", True),
     ("new_asymptomatic", True),
     ("new_infection", True),
     ("under_treatment", False),
 )
+
+
+#: What a cumulative figure of new cases sums: the bulletins' total, which a case revised or
+#: voided (核减) leaves from the day of the correction on (analytics.indicators.cases).
+TOTAL_OF = {
+    "new_confirmed": "total_confirmed",
+    "new_asymptomatic": "total_asymptomatic",
+    "new_infection": "total_infection",
+}
+
+
+def _figure(series, key: str, cumulative: bool, on, period_from, unit=None) -> int:
+    """A headline or table figure: the day's value, or the total since ``period_from``."""
+    if cumulative:
+        return series.period(TOTAL_OF.get(key, key), period_from, unit)
+    return series.on(key, on, unit)
 
 
 def figure_label(key: str, since: datetime.date | None) -> str:
@@ -216,7 +259,7 @@ def _headline(series, on: datetime.date, period_from: datetime.date) -> list[dic
     says from which day it counts, so the reader knows the outbreak it belongs to."""
     headline = []
     for key, cumulative in HEADLINE:
-        value = series.period(key, period_from) if cumulative else series.on(key, on)
+        value = _figure(series, key, cumulative, on, period_from)
         shown = f"cum_{key}" if cumulative else key
         headline.append({"key": shown, "label": figure_label(shown, period_from), "value": value})
     return headline
@@ -232,9 +275,7 @@ def _unit_rows(series, children, on: datetime.date, period_from: datetime.date) 
             continue
         row = {"code": unit, "name": names[unit], "values": []}
         for key, cumulative in UNIT_COLUMNS:
-            row["values"].append(
-                series.period(key, period_from, unit) if cumulative else series.on(key, on, unit)
-            )
+            row["values"].append(_figure(series, key, cumulative, on, period_from, unit))
         units.append(row)
     return units
 

@@ -1,16 +1,22 @@
 """Analytics fixtures: cases reported through ``do_report_case`` in 仙游县 and 湖里区.
 
-The actions record each event at the time it happened (the report, the reclassification), so the
-fixtures need no back-dating of their own.
+The actions record each event at the time it happened (the report, the reclassification). The
+change log stamps a write with the time it ran, as the platform's record time; ``recorded_on``
+moves a case's last change to the historical day it stands for, as the demo's ``Backdate`` does,
+so that what is read "as of" a day from the log (the curve by onset, ``cases.history``) agrees.
 """
 
 import datetime
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from pingji.cases.actions.course import do_reclassify_case
 from pingji.cases.actions.reports import do_report_case
+from pingji.cases.models import Case
+from pingji.core import clock
+from pingji.core.models import ObjectChange
 from pingji.people.tests.factories import HouseholdFactory, PersonFactory
 from pingji.users.choices import Role
 
@@ -21,6 +27,13 @@ HULI = "350206001001001"
 
 def at(day: int, hour: int = 9, month: int = 9) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime(2021, month, day, hour, 0))
+
+
+def recorded_on(case: Case, when: datetime.datetime) -> None:
+    """Stamp the case's last logged change as recorded at ``when`` (module docstring)."""
+    kind = ContentType.objects.get_for_model(Case)
+    last = ObjectChange.objects.filter(content_type=kind, object_id=str(case.pk)).latest("id")
+    ObjectChange.objects.filter(pk=last.pk).update(time=when)
 
 
 @pytest.fixture
@@ -65,11 +78,36 @@ def outbreak(tree, province_epi):
         asym,
         actor=province_epi,
         classification="confirmed",
+        reason="symptoms_developed",
         severity="mild",
         onset_date=datetime.date(2021, 9, 12),
         at=at(12, 10),
     )
+    recorded_on(asym, at(12, 10))
     r(XIANYOU_2, 12, channel="centralised_quarantine")
     r(HULI, 12)
     r(HULI, 13, hour=0)
     return province_epi
+
+
+@pytest.fixture
+def clock_at(monkeypatch):
+    def set_to(when: datetime.datetime) -> None:
+        monkeypatch.setattr(clock, "now", lambda: when)
+
+    return set_to
+
+
+@pytest.fixture
+def reported(tree, province_epi, clock_at):
+    """10 Sep: confirmed A (Xianyou), B (Huli), asymptomatic C (Xianyou); 11 Sep: confirmed D
+    (the corrections' tests: voids and revised diagnoses)."""
+    clock_at(at(11, 20))
+    r = lambda *a, **k: report(province_epi, tree, *a, **k)  # noqa: E731
+    cases = {
+        "A": r(XIANYOU, 10),
+        "B": r(HULI, 10),
+        "C": r(XIANYOU_2, 10, classification="asymptomatic", channel="centralised_quarantine"),
+        "D": r(XIANYOU, 11),
+    }
+    return cases

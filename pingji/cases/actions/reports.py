@@ -148,9 +148,12 @@ def check_case_facts(
 def open_case_among(cases: Iterable[Case], disease: str | None = None) -> Case | None:
     """The latest of one person's ``cases`` (of ``disease``, when given) still in progress (or
     their death), which a new report would double; the batch hands in the cases it read for the
-    person, the action reads them. A person may have influenza while recovering from dengue."""
+    person, the action reads them. A person may have influenza while recovering from dengue. A
+    voided case (核减) was never an episode: it doubles nothing."""
     for case in sorted(cases, key=lambda c: c.episode, reverse=True):
         if disease is not None and case.disease_id != disease:
+            continue
+        if case.voided_at is not None:
             continue
         if case.is_open or case.outcome == Outcome.DIED:
             return case

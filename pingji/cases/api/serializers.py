@@ -6,7 +6,7 @@ from pingji.geo.models import Jurisdiction
 from pingji.people.models import Person
 
 from ..actions.course import CORRECTABLE
-from ..choices import Classification, Outcome
+from ..choices import REASON_MAX_LENGTH, Classification, Outcome, ReclassificationReason, VoidReason
 from ..models import Case
 
 
@@ -61,6 +61,9 @@ class CaseSerializer(ScopedModelSerializer):
             "reported_by",
             "notes",
             "created_at",
+            "voided_at",
+            "void_reason",
+            "void_note",
         ]
         read_only_fields = [
             "jurisdiction",
@@ -69,6 +72,9 @@ class CaseSerializer(ScopedModelSerializer):
             "outcome_at",
             "reported_by",
             "created_at",
+            "voided_at",
+            "void_reason",
+            "void_note",
         ]
         # The action checks the facts together and names the field at fault.
         extra_kwargs = {"reported_at": {"required": True}, "severity": {"required": False}}
@@ -94,6 +100,29 @@ class ReclassifySerializer(ScopedSerializer):
     onset_date = serializers.DateField(required=False, allow_null=True)
     sampled_at = serializers.DateTimeField(required=False, allow_null=True)
     at = serializers.DateTimeField()
+    reason = serializers.ChoiceField(
+        choices=ReclassificationReason.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Required between confirmed and asymptomatic, either way."),
+    )
+    reason_text = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=REASON_MAX_LENGTH
+    )
+
+
+class VoidSerializer(ScopedSerializer):
+    """Void a case reported in error (核减)."""
+
+    reason = serializers.ChoiceField(choices=VoidReason.choices)
+    reason_text = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=REASON_MAX_LENGTH,
+        help_text=_("Required when the reason is “other”."),
+    )
 
 
 class OutcomeSerializer(ScopedSerializer):

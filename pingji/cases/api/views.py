@@ -5,7 +5,7 @@ from rest_framework.response import Response
 
 from pingji.core.api.base import ScopedModelViewSet
 
-from ..actions.course import do_reclassify_case, do_record_outcome, do_update_case
+from ..actions.course import do_reclassify_case, do_record_outcome, do_update_case, do_void_case
 from ..actions.reports import do_report_case, do_report_case_for_identity
 from ..filtersets import CaseFilterSet
 from ..models import Case
@@ -14,6 +14,7 @@ from .serializers import (
     CaseUpdateSerializer,
     OutcomeSerializer,
     ReclassifySerializer,
+    VoidSerializer,
 )
 
 IDENTITY_FIELDS = ("id_number", "name", "phone", "grid")
@@ -24,7 +25,9 @@ class CaseViewSet(ScopedModelViewSet):
 
     Reported through ``POST`` (by person id, or by identity number with a grid for someone not yet
     registered), corrected through ``PATCH``, moved on through ``reclassify`` and ``outcome``.
-    A case is never deleted: a wrong one is ruled out or corrected, and the change log keeps both.
+    A case is never deleted: a wrong one is ruled out, corrected or voided (``void``, 核减: kept,
+    marked voided, subtracted from the totals from the day of the void), and the change log
+    keeps every version.
     """
 
     queryset = Case.objects.all()
@@ -37,7 +40,7 @@ class CaseViewSet(ScopedModelViewSet):
         return CaseUpdateSerializer if self.action == "partial_update" else CaseSerializer
 
     def get_permissions(self):
-        if self.action in ("reclassify", "outcome"):  # POSTs that need change_case, not add_case
+        if self.action in ("reclassify", "outcome", "void"):  # POSTs needing change_case
             return [permissions.IsAuthenticated()]
         return super().get_permissions()
 
@@ -68,14 +71,24 @@ class CaseViewSet(ScopedModelViewSet):
             raise exceptions.PermissionDenied()
         body = body_class(data=request.data)
         body.is_valid(raise_exception=True)
-        act(case, actor=request.user, **body.validated_data)
+        case = act(case, actor=request.user, **body.validated_data)
         return Response(CaseSerializer(case, context=self.get_serializer_context()).data)
 
     @extend_schema(request=ReclassifySerializer, responses=CaseSerializer)
     @action(detail=True, methods=["post"])
     def reclassify(self, request, pk=None):
-        """Reclassify; asymptomatic → confirmed is a new confirmed case, not a new infection."""
+        """Reclassify; asymptomatic → confirmed is a new confirmed case, not a new infection, and
+        confirmed → asymptomatic (订正, a revised diagnosis) takes the confirmed case back. Either
+        way needs a ``reason``."""
         return self._step(request, ReclassifySerializer, do_reclassify_case)
+
+    @extend_schema(request=VoidSerializer, responses=CaseSerializer)
+    @action(detail=True, methods=["post"])
+    def void(self, request, pk=None):
+        """Void a case reported in error (核减) with the reason: duplicate report, misdiagnosis,
+        not a local case, or other (with ``reason_text``). Subtracted from the totals from today;
+        a voided case cannot be voided again (409), corrected, reclassified or closed."""
+        return self._step(request, VoidSerializer, do_void_case)
 
     @extend_schema(request=OutcomeSerializer, responses=CaseSerializer)
     @action(detail=True, methods=["post"])

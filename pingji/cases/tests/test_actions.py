@@ -142,6 +142,7 @@ def test_reclassifying_asymptomatic_to_confirmed_counts_a_confirmed_case_not_an_
         case,
         actor=epi,
         classification="confirmed",
+        reason="symptoms_developed",
         severity="moderate",
         onset_date=datetime.date(2021, 9, 13),
         at=at(14),
@@ -162,18 +163,34 @@ def test_reclassifying_asymptomatic_to_confirmed_counts_a_confirmed_case_not_an_
 def test_confirming_needs_an_onset_date_and_a_severity(epi, resident, asymptomatic_facts):
     case = report(epi, resident, **asymptomatic_facts)
     with pytest.raises(ValidationError) as caught:
-        do_reclassify_case(case, actor=epi, classification="confirmed", at=at(14))
+        do_reclassify_case(
+            case, actor=epi, classification="confirmed", reason="symptoms_developed", at=at(14)
+        )
     assert {"severity", "onset_date"} <= set(caught.value.message_dict)
     case.refresh_from_db()
     assert case.classification == "asymptomatic"
     assert not events_for(case).filter(kind="cases.reclassified").exists()
 
 
-def test_a_confirmed_case_cannot_go_back_to_asymptomatic(epi, resident, confirmed_facts):
+def test_a_confirmed_case_goes_back_to_asymptomatic_only_as_a_revised_diagnosis(
+    epi, resident, confirmed_facts
+):
     case = report(epi, resident, **confirmed_facts)
     with pytest.raises(ValidationError) as caught:
-        do_reclassify_case(case, actor=epi, classification="asymptomatic", at=at(14))
-    assert caught.value.error_dict["classification"][0].code == "transition"
+        do_reclassify_case(case, actor=epi, classification="asymptomatic", at=at(14), reason="")
+    assert caught.value.error_dict["reason"][0].code == "required"
+    with pytest.raises(ValidationError) as caught:
+        do_reclassify_case(
+            case,
+            actor=epi,
+            classification="asymptomatic",
+            at=at(14),
+            reason="symptoms_developed",
+        )
+    assert caught.value.error_dict["reason"][0].code == "invalid_choice"
+    case.refresh_from_db()
+    assert case.classification == "confirmed"
+    assert not events_for(case).filter(kind="cases.reclassified").exists()
 
 
 def test_a_severity_change_counts_nothing(epi, resident, confirmed_facts):
@@ -196,6 +213,7 @@ def test_a_suspected_case_confirmed_counts_as_a_new_infection(epi, resident):
         case,
         actor=epi,
         classification="confirmed",
+        reason="symptoms_developed",
         severity="mild",
         sampled_at=at(12, 11),
         at=at(13),
@@ -211,6 +229,7 @@ def test_a_reclassification_before_the_report_is_refused(epi, resident, asymptom
             case,
             actor=epi,
             classification="confirmed",
+            reason="symptoms_developed",
             severity="mild",
             onset_date=datetime.date(2021, 9, 10),
             at=at(10),
@@ -231,7 +250,9 @@ def test_an_outcome_closes_the_case_and_stops_further_steps(epi, resident, confi
 def test_outside_users_cannot_reclassify(huli_epi, epi, resident, asymptomatic_facts):
     case = report(epi, resident, **asymptomatic_facts)
     with pytest.raises(PermissionDenied):
-        do_reclassify_case(case, actor=huli_epi, classification="confirmed", at=at(14))
+        do_reclassify_case(
+            case, actor=huli_epi, classification="confirmed", reason="symptoms_developed", at=at(14)
+        )
     case.refresh_from_db()
     assert case.classification == "asymptomatic"
 

@@ -64,6 +64,7 @@ def test_reclassify_counts_as_bulletins_do(api, epi, resident):
             "severity": "mild",
             "onset_date": "2021-09-13",
             "at": "2021-09-14T10:00:00+08:00",
+            "reason": "symptoms_developed",
         },
         format="json",
     )

@@ -132,6 +132,7 @@ def test_reclassifying_through_the_form(logged_in, epi, resident, asymptomatic_f
             "reclassify-severity": "mild",
             "reclassify-onset_date": "2021-09-13",
             "reclassify-at": "2021-09-14T10:00",
+            "reclassify-reason": "symptoms_developed",
         },
     )
     assert good.status_code == 302

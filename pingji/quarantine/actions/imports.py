@@ -5,7 +5,8 @@ Columns (a header row; English names or the Chinese headings laboratories use): 
 is found by the identity number's keyed hash among the persons the importer can see and must be
 under an active placement. Any bad row returns the list of (row, column, reason) with nothing
 written; the writes then run in one transaction, so a row refused at the last moment (a result
-recorded a moment before by someone else) still leaves nothing.
+recorded a moment before by someone else) still leaves nothing. A positive row reports a case, so
+a file with one is recorded only when the importer confirms it.
 """
 
 import datetime
@@ -18,7 +19,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from pingji.core import uploads
+from pingji.core import clock, uploads
 from pingji.core.actions import local_date
 from pingji.core.importing import REASON_CHARS, Refused, csv_rows, redact, text_of
 from pingji.people.models import Person
@@ -161,11 +162,33 @@ def check_rows(rows: Iterable[list[str]], actor) -> list[dict]:
     return good
 
 
-def import_results(name: str, file, *, actor) -> int:
-    """Record every result of the file (an upload or its bytes), or none; answers how many."""
+def import_results(name: str, file, *, actor, confirm_positives: bool = False) -> int:
+    """Record every result of the file (an upload or its bytes), or none; answers how many.
+
+    A positive result reports a case at once (``monitoring.do_record_result``), so a file with
+    one is recorded only when the caller confirms it (``confirm_positives``); without that,
+    every positive row is listed with what it would do, and nothing is recorded.
+    """
     if isinstance(file, bytes | bytearray):
         file = io.BytesIO(file)
     rows = check_rows(read_rows(name, file), actor)
+    positives = [row for row in rows if row["result"] == TestStatus.POSITIVE]
+    if positives and not confirm_positives:
+        day = local_date(clock.now()).isoformat()
+        raise ImportErrors(
+            [
+                (
+                    row["row"],
+                    "result",
+                    _(
+                        "Positive: reports %(name)s as a case, counted today (%(day)s). "
+                        "Tick “confirm” and import again to record it."
+                    )
+                    % {"name": row["person"].name, "day": day},
+                )
+                for row in positives
+            ]
+        )
     with transaction.atomic():
         for row in rows:
             try:

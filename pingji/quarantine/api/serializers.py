@@ -1,5 +1,9 @@
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
+from pingji.core import clock
+from pingji.core.actions import local_date
 from pingji.core.api.serializers import (
     ColleagueField,
     ScopedModelSerializer,
@@ -9,7 +13,7 @@ from pingji.geo.models import Jurisdiction
 from pingji.people.models import Person
 from pingji.tracing.models import Contact
 
-from ..choices import RESULTS, RegimeCategory, Symptom
+from ..choices import RESULTS, RegimeCategory, Symptom, TestStatus
 from ..models import (
     HistoryEntry,
     MonitoringCheck,
@@ -138,9 +142,31 @@ class MonitoringCheckSerializer(ScopedModelSerializer):
 
 
 class PlacementResultSerializer(ScopedSerializer):
+    """A test result; a positive one reports a case at once, so it needs ``confirm: true``."""
+
     result = serializers.ChoiceField(choices=[(r, r) for r in RESULTS])
     sampled_at = serializers.DateTimeField()
     note = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    confirm = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=gettext_lazy(
+            "Required (true) for a positive result: it reports a case, counted today."
+        ),
+    )
+
+    def validate(self, attrs):
+        if attrs.get("result") == TestStatus.POSITIVE and attrs.get("confirm") is not True:
+            raise serializers.ValidationError(
+                {
+                    "confirm": _(
+                        "A positive result reports a case of the person at once, counted today "
+                        "(%(day)s): send confirm: true to record it. Nothing was recorded."
+                    )
+                    % {"day": local_date(clock.now()).isoformat()}
+                }
+            )
+        return attrs
 
 
 class ReleaseRequestSerializer(ScopedSerializer):

@@ -142,9 +142,8 @@ class PlacementViewSet(StepActionsMixin, ScopedModelViewSet):
         self._require("quarantine.change_scheduledtest")
         body = PlacementResultSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        test = monitoring.do_record_result(
-            actor=request.user, placement=placement, **body.validated_data
-        )
+        data = {k: v for k, v in body.validated_data.items() if k != "confirm"}
+        test = monitoring.do_record_result(actor=request.user, placement=placement, **data)
         return Response(ScheduledTestSerializer(test).data)
 
     @action(detail=True, methods=["get"])

@@ -282,3 +282,103 @@ def test_a_contact_dispatch_returned_places_and_takes_back_nobody(dispatch, huli
     )
     assert not Placement.objects.exists()
     assert not Task.objects.filter(kind="quarantine.handover-refused").exists()
+
+
+# --- nobody placed: the one who answered is told why --------------------------------------------
+
+
+def not_placed(dispatch) -> list[DomainEvent]:
+    return list(events_for(dispatch).filter(kind="quarantine.not_placed"))
+
+
+def test_a_regime_already_over_is_told_on_the_dispatch(tree, epi, huli_person, huli_operator):
+    d = dispatched(tree, epi, huli_person, sep(10, 15), sep(11, 9))
+    do_record_dispatch_outcome(d, actor=huli_operator, outcome="controlled", at=sep(50))
+    [event] = not_placed(d)
+    assert event.payload == {"reason": "regime_over", "at": sep(50).isoformat()}
+    assert event.jurisdiction_code == "350206" and event.actor == huli_operator
+    assert "Nobody was placed" in event.summary and "ended on 2021-10-01" in event.summary
+    assert "2021-09-10" in event.summary  # counted from the last exposure
+    # the sender sees the status, never the receiver's reasons
+    assert not DomainEvent.objects.restrict(epi).filter(kind="quarantine.not_placed").exists()
+
+
+@pytest.fixture
+def late_in_october(monkeypatch):
+    """The pages and the API answer "now": 2021-10-20 09:00, when a regime from 09-10 is over."""
+    monkeypatch.setattr(timezone, "now", lambda: sep(50))
+
+
+def test_the_api_says_why_nobody_was_placed(
+    tree, epi, huli_person, huli_operator, api, late_in_october
+):
+    d = dispatched(tree, epi, huli_person, sep(10, 15), sep(11, 9))
+    ok = api(huli_operator).post(
+        f"/api/tracing/dispatches/{d.pk}/outcome/", {"outcome": "controlled"}, format="json"
+    )
+    assert ok.status_code == 200, ok.json()
+    body = ok.json()
+    assert body["status"] == "controlled" and not Placement.objects.exists()
+    [notice] = body["notices"]
+    assert notice["kind"] == "quarantine.not_placed" and notice["reason"] == "regime_over"
+    assert "Nobody was placed" in notice["message"] and "ended on 2021-10-01" in notice["message"]
+
+
+def test_the_page_says_why_nobody_was_placed(
+    tree, epi, huli_person, huli_operator, client, late_in_october
+):
+    d = dispatched(tree, epi, huli_person, sep(10, 15), sep(11, 9))
+    client.force_login(huli_operator)
+    answered = client.post(f"/tracing/dispatches/{d.pk}/outcome/", {"outcome": "controlled"})
+    assert answered.status_code == 302
+    page = client.get(answered.url).content.decode()
+    assert "msg-warning" in page and "Nobody was placed" in page and "ended on 2021-10-01" in page
+    assert not Placement.objects.exists()
+
+
+def test_a_case_by_now_is_told_and_a_placement_is_not(
+    dispatch, huli_operator, huli_hotel, api, now_in_the_outbreak
+):
+    case = CaseFactory(person=dispatch.person, reported_at=sep(11, 15))
+    ok = api(huli_operator).post(
+        f"/api/tracing/dispatches/{dispatch.pk}/outcome/",
+        {"outcome": "controlled", "control": {"site": huli_hotel.pk}},
+        format="json",
+    )
+    assert ok.status_code == 200, ok.json()
+    [notice] = ok.json()["notices"]
+    assert notice["reason"] == "case" and f"Case {case.pk}" in notice["message"]
+
+
+def test_someone_already_placed_is_told(dispatch, huli_operator, huli_hotel):
+    do_place_person(
+        actor=huli_operator,
+        person=dispatch.person,
+        exposure_at=sep(10, 15),
+        site=huli_hotel,
+        placed_at=sep(11, 18),
+    )
+    control(dispatch, huli_operator, control={"site": huli_hotel.pk})
+    [event] = not_placed(dispatch)
+    assert event.payload["reason"] == "under_placement" and "already under" in event.summary
+
+
+def test_a_placement_made_tells_nothing(
+    dispatch, huli_operator, huli_hotel, api, now_in_the_outbreak
+):
+    ok = api(huli_operator).post(
+        f"/api/tracing/dispatches/{dispatch.pk}/outcome/",
+        {"outcome": "controlled", "control": {"site": huli_hotel.pk}},
+        format="json",
+    )
+    assert ok.status_code == 200 and ok.json()["notices"] == []
+    assert Placement.objects.count() == 1 and not not_placed(dispatch)
+
+
+def test_a_voided_case_does_not_count_as_controlled(dispatch, huli_operator, huli_hotel, make_user):
+    from pingji.cases.actions.course import do_void_case
+
+    case = CaseFactory(person=dispatch.person, reported_at=sep(11, 15))
+    do_void_case(case, actor=make_user(Role.EPIDEMIOLOGIST, "350206"), reason="duplicate")
+    control(dispatch, huli_operator, control={"site": huli_hotel.pk})
+    assert Placement.objects.get().person == dispatch.person and not not_placed(dispatch)

@@ -1,1 +1,6 @@
-from pingji.analytics.tests.conftest import outbreak, province_epi  # noqa: F401 — shared fixtures
+from pingji.analytics.tests.conftest import (  # noqa: F401 — shared fixtures
+    clock_at,
+    outbreak,
+    province_epi,
+    reported,
+)

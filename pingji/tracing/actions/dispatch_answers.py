@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 
 from pingji.core import clock
 from pingji.core.actions import conflict, error, in_future, locked, record_on
+from pingji.core.events import events_for
+from pingji.core.models import DomainEvent
 from pingji.tasks.actions.work import do_close_rule_tasks
 
 from ..choices import DispatchOutcome, DispatchStatus
@@ -147,6 +149,19 @@ def do_record_dispatch_outcome(
         held = {"control": control} if outcome == DispatchOutcome.CONTROLLED else {}
         _receiver_event(dispatch, actor, at, outcome=outcome, late=late, **held)
     return dispatch
+
+
+def told_by_reactions(dispatch: Dispatch) -> list[DomainEvent]:
+    """What the domains that react to the dispatch's latest answer recorded on it — a
+    consequence they skipped, and why (quarantine: "controlled" placed nobody, the regime being
+    over) — for the page and the API to tell whoever answered. Their events follow the answer's
+    in its transaction; tracing reads them without knowing the domains."""
+    answers = set(ANSWER_KIND.values())
+    timeline = events_for(dispatch)
+    answer = timeline.filter(kind__in=answers).order_by("-id").first()
+    if answer is None:
+        return []
+    return list(timeline.filter(pk__gt=answer.pk).exclude(kind__in=answers).order_by("id"))
 
 
 def do_export_dispatches(dispatches, *, actor, reveal_reason: str = "") -> bytes:

@@ -15,6 +15,7 @@ from ..actions.dispatch_answers import (
     do_acknowledge_dispatch,
     do_export_dispatches,
     do_record_dispatch_outcome,
+    told_by_reactions,
 )
 from ..actions.investigations import (
     do_complete_core,
@@ -224,12 +225,20 @@ class DispatchViewSet(StepActionsMixin, ScopedModelViewSet):
     @extend_schema(request=DispatchOutcomeSerializer, responses=DispatchSerializer)
     @action(detail=True, methods=["post"])
     def outcome(self, request, pk=None):
-        """Located, controlled, unreachable, or not our resident (with the reason)."""
+        """Located, controlled, unreachable, or not our resident (with the reason).
+
+        ``notices`` says what the answer's consequences skipped, and why: "controlled" that places
+        nobody (already placed, a case by now, the regime over or none) says so there.
+        """
         dispatch = self.get_object()
         body = DispatchOutcomeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         dispatch = do_record_dispatch_outcome(dispatch, actor=request.user, **body.validated_data)
-        return Response(self.get_serializer(dispatch).data)
+        notices = [
+            {"kind": e.kind, "reason": (e.payload or {}).get("reason", ""), "message": e.summary}
+            for e in told_by_reactions(dispatch)
+        ]
+        return Response({**self.get_serializer(dispatch).data, "notices": notices})
 
     @extend_schema(request=DispatchExportSerializer, responses={(200, XLSX): bytes})
     @action(detail=False, methods=["post"])

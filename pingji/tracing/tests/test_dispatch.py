@@ -169,7 +169,8 @@ def test_the_receiver_acknowledges_and_controls_and_the_item_closes(contact, hul
     d = do_record_dispatch_outcome(d, actor=huli_operator, outcome="controlled", note="集中隔离")
     assert (d.status, d.outcome_note) == ("controlled", "集中隔离") and d.closed_at >= d.sent_at
     assert Task.objects.for_source(d).get().status == "done"
-    kinds = [e.kind for e in events_for(d)]
+    # the answers (quarantine may add why nobody was placed: the regime is long over by now)
+    kinds = [e.kind for e in events_for(d) if e.kind.startswith("tracing.")]
     assert kinds[-3:] == [
         "tracing.dispatch_acknowledged",
         "tracing.dispatch_located",

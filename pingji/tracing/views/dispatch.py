@@ -23,6 +23,7 @@ from ..actions.dispatch_answers import (
     do_acknowledge_dispatch,
     do_export_dispatches,
     do_record_dispatch_outcome,
+    told_by_reactions,
 )
 from ..choices import DispatchStatus
 from ..contracts import DISPATCHED
@@ -115,7 +116,10 @@ class DispatchOutcomeView(_DispatchStep):
         return DispatchOutcomeForm(data, user=self.request.user)
 
     def perform(self, obj, form):
-        do_record_dispatch_outcome(obj, actor=self.request.user, **form.outcome_kwargs())
+        """Record the answer, then say what its consequences skipped and why (nobody placed)."""
+        dispatch = do_record_dispatch_outcome(obj, actor=self.request.user, **form.outcome_kwargs())
+        for event in told_by_reactions(dispatch):
+            messages.warning(self.request, event.summary)
 
 
 class DispatchExportView(LoginRequiredMixin, PermissionRequiredMixin, View):
