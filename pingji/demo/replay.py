@@ -89,6 +89,17 @@ class Replay:
         return rows
 
 
+def province_column(column: str) -> dict[datetime.date, int]:
+    """One figure of the province bulletin series by day, on the days a bulletin gives it (a
+    blank cell is a figure not read, not a zero)."""
+    with PROVINCE_CASES.open(encoding="utf-8") as f:
+        return {
+            datetime.date.fromisoformat(row["date"]): int(row[column])
+            for row in csv.DictReader(f)
+            if row[column]
+        }
+
+
 def play(replay: Replay, step: Callable) -> dict:
     """Run every domain's demo step in order; ``step(label, work)`` times and reports each."""
     for app in STEPS:

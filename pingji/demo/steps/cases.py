@@ -11,12 +11,10 @@ asymptomatic, 40 reclassified, 471 infections.
 
 Everything else about a case is synthetic "line detail", drawn from ``replay.rng("cases")``:
 
-* Counties (published by-county figures, ``putian_outbreak_published_figures.csv``): Putian —
-  182 of 183 confirmed in 仙游县 by 21 Sep, one in 荔城区; the demo puts 95 % in 仙游县 and the
-  rest in 城厢区/荔城区. Xiamen — 同安区 116, 思明区 8, 海沧区 5, 湖里区 2 of 131 on 19 Sep, used
-  as weights.
-  Quanzhou — 泉港区 (bordering Xianyou), except a family cluster of three in 安溪县 on 19 Sep.
-  Zhangzhou — assumption: 龙海区 (no county split found).
+* Counties: Putian's and Xiamen's published split at 18 Sep 24:00 (仙游县 182, 荔城区 1; 同安区
+  116, 思明区 8, 海沧区 5, 湖里区 2), exactly for the confirmed cases counted by then and as weights
+  after (``cases_published``). Quanzhou — 泉港区 (bordering Xianyou), except a family cluster of
+  three in 安溪县 on 19 Sep. Zhangzhou — assumption: 龙海区 (no county split found).
 * Persons: residents of the synthetic population of that county (children for the school chain,
   adults of working age for the factories, household members of earlier cases for household
   spread — "schools → factories mostly via family contact", Putian hospital cohort 2021). A county
@@ -25,13 +23,17 @@ Everything else about a case is synthetic "line detail", drawn from ``replay.rng
   infections by 13 Sep, NHC expert team), two factory clusters in Tong'an (Xiamen "amplified in
   factories", press conference 19 Sep); each line names its likely infector, which ``steps.tracing``
   turns into transmission links.
-* Times: reported at a random hour of the bulletin day; sampled 6–30 h before; symptom onset 0–3
+* Times: reported at a random hour of the bulletin day — before or after 08:00 on the days of the
+  08:00 press conferences as their totals require (``cases_published``), reclassified at 10:00
+  or, where those totals need it, before 08:00; sampled 6–30 h before; symptom onset 0–3
   days before sampling (median incubation 4.5 days, press conference 29 Sep, puts onsets of
   infectees 2–6 days after their infector's). Severity: 59 mild : 40 moderate (Putian, 99
   confirmed). Channels: the first days in the community (fever clinic, proactive testing,
   community screening); from 15 Sep mostly inside control — "all found among close/secondary
-  contacts or in sealed/controlled areas" (press conference 20 Sep). Everyone recovers 16–24 days
-  after report (time to negativity 16–18 days, Putian hospital cohort) — 767 of 768 discharged.
+  contacts or in sealed/controlled areas" (press conference 20 Sep). Confirmed cases are
+  discharged first in, first out so that the number in hospital at 24:00 is the bulletins' on
+  every day they give it (``cases_published``); the three infections never confirmed recover
+  16–24 days after report (time to negativity 16–18 days, Putian hospital cohort).
 
 Everything is written as the county epidemiologist, at the historical time: the reports in one
 batch through ``actions.bulk.do_report_cases_bulk`` (the rows and events ``do_report_case``
@@ -39,37 +41,46 @@ writes, each event at its report's time), the reclassifications through their ac
 and change-log rows :class:`Backdate` moves to the moment they stand for.
 """
 
-import csv
 import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.utils import timezone
 
 from pingji.cases.actions.bulk import Report, do_report_cases_bulk
 from pingji.cases.actions.course import do_reclassify_case
-from pingji.cases.choices import Channel, Classification, Outcome, Severity
+from pingji.cases.choices import (
+    Channel,
+    Classification,
+    Outcome,
+    ReclassificationReason,
+    Severity,
+)
 from pingji.cases.contracts import OUTCOME_RECORDED
 from pingji.cases.models import Case
 from pingji.core.events import record_events
 from pingji.core.models import DomainEvent
 from pingji.core.rows import update
-from pingji.demo.replay import PROVINCE_CASES, Replay
-from pingji.demo.steps.cases_support import OUTBREAK_DAY, Backdate, Residents
+from pingji.demo.replay import Replay, province_column
+from pingji.demo.steps.cases_published import (
+    COUNTY_SPLITS,
+    confirmed_on,
+    county_quotas,
+    discharge_days,
+    mornings,
+    time_mornings,
+)
+from pingji.demo.steps.cases_support import OUTBREAK_DAY, TZ, Backdate, Residents, demo_actors
 from pingji.geo.choices import PlaceKind
 from pingji.geo.models import Place
 from pingji.people.models import Person
-from pingji.users.models import User
 
-TZ = timezone.get_fixed_timezone(8 * 60)  # Asia/Shanghai has had no DST since 1991
 #: (county, weight) per city; see the module docstring for the sources.
 COUNTIES = {
-    "3503": (("350322", 0.95), ("350302", 0.03), ("350304", 0.02)),
-    "3502": (("350212", 0.885), ("350203", 0.061), ("350205", 0.038), ("350206", 0.016)),
-    "3505": (("350505", 1.0),),
-    "3506": (("350604", 1.0),),
+    **{city: tuple(split.items()) for city, (_day, split) in COUNTY_SPLITS.items()},
+    "3505": (("350505", 1),),
+    "3506": (("350604", 1),),
 }
 #: Quanzhou's 19 Sep: a family cluster of three in 安溪县 seeded by a visit to a Xiamen hospital.
 ANXI = ("350524", datetime.date(2021, 9, 19), 3)
@@ -122,6 +133,9 @@ class Line:
     infector: int | None = None  # another line's ``n``
     setting: str = "other"
     reclassified_on: datetime.date | None = None
+    #: The hours (inclusive) its report and its reclassification may fall in.
+    report_hours: tuple[int, int] = (0, 22)
+    reclassified_hours: tuple[int, int] = (10, 10)
     place_id: int | None = None
     person_id: int | None = None
     household_id: int | None = None
@@ -158,13 +172,8 @@ def _phase(day: datetime.date) -> int:
 
 def reclassifications_by_day() -> dict[datetime.date, int]:
     """The province's "of which reclassified from asymptomatic" per day of the outbreak."""
-    out = {}
-    with PROVINCE_CASES.open(encoding="utf-8") as f:
-        for row in csv.DictReader(f):
-            day = datetime.date.fromisoformat(row["date"])
-            if day >= OUTBREAK_DAY and (row["asym_to_confirmed"] or "0") != "0":
-                out[day] = int(row["asym_to_confirmed"])
-    return out
+    by_day = province_column("asym_to_confirmed")
+    return {day: n for day, n in by_day.items() if day >= OUTBREAK_DAY and n}
 
 
 def allocate_reclassifications(city_days, by_day) -> dict[tuple, int]:
@@ -192,35 +201,63 @@ def allocate_reclassifications(city_days, by_day) -> dict[tuple, int]:
 
 
 def plan_lines(replay: Replay) -> list[Line]:
-    """Every report of the outbreak as a line: counts exact, counties and clusters drawn."""
+    """Every report of the outbreak as a line: counts exact, counties and clusters drawn, the
+    published figures of ``cases_published`` kept."""
     rng = replay.rng("cases")
     city_days = [d for d in replay.city_days() if d.day >= OUTBREAK_DAY]
     reclass = allocate_reclassifications(city_days, reclassifications_by_day())
+    lines = _report_lines(city_days, reclass, rng)
+    _place(lines, rng)
+    time_mornings(lines, mornings(city_days, reclass))
+    return lines
+
+
+def _report_lines(city_days, reclass: dict[tuple, int], rng) -> list[Line]:
+    """Each city's reports of a day in random order, and the earlier asymptomatic infections each
+    day reclassifies (first reported, first reclassified)."""
     lines: list[Line] = []
-    asymptomatic_pending: dict[str, list[Line]] = defaultdict(list)
+    pending: dict[str, list[Line]] = defaultdict(list)
     for d in sorted(city_days, key=lambda d: (d.day, d.city_code)):
-        for line in asymptomatic_pending[d.city_code][: reclass.get((d.day, d.city_code), 0)]:
+        moved = reclass.get((d.day, d.city_code), 0)
+        for line in pending[d.city_code][:moved]:
             line.reclassified_on = d.day
-        del asymptomatic_pending[d.city_code][: reclass.get((d.day, d.city_code), 0)]
-        new_confirmed = d.new_confirmed - reclass.get((d.day, d.city_code), 0)
+        del pending[d.city_code][:moved]
         kinds = [Classification.ASYMPTOMATIC] * d.new_asymptomatic
-        kinds += [Classification.CONFIRMED] * new_confirmed
+        kinds += [Classification.CONFIRMED] * (d.new_confirmed - moved)
         rng.shuffle(kinds)
-        anxi = ANXI[2] if (d.city_code == "3505" and d.day == ANXI[1]) else 0
-        for i, kind in enumerate(kinds):
-            county = ANXI[0] if i < anxi else _pick(rng, COUNTIES[d.city_code])
-            cluster = _pick(rng, MIX.get((d.city_code, _phase(d.day)), ((HOUSEHOLD, 0.5),)))
-            if d.city_code in ("3505", "3506"):
-                cluster = IMPORTED_LINK if i == 0 or rng.random() < 0.5 else HOUSEHOLD
-            if cluster in (SCHOOL, SHOE_FACTORY) and county != "350322":
-                cluster = HOUSEHOLD
-            if cluster in (FACTORY_A, FACTORY_B) and county != "350212":
-                cluster = COMMUNITY
-            line = Line(len(lines) + 1, d.day, d.city_code, county, kind, cluster)
+        for kind in kinds:
+            line = Line(len(lines) + 1, d.day, d.city_code, "", kind, "")
             lines.append(line)
             if kind == Classification.ASYMPTOMATIC:
-                asymptomatic_pending[d.city_code].append(line)
+                pending[d.city_code].append(line)
     return lines
+
+
+def _place(lines: list[Line], rng) -> None:
+    """Each line's county (a published split, else its weights; Anxi's first three of 19 Sep)
+    and cluster (the named chains only in their county)."""
+    quotas = county_quotas(lines, rng)
+    rank: Counter = Counter()
+    for line in lines:
+        i = rank[(line.day, line.city)]
+        rank[(line.day, line.city)] += 1
+        line.county = quotas.get(line.n) or _pick(rng, COUNTIES[line.city])
+        if (line.city, line.day) == ("3505", ANXI[1]) and i < ANXI[2]:
+            line.county = ANXI[0]
+        line.cluster = _cluster(line, i == 0, rng)
+
+
+def _cluster(line: Line, first_of_day: bool, rng) -> str:
+    """From its city's mix for the phase; in Quanzhou and Zhangzhou a day's first case, and half
+    the others, seeded from Putian or Xiamen; the named chains only in their own county."""
+    cluster = _pick(rng, MIX.get((line.city, _phase(line.day)), ((HOUSEHOLD, 0.5),)))
+    if line.city in ("3505", "3506"):
+        cluster = IMPORTED_LINK if first_of_day or rng.random() < 0.5 else HOUSEHOLD
+    if cluster in (SCHOOL, SHOE_FACTORY) and line.county != "350322":
+        cluster = HOUSEHOLD
+    if cluster in (FACTORY_A, FACTORY_B) and line.county != "350212":
+        cluster = COMMUNITY
+    return cluster
 
 
 def cluster_places(rng) -> dict[str, int | None]:
@@ -312,7 +349,7 @@ def _link(line: Line, by_cluster, by_county, by_city, rng) -> None:
 def _times(line: Line, lines: list[Line], rng) -> None:
     phase = _phase(line.day)
     line.reported_at = datetime.datetime.combine(
-        line.day, datetime.time(rng.randint(0, 22), rng.randint(0, 59)), TZ
+        line.day, datetime.time(rng.randint(*line.report_hours), rng.randint(0, 59)), TZ
     )
     line.sampled_at = line.reported_at - datetime.timedelta(hours=rng.uniform(6, 30))
     if line.classification == Classification.CONFIRMED:
@@ -325,35 +362,12 @@ def _times(line: Line, lines: list[Line], rng) -> None:
         line.channel = _pick(rng, CHANNELS[phase])
 
 
-def _actor_for(cache: dict):
-    def actor(county: str) -> User:
-        if county not in cache:
-            cache[county] = User.objects.get(username=f"{county}-epidemiologist")
-        return cache[county]
-
-    return actor
-
-
-def ensure_demo_actors(counties) -> None:
-    """The county epidemiologists the replay acts as (the demo accounts, or made for a test)."""
-    from pingji.users.choices import Role
-
-    for county in counties:
-        if not User.objects.filter(username=f"{county}-epidemiologist").exists():
-            User.objects.create(
-                username=f"{county}-epidemiologist",
-                role=Role.EPIDEMIOLOGIST,
-                jurisdiction_id=county,
-            )
-
-
 def load(replay: Replay) -> dict:
     """Report the outbreak's cases at their historical times; returns the bulletin totals."""
     rng = replay.rng("cases")
     lines = plan_lines(replay)
     counties = sorted({c for options in COUNTIES.values() for c, _w in options} | {ANXI[0]})
-    ensure_demo_actors(counties)
-    actor = _actor_for({})
+    actor = demo_actors(counties)
     backdate = Backdate()
     with transaction.atomic():
         residents = Residents(rng, counties, actor)
@@ -380,8 +394,9 @@ def load(replay: Replay) -> dict:
             line.case_id = case.pk
         for line in sorted(lines, key=lambda x: x.reported):
             if line.reclassified_on:
+                hour = rng.randint(*line.reclassified_hours)
                 at = max(
-                    datetime.datetime.combine(line.reclassified_on, datetime.time(10), TZ),
+                    datetime.datetime.combine(line.reclassified_on, datetime.time(hour), TZ),
                     line.reported + datetime.timedelta(hours=2),
                 )
                 line.onset_date = at.date() - datetime.timedelta(days=rng.randint(0, 1))
@@ -392,6 +407,7 @@ def load(replay: Replay) -> dict:
                         Case.objects.get(pk=line.reported_case_id),
                         actor=actor(line.county),
                         classification=Classification.CONFIRMED,
+                        reason=ReclassificationReason.SYMPTOMS_DEVELOPED,
                         at=at,
                         severity=_pick(rng, SEVERITY),
                         onset_date=line.onset_date,
@@ -424,7 +440,7 @@ def _note(line: Line) -> str:
 
 
 def _recover(lines: list[Line], actors, rng, end: datetime.date) -> int:
-    """Everyone recovers 16–24 days after report, unless that falls after the replay's end.
+    """Close every case on the day :func:`_closing_times` gives, unless after the replay's end.
 
     Written in bulk — the rows and the ``cases.outcome_recorded`` events ``do_record_outcome``
     would write, with its payload — as 471 more actions would double the step's time.
@@ -432,9 +448,9 @@ def _recover(lines: list[Line], actors, rng, end: datetime.date) -> int:
     cases = Case.objects.in_bulk([line.case_id for line in lines])
     closed, events = [], []
     kind = ContentType.objects.get_for_model(Case)
+    closing = _closing_times(lines, rng)
     for line in sorted(lines, key=lambda x: x.reported):
-        at = line.reported + datetime.timedelta(days=rng.randint(16, 24), hours=3)
-        at = max(at, line.extra.get("reclassified_at", at))
+        at = closing[line.n]
         if at.date() > end:
             continue
         case = cases[line.case_id]
@@ -460,3 +476,24 @@ def _recover(lines: list[Line], actors, rng, end: datetime.date) -> int:
     update(Case, closed, ["outcome", "outcome_at"])
     record_events(events)
     return len(closed)
+
+
+def _closing_times(lines: list[Line], rng) -> dict[int, datetime.datetime]:
+    """Line number → when its case is discharged: a confirmed case during the day
+    ``discharge_days`` gives it (in the order confirmed), an infection never confirmed 16–24 days
+    after its report."""
+    confirmed = sorted((x for x in lines if confirmed_on(x)), key=_confirmed_at)
+    days = discharge_days([_confirmed_at(x).date() for x in confirmed], rng)
+    out = {
+        x.n: datetime.datetime.combine(day, datetime.time(rng.randint(9, 17)), TZ)
+        + datetime.timedelta(minutes=rng.randint(0, 59))
+        for x, day in zip(confirmed, days, strict=True)
+    }
+    for line in lines:
+        if line.n not in out:
+            out[line.n] = line.reported + datetime.timedelta(days=rng.randint(16, 24), hours=3)
+    return out
+
+
+def _confirmed_at(line: Line) -> datetime.datetime:
+    return line.extra.get("reclassified_at", line.reported)

@@ -1,4 +1,5 @@
-"""Support of the replay's cases: writing at historical times, and handing out residents.
+"""Support of the replay's cases: writing at historical times, acting as the county
+epidemiologists, and handing out residents.
 
 ``Backdate`` is shared by every demo step that writes through actions (areas, reopening…).
 """
@@ -18,8 +19,11 @@ from pingji.people.actions.persons import do_create_person
 from pingji.people.identity import compose_id_number
 from pingji.people.models import Person
 from pingji.tasks.models import Task
+from pingji.users.choices import Role
+from pingji.users.models import User
 
 OUTBREAK_DAY = datetime.date(2021, 9, 10)
+TZ = timezone.get_fixed_timezone(8 * 60)  # Asia/Shanghai has had no DST since 1991
 
 
 class Backdate:
@@ -65,6 +69,24 @@ class Backdate:
                     moved.append(row)
             update(model, moved, [name])
         self.windows.clear()
+
+
+def demo_actors(counties):
+    """``actor(county)``: the county epidemiologist the replay acts as, the demo account (made
+    here for a test that has none), read once per county."""
+    for county in counties:
+        User.objects.get_or_create(
+            username=f"{county}-epidemiologist",
+            defaults={"role": Role.EPIDEMIOLOGIST, "jurisdiction_id": county},
+        )
+    cache: dict[str, User] = {}
+
+    def actor(county: str) -> User:
+        if county not in cache:
+            cache[county] = User.objects.get(username=f"{county}-epidemiologist")
+        return cache[county]
+
+    return actor
 
 
 class Residents:
