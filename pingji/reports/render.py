@@ -85,7 +85,7 @@ def _add_curve(doc, content: Content) -> None:
     doc.add_picture(io.BytesIO(picture), width=Cm(16))
     legend = _(
         "Red: confirmed when reported; orange: asymptomatic when reported (stacked). "
-        "Blue: the 7-day forecast of new local infections, its median and 95% interval."
+        "Blue: the 7-day forecast of new local infections, its median and 95 per cent interval."
     )
     if not s.forecast:
         legend = _("Red: confirmed when reported; orange: asymptomatic when reported (stacked).")
