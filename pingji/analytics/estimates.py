@@ -135,18 +135,6 @@ def _estimate(local: np.ndarray, imported: np.ndarray, si: SerialInterval, ends:
     return pooled.t_start, pooled.t_end, pooled.shape, pooled.mean, pooled.std, pooled.quantiles
 
 
-def too_early(window_first: np.ndarray, cases: np.ndarray, si: SerialInterval) -> np.ndarray:
-    """Whether each window (by the index of its first day) starts within one mean serial interval
-    of the first case (Cori et al. 2013, Web Appendix; EpiEstim warns "too early in the
-    epidemic"): the first cases' infectors were never observed, so such a window divides by an
-    infectivity that is too small, and its Rt, and any forecast from it, explode.
-    """
-    seen = np.flatnonzero(cases)
-    if seen.size == 0:
-        return np.ones(np.shape(window_first), dtype=bool)
-    return np.asarray(window_first) < seen[0] + int(np.ceil(si.mean))
-
-
 def rt_rows(
     local: np.ndarray,
     imported: np.ndarray,
@@ -159,7 +147,7 @@ def rt_rows(
     interval is None gets no row (a daily run estimates only its new days). A window ending on day D
     uses D's interval only. Windows before the first case are left out (the posterior is the
     prior); a window whose posterior CV exceeds ``epi.rt.MAX_POSTERIOR_CV``, or that starts too
-    early in the epidemic (``too_early``), is a row with no numbers: insufficient data.
+    early in the epidemic (``epi.rt.too_early``), is a row with no numbers: insufficient data.
     """
     if local.size < epi_rt.DEFAULT_WINDOW + 1 or (local.sum() + imported.sum()) == 0:
         return []
@@ -176,7 +164,7 @@ def rt_rows(
         t_start, t_end, shape, mean, std, q = _estimate(
             local, imported, si, [i + 1 for i in indexes]
         )
-        ok = epi_rt.sufficient(shape) & ~too_early(t_start - 1, local + imported, si)
+        ok = epi_rt.sufficient(shape) & ~epi_rt.too_early(t_start - 1, local + imported, si.mean)
         for i in range(t_start.size):
             last = int(t_end[i]) - 1
             if last not in wanted or seen[last] == 0:
@@ -210,9 +198,10 @@ def renewal_quantiles(
 ) -> tuple[float, np.ndarray] | None:
     """(Rt mean used, ``(horizon, Q)`` quantiles) of the renewal model, or None without the data.
 
-    Only from a window that is neither too early (``too_early``) nor short of cases (CV).
+    Only from a window that is neither too early (``epi.rt.too_early``) nor short of cases (CV).
     """
-    if too_early(np.array([local.size - epi_rt.DEFAULT_WINDOW]), local + imported, si)[0]:
+    window_first = np.array([local.size - epi_rt.DEFAULT_WINDOW])
+    if epi_rt.too_early(window_first, local + imported, si.mean)[0]:
         return None
     try:
         fc = epi_forecast.forecast(

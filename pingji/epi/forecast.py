@@ -115,7 +115,7 @@ def forecast(
     shape, scale = float(est.shape[-1]), float(est.scale[-1])
 
     si = rt.serial_interval(days + horizon, si_distr=si_distr, si_mean=si_mean, si_sd=si_sd)
-    inv_k = overdispersion(loc, rt.infectivity(loc + imp, si[: days + 1]), est)
+    inv_k = overdispersion(loc, imp, rt.infectivity(loc + imp, si[: days + 1]), est)
     rng = np.random.default_rng(seed)
     r = rng.gamma(shape, scale, size=n_sims)
     history = np.empty((n_sims, days + horizon))
@@ -132,15 +132,20 @@ def forecast(
     return Forecast(np.arange(days + 1, days + horizon + 1), quantiles, paths, shape, scale, inv_k)
 
 
-def overdispersion(local: NDArray, lam: NDArray, est: rt.RtEstimates) -> float:
+def overdispersion(local: NDArray, imported: NDArray, lam: NDArray, est: rt.RtEstimates) -> float:
     """``1/k`` from the renewal's one-day-ahead errors over the last ``DISPERSION_DAYS``.
 
     The window ending on day ``e`` (1-based) predicts day ``e + 1`` as ``R_e * Lambda_{e+1}``;
     by moments, ``sum((y - mu)**2 - mu) / sum(mu**2)``, cut at 0 (no wider than Poisson).
+    Only the windows the model would forecast from are checked: not those too early in the
+    epidemic nor those whose posterior is mostly prior (their R is not an estimate, and one such
+    prediction of hundreds of cases would set the spread of every later forecast).
     ``lam`` is ``Lambda`` of every observed day. 0 while no prediction can be checked.
     """
     target = est.t_end  # 0-based index of day e + 1
-    keep = (target < local.size) & (target >= local.size - DISPERSION_DAYS)
+    early = rt.too_early(est.t_start - 1, local + imported, est.si_mean)
+    usable = rt.sufficient(est.shape) & ~early
+    keep = usable & (target < local.size) & (target >= local.size - DISPERSION_DAYS)
     mu = est.mean[keep] * lam[target[keep]]
     seen = local[target[keep]]
     spread = float(np.sum(mu**2))

@@ -386,6 +386,18 @@ coefficient of variation (``1 / sqrt(shape)``, about 11 local cases with the def
 mostly prior, and is reported as insufficient data rather than as a number."""
 
 
+def too_early(window_first: ArrayLike, cases: ArrayLike, si_mean: float) -> NDArray[np.bool_]:
+    """Whether each window (by the 0-based index of its first day) starts within one mean serial
+    interval of the first case (Cori et al. 2013, Web Appendix; EpiEstim warns "too early in the
+    epidemic"): the first cases' infectors were never observed, so such a window divides by an
+    infectivity that is too small, and its Rt, and any forecast from it, explode.
+    """
+    seen = np.flatnonzero(np.asarray(cases))
+    if seen.size == 0:
+        return np.ones(np.shape(window_first), dtype=bool)
+    return np.asarray(window_first) < seen[0] + int(np.ceil(si_mean))
+
+
 def sufficient(shape: ArrayLike) -> NDArray[np.bool_]:
     """Whether each window's posterior CV ``1 / sqrt(shape)`` is at most ``MAX_POSTERIOR_CV``.
 

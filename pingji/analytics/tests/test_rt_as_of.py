@@ -51,7 +51,7 @@ def few_pairs_and_small_windows(monkeypatch):
     shown (also those that start within a serial interval of the first case)."""
     monkeypatch.setattr(estimates, "MIN_PAIRS", 3)
     monkeypatch.setattr(epi_rt, "MAX_POSTERIOR_CV", 1.0)
-    monkeypatch.setattr(estimates, "too_early", lambda first, cases, si: np.zeros_like(first, bool))
+    monkeypatch.setattr(epi_rt, "too_early", lambda first, cases, si: np.zeros_like(first, bool))
 
 
 @pytest.mark.django_db

@@ -116,3 +116,14 @@ def test_intervals_of_overdispersed_counts_cover_what_comes():
             inside += int(np.sum((f.lower95 <= ahead) & (ahead <= f.upper95)))
             total += ahead.size
     assert 0.85 <= inside / total <= 1.0
+
+
+def test_the_forecast_does_not_depend_on_how_many_quiet_days_precede_the_outbreak():
+    """The spread is estimated only from windows the model would forecast from: a window just
+    after the first case (whose R is the prior's guess) must not widen every later forecast."""
+    outbreak = [1, 32, 13, 7, 31, 8, 39, 16, 36, 11, 17, 11, 1, 5]
+    short = fc.forecast([0, 0] + outbreak, si_mean=3.5, si_sd=2.0, horizon=7, seed=5)
+    long = fc.forecast([0] * 40 + outbreak, si_mean=3.5, si_sd=2.0, horizon=7, seed=5)
+    assert short.overdispersion == pytest.approx(long.overdispersion, rel=1e-12)
+    assert short.overdispersion > 0
+    np.testing.assert_allclose(short.quantiles, long.quantiles)
