@@ -130,7 +130,9 @@ def _grouped_events(kind: str, uses, within: str, start, end, unit_length: int |
     fields = sorted({f for ind, n in uses if (f := ind.terms[n].field)})
     wheres = sorted({w for ind, n in uses for w, _ in ind.terms[n].where})
     any_stock = any(ind.stock for ind, _ in uses)
-    qs = DomainEvent.objects.filter(kind=kind, time__lt=cutoff(end)).subtree(within)
+    qs = DomainEvent.objects.filter(
+        kind=kind, time__lt=cutoff(end), recorded_at__lt=cutoff(end)
+    ).subtree(within)
     if not any_stock:
         qs = qs.filter(time__gte=cutoff(start - datetime.timedelta(days=1)))
     qs = real_only(qs)
@@ -451,12 +453,14 @@ def _covering_run(within: str, start, end, depth: int) -> DomainEvent | None:
 
 
 def _stale(run: DomainEvent, within: str, end) -> bool:
-    """Whether a counted event of the area, up to ``end``, arrived after the run's high water."""
+    """Whether the stored rows differ from what ``compute`` gives for a period ending on ``end``:
+    a counted event of the area up to ``end`` arrived after the run's high water, or the run
+    counted one that was recorded after ``end`` (a late entry, unknown as of ``end``)."""
     kinds = sorted({k for i in indicators() for k in i.kinds})
-    newer = DomainEvent.objects.filter(
-        id__gt=run.payload["high_water"], kind__in=kinds, time__lt=cutoff(end)
-    ).subtree(within)
-    return real_only(newer).exists()
+    differs = DomainEvent.objects.filter(kind__in=kinds, time__lt=cutoff(end)).filter(
+        Q(id__gt=run.payload["high_water"]) | Q(recorded_at__gte=cutoff(end))
+    )
+    return real_only(differs.subtree(within)).exists()
 
 
 def _stored_values(within: str, start, end, unit_length, chosen, unit_list: list[str]):

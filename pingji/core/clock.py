@@ -11,9 +11,15 @@ For now ``now()`` is the server's time (``django.utils.timezone.now()``). An ins
 module for the time then follows it without a single demo branch of its own.
 """
 
+import contextlib
+import contextvars
 import datetime
 
 from django.utils import timezone
+
+_PINNED: contextvars.ContextVar[datetime.datetime | None] = contextvars.ContextVar(
+    "pingji_clock_pinned", default=None
+)
 
 
 def now() -> datetime.datetime:
@@ -21,7 +27,22 @@ def now() -> datetime.datetime:
 
     The single place where an instance offset (the demo's 2021-09-20 08:00) will be applied.
     """
-    return timezone.now()
+    pinned = _PINNED.get()
+    return timezone.now() if pinned is None else pinned
+
+
+@contextlib.contextmanager
+def pinned(when: datetime.datetime):
+    """Hold the clock at ``when`` inside the block, for this thread of work only: everything the
+    block writes (events, change-log rows, links) is recorded at ``when``. This is how history is
+    written as it happened — a test setting up September 2021 — so that a read "as of" a day sees
+    exactly what was known by then. Model fields default to ``now``, so they follow it too.
+    """
+    token = _PINNED.set(when)
+    try:
+        yield
+    finally:
+        _PINNED.reset(token)
 
 
 def today() -> datetime.date:

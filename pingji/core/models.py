@@ -35,7 +35,7 @@ class ObjectChange(ScopedModel):
 
     scope_field = "jurisdiction_code"
 
-    time = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    time = models.DateTimeField(_("time"), default=clock.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("actor"),

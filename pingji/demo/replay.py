@@ -102,7 +102,26 @@ def province_column(column: str) -> dict[datetime.date, int]:
 
 def play(replay: Replay, step: Callable) -> dict:
     """Run every domain's demo step in order; ``step(label, work)`` times and reports each."""
+    from django.db.models import Max
+
+    from pingji.core.models import DomainEvent
+
     for app in STEPS:
         module = importlib.import_module(f"pingji.demo.steps.{app}")
+        seen = DomainEvent.objects.aggregate(last=Max("id"))["last"] or 0
         replay.summary[app] = step(f"replay: {app}", lambda m=module: m.load(replay))
+        recorded_when_they_happened(seen)
     return replay.summary
+
+
+def recorded_when_they_happened(after_id: int) -> None:
+    """In the replay every fact was recorded when it happened: the events a step wrote at their
+    historical time get that time as their record time too, so that a read "as of" a day of 2021
+    (decision 0030: by record time) sees them from that day, not from the day of the install."""
+    from django.db.models import F
+
+    from pingji.core.models import DomainEvent
+
+    DomainEvent.objects.filter(pk__gt=after_id, recorded_at__gt=F("time")).update(
+        recorded_at=F("time")
+    )

@@ -1,9 +1,10 @@
 """Analytics fixtures: cases reported through ``do_report_case`` in 仙游县 and 湖里区.
 
-The actions record each event at the time it happened (the report, the reclassification). The
-change log stamps a write with the time it ran, as the platform's record time; ``recorded_on``
-moves a case's last change to the historical day it stands for, as the demo's ``Backdate`` does,
-so that what is read "as of" a day from the log (the curve by onset, ``cases.history``) agrees.
+The fixtures write September 2021 as it happened: each action runs with the platform's clock at
+the moment it stands for (``core.clock.pinned``), so its events and change-log rows
+are recorded then, and a read "as of" a day (decision 0030) sees exactly what was known by then.
+``recorded_on`` moves a case's last logged change to another moment, for tests of corrections
+made "later".
 """
 
 import datetime
@@ -51,7 +52,9 @@ def report(
     classification="confirmed",
     channel="community_screening",
     origin="local",
+    recorded=None,
 ):
+    """A case reported on ``day`` at ``hour``, recorded then (or at ``recorded``: entered late)."""
     person = PersonFactory(household=HouseholdFactory(jurisdiction=tree[grid]))
     facts = {"classification": classification, "channel": channel, "origin": origin}
     if classification == "confirmed":
@@ -61,7 +64,8 @@ def report(
         }
     if classification in ("confirmed", "asymptomatic"):
         facts["sampled_at"] = at(day, hour) - datetime.timedelta(hours=6)
-    return do_report_case(actor=actor, person=person, reported_at=at(day, hour), **facts)
+    with clock.pinned(recorded or at(day, hour)):
+        return do_report_case(actor=actor, person=person, reported_at=at(day, hour), **facts)
 
 
 @pytest.fixture
@@ -74,16 +78,16 @@ def outbreak(tree, province_epi):
     r(XIANYOU_2, 10)
     r(XIANYOU, 10, hour=23)
     asym = r(XIANYOU, 11, classification="asymptomatic", channel="centralised_quarantine")
-    do_reclassify_case(
-        asym,
-        actor=province_epi,
-        classification="confirmed",
-        reason="symptoms_developed",
-        severity="mild",
-        onset_date=datetime.date(2021, 9, 12),
-        at=at(12, 10),
-    )
-    recorded_on(asym, at(12, 10))
+    with clock.pinned(at(12, 10)):
+        do_reclassify_case(
+            asym,
+            actor=province_epi,
+            classification="confirmed",
+            reason="symptoms_developed",
+            severity="mild",
+            onset_date=datetime.date(2021, 9, 12),
+            at=at(12, 10),
+        )
     r(XIANYOU_2, 12, channel="centralised_quarantine")
     r(HULI, 12)
     r(HULI, 13, hour=0)

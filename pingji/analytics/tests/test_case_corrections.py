@@ -3,7 +3,8 @@ day, in the totals from that day on, never in the days before."""
 
 import datetime
 
-from pingji.analytics.series import compute
+from pingji.analytics.actions.series import do_compute_series
+from pingji.analytics.series import compute, from_storage
 from pingji.cases.actions.course import do_reclassify_case, do_void_case
 
 from .conftest import XIANYOU, XIANYOU_2, at, report
@@ -93,3 +94,19 @@ def test_voided_cases_of_other_diseases_do_not_move_the_bulletin(tree, province_
     s = compute("35", START, V)
     assert s.period("voided_confirmed", START) == 0
     assert s.period("total_confirmed", START) == 0
+
+
+def test_a_report_recorded_late_counts_from_the_day_it_was_recorded(tree, province_epi):
+    """Entered on 14 Sep for a report of 12 Sep: as of the 12th and 13th nobody knew of it; as
+    of the 14th it is counted on the 12th, the day it was reported (decision 0030)."""
+    late = report(province_epi, tree, XIANYOU, 12, recorded=at(14, 15))
+    assert late.reported_at.date() == V
+    for known_on in (D(2021, 9, 12), D(2021, 9, 13)):
+        assert sum(compute("35", START, known_on).total("new_confirmed")) == 0, known_on
+    as_of_14 = compute("35", START, D(2021, 9, 14))
+    assert as_of_14.on("new_confirmed", V) == 1
+    # a run stored on the 14th counted it: as of the 13th, the storage is not what was known
+    do_compute_series(tree["35"], START, D(2021, 9, 14))
+    assert from_storage("35", START, D(2021, 9, 13)) is None
+    stored = from_storage("35", START, D(2021, 9, 14))
+    assert stored is not None and stored.on("new_confirmed", V) == 1

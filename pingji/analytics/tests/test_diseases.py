@@ -10,6 +10,7 @@ from pingji.analytics.indicators.diseases import key_of
 from pingji.analytics.series import compute, onset_curve, outbreak_start
 from pingji.cases.actions.course import do_reclassify_case
 from pingji.cases.actions.reports import do_report_case
+from pingji.core import clock
 from pingji.people.tests.factories import HouseholdFactory, PersonFactory
 from pingji.users.choices import Role
 
@@ -29,17 +30,18 @@ def epi(make_user):
 def report(epi, tree, disease, classification="asymptomatic"):
     person = PersonFactory(household=HouseholdFactory(jurisdiction=tree[GRID]))
     confirmed = classification == "confirmed"
-    return do_report_case(
-        actor=epi,
-        person=person,
-        classification=classification,
-        severity="mild" if confirmed else "",
-        onset_date=DAY - datetime.timedelta(days=2) if confirmed else None,
-        sampled_at=at(8),
-        reported_at=at(9),
-        channel="fever_clinic",
-        disease=disease,
-    )
+    with clock.pinned(at(9)):  # recorded when reported: known as of that day
+        return do_report_case(
+            actor=epi,
+            person=person,
+            classification=classification,
+            severity="mild" if confirmed else "",
+            onset_date=DAY - datetime.timedelta(days=2) if confirmed else None,
+            sampled_at=at(8),
+            reported_at=at(9),
+            channel="fever_clinic",
+            disease=disease,
+        )
 
 
 def test_covid_figures_count_covid_cases_only_and_each_disease_its_own(epi, tree):
@@ -58,13 +60,14 @@ def test_covid_figures_count_covid_cases_only_and_each_disease_its_own(epi, tree
 
 def test_a_reclassified_case_stays_with_its_disease(epi, tree):
     suspected = report(epi, tree, "hfmd", classification="suspected")
-    do_reclassify_case(
-        suspected,
-        actor=epi,
-        classification="asymptomatic",
-        at=at(10),
-        sampled_at=at(8),
-    )
+    with clock.pinned(at(10)):
+        do_reclassify_case(
+            suspected,
+            actor=epi,
+            classification="asymptomatic",
+            at=at(10),
+            sampled_at=at(8),
+        )
     series = compute("35", DAY, DAY)
     assert series.on(key_of("hfmd"), DAY) == 1 and series.on("new_infection", DAY) == 0
 

@@ -47,6 +47,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Max
 
 from pingji.cases.actions.bulk import Report, do_report_cases_bulk
 from pingji.cases.actions.course import do_reclassify_case
@@ -62,7 +63,7 @@ from pingji.cases.models import Case
 from pingji.core.events import record_events
 from pingji.core.models import DomainEvent
 from pingji.core.rows import update
-from pingji.demo.replay import Replay, province_column
+from pingji.demo.replay import Replay, province_column, recorded_when_they_happened
 from pingji.demo.steps.cases_published import (
     COUNTY_SPLITS,
     confirmed_on,
@@ -369,6 +370,7 @@ def load(replay: Replay) -> dict:
     counties = sorted({c for options in COUNTIES.values() for c, _w in options} | {ANXI[0]})
     actor = demo_actors(counties)
     backdate = Backdate()
+    seen = DomainEvent.objects.aggregate(last=Max("id"))["last"] or 0
     with transaction.atomic():
         residents = Residents(rng, counties, actor)
         cast_lines(lines, residents, cluster_places(rng), rng)
@@ -414,6 +416,7 @@ def load(replay: Replay) -> dict:
                     )
         backdate.apply()
         recovered = _recover(lines, actor, rng, replay.end)
+        recorded_when_they_happened(seen)  # every later step reads these as of their day
     replay.lines = lines  # steps.tracing builds investigations and links on these
     confirmed = sum(
         1 for x in lines if x.classification == Classification.CONFIRMED or x.reclassified_on

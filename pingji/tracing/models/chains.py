@@ -10,9 +10,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pingji.core import clock
 from pingji.core.access import ScopedModel
 
 from ..choices import LinkEvidence
@@ -107,7 +107,7 @@ class Link(ScopedModel):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     #: When the platform learned the link as it now stands (decision 0030's record time): the
     #: serial interval of day D uses only the links recorded by the end of D.
-    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now, db_index=True)
+    recorded_at = models.DateTimeField(_("recorded at"), default=clock.now, db_index=True)
 
     class Meta:
         verbose_name = _("transmission link")
