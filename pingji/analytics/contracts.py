@@ -6,8 +6,9 @@ forecasts for an area and a period, with the newest event id it saw (``high_wate
 knows whether the storage is still current or an event arrived since.
 
 Other apps call into analytics through ``actions.series.do_compute_series``, ``series``
-(``compute``, ``from_storage``, ``child_length``, ``cutoff``, ``outbreak_start``, ``onset_curve``,
-``LEAD_DAYS``), ``estimates`` and ``indicators.registry.indicators`` (reports, the demo).
+(``compute``, ``from_storage``, ``child_length``, ``cutoff``, ``outbreak_start``, ``LEAD_DAYS``),
+``onsets`` (``onset_curve``, ``onset_nowcast``), ``estimates`` and
+``indicators.registry.indicators`` (reports, the demo).
 """
 
 from typing import NotRequired, TypedDict

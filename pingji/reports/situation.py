@@ -22,6 +22,7 @@ from pingji.analytics import estimates
 from pingji.analytics.choices import DEFAULT_FORECAST_MODEL, ForecastModel
 from pingji.analytics.indicators.registry import indicators
 from pingji.analytics.models import ForecastRun, RtEstimate
+from pingji.analytics.onsets import onset_nowcast
 from pingji.analytics.series import (
     LEAD_DAYS,
     child_length,
@@ -29,7 +30,6 @@ from pingji.analytics.series import (
     cutoff,
     from_storage,
     high_water,
-    onset_nowcast,
     outbreak_start,
     today,
 )
@@ -98,7 +98,7 @@ def _series_json(days, values) -> dict:
 
 def _onset_json(days, onsets) -> dict:
     """The curve by onset with its last days marked: ``incomplete`` per day (expected to be less
-    than ``series.COMPLETE_SHARE`` reported, or within the longest delay seen when no nowcast
+    than ``onsets.COMPLETE_SHARE`` reported, or within the longest delay seen when no nowcast
     could be made), ``completeness`` per day (None where not estimated), ``nowcast`` (median and
     95 % interval of the marked days' final counts) or None with its ``reason``."""
     marked = set(onsets.incomplete)

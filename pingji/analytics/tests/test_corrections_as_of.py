@@ -10,23 +10,22 @@ import datetime
 
 import pytest
 
-from pingji.analytics import estimates
 from pingji.analytics.actions.series import do_compute_series
 from pingji.analytics.choices import SiSource
 from pingji.analytics.models import RtEstimate
-from pingji.analytics.series import compute, cutoff, onset_curve, onset_reports
+from pingji.analytics.onsets import onset_curve, onset_reports
+from pingji.analytics.series import cutoff
 from pingji.analytics.tests.conftest import XIANYOU, at, recorded_on
 from pingji.analytics.tests.test_rt_as_of import (  # noqa: F401 — a shared fixture
     END,
     START,
     _link,
+    assert_recomputed_exactly,
     few_pairs_and_small_windows,
 )
 from pingji.cases.actions.course import do_update_case
 from pingji.cases.models import Case
 from pingji.core import clock
-from pingji.epi import rt as epi_rt
-from pingji.epi import serial as epi_serial
 from pingji.tracing.chains import transmission_pairs
 
 D = datetime.date
@@ -109,18 +108,4 @@ def test_a_stored_day_is_unchanged_by_a_later_correction_and_recomputed_exactly(
     # from scratch: the pairs and onsets as they stood at the end of DAY, the series to DAY
     stored = after[DAY]
     assert stored.si_source == SiSource.PAIRS
-    known = transmission_pairs("35", known_by=cutoff(DAY))
-    fitted = epi_serial.fit([p.onset_days for p in known])
-    series = compute("35", START, DAY)
-    est = epi_rt.estimate_r_uncertain(
-        series.total("new_local_infection"),
-        series.total("new_imported_infection"),
-        si_distrs=epi_serial.sample_weights(fitted, estimates.SI_SAMPLES, seed=estimates.RT_SEED),
-        n_draws=estimates.R_DRAWS,
-        seed=estimates.RT_SEED,
-    )
-    weights = fitted.weights()
-    assert (stored.si_mean, stored.si_sd) == pytest.approx((weights.mean, weights.sd), abs=1e-12)
-    assert stored.mean == pytest.approx(float(est.mean[-1]), rel=1e-9)
-    got = [stored.q025, stored.q05, stored.q25, stored.q50, stored.q75, stored.q95, stored.q975]
-    assert got == pytest.approx([float(v) for v in est.quantiles[-1]], rel=1e-9)
+    assert_recomputed_exactly(stored, "35", DAY)

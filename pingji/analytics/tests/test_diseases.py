@@ -7,7 +7,8 @@ import pytest
 from django.utils import timezone
 
 from pingji.analytics.indicators.diseases import key_of
-from pingji.analytics.series import compute, onset_curve, outbreak_start
+from pingji.analytics.onsets import onset_curve
+from pingji.analytics.series import compute, outbreak_start
 from pingji.cases.actions.course import do_reclassify_case
 from pingji.cases.actions.reports import do_report_case
 from pingji.core import clock

@@ -45,6 +45,28 @@ def _link(tree, gap: int, recorded_at: datetime.datetime) -> Link:
     )
 
 
+def assert_recomputed_exactly(stored: RtEstimate, code: str, day: datetime.date) -> None:
+    """The stored Rt of ``day`` is what ``epi`` gives from scratch on what was known by its end:
+    the linked pairs and onsets as they stood, and the series recorded by then."""
+    known = transmission_pairs(code, known_by=cutoff(day))
+    fitted = epi_serial.fit([d for p in known if (d := p.onset_days) is not None])
+    series = compute(code, START, day)
+    est = epi_rt.estimate_r_uncertain(
+        series.total("new_local_infection"),
+        series.total("new_imported_infection"),
+        si_distrs=epi_serial.sample_weights(fitted, estimates.SI_SAMPLES, seed=estimates.RT_SEED),
+        n_draws=estimates.R_DRAWS,
+        seed=estimates.RT_SEED,
+    )
+    assert est.t_end[-1] == (day - START).days + 1
+    weights = fitted.weights()
+    assert (stored.si_mean, stored.si_sd) == pytest.approx((weights.mean, weights.sd), abs=1e-12)
+    assert stored.mean == pytest.approx(float(est.mean[-1]), rel=1e-9)
+    assert stored.std == pytest.approx(float(est.std[-1]), rel=1e-9)
+    got = [stored.q025, stored.q05, stored.q25, stored.q50, stored.q75, stored.q95, stored.q975]
+    assert got == pytest.approx([float(v) for v in est.quantiles[-1]], rel=1e-9)
+
+
 @pytest.fixture
 def few_pairs_and_small_windows(monkeypatch):
     """The fixture's outbreak is small and young: three pairs make a fit, and every window is
@@ -69,23 +91,7 @@ def test_a_stored_day_is_recomputed_exactly_from_what_was_known_then(
     assert RtEstimate.objects.get(jurisdiction_id="35", day=D(2021, 9, 16)).si_pairs == 4
 
     # from scratch: the pairs recorded by DAY, the series to DAY, the estimator of epi
-    known = transmission_pairs("35", known_by=cutoff(DAY))
-    fitted = epi_serial.fit([p.onset_days for p in known])
-    series = compute("35", START, DAY)
-    est = epi_rt.estimate_r_uncertain(
-        series.total("new_local_infection"),
-        series.total("new_imported_infection"),
-        si_distrs=epi_serial.sample_weights(fitted, estimates.SI_SAMPLES, seed=estimates.RT_SEED),
-        n_draws=estimates.R_DRAWS,
-        seed=estimates.RT_SEED,
-    )
-    assert est.t_end[-1] == (DAY - START).days + 1
-    weights = fitted.weights()
-    assert (stored.si_mean, stored.si_sd) == pytest.approx((weights.mean, weights.sd), abs=1e-12)
-    assert stored.mean == pytest.approx(float(est.mean[-1]), rel=1e-9)
-    assert stored.std == pytest.approx(float(est.std[-1]), rel=1e-9)
-    got = [stored.q025, stored.q05, stored.q25, stored.q50, stored.q75, stored.q95, stored.q975]
-    assert got == pytest.approx([float(v) for v in est.quantiles[-1]], rel=1e-9)
+    assert_recomputed_exactly(stored, "35", DAY)
     # forecasts issued on DAY record the same interval
     for run in ForecastRun.objects.filter(jurisdiction_id="35", issued_on=DAY):
         assert (run.si_source, run.si_pairs) == (SiSource.PAIRS, 5)

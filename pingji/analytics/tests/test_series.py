@@ -5,7 +5,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from pingji.analytics.series import compute, cutoff, onset_curve, outbreak_start
+from pingji.analytics.onsets import onset_curve
+from pingji.analytics.series import compute, cutoff, outbreak_start
 
 D = datetime.date
 

@@ -8,7 +8,7 @@ import re
 import numpy as np
 import pytest
 
-from pingji.analytics.series import COMPLETE_SHARE, onset_nowcast
+from pingji.analytics.onsets import COMPLETE_SHARE, onset_nowcast
 from pingji.analytics.tests.conftest import XIANYOU, XIANYOU_2, at
 from pingji.cases.actions.reports import do_report_case
 from pingji.people.tests.factories import HouseholdFactory, PersonFactory
