@@ -51,13 +51,7 @@ from django.db.models import Max
 
 from pingji.cases.actions.bulk import Report, do_report_cases_bulk
 from pingji.cases.actions.course import do_reclassify_case
-from pingji.cases.choices import (
-    Channel,
-    Classification,
-    Outcome,
-    ReclassificationReason,
-    Severity,
-)
+from pingji.cases.choices import Channel, Classification, Outcome, ReclassificationReason, Severity
 from pingji.cases.contracts import OUTCOME_RECORDED
 from pingji.cases.models import Case
 from pingji.core.events import record_events
