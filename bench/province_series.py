@@ -37,7 +37,7 @@ def build_demo(data_dir: str) -> None:
 def one_area_at_a_time(codes, rt_codes, day: datetime.date) -> tuple[dict, list, list]:
     """The same rows, each area's series read on its own (the peer)."""
     from pingji.analytics import estimates
-    from pingji.analytics.actions.series import _forecast_rows, _rt_rows
+    from pingji.analytics.actions.series import _forecast_rows, _rt_rows, stored_renewal
     from pingji.analytics.series import compute
 
     values, rt, forecasts = {}, [], []
@@ -53,7 +53,8 @@ def one_area_at_a_time(codes, rt_codes, day: datetime.date) -> tuple[dict, list,
         sis = [None] * first + estimates.serial_intervals(code, [day])
         common = {"jurisdiction_id": code, "computed_at": None}
         rt += _rt_rows(local, imported, START, sis, common)
-        forecasts += _forecast_rows(local, imported, series.days, sis, common, first)
+        earlier = stored_renewal([code], series.days, first)[code]
+        forecasts += _forecast_rows(local, imported, series.days, sis, common, first, earlier)
     return values, rt, forecasts
 
 

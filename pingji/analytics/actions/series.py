@@ -134,6 +134,7 @@ def _plan(
     first = (issued_from - start).days if issued_from else 0
     rt_rows: list[RtEstimate] = []
     fc_rows: list[ForecastRun] = []
+    earlier = stored_renewal(rt_units, days, first) if forecasts and first else {}
     for unit in rt_units:
         local = per_unit.get(unit, {}).get("new_local_infection")
         imported = per_unit.get(unit, {}).get("new_imported_infection")
@@ -144,7 +145,7 @@ def _plan(
         common = {"jurisdiction_id": unit, "computed_at": now}
         rt_rows += _rt_rows(local, imported, start, sis, common)
         if forecasts:
-            fc_rows += _forecast_rows(local, imported, days, sis, common, first)
+            fc_rows += _forecast_rows(local, imported, days, sis, common, first, earlier.get(unit))
     return Run(code, finest, seen, list(known), rt_units, rows, rt_rows, fc_rows)
 
 
@@ -242,11 +243,13 @@ def _rt_rows(local, imported, start, sis, common: dict) -> list[RtEstimate]:
     return rows
 
 
-def _forecast_rows(local, imported, days, sis, common: dict, first: int = 0) -> list[ForecastRun]:
+def _forecast_rows(
+    local, imported, days, sis, common: dict, first: int = 0, earlier: np.ndarray | None = None
+) -> list[ForecastRun]:
     """Every model's forecast issued on each day from index ``first`` (``estimates.
     model_forecasts``), each with the serial interval known on its day; the ensemble weighs the
-    renewal forecasts stored for the days before ``first`` rather than running them again."""
-    earlier = _stored_renewal(common["jurisdiction_id"], days, first) if first else None
+    renewal forecasts stored for the days before ``first`` (``earlier``, from
+    ``stored_renewal``) rather than running them again."""
     by_model, r_mean = estimates.model_forecasts(
         local, imported, sis, shown_from=first, first_day=days[0], earlier=earlier
     )
@@ -269,18 +272,22 @@ def _forecast_rows(local, imported, days, sis, common: dict, first: int = 0) -> 
     return rows
 
 
-def _stored_renewal(unit: str, days: list[datetime.date], first: int) -> np.ndarray:
-    """``(T, horizon, Q)`` of the renewal forecasts stored for ``unit`` on the days before index
-    ``first`` that the ensemble's skill window reaches; NaN where none was stored."""
-    out = np.full((len(days), estimates.HORIZON, len(epi_forecast.FORECAST_QUANTILES)), np.nan)
+def stored_renewal(
+    units: list[str], days: list[datetime.date], first: int
+) -> dict[str, np.ndarray]:
+    """Unit → ``(T, horizon, Q)`` of the renewal forecasts stored on the days before index
+    ``first`` that the ensemble's skill window reaches (NaN where none was stored), for every unit
+    in one query."""
+    shape = (len(days), estimates.HORIZON, len(epi_forecast.FORECAST_QUANTILES))
+    out = {unit: np.full(shape, np.nan) for unit in units}
     reach = max(0, first - estimates.SKILL_REACH)
     stored = ForecastRun.objects.filter(
-        jurisdiction_id=unit,
+        jurisdiction_id__in=units,
         model=ForecastModel.RENEWAL,
         horizon=estimates.HORIZON,
         issued_on__gte=days[reach],
         issued_on__lt=days[first],
-    ).values_list("issued_on", "points")
-    for issued_on, points in stored:
-        out[(issued_on - days[0]).days] = estimates.quantiles_of(points)
+    ).values_list("jurisdiction_id", "issued_on", "points")
+    for unit, issued_on, points in stored:
+        out[unit][(issued_on - days[0]).days] = estimates.quantiles_of(points)
     return out
