@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pingji.cases.forms import LocalDateTimeField
 from pingji.core.forms import DateInput, limit_choices
+from pingji.core.widgets import PickerField, PickerMultipleField, bind_picker
 from pingji.geo.choices import Level, PlaceKind
 from pingji.geo.models import Jurisdiction, Place
 
@@ -16,31 +17,46 @@ def _blank(choices) -> list:
     return [("", "---------"), *choices]
 
 
-class _Visible(forms.Form):
-    def _limit(self, name, queryset):
-        limit_choices(self.fields[name], queryset)
+def _levels(*levels: Level) -> str:
+    """The ``level`` narrowing of the jurisdiction picker."""
+    return ",".join(levels)
 
 
-class DesignateForm(_Visible):
-    jurisdiction = forms.ModelChoiceField(
+def _bind_jurisdictions(form: forms.Form, name: str, user, focus: str, *levels: Level) -> None:
+    """A province has over a thousand townships and tens of thousands of grids: the jurisdiction
+    fields are pickers narrowed to the focus and to the levels the action takes."""
+    bind_picker(form.fields[name], user, params={"within": focus, "level": _levels(*levels)})
+
+
+class DesignateForm(forms.Form):
+    jurisdiction = PickerField(
+        "jurisdictions",
         label=_("deciding jurisdiction"),
         queryset=Jurisdiction.objects.none(),
         error_messages={"invalid_choice": _("No such jurisdiction in your area.")},
     )
     name = forms.CharField(label=_("name"), max_length=200)
     level = forms.ChoiceField(label=_("level"), choices=_blank(RiskLevel.choices))
-    places = forms.ModelMultipleChoiceField(
+    places = PickerMultipleField(
+        "places",
         label=_("places"),
         queryset=Place.objects.none(),
         required=False,
         help_text=_("Compounds or buildings; a compound covers its buildings."),
-        error_messages={"invalid_choice": _("Unknown place: %(value)s.")},
+        error_messages={
+            "invalid_choice": _("Unknown place: %(value)s."),
+            "invalid_pk_value": _("Unknown place: %(value)s."),
+        },
     )
-    jurisdictions = forms.ModelMultipleChoiceField(
+    jurisdictions = PickerMultipleField(
+        "jurisdictions",
         label=_("jurisdictions in the extent"),
         queryset=Jurisdiction.objects.none(),
         required=False,
-        error_messages={"invalid_choice": _("Unknown jurisdiction: %(value)s.")},
+        error_messages={
+            "invalid_choice": _("Unknown jurisdiction: %(value)s."),
+            "invalid_pk_value": _("Unknown jurisdiction: %(value)s."),
+        },
     )
     legal_basis = forms.CharField(label=_("legal basis (order number)"), max_length=200)
     decided_at = LocalDateTimeField(label=_("decided at"))
@@ -58,23 +74,13 @@ class DesignateForm(_Visible):
 
     def __init__(self, *args, user, focus: str, **kwargs):
         super().__init__(*args, **kwargs)
-        visible = Jurisdiction.objects.restrict(user, "view").within(focus).defer("boundary")
-        self._limit(
-            "jurisdiction",
-            visible.filter(level__in=[Level.COUNTY, Level.CITY, Level.TOWNSHIP]).order_by("code"),
+        _bind_jurisdictions(
+            self, "jurisdiction", user, focus, Level.CITY, Level.COUNTY, Level.TOWNSHIP
         )
-        self._limit(
-            "places",
-            Place.objects.restrict(user, "view")
-            .within(focus)
-            .filter(kind__in=[PlaceKind.COMPOUND, PlaceKind.BUILDING])
-            .order_by("jurisdiction_id", "name"),
-        )
-        self._limit(
-            "jurisdictions",
-            visible.filter(level__in=[Level.TOWNSHIP, Level.COMMUNITY, Level.GRID]).order_by(
-                "code"
-            ),
+        residential = ",".join([PlaceKind.COMPOUND, PlaceKind.BUILDING])
+        bind_picker(self.fields["places"], user, params={"within": focus, "kind": residential})
+        _bind_jurisdictions(
+            self, "jurisdictions", user, focus, Level.TOWNSHIP, Level.COMMUNITY, Level.GRID
         )
 
 
@@ -126,9 +132,12 @@ class EvaluateForm(forms.Form):
     day = forms.DateField(label=_("day"), widget=DateInput())
 
 
-class CheckpointForm(_Visible):
-    jurisdiction = forms.ModelChoiceField(
-        label=_("jurisdiction"), queryset=Jurisdiction.objects.none()
+class CheckpointForm(forms.Form):
+    jurisdiction = PickerField(
+        "jurisdictions",
+        label=_("jurisdiction"),
+        queryset=Jurisdiction.objects.none(),
+        error_messages={"invalid_choice": _("No such jurisdiction in your area.")},
     )
     name = forms.CharField(label=_("name"), max_length=200)
     kind = forms.ChoiceField(label=_("kind"), choices=_blank(CheckpointKind.choices))
@@ -146,15 +155,11 @@ class CheckpointForm(_Visible):
 
     def __init__(self, *args, user, focus: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self._limit(
-            "jurisdiction",
-            Jurisdiction.objects.restrict(user, "view")
-            .within(focus)
-            .filter(level__in=[Level.CITY, Level.COUNTY, Level.TOWNSHIP])
-            .defer("boundary")
-            .order_by("code"),
+        _bind_jurisdictions(
+            self, "jurisdiction", user, focus, Level.CITY, Level.COUNTY, Level.TOWNSHIP
         )
-        self._limit("areas", RiskArea.objects.restrict(user, "view").within(focus))
+        # the risk areas of the focus: dozens in an outbreak, listed for ticking
+        limit_choices(self.fields["areas"], RiskArea.objects.restrict(user, "view").within(focus))
 
 
 class CheckpointDayForm(forms.Form):

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -6,7 +8,7 @@ class CasesConfig(AppConfig):
     name = "pingji.cases"
     label = "cases"
     verbose_name = _("Cases")
-    nav = ((_("Cases"), "cases:case_list", "cases.view_case"),)
+    nav = ((_("Cases"), "cases:case_list", "cases.view_case", "response"),)
 
     def ready(self) -> None:
         from pingji.core import personal_data
@@ -25,3 +27,7 @@ class CasesConfig(AppConfig):
 
         personal_data.register_surface("cases.case_detail", case_url(api=False))
         personal_data.register_surface("cases.api.case_detail", case_url(api=True))
+        # the case picker labels a case with its person's name: read like every other surface
+        personal_data.register_surface(
+            "cases.api.pick", lambda p: f"/api/people/pick/cases/?{urlencode({'q': p.name})}"
+        )

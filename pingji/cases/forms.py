@@ -5,11 +5,14 @@ action's, and its errors come back onto the same fields (``add_action_errors``).
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from pingji.core import uploads
-from pingji.core.forms import DateInput, limit_choices
+from pingji.core.forms import DateInput
+from pingji.core.widgets import PickerField, bind_picker
+from pingji.geo.choices import Level
 from pingji.geo.models import Jurisdiction
-from pingji.people.forms import IdNumberField, PhoneField, visible_grids
+from pingji.people.forms import IdNumberField, PhoneField
 from pingji.protocols.models import COVID_19, Disease
 
 from .actions.reports import REPORTABLE
@@ -44,23 +47,37 @@ def _blank(choices) -> list:
     return [("", "---------"), *choices]
 
 
+def grid_field(label, **kwargs) -> PickerField:
+    """A grid of the user's area, typed: a county has thousands, too many for a drop-down."""
+    return PickerField(
+        "jurisdictions",
+        label=label,
+        queryset=Jurisdiction.objects.none(),
+        error_messages={"invalid_choice": _("No such grid in your area.")},
+        **kwargs,
+    )
+
+
+def bind_grids(field, user, focus: str) -> None:
+    """Offer (and accept) the grids of the user's area inside the focus."""
+    bind_picker(field, user, params={"within": focus, "level": Level.GRID})
+
+
 class CaseReportForm(forms.Form):
     """Report a case by the person's identity number; an unknown number registers them first."""
 
     id_number = IdNumberField()
     name = forms.CharField(
-        label=_("name"),
+        label=pgettext_lazy("person", "name"),
         max_length=60,
         required=False,
         help_text=_("Needed only when the person is not registered yet; otherwise it is checked."),
     )
     phone = PhoneField(required=False)
-    jurisdiction = forms.ModelChoiceField(
-        label=_("grid of residence"),
-        queryset=Jurisdiction.objects.none(),
+    jurisdiction = grid_field(
+        _("grid of residence"),
         required=False,
         help_text=_("Where to register a person not yet registered."),
-        error_messages={"invalid_choice": _("No such grid in your area.")},
     )
     disease = forms.ModelChoiceField(
         label=_("disease"),
@@ -94,7 +111,7 @@ class CaseReportForm(forms.Form):
     def __init__(self, *args, user, focus: str = "", **kwargs):
         kwargs.setdefault("initial", {}).setdefault("reported_at", timezone.localtime())
         super().__init__(*args, **kwargs)
-        limit_choices(self.fields["jurisdiction"], visible_grids(user, focus))
+        bind_grids(self.fields["jurisdiction"], user, focus)
 
 
 class ReclassifyForm(forms.Form):
@@ -189,16 +206,11 @@ class CorrectionForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("line list (.xlsx)"))
-    jurisdiction = forms.ModelChoiceField(
-        label=_("grid for persons not yet registered"),
-        queryset=Jurisdiction.objects.none(),
-        required=False,
-        error_messages={"invalid_choice": _("No such grid in your area.")},
-    )
+    jurisdiction = grid_field(_("grid for persons not yet registered"), required=False)
 
     def __init__(self, *args, user, focus: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        limit_choices(self.fields["jurisdiction"], visible_grids(user, focus))
+        bind_grids(self.fields["jurisdiction"], user, focus)
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -6,7 +8,7 @@ class PeopleConfig(AppConfig):
     name = "pingji.people"
     label = "people"
     verbose_name = _("People")
-    nav = ((_("People"), "people:person_list", None),)
+    nav = ((_("People"), "people:person_list", None, "data"),)
 
     def ready(self) -> None:
         from pingji.core import personal_data as pd
@@ -38,6 +40,9 @@ class PeopleConfig(AppConfig):
             lambda p: (
                 f"/api/people/persons/?household={p.household_id}" if p.household_id else None
             ),
+        )
+        pd.register_surface(
+            "people.api.pick", lambda p: f"/api/people/pick/persons/?{urlencode({'q': p.name})}"
         )
         pd.register_surface(
             "core.api.object_changes",

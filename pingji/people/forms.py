@@ -6,10 +6,13 @@ back onto the same fields through ``add_action_errors``.
 """
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from pingji.core import personal_data
-from pingji.core.forms import DateInput, limit_choices
+from pingji.core.forms import DateInput
+from pingji.core.widgets import PickerField, bind_picker
 from pingji.geo.choices import Level
 from pingji.geo.models import Jurisdiction, Place
 
@@ -85,16 +88,18 @@ def visible_grids(user, focus: str):
 class PersonForm(forms.Form):
     """Register or edit a person. On edit, a blank identity number or phone keeps the stored one."""
 
-    name = forms.CharField(label=_("name"), max_length=60)
+    name = forms.CharField(label=pgettext_lazy("person", "name"), max_length=60)
     id_number = IdNumberField(required=False)
     phone = PhoneField(required=False)
-    household = forms.ModelChoiceField(
+    household = PickerField(
+        "households",
         label=_("household"),
         queryset=Household.objects.none(),
         required=False,
         error_messages={"invalid_choice": _("No such household in your area.")},
     )
-    jurisdiction = forms.ModelChoiceField(
+    jurisdiction = PickerField(
+        "jurisdictions",
         label=_("grid of residence"),
         queryset=Jurisdiction.objects.none(),
         required=False,
@@ -118,9 +123,10 @@ class PersonForm(forms.Form):
             }
             kwargs["initial"] = {**stored, **(kwargs.get("initial") or {})}
         super().__init__(*args, **kwargs)
-        households = Household.objects.restrict(user, "view").within(focus)
-        limit_choices(self.fields["household"], households.order_by("address", "pk"))
-        limit_choices(self.fields["jurisdiction"], visible_grids(user, focus))
+        bind_picker(self.fields["household"], user, params={"within": focus})
+        bind_picker(
+            self.fields["jurisdiction"], user, params={"within": focus, "level": Level.GRID}
+        )
         if instance is None:
             self.fields["sex"].help_text = _("Taken from the identity number when one is given.")
             return
@@ -163,7 +169,8 @@ class PersonForm(forms.Form):
 
 
 class HouseholdForm(forms.Form):
-    place = forms.ModelChoiceField(
+    place = PickerField(
+        "places",
         label=_("place"),
         queryset=Place.objects.none(),
         error_messages={"invalid_choice": _("No such residential place in your area.")},
@@ -174,10 +181,43 @@ class HouseholdForm(forms.Form):
 
     def __init__(self, *args, user, focus: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        places = (
-            Place.objects.restrict(user, "view").within(focus).filter(kind__in=RESIDENTIAL_KINDS)
+        residential = ",".join(RESIDENTIAL_KINDS)
+        bind_picker(self.fields["place"], user, params={"within": focus, "kind": residential})
+
+
+class MergeForm(forms.Form):
+    """Choose the duplicate of ``keep`` among the records the user may change.
+
+    Any of them may be typed; the likely duplicates — the same name, or the same phone (compared
+    by its keyed hash, nothing decrypted) — are offered as buttons before anything is typed.
+    ``keep`` itself stays choosable so the action says why it cannot be merged into itself.
+    """
+
+    duplicate = PickerField(
+        "persons",
+        label=_("duplicate record to merge into this one"),
+        queryset=Person.objects.none(),
+        error_messages={"invalid_choice": _("No such person in your area.")},
+        help_text=_(
+            "Everything pointing at the duplicate (cases, contacts, placements…) moves here; "
+            "the duplicate is deleted."
+        ),
+    )
+
+    def __init__(self, *args, keep: Person, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        rows = Person.objects.restrict(user, "change")
+        alike = Q(name=keep.name)
+        if keep.phone_hash:
+            alike |= Q(phone_hash=keep.phone_hash)
+        likely = rows.filter(alike).exclude(pk=keep.pk).order_by("name", "jurisdiction_id", "pk")
+        bind_picker(
+            self.fields["duplicate"],
+            user,
+            rows,
+            suggestions=likely,
+            caption=_("Same name or phone:"),
         )
-        limit_choices(self.fields["place"], places.order_by("jurisdiction_id", "name", "pk"))
 
 
 class RevealForm(forms.Form):

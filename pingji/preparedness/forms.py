@@ -1,10 +1,8 @@
-import datetime
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pingji.command.choices import ResponseLevel
-from pingji.core import uploads
+from pingji.core import clock, uploads
 from pingji.core.forms import set_choices
 from pingji.protocols.models import Protocol
 
@@ -77,7 +75,7 @@ class FindingForm(forms.Form):
 
 
 class EvaluateForm(forms.Form):
-    day = forms.DateField(label=_("day"), initial=datetime.date.today)
+    day = forms.DateField(label=_("day"), initial=clock.today)
 
 
 class RuleForm(forms.ModelForm):

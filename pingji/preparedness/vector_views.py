@@ -12,12 +12,11 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from pingji.cases.forms import bind_grids, grid_field
 from pingji.core import clock, uploads
-from pingji.core.forms import DateInput, limit_choices
+from pingji.core.forms import DateInput
 from pingji.core.tables import Column, Table
 from pingji.core.views.base import ActionFormView, ScopedListView, focus_code
-from pingji.geo.models import Jurisdiction
-from pingji.people.forms import visible_grids
 
 from .actions.surveillance import MAX_UPLOAD_BYTES
 from .actions.vectors import MAX_COUNT, Recorded, do_record_survey, do_upload_surveys
@@ -30,11 +29,7 @@ from .views import UploadView
 class VectorSurveyForm(forms.Form):
     """One grid's household larval survey; the action checks what needs the database."""
 
-    grid = forms.ModelChoiceField(
-        label=gettext_lazy("grid"),
-        queryset=Jurisdiction.objects.none(),
-        error_messages={"invalid_choice": gettext_lazy("No such grid in your area.")},
-    )
+    grid = grid_field(gettext_lazy("grid"))
     day = forms.DateField(
         label=gettext_lazy("day"),
         initial=clock.today,
@@ -55,7 +50,7 @@ class VectorSurveyForm(forms.Form):
 
     def __init__(self, *args, user, focus: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        limit_choices(self.fields["grid"], visible_grids(user, focus))
+        bind_grids(self.fields["grid"], user, focus)
 
 
 class VectorUploadForm(forms.Form):

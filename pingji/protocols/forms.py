@@ -2,9 +2,9 @@ import json
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pingji.core import clock
 from pingji.core.access import scope_code
 from pingji.core.forms import DateInput
 from pingji.geo.choices import Level
@@ -94,7 +94,7 @@ class InForceForm(forms.Form):
 
     @classmethod
     def defaults(cls, code: str) -> dict:
-        return {"jurisdiction": code, "on": timezone.localdate()}
+        return {"jurisdiction": code, "on": clock.today()}
 
     def clean_jurisdiction(self):
         code = self.cleaned_data["jurisdiction"].strip()

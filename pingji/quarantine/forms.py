@@ -2,11 +2,13 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from pingji.cases.forms import LocalDateTimeField
 from pingji.core import clock, uploads
 from pingji.core.actions import local_date
 from pingji.core.forms import limit_choices, set_choices
+from pingji.core.widgets import KeyedMultipleChoiceField, PickerField, bind_picker
 from pingji.geo.models import Jurisdiction
 from pingji.people.models import Person
 from pingji.protocols.models import Protocol
@@ -23,7 +25,8 @@ def _blank(choices) -> list:
 
 
 class PlaceForm(forms.Form):
-    person = forms.ModelChoiceField(
+    person = PickerField(
+        "persons",
         label=_("person"),
         queryset=Person.objects.none(),
         error_messages={"invalid_choice": _("No such person in your area.")},
@@ -34,13 +37,15 @@ class PlaceForm(forms.Form):
     exposure_at = LocalDateTimeField(label=_("last exposure"))
     placed_at = LocalDateTimeField(label=_("placed at"), required=False, help_text=_("Empty: now."))
     site = forms.ModelChoiceField(
-        label=_("site"),
+        label=pgettext_lazy("quarantine", "site"),
         queryset=Site.objects.none(),
         required=False,
         help_text=_("Required when the regime starts with centralised quarantine."),
         error_messages={"invalid_choice": _("No such site in your area.")},
     )
-    room = forms.ModelChoiceField(
+    room = PickerField(
+        "rooms",
+        follows="site",
         label=_("room"),
         queryset=Room.objects.none(),
         required=False,
@@ -50,12 +55,9 @@ class PlaceForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        limit_choices(self.fields["person"], Person.objects.restrict(user).order_by("name", "pk"))
+        bind_picker(self.fields["person"], user)
         limit_choices(self.fields["site"], Site.objects.restrict(user).order_by("name"))
-        limit_choices(
-            self.fields["room"],
-            Room.objects.restrict(user).select_related("site").order_by("site", "number"),
-        )
+        bind_picker(self.fields["room"], user)
 
 
 def dispatch_site_field(user) -> forms.ModelChoiceField:
@@ -149,7 +151,9 @@ class TransferForm(forms.Form):
         queryset=Site.objects.none(),
         error_messages={"invalid_choice": _("No such site in your area.")},
     )
-    room = forms.ModelChoiceField(
+    room = PickerField(
+        "rooms",
+        follows="site",
         label=_("room"),
         queryset=Room.objects.none(),
         required=False,
@@ -160,10 +164,7 @@ class TransferForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         limit_choices(self.fields["site"], Site.objects.restrict(user).order_by("name"))
-        limit_choices(
-            self.fields["room"],
-            Room.objects.restrict(user).select_related("site").order_by("site", "number"),
-        )
+        bind_picker(self.fields["room"], user)
 
 
 class MoveHomeForm(forms.Form):
@@ -179,11 +180,17 @@ class MoveHomeForm(forms.Form):
 
 
 class ApplyProtocolForm(forms.Form):
-    placements = forms.ModelMultipleChoiceField(
+    """Apply the protocol in force to placements ticked in the page's table of outdated ones,
+    where each row says what the change would do: a picker would choose them blind."""
+
+    placements = KeyedMultipleChoiceField(
         label=_("placements"),
         queryset=Placement.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": _("No such placement in your area.")},
+        error_messages={
+            "invalid_choice": _("No such placement in your area."),
+            "invalid_pk_value": _("No such placement in your area."),
+        },
     )
     protocol = forms.ModelChoiceField(label=_("protocol"), queryset=Protocol.objects.none())
     reason = forms.CharField(label=_("reason"), max_length=500)
@@ -197,7 +204,8 @@ class ApplyProtocolForm(forms.Form):
 class SiteForm(forms.Form):
     name = forms.CharField(label=_("name"), max_length=200)
     kind = forms.ChoiceField(label=_("kind"), choices=_blank(SiteKind.choices))
-    jurisdiction = forms.ModelChoiceField(
+    jurisdiction = PickerField(
+        "jurisdictions",
         label=_("jurisdiction"),
         queryset=Jurisdiction.objects.none(),
         error_messages={"invalid_choice": _("No such jurisdiction in your area.")},
@@ -208,9 +216,7 @@ class SiteForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        limit_choices(
-            self.fields["jurisdiction"], Jurisdiction.objects.restrict(user).order_by("code")
-        )
+        bind_picker(self.fields["jurisdiction"], user)
 
 
 class StaffForm(forms.Form):

@@ -18,10 +18,12 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from pingji.cases.actions.reports import open_case_of
+from pingji.cases.actions.reports import case_name, open_case_of
 from pingji.core.actions import error, local_date, record_on
 from pingji.core.events import subscribe
+from pingji.core.messages import Message, message
 from pingji.protocols.models import COVID_19
 from pingji.tracing.contracts import (
     DISPATCH_CONTROLLED,
@@ -69,6 +71,8 @@ def place_controlled(dispatch: Dispatch, *, actor, site_id, at) -> Placement | N
     answered is told why nobody was placed.
     """
     person, county = dispatch.person, dispatch.jurisdiction
+    if person is None:  # a contact known only by particulars: answered controlled once named
+        raise error("outcome", _("Name the person this dispatch is about before placing them."))
     contact, category = _contact_and_category(dispatch)
     exposure_at = dispatch.last_exposure_at or (contact.last_exposure_at if contact else None)
     controlled = _under_control(person)
@@ -82,8 +86,13 @@ def place_controlled(dispatch: Dispatch, *, actor, site_id, at) -> Placement | N
             actor,
             at,
             "placed_already",
-            _("Nobody was placed: %(name)s was already placed for this exposure or a later one.")
-            % {"name": person.name},
+            message(
+                gettext_noop(
+                    "Nobody was placed: %(name)s was already placed for this exposure or a "
+                    "later one."
+                ),
+                {"name": person.name},
+            ),
         )
         return None
     if not person.jurisdiction_id.startswith(county.code):
@@ -127,13 +136,13 @@ def _contact_and_category(dispatch: Dispatch) -> tuple[Contact | None, str]:
     return contact, category
 
 
-def _not_placed(dispatch: Dispatch, actor, at, reason: str, message: str) -> None:
+def _not_placed(dispatch: Dispatch, actor, at, reason: str, why: Message) -> None:
     """Record on the dispatch that its "controlled" answer placed nobody, and why: the answer
     stands, and the one who gave it is told (decision 0026 keeps it; this says so)."""
     record_on(
         dispatch,
         NOT_PLACED,
-        message,
+        why,
         actor=actor,
         at=at,
         payload={"reason": reason, "at": at.isoformat()},
@@ -141,7 +150,7 @@ def _not_placed(dispatch: Dispatch, actor, at, reason: str, message: str) -> Non
     )
 
 
-def _under_control(person) -> tuple[str, str] | None:
+def _under_control(person) -> tuple[str, Message] | None:
     """(why, in a code and in words) when the person is already under a placement, or a COVID-19
     case by now (quarantine is COVID-19's workflow, decision 0041): controlled another way, not
     placed again; else None."""
@@ -149,18 +158,27 @@ def _under_control(person) -> tuple[str, str] | None:
     if active is not None:
         return (
             "under_placement",
-            _("Nobody was placed: %(name)s is already under %(placement)s.")
-            % {"name": person.name, "placement": active},
+            message(
+                gettext_noop("Nobody was placed: %(name)s is already under %(placement)s."),
+                {
+                    "name": person.name,
+                    "placement": message(
+                        gettext_noop("Placement %(number)s"), {"number": active.pk}
+                    ),
+                },
+            ),
         )
     case = open_case_of(person, COVID_19)
     if case is not None:
         return (
             "case",
-            _(
-                "Nobody was placed: %(name)s is %(case)s, controlled as a case (treatment), "
-                "not by quarantine."
-            )
-            % {"name": person.name, "case": case},
+            message(
+                gettext_noop(
+                    "Nobody was placed: %(name)s is %(case)s, controlled as a case (treatment), "
+                    "not by quarantine."
+                ),
+                {"name": person.name, "case": case_name(case)},
+            ),
         )
     return None
 
@@ -197,7 +215,7 @@ def _placed_since(person, exposure_on: datetime.date) -> bool:
 
 def _no_regime_left(
     person, category: str, exposure_on: datetime.date, placed_on
-) -> tuple[str, str] | None:
+) -> tuple[str, Message] | None:
     """None while the protocol in force still has days of quarantine for the person on
     ``placed_on``; else why not (a regime that sets none, or one already over), as a code and
     in words."""
@@ -208,24 +226,28 @@ def _no_regime_left(
         if any(e.code == "not_applicable" for e in refusals):
             return (
                 "no_regime",
-                _("Nobody was placed: %(reason)s")
-                % {"reason": " ".join(m for e in refusals for m in e.messages)},
+                message(
+                    gettext_noop("Nobody was placed: %(reason)s"),
+                    {"reason": " ".join(m for e in refusals for m in e.messages)},
+                ),
             )
         raise
     if plan.planned_end_on >= placed_on:
         return None
     return (
         "regime_over",
-        _(
-            "Nobody was placed: under %(protocol)s the regime of %(name)s, counted from the last "
-            "exposure on %(exposure)s, ended on %(end)s."
-        )
-        % {
-            "protocol": protocol,
-            "name": person.name,
-            "exposure": exposure_on.isoformat(),
-            "end": plan.planned_end_on.isoformat(),
-        },
+        message(
+            gettext_noop(
+                "Nobody was placed: under %(protocol)s the regime of %(name)s, counted from the "
+                "last exposure on %(exposure)s, ended on %(end)s."
+            ),
+            {
+                "protocol": protocol,
+                "name": person.name,
+                "exposure": exposure_on.isoformat(),
+                "end": plan.planned_end_on.isoformat(),
+            },
+        ),
     )
 
 

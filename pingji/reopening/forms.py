@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from pingji.cases.forms import LocalDateTimeField
 from pingji.core import uploads
-from pingji.core.forms import DateInput, limit_choices, set_choices
+from pingji.core.forms import DateInput, set_choices
+from pingji.core.widgets import PickerField, bind_picker
 from pingji.geo.models import Jurisdiction
 from pingji.users.choices import Role
 from pingji.users.models import User
@@ -22,8 +23,15 @@ def _blank(choices) -> list:
     return [("", "---------"), *choices]
 
 
+def _area_field(label, **kwargs) -> PickerField:
+    """A jurisdiction of any level, from the province to a grid: a picker, since a city has
+    thousands of grids (``core.widgets``)."""
+    kwargs.setdefault("error_messages", {"invalid_choice": _("No such jurisdiction in your area.")})
+    return PickerField("jurisdictions", label=label, queryset=Jurisdiction.objects.none(), **kwargs)
+
+
 def _areas(field, user, focus: str) -> None:
-    limit_choices(field, Jurisdiction.objects.restrict(user).within(focus).order_by("code"))
+    bind_picker(field, user, params={"within": focus})
 
 
 class EstablishmentForm(forms.Form):
@@ -41,11 +49,7 @@ class EstablishmentForm(forms.Form):
     grades = forms.CharField(label=_("grades"), max_length=60, required=False)
     pupils = forms.IntegerField(label=_("pupils"), min_value=0, initial=0)
     address = forms.CharField(label=_("address"), max_length=300, required=False)
-    jurisdiction = forms.ModelChoiceField(
-        label=_("jurisdiction"),
-        queryset=Jurisdiction.objects.none(),
-        error_messages={"invalid_choice": _("No such jurisdiction in your area.")},
-    )
+    jurisdiction = _area_field(_("jurisdiction"))
 
     def __init__(self, *args, user, focus: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -64,10 +68,8 @@ class ImportForm(forms.Form):
 
 
 class AreaImportForm(ImportForm):
-    area = forms.ModelChoiceField(
-        label=_("area"),
-        queryset=Jurisdiction.objects.none(),
-        help_text=_("Every row's jurisdiction code must lie in this area."),
+    area = _area_field(
+        _("area"), help_text=_("Every row's jurisdiction code must lie in this area.")
     )
 
     def __init__(self, *args, user, focus: str, **kwargs):
@@ -146,7 +148,7 @@ class ProblemForm(forms.Form):
 
 class SurveyForm(forms.Form):
     title = forms.CharField(label=_("title"), max_length=200)
-    jurisdiction = forms.ModelChoiceField(label=_("area"), queryset=Jurisdiction.objects.none())
+    jurisdiction = _area_field(_("area"))
     kind = forms.ChoiceField(label=_("kind"), choices=_blank(Kind.choices), required=False)
     due_at = LocalDateTimeField(label=_("answers due"))
 
@@ -156,9 +158,19 @@ class SurveyForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
-    # quoted: Django's fields are not subscriptable when the class body runs
-    establishment: "forms.ModelChoiceField[Establishment]" = forms.ModelChoiceField(
-        label=_("establishment"), queryset=None
+    """One establishment's answer to ``survey``, typed in for it by someone who may change it.
+
+    The establishment is picked among those the survey asks (its area and kind), so a city-wide
+    survey of thousands is searched, not listed, and one it does not ask is refused here.
+    """
+
+    establishment = PickerField(
+        "establishments",
+        label=_("establishment"),
+        queryset=Establishment.objects.none(),
+        error_messages={
+            "invalid_choice": _("No such establishment among those this survey asks in your area.")
+        },
     )
     state = forms.ChoiceField(label=_("state"), choices=_blank(OperatingState.choices))
     staff_in_controlled_areas = forms.IntegerField(
@@ -170,9 +182,11 @@ class AnswerForm(forms.Form):
     )
     permit_problem = forms.CharField(label=_("permit problem"), max_length=500, required=False)
 
-    def __init__(self, *args, establishments, **kwargs):
+    def __init__(self, *args, user, survey, **kwargs):
         super().__init__(*args, **kwargs)
-        limit_choices(self.fields["establishment"], establishments)
+        asked = {"within": survey.jurisdiction_id, "kind": survey.kind}
+        changeable = Establishment.objects.restrict(user, "change")
+        bind_picker(self.fields["establishment"], user, changeable, params=asked)
 
 
 class TargetForm(forms.Form):

@@ -10,12 +10,11 @@ from django.forms import BaseForm
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import generic
 
-from pingji.core import uploads
+from pingji.core import clock, uploads
 from pingji.core.events import events_for
 from pingji.core.forms import add_action_errors
 from pingji.core.jobs import enqueue
@@ -67,7 +66,7 @@ def detail_context(request, est: Establishment, **step_forms) -> dict:
     user = request.user
     can = user.has_perm("reopening.change_establishment")
     pending = est.applications.filter(decided_at__isnull=True).first()
-    now = timezone.now()
+    now = clock.now()
     items, protocol, clause = checklist_for(est, now)
     try:
         blocked = controls.blocking_reason(est, now)
@@ -150,7 +149,7 @@ class ApplyView(_Step):
     success_message = gettext_lazy("Application recorded.")
 
     def make_form(self, data, files):
-        items, _p, _c = checklist_for(self.get_object(), timezone.now())
+        items, _p, _c = checklist_for(self.get_object(), clock.now())
         return forms.ApplyForm(data, items=items)
 
     def perform(self, obj, form):
@@ -334,7 +333,7 @@ def survey_context(request, survey: Survey, **extra) -> dict:
         "unanswered": asked.exclude(survey_returns__survey=survey).order_by("name")[:200],
         "unanswered_count": asked.exclude(survey_returns__survey=survey).count(),
         "asked": asked.count(),
-        "answer_form": forms.AnswerForm(establishments=asked.order_by("name")),
+        "answer_form": forms.AnswerForm(user=request.user, survey=survey),
         "import_form": forms.ImportForm(),
     }
     context.update(extra)
@@ -356,8 +355,7 @@ class SurveyAnswerView(PermissionRequiredMixin, FormStepView):
     success_message = gettext_lazy("Answer recorded.")
 
     def make_form(self, data, files):
-        asked = Establishment.objects.restrict(self.request.user, "change")
-        return forms.AnswerForm(data, establishments=asked)
+        return forms.AnswerForm(data, user=self.request.user, survey=self.get_object())
 
     def perform(self, obj, form):
         data = dict(form.cleaned_data)

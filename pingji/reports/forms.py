@@ -20,7 +20,7 @@ class AsOfForm(forms.Form):
     since = forms.DateField(label=_("since"), required=False)
 
     def clean_on(self):
-        return not_future(self.cleaned_data.get("on")) or today()
+        return not_future(self.cleaned_data.get("on"))
 
     def clean(self):
         data = super().clean()

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from pingji.core import uploads
 from pingji.core.access import colleagues
 from pingji.core.forms import DateInput, set_choices
+from pingji.core.widgets import PickerField, bind_picker
 from pingji.geo.choices import LEVEL_ORDER
 from pingji.geo.models import Jurisdiction
 from pingji.users.choices import Role
@@ -17,15 +18,31 @@ from .evidence import EVIDENCE_EXTENSIONS
 from .kinds import kind_choices
 from .ledger import MAX_UPLOAD_BYTES
 
-#: How many levels below the focus the owner list reaches: a county sees its townships and their
+#: How many levels below the focus an owner may be: a county reaches its townships and their
 #: communities, a province its cities and counties. Deeper owners: switch the focus down first,
-#: which keeps the list short enough for a phone.
+#: which keeps the assignees (a list of the owners' staff) short enough for a phone.
 LEVELS_BELOW_FOCUS = 2
 
 
 def owner_levels(focus: Jurisdiction | None) -> list[str]:
     start = LEVEL_ORDER.index(focus.level) if focus is not None else 0
     return LEVEL_ORDER[start : start + LEVELS_BELOW_FOCUS + 1]
+
+
+def owner_field(label) -> PickerField:
+    """An owner jurisdiction, typed: two levels below a township are its hundreds of grids."""
+    return PickerField(
+        "jurisdictions",
+        label=label,
+        queryset=Jurisdiction.objects.none(),
+        error_messages={"invalid_choice": _("No such jurisdiction in your area.")},
+    )
+
+
+def bind_owners(field, user, focus: Jurisdiction | None, levels: list[str]) -> None:
+    """Offer (and accept) the jurisdictions of ``levels`` in the user's area inside ``focus``."""
+    code = focus.code if focus is not None else ""
+    bind_picker(field, user, params={"within": code, "level": ",".join(levels)})
 
 
 class UserChoiceField(forms.ModelChoiceField):
@@ -37,9 +54,7 @@ class UserChoiceField(forms.ModelChoiceField):
 class TaskForm(forms.Form):
     title = forms.CharField(label=_("title"), max_length=200)
     kind = forms.ChoiceField(label=_("kind"), choices=kind_choices)
-    jurisdiction = forms.ModelChoiceField(
-        label=_("owner jurisdiction"), queryset=Jurisdiction.objects.none()
-    )
+    jurisdiction = owner_field(_("owner jurisdiction"))
     assignee = UserChoiceField(label=_("assignee"), queryset=User.objects.none(), required=False)
     deadline = forms.DateTimeField(
         label=_("deadline"),
@@ -56,8 +71,7 @@ class TaskForm(forms.Form):
         super().__init__(*args, **kwargs)
         levels = owner_levels(focus)
         code = focus.code if focus is not None else ""
-        owners = Jurisdiction.objects.restrict(user).within(code).filter(level__in=levels)
-        set_choices(self.fields["jurisdiction"], owners.defer("boundary").order_by("code"))
+        bind_owners(self.fields["jurisdiction"], user, focus, levels)
         self.fields["jurisdiction"].initial = code or None
         workers = [r for r in Role.values if role_allows(r, "tasks.change_task")]
         assignees = colleagues(user).filter(
@@ -289,9 +303,7 @@ class ReviewForm(forms.Form):
 
 class ImprovementForm(forms.Form):
     title = forms.CharField(label=_("improvement"), max_length=200)
-    owner = forms.ModelChoiceField(
-        label=_("owner jurisdiction"), queryset=Jurisdiction.objects.none()
-    )
+    owner = owner_field(_("owner jurisdiction"))
     deadline = forms.DateTimeField(label=_("deadline"), widget=DateTimeInput())
     description = forms.CharField(
         label=_("description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
@@ -299,4 +311,5 @@ class ImprovementForm(forms.Form):
 
     def __init__(self, *args, user, review, **kwargs):
         super().__init__(*args, **kwargs)
-        set_choices(self.fields["owner"], lower_levels(user, review.jurisdiction))
+        focus = review.jurisdiction
+        bind_owners(self.fields["owner"], user, focus, owner_levels(focus))

@@ -5,31 +5,48 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pingji.cases.forms import LocalDateTimeField
-from pingji.core.forms import limit_choices, set_choices
-from pingji.geo.choices import Level, PlaceKind
+from pingji.core.widgets import PickerField, PickerMultipleField, bind_picker
+from pingji.geo.choices import LEVEL_ORDER, Level, PlaceKind
 from pingji.geo.models import Jurisdiction, Place
 
 from .choices import PoolingSetting, TestingScope, TubeResult, UploadKind
 
-
-def _visible(user, focus: str):
-    return Jurisdiction.objects.restrict(user, "view").within(focus).order_by("code")
+#: A campaign is run by a level that has staff to run it: any above the grid.
+RUNNING_LEVELS = ",".join(level for level in LEVEL_ORDER if level != Level.GRID)
 
 
 class CampaignForm(forms.Form):
+    """A province's campaign covers thousands of communities and compounds: each is a picker
+    narrowed to the focus (``core.widgets``)."""
+
     name = forms.CharField(label=_("name"), max_length=200)
-    jurisdiction = forms.ModelChoiceField(label=_("run by"), queryset=Jurisdiction.objects.none())
-    areas = forms.ModelMultipleChoiceField(
+    jurisdiction = PickerField(
+        "jurisdictions",
+        label=_("run by"),
+        queryset=Jurisdiction.objects.none(),
+        error_messages={"invalid_choice": _("No such jurisdiction in your area.")},
+    )
+    areas = PickerMultipleField(
+        "jurisdictions",
         label=_("jurisdictions covered"),
         queryset=Jurisdiction.objects.none(),
         required=False,
         help_text=_("Every resident of these areas is tested."),
+        error_messages={
+            "invalid_choice": _("Unknown jurisdiction: %(value)s."),
+            "invalid_pk_value": _("Unknown jurisdiction: %(value)s."),
+        },
     )
-    places = forms.ModelMultipleChoiceField(
+    places = PickerMultipleField(
+        "places",
         label=_("compounds covered"),
         queryset=Place.objects.none(),
         required=False,
         help_text=_("Residents of these compounds and their buildings."),
+        error_messages={
+            "invalid_choice": _("Unknown place: %(value)s."),
+            "invalid_pk_value": _("Unknown place: %(value)s."),
+        },
     )
     setting = forms.ChoiceField(
         label=_("setting"), choices=PoolingSetting.choices, initial=PoolingSetting.GENERAL
@@ -40,17 +57,11 @@ class CampaignForm(forms.Form):
 
     def __init__(self, *args, user, focus: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        above_grid = _visible(user, focus).exclude(level=Level.GRID)
-        limit_choices(self.fields["jurisdiction"], above_grid)
-        set_choices(self.fields["areas"], _visible(user, focus))
-        self.fields["areas"].widget.choices = [
-            (j.pk, f"{j.code} {j}") for j in _visible(user, focus)[:500]
-        ]
-        compounds = (
-            Place.objects.restrict(user, "view").within(focus).filter(kind=PlaceKind.COMPOUND)
-        )
-        set_choices(self.fields["places"], compounds)
-        self.fields["places"].widget.choices = [(p.pk, str(p)) for p in compounds[:500]]
+        running = {"within": focus, "level": RUNNING_LEVELS}
+        bind_picker(self.fields["jurisdiction"], user, params=running)
+        bind_picker(self.fields["areas"], user, params={"within": focus})
+        compounds = {"within": focus, "kind": PlaceKind.COMPOUND}
+        bind_picker(self.fields["places"], user, params=compounds)
 
 
 class RoundForm(forms.Form):
@@ -65,14 +76,19 @@ class RoundForm(forms.Form):
 
 class SamplingPointForm(forms.Form):
     name = forms.CharField(label=_("name"), max_length=200)
-    jurisdiction = forms.ModelChoiceField(label=_("area"), queryset=Jurisdiction.objects.none())
+    jurisdiction = PickerField(
+        "jurisdictions",
+        label=_("area"),
+        queryset=Jurisdiction.objects.none(),
+        error_messages={"invalid_choice": _("No such jurisdiction in your area.")},
+    )
     staff = forms.IntegerField(label=_("sampling staff"), min_value=0, initial=0)
     opens = forms.TimeField(label=_("opens"), widget=forms.TimeInput(attrs={"type": "time"}))
     closes = forms.TimeField(label=_("closes"), widget=forms.TimeInput(attrs={"type": "time"}))
 
     def __init__(self, *args, user, focus: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        limit_choices(self.fields["jurisdiction"], _visible(user, focus))
+        bind_picker(self.fields["jurisdiction"], user, params={"within": focus})
 
 
 class UploadForm(forms.Form):

@@ -92,6 +92,23 @@ class DispatchAnswerPayload(TypedDict):
     control: NotRequired[dict[str, int]]
 
 
+class ContactReportedPayload(TypedDict):
+    """A contact recorded by particulars and dispatched (decision 0042): never the particulars."""
+
+    dispatch: int
+    tier: str
+    setting: str
+    to_region: str
+    last_exposure_at: str
+
+
+class DispatchResolvedPayload(TypedDict):
+    """The receiving county named the person a reported contact is (decision 0042)."""
+
+    #: "matched" (one of its residents) or "registered" (registered on resolving).
+    how: str
+
+
 class LinkedPayload(TypedDict):
     infector: int
     infectee: int
@@ -146,6 +163,16 @@ DISPATCH_EXPORTED = declare(
     "tracing.dispatch_exported",
     "an out-of-province dispatch exported to its file",
     DispatchAnswerPayload,
+)
+CONTACT_REPORTED = declare(
+    "tracing.contact_reported",
+    "a contact living elsewhere recorded by particulars and dispatched",
+    ContactReportedPayload,
+)
+DISPATCH_RESOLVED = declare(
+    "tracing.dispatch_resolved",
+    "a reported contact resolved to a person by the receiving county",
+    DispatchResolvedPayload,
 )
 LINKED = declare("tracing.linked", "a transmission link recorded", LinkedPayload)
 LINK_CORRECTED = declare(

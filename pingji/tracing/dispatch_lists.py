@@ -43,6 +43,12 @@ def _local(value) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
 
 
+def _masked(dispatch, field: str) -> str:
+    """A masked identifier: the person's, or as reported for a contact known by particulars."""
+    holder = dispatch.person if dispatch.person is not None else dispatch.reported
+    return getattr(holder, field, "") if holder is not None else ""
+
+
 def dispatch_workbook(dispatches, *, identities: dict[int, dict] | None = None) -> bytes:
     """An .xlsx of dispatches in the one layout; identity data masked unless given revealed."""
     book = Workbook(write_only=True)
@@ -55,10 +61,10 @@ def dispatch_workbook(dispatches, *, identities: dict[int, dict] | None = None) 
             safe_row(
                 [
                     n,
-                    d.person.name,
-                    d.person.get_sex_display(),
-                    revealed.get("id_number") or d.person.id_number_masked,
-                    revealed.get("phone") or d.person.phone_masked,
+                    d.shown_name,
+                    d.person.get_sex_display() if d.person is not None else "",
+                    revealed.get("id_number") or _masked(d, "id_number_masked"),
+                    revealed.get("phone") or _masked(d, "phone_masked"),
                     d.to_region,
                     d.to_region_name,
                     _local(d.last_exposure_at),

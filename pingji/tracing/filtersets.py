@@ -5,7 +5,16 @@ from pingji.core.access import scope_code
 from pingji.protocols.models import Disease
 
 from .choices import DispatchStatus, InvestigationStatus, ProposalStatus
-from .models import Cluster, Contact, Dispatch, Exposure, Investigation, Link, ProposedContact
+from .models import (
+    Cluster,
+    Contact,
+    Dispatch,
+    Exposure,
+    Investigation,
+    Link,
+    ProposedContact,
+    ReportedContact,
+)
 
 
 class InvestigationFilterSet(django_filters.FilterSet):
@@ -40,6 +49,12 @@ class ExposureFilterSet(django_filters.FilterSet):
 class ContactFilterSet(ExposureFilterSet):
     class Meta:
         model = Contact
+        fields = ["investigation", "disease", "tier", "setting"]
+
+
+class ReportedContactFilterSet(ExposureFilterSet):
+    class Meta:
+        model = ReportedContact
         fields = ["investigation", "disease", "tier", "setting"]
 
 

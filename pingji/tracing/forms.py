@@ -6,10 +6,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pingji.cases.forms import LocalDateTimeField
+from pingji.cases.forms import LocalDateTimeField, bind_grids, grid_field
 from pingji.cases.models import Case
 from pingji.core.forms import limit_choices, set_choices
-from pingji.geo.models import Place
+from pingji.core.widgets import KeyedMultipleChoiceField, PickerField, bind_picker
+from pingji.geo.choices import Level
+from pingji.geo.models import Jurisdiction, Place
+from pingji.people.forms import IdNumberField, PhoneField
 from pingji.people.models import Person
 
 from .choices import ContactTier, DispatchOutcome, LinkEvidence, Setting
@@ -21,7 +24,8 @@ def _blank(choices) -> list:
 
 
 class ExposureForm(forms.Form):
-    place = forms.ModelChoiceField(
+    place = PickerField(
+        "places",
         label=_("place"),
         queryset=Place.objects.none(),
         required=False,
@@ -40,13 +44,12 @@ class ExposureForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        limit_choices(
-            self.fields["place"], Place.objects.restrict(user, "view").order_by("kind", "name")
-        )
+        bind_picker(self.fields["place"], user)
 
 
 class ContactForm(forms.Form):
-    person = forms.ModelChoiceField(
+    person = PickerField(
+        "persons",
         label=_("person"),
         queryset=Person.objects.none(),
         error_messages={"invalid_choice": _("No such person in your area.")},
@@ -58,9 +61,79 @@ class ContactForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        limit_choices(
-            self.fields["person"], Person.objects.restrict(user, "view").order_by("name", "pk")
+        bind_picker(self.fields["person"], user)
+
+
+class ReportedContactForm(forms.Form):
+    """A contact living in another county, by what the investigator knows (decision 0042).
+
+    Nothing here is looked up: the form answers the same whether or where the person is
+    registered, and the county named receives it as a dispatch.
+    """
+
+    name = forms.CharField(label=_("full name"), max_length=60)
+    id_number = IdNumberField(required=False)
+    phone = PhoneField(required=False)
+    address = forms.CharField(label=_("address"), max_length=300, required=False)
+    county = forms.ModelChoiceField(
+        label=_("county where the person lives"),
+        queryset=Jurisdiction.objects.none(),
+        to_field_name="code",
+        help_text=_("The county receives the contact as a dispatch and finds the person."),
+        error_messages={"invalid_choice": _("Choose a county of this province.")},
+    )
+    tier = forms.ChoiceField(label=_("tier"), choices=_blank(ContactTier.choices))
+    setting = forms.ChoiceField(label=_("setting"), choices=_blank(Setting.choices))
+    last_exposure_at = LocalDateTimeField(label=_("last exposure"))
+    note = forms.CharField(label=_("note"), max_length=500, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        counties = Jurisdiction.objects.real().filter(level=Level.COUNTY).only("code", "name")
+        own = (getattr(user, "jurisdiction_id", "") or "")[:6]
+        set_choices(
+            self.fields["county"],
+            counties.exclude(code=own)
+            .order_by("code")
+            .beyond_scope("a contact may live in any county of the province"),
         )
+
+    def action_kwargs(self) -> dict:
+        """``reported.do_report_contact``'s arguments."""
+        data = dict(self.cleaned_data)
+        data["to_region"] = data.pop("county").code
+        return data
+
+
+class ResolveForm(forms.Form):
+    """The receiving county names the resident a reported contact is."""
+
+    person = PickerField(
+        "persons",
+        label=_("the resident"),
+        queryset=Person.objects.none(),
+        error_messages={"invalid_choice": _("No such person in the receiving county.")},
+    )
+
+    def __init__(self, *args, user, county: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        bind_picker(self.fields["person"], user, params={"within": county})
+
+
+class RegisterForm(forms.Form):
+    """The receiving county registers a reported contact nobody has registered yet."""
+
+    grid = grid_field(_("grid of residence"))
+    name = forms.CharField(
+        label=_("full name"),
+        max_length=60,
+        required=False,
+        help_text=_("Empty: the name as the sender reported it."),
+    )
+
+    def __init__(self, *args, user, county: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        bind_grids(self.fields["grid"], user, county)
 
 
 class CompleteForm(forms.Form):
@@ -121,10 +194,17 @@ class DispatchOutcomeForm(forms.Form):
 
 
 class DispatchExportForm(forms.Form):
-    dispatches = forms.ModelMultipleChoiceField(
+    """The open out-of-province dispatches to export, chosen from a list rather than a picker:
+    each export closes what it writes, so the list is the backlog since the last export, which
+    is sent as a batch, not a register that grows."""
+
+    dispatches = KeyedMultipleChoiceField(
         label=_("out-of-province dispatches"),
         queryset=Dispatch.objects.none(),
-        error_messages={"invalid_choice": _("No such open out-of-province dispatch.")},
+        error_messages={
+            "invalid_choice": _("No such open out-of-province dispatch."),
+            "invalid_pk_value": _("No such open out-of-province dispatch."),
+        },
     )
     reveal_reason = forms.CharField(
         label=_("reason to write identity numbers in plain"),
@@ -140,12 +220,14 @@ class DispatchExportForm(forms.Form):
 
 
 class LinkForm(forms.Form):
-    infector = forms.ModelChoiceField(
+    infector = PickerField(
+        "cases",
         label=_("infector"),
         queryset=Case.objects.none(),
         error_messages={"invalid_choice": _("No such case in your area.")},
     )
-    infectee = forms.ModelChoiceField(
+    infectee = PickerField(
+        "cases",
         label=_("infectee"),
         queryset=Case.objects.none(),
         error_messages={"invalid_choice": _("No such case in your area.")},
@@ -162,7 +244,6 @@ class LinkForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        cases = Case.objects.restrict(user, "view").select_related("person")
-        limit_choices(self.fields["infector"], cases.order_by("-reported_at"))
-        limit_choices(self.fields["infectee"], cases.order_by("-reported_at"))
+        bind_picker(self.fields["infector"], user)
+        bind_picker(self.fields["infectee"], user)
         limit_choices(self.fields["cluster"], Cluster.objects.restrict(user, "view"))

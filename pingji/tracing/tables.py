@@ -19,7 +19,7 @@ class InvestigationTable(Table):
 class DispatchTable(Table):
     columns = (
         Column("pk", "#", link=True),
-        Column("person.name", _("full name")),
+        Column("shown_name", _("full name")),
         Column("sender.name", _("sent by")),
         Column("to_region_name", _("receiving county")),
         Column("to_region", _("receiving county code")),

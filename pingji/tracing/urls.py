@@ -15,6 +15,11 @@ urlpatterns = [
         "<int:pk>/exposures/", investigations.ExposureCreateView.as_view(), name="exposure_create"
     ),
     path("<int:pk>/contacts/", investigations.ContactCreateView.as_view(), name="contact_create"),
+    path(
+        "<int:pk>/contacts/elsewhere/",
+        investigations.ReportedContactCreateView.as_view(),
+        name="reported_contact_create",
+    ),
     path("<int:pk>/core-done/", investigations.CompleteCoreView.as_view(), name="complete_core"),
     path(
         "<int:pk>/report-done/", investigations.CompleteReportView.as_view(), name="complete_report"
@@ -34,6 +39,16 @@ urlpatterns = [
         "dispatches/<int:pk>/acknowledge/",
         dispatch.DispatchAcknowledgeView.as_view(),
         name="dispatch_acknowledge",
+    ),
+    path(
+        "dispatches/<int:pk>/resolve/",
+        dispatch.DispatchResolveView.as_view(),
+        name="dispatch_resolve",
+    ),
+    path(
+        "dispatches/<int:pk>/register/",
+        dispatch.DispatchRegisterView.as_view(),
+        name="dispatch_register",
     ),
     path(
         "dispatches/<int:pk>/outcome/",

@@ -97,7 +97,9 @@ def test_the_merge_page_and_api(grid, epi, client, api):
     c = PersonFactory(name="陈某", id_number=None, household=HouseholdFactory(jurisdiction=grid))
     client.force_login(epi)
     page = client.get(f"/people/persons/{a.pk}/merge/").content.decode()
-    assert f'value="{b.pk}"' in page
+    # the likely duplicates are offered before anything is typed, the kept record is not
+    assert f'class="picker-suggestion secondary" data-key="{b.pk}"' in page
+    assert f'data-key="{a.pk}"' not in page
     assert client.post(f"/people/persons/{a.pk}/merge/", {"duplicate": "x"}).status_code == 400
     assert client.post(f"/people/persons/{a.pk}/merge/", {"duplicate": b.pk}).status_code == 302
     assert not Person.objects.filter(pk=b.pk).exists()

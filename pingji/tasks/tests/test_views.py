@@ -221,8 +221,8 @@ class TestCreate:
         [
             ({"title": ""}, "title", "required"),
             ({"deadline": "PAST"}, "deadline", "future"),
-            ({"jurisdiction": COUNTY}, "jurisdiction", "valid choice"),  # upward, tampered
-            ({"jurisdiction": "350206"}, "jurisdiction", "valid choice"),  # sideways, tampered
+            ({"jurisdiction": COUNTY}, "jurisdiction", "No such jurisdiction"),  # upward, tampered
+            ({"jurisdiction": "350206"}, "jurisdiction", "No such jurisdiction"),  # sideways
         ],
     )
     def test_bad_input_is_refused_by_field_and_saves_nothing(

@@ -32,12 +32,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pingji.core import clock
 from pingji.core.actions import aware, scope_of
 from pingji.core.context import current_actor, current_request_id
-from pingji.core.events import record_events
+from pingji.core.events import record_events, summary_fields
 from pingji.core.importing import MAX_REPORTED
+from pingji.core.messages import Message, message
 from pingji.core.models import DomainEvent
 from pingji.geo.models import Jurisdiction
 from pingji.people.models import Person
@@ -67,6 +69,7 @@ from .dispatch import (
     receiver_among,
     receiving_code,
 )
+from .investigations import investigation_name
 
 
 def _when(value: datetime.datetime) -> datetime.datetime:
@@ -222,7 +225,7 @@ def do_add_contacts_bulk(rows: Iterable[ContactRow], *, actor, dispatch: bool = 
         Contact.objects.bulk_create(new, batch_size=2000)
         Contact.objects.bulk_update(changed, ["tier", "last_exposure_at"], batch_size=2000)
         result.created, result.updated, result.contacts = len(new), len(changed), new
-        names: dict[int, str] = {}
+        names: dict[int, Message] = {}
         events = [_contact_event(c, actor, names) for c in new]
         if dispatch:
             dispatches, more = _dispatch(new, actor)
@@ -233,7 +236,7 @@ def do_add_contacts_bulk(rows: Iterable[ContactRow], *, actor, dispatch: bool = 
 
 
 def _event(
-    kind: str, summary: str, subject: models.Model, actor, payload: dict, at=None
+    kind: str, summary: Message, subject: models.Model, actor, payload: dict, at=None
 ) -> DomainEvent:
     """The event ``record_on(subject, kind, ...)`` records, built to be written with the batch's
     others (``record_events`` sets its record time and runs its subscribers)."""
@@ -241,7 +244,7 @@ def _event(
     return DomainEvent(
         kind=kind,
         time=at,
-        summary=summary[:300],
+        **summary_fields(summary),
         actor=actor if getattr(actor, "pk", None) else None,
         request_id=current_request_id(),
         jurisdiction_code=scope_of(subject),
@@ -251,12 +254,12 @@ def _event(
     )
 
 
-def _contact_event(contact: Contact, actor, names: dict[int, str]) -> DomainEvent:
+def _contact_event(contact: Contact, actor, names: dict[int, Message]) -> DomainEvent:
     """The contact's event; ``names`` keeps each investigation's name, written once for its
     many contacts."""
     investigation = contact.investigation
     if investigation.pk not in names:
-        names[investigation.pk] = str(investigation)
+        names[investigation.pk] = investigation_name(investigation)
     summary, payload = contact_added_event(contact, names[investigation.pk])
     return _event(CONTACT_ADDED, summary, investigation, actor, payload)
 
@@ -265,7 +268,7 @@ def _rule_task(dispatch: Dispatch, due: datetime.datetime, actor) -> Task:
     """The work item ``tasks.do_issue_rule_task`` issues for a dispatch due at ``due``."""
     task = Task(
         kind=TASK_KIND,
-        title=dispatch_task_title(dispatch, dispatch.person.name)[:200],
+        title=dispatch_task_title(dispatch, _named(dispatch))[:200],
         description=dispatch.deadline_clause,
         jurisdiction=dispatch.jurisdiction,
         department="",
@@ -279,13 +282,21 @@ def _rule_task(dispatch: Dispatch, due: datetime.datetime, actor) -> Task:
 def _task_event(task: Task, actor) -> DomainEvent:
     """The ``tasks.created`` event ``tasks.do_issue_rule_task`` records for its task."""
     owner = task.jurisdiction
-    summary = _("Task issued to %(owner)s: %(title)s") % {"owner": owner.name, "title": task.title}
+    summary = message(
+        gettext_noop("Task issued to %(owner)s: %(title)s"),
+        {"owner": owner.name, "title": task.title},
+    )
     payload = {"owner": owner.code, "deadline": task.deadline.isoformat(), "kind": task.kind}
-    return _event(TASK_CREATED, str(summary), task, actor, payload)
+    return _event(TASK_CREATED, summary, task, actor, payload)
+
+
+def _named(dispatch: Dispatch) -> str:
+    """Who a dispatch is about: the person (a bulk dispatch always names one), else the label."""
+    return dispatch.person.name if dispatch.person is not None else dispatch.source_label
 
 
 def _dispatch_event(dispatch: Dispatch, actor) -> DomainEvent:
-    summary, payload = dispatched_event(dispatch, dispatch.person.name)
+    summary, payload = dispatched_event(dispatch, _named(dispatch))
     event = _event(DISPATCHED, summary, dispatch, actor, payload, at=dispatch.sent_at)
     event.jurisdiction_code = dispatch.sender_id  # the sender sees what it sent
     return event

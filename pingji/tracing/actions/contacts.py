@@ -19,9 +19,11 @@ from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pingji.core.access import ensure_allowed
 from pingji.core.actions import aware, conflict, error, in_future, local_date, record_on
+from pingji.core.messages import Message, message
 from pingji.people.models import Person
 from pingji.protocols import rules
 
@@ -29,7 +31,7 @@ from ..choices import TIER_RANK, ContactSource, ContactTier, Setting
 from ..contracts import CONTACT_ADDED
 from ..models import Contact, Dispatch, Investigation
 from .dispatch import do_dispatch_person, may_dispatch, open_dispatch_of
-from .investigations import locked_investigation
+from .investigations import investigation_name, locked_investigation
 
 #: One reason to refuse a contact: (field, message, code), as ``core.actions.error`` takes them.
 Problem = tuple[str, str, str]
@@ -90,7 +92,7 @@ def _exposure_problems(
 def contact_problems(
     investigation: Investigation,
     *,
-    person_id: int,
+    person_id: int | None,
     tier: str,
     setting: str,
     last_exposure_at: datetime.datetime | None,
@@ -149,14 +151,19 @@ def plan_contact(
     )
 
 
-def contact_added_event(contact: Contact, investigation: str = "") -> tuple[str, dict]:
+def contact_added_event(
+    contact: Contact, investigation: Message | None = None
+) -> tuple[Message, dict]:
     """The summary and payload of a saved contact's ``tracing.contact_added`` event (recorded on
     its investigation); ``investigation``: its name, when the caller wrote it once for many."""
-    summary = _("%(inv)s: %(name)s added as %(tier)s") % {
-        "inv": investigation or contact.investigation,
-        "name": contact.person.name,
-        "tier": ContactTier(contact.tier).label,  # get_tier_display rebuilds the choices each call
-    }
+    summary = message(
+        gettext_noop("%(inv)s: %(name)s added as %(tier)s"),
+        {
+            "inv": investigation or investigation_name(contact.investigation),
+            "name": contact.person.name,
+            "tier": ContactTier(contact.tier).label,  # get_tier_display rebuilds the choices
+        },
+    )
     payload = {
         "contact": contact.pk,
         "tier": contact.tier,
@@ -164,7 +171,7 @@ def contact_added_event(contact: Contact, investigation: str = "") -> tuple[str,
         "source": contact.source,
         "last_exposure_at": contact.last_exposure_at.isoformat(),
     }
-    return str(summary), payload
+    return summary, payload
 
 
 def dispatch_region(contact: Contact, actor) -> str | None:

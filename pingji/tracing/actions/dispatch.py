@@ -29,11 +29,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pingji.core import clock
 from pingji.core.access import ensure_allowed
 from pingji.core.actions import aware, error
 from pingji.core.events import record_event
+from pingji.core.messages import Message, message
 from pingji.geo.choices import Level
 from pingji.geo.drills import county_code
 from pingji.geo.models import Jurisdiction
@@ -170,7 +172,7 @@ class Target:
 
 
 def check_dispatch(
-    person: Person,
+    person: Person | None,
     *,
     to_jurisdiction: Jurisdiction | None,
     to_region: str,
@@ -188,7 +190,10 @@ def check_dispatch(
     """
     if not may_dispatch(actor):
         raise PermissionDenied(_("Your role cannot dispatch persons."))
-    ensure_allowed(actor, source if source is not None else person, "view")
+    subject = source if source is not None else person
+    if subject is None:
+        raise TypeError("a dispatch needs its person or its source")
+    ensure_allowed(actor, subject, "view")
     reason = (reason or "").strip()
     if not reason:
         raise error("reason", _("Say why the person is dispatched."), "required")
@@ -206,7 +211,7 @@ def check_dispatch(
 
 
 def plan_dispatch(
-    person: Person,
+    person: Person | None,
     target: Target,
     *,
     source,
@@ -249,16 +254,19 @@ def dispatch_task_title(dispatch: Dispatch, name: str) -> str:
     return str(title % {"name": name})
 
 
-def dispatched_event(dispatch: Dispatch, name: str) -> tuple[str, dict]:
+def dispatched_event(dispatch: Dispatch, name: str) -> tuple[Message, dict]:
     """The summary and payload of a saved dispatch's ``tracing.dispatched`` event."""
-    summary = _("%(name)s dispatched to %(county)s") % {"name": name, "county": dispatch.to_region}
+    summary = message(
+        gettext_noop("%(name)s dispatched to %(county)s"),
+        {"name": name, "county": dispatch.to_region},
+    )
     payload = {
         "to_region": dispatch.to_region,
         "in_province": dispatch.in_province,
         "due_at": dispatch.due_at.isoformat() if dispatch.due_at else "",
         "source": dispatch.source_label,
     }
-    return str(summary), payload
+    return summary, payload
 
 
 def _refuse_open(person: Person, region: str) -> None:
@@ -313,26 +321,34 @@ def do_dispatch_person(
         dispatch = plan_dispatch(
             person, target, source=source, actor=actor, last_exposure_at=last_exposure_at
         )
-        dispatch.save()
-        ensure_allowed(actor, dispatch, "view")
-        if dispatch.due_at is not None:
-            do_issue_rule_task(
-                dispatch,
-                actor=actor,
-                owner=dispatch.jurisdiction,
-                kind=TASK_KIND,
-                title=dispatch_task_title(dispatch, person.name),
-                deadline=dispatch.due_at,
-                description=dispatch.deadline_clause,
-            )
-        summary, payload = dispatched_event(dispatch, person.name)
-        record_event(
-            DISPATCHED,
-            summary,
-            jurisdiction_code=target.sender.code,
-            subject=dispatch,
+        send_planned(dispatch, person.name, target, actor=actor)
+    return dispatch
+
+
+def send_planned(dispatch: Dispatch, name: str, target: Target, *, actor) -> Dispatch:
+    """Save a planned dispatch with its work item in the receiver's inbox and its event, inside
+    the caller's transaction: the one way a dispatch of one person, or of a contact known only by
+    particulars (``reported``), is sent."""
+    dispatch.save()
+    ensure_allowed(actor, dispatch, "view")
+    if dispatch.due_at is not None:
+        do_issue_rule_task(
+            dispatch,
             actor=actor,
-            at=target.at,
-            payload=payload,
+            owner=dispatch.jurisdiction,
+            kind=TASK_KIND,
+            title=dispatch_task_title(dispatch, name),
+            deadline=dispatch.due_at,
+            description=dispatch.deadline_clause,
         )
+    summary, payload = dispatched_event(dispatch, name)
+    record_event(
+        DISPATCHED,
+        summary,
+        jurisdiction_code=target.sender.code,
+        subject=dispatch,
+        actor=actor,
+        at=target.at,
+        payload=payload,
+    )
     return dispatch

@@ -11,10 +11,12 @@ import datetime
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pingji.core import clock
 from pingji.core.actions import conflict, error, in_future, locked, record_on
 from pingji.core.events import events_for
+from pingji.core.messages import message
 from pingji.core.models import DomainEvent
 from pingji.tasks.actions.work import do_close_rule_tasks
 
@@ -54,8 +56,13 @@ def _receiver_event(dispatch: Dispatch, actor, at, **payload) -> None:
     record_on(
         dispatch,
         ANSWER_KIND[dispatch.status],
-        _("%(dispatch)s: %(status)s")
-        % {"dispatch": dispatch, "status": dispatch.get_status_display()},
+        message(
+            gettext_noop("%(dispatch)s: %(status)s"),
+            {
+                "dispatch": message(gettext_noop("Dispatch %(number)s"), {"number": dispatch.pk}),
+                "status": DispatchStatus(dispatch.status).label,
+            },
+        ),
         actor=actor,
         payload={"at": at.isoformat(), "sender": dispatch.sender_id, **payload},
         at=at,  # when the county answered, not when the answer was typed (decision 0030)
@@ -84,6 +91,9 @@ OUTCOME_STATUS: dict[str, str] = {
     DispatchOutcome.UNREACHABLE: DispatchStatus.UNREACHABLE,
     DispatchOutcome.NOT_RESIDENT: DispatchStatus.RETURNED,
 }
+#: Answers about the person themselves: a contact reported by particulars is named first
+#: (``reported.do_resolve_dispatch``, decision 0042).
+HOLDS_THE_PERSON = frozenset({DispatchOutcome.LOCATED, DispatchOutcome.CONTROLLED})
 #: The event each answer records, by the status it leaves the dispatch in: one declared kind per
 #: answer, so a domain subscribes to exactly the answers it reacts to.
 ANSWER_KIND: dict[str, str] = {
@@ -131,6 +141,15 @@ def do_record_dispatch_outcome(
         dispatch = _locked(dispatch, actor)
         if at < dispatch.sent_at:
             raise error("at", _("The time is before the dispatch was sent."))
+        if outcome in HOLDS_THE_PERSON and dispatch.awaits_resolution:
+            raise error(
+                "outcome",
+                _(
+                    "Name the person first: choose the resident the particulars describe, or "
+                    "register them."
+                ),
+                "unresolved",
+            )
         if outcome == DispatchOutcome.LOCATED and dispatch.status == DispatchStatus.LOCATED:
             raise conflict("outcome", _("The person is already located."), "done")
         dispatch.status = OUTCOME_STATUS[outcome]
@@ -191,6 +210,8 @@ def do_export_dispatches(dispatches, *, actor, reveal_reason: str = "") -> bytes
         identities = {}
         if reveal_reason.strip() and actor.has_perm("people.reveal_person"):
             for d in rows:
+                if d.person is None:  # known by particulars only: exported masked
+                    continue
                 try:
                     identities[d.person_id] = do_reveal_identity(
                         d.person, actor=actor, reason=reveal_reason

@@ -13,7 +13,16 @@ from pingji.geo.models import Jurisdiction, Place
 from pingji.people.models import Person
 
 from ..choices import DispatchOutcome, LinkEvidence
-from ..models import Cluster, Contact, Dispatch, Exposure, Investigation, Link, ProposedContact
+from ..models import (
+    Cluster,
+    Contact,
+    Dispatch,
+    Exposure,
+    Investigation,
+    Link,
+    ProposedContact,
+    ReportedContact,
+)
 
 
 class InvestigationSerializer(ScopedModelSerializer):
@@ -170,7 +179,14 @@ class DispatchSerializer(ScopedModelSerializer):
         write_only=True,
         help_text=_("The contact to dispatch (the source)."),
     )
-    person_name = serializers.CharField(source="person.name", read_only=True)
+    person_name = serializers.CharField(
+        source="shown_name",
+        read_only=True,
+        help_text=_("For a contact reported by particulars, the name as the sender gave it."),
+    )
+    reported = serializers.SerializerMethodField(
+        help_text=_("The particulars of a contact reported by them (receiver only).")
+    )
     # the hand-over goes to another county of the province, outside the sender's area by design
     to_jurisdiction = UnscopedRelatedField(
         queryset=Jurisdiction.objects.all(),
@@ -209,6 +225,7 @@ class DispatchSerializer(ScopedModelSerializer):
             "outcome_note",
             "return_reason",
             "handled_by",
+            "reported",
             "countdown",
             "view",
         ]
@@ -225,6 +242,22 @@ class DispatchSerializer(ScopedModelSerializer):
             raise serializers.ValidationError({"person": _("Give the person or the contact.")})
         return attrs
 
+    def get_reported(self, obj) -> dict | None:
+        """What the receiver reads to find the person (masked, as decision 0031 shows them)."""
+        r = obj.reported
+        if r is None:
+            return None
+        return {
+            "name": r.name,
+            "id_number_masked": r.id_number_masked,
+            "phone_masked": r.phone_masked,
+            "address": r.address,
+            "tier": r.tier,
+            "setting": r.setting,
+            "last_exposure_at": serializers.DateTimeField().to_representation(r.last_exposure_at),
+            "awaits_resolution": obj.awaits_resolution,
+        }
+
     def get_view(self, obj) -> str:
         return "receiver" if obj.seen_by_receiver(self.context["request"].user) else "sender"
 
@@ -233,6 +266,61 @@ class DispatchSerializer(ScopedModelSerializer):
         if data["view"] == "sender":
             data = {k: v for k, v in data.items() if k in SENDER_FIELDS}
         return data
+
+
+class ReportContactSerializer(ScopedSerializer):
+    """A contact living in another county, by what the investigator knows (decision 0042)."""
+
+    name = serializers.CharField(max_length=60)
+    id_number = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    address = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    to_region = serializers.CharField(
+        max_length=6, help_text=_("The county where the person is believed to live (6 digits).")
+    )
+    tier = serializers.CharField(max_length=30)
+    setting = serializers.CharField(max_length=12)
+    last_exposure_at = serializers.DateTimeField()
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+
+class ReportedContactSerializer(ScopedModelSerializer):
+    """A contact as its investigation reported it (masked): what the sender typed, never whom the
+    receiving county resolved it to (decision 0042)."""
+
+    class Meta:
+        model = ReportedContact
+        fields = [
+            "id",
+            "investigation",
+            "jurisdiction",
+            "name",
+            "id_number_masked",
+            "phone_masked",
+            "address",
+            "tier",
+            "setting",
+            "last_exposure_at",
+            "note",
+            "reported_by",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class ResolveSerializer(ScopedSerializer):
+    """The resident a reported contact is (``person``), or a grid to register them in."""
+
+    person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all(), required=False)
+    grid = serializers.PrimaryKeyRelatedField(queryset=Jurisdiction.objects.all(), required=False)
+    name = serializers.CharField(max_length=60, required=False, allow_blank=True)
+
+    def validate(self, attrs):
+        if bool(attrs.get("person")) == bool(attrs.get("grid")):
+            raise serializers.ValidationError(
+                {"person": _("Give the person, or the grid to register them in.")}
+            )
+        return attrs
 
 
 class DispatchOutcomeSerializer(ScopedSerializer):

@@ -8,6 +8,7 @@ from .views import (
     InvestigationViewSet,
     LinkViewSet,
     ProposedContactViewSet,
+    ReportedContactViewSet,
 )
 
 router = DefaultRouter()
@@ -15,6 +16,7 @@ router.register("investigations", InvestigationViewSet)
 router.register("exposures", ExposureViewSet)
 router.register("contacts", ContactViewSet)
 router.register("proposed-contacts", ProposedContactViewSet)
+router.register("reported-contacts", ReportedContactViewSet)
 router.register("dispatches", DispatchViewSet)
 router.register("links", LinkViewSet)
 router.register("clusters", ClusterViewSet)

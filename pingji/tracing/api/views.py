@@ -24,6 +24,7 @@ from ..actions.investigations import (
     do_record_exposure,
 )
 from ..actions.proposals import do_accept_proposal, do_reject_proposal, do_search_checkins
+from ..actions.reported import do_register_and_resolve, do_report_contact, do_resolve_dispatch
 from ..actions.secondary import do_derive_secondary_contacts
 from ..filtersets import (
     ClusterFilterSet,
@@ -33,8 +34,18 @@ from ..filtersets import (
     InvestigationFilterSet,
     LinkFilterSet,
     ProposedContactFilterSet,
+    ReportedContactFilterSet,
 )
-from ..models import Cluster, Contact, Dispatch, Exposure, Investigation, Link, ProposedContact
+from ..models import (
+    Cluster,
+    Contact,
+    Dispatch,
+    Exposure,
+    Investigation,
+    Link,
+    ProposedContact,
+    ReportedContact,
+)
 from .serializers import (
     ClusterSerializer,
     CompleteSerializer,
@@ -47,6 +58,9 @@ from .serializers import (
     LinkSerializer,
     ProposedContactSerializer,
     RejectSerializer,
+    ReportContactSerializer,
+    ReportedContactSerializer,
+    ResolveSerializer,
     SearchSerializer,
 )
 
@@ -62,6 +76,8 @@ STEP_ACTIONS = (
     "export",
     "graph",
     "derive_secondary",
+    "report_contact",
+    "resolve",
 )
 
 
@@ -116,6 +132,21 @@ class InvestigationViewSet(StepActionsMixin, ScopedModelViewSet):
         job = do_search_checkins(investigation, actor=request.user, **body.validated_data)
         return Response({"job": job.pk}, status=status.HTTP_202_ACCEPTED)
 
+    @extend_schema(request=ReportContactSerializer, responses={201: DispatchSerializer})
+    @action(detail=True, methods=["post"])
+    def report_contact(self, request, pk=None):
+        """A contact living in another county, by particulars: dispatched there at once.
+
+        The answer is the same whether or not, and wherever, the person is registered: nothing
+        is looked up for the sender (decision 0042). The receiving county resolves it.
+        """
+        investigation = self.get_object()
+        body = ReportContactSerializer(data=request.data, context={"request": request})
+        body.is_valid(raise_exception=True)
+        dispatch = do_report_contact(investigation, actor=request.user, **body.validated_data)
+        data = DispatchSerializer(dispatch, context=self.get_serializer_context()).data
+        return Response(data, status=status.HTTP_201_CREATED)
+
 
 class ExposureViewSet(ScopedModelViewSet):
     queryset = Exposure.objects.all()
@@ -160,6 +191,15 @@ class ContactViewSet(StepActionsMixin, ScopedModelViewSet):
         )
 
 
+class ReportedContactViewSet(ScopedReadOnlyViewSet):
+    """Contacts living elsewhere, as the investigations of the caller's area reported them;
+    recorded with ``POST investigations/{id}/report_contact/`` (decision 0042)."""
+
+    queryset = ReportedContact.objects.all()
+    serializer_class = ReportedContactSerializer
+    filterset_class = ReportedContactFilterSet
+
+
 class ProposedContactViewSet(StepActionsMixin, ScopedReadOnlyViewSet):
     """Proposals of the check-in search; ``accept`` makes one a contact, ``reject`` says why not."""
 
@@ -200,7 +240,7 @@ class DispatchViewSet(StepActionsMixin, ScopedModelViewSet):
     queryset = Dispatch.objects.all()
     serializer_class = DispatchSerializer
     filterset_class = DispatchFilterSet
-    select_related = ("person", "sender")
+    select_related = ("person", "sender", "reported")
     http_method_names = ["get", "post", "head", "options"]
 
     def perform_create(self, serializer):
@@ -222,6 +262,23 @@ class DispatchViewSet(StepActionsMixin, ScopedModelViewSet):
         dispatch = do_acknowledge_dispatch(self.get_object(), actor=request.user)
         return Response(self.get_serializer(dispatch).data)
 
+    @extend_schema(request=ResolveSerializer, responses=DispatchSerializer)
+    @action(detail=True, methods=["post"])
+    def resolve(self, request, pk=None):
+        """The receiving county names the resident a reported contact is (``person``), or
+        registers them in one of its grids from the particulars (``grid``, ``name``)."""
+        dispatch = self.get_object()
+        body = ResolveSerializer(data=request.data, context={"request": request})
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        if data.get("person") is not None:
+            dispatch = do_resolve_dispatch(dispatch, actor=request.user, person=data["person"])
+        else:
+            dispatch = do_register_and_resolve(
+                dispatch, actor=request.user, grid=data["grid"], name=data.get("name", "")
+            )
+        return Response(self.get_serializer(dispatch).data)
+
     @extend_schema(request=DispatchOutcomeSerializer, responses=DispatchSerializer)
     @action(detail=True, methods=["post"])
     def outcome(self, request, pk=None):
@@ -235,7 +292,7 @@ class DispatchViewSet(StepActionsMixin, ScopedModelViewSet):
         body.is_valid(raise_exception=True)
         dispatch = do_record_dispatch_outcome(dispatch, actor=request.user, **body.validated_data)
         notices = [
-            {"kind": e.kind, "reason": (e.payload or {}).get("reason", ""), "message": e.summary}
+            {"kind": e.kind, "reason": (e.payload or {}).get("reason", ""), "message": e.text}
             for e in told_by_reactions(dispatch)
         ]
         return Response({**self.get_serializer(dispatch).data, "notices": notices})

@@ -3,5 +3,15 @@
 from .chains import Cluster, Link
 from .dispatch import Dispatch
 from .investigations import Contact, Exposure, Investigation, ProposedContact
+from .reported import ReportedContact
 
-__all__ = ["Cluster", "Contact", "Dispatch", "Exposure", "Investigation", "Link", "ProposedContact"]
+__all__ = [
+    "Cluster",
+    "Contact",
+    "Dispatch",
+    "Exposure",
+    "Investigation",
+    "Link",
+    "ProposedContact",
+    "ReportedContact",
+]

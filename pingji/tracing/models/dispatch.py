@@ -16,9 +16,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pingji.core import clock
 from pingji.core.access import ScopedModel, ScopedQuerySet, scope_code
 
 from ..choices import DISPATCH_CLOSED, DispatchStatus
@@ -56,10 +56,32 @@ class Dispatch(ScopedModel):
 
     objects: ClassVar[DispatchQuerySet] = DispatchQuerySet.as_manager()  # type: ignore[assignment]
     #: The sender may list its dispatches (decision 0008); a list export never carries these.
-    export_exclude = ("outcome_note", "handled_by", "person", "source_type", "source_id")
+    export_exclude = (
+        "outcome_note",
+        "handled_by",
+        "person",
+        "reported",
+        "source_type",
+        "source_id",
+    )
 
     person = models.ForeignKey(
-        "people.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="+"
+        "people.Person",
+        verbose_name=_("person"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Empty until the receiving county resolves a contact reported by particulars."),
+    )
+    #: A contact known by particulars only (decision 0042): the receiving county resolves it.
+    reported = models.ForeignKey(
+        "tracing.ReportedContact",
+        verbose_name=_("reported particulars"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     jurisdiction = models.ForeignKey(
         "geo.Jurisdiction",
@@ -92,7 +114,7 @@ class Dispatch(ScopedModel):
     status = models.CharField(
         _("status"), max_length=14, choices=DispatchStatus.choices, default=DispatchStatus.SENT
     )
-    sent_at = models.DateTimeField(_("sent at"), default=timezone.now, db_index=True)
+    sent_at = models.DateTimeField(_("sent at"), default=clock.now, db_index=True)
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("sent by (user)"),
@@ -141,7 +163,7 @@ class Dispatch(ScopedModel):
 
     @property
     def is_overdue(self) -> bool:
-        return self.is_open and self.due_at is not None and self.due_at < timezone.now()
+        return self.is_open and self.due_at is not None and self.due_at < clock.now()
 
     def countdown(self) -> str:
         from ..deadlines import countdown
@@ -149,6 +171,20 @@ class Dispatch(ScopedModel):
         if not self.is_open:
             return countdown(self.due_at, self.closed_at)[0] if self.closed_at else ""
         return countdown(self.due_at)[0]
+
+    @property
+    def shown_name(self) -> str:
+        """The name lists show: as the sender reported it, for a contact known by particulars
+        (the sender never reads the name of the person it was resolved to, decision 0042)."""
+        reported, person = self.reported, self.person
+        if reported is not None:
+            return reported.name
+        return person.name if person is not None else ""
+
+    @property
+    def awaits_resolution(self) -> bool:
+        """A contact reported by particulars, not yet resolved to a person by the receiver."""
+        return self.person_id is None and self.reported_id is not None
 
     def seen_by_receiver(self, user) -> bool:
         """Whether ``user`` works this dispatch (receiver's area), not only watches its status."""

@@ -20,6 +20,7 @@ from pingji.tracing.models import (
     Investigation,
     Link,
     ProposedContact,
+    ReportedContact,
 )
 
 HOUR = datetime.timedelta(hours=1)
@@ -86,6 +87,21 @@ class ProposedContactFactory(factory.django.DjangoModelFactory[ProposedContact])
     tier = ContactTier.CLOSE_CONTACT
 
 
+class ReportedContactFactory(factory.django.DjangoModelFactory[ReportedContact]):
+    """A contact known by particulars (name and address only), reported by an investigation."""
+
+    class Meta:
+        model = ReportedContact
+
+    investigation = factory.SubFactory(InvestigationFactory)
+    jurisdiction = factory.LazyAttribute(lambda o: o.investigation.jurisdiction)
+    name = factory.Sequence(lambda n: f"外地密接{n}")
+    address = "湖里区海山路1号"
+    tier = ContactTier.CLOSE_CONTACT
+    setting = Setting.WORKPLACE
+    last_exposure_at = factory.LazyAttribute(lambda o: o.investigation.case.reported_at - HOUR)
+
+
 class DispatchFactory(factory.django.DjangoModelFactory[Dispatch]):
     """A contact of 仙游县 living in the grid's county, sent by the grid's township."""
 
@@ -135,6 +151,7 @@ SCOPED_FACTORIES = {
     Investigation: _investigation,
     Exposure: lambda grid: ExposureFactory(investigation=_investigation(grid)),
     Contact: lambda grid: ContactFactory(investigation=_investigation(grid)),
+    ReportedContact: lambda grid: ReportedContactFactory(investigation=_investigation(grid)),
     ProposedContact: lambda grid: ProposedContactFactory(
         exposure=ExposureFactory(investigation=_investigation(grid))
     ),

@@ -25,11 +25,12 @@ from ..actions.dispatch_answers import (
     do_record_dispatch_outcome,
     told_by_reactions,
 )
+from ..actions.reported import candidates, do_register_and_resolve, do_resolve_dispatch
 from ..choices import DispatchStatus
 from ..contracts import DISPATCHED
 from ..dispatch_lists import XLSX
 from ..filtersets import DispatchFilterSet
-from ..forms import DispatchExportForm, DispatchOutcomeForm
+from ..forms import DispatchExportForm, DispatchOutcomeForm, RegisterForm, ResolveForm
 from ..models import Dispatch
 from ..tables import DispatchTable
 
@@ -38,7 +39,7 @@ class DispatchListView(ScopedListView):
     model = Dispatch
     table = DispatchTable
     filterset_class = DispatchFilterSet
-    select_related = ("person", "sender")
+    select_related = ("person", "sender", "reported")
     template_name = "tracing/dispatch_list.html"
 
     def get_queryset(self):
@@ -68,9 +69,19 @@ def dispatch_context(request, dispatch: Dispatch, **forms) -> dict:
         and Dispatch.objects.restrict(user, "respond").filter(pk=dispatch.pk).exists()
     )
     events = events_for(dispatch).restrict(user, "view").select_related("actor")
+    resolving = can_respond and dispatch.awaits_resolution
+    county = dispatch.jurisdiction_id
     context = {
         "object": dispatch,
         "receiver": receiver,
+        "reported": dispatch.reported if receiver else None,
+        "candidates": candidates(dispatch, user) if resolving else [],
+        "resolve_form": ResolveForm(user=user, county=county) if resolving else None,
+        "register_form": (
+            RegisterForm(user=user, county=county)
+            if resolving and user.has_perm("people.add_person")
+            else None
+        ),
         "can_respond": can_respond,
         "can_acknowledge": can_respond and dispatch.status == DispatchStatus.SENT,
         "outcome_form": DispatchOutcomeForm(user=user) if can_respond else None,
@@ -85,7 +96,7 @@ class DispatchDetailView(ScopedDetailView):
     template_name = "tracing/dispatch_detail.html"
 
     def get_queryset(self):
-        return super().get_queryset().select_related("person", "sender", "jurisdiction")
+        return super().get_queryset().select_related("person", "sender", "jurisdiction", "reported")
 
     def get_context_data(self, **kwargs):
         return dispatch_context(self.request, self.object)
@@ -111,6 +122,34 @@ class DispatchAcknowledgeView(_DispatchStep):
         do_acknowledge_dispatch(obj, actor=self.request.user)
 
 
+class DispatchResolveView(_DispatchStep):
+    """The receiving county names the resident a reported contact is (decision 0042)."""
+
+    action = "respond"  # a sender's forged POST is a 404, before its form is read
+    form_name = "resolve_form"
+    success_message = gettext_lazy("The dispatch now names its person.")
+
+    def make_form(self, data, files):
+        return ResolveForm(data, user=self.request.user, county=self.get_object().jurisdiction_id)
+
+    def perform(self, obj, form):
+        do_resolve_dispatch(obj, actor=self.request.user, person=form.cleaned_data["person"])
+
+
+class DispatchRegisterView(_DispatchStep):
+    """The receiving county registers a reported contact and names them (decision 0042)."""
+
+    action = "respond"  # registering also needs people.add_person, which the action checks
+    form_name = "register_form"
+    success_message = gettext_lazy("Registered; the dispatch now names its person.")
+
+    def make_form(self, data, files):
+        return RegisterForm(data, user=self.request.user, county=self.get_object().jurisdiction_id)
+
+    def perform(self, obj, form):
+        do_register_and_resolve(obj, actor=self.request.user, **form.cleaned_data)
+
+
 class DispatchOutcomeView(_DispatchStep):
     def make_form(self, data, files):
         return DispatchOutcomeForm(data, user=self.request.user)
@@ -119,7 +158,7 @@ class DispatchOutcomeView(_DispatchStep):
         """Record the answer, then say what its consequences skipped and why (nobody placed)."""
         dispatch = do_record_dispatch_outcome(obj, actor=self.request.user, **form.outcome_kwargs())
         for event in told_by_reactions(dispatch):
-            messages.warning(self.request, event.summary)
+            messages.warning(self.request, event.text)
 
 
 class DispatchExportView(LoginRequiredMixin, PermissionRequiredMixin, View):

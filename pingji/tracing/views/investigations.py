@@ -12,6 +12,7 @@ from django.db.models import F, When
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pingji.cases.models import Case
 from pingji.core.events import events_for
@@ -19,6 +20,7 @@ from pingji.core.models import Job
 from pingji.core.views.base import FormStepView, ScopedActionView, ScopedDetailView, ScopedListView
 
 from ..actions.contacts import do_add_contact
+from ..actions.dispatch import may_dispatch
 from ..actions.investigations import (
     do_complete_core,
     do_complete_report,
@@ -33,11 +35,19 @@ from ..actions.proposals import (
     do_reject_proposal,
     do_search_checkins,
 )
+from ..actions.reported import do_report_contact
 from ..actions.secondary import do_derive_secondary_contacts
 from ..choices import ProposalStatus
 from ..filtersets import InvestigationFilterSet
-from ..forms import CompleteForm, ContactForm, ExposureForm, RejectForm, SearchForm
-from ..models import Contact, Investigation, ProposedContact
+from ..forms import (
+    CompleteForm,
+    ContactForm,
+    ExposureForm,
+    RejectForm,
+    ReportedContactForm,
+    SearchForm,
+)
+from ..models import Contact, Dispatch, Investigation, ProposedContact
 from ..tables import InvestigationTable
 
 
@@ -80,6 +90,12 @@ def detail_context(request, investigation: Investigation, **forms) -> dict:
         "can_change": can_change,
         "exposure_form": ExposureForm(user=user) if user.has_perm("tracing.add_exposure") else None,
         "contact_form": ContactForm(user=user) if user.has_perm("tracing.add_contact") else None,
+        "reported_contacts": reported_contacts(investigation, user),
+        "reported_form": (
+            ReportedContactForm(user=user)
+            if user.has_perm("tracing.add_contact") and may_dispatch(user)
+            else None
+        ),
         "complete_form": CompleteForm() if can_change else None,
         "search_form": SearchForm() if can_change and user.has_perm("core.add_job") else None,
         "reject_form": RejectForm(),
@@ -87,6 +103,14 @@ def detail_context(request, investigation: Investigation, **forms) -> dict:
     }
     context.update(forms)
     return context
+
+
+def reported_contacts(investigation: Investigation, user) -> list[tuple]:
+    """(contact reported by particulars, its dispatch as the user sees it) of an investigation:
+    the name as the sender gave it and the dispatch's status, never whom it was resolved to."""
+    sent = Dispatch.objects.restrict(user, "view").filter(reported__investigation=investigation)
+    dispatch_of = {d.reported_id: d for d in sent}
+    return [(r, dispatch_of.get(r.pk)) for r in investigation.reported_contacts.all()]
 
 
 class InvestigationDetailView(ScopedDetailView):
@@ -158,6 +182,26 @@ class ContactCreateView(_StepView):
 
     def perform(self, obj, form):
         do_add_contact(obj, actor=self.request.user, **form.cleaned_data)
+
+
+class ReportedContactCreateView(_StepView):
+    """A contact living in another county, by particulars, dispatched there (decision 0042).
+
+    One success message for every such contact: nothing on the answer depends on whether or
+    where the person is registered.
+    """
+
+    permission_required = ("tracing.add_contact", "tracing.add_dispatch")
+    form_name = "reported_form"
+    success_message = gettext_lazy(
+        "Recorded. The contact is dispatched to the county you named, which will find them."
+    )
+
+    def make_form(self, data, files):
+        return ReportedContactForm(data, user=self.request.user)
+
+    def perform(self, obj, form):
+        do_report_contact(obj, actor=self.request.user, **form.action_kwargs())
 
 
 class CompleteCoreView(_StepView):
