@@ -6,6 +6,7 @@ laptop (SQLite + DuckDB under ``PINGJI_DATA_DIR``) and in production (PostgreSQL
 """
 
 import os
+import warnings
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -155,12 +156,15 @@ MIDDLEWARE = [
     "pingji.core.middleware.RequestIdMiddleware",
     "pingji.core.middleware.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # static files answered here, compressed, before sessions and the login (core.static_files)
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "pingji.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "pingji.core.as_of.AsOfMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "pingji.users.otp.RequireOTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -215,6 +219,14 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "pingji.core.static_files.CompressedStaticFiles"},
+}
+#: Before `pingji collectstatic` (the demo, tests) the files are served from the apps, plain;
+#: that STATIC_ROOT does not exist yet then is expected, not worth a warning on every start.
+WHITENOISE_USE_FINDERS = DEBUG or not (STATIC_ROOT / "staticfiles.json").exists()
+warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -56,7 +56,7 @@ def _first(label: str) -> int:
 
 #: (page, queries it may cost). A callable page is given nothing and names a row made above.
 PAGES = (
-    ("/", 11),
+    ("/", 13),  # the commander's home: its epidemic is kept until the next event, like a situation
     ("/tasks/", 8),
     ("/tasks/all/", 8),
     (lambda: f"/tasks/{_first('tasks.Task')}/", 10),
@@ -77,6 +77,17 @@ PAGES = (
     ("/tracing/", 8),
     ("/tracing/dispatches/", 8),
     ("/command/", 11),
+)
+
+#: Each role's home (``pingji.homes``), as (role, its jurisdiction, queries it may cost): a count
+#: per figure, each by the list it links to, and no query per row or per lower level.
+HOMES = (
+    (Role.EPIDEMIOLOGIST, COUNTY, 12),
+    (Role.OPERATOR, COUNTY, 12),
+    (Role.SITE_MANAGER, COUNTY, 9),
+    (Role.LIAISON, COUNTY, 11),
+    (Role.GRID_WORKER, GRID, 8),
+    (Role.AUDITOR, COUNTY, 10),
 )
 
 #: API lists, to a client authenticated directly (no session): a count, a page, and what the
@@ -145,6 +156,18 @@ def test_pages_stay_within_their_budget(client, django_assert_max_num_queries):
     for path, (_page, budget) in zip(paths, PAGES, strict=True):
         with django_assert_max_num_queries(budget, info=path):
             client.get(path)
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("busy_county")
+@pytest.mark.parametrize(("role", "code", "budget"), HOMES)
+def test_each_roles_home_stays_within_its_budget(
+    client, make_user, django_assert_max_num_queries, role, code, budget
+):
+    client.force_login(make_user(role, code))
+    assert client.get("/").status_code == 200  # what a process keeps is kept now
+    with django_assert_max_num_queries(budget, info=role):
+        client.get("/")
 
 
 @pytest.mark.django_db

@@ -8,8 +8,8 @@ class AreasConfig(AppConfig):
     verbose_name = _("Risk areas")
     #: Entries of the main menu: (label, URL name, permission needed or None).
     nav: tuple = (
-        (_("Risk areas"), "areas:area_list", "areas.view_riskarea"),
-        (_("Checkpoints"), "areas:checkpoint_list", "areas.view_checkpoint"),
+        (_("Risk areas"), "areas:area_list", "areas.view_riskarea", "response"),
+        (_("Checkpoints"), "areas:checkpoint_list", "areas.view_checkpoint", "response"),
     )
 
     def ready(self) -> None:

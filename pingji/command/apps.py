@@ -7,6 +7,6 @@ class CommandConfig(AppConfig):
     label = "command"
     verbose_name = _("Command modes")
     nav = (
-        (_("Command mode"), "command:mode_list", None),
-        (_("Meetings"), "command:meeting_list", "command.view_meeting"),
+        (_("Command mode"), "command:mode_list", None, "command"),
+        (_("Meetings"), "command:meeting_list", "command.view_meeting", "command"),
     )

@@ -7,8 +7,8 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = _("Core")
     nav = (
-        (_("Jobs"), "core:job_list", None),
-        (_("Audit"), "core:change_list", "core.view_objectchange"),
+        (_("Jobs"), "core:job_list", None, "data"),
+        (_("Audit"), "core:change_list", "core.view_objectchange", "admin"),
     )
 
     def ready(self) -> None:

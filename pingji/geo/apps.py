@@ -7,8 +7,8 @@ class GeoConfig(AppConfig):
     label = "geo"
     verbose_name = _("Jurisdictions and places")
     nav = (
-        (_("Jurisdictions"), "geo:jurisdiction_list", None),
-        (_("Places"), "geo:place_list", None),
+        (_("Jurisdictions"), "geo:jurisdiction_list", None, "data"),
+        (_("Places"), "geo:place_list", None, "data"),
     )
 
     def ready(self) -> None:

@@ -8,12 +8,22 @@ class PreparednessConfig(AppConfig):
     verbose_name = _("Preparedness")
     #: Entries of the main menu: (label, URL name, permission needed or None).
     nav: tuple = (
-        (_("Readiness"), "preparedness:readiness", "preparedness.view_drill"),
-        (_("Early warnings"), "preparedness:alert_list", "preparedness.view_alert"),
-        (_("Surveillance sites"), "preparedness:site_list", "preparedness.view_surveillancesite"),
-        (_("Mosquito surveillance"), "preparedness:vector_list", "preparedness.view_vectorsurvey"),
-        (_("Training"), "preparedness:course_list", "preparedness.view_course"),
-        (_("Drills"), "preparedness:drill_list", "preparedness.view_drill"),
+        (_("Readiness"), "preparedness:readiness", "preparedness.view_drill", "readiness"),
+        (_("Early warnings"), "preparedness:alert_list", "preparedness.view_alert", "readiness"),
+        (
+            _("Surveillance sites"),
+            "preparedness:site_list",
+            "preparedness.view_surveillancesite",
+            "readiness",
+        ),
+        (
+            _("Mosquito surveillance"),
+            "preparedness:vector_list",
+            "preparedness.view_vectorsurvey",
+            "readiness",
+        ),
+        (_("Training"), "preparedness:course_list", "preparedness.view_course", "readiness"),
+        (_("Drills"), "preparedness:drill_list", "preparedness.view_drill", "readiness"),
     )
 
     def ready(self) -> None:

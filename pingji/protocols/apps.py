@@ -6,4 +6,4 @@ class ProtocolsConfig(AppConfig):
     name = "pingji.protocols"
     label = "protocols"
     verbose_name = _("Protocols")
-    nav = ((_("Protocols"), "protocols:protocol_list", None),)
+    nav = ((_("Protocols"), "protocols:protocol_list", None, "data"),)

@@ -10,9 +10,9 @@ class QuarantineConfig(AppConfig):
     verbose_name = _("Quarantine")
     #: Entries of the main menu: (label, URL name, permission needed or None).
     nav: tuple = (
-        (_("Placements"), "quarantine:placement_list", "quarantine.view_placement"),
-        (_("Quarantine sites"), "quarantine:site_list", "quarantine.view_site"),
-        (_("Home monitoring today"), "quarantine:today", "quarantine.view_placement"),
+        (_("Placements"), "quarantine:placement_list", "quarantine.view_placement", "response"),
+        (_("Quarantine sites"), "quarantine:site_list", "quarantine.view_site", "response"),
+        (_("Home monitoring today"), "quarantine:today", "quarantine.view_placement", "response"),
     )
 
     def ready(self) -> None:

@@ -11,8 +11,18 @@ class ReopeningConfig(AppConfig):
     verbose_name = _("Reopening")
     #: Entries of the main menu: (label, URL name, permission needed or None).
     nav: tuple = (
-        (_("Establishments"), "reopening:establishment_list", "reopening.view_establishment"),
-        (_("Resumption progress"), "reopening:progress", "reopening.view_establishment"),
+        (
+            _("Establishments"),
+            "reopening:establishment_list",
+            "reopening.view_establishment",
+            "reopening",
+        ),
+        (
+            _("Resumption progress"),
+            "reopening:progress",
+            "reopening.view_establishment",
+            "reopening",
+        ),
     )
 
     def ready(self) -> None:

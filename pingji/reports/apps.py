@@ -8,8 +8,8 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
     #: Entries of the main menu: (label, URL name, permission needed or None).
     nav: tuple = (
-        (_("Situation room"), "reports:situation_focus", "reports.view_dailyreport"),
-        (_("Daily reports"), "reports:report_list", "reports.view_dailyreport"),
+        (_("Situation room"), "reports:situation_focus", "reports.view_dailyreport", "today"),
+        (_("Daily reports"), "reports:report_list", "reports.view_dailyreport", "today"),
     )
 
     def ready(self) -> None:

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import generic
 
+from pingji.core import as_of
 from pingji.core.access import scope_code
 from pingji.core.forms import add_action_errors
 from pingji.core.views.base import ScopedDetailView, ScopedListView, focus_code
@@ -50,7 +51,7 @@ class SituationView(LoginRequiredMixin, generic.View):
                 {"form": form, "jurisdiction": jurisdiction, "situation": None},
                 status=400,
             )
-        on = form.cleaned_data["on"] if form.is_bound else sit.today()
+        on = as_of.day_shown(request, form.cleaned_data["on"] if form.is_bound else None)
         since = form.cleaned_data.get("since") if form.is_bound else None
         s = sit.shown(
             jurisdiction,

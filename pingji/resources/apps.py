@@ -8,10 +8,10 @@ class ResourcesConfig(AppConfig):
     verbose_name = _("Resources")
     #: Entries of the main menu: (label, URL name, permission needed or None).
     nav: tuple = (
-        (_("Reserve days"), "resources:reserves", "resources.view_store"),
-        (_("Stores"), "resources:store_list", "resources.view_store"),
-        (_("Medical capacity"), "resources:facility_list", "resources.view_facility"),
-        (_("Workforce"), "resources:workforce_list", "resources.view_workforce"),
+        (_("Reserve days"), "resources:reserves", "resources.view_store", "readiness"),
+        (_("Stores"), "resources:store_list", "resources.view_store", "readiness"),
+        (_("Medical capacity"), "resources:facility_list", "resources.view_facility", "readiness"),
+        (_("Workforce"), "resources:workforce_list", "resources.view_workforce", "readiness"),
     )
 
     def ready(self) -> None:

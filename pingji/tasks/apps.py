@@ -7,12 +7,12 @@ class TasksConfig(AppConfig):
     label = "tasks"
     verbose_name = _("Tasks")
     nav = (
-        (_("My tasks"), "tasks:inbox", None),
-        (_("Supervision"), "tasks:supervision", "tasks.view_directive"),
-        (_("Directives"), "tasks:directive_list", "tasks.view_directive"),
-        (_("Problem lists"), "tasks:problemlist_list", "tasks.view_problemlist"),
-        (_("Work plans"), "tasks:plantemplate_list", "tasks.view_plantemplate"),
-        (_("Reviews"), "tasks:review_list", "tasks.view_review"),
+        (_("My tasks"), "tasks:inbox", None, "today"),
+        (_("Supervision"), "tasks:supervision", "tasks.view_directive", "command"),
+        (_("Directives"), "tasks:directive_list", "tasks.view_directive", "command"),
+        (_("Problem lists"), "tasks:problemlist_list", "tasks.view_problemlist", "command"),
+        (_("Work plans"), "tasks:plantemplate_list", "tasks.view_plantemplate", "command"),
+        (_("Reviews"), "tasks:review_list", "tasks.view_review", "command"),
     )
 
     def ready(self) -> None:

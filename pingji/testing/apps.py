@@ -10,7 +10,9 @@ class TestingConfig(AppConfig):
     label = "testing"
     verbose_name = _("Mass testing")
     #: Entries of the main menu: (label, URL name, permission needed or None).
-    nav: tuple = ((_("Mass testing"), "testing:campaign_list", "testing.view_campaign"),)
+    nav: tuple = (
+        (_("Mass testing"), "testing:campaign_list", "testing.view_campaign", "response"),
+    )
 
     def ready(self) -> None:
         from pingji.tasks.kinds import register_kind

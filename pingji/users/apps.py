@@ -7,6 +7,6 @@ class UsersConfig(AppConfig):
     label = "users"
     verbose_name = _("Users")
     nav = (
-        (_("Users"), "users:user_list", "users.view_user"),
-        (_("Refused access"), "users:refusal_list", "users.view_accessrefusal"),
+        (_("Users"), "users:user_list", "users.view_user", "admin"),
+        (_("Refused access"), "users:refusal_list", "users.view_accessrefusal", "admin"),
     )

@@ -41,9 +41,10 @@ def test_logging_in_lands_on_the_overview_and_logging_out_closes_the_session(pag
     user = make_user(Role.COMMANDER, "350322")
     login(page, user)
 
-    # then the overview of their county is shown
+    # then their home, the county's "decide today", is shown
     expect(page).to_have_url("/")
-    expect(page.locator("main h1")).to_have_text("仙游县")
+    expect(page.locator("main h1")).to_contain_text("Decide today")
+    expect(page.locator("main h1")).to_contain_text("仙游县")
 
     # when they log out
     page.click(".who button")

@@ -7,8 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import render
-from django.utils import timezone
 
+from pingji.core import as_of
 from pingji.core.views.base import focus_code
 from pingji.geo.map import boundary_features
 from pingji.geo.models import Jurisdiction
@@ -21,8 +21,9 @@ from ..models import Checkpoint
 
 
 def _as_of(request) -> datetime.date:
+    """The page's own ``?on=`` day, else the day the header keeps (``core.as_of``)."""
     form = AsOfForm(request.GET)
-    return (form.is_valid() and form.cleaned_data["on"]) or timezone.localdate()
+    return as_of.day_shown(request, (form.is_valid() and form.cleaned_data["on"]) or None)
 
 
 @login_required
