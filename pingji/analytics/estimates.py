@@ -194,11 +194,18 @@ def _si_options(si: SerialInterval) -> dict:
 
 
 def renewal_quantiles(
-    local: np.ndarray, imported: np.ndarray, si: SerialInterval, horizon: int = HORIZON, seed=0
+    local: np.ndarray,
+    imported: np.ndarray,
+    si: SerialInterval,
+    horizon: int = HORIZON,
+    seed=0,
+    isolated: np.ndarray | None = None,
 ) -> tuple[float, np.ndarray] | None:
     """(Rt mean used, ``(horizon, Q)`` quantiles) of the renewal model, or None without the data.
 
     Only from a window that is neither too early (``epi.rt.too_early``) nor short of cases (CV).
+    ``isolated``: the cases found inside control, who infect nobody (``epi.forecast.forecast``);
+    the Rt it returns is then that of the cases found free.
     """
     window_first = np.array([local.size - epi_rt.DEFAULT_WINDOW])
     if epi_rt.too_early(window_first, local + imported, si.mean)[0]:
@@ -207,6 +214,7 @@ def renewal_quantiles(
         fc = epi_forecast.forecast(
             local,
             imported,
+            isolated=isolated,
             **_si_options(si),
             horizon=horizon,
             n_sims=FORECAST_SIMS,
@@ -241,6 +249,7 @@ def model_forecasts(
     *,
     first_day: datetime.date | None = None,
     earlier: np.ndarray | None = None,
+    isolated: np.ndarray | None = None,
 ) -> tuple[dict[ForecastModel, np.ndarray], np.ndarray]:
     """Every model's forecast issued at the end of each day, and the renewal's Rt mean per day.
 
@@ -252,7 +261,8 @@ def model_forecasts(
     ``earlier``, the renewal forecasts already stored for the days before ``shown_from``
     (``(T, horizon, Q)``, NaN where none), it runs none of them: the ensemble weighs those.
     The renewal's random seed is the issue day's ordinal when ``first_day`` (the date of index 0)
-    is given, so a day's forecast is the same whichever period it is computed in.
+    is given, so a day's forecast is the same whichever period it is computed in. ``isolated``
+    (the cases found inside control each day) makes the renewal leave them out as infectors.
     """
     t = local.size
     renewal = np.full((t, horizon, len(epi_forecast.FORECAST_QUANTILES)), np.nan)
@@ -266,7 +276,10 @@ def model_forecasts(
         si_i = si if isinstance(si, SerialInterval) else si[i]
         if si_i is None:
             raise ValueError(f"no serial interval given for day {i}, which is forecast")
-        made = renewal_quantiles(local[: i + 1], imported[: i + 1], si_i, horizon, seed_base + i)
+        found = None if isolated is None else isolated[: i + 1]
+        made = renewal_quantiles(
+            local[: i + 1], imported[: i + 1], si_i, horizon, seed_base + i, isolated=found
+        )
         if made is not None:
             r_mean[i], renewal[i] = made
     y = local[None, :].astype(float)

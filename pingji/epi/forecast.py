@@ -88,6 +88,7 @@ def forecast(
     local: ArrayLike,
     imported: ArrayLike | None = None,
     *,
+    isolated: ArrayLike | None = None,
     si_distr: ArrayLike | None = None,
     si_mean: float | None = None,
     si_sd: float | None = None,
@@ -99,37 +100,57 @@ def forecast(
     """Simulate ``horizon`` days (7 or 14 in the situation room) of new local cases.
 
     Rt comes from ``rt.estimate_r`` with the same options on the window ending on the last day.
+    With ``isolated`` (the cases found already under control, ``rt.estimate_many``), those
+    cases infect nobody: Rt is that of the cases left free, and each simulated case is isolated
+    with the share of the last window's local cases that were (``isolated_share``).
     """
     if isinstance(horizon, bool) or not isinstance(horizon, int) or not 1 <= horizon <= 60:
         raise ValueError(f"horizon must be a whole number of days from 1 to 60 (got {horizon!r})")
     if isinstance(n_sims, bool) or not isinstance(n_sims, int) or n_sims < 100:
         raise ValueError(f"n_sims must be a whole number >= 100 (got {n_sims!r})")
     est = rt.estimate_r(
-        local, imported, si_distr=si_distr, si_mean=si_mean, si_sd=si_sd, window=window
+        local,
+        imported,
+        isolated=isolated,
+        si_distr=si_distr,
+        si_mean=si_mean,
+        si_sd=si_sd,
+        window=window,
     )
     loc = rt.check_counts(local, "local")
     imp = np.zeros_like(loc) if imported is None else rt.check_counts(imported, "imported")
+    iso = np.zeros_like(loc) if isolated is None else rt.check_counts(isolated, "isolated")
+    free = 1.0 - isolated_share(loc, iso, window)
     days = loc.size
     if est.t_end.size == 0 or est.t_end[-1] != days:
         raise ValueError("no Rt window ends on the last day: the series is too short to forecast")
     shape, scale = float(est.shape[-1]), float(est.scale[-1])
 
     si = rt.serial_interval(days + horizon, si_distr=si_distr, si_mean=si_mean, si_sd=si_sd)
-    inv_k = overdispersion(loc, imp, rt.infectivity(loc + imp, si[: days + 1]), est)
+    infectors = loc + imp - iso
+    inv_k = overdispersion(loc, imp, rt.infectivity(infectors, si[: days + 1]), est)
     rng = np.random.default_rng(seed)
     r = rng.gamma(shape, scale, size=n_sims)
-    history = np.empty((n_sims, days + horizon))
-    history[:, :days] = loc + imp
+    history = np.empty((n_sims, days + horizon))  # the cases that infect: found free
+    history[:, :days] = infectors
+    paths = np.empty((n_sims, horizon), dtype=np.int64)
     reversed_si = si[1 : days + horizon][::-1]  # w_{n-1} .. w_1, to dot with the past
     for step in range(horizon):
         t = days + step
         mean = r * (history[:, :t] @ reversed_si[-t:])
         if inv_k > 0:  # a Gamma-mixed Poisson is the negative binomial
             mean = rng.gamma(1.0 / inv_k, mean * inv_k)
-        history[:, t] = rng.poisson(mean)
-    paths = history[:, days:].astype(np.int64)
+        paths[:, step] = rng.poisson(mean)
+        history[:, t] = paths[:, step] if free == 1.0 else rng.binomial(paths[:, step], free)
     quantiles = np.quantile(paths, FORECAST_QUANTILES, axis=0).T
     return Forecast(np.arange(days + 1, days + horizon + 1), quantiles, paths, shape, scale, inv_k)
+
+
+def isolated_share(local: NDArray, isolated: NDArray, window: int = rt.DEFAULT_WINDOW) -> float:
+    """The share of the last ``window`` days' local cases found already under control, taken to
+    hold over the horizon (0 without local cases then: nothing says they would be found)."""
+    recent = float(local[-window:].sum())
+    return min(1.0, float(isolated[-window:].sum()) / recent) if recent else 0.0
 
 
 def overdispersion(local: NDArray, imported: NDArray, lam: NDArray, est: rt.RtEstimates) -> float:

@@ -305,6 +305,7 @@ def estimate_many(
     local: ArrayLike,
     imported: ArrayLike | None = None,
     *,
+    isolated: ArrayLike | None = None,
     si_distr: ArrayLike | None = None,
     si_mean: float | None = None,
     si_sd: float | None = None,
@@ -320,11 +321,22 @@ def estimate_many(
     those ending on or before the serial-interval mean (EpiEstim drops them too). The serial
     interval is ``si_distr`` (method ``non_parametric_si``) or ``si_mean``/``si_sd`` discretised
     by ``discr_si`` (method ``parametric_si``); the prior is Gamma with ``prior_mean``/``prior_sd``.
+
+    ``isolated`` (same shape, optional) counts the cases of each day, local or imported, that
+    were found already under control (in quarantine): outcomes like any other, but isolated from
+    then on, so they infect nobody and are left out of the infectivity. EpiEstim's split of
+    imported cases (infectors, not outcomes) turned the other way; without it, every case infects.
     """
     loc = check_counts(local, "local")
     imp = np.zeros_like(loc) if imported is None else check_counts(imported, "imported")
-    if imp.shape != loc.shape:
-        raise ValueError(f"local {loc.shape} and imported {imp.shape} counts differ in shape")
+    iso = np.zeros_like(loc) if isolated is None else check_counts(isolated, "isolated")
+    if imp.shape != loc.shape or iso.shape != loc.shape:
+        raise ValueError(
+            f"local {loc.shape}, imported {imp.shape} and isolated {iso.shape} counts differ "
+            "in shape"
+        )
+    if np.any(iso > loc + imp):
+        raise ValueError("more cases isolated on a day than were found that day")
     loc2, imp2 = np.atleast_2d(loc).copy(), np.atleast_2d(imp).copy()
     days = loc2.shape[1]
     check_window_and_prior(days, window, prior_mean, prior_sd)
@@ -332,7 +344,7 @@ def estimate_many(
     mean_si = si_mean_used(days, si_distr=si_distr, si_mean=si_mean, si_sd=si_sd)
 
     _seed_day_one(loc2, imp2)
-    lam = infectivity(loc2 + imp2, si)
+    lam = infectivity(loc2 + imp2 - np.atleast_2d(iso), si)
     t_start, t_end = _windows(days, window, mean_si)
     a_prior = (prior_mean / prior_sd) ** 2
     b_prior = prior_sd**2 / prior_mean
@@ -357,6 +369,7 @@ def estimate_r(
     local: ArrayLike,
     imported: ArrayLike | None = None,
     *,
+    isolated: ArrayLike | None = None,
     si_distr: ArrayLike | None = None,
     si_mean: float | None = None,
     si_sd: float | None = None,
@@ -371,6 +384,7 @@ def estimate_r(
     return estimate_many(
         local,
         imported,
+        isolated=isolated,
         si_distr=si_distr,
         si_mean=si_mean,
         si_sd=si_sd,

@@ -175,7 +175,7 @@ def build(
         },
         rt=rt_series(code, local, imported, start, on),
         rt_by_unit=_rt_by_unit(series, units, start, on),
-        forecast=forecast_for(code, local, imported, on),
+        forecast=forecast_for(code, local, imported, on, series.total("new_inside_control")),
         panels=_panels(series, on, period_from),
         overdue=list(overdue_tasks(cutoff(on))) if overdue_tasks else [],
     )
@@ -353,15 +353,16 @@ def rt_series(code, local, imported, start, on, *, stored=None) -> list[dict]:
     ]
 
 
-def forecast_for(code, local, imported, on) -> dict | None:
-    """The default model's 7-day forecast issued on ``on``, with every model's recent skill.
+def forecast_for(code, local, imported, on, isolated=None) -> dict | None:
+    """The default model's 7-day forecast issued on ``on``, with every model's recent skill;
+    ``isolated``: the cases found inside control, who infect nobody (``epi.forecast``).
 
     Skill is each model's record (WIS, absolute error, coverage) over its forecasts issued in the
     last four weeks whose days had been observed by ``on`` — nothing later. Stored forecasts are
     read when the day was computed; otherwise every model is run on the series as it stands.
     """
     days = [on - datetime.timedelta(days=local.size - 1 - i) for i in range(local.size)]
-    runs = _stored_runs(code, on) or _live_runs(code, local, imported, days, on)
+    runs = _stored_runs(code, on) or _live_runs(code, local, imported, isolated, days, on)
     current = {model: points for model, issued in runs.items() for d, points in issued if d == on}
     if DEFAULT_FORECAST_MODEL not in current:
         return None
@@ -397,12 +398,17 @@ def _stored_runs(code, on) -> dict[str, list]:
     return runs if any(d == on for issued in runs.values() for d, _p in issued) else {}
 
 
-def _live_runs(code, local, imported, days, on) -> dict[str, list]:
+def _live_runs(code, local, imported, isolated, days, on) -> dict[str, list]:
     if not (local.sum() + imported.sum()):
         return {}
     first = max(0, len(days) - 1 - SKILL_DAYS)
     by_model, _r = estimates.model_forecasts(
-        local, imported, estimates.serial_intervals(code, days), shown_from=first
+        local,
+        imported,
+        estimates.serial_intervals(code, days),
+        shown_from=first,
+        first_day=days[0],
+        isolated=isolated,
     )
     return {
         model: [

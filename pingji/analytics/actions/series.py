@@ -15,10 +15,12 @@ import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pingji.core import clock
 from pingji.core.access import ensure_allowed
 from pingji.core.events import record_event
+from pingji.core.messages import message
 from pingji.epi import forecast as epi_forecast
 from pingji.epi import rt as epi_rt
 from pingji.geo.choices import CODE_LENGTH, Level
@@ -145,7 +147,10 @@ def _plan(
         common = {"jurisdiction_id": unit, "computed_at": now}
         rt_rows += _rt_rows(local, imported, start, sis, common)
         if forecasts:
-            fc_rows += _forecast_rows(local, imported, days, sis, common, first, earlier.get(unit))
+            isolated = per_unit[unit].get("new_inside_control", np.zeros_like(local))
+            fc_rows += _forecast_rows(
+                (local, imported, isolated), days, sis, common, first, earlier.get(unit)
+            )
     return Run(code, finest, seen, list(known), rt_units, rows, rt_rows, fc_rows)
 
 
@@ -179,8 +184,10 @@ def _store(
             ForecastRun.objects.bulk_create(run.forecasts, batch_size=500)
         record_event(
             SERIES_COMPUTED,
-            _("Series of %(name)s computed for %(start)s to %(end)s")
-            % {"name": jurisdiction.name, "start": start, "end": end},
+            message(
+                gettext_noop("Series of %(name)s computed for %(start)s to %(end)s"),
+                {"name": jurisdiction.name, "start": start, "end": end},
+            ),
             jurisdiction_code=run.code,
             subject=jurisdiction,
             actor=actor,
@@ -244,14 +251,22 @@ def _rt_rows(local, imported, start, sis, common: dict) -> list[RtEstimate]:
 
 
 def _forecast_rows(
-    local, imported, days, sis, common: dict, first: int = 0, earlier: np.ndarray | None = None
+    counts, days, sis, common: dict, first: int = 0, earlier: np.ndarray | None = None
 ) -> list[ForecastRun]:
     """Every model's forecast issued on each day from index ``first`` (``estimates.
     model_forecasts``), each with the serial interval known on its day; the ensemble weighs the
     renewal forecasts stored for the days before ``first`` (``earlier``, from
-    ``stored_renewal``) rather than running them again."""
+    ``stored_renewal``) rather than running them again. ``counts``: the local, imported and
+    isolated (found inside control) series."""
+    local, imported, isolated = counts
     by_model, r_mean = estimates.model_forecasts(
-        local, imported, sis, shown_from=first, first_day=days[0], earlier=earlier
+        local,
+        imported,
+        sis,
+        shown_from=first,
+        first_day=days[0],
+        earlier=earlier,
+        isolated=isolated,
     )
     rows = []
     for model, quantiles in by_model.items():

@@ -80,6 +80,27 @@ def test_rt_is_epiestim_on_the_local_series(outbreak, tree, monkeypatch):
     assert len(mixed.points) == 7 and mixed.points[0]["day"] == "2021-09-21"
 
 
+@pytest.mark.django_db
+def test_the_stored_renewal_forecast_lets_cases_found_in_quarantine_infect_nobody(
+    outbreak, tree, monkeypatch
+):
+    monkeypatch.setattr(epi_rt, "MAX_POSTERIOR_CV", 1.0)  # forecast from this small series
+    end = END + datetime.timedelta(days=1)
+    do_compute_series(tree["35"], START, end)
+    stored = ForecastRun.objects.get(jurisdiction_id="35", model="renewal", issued_on=end)
+    live = compute("35", START, end)
+    local, imported = live.total("new_local_infection"), live.total("new_imported_infection")
+    inside = live.total("new_inside_control")
+    assert inside.sum() == 2  # found in centralised quarantine on 11 and 12 Sep
+    si = estimates.serial_interval_for("35", end)
+    seed = end.toordinal()
+    kept = estimates.renewal_quantiles(local, imported, si, seed=seed, isolated=inside)
+    every = estimates.renewal_quantiles(local, imported, si, seed=seed)
+    assert stored.points == estimates.points_of(kept[1], end)
+    # the Rt behind it is that of the cases found free: higher than if all infected
+    assert stored.r_mean == pytest.approx(kept[0]) and kept[0] > every[0]
+
+
 def test_every_model_forecasts_from_its_own_past_once_there_is_enough_data():
     rng = np.random.default_rng(5)
     local = np.concatenate([[0, 0, 3], rng.poisson(np.linspace(4, 40, 37))]).astype(float)

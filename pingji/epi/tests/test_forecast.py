@@ -127,3 +127,45 @@ def test_the_forecast_does_not_depend_on_how_many_quiet_days_precede_the_outbrea
     assert short.overdispersion == pytest.approx(long.overdispersion, rel=1e-12)
     assert short.overdispersion > 0
     np.testing.assert_allclose(short.quantiles, long.quantiles)
+
+
+def test_cases_found_isolated_infect_nobody_in_rt_and_forecast():
+    """A case found already in quarantine is an outcome, not an infector: Lambda leaves it out,
+    so the window's Rt is that of the cases found free, and the forecast falls with the share of
+    recent cases that were isolated."""
+    local = np.array(GROWING, dtype=float)
+    isolated = np.floor(local * 0.75)  # three in four found inside control
+    free = rt.estimate_r(local, isolated=isolated, si_mean=4.0, si_sd=2.0)
+    every = rt.estimate_r(local, si_mean=4.0, si_sd=2.0)
+    si = rt.serial_interval(local.size, si_mean=4.0, si_sd=2.0)
+    lam = rt.infectivity(local - isolated, si)
+    window = slice(local.size - rt.DEFAULT_WINDOW, local.size)
+    prior_rate = rt.PRIOR_MEAN / rt.PRIOR_SD**2
+    assert free.mean[-1] == pytest.approx(
+        (((rt.PRIOR_MEAN / rt.PRIOR_SD) ** 2) + local[window].sum())
+        / (prior_rate + lam[window].sum())
+    )
+    assert free.mean[-1] > every.mean[-1]
+    kept = fc.forecast(local, isolated=isolated, si_mean=4.0, si_sd=2.0, horizon=7, seed=2)
+    plain = fc.forecast(local, si_mean=4.0, si_sd=2.0, horizon=7, seed=2)
+    assert kept.median[-1] < plain.median[-1]
+    none = fc.forecast(local, isolated=np.zeros_like(local), si_mean=4.0, si_sd=2.0, seed=2)
+    np.testing.assert_array_equal(
+        none.paths, fc.forecast(local, si_mean=4.0, si_sd=2.0, seed=2).paths
+    )
+
+
+def test_the_isolated_share_is_that_of_the_last_window():
+    local = np.array([0, 4, 4, 4, 4, 4, 4, 4, 4, 10])
+    isolated = np.array([0, 0, 0, 4, 4, 4, 4, 2, 2, 5])
+    assert fc.isolated_share(local, isolated, window=3) == pytest.approx(9 / 18)
+    assert fc.isolated_share(np.zeros(5), np.zeros(5)) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("isolated", "message"),
+    [([9] * 16, "more cases isolated"), ([-1] * 16, "negative"), ([1] * 5, "shape")],
+)
+def test_isolated_counts_that_cannot_be_are_refused(isolated, message):
+    with pytest.raises(ValueError, match=message):
+        fc.forecast(GROWING[:1] * 16, isolated=isolated, si_mean=4.0, si_sd=2.0)
