@@ -20,6 +20,8 @@ class ReadyPayload(TypedDict):
     households: int
     persons: int
     users: int
+    #: Accounts below the county, where the outbreak was (``accounts.create_local_users``).
+    local_users: int
     #: Each replay step's figures, by app (``replay.STEPS``).
     replay: dict[str, Any]
 

@@ -21,12 +21,15 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pingji.cases.models import Case
+from pingji.core import clock
 from pingji.core.audit import loading
 from pingji.core.events import record_event
 from pingji.core.models import DomainEvent
-from pingji.geo.choices import Level
+from pingji.geo.choices import CODE_LENGTH, Level
 from pingji.geo.loaders import load_boundaries, load_divisions
 from pingji.geo.models import Jurisdiction
 from pingji.geo.synthetic import generate_tree
@@ -36,7 +39,7 @@ from pingji.people.synthetic import cells_for, load_population
 from pingji.protocols.loading import load_national
 from pingji.protocols.models import Disease, Protocol
 
-from .accounts import create_demo_users
+from .accounts import create_demo_users, create_local_users
 from .contracts import READY
 from .replay import Replay, play
 
@@ -46,6 +49,13 @@ DEFAULT_SCALE = 0.001
 DEFAULT_SEED = 20210910
 PERSONS_DATASET = "persons"
 _EXPORT_BATCH = 200_000
+SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
+#: The demo's now when it is first prepared: the morning of 20 September 2021, ten days into the
+#: outbreak, when the 08:00 press conference gave its totals (docs/decisions/0030). The replay
+#: records the outbreak up to it and nothing after: its last whole day is 19 September.
+DEMO_NOW = datetime.datetime(2021, 9, 20, 8, 0, tzinfo=SHANGHAI)
+#: The earliest now a demo may have: the morning after the outbreak's first reported day.
+EARLIEST_NOW = datetime.datetime(2021, 9, 11, 8, 0, tzinfo=SHANGHAI)
 
 
 class DemoError(Exception):
@@ -69,20 +79,42 @@ def reset() -> None:
     shutil.rmtree(dataset_dir(), ignore_errors=True)
 
 
-def prepare(*, scale: float | None, seed: int, fresh: bool = False, out=None) -> dict:
+def prepare(
+    *,
+    scale: float | None,
+    seed: int,
+    fresh: bool = False,
+    now: datetime.datetime | None = None,
+    out=None,
+) -> dict:
     """Migrate, then load the demo province unless a completed load is found; return its summary.
 
     ``scale`` None means "whatever exists, else the default". A different explicit scale than the
-    existing load's is refused rather than silently ignored.
+    existing load's is refused rather than silently ignored. ``now`` sets the demo's clock (a new
+    load starts at ``DEMO_NOW``; a reused one keeps its clock unless told).
     """
     if scale is not None and not 0 < scale <= 1:
         raise DemoError(f"--scale must be above 0 and at most 1 (the whole province), not {scale}.")
+    if now is not None and now < EARLIEST_NOW:
+        raise DemoError(
+            f"--now must be at or after {EARLIEST_NOW:%Y-%m-%d %H:%M} (+08:00), the morning after "
+            "the outbreak's first reported day."
+        )
     say = out.write if out is not None else (lambda _msg: None)
     started = time.perf_counter()
     call_command("migrate", interactive=False, verbosity=0)
     if fresh:
         reset()
     event = ready_event()
+    if event is not None and now is not None and now < event.recorded_at:
+        held = timezone.localtime(event.recorded_at, SHANGHAI)
+        raise DemoError(
+            f"This demo holds what was recorded up to {held:%Y-%m-%d %H:%M}: a now before that "
+            "would show facts ahead of it. Run with --reset to replay the outbreak up to an "
+            "earlier now."
+        )
+    if now is not None or event is None:
+        clock.set_now(now or DEMO_NOW)
     if event is not None:
         done = dict(event.payload)
         if scale is not None and abs(scale - done["scale"]) > 1e-12:
@@ -96,6 +128,11 @@ def prepare(*, scale: float | None, seed: int, fresh: bool = False, out=None) ->
             f"Reusing the demo province prepared at scale {done['scale']} "
             f"({done['persons']:,} residents)."
         )
+        if now is not None:
+            say(
+                "Its clock is moved on; the outbreak's record is not extended (--reset replays "
+                "it up to the new now)."
+            )
         return {**done, "reused": True, "seconds": round(time.perf_counter() - started, 2)}
     if Jurisdiction.objects.filter(level=Level.COMMUNITY).exists():
         raise DemoError(
@@ -137,7 +174,11 @@ def _load(scale: float, seed: int, say) -> dict:
             payload={k: summary[k] for k in ("scale", "seed", "persons", "households")},
         )
         summary["users"] = step("demo accounts", create_demo_users)
-        summary["replay"] = play(Replay(scale=scale, seed=seed, say=say), step)
+        summary["replay"] = play(replay_until(clock.now(), scale, seed, say), step)
+        summary["local_users"] = step(
+            "accounts below the outbreak's counties",
+            lambda: create_local_users(outbreak_counties()),
+        )
         record_event(
             READY,
             _("Demo province ready at scale %(scale)s.") % summary,
@@ -150,6 +191,21 @@ def _load(scale: float, seed: int, say) -> dict:
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
     return summary
+
+
+def replay_until(now: datetime.datetime, scale: float, seed: int, say) -> Replay:
+    """The replay of the outbreak as recorded by ``now``: every whole day before it, and the
+    follow-ups of those days that happened before it (``Replay.until``)."""
+    replay = Replay(scale=scale, seed=seed, say=say, until=now)
+    last_whole_day = timezone.localtime(now, SHANGHAI).date() - datetime.timedelta(days=1)
+    replay.end = min(replay.end, last_whole_day)
+    return replay
+
+
+def outbreak_counties() -> list[str]:
+    """The counties where the replay reported a COVID-19 case."""
+    grids = Case.objects.filter(disease="covid-19").values_list("jurisdiction_id", flat=True)
+    return sorted({code[: CODE_LENGTH[Level.COUNTY]] for code in grids.distinct()})
 
 
 def _province_code() -> str:

@@ -62,7 +62,12 @@ class Replay:
     say: Callable[[str], None] = print
     #: 10 September 2021, the first case reported in Putian (Xianyou county).
     start: datetime.date = datetime.date(2021, 9, 10)
+    #: The last day replayed: its cases, the daily work up to it.
     end: datetime.date = datetime.date(2021, 10, 31)
+    #: The moment the record stops (the demo's now, after ``end``): a follow-up of the last days
+    #: planned after it (an investigation's report, a dispatch's answer) is not written, as it
+    #: has not happened yet. None writes every follow-up planned.
+    until: datetime.datetime | None = None
     summary: dict = field(default_factory=dict)
     # What a step leaves for the later ones, set by that step (absent until it has run, which
     # the later steps check): the case lines of ``steps.cases``, and from ``steps.tracing`` the
@@ -70,6 +75,10 @@ class Replay:
     lines: "list[Line]" = field(init=False, repr=False, compare=False)
     controlled_answers: "list[DomainEvent]" = field(init=False, repr=False, compare=False)
     investigations: dict[int, int] = field(init=False, repr=False, compare=False)
+
+    def happened(self, at: datetime.datetime | None) -> bool:
+        """Whether a planned moment lies before the record stops (``until``)."""
+        return at is not None and (self.until is None or at < self.until)
 
     def rng(self, name: str) -> random.Random:
         """A random source of its own for each step, so one step's draws never shift another's."""

@@ -29,7 +29,6 @@ from collections import defaultdict
 
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 
 from pingji.areas.actions import checkpoints, publishing, transitions
 from pingji.areas.choices import AreaStatus, CheckpointKind, Verdict
@@ -38,6 +37,7 @@ from pingji.areas.extent import day_start, local_date
 from pingji.areas.models import Checkpoint, Evaluation, RiskArea, Transition
 from pingji.cases.choices import INFECTIONS
 from pingji.cases.models import Case
+from pingji.core import clock
 from pingji.demo.replay import Replay
 from pingji.demo.steps import testing as testing_demo
 from pingji.demo.steps.cases import Backdate
@@ -306,7 +306,7 @@ def load(replay: Replay) -> dict:
         designated = [a for areas, _ in by_county.values() for a in areas]
         if designated:
             day = min(local_date(a.decided_at) for a in designated)
-            while day <= replay.end and day < timezone.localdate():
+            while day <= replay.end and day < clock.today():
                 evaluate(day, within="")
                 screened = _screen_waiting(day, staff, backdate, screen_rng)
                 if screened:

@@ -203,7 +203,7 @@ def plan_lines(replay: Replay) -> list[Line]:
     reclass = allocate_reclassifications(city_days, reclassifications_by_day())
     lines = _report_lines(city_days, reclass, rng)
     _place(lines, rng)
-    time_mornings(lines, mornings(city_days, reclass))
+    time_mornings(lines, mornings(city_days, reclass, replay.end))
     return lines
 
 
@@ -445,10 +445,10 @@ def _recover(lines: list[Line], actors, rng, end: datetime.date) -> int:
     cases = Case.objects.in_bulk([line.case_id for line in lines])
     closed, events = [], []
     kind = ContentType.objects.get_for_model(Case)
-    closing = _closing_times(lines, rng)
+    closing = _closing_times(lines, rng, end)
     for line in sorted(lines, key=lambda x: x.reported):
-        at = closing[line.n]
-        if at.date() > end:
+        at = closing.get(line.n)
+        if at is None or at.date() > end:
             continue
         case = cases[line.case_id]
         case.outcome, case.outcome_at = Outcome.RECOVERED, at
@@ -475,19 +475,19 @@ def _recover(lines: list[Line], actors, rng, end: datetime.date) -> int:
     return len(closed)
 
 
-def _closing_times(lines: list[Line], rng) -> dict[int, datetime.datetime]:
+def _closing_times(lines: list[Line], rng, end: datetime.date) -> dict[int, datetime.datetime]:
     """Line number → when its case is discharged: a confirmed case during the day
-    ``discharge_days`` gives it (in the order confirmed), an infection never confirmed 16–24 days
-    after its report."""
+    ``discharge_days`` gives it (in the order confirmed; none for one still in hospital at
+    ``end``), an infection never confirmed 16–24 days after its report."""
     confirmed = sorted((x for x in lines if confirmed_on(x)), key=_confirmed_at)
-    days = discharge_days([_confirmed_at(x).date() for x in confirmed], rng)
+    days = discharge_days([_confirmed_at(x).date() for x in confirmed], rng, end)
     out = {
         x.n: datetime.datetime.combine(day, datetime.time(rng.randint(9, 17)), TZ)
         + datetime.timedelta(minutes=rng.randint(0, 59))
-        for x, day in zip(confirmed, days, strict=True)
+        for x, day in zip(confirmed[: len(days)], days, strict=True)
     }
     for line in lines:
-        if line.n not in out:
+        if line.n not in out and not confirmed_on(line):
             out[line.n] = line.reported + datetime.timedelta(days=rng.randint(16, 24), hours=3)
     return out
 

@@ -93,11 +93,15 @@ def county_quotas(lines: "list[Line]", rng) -> dict[int, str]:
     return out
 
 
-def mornings(city_days: list[CityDay], reclass: dict[tuple, int]) -> dict[tuple, Morning]:
-    """(day, city) → what falls before 08:00 on each press-conference day."""
+def mornings(
+    city_days: list[CityDay], reclass: dict[tuple, int], end: datetime.date
+) -> dict[tuple, Morning]:
+    """(day, city) → what falls before 08:00 on each press-conference day up to ``end``."""
     out = {}
     for moment, confirmed, asymptomatic in PRESS_CONFERENCES:
         day = moment.date()
+        if day > end:
+            continue
         todays = {d.city_code: d for d in city_days if d.day == day}
         for city in sorted(set(todays) | set(confirmed)):
             today = todays.get(city, CityDay(day, city, 0, 0))
@@ -143,15 +147,16 @@ def time_mornings(lines: "list[Line]", by_day: dict[tuple, Morning]) -> None:
             line.reclassified_hours = EARLY
 
 
-def discharge_days(confirmed: list[datetime.date], rng) -> list[datetime.date]:
-    """The day each confirmed case leaves hospital, for the days they were confirmed in order.
+def discharge_days(confirmed: list[datetime.date], rng, end: datetime.date) -> list[datetime.date]:
+    """The day each confirmed case leaves hospital by ``end``, for the days they were confirmed
+    in order (the first ones: those still in hospital at ``end`` have none).
 
     First in, first out: the cases discharged by a bulletin's day are the earliest confirmed, each
     on a day after its confirmation and after the bulletin before.
     """
     days: list[datetime.date] = []
     done, since = 0, OUTBREAK_DAY - datetime.timedelta(days=1)
-    for day, out in _discharged_by(confirmed):
+    for day, out in _discharged_by(confirmed, end):
         if out < done:
             raise ValueError(f"{day}: the bulletin has more in hospital than confirmed since")
         for first in confirmed[done:out]:
@@ -163,11 +168,18 @@ def discharge_days(confirmed: list[datetime.date], rng) -> list[datetime.date]:
     return days
 
 
-def _discharged_by(confirmed: list[datetime.date]) -> list[tuple[datetime.date, int]]:
-    """(day, cases discharged by its 24:00): confirmed by then less the bulletin's in hospital."""
+def _discharged_by(
+    confirmed: list[datetime.date], end: datetime.date
+) -> list[tuple[datetime.date, int]]:
+    """(day, cases discharged by its 24:00): confirmed by then less the bulletin's in hospital,
+    on each bulletin day to ``end``; and all of them by the day the last was discharged when
+    ``end`` is past the bulletins (a replay cut earlier leaves the rest in hospital)."""
+    bulletins = sorted(province_column(HOSPITALISED).items())
     marks = [
         (day, sum(c <= day for c in confirmed) - n)
-        for day, n in sorted(province_column(HOSPITALISED).items())
-        if day >= OUTBREAK_DAY
+        for day, n in bulletins
+        if OUTBREAK_DAY <= day <= end
     ]
-    return [*marks, (ALL_DISCHARGED, len(confirmed))]
+    if end >= bulletins[-1][0]:
+        marks.append((ALL_DISCHARGED, len(confirmed)))
+    return marks

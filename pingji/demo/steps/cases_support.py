@@ -12,6 +12,7 @@ from collections import defaultdict
 from django.db.models import Q
 from django.utils import timezone
 
+from pingji.core import clock
 from pingji.core.models import DomainEvent, ObjectChange
 from pingji.core.rows import update
 from pingji.geo.models import Jurisdiction
@@ -48,9 +49,9 @@ class Backdate:
 
     @contextlib.contextmanager
     def at(self, when: datetime.datetime):
-        began = timezone.now()
+        began = clock.now()
         yield
-        self.windows.append((began, timezone.now(), when))
+        self.windows.append((began, clock.now(), when))
 
     def apply(self) -> None:
         """Move every row stamped inside a window to its time: one read and a few bulk updates

@@ -1,5 +1,13 @@
-"""Demo step: the provincial headquarters meeting of 26 September 2021.
+"""Demo step: the response modes of the outbreak's cities and counties, and the provincial
+headquarters meeting of 26 September 2021.
 
+**Modes (平急转换).** Each city with a local case switches to emergency mode when its first case is
+reported, decided by its commander, and its counties follow by inheritance. A county whose risk
+areas are all lifted before its city's switches back to peacetime on that day; the city switches
+back when its last area is lifted. The moments and reasons come from the replay's own cases and
+risk areas; the response level (III, major) is the demo's choice, not a published one.
+
+**The meeting.**
 On 26 September 2021 the Fujian provincial epidemic prevention and control headquarters met on the
 Putian/Xiamen outbreak: carry out every item of the national work group's problem list
 (按照问题清单不折不扣抓好整改落实), press home the responsibility of each level (压实主体责任、
@@ -8,17 +16,24 @@ Putian/Xiamen outbreak: carry out every item of the national work group's proble
 """
 
 import datetime
+from collections import defaultdict
 
 from django.utils import timezone
 
+from pingji.areas.choices import AreaStatus
+from pingji.areas.models import RiskArea
+from pingji.cases.models import Case
 from pingji.command.actions.meetings import do_record_meeting
-from pingji.command.choices import HeadquartersLevel
-from pingji.command.models import Meeting
-from pingji.geo.choices import Level
+from pingji.command.actions.modes import do_switch_mode
+from pingji.command.choices import HeadquartersLevel, Mode, ResponseLevel
+from pingji.command.models import Meeting, ModeSwitch
+from pingji.geo.choices import CODE_LENGTH, Level
 from pingji.geo.models import Jurisdiction
 from pingji.users.choices import Role
 from pingji.users.models import User
 
+EMERGENCY_REASON = "报告首例本土病例，启动突发公共卫生事件应急响应。"
+PEACETIME_REASON = "辖区内风险区全部解除，终止应急响应，转入常态化防控。"
 #: 26 September 2021, 20:00 Beijing time: the provincial headquarters' meeting.
 MEETING_AT = datetime.datetime(2021, 9, 26, 20, 0)
 MEETING_TITLE = "省疫情防控指挥部会议（2021年9月26日）"
@@ -56,11 +71,14 @@ def the_meeting() -> Meeting | None:
 
 
 def load(replay) -> dict:
-    """Record the 26 September meeting, at its time, by the provincial commander."""
-    if the_meeting() is not None:
-        return {"meetings": 0}
-    place = province()
+    """Switch the outbreak's cities and counties to emergency and back, then record the
+    26 September meeting, at its time, by the provincial commander (if it happened before the
+    record stops)."""
+    switches = 0 if ModeSwitch.objects.exists() else switch_modes(replay.end)
     held_at = timezone.make_aware(MEETING_AT)
+    if the_meeting() is not None or not replay.happened(held_at):
+        return {"meetings": 0, "mode_switches": switches}
+    place = province()
     do_record_meeting(
         place,
         title=MEETING_TITLE,
@@ -72,4 +90,70 @@ def load(replay) -> dict:
         actor=actor(place.code, Role.COMMANDER),
         now=held_at + datetime.timedelta(hours=2),
     )
-    return {"meetings": 1}
+    return {"meetings": 1, "mode_switches": switches}
+
+
+def switch_modes(end: datetime.date) -> int:
+    """Emergency from each affected city's first case; peacetime again for a county, then its
+    city, once all their risk areas are lifted (if by the replay's end). Returns the switches."""
+    city_len, county_len = CODE_LENGTH[Level.CITY], CODE_LENGTH[Level.COUNTY]
+    first_case: dict[str, datetime.datetime] = {}
+    for code, at in Case.objects.values_list("jurisdiction_id", "reported_at").order_by(
+        "reported_at"
+    ):
+        first_case.setdefault(code[:city_len], at)
+    lifted = _all_lifted(county_len)
+    switches = 0
+    for city, at in sorted(first_case.items()):
+        do_switch_mode(
+            _place(city),
+            mode=Mode.EMERGENCY,
+            level=ResponseLevel.III,
+            reason=EMERGENCY_REASON,
+            actor=actor(city, Role.COMMANDER),
+            effective_at=at,
+        )
+        switches += 1
+        counties = {c: t for c, t in lifted.items() if c.startswith(city)}
+        backs = [t for t in counties.values() if t is not None]
+        if not backs or len(backs) < len(counties):
+            continue  # an area still in force at the replay's end: the city stays in emergency
+        city_back = max(backs)
+        for county, back in sorted(counties.items()):
+            if back is not None and back < city_back and back.date() <= end:
+                switches += _back_to_peacetime(county, back)
+        if city_back.date() <= end:
+            switches += _back_to_peacetime(city, city_back)
+    return switches
+
+
+def _all_lifted(county_len: int) -> dict[str, datetime.datetime | None]:
+    """County → when its last risk area was lifted, or None while one is still in force."""
+    out: dict[str, datetime.datetime | None] = {}
+    rows = (
+        RiskArea.objects.exclude(status__in=[AreaStatus.PROPOSED, AreaStatus.WITHDRAWN])
+        .values_list("jurisdiction_id", "status", "lifted_at")
+        .order_by("jurisdiction_id")
+    )
+    by_county: dict[str, list[datetime.datetime | None]] = defaultdict(list)
+    for code, status, lifted_at in rows:
+        by_county[code[:county_len]].append(lifted_at if status == AreaStatus.LIFTED else None)
+    for county, times in by_county.items():
+        done = [t for t in times if t is not None]
+        out[county] = max(done) if len(done) == len(times) else None
+    return out
+
+
+def _back_to_peacetime(code: str, at: datetime.datetime) -> int:
+    do_switch_mode(
+        _place(code),
+        mode=Mode.PEACETIME,
+        reason=PEACETIME_REASON,
+        actor=actor(code, Role.COMMANDER),
+        effective_at=at,
+    )
+    return 1
+
+
+def _place(code: str) -> Jurisdiction:
+    return Jurisdiction.objects.defer("boundary").get(code=code)

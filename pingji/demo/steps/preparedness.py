@@ -90,14 +90,15 @@ def load(replay) -> dict:
     ):
         first_case.setdefault(code[:6], timezone.localtime(when).date())
     counties = list(Jurisdiction.objects.real().filter(level=Level.COUNTY).order_by("code"))
-    days = (END - START).days + 1
+    last = min(END, replay.end)  # a replay cut short records nothing after its end
+    days = (last - START).days + 1
     with backdate.at(_at(START, 8)):
         WarningRule.objects.get_or_create(
             jurisdiction=province,
             signal="fever_visits",
             defaults={"baseline_weeks": 4, "ratio": "1.50", "min_increase": 10},
         )
-    _influenza(rng, boss, backdate, province, days)
+    _influenza(rng, boss, backdate, province, days, last)
     for county in counties:
         site = do_save_site(
             {
@@ -117,15 +118,15 @@ def load(replay) -> dict:
             if rise and day >= rise - datetime.timedelta(days=2):
                 value += min(60, 6 * ((day - rise).days + 3))
             rows.append((day, max(0, value)))
-        with backdate.at(_at(END, 20)):
+        with backdate.at(_at(last, 20)):
             do_record_reports(site, rows, actor=boss, source="upload")
     alerts = 0
     day = datetime.date(2021, 9, 1)
-    while day <= datetime.date(2021, 9, 30):
+    while day <= min(datetime.date(2021, 9, 30), last):
         with backdate.at(_at(day, 20)):
             alerts += len(do_evaluate_warnings(day, actor=boss, code=province.code))
         day += datetime.timedelta(days=1)
-    surveys = _dengue(rng, boss, backdate)
+    surveys = _dengue(rng, boss, backdate, last)
     courses, attended = _training(rng, boss, backdate)
     drill = _drill(boss, backdate)
     backdate.apply()
@@ -140,7 +141,7 @@ def load(replay) -> dict:
     }
 
 
-def _influenza(rng, boss, backdate, province, days: int) -> None:
+def _influenza(rng, boss, backdate, province, days: int, last: datetime.date) -> None:
     """A sentinel site per city counting influenza-like illness visits, under one EARS C2 rule."""
     with backdate.at(_at(START, 8)):
         WarningRule.objects.get_or_create(
@@ -165,7 +166,7 @@ def _influenza(rng, boss, backdate, province, days: int) -> None:
         rows = [
             (START + datetime.timedelta(days=i), base + rng.randint(-6, 6)) for i in range(days)
         ]
-        with backdate.at(_at(END, 20)):
+        with backdate.at(_at(last, 20)):
             do_record_reports(site, rows, actor=boss, source="upload")
 
 
@@ -175,7 +176,7 @@ DENGUE_COUNTY, DENGUE_GRIDS = "350206", 12
 DENGUE_HOT = {0: (36, 49), 1: (43, 56)}  # grid → (first, last) day of the season it is high
 
 
-def _dengue(rng, boss, backdate) -> int:
+def _dengue(rng, boss, backdate, until: datetime.date) -> int:
     grids = list(
         Jurisdiction.objects.real()
         .filter(level=Level.GRID, code__startswith=DENGUE_COUNTY)
@@ -184,6 +185,8 @@ def _dengue(rng, boss, backdate) -> int:
     made = 0
     for week in range(13):
         day = datetime.date(2021, 8, 2) + datetime.timedelta(weeks=week)
+        if day > until:
+            break
         for n, grid in enumerate(grids):
             first, last = DENGUE_HOT.get(n, (0, -1))
             hot = first <= (day - START).days <= last

@@ -257,6 +257,7 @@ def answer_dispatches(answers, sites_of: dict[int, int | None]) -> None:
     """
     dispatches = Dispatch.objects.in_bulk([int(a.object_id) for a in answers])
     for answer in answers:
-        site = sites_of.get(dispatches[int(answer.object_id)].person_id)
+        person_id = dispatches[int(answer.object_id)].person_id
+        site = sites_of.get(person_id) if person_id is not None else None
         answer.payload["control"] = {"site": site} if site else {}
     insert(DomainEvent, answers)

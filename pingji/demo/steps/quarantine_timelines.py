@@ -292,12 +292,12 @@ def write_timelines(placements, stays, out: Out, rng, tz, as_of) -> dict:
             placement.setting, placement.site, placement.room = Setting.HOME, None, None
             placement.jurisdiction_id, placement.released_at = placement.home_id, released
             counts["released"] += 1
+        ended = _at(plan.planned_end_on, 23.9, tz)
         if (
             placement.status == PlacementStatus.ACTIVE
-            and plan.planned_end_on < as_of
+            and plan.planned_end_on <= as_of
             and (released is not None or placement.centralized_days == 0)
         ):
-            ended = _at(plan.planned_end_on, 23.9, tz)
             placement.status, placement.ended_at = PlacementStatus.COMPLETED, ended
             history.append(HistoryEntry(placement=placement, kind=EntryKind.COMPLETED, at=ended))
             out.event(COMPLETED, ended, placement, f"{name}: monitoring completed")

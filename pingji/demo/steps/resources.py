@@ -136,8 +136,8 @@ def load(replay) -> dict:
             movements += 1
     hit = {city for city, _d in cases_by_city_day}
     series: dict[tuple[int, str], list] = defaultdict(list)
-    day = FIRST_MONDAY
-    while day <= LAST_DAY:
+    day, last = FIRST_MONDAY, min(LAST_DAY, replay.end)
+    while day <= last:
         outbreak = replay.start <= day <= replay.end
         for store, unit in stores:
             city = unit.code[:4]
@@ -159,7 +159,7 @@ def load(replay) -> dict:
     by_pk = {store.pk: store for store, _unit in stores}
     for (pk, code), rows in series.items():
         # one action per store and item: the replay's use as a series of past issues
-        with backdate.at(_at(LAST_DAY, 20)):
+        with backdate.at(_at(last, 20)):
             movements += len(
                 do_import_issues(
                     by_pk[pk], item=items[code], rows=rows, actor=boss, reason="日常使用与疫情处置"

@@ -30,6 +30,10 @@ def at(month: int, day: int, hour: int = 18, minute: int = 0) -> datetime.dateti
 
 
 ISSUED_AT = at(9, 26, 21, 30)
+#: The last deadline of the meeting's decisions: the demo writes them when its record reaches it.
+FOLLOWED_UP_BY = at(10, 8)
+#: The review of the outbreak opens on its last evening.
+REVIEW_AT = at(10, 31, 20)
 DIRECTIVES = (
     (
         "闽疫指〔2021〕68号",
@@ -218,7 +222,7 @@ def _plans(boss, cities, rng) -> dict:
 
 def _review(boss, replay) -> dict:
     place = province()
-    opened = at(10, 31, 20)
+    opened = REVIEW_AT
     review = do_create_review(
         actor=boss,
         jurisdiction=place,
@@ -247,8 +251,13 @@ def _review(boss, replay) -> dict:
 
 
 def load(replay) -> dict:
-    """Issue and carry out the meeting's decisions (skipped if a directive already exists)."""
+    """Issue and carry out the meeting's decisions, then open the review (skipped if a
+    directive already exists). A record that stops before the decisions' last deadline
+    (``FOLLOWED_UP_BY``) leaves them out whole, and one that stops before the review its review:
+    the demo writes no half of a follow-up whose other half has not happened."""
     if Directive.objects.filter(number=DIRECTIVES[0][0]).exists():
+        return {"directives": 0}
+    if not replay.happened(FOLLOWED_UP_BY):
         return {"directives": 0}
     rng = replay.rng("tasks")
     place = province()
@@ -258,5 +267,6 @@ def load(replay) -> dict:
     summary.update(_directives(boss, _receivers(), rng))
     summary.update(_problems(boss))
     summary.update(_plans(boss, cities, rng))
-    summary.update(_review(boss, replay))
+    if replay.happened(REVIEW_AT):
+        summary.update(_review(boss, replay))
     return summary

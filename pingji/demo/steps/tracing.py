@@ -146,12 +146,13 @@ class _Times(NamedTuple):
     core_due: datetime.datetime
     report_due: datetime.datetime
     lookback_from: datetime.date
-    core_done: datetime.datetime
-    report_done: datetime.datetime
+    core_done: datetime.datetime | None  # None: not yet done when the record stops
+    report_done: datetime.datetime | None
 
 
-def open_investigations(lines, cases, actors, writer, rng) -> dict[int, Investigation]:
-    """One finished investigation per case, under the protocol in force on its report day."""
+def open_investigations(lines, cases, actors, writer, rng, happened) -> dict[int, Investigation]:
+    """One investigation per case, under the protocol in force on its report day, finished
+    unless its core facts or report fall after the record stops (``happened`` says)."""
     protocols: dict = {}
     made: list[tuple[Line, Investigation, _Times]] = []
     for line in lines:
@@ -176,11 +177,15 @@ def open_investigations(lines, cases, actors, writer, rng) -> dict[int, Investig
             core_done=opened + _hours(rng, 1, core_hours - 0.8) + (2 * HOUR if late else 0 * HOUR),
             report_done=line.reported_at + _hours(rng, 10, report_hours - 1),
         )
+        if not happened(times.report_done):
+            times = times._replace(report_done=None)
+        if not happened(times.core_done):
+            times = times._replace(core_done=None)
         inv = Investigation(
             case=case,
             jurisdiction_id=case.jurisdiction_id,
             protocol=protocol,
-            status=InvestigationStatus.REPORTED,
+            status=_status(times),
             opened_at=opened,
             opened_by=actors[line.county],
             core_due_at=times.core_due,
@@ -208,23 +213,31 @@ def open_investigations(lines, cases, actors, writer, rng) -> dict[int, Investig
             lookback_from=times.lookback_from.isoformat(),
             clause=inv.deadline_clause,
         )
-        writer.event(
-            CORE_DONE,
-            times.core_done,
-            inv,
-            f"{inv}: core facts recorded",
-            actor,
-            late=times.core_done > times.core_due,
-        )
-        writer.event(
-            REPORTED,
-            times.report_done,
-            inv,
-            f"{inv}: report recorded",
-            actor,
-            late=times.report_done > times.report_due,
-        )
+        if times.core_done is not None:
+            writer.event(
+                CORE_DONE,
+                times.core_done,
+                inv,
+                f"{inv}: core facts recorded",
+                actor,
+                late=times.core_done > times.core_due,
+            )
+        if times.report_done is not None:
+            writer.event(
+                REPORTED,
+                times.report_done,
+                inv,
+                f"{inv}: report recorded",
+                actor,
+                late=times.report_done > times.report_due,
+            )
     return {line.n: inv for line, inv, _t in made}
+
+
+def _status(times: "_Times") -> str:
+    if times.report_done is not None:
+        return InvestigationStatus.REPORTED
+    return InvestigationStatus.OPEN if times.core_done is None else InvestigationStatus.CORE_DONE
 
 
 def _clamp(at, inv: Investigation, latest) -> datetime.datetime:
@@ -428,7 +441,7 @@ def load(replay: Replay) -> dict:
     writer = Writer()
     with transaction.atomic():
         cases = Case.objects.select_related("person").in_bulk([x.case_id for x in lines])
-        invs = open_investigations(lines, cases, actors, writer, rng)
+        invs = open_investigations(lines, cases, actors, writer, rng, replay.happened)
         people = People(rng, counties)
         contacts, exposures, checkins = trace(lines, invs, people, _venues(counties), actors, rng)
         insert(Exposure, exposures)
@@ -453,7 +466,9 @@ def load(replay: Replay) -> dict:
             )
         clusters = make_clusters(lines, writer, actors)
         links = link_cases(lines, invs, rows, clusters, writer, actors)
-        dispatches, replay.controlled_answers = dispatch_elsewhere(rows, persons, writer, rng)
+        dispatches, replay.controlled_answers = dispatch_elsewhere(
+            rows, persons, writer, rng, replay.happened
+        )
         events = writer.flush()
     stored = write_checkins(checkins) if checkins else 0
     tiers = Counter(c.tier for c in rows)

@@ -84,7 +84,7 @@ def link_cases(lines, invs, contacts, clusters, writer, actors) -> int:
         source = by_n.get(line.infector) if line.infector else None
         cluster = clusters.get(line.cluster) or (cluster_of.get(source.n) if source else None)
         cluster_of[line.n] = cluster
-        if source is None:
+        if source is None or invs[line.n].report_done_at is None:  # not known before the report
             continue
         contact = contact_of.get((invs[source.n].pk, line.person_id))
         made.append(
@@ -132,13 +132,14 @@ ANSWERS = (
 )
 
 
-def dispatch_elsewhere(contacts, persons, writer, rng) -> tuple[int, list[DomainEvent]]:
+def dispatch_elsewhere(contacts, persons, writer, rng, happened) -> tuple[int, list[DomainEvent]]:
     """Contacts living in another county are dispatched there, once per person and county, and
     answered within the protocol's deadline (``rules.dispatch``, 24 h in the province).
 
     The "controlled" answers are returned unwritten: answering "controlled" places the person
     (decision 0026), which ``steps.quarantine`` does for every contact, so it writes them once the
-    placements and their sites exist.
+    placements and their sites exist. A dispatch sent or answered after the record stops
+    (``happened`` says) is not sent, or stays open.
     """
     from pingji.tracing.actions.dispatch import deadline_for
 
@@ -157,6 +158,13 @@ def dispatch_elsewhere(contacts, persons, writer, rng) -> tuple[int, list[Domain
         due, clause = deadline_for(sender, at, True, contact)
         status = rng.choices([a for a, _w in ANSWERS], [w for _a, w in ANSWERS])[0]
         closed = at + _hours(rng, 2, 20)
+        acknowledged = at + _hours(rng, 0.2, 1.5)
+        if not happened(at):
+            continue
+        if not happened(closed):
+            status, closed = DispatchStatus.ACKNOWLEDGED, None
+        if not happened(acknowledged):
+            status, acknowledged = DispatchStatus.SENT, None
         dispatch = Dispatch(
             person_id=contact.person_id,
             jurisdiction_id=home,
@@ -174,7 +182,7 @@ def dispatch_elsewhere(contacts, persons, writer, rng) -> tuple[int, list[Domain
             sent_by=contact.accepted_by,
             due_at=due,
             deadline_clause=clause,
-            acknowledged_at=at + _hours(rng, 0.2, 1.5),
+            acknowledged_at=acknowledged,
             located_at=closed if status == DispatchStatus.CONTROLLED else None,
             closed_at=closed,
             return_reason="现住址不在本县，已转回" if status == DispatchStatus.RETURNED else "",
@@ -195,6 +203,8 @@ def dispatch_elsewhere(contacts, persons, writer, rng) -> tuple[int, list[Domain
             due_at=d.due_at.isoformat() if d.due_at else "",
             source=d.source_label,
         )
+        if closed is None:  # still unanswered when the record stops
+            continue
         answer = writer.build(
             ANSWER_KIND[d.status],
             closed,

@@ -82,3 +82,33 @@ def test_areas_are_screened_before_lifting_and_lift_by_criteria(replay, monkeypa
         screen = row.evidence["screen"]
         assert screen["complete"] and screen["tested"] == screen["target"] > 0
         assert screen["positive"] == 0
+
+
+def test_the_affected_cities_switch_to_emergency_and_back(replay):
+    """平急转换 in the replay: emergency from a city's first case, peacetime again once its risk
+    areas are lifted (a county first when its own are lifted earlier), each with its reason."""
+    from pingji.command.choices import Mode
+    from pingji.command.models import ModeSwitch
+    from pingji.command.modes import mode_for
+    from pingji.demo.steps import command as command_demo
+    from pingji.geo.models import Jurisdiction
+
+    demo.load(replay)
+    assert command_demo.switch_modes(replay.end) > 0
+    putian = Jurisdiction.objects.get(code="3503")
+    first_case = min(x.reported for x in replay.lines if x.city == "3503")
+    assert mode_for(putian, first_case).mode == Mode.EMERGENCY
+    assert mode_for(putian, first_case - datetime.timedelta(minutes=1)).mode == Mode.PEACETIME
+    xianyou = Jurisdiction.objects.get(code="350322")
+    assert mode_for(xianyou, first_case).inherited_from == putian  # the county follows its city
+    last_lift = max(
+        RiskArea.objects.filter(jurisdiction__code__startswith="3503").values_list(
+            "lifted_at", flat=True
+        )
+    )
+    assert mode_for(putian, last_lift).mode == Mode.PEACETIME
+    assert mode_for(putian, last_lift - datetime.timedelta(minutes=1)).mode == Mode.EMERGENCY
+    assert all(s.reason for s in ModeSwitch.objects.all())
+    assert {s.decided_by.username for s in ModeSwitch.objects.filter(jurisdiction=putian)} == {
+        "350300-commander"
+    }

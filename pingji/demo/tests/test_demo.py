@@ -5,12 +5,16 @@ import io
 
 import duckdb
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import models
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pingji.areas.models import Transition
 from pingji.cases.models import Case
+from pingji.core import clock
 from pingji.core.events import declare, record_event
 from pingji.core.models import DomainEvent
 from pingji.demo import province, replay
@@ -21,6 +25,7 @@ from pingji.demo.accounts import (
     create_demo_users,
     login_help,
 )
+from pingji.demo.steps.cases import plan_lines
 from pingji.geo.choices import Level
 from pingji.geo.models import Jurisdiction
 from pingji.people.models import Person
@@ -67,13 +72,15 @@ def test_demo_prepares_the_province_once_and_reuses_it(prepared, analytic_dir):
     assert users >= summary["users"]  # the replay adds the staff it names (site managers…)
     # and every domain replayed its part of the September 2021 outbreak on it
     assert set(summary["replay"]) == set(replay.STEPS)  # every step ran (jsonb keeps no order)
+    # up to the demo's now, 20 September 08:00: the bulletins' cases to 19 September, no later
     covid = Case.objects.filter(disease="covid-19")
-    assert covid.count() == 471  # 468 confirmed + 3 asymptomatic, as the bulletins count
+    record = replay.Replay(scale=0.001, seed=1, end=datetime.date(2021, 9, 19))
+    assert covid.count() == len(plan_lines(record)) > 300  # a reclassified one is one case
     # the peacetime of other diseases: Huli's grids that breed mosquitoes report dengue
     assert Case.objects.filter(disease="dengue").exists()
-    # and with every domain's records in place, the areas lift mostly by the criteria
-    moves = Transition.objects.exclude(kind="designate")
-    assert moves.filter(override=False).count() > moves.filter(override=True).count()
+    # and the risk areas designated by then are in force, none lifted yet
+    assert Transition.objects.filter(kind="designate").exists()
+    assert not Transition.objects.filter(kind="lift").exists()
     for username in (
         "350322-commander",
         "350200-epidemiologist",
@@ -83,6 +90,24 @@ def test_demo_prepares_the_province_once_and_reuses_it(prepared, analytic_dir):
         user = User.objects.get(username=username)
         assert user.jurisdiction.gb_code == username[:6] and user.role == username[7:]
     assert User.objects.get(username="350300-operator").check_password(DEMO_PASSWORD)
+    # and below the county, where the outbreak was, the people of a township's, a community's
+    # and a grid's day have accounts named from the unit's code; elsewhere none
+    local = User.objects.filter(jurisdiction__level=Level.GRID, role=Role.GRID_WORKER)
+    assert (
+        summary["local_users"]
+        == User.objects.filter(
+            jurisdiction__level__in=[Level.TOWNSHIP, Level.COMMUNITY, Level.GRID]
+        ).count()
+    )
+    assert local.filter(jurisdiction__code__startswith="350322").exists()
+    assert not local.filter(jurisdiction__code__startswith="3501").exists()
+    worker = local.first()
+    assert worker.username == f"{worker.jurisdiction.code}-grid-worker"
+    # and the demo lives on its own clock, from 20 September 08:00: nothing lies ahead of it
+    assert clock.now() >= province.DEMO_NOW
+    assert clock.today() == province.DEMO_NOW.date()
+    assert nothing_after(clock.now()) == []
+    assert "?as_of=2021-09-14" in prepared
     # and the command says where to go and how to log in
     assert "http://127.0.0.1:8000/" in prepared and "350000-administrator" in prepared
     assert DEMO_PASSWORD in prepared
@@ -110,6 +135,49 @@ def test_demo_prepares_the_province_once_and_reuses_it(prepared, analytic_dir):
     # and a run asking for another scale is told to reset instead of getting the old one silently
     with pytest.raises(CommandError, match="--reset"):
         demo("--scale", "0.00003")
+    # as is one asking for a now before what the demo holds; a later now is taken
+    with pytest.raises(CommandError, match="--reset"):
+        demo("--now", "2021-09-15T08:00")
+    assert "Reusing" in demo("--now", "2021-10-01T09:00")
+    assert clock.today() == datetime.date(2021, 10, 1)
+
+
+@pytest.mark.parametrize("now", ["2021-09-10T08:00", "2021-09-11T07:59+08:00", "yesterday"])
+def test_a_demo_now_before_the_outbreak_is_refused(db, now):
+    with pytest.raises(CommandError, match="--now|ISO"):
+        demo("--scale", TINY, "--now", now)
+    assert not Jurisdiction.objects.exists()
+
+
+#: What may lie after the demo's now: plans (deadlines, planned days, expiry), protocol editions
+#: that take effect later, and what runs on the server's time (jobs, the clock's own setting).
+PLANNED = {
+    "deadline", "due", "due_at", "due_on", "report_due_at", "core_due_at", "planned_release_on",
+    "planned_end_on", "next_test_on", "earliest_on", "by", "expires_on", "effective_from",
+    "set_at", "created_at:Job", "started_at:Job", "lease_until:Job", "finished_at:Job",
+    "sent_at:Job",
+}  # fmt: skip
+
+
+def nothing_after(now) -> list[str]:
+    """Every date or time field of the platform's models holding a value after ``now`` (a date
+    after its day), but for the plans of ``PLANNED``: what the replay wrote from its future."""
+    found = []
+    for model in apps.get_models():
+        if not model.__module__.startswith("pingji."):
+            continue
+        for field in model._meta.concrete_fields:
+            if field.name in PLANNED or f"{field.name}:{model.__name__}" in PLANNED:
+                continue
+            if isinstance(field, models.DateTimeField):
+                bound = now
+            elif isinstance(field, models.DateField):
+                bound = timezone.localtime(now).date()
+            else:
+                continue
+            if model._default_manager.filter(**{f"{field.name}__gt": bound}).exists():
+                found.append(f"{model.__name__}.{field.name}")
+    return found
 
 
 @pytest.mark.parametrize("scale", ["0", "-1", "1.5"])

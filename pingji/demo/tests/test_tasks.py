@@ -19,6 +19,9 @@ class FakeReplay:
     start = datetime.date(2021, 9, 10)
     end = datetime.date(2021, 10, 31)
 
+    def happened(self, at):
+        return True
+
     def rng(self, name):
         return random.Random(f"1:{name}")
 
@@ -77,5 +80,5 @@ def test_the_review_timeline_reads_the_earlier_steps_events(played):
 
 def test_the_steps_do_not_run_twice(played):
     again = command_demo.load(FakeReplay()), tasks_demo.load(FakeReplay())
-    assert again == ({"meetings": 0}, {"directives": 0})
+    assert again == ({"meetings": 0, "mode_switches": 0}, {"directives": 0})
     assert Meeting.objects.count() == 1 and Directive.objects.count() == 2
