@@ -20,3 +20,17 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _server_time():
+    """Every test starts on the server's time: the instance clock's offset is held at zero
+    without a read (no test counts a query another test's setting made), and a test that sets
+    the clock (``clock.set_now``) has it taken back when it ends."""
+    import datetime
+
+    from pingji.core import clock
+
+    clock.hold(datetime.timedelta(0))
+    yield
+    clock.hold(datetime.timedelta(0))

@@ -21,6 +21,7 @@ from django.db.models.functions import Cast, Substr, TruncDate
 from django.utils import timezone
 
 from pingji.cases.contracts import REPORTED as CASE_REPORTED
+from pingji.core import clock
 from pingji.core.models import DomainEvent
 from pingji.geo.choices import CODE_LENGTH
 from pingji.geo.drills import real_only
@@ -48,7 +49,7 @@ def cutoff(day: datetime.date) -> datetime.datetime:
 
 
 def today() -> datetime.date:
-    return timezone.localdate(timezone.now(), zone())
+    return timezone.localdate(clock.now(), zone())
 
 
 @dataclass

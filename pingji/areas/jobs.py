@@ -2,8 +2,7 @@
 
 import datetime
 
-from django.utils import timezone
-
+from pingji.core import clock
 from pingji.core.jobs import job
 
 from .choices import Verdict
@@ -16,11 +15,7 @@ def evaluate_job(progress, *, day: str = "", within: str = "") -> dict:
 
     Yesterday by default: a day is judged once it is complete, as the protocols count whole days.
     """
-    on = (
-        datetime.date.fromisoformat(day)
-        if day
-        else timezone.localdate() - datetime.timedelta(days=1)
-    )
+    on = datetime.date.fromisoformat(day) if day else clock.today() - datetime.timedelta(days=1)
     progress(0, 1, "evaluating")
     findings = evaluate(on, within=within)
     counts = {v: 0 for v in Verdict.values}

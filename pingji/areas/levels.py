@@ -10,8 +10,7 @@ question.
 import datetime
 import time
 
-from django.utils import timezone
-
+from pingji.core import clock
 from pingji.protocols import rules
 from pingji.protocols.models import Protocol
 
@@ -21,7 +20,7 @@ from .models import RiskArea, Transition
 
 def levels_at(areas, at: datetime.datetime | None = None) -> dict[int, str]:
     """``{area id: level}`` of the areas (a queryset) in force at ``at`` (default: now)."""
-    at = at or timezone.now()
+    at = at or clock.now()
     rows = (
         Transition.objects.filter(
             area__in=areas, status=TransitionStatus.PUBLISHED, effective_at__lte=at
@@ -37,7 +36,7 @@ def levels_at(areas, at: datetime.datetime | None = None) -> dict[int, str]:
 
 def in_force_at(at: datetime.datetime | None = None, *, within: str = ""):
     """The areas (queryset) with a level in force at ``at``, below ``within``; and their levels."""
-    candidates = RiskArea.objects.subtree(within).filter(effective_from__lte=at or timezone.now())
+    candidates = RiskArea.objects.subtree(within).filter(effective_from__lte=at or clock.now())
     levels = levels_at(candidates, at)
     return RiskArea.objects.filter(pk__in=list(levels)), levels
 

@@ -12,9 +12,9 @@ from typing import Any
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pingji.core import clock
 from pingji.core.access import ScopedModel
 from pingji.core.models import user_fk
 
@@ -80,7 +80,7 @@ class RiskArea(ScopedModel):
     effective_from = models.DateTimeField(_("in force from"), null=True, blank=True)
     level_since = models.DateTimeField(_("at this level since"), null=True, blank=True)
     lifted_at = models.DateTimeField(_("lifted at"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), default=clock.now, editable=False)
 
     class Meta:
         verbose_name = _("risk area")
@@ -139,7 +139,7 @@ class Transition(ScopedModel):
     legal_basis = models.CharField(_("legal basis (order number)"), max_length=200, blank=True)
     effective_at = models.DateTimeField(_("takes effect at"))
     proposed_by = user_fk(_("proposed by"))
-    proposed_at = models.DateTimeField(_("proposed at"), default=timezone.now)
+    proposed_at = models.DateTimeField(_("proposed at"), default=clock.now)
     approved_by = user_fk(_("approved by"))
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     decision_note = models.CharField(_("decision note"), max_length=500, blank=True)
@@ -199,7 +199,7 @@ class Evaluation(ScopedModel):
     eligible_since = models.DateField(_("eligible since"), null=True, blank=True)
     last_infection_on = models.DateField(_("last new infection"), null=True, blank=True)
     clause = models.CharField(_("clause"), max_length=300, blank=True)
-    computed_at = models.DateTimeField(_("computed at"), default=timezone.now)
+    computed_at = models.DateTimeField(_("computed at"), default=clock.now)
 
     class Meta:
         verbose_name = _("evaluation")
@@ -286,7 +286,7 @@ class Checkpoint(ScopedModel):
     )
     legal_basis = models.CharField(_("legal basis (order number)"), max_length=200, blank=True)
     since = models.DateTimeField(_("status since"))
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), default=clock.now, editable=False)
 
     class Meta:
         verbose_name = _("checkpoint")

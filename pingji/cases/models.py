@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from pingji.core import clock
 from pingji.core.access import ScopedModel
 from pingji.protocols.models import COVID_19
 
@@ -80,7 +81,7 @@ class Case(ScopedModel):
         related_name="+",
     )
     notes = models.TextField(_("notes"), blank=True, max_length=2000)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), default=clock.now, editable=False)
     voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
     void_reason = models.CharField(
         _("reason for voiding"), max_length=20, choices=VoidReason.choices, blank=True

@@ -3,9 +3,9 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pingji.core import clock
 from pingji.geo.models import Jurisdiction
 
 from .choices import Mode
@@ -29,7 +29,7 @@ class ModeInForce:
 
 def mode_for(jurisdiction, at: datetime | None = None) -> ModeInForce:
     """A county without its own switch is in the mode its city or province declared (平急转换)."""
-    at = at or timezone.now()
+    at = at or clock.now()
     codes = [*jurisdiction.ancestor_codes(), jurisdiction.code]
     switch = (
         ModeSwitch.objects.filter(jurisdiction_id__in=codes, effective_at__lte=at)
@@ -50,7 +50,7 @@ def modes_below(jurisdiction, at: datetime | None = None) -> list[tuple[Jurisdic
     The command page lists every lower level's mode; asking ``mode_for`` per child would cost a
     query each (a city has up to a few dozen counties, a county hundreds of grids).
     """
-    at = at or timezone.now()
+    at = at or clock.now()
     children = list(jurisdiction.children.only("code", "name", "level", "parent").order_by("code"))
     chain = [*jurisdiction.ancestor_codes(), jurisdiction.code]
     latest: dict[str, ModeSwitch] = {}

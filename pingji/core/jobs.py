@@ -29,8 +29,8 @@ from typing import Any
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import F, Q
-from django.utils import timezone
 
+from . import clock
 from .choices import JobStatus
 from .context import acting_as
 from .logs import log_context
@@ -144,7 +144,7 @@ def dispatch(job_id: int) -> bool:
     except Exception as exc:  # noqa: BLE001 — any broker failure: the row waits for the sweep
         log.warning("the broker did not take job %s (%s); it stays queued", job_id, exc)
         return False
-    Job.objects.filter(pk=job_id).update(sent_at=timezone.now())
+    Job.objects.filter(pk=job_id).update(sent_at=clock.real_now())
     return True
 
 
@@ -155,7 +155,7 @@ def this_worker() -> str:
 
 def claim(job_id: int) -> bool:
     """Take a queued job, or one whose runner's lease ran out; exactly one runner wins."""
-    now = timezone.now()
+    now = clock.real_now()
     takeable = Q(status=JobStatus.QUEUED) | Q(status=JobStatus.RUNNING, lease_until__lt=now)
     return bool(
         Job.objects.filter(takeable, pk=job_id).update(
@@ -197,7 +197,7 @@ def _run(row: Job, retry: bool) -> Job:
         _fail(row, kind)
     except Exception:  # noqa: BLE001 — the row is where the failure is reported
         _fail(row, kind)
-    row.finished_at = timezone.now()
+    row.finished_at = clock.real_now()
     row.save(
         update_fields=["status", "result", "error", "finished_at", "progress", "total", "message"]
         + ["lease_until"]
@@ -243,7 +243,7 @@ class _leased:
         try:
             while not self.done.wait(lease().total_seconds() / 3):
                 Job.objects.filter(pk=self.job_id, worker=this_worker()).update(
-                    lease_until=timezone.now() + lease()
+                    lease_until=clock.real_now() + lease()
                 )
         except TRANSIENT:
             log.warning("could not renew the lease of job %s", self.job_id, exc_info=True)
@@ -261,7 +261,7 @@ def recover(*, resend_all: bool = False) -> int:
       empty (the embedded runner).
     A job sent twice is harmless: only one delivery can claim it.
     """
-    now = timezone.now()
+    now = clock.real_now()
     _end_leases_of_dead_processes(now)
     Job.objects.filter(status=JobStatus.RUNNING, lease_until__lte=now).update(
         status=JobStatus.QUEUED, lease_until=None, sent_at=None
@@ -293,7 +293,7 @@ def _alive(worker: str) -> bool:
 
 def run_queued() -> int:
     """Run every queued job in this thread, oldest first; the number run (CLI and tests)."""
-    _end_leases_of_dead_processes(timezone.now())
+    _end_leases_of_dead_processes(clock.real_now())
     done = 0
     while job_id := (
         Job.objects.filter(status=JobStatus.QUEUED).order_by("id").values_list("id", flat=True)

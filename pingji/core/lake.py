@@ -48,6 +48,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from django.conf import settings
 
+from . import clock
+
 PART_GLOB = "day=*/part-*.parquet"
 #: Rows per file (and per row group): a bigger day is split into files written side by side.
 FILE_ROWS = 1 << 20
@@ -286,7 +288,7 @@ def _save(root: Path, entry: Entry, target: Path) -> None:
         "key": entry.key,
         "files": list(entry.files),
         "rows": entry.rows,
-        "written_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "written_at": clock.real_now().isoformat(timespec="seconds"),
     }
     temporary = root / f"{STAGING}{uuid.uuid4().hex}.json"
     temporary.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")

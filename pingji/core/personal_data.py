@@ -33,7 +33,8 @@ from collections.abc import Callable
 from enum import StrEnum
 
 from django.db import models
-from django.utils import timezone
+
+from . import clock
 
 #: The permission that shows birth dates (and allows the audited reveal of the plain values).
 #: A string, not an import: core does not depend on the people app.
@@ -97,7 +98,7 @@ def age_of(birth_date: datetime.date | None, today: datetime.date | None = None)
     """Age in whole years on ``today`` (a birthday on 29 February counts from 1 March)."""
     if birth_date is None:
         return None
-    today = today or timezone.localdate()
+    today = today or clock.today()
     before_birthday = (today.month, today.day) < (birth_date.month, birth_date.day)
     return max(today.year - birth_date.year - before_birthday, 0)
 

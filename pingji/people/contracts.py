@@ -8,7 +8,7 @@ shows. A merge of two records of one person says what moved.
 Other apps call into people through ``actions.do_create_person`` and
 ``actions.find_person_by_id_number`` (cases, preparedness), ``actions.do_reveal_identity``
 (testing, tracing), ``actions.refuse_held_elsewhere`` (cases), ``identity.normalize_id_number``
-and the form fields ``IdNumberField``, ``PhoneField`` and ``visible_grids`` (cases); the demo
+and the form fields ``IdNumberField`` and ``PhoneField`` (cases); the demo
 through ``synthetic.load_population`` and ``identity.compose_id_number``.
 """
 

@@ -12,6 +12,8 @@ import unicodedata
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from pingji.core import clock
+
 from .choices import Sex
 
 #: GB 11643-1999 §6.2: weights W_i = 2^(17-i) mod 11 for the 17 body digits, and the check
@@ -50,7 +52,7 @@ def normalize_id_number(value: str) -> str:
             % {"d": raw[6:14]},
             code="id_birth_date",
         ) from exc
-    if born > datetime.date.today():
+    if born > clock.today():
         raise ValidationError(
             _("The birth date %(d)s inside the identity number is in the future.")
             % {"d": raw[6:14]},

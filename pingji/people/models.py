@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from pingji.core import clock
 from pingji.core.access import ScopedModel, ScopedQuerySet
 from pingji.core.crypto import decrypt, encrypt, lookup_hash
 from pingji.core.personal_data import mask_id_number, mask_phone
@@ -112,7 +113,7 @@ class Person(ScopedModel):
         on_delete=models.PROTECT,
         related_name="persons",
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), default=clock.now, editable=False)
 
     class Meta:
         verbose_name = _("person")

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pingji.core import clock
 from pingji.protocols.actions.drills import do_bind_drill_sandbox, do_unbind_drill_sandboxes
 from pingji.protocols.models import Protocol, applicable_codes
 from pingji.protocols.rules import validate_rules
@@ -39,7 +40,7 @@ def _refusal(drill: Drill, protocol: Protocol) -> str | None:
         return _("%(name)s is not a version of the drill's disease.") % names
     if protocol.jurisdiction_code not in _areas(drill):
         return _("%(name)s does not apply to the drill's county and receiving county.") % names
-    if protocol.effective_from > timezone.localdate():
+    if protocol.effective_from > clock.today():
         return _("%(name)s takes effect on %(date)s: choose a published version.") % names
     if validate_rules(protocol.rules):
         return _("%(name)s has invalid rules and cannot be drilled.") % names

@@ -10,11 +10,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import BaseForm
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import generic
 
+from pingji.core import clock
 from pingji.core.forms import add_action_errors
 from pingji.core.views.base import FormStepView, ScopedDetailView, ScopedListView, focus_code
 from pingji.protocols.diseases import watching
@@ -64,7 +64,7 @@ class ReadinessView(LoginRequiredMixin, PermissionRequiredMixin, generic.Templat
         try:
             on = datetime.date.fromisoformat(self.request.GET.get("on", ""))
         except ValueError:
-            on = timezone.localdate()
+            on = clock.today()
         disease = Disease.objects.filter(code=self.request.GET.get("disease", "")).first()
         code = focus_code(self.request)
         rows = sorted(

@@ -17,6 +17,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pingji.core import clock
 from pingji.geo.models import Jurisdiction
 
 from .models import COVID_19, Protocol, applicable_codes
@@ -32,7 +33,7 @@ def _code(jurisdiction) -> str:
 
 def _day(on) -> datetime.date:
     if on is None:
-        return timezone.localdate()
+        return clock.today()
     if isinstance(on, datetime.datetime):
         return timezone.localdate(on) if timezone.is_aware(on) else on.date()
     return on

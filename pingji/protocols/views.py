@@ -8,10 +8,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import BooleanField, Case, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import generic
 
+from pingji.core import clock
 from pingji.core.events import events_for
 from pingji.core.forms import add_action_errors
 from pingji.core.views.base import ScopedDetailView, ScopedListView, focus_code
@@ -58,7 +58,7 @@ class ProtocolListView(ScopedListView):
     select_related = ("based_on",)
 
     def get_queryset(self):
-        code, today = focus_code(self.request), timezone.localdate()
+        code, today = focus_code(self.request), clock.today()
         self.choice = explain(code, today)  # COVID-19's, which the page explains
         others = Disease.objects.exclude(pk=COVID_19).values_list("pk", flat=True)
         choices = [self.choice, *(explain(code, today, d) for d in others)]

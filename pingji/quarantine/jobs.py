@@ -2,6 +2,7 @@
 
 import datetime
 
+from pingji.core import clock
 from pingji.core.jobs import job
 
 from .actions.followup import do_sweep
@@ -10,8 +11,7 @@ from .actions.followup import do_sweep
 @job("quarantine.sweep")
 def sweep(progress, on: str | None = None) -> dict:
     """Run ``actions.followup.do_sweep`` for a day (ISO date; default: today)."""
-    from django.utils import timezone
 
-    day = datetime.date.fromisoformat(on) if on else timezone.localdate()
+    day = datetime.date.fromisoformat(on) if on else clock.today()
     progress(0, 1, "sweeping")
     return do_sweep(day)

@@ -11,12 +11,12 @@ from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import generic
 
+from pingji.core import clock
 from pingji.core.events import events_for
 from pingji.core.forms import add_action_errors
 from pingji.core.ordering import natural_key
@@ -56,7 +56,7 @@ class PlacementListView(ScopedListView):
 
 def detail_context(request, placement: Placement, **forms) -> dict:
     user = request.user
-    today = timezone.localdate()
+    today = clock.today()
     can_change = user.has_perm("quarantine.change_placement")
     centralised = placement.is_active and placement.setting == Setting.CENTRALISED
     context = {
@@ -264,7 +264,7 @@ class TodayView(LoginRequiredMixin, generic.TemplateView):
     template_name = "quarantine/today.html"
 
     def get_context_data(self, **kwargs):
-        user, on = self.request.user, timezone.localdate()
+        user, on = self.request.user, clock.today()
         rows = schedule.active_on(
             Placement.objects.restrict(user).within(focus_code(self.request)), on
         ).filter(setting=Setting.HOME)
@@ -378,7 +378,7 @@ class CapacityView(LoginRequiredMixin, generic.TemplateView):
     def get_context_data(self, **kwargs):
         from pingji.tracing.models import Contact
 
-        user, on = self.request.user, timezone.localdate()
+        user, on = self.request.user, clock.today()
         code = focus_code(self.request)
         placements = Placement.objects.restrict(user).within(code)
         sites = Site.objects.restrict(user).within(code)

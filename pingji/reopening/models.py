@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pingji.core import clock
 from pingji.core.access import ScopedModel as _Scoped
 from pingji.core.access import ScopedQuerySet, scope_code
 from pingji.users.choices import Role
@@ -107,8 +108,8 @@ class Establishment(ScopedModel):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
     )
-    status_since = models.DateTimeField(_("status since"), default=timezone.now)
-    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    status_since = models.DateTimeField(_("status since"), default=clock.now)
+    created_at = models.DateTimeField(_("created at"), default=clock.now)
 
     class Meta:
         verbose_name = _("establishment")
@@ -163,7 +164,7 @@ class Member(ScopedModel):
         blank=True,
         help_text=_("A school's class rules count cases by it (a disease's rule pack)."),
     )
-    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    created_at = models.DateTimeField(_("created at"), default=clock.now)
 
     class Meta:
         verbose_name = _("staff member or pupil")
@@ -234,7 +235,7 @@ class Survey(_Scoped):
         related_name="reopening_surveys",
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, blank=True)
-    opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
+    opened_at = models.DateTimeField(_("opened at"), default=clock.now)
     due_at = models.DateTimeField(_("answers due"))
     created_by = models.ForeignKey(
         USER,
@@ -284,7 +285,7 @@ class SurveyReturn(ScopedModel):
     staff_in_quarantine = models.PositiveIntegerField(_("staff in quarantine"), default=0)
     supply_problem = models.CharField(_("supply-chain problem"), max_length=500, blank=True)
     permit_problem = models.CharField(_("permit problem"), max_length=500, blank=True)
-    answered_at = models.DateTimeField(_("answered at"), default=timezone.now)
+    answered_at = models.DateTimeField(_("answered at"), default=clock.now)
     answered_by = models.ForeignKey(
         USER,
         verbose_name=_("answered by"),
@@ -323,7 +324,7 @@ class Application(ScopedModel):
     checklist = models.JSONField(_("checklist"), default=dict)
     protocol = models.CharField(_("protocol"), max_length=100, blank=True)
     clause = models.CharField(_("protocol clause"), max_length=300, blank=True)
-    applied_at = models.DateTimeField(_("applied at"), default=timezone.now)
+    applied_at = models.DateTimeField(_("applied at"), default=clock.now)
     applied_by = models.ForeignKey(
         USER,
         verbose_name=_("applied by"),
@@ -369,7 +370,7 @@ class Plan(ScopedModel):
         related_name="plan",
     )
     measures = models.TextField(_("measures"), max_length=5000)
-    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), default=clock.now)
 
     class Meta:
         verbose_name = _("enterprise plan")
@@ -405,7 +406,7 @@ class Problem(ScopedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    raised_at = models.DateTimeField(_("raised at"), default=timezone.now)
+    raised_at = models.DateTimeField(_("raised at"), default=clock.now)
     raised_by = models.ForeignKey(
         USER,
         verbose_name=_("raised by"),
@@ -437,7 +438,7 @@ class Alert(ScopedModel):
         "cases.Case", verbose_name=_("case"), on_delete=models.CASCADE, related_name="+"
     )
     role = models.CharField(_("role"), max_length=10, choices=Affiliation.choices)
-    raised_at = models.DateTimeField(_("raised at"), default=timezone.now)
+    raised_at = models.DateTimeField(_("raised at"), default=clock.now)
     status = models.CharField(
         _("status"), max_length=10, choices=AlertStatus.choices, default=AlertStatus.PROPOSED
     )

@@ -13,6 +13,7 @@ from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import Substr
 from django.utils import timezone
 
+from pingji.core import clock
 from pingji.geo.choices import CODE_LENGTH
 from pingji.geo.models import Jurisdiction
 from pingji.tasks.choices import OPEN_STATUSES
@@ -102,7 +103,7 @@ def progress(user, code: str, *, since: datetime.date | None = None, now=None) -
 
     ``since`` starts the series (default: 60 days back); the series ends today.
     """
-    now = now or timezone.now()
+    now = now or clock.now()
     rows = Establishment.objects.restrict(user).subtree(code)
     length = child_length(code)
     grouped = (

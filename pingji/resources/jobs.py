@@ -2,8 +2,7 @@
 
 import datetime
 
-from django.utils import timezone
-
+from pingji.core import clock
 from pingji.core.jobs import job
 
 from .actions.ledger import refresh_peaks
@@ -36,7 +35,7 @@ def refresh(on: datetime.date, within: str = "") -> dict:
 @job("resources.refresh_peaks")
 def refresh_job(progress, *, day: str = "", within: str = "") -> dict:
     """Store the peaks as of ``day`` (default today: today's reads are then one row a pair)."""
-    on = datetime.date.fromisoformat(day) if day else timezone.localdate()
+    on = datetime.date.fromisoformat(day) if day else clock.today()
     progress(0, 1, "refreshing")
     result = refresh(on, within)
     progress(1, 1, "done")

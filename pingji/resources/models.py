@@ -9,9 +9,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pingji.core import clock
 from pingji.core.access import ScopedModel
 from pingji.core.audit import AuditedManager
 
@@ -129,7 +129,7 @@ class Movement(ScopedModel):
     kind = models.CharField(_("kind"), max_length=20, choices=MovementKind.choices)
     quantity = models.PositiveIntegerField(_("quantity"))
     delta = models.IntegerField(_("change of stock"))
-    at = models.DateTimeField(_("time"), default=timezone.now)
+    at = models.DateTimeField(_("time"), default=clock.now)
     day = models.DateField(_("day"))
     counterpart = models.ForeignKey(
         Store,

@@ -5,10 +5,10 @@ import datetime
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.forms import BaseForm
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
+from pingji.core import clock
 from pingji.core.views.base import FormStepView, ScopedDetailView, ScopedListView, focus_code
 
 from .actions.stock import do_issue_stock, do_receive_stock, do_transfer_stock
@@ -36,7 +36,7 @@ def store_context(request, store, **forms) -> dict:
         "receive_form": ReceiveForm() if can else None,
         "issue_form": IssueForm() if can else None,
         "transfer_form": TransferForm(user=request.user, store=store) if can else None,
-        "today": timezone.localdate(),
+        "today": clock.today(),
     }
     ctx.update(forms)
     return ctx
@@ -104,7 +104,7 @@ class ReservesView(LoginRequiredMixin, PermissionRequiredMixin, generic.Template
         try:
             on = datetime.date.fromisoformat(self.request.GET.get("on", ""))
         except ValueError:
-            on = timezone.localdate()
+            on = clock.today()
         rows = reserve_rows(code, on)
         stores = Store.objects.restrict(self.request.user).in_bulk([r.store_id for r in rows])
         items = SupplyItem.objects.in_bulk([r.item_id for r in rows])
@@ -133,7 +133,7 @@ class FacilityListView(ScopedListView):
     template_name = "resources/facility_list.html"
 
     def get_context_data(self, **kwargs):
-        now = timezone.now()
+        now = clock.now()
         try:
             day = datetime.date.fromisoformat(self.request.GET.get("on", ""))
         except ValueError:

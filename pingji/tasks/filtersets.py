@@ -1,6 +1,7 @@
 import django_filters
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from pingji.core import clock
 
 from .choices import TaskStatus
 from .kinds import kind_choices
@@ -22,7 +23,7 @@ class TaskFilterSet(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         if value is None:
             return queryset
-        late = queryset.overdue(timezone.now())
+        late = queryset.overdue(clock.now())
         return late if value else queryset.exclude(pk__in=late.values("pk"))
 
     def filter_mine(self, queryset, name, value):

@@ -15,6 +15,7 @@ from django.db.models import CharField, Count, Q
 from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 
+from pingji.core import clock
 from pingji.geo.drills import real_only
 from pingji.geo.models import Jurisdiction
 
@@ -79,7 +80,7 @@ def _child_length(code: str) -> int:
 
 def supervise(code: str, *, now=None, days: int = TREND_DAYS, tasks=None) -> Supervision:
     """The open work in the subtree of ``code``; ``tasks`` narrows it (``restrict`` first)."""
-    now = now or timezone.now()
+    now = now or clock.now()
     everything = tasks if tasks is not None else Task.objects.all()
     base = real_only(everything.filter(jurisdiction__code__within=code), "jurisdiction__code")
     length = _child_length(code)

@@ -11,9 +11,9 @@ item in the member's grid.
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pingji.core import clock
 from pingji.core.access import ScopedModel
 
 from .choices import (
@@ -67,7 +67,7 @@ class Campaign(ScopedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    created_at = models.DateTimeField(_("created at"), default=clock.now)
 
     class Meta:
         verbose_name = _("testing campaign")
@@ -203,7 +203,7 @@ class Upload(ScopedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    created_at = models.DateTimeField(_("uploaded at"), default=clock.now)
     applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
 
     class Meta:
@@ -251,7 +251,7 @@ class Coverage(ScopedModel):
     sampled = models.PositiveIntegerField(_("sampled"), default=0)
     resulted = models.PositiveIntegerField(_("with result"), default=0)
     positive = models.PositiveIntegerField(_("in a positive tube"), default=0)
-    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), default=clock.now)
 
     class Meta:
         verbose_name = _("coverage")

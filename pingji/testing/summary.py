@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from django.db.models import Sum
 from django.db.models.functions import Substr
-from django.utils import timezone
 
+from pingji.core import clock
 from pingji.epi import pooling as pooling_maths
 from pingji.geo.choices import CODE_LENGTH, Level
 from pingji.geo.models import Jurisdiction, Place
@@ -115,7 +115,7 @@ def progress(rnd, now=None) -> Progress:
     from .actions.rounds import pooling_rule
     from .actions.uploads import applied_ids
 
-    now = now or timezone.now()
+    now = now or clock.now()
     totals = rnd.coverage.aggregate(
         t=Sum("target"), s=Sum("sampled"), r=Sum("resulted"), p=Sum("positive")
     )

@@ -14,6 +14,7 @@ from django.views import generic
 
 from pingji.cases.choices import Channel
 from pingji.cases.views import CaseReportView
+from pingji.core import clock
 from pingji.core.views.base import (
     ActionFormView,
     FormStepView,
@@ -190,7 +191,7 @@ class RoundCloseView(_RoundStep):
     success_message = gettext_lazy("Round closed.")
 
     def make_form(self, data, files):
-        return RoundForm({"starts_at": timezone.now()})
+        return RoundForm({"starts_at": clock.now()})
 
     def perform(self, obj, form):
         do_close_round(obj, actor=self.request.user)

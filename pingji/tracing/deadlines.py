@@ -2,8 +2,9 @@
 
 import datetime
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from pingji.core import clock
 
 
 def duration(delta: datetime.timedelta) -> str:
@@ -24,7 +25,7 @@ def countdown(due, done=None, now=None) -> tuple[str, str]:
         return _("done"), "done"
     if due is None:
         return _("no deadline"), ""
-    left = due - (now or timezone.now())
+    left = due - (now or clock.now())
     if left.total_seconds() < 0:
         return _("overdue by %(t)s") % {"t": duration(left)}, "overdue"
     return _("due in %(t)s") % {"t": duration(left)}, "due"

@@ -10,11 +10,12 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
+
+from pingji.core import clock
 
 from .choices import Role
 from .models import ApiToken, User
@@ -38,7 +39,7 @@ def issue_token(user: User, *, name: str = "", days: int | None = None) -> tuple
         name=name,
         prefix=prefix,
         digest=digest(token),
-        expires_at=timezone.now() + timedelta(days=days or settings.API_TOKEN_DAYS),
+        expires_at=clock.real_now() + timedelta(days=days or settings.API_TOKEN_DAYS),
     )
     return row, token
 
@@ -46,7 +47,7 @@ def issue_token(user: User, *, name: str = "", days: int | None = None) -> tuple
 def revoke_tokens(user: User) -> int:
     """Revoke every live token of the user (a password change, a deactivation); how many."""
     return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
+        revoked_at=clock.real_now()
     )
 
 
@@ -58,7 +59,7 @@ def check_token(token: str) -> ApiToken:
         raise exceptions.AuthenticationFailed(_("Invalid token."))
     if row.revoked_at is not None:
         raise exceptions.AuthenticationFailed(_("Token revoked."))
-    if row.expires_at <= timezone.now():
+    if row.expires_at <= clock.real_now():
         raise exceptions.AuthenticationFailed(_("Token expired."))
     if not row.user.is_active:
         raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
@@ -81,7 +82,7 @@ class TokenAuthentication(authentication.BaseAuthentication):
         row = check_token(token)
         if row.user.role == Role.SERVICE and request.method not in ("GET", "HEAD", "OPTIONS"):
             raise exceptions.PermissionDenied(_("Service accounts only read."))
-        now = timezone.now()
+        now = clock.real_now()
         if row.last_used is None or now - row.last_used > TOUCH_EVERY:
             ApiToken.objects.filter(pk=row.pk).update(last_used=now)
         return row.user, row

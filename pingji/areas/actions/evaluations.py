@@ -8,9 +8,9 @@ for the level above its deciding jurisdiction.
 import datetime
 
 from django.db import connection, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pingji.core import clock
 from pingji.geo.models import Jurisdiction
 from pingji.tasks.actions.work import do_issue_rule_task
 from pingji.tasks.choices import OPEN_STATUSES
@@ -63,7 +63,7 @@ def store_findings(findings: dict[int, Finding], areas: list[dict], day: datetim
     """
     ops = connection.ops
     jurisdiction = {a["id"]: a["jurisdiction_id"] for a in areas}
-    now = ops.adapt_datetimefield_value(timezone.now())
+    now = ops.adapt_datetimefield_value(clock.now())
     today = ops.adapt_datefield_value(day)
 
     def date(value):
@@ -115,7 +115,7 @@ def _issue_held_tasks(held: list[Finding], jurisdiction: dict[int, str]) -> int:
             code__in={jurisdiction[f.area_id] for f in todo}
         ).select_related("parent")
     }
-    now = timezone.now()
+    now = clock.now()
     for f in todo:
         own = parents[jurisdiction[f.area_id]]
         owner = own.parent or own

@@ -10,11 +10,11 @@ import io
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 
+from pingji.core import clock
 from pingji.core.exports import _cell
 from pingji.core.spreadsheets import safe_row
 
@@ -98,7 +98,7 @@ def export(request):
         out.getvalue(),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    stamp = timezone.localdate().isoformat()
+    stamp = clock.today().isoformat()
     response["Content-Disposition"] = f'attachment; filename="risk-areas-{stamp}.xlsx"'
     return response
 

@@ -4,9 +4,9 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pingji.core import clock
 from pingji.core.access import InheritedScopeQuerySet, ScopedModel
 
 from ..choices import Mode, ResponseLevel
@@ -37,7 +37,7 @@ class ModeSwitch(ScopedModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    effective_at = models.DateTimeField(_("effective at"), default=timezone.now, db_index=True)
+    effective_at = models.DateTimeField(_("effective at"), default=clock.now, db_index=True)
 
     objects: ClassVar[InheritedScopeQuerySet] = InheritedScopeQuerySet.as_manager()  # type: ignore[assignment]
 

@@ -2,7 +2,6 @@ import datetime
 from collections.abc import Callable
 
 from django.db.models import Model
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, permissions
 from rest_framework.decorators import action
@@ -10,6 +9,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from pingji.core import clock
 from pingji.core.access import scope_code
 from pingji.core.api.base import ScopedModelViewSet, ScopedReadOnlyViewSet, StepActionsMixin
 from pingji.protocols.diseases import ensure_known
@@ -300,9 +300,7 @@ class ReadinessView(APIView):
         if not code.startswith(own):
             raise exceptions.NotFound()
         try:
-            on = datetime.date.fromisoformat(
-                request.query_params.get("on") or str(timezone.localdate())
-            )
+            on = datetime.date.fromisoformat(request.query_params.get("on") or str(clock.today()))
         except ValueError as exc:
             raise exceptions.ValidationError({"on": "YYYY-MM-DD"}) from exc
         disease = request.query_params.get("disease") or None

@@ -1,10 +1,10 @@
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from pingji.core import clock
 from pingji.core.access import scope_code
 from pingji.core.api.base import ScopedViewSetMixin
 from pingji.geo.models import Jurisdiction
@@ -85,7 +85,7 @@ class ProtocolViewSet(
             raise NotFound
         if not code and scope_code(request.user) != "":
             raise NotFound
-        choice = explain(code, query.validated_data.get("date") or timezone.localdate())
+        choice = explain(code, query.validated_data.get("date") or clock.today())
         if (
             choice.protocol is not None
             and not self.get_queryset().filter(pk=choice.protocol.pk).exists()

@@ -1,8 +1,8 @@
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from pingji.core import clock
 from pingji.core.api.base import ScopedModelViewSet, ScopedReadOnlyViewSet, StepActionsMixin
 
 from .. import schedule
@@ -148,14 +148,14 @@ class PlacementViewSet(StepActionsMixin, ScopedModelViewSet):
 
     @action(detail=True, methods=["get"])
     def eligibility(self, request, pk=None):
-        check = schedule.eligibility(self.get_object(), timezone.localdate())
+        check = schedule.eligibility(self.get_object(), clock.today())
         return Response(
             {"eligible": check.eligible, "reasons": [r.as_json() for r in check.reasons]}
         )
 
     @action(detail=False, methods=["get"])
     def today(self, request):
-        day = schedule.today_schedule(self.get_queryset(), timezone.localdate())
+        day = schedule.today_schedule(self.get_queryset(), clock.today())
         return Response(
             {
                 "on": day.on,

@@ -13,7 +13,8 @@ from collections import defaultdict
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest, Least
-from django.utils import timezone
+
+from pingji.core import clock
 
 from ..choices import MovementKind
 from ..models import StockDay, StockLevel
@@ -106,7 +107,7 @@ def _new_level(
     """
     from ..reserves import standard_for
 
-    today = timezone.localdate()
+    today = clock.today()
     window = standard_for(code, today).peak_window_days
     peak = max(
         (

@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from pingji.core import clock
 from pingji.core.access import scope_code
 from pingji.core.api.base import ScopedModelViewSet, ScopedReadOnlyViewSet
 
@@ -127,9 +128,7 @@ class ReservesView(APIView):
         if not code.startswith(own):
             raise exceptions.NotFound()
         try:
-            on = datetime.date.fromisoformat(
-                request.query_params.get("on") or str(datetime.date.today())
-            )
+            on = datetime.date.fromisoformat(request.query_params.get("on") or str(clock.today()))
         except ValueError as exc:
             raise exceptions.ValidationError({"on": "YYYY-MM-DD"}) from exc
         rows = reserve_rows(code, on)

@@ -5,9 +5,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pingji.core import clock
 from pingji.core.access import ScopedModel
 
 from ..choices import OPEN_STATUSES, Department, TaskStatus
@@ -39,7 +39,7 @@ class SourcedWork:
     def progress_of(cls, objects) -> dict:
         """``progress`` of each of ``objects`` (by primary key) in one grouped query: a list of
         them shows every one's."""
-        now = timezone.now()
+        now = clock.now()
         rows = (
             cls.tasks_of(objects)
             .values("source_id", "jurisdiction_id", "jurisdiction__name", "department")
@@ -95,7 +95,7 @@ class Directive(SourcedWork, ScopedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    issued_at = models.DateTimeField(_("issued at"), default=timezone.now, db_index=True)
+    issued_at = models.DateTimeField(_("issued at"), default=clock.now, db_index=True)
 
     class Meta:
         verbose_name = _("directive")

@@ -5,9 +5,9 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pingji.core import clock
 from pingji.core.access import InheritedScopeQuerySet, ScopedModel
 
 from ..choices import PlanStatus
@@ -41,7 +41,7 @@ class PlanTemplate(ScopedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    created_at = models.DateTimeField(_("created at"), default=clock.now)
 
     #: The levels asked for a plan must read the template: seen below, written only by its level.
     objects: ClassVar[InheritedScopeQuerySet] = InheritedScopeQuerySet.as_manager()  # type: ignore[assignment]
@@ -138,7 +138,7 @@ class WorkPlan(SourcedWork, ScopedModel):
         related_name="+",
     )
     returned_at = models.DateTimeField(_("sent back at"), null=True, blank=True)
-    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), default=clock.now)
 
     class Meta:
         verbose_name = _("work plan")

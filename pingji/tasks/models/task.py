@@ -9,9 +9,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Case, Q, Value, When
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pingji.core import clock
 from pingji.core.access import ScopedModel, ScopedQuerySet, scope_code
 from pingji.core.events import events_for
 
@@ -51,7 +51,7 @@ class TaskQuerySet(ScopedQuerySet):
         return self.filter(status__in=OPEN_STATUSES)
 
     def overdue(self, now=None):
-        return self.open().filter(deadline__lt=now or timezone.now())
+        return self.open().filter(deadline__lt=now or clock.now())
 
     def for_source(self, obj: models.Model):
         """Tasks a domain attached to one of its objects (a case, a placement, a risk area)."""
@@ -84,7 +84,7 @@ class TaskQuerySet(ScopedQuerySet):
 
     def overdue_first(self, now=None):
         """Overdue work first, then the nearest deadline."""
-        late = When(status__in=OPEN_STATUSES, deadline__lt=now or timezone.now(), then=Value(0))
+        late = When(status__in=OPEN_STATUSES, deadline__lt=now or clock.now(), then=Value(0))
         return self.annotate(
             late_rank=Case(late, default=Value(1), output_field=models.IntegerField())
         ).order_by("late_rank", "deadline", "id")
@@ -182,7 +182,7 @@ class Task(ScopedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    created_at = models.DateTimeField(_("created at"), default=clock.now)
 
     objects: ClassVar[TaskQuerySet] = TaskQuerySet.as_manager()  # type: ignore[assignment]
 
@@ -214,7 +214,7 @@ class Task(ScopedModel):
 
     @property
     def is_overdue(self) -> bool:
-        return self.status in OPEN_STATUSES and self.deadline < timezone.now()
+        return self.status in OPEN_STATUSES and self.deadline < clock.now()
 
     @property
     def watcher_id(self) -> str:

@@ -11,10 +11,10 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
+from pingji.core import clock
 from pingji.core.access import ScopedModel
 from pingji.core.forms import add_action_errors
 from pingji.core.views.base import (
@@ -66,7 +66,7 @@ class InboxView(LoginRequiredMixin, generic.TemplateView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        user, now = self.request.user, timezone.now()
+        user, now = self.request.user, clock.now()
         work = Task.objects.restrict(user).inbox(user)
         verify = Task.objects.restrict(user, "verify").awaiting_verification(user)
         counts = work.aggregate(n=Count("pk"), late=Count("pk", filter=Q(deadline__lt=now)))

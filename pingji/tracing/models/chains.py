@@ -38,7 +38,7 @@ class Cluster(ScopedModel):
     )
     setting = models.CharField(_("setting"), max_length=12, blank=True)
     description = models.TextField(_("description"), blank=True, max_length=2000)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), default=clock.now, editable=False)
 
     class Meta:
         verbose_name = _("cluster")
@@ -104,7 +104,7 @@ class Link(ScopedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), default=clock.now, editable=False)
     #: When the platform learned the link as it now stands (decision 0030's record time): the
     #: serial interval of day D uses only the links recorded by the end of D.
     recorded_at = models.DateTimeField(_("recorded at"), default=clock.now, db_index=True)

@@ -8,9 +8,9 @@ is dispatch's business (协查, later): the contact row stays with the investiga
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pingji.core import clock
 from pingji.core.access import ScopedModel
 from pingji.core.models import user_fk
 
@@ -53,7 +53,7 @@ class Investigation(ScopedModel):
         choices=InvestigationStatus.choices,
         default=InvestigationStatus.OPEN,
     )
-    opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
+    opened_at = models.DateTimeField(_("opened at"), default=clock.now)
     opened_by = user_fk(_("opened by"))
     core_due_at = models.DateTimeField(_("core facts due"), null=True, blank=True)
     report_due_at = models.DateTimeField(_("report due"), null=True, blank=True)
@@ -95,7 +95,7 @@ class Investigation(ScopedModel):
     @property
     def is_overdue(self) -> bool:
         due = self.next_due_at
-        return due is not None and due < timezone.now()
+        return due is not None and due < clock.now()
 
 
 class Exposure(ScopedModel):
@@ -162,7 +162,7 @@ class Contact(ScopedModel):
         _("source"), max_length=20, choices=ContactSource.choices, default=ContactSource.MANUAL
     )
     accepted_by = user_fk(_("accepted by"))
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), default=clock.now, editable=False)
     note = models.CharField(_("note"), max_length=500, blank=True)
 
     class Meta:

@@ -7,8 +7,8 @@ import datetime
 import json
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
+from pingji.core import clock
 from pingji.core.context import acting_as
 from pingji.quarantine.actions.followup import do_sweep
 
@@ -21,7 +21,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, on=None, **options):
         try:
-            day = datetime.date.fromisoformat(on) if on else timezone.localdate()
+            day = datetime.date.fromisoformat(on) if on else clock.today()
         except ValueError as exc:
             raise CommandError(f"--on {on!r} is not an ISO date (2021-10-02)") from exc
         with acting_as(None):

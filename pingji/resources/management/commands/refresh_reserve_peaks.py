@@ -5,6 +5,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
+from pingji.core import clock
 from pingji.resources.jobs import refresh
 
 
@@ -16,7 +17,6 @@ class Command(BaseCommand):
         parser.add_argument("--within", default="", help="a jurisdiction code")
 
     def handle(self, *args, day, within, **options):
-        from django.utils import timezone
 
-        on = datetime.date.fromisoformat(day) if day else timezone.localdate()
+        on = datetime.date.fromisoformat(day) if day else clock.today()
         self.stdout.write(json.dumps(refresh(on, within)))
