@@ -7,6 +7,7 @@ in force, never listed here.
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from pingji.protocols.choices import RiskLevel
 
@@ -37,9 +38,9 @@ class TransitionKind(models.TextChoices):
 
 
 class TransitionStatus(models.TextChoices):
-    PROPOSED = "proposed", _("proposed")
+    PROPOSED = "proposed", pgettext_lazy("transition status", "proposed")
     APPROVED = "approved", _("approved, awaiting publication")
-    REJECTED = "rejected", _("rejected")
+    REJECTED = "rejected", pgettext_lazy("transition status", "rejected")
     PUBLISHED = "published", _("published")
 
 

@@ -10,6 +10,7 @@ under control (管控中发现), the rest that they were found in the community 
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Classification(models.TextChoices):
@@ -79,8 +80,13 @@ class Severity(models.TextChoices):
 
 
 class Channel(models.TextChoices):
-    CENTRALISED_QUARANTINE = "centralised_quarantine", _("centralised quarantine")
-    HOME_QUARANTINE = "home_quarantine", _("home quarantine")
+    """Where a case was found; the bulletins say 集中隔离中发现, not the measure 集中隔离."""
+
+    CENTRALISED_QUARANTINE = (
+        "centralised_quarantine",
+        pgettext_lazy("discovery channel", "centralised quarantine"),
+    )
+    HOME_QUARANTINE = "home_quarantine", pgettext_lazy("discovery channel", "home quarantine")
     CONTROLLED_AREA_SCREENING = "controlled_area_screening", _("sealed/controlled-area screening")
     COMMUNITY_SCREENING = "community_screening", _("community screening")
     FEVER_CLINIC = "fever_clinic", _("fever clinic")

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from . import clock
 from .events import record_event
 from .jurisdiction import jurisdiction_of
+from .messages import Message
 from .models import DomainEvent
 
 #: Clocks of phones, laboratories and reporting systems drift; a time this far ahead of ours is
@@ -125,7 +126,7 @@ def scope_of(subject: models.Model) -> str:
 def record_on(
     subject: models.Model,
     kind: str,
-    summary: str,
+    summary: str | Message,
     *,
     actor: Any = None,
     payload: Mapping[str, Any] | None = None,

@@ -36,6 +36,7 @@ from django.utils import timezone
 from . import clock, rows
 from .access import ScopedQuerySet
 from .context import current_actor, current_request_id
+from .messages import Message
 from .models import DomainEvent
 
 Handler = Callable[[DomainEvent], None]
@@ -171,9 +172,17 @@ def _aware(at: datetime.datetime) -> datetime.datetime:
     return at
 
 
+def summary_fields(summary: str | Message) -> dict[str, Any]:
+    """An event's ``summary`` as text in the writer's language, and the ``message`` it was made
+    from (empty for plain text), which timelines translate for each reader (``core.messages``):
+    the fields of a ``DomainEvent`` built for ``record_events``."""
+    kept = summary.stored if isinstance(summary, Message) else {}
+    return {"summary": str(summary)[:300], "message": kept}
+
+
 def record_event(
     kind: str,
-    summary: str,
+    summary: str | Message,
     *,
     jurisdiction_code: str,
     subject: models.Model | None = None,
@@ -194,7 +203,7 @@ def record_event(
         kind=kind,
         time=_aware(at) if at is not None else recorded,
         recorded_at=recorded,
-        summary=str(summary)[:300],
+        **summary_fields(summary),
         actor=actor if getattr(actor, "pk", None) else None,
         request_id=current_request_id(),
         jurisdiction_code=jurisdiction_code,
@@ -217,16 +226,18 @@ def events_for(subject: models.Model) -> ScopedQuerySet:
 def record_events(events: list[DomainEvent]) -> list[DomainEvent]:
     """Write many prepared events at once (bulk paths, the demo's replay); returns them.
 
-    Each event is built by the caller with its own ``time`` (when it happened); its kind and
-    payload are checked as in ``record_event`` before anything is written, and its record time is
-    set to the clock's now, whatever the caller put there. The events someone subscribes to are
-    created with ids, in the order they happened, and their subscribers run for each inside the
-    caller's transaction, exactly as for ``record_event``; the rest, most of a bulk write, are
-    inserted without ids by ``core.rows.insert``, which costs a fraction of ``bulk_create``.
+    Each event is built by the caller with its own ``time`` (when it happened) and its summary
+    (``summary_fields``); its kind and payload are checked as in ``record_event`` before anything
+    is written, and its record time is set to the clock's now, whatever the caller put there. The
+    events someone subscribes to are created with ids, in the order they happened, and their
+    subscribers run for each inside the caller's transaction, exactly as for ``record_event``; the
+    rest, most of a bulk write, are inserted without ids by ``core.rows.insert``, which costs a
+    fraction of ``bulk_create``.
     """
     recorded = clock.now()
     for event in events:
         check_payload(event.kind, event.payload)
+        event.summary = event.summary[:300]
         event.recorded_at = recorded
         if event.time is None:
             event.time = recorded

@@ -4,12 +4,13 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import clock
 from .access import ScopedModel
+from .audit import AuditedManager
 from .choices import ChangeAction, JobStatus
+from .messages import render
 
 
 def user_fk(verbose_name):
@@ -107,6 +108,9 @@ class DomainEvent(ScopedModel):
     )
     object_id = models.CharField(_("subject id"), max_length=64, blank=True)
     summary = models.CharField(_("summary"), max_length=300)
+    #: The summary untranslated (``core.messages``): msgid, context, parameters; empty on events
+    #: written before it was kept, which show their summary as written.
+    message = models.JSONField(_("message"), default=dict, blank=True)
     payload = models.JSONField(_("payload"), default=dict, blank=True)
 
     class Meta:
@@ -116,7 +120,31 @@ class DomainEvent(ScopedModel):
         indexes = [models.Index(fields=["content_type", "object_id"])]
 
     def __str__(self) -> str:
-        return self.summary
+        return self.text
+
+    @property
+    def text(self) -> str:
+        """The summary in the reader's language, translated from the kept message when there is
+        one: a timeline is read by people of either language, whoever wrote the event."""
+        return render(self.message, self.summary) if self.message else self.summary
+
+
+class InstanceClock(models.Model):
+    """The instance's own time, when it lives in one (the demo, a drill instance): at ``set_at``
+    (server time) the instance's clock read ``now_at``, and it advances with real time from
+    there. One row at most; no row is the server's time (``core.clock``, docs/decisions/0030)."""
+
+    now_at = models.DateTimeField(_("instance time when set"))
+    set_at = models.DateTimeField(_("server time when set"))
+
+    objects = AuditedManager()  # setting the platform's time is in the change log
+
+    class Meta:
+        verbose_name = _("instance clock")
+        verbose_name_plural = _("instance clock")
+
+    def __str__(self) -> str:
+        return f"{self.now_at:%Y-%m-%d %H:%M} @ {self.set_at:%Y-%m-%d %H:%M}"
 
 
 class Job(ScopedModel):
@@ -152,7 +180,7 @@ class Job(ScopedModel):
         related_name="+",
     )
     jurisdiction_code = models.CharField(_("jurisdiction code"), max_length=32, db_index=True)
-    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    created_at = models.DateTimeField(_("created at"), default=clock.real_now)
     worker = models.CharField(_("worker"), max_length=100, blank=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)

@@ -15,8 +15,10 @@ from dataclasses import dataclass
 import numpy as np
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pingji.core.events import record_event
+from pingji.core.messages import message
 
 from .choices import Level, PlaceKind
 from .contracts import SYNTHETIC_GENERATED
@@ -396,11 +398,13 @@ def generate_tree(*, scale: float, seed: int, within: str = "") -> dict[str, int
         }
         record_event(
             SYNTHETIC_GENERATED,
-            _(
-                "Synthetic communities, grids and places generated: %(communities)d communities, "
-                "%(grids)d grids, %(places)d places."
-            )
-            % summary,
+            message(
+                gettext_noop(
+                    "Synthetic communities, grids and places generated: "
+                    "%(communities)d communities, %(grids)d grids, %(places)d places."
+                ),
+                summary,
+            ),
             jurisdiction_code=scope,
             payload={"scale": scale, "seed": seed, **summary},
         )

@@ -1,5 +1,6 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from pingji.core.forms import limit_choices
 from pingji.core.views.base import focus_code
@@ -20,7 +21,7 @@ class PersonFilterSet(django_filters.FilterSet):
     ``POST persons/search/`` (``people.actions.search``): a GET filter would be an unlogged oracle.
     """
 
-    name = django_filters.CharFilter(label=_("name"), lookup_expr="icontains")
+    name = django_filters.CharFilter(label=pgettext_lazy("person", "name"), lookup_expr="icontains")
     within = django_filters.CharFilter(
         label=_("within jurisdiction"), field_name="jurisdiction__code", lookup_expr="within"
     )
@@ -37,7 +38,7 @@ class PersonSearchFilterSet(django_filters.FilterSet):
     A malformed filter value shows its error and lists nobody.
     """
 
-    name = django_filters.CharFilter(label=_("name"), lookup_expr="icontains")
+    name = django_filters.CharFilter(label=pgettext_lazy("person", "name"), lookup_expr="icontains")
     grid = django_filters.ModelChoiceFilter(
         label=_("grid"), field_name="jurisdiction", queryset=_grids
     )

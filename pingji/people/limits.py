@@ -10,9 +10,11 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pingji.core.access import scope_code
 from pingji.core.events import record_event
+from pingji.core.messages import message
 from pingji.geo.choices import CODE_LENGTH, Level
 
 from .contracts import IDENTITY_SEARCH_REFUSED
@@ -64,7 +66,10 @@ def spend_attempt(actor, purpose: str) -> None:
     if used > limit:
         record_event(
             IDENTITY_SEARCH_REFUSED,
-            _("Identity look-up refused: rate limit (%(purpose)s)") % {"purpose": purpose},
+            message(
+                gettext_noop("Identity look-up refused: rate limit (%(purpose)s)"),
+                {"purpose": purpose},
+            ),
             jurisdiction_code=province_of(scope_code(actor) or ""),
             actor=actor,
             payload={"purpose": purpose, "limit": limit, "seconds": seconds},

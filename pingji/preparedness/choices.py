@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SiteKind(models.TextChoices):
@@ -36,7 +37,7 @@ class ReportSource(models.TextChoices):
 
 
 class AlertStatus(models.TextChoices):
-    OPEN = "open", _("open")
+    OPEN = "open", pgettext_lazy("alert status", "open")
     SWITCHED = "switched", _("led to emergency mode")
     DISMISSED = "dismissed", _("dismissed")
 

@@ -213,7 +213,13 @@ def _risk_areas(rules) -> Section:
     s = Section(
         "risk_areas",
         _("Risk areas"),
-        [_("level"), _("unit"), _("measures"), _("area tests (day)"), _("lowering and lifting")],
+        [
+            _("level"),
+            pgettext("risk area", "unit"),
+            _("measures"),
+            _("area tests (day)"),
+            _("lowering and lifting"),
+        ],
     )
     for lv in levels:
         tests = _days(lv.nucleic_acid_days)

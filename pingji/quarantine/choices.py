@@ -6,6 +6,7 @@ placement's category is the key its regime is read under (``rules.regime``).
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from pingji.protocols.choices import RegimeCategory
 
@@ -30,7 +31,7 @@ class SiteKind(models.TextChoices):
 
 
 class SiteStatus(models.TextChoices):
-    OPEN = "open", _("open")
+    OPEN = "open", pgettext_lazy("site status", "open")
     STANDBY = "standby", _("on standby")
     CLOSED = "closed", _("closed")
 

@@ -1,5 +1,6 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .choices import PlacementStatus, RegimeCategory, Setting, SiteStatus, TestStatus
 from .models import (
@@ -18,7 +19,9 @@ class PlacementFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("status"), choices=PlacementStatus.choices)
     setting = django_filters.ChoiceFilter(label=_("held"), choices=Setting.choices)
     category = django_filters.ChoiceFilter(label=_("category"), choices=RegimeCategory.choices)
-    site = django_filters.NumberFilter(label=_("site"), field_name="site_id")
+    site = django_filters.NumberFilter(
+        label=pgettext_lazy("quarantine", "site"), field_name="site_id"
+    )
     person = django_filters.NumberFilter(label=_("person"), field_name="person_id")
 
     class Meta:
@@ -66,7 +69,9 @@ class ReleaseFilterSet(_OfPlacement):
 
 
 class RoomFilterSet(django_filters.FilterSet):
-    site = django_filters.NumberFilter(label=_("site"), field_name="site_id")
+    site = django_filters.NumberFilter(
+        label=pgettext_lazy("quarantine", "site"), field_name="site_id"
+    )
 
     class Meta:
         model = Room

@@ -16,7 +16,9 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from pingji.core import clock
 from pingji.core.access import ScopedModel
 from pingji.core.models import user_fk
 from pingji.protocols.choices import ReleaseTest
@@ -65,7 +67,7 @@ class Site(ScopedModel):
     )
     address = models.CharField(_("address"), max_length=300, blank=True)
     phone = models.CharField(_("duty phone"), max_length=20, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), default=clock.now, editable=False)
 
     class Meta:
         verbose_name = _("quarantine site")
@@ -87,7 +89,10 @@ class Room(ScopedModel):
     objects: ClassVar[models.Manager] = SiteScopedQuerySet.as_manager()
 
     site = models.ForeignKey(
-        Site, verbose_name=_("site"), on_delete=models.CASCADE, related_name="rooms"
+        Site,
+        verbose_name=pgettext_lazy("quarantine", "site"),
+        on_delete=models.CASCADE,
+        related_name="rooms",
     )
     number = models.CharField(_("room number"), max_length=20)
     beds = models.PositiveSmallIntegerField(_("beds"), default=1)
@@ -114,7 +119,10 @@ class SiteStaff(ScopedModel):
     objects: ClassVar[models.Manager] = SiteScopedQuerySet.as_manager()
 
     site = models.ForeignKey(
-        Site, verbose_name=_("site"), on_delete=models.CASCADE, related_name="staff"
+        Site,
+        verbose_name=pgettext_lazy("quarantine", "site"),
+        on_delete=models.CASCADE,
+        related_name="staff",
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -122,7 +130,7 @@ class SiteStaff(ScopedModel):
         on_delete=models.CASCADE,
         related_name="quarantine_sites",
     )
-    since = models.DateField(_("since"), default=datetime.date.today)
+    since = models.DateField(_("since"), default=clock.today)
 
     class Meta:
         verbose_name = _("site staff member")
@@ -189,7 +197,7 @@ class Placement(ScopedModel):
     )
     site = models.ForeignKey(
         Site,
-        verbose_name=_("site"),
+        verbose_name=pgettext_lazy("quarantine", "site"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -386,7 +394,7 @@ class Release(ScopedModel):
     )
     site = models.ForeignKey(
         Site,
-        verbose_name=_("site"),
+        verbose_name=pgettext_lazy("quarantine", "site"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,

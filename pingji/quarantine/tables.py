@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from pingji.core.tables import Column, Table
 
@@ -9,7 +10,7 @@ class PlacementTable(Table):
         Column("person.name", _("full name")),
         Column("category", _("category")),
         Column("setting", _("held")),
-        Column("site.name", _("site")),
+        Column("site.name", pgettext_lazy("quarantine", "site")),
         Column("room.number", _("room")),
         Column("exposure_on", _("last exposure (day 0)")),
         Column("planned_release_on", _("planned release")),

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from pingji.protocols.choices import EstablishmentKind as Kind
 from pingji.tasks.choices import Department
@@ -44,7 +45,7 @@ class Size(models.TextChoices):
 class OperatingState(models.TextChoices):
     """What a survey return says about the establishment's work."""
 
-    CLOSED = "closed", _("closed")
+    CLOSED = "closed", pgettext_lazy("operating state", "closed")
     PARTLY = "partly", _("partly working")
     WORKING = "working", _("working")
 
@@ -53,7 +54,7 @@ class Status(models.TextChoices):
     """Where an establishment stands in resumption (its status history records each move)."""
 
     OPEN = "open", _("open (not closed by the outbreak)")
-    CLOSED = "closed", _("closed")
+    CLOSED = "closed", pgettext_lazy("establishment status", "closed")
     APPLIED = "applied", _("applied to resume")
     INSPECTED = "inspected", _("inspected")
     RESUMED = "resumed", _("resumed")

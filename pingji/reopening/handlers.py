@@ -9,12 +9,13 @@ of the case's disease makes of the establishment's cases now (``clusters``, deci
 cluster or an outbreak and its response, and a class or the whole establishment to close.
 """
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pingji.cases.contracts import REPORTED as CASE_REPORTED
 from pingji.core.events import record_event, subscribe
+from pingji.core.messages import message
 
-from .choices import Status
+from .choices import Affiliation, Status
 from .clusters import judge
 from .contracts import ALERT_RAISED
 from .models import Alert, Member
@@ -56,8 +57,10 @@ def on_case_reported(event) -> None:
         if created:
             record_event(
                 ALERT_RAISED,
-                _("A case among the %(role)s of %(name)s: pause proposed")
-                % {"role": member.get_role_display(), "name": est.name},
+                message(
+                    gettext_noop("A case among the %(role)s of %(name)s: pause proposed"),
+                    {"role": Affiliation(member.role).label, "name": est.name},
+                ),
                 jurisdiction_code=est.jurisdiction_id,
                 subject=est,
                 actor=event.actor,

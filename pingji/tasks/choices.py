@@ -1,9 +1,10 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class TaskStatus(models.TextChoices):
-    OPEN = "open", _("open")
+    OPEN = "open", pgettext_lazy("task status", "open")
     SUBMITTED = "submitted", _("submitted for verification")
     RETURNED = "returned", _("sent back")
     DONE = "done", _("verified and closed")
@@ -47,7 +48,7 @@ class Department(models.TextChoices):
     HEALTH = "health", _("health commission")
     CDC = "cdc", _("centre for disease control")
     PUBLIC_SECURITY = "police", _("public security")
-    TRANSPORT = "transport", _("transport")
+    TRANSPORT = "transport", pgettext_lazy("department", "transport")
     EDUCATION = "education", _("education")
     COMMERCE = "commerce", _("commerce")
     INDUSTRY = "industry", _("industry and information technology")

@@ -7,6 +7,7 @@ rule a round applies is read under the same key the protocol publishes it.
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from pingji.protocols.choices import PoolingMode, PoolingSetting, TestingScope
 
@@ -24,8 +25,8 @@ __all__ = [
 
 
 class RoundStatus(models.TextChoices):
-    OPEN = "open", _("open")
-    CLOSED = "closed", _("closed")
+    OPEN = "open", pgettext_lazy("round status", "open")
+    CLOSED = "closed", pgettext_lazy("round status", "closed")
 
 
 class UploadKind(models.TextChoices):

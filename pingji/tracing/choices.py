@@ -8,6 +8,7 @@ contacts by (家庭、学校、工作场所、公共场所、交通工具、医�
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from pingji.protocols.choices import ContactTier
 
@@ -24,7 +25,7 @@ __all__ = [
 
 
 class InvestigationStatus(models.TextChoices):
-    OPEN = "open", _("open")
+    OPEN = "open", pgettext_lazy("investigation status", "open")
     CORE_DONE = "core_done", _("core facts done")
     REPORTED = "reported", _("report done")
 

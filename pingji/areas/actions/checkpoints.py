@@ -14,10 +14,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pingji.core import clock
 from pingji.core.access import ensure_allowed
 from pingji.core.actions import aware, error, field_errors, in_future, not_in_future, record_on
+from pingji.core.messages import message
 from pingji.geo.choices import PlaceKind
 from pingji.geo.models import Jurisdiction, Place
 
@@ -67,7 +69,7 @@ def do_create_checkpoint(
     record_on(
         checkpoint,
         CHECKPOINT_CREATED,
-        _("Checkpoint set up: %(name)s") % {"name": checkpoint.name},
+        message(gettext_noop("Checkpoint set up: %(name)s"), {"name": checkpoint.name}),
         actor=actor,
         at=since,
         payload={"areas": [a.pk for a in found]},
@@ -154,8 +156,10 @@ def do_record_checkpoint_day(
     record_on(
         checkpoint,
         CHECKPOINT_DAY_RECORDED,
-        _("%(day)s: %(p)s people checked, %(t)s turned back")
-        % {"day": day, "p": persons, "t": turned_back},
+        message(
+            gettext_noop("%(day)s: %(p)s people checked, %(t)s turned back"),
+            {"day": day, "p": persons, "t": turned_back},
+        ),
         actor=actor,
         at=day_start(day),
         payload={
@@ -238,7 +242,10 @@ def do_plan_lifting_step(
     record_on(
         checkpoint,
         CHECKPOINT_STEP_PLANNED,
-        _("Step %(n)s planned: %(status)s") % {"n": step.sequence, "status": to_status},
+        message(
+            gettext_noop("Step %(n)s planned: %(status)s"),
+            {"n": step.sequence, "status": CheckpointStatus(to_status).label},
+        ),
         actor=actor,
         payload={"step": step.pk},
     )
@@ -297,12 +304,14 @@ def do_take_lifting_step(
     record_on(
         checkpoint,
         CHECKPOINT_CHANGED,
-        _("%(name)s: %(before)s → %(after)s")
-        % {
-            "name": checkpoint.name,
-            "before": before,
-            "after": checkpoint.status,
-        },
+        message(
+            gettext_noop("%(name)s: %(before)s → %(after)s"),
+            {
+                "name": checkpoint.name,
+                "before": CheckpointStatus(before).label,
+                "after": CheckpointStatus(checkpoint.status).label,
+            },
+        ),
         actor=actor,
         at=at,
         payload={"step": step.pk, "before": before, "after": checkpoint.status},

@@ -10,11 +10,13 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pingji.core import clock
 from pingji.core.access import ensure_allowed
 from pingji.core.actions import aware, error, not_in_future, record_on
 from pingji.core.events import record_event
+from pingji.core.messages import message
 from pingji.geo.models import Jurisdiction
 from pingji.tasks.actions.work import do_close_rule_tasks
 
@@ -48,8 +50,14 @@ def _apply(t: Transition, at: datetime.datetime, actor) -> None:
     record_on(
         area,
         PUBLISHED,
-        _("%(kind)s in force from %(at)s: %(area)s")
-        % {"kind": t.get_kind_display(), "at": timezone.localtime(t.effective_at), "area": area},
+        message(
+            gettext_noop("%(kind)s in force from %(at)s: %(area)s"),
+            {
+                "kind": TransitionKind(t.kind).label,
+                "at": timezone.localtime(t.effective_at),
+                "area": area.name,
+            },
+        ),
         actor=actor,
         at=t.effective_at,
         payload={
@@ -132,8 +140,10 @@ def do_publish(
     pub.save(update_fields=["areas", "checkpoints"])
     record_event(
         LIST_PUBLISHED,
-        _("List %(n)s published: %(a)s areas, %(c)s checkpoints")
-        % {"n": pub.number, "a": len(pub.areas), "c": len(pub.checkpoints)},
+        message(
+            gettext_noop("List %(n)s published: %(a)s areas, %(c)s checkpoints"),
+            {"n": pub.number, "a": len(pub.areas), "c": len(pub.checkpoints)},
+        ),
         jurisdiction_code=jurisdiction.pk,
         subject=pub,
         actor=actor,

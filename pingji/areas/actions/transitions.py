@@ -21,6 +21,7 @@ import datetime
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pingji.core import clock
 from pingji.core.access import ensure_allowed, scope_code
@@ -33,11 +34,12 @@ from pingji.core.actions import (
     local_date,
     record_on,
 )
+from pingji.core.messages import Message, message
 from pingji.geo.models import Jurisdiction, Place
 from pingji.protocols import rules
 from pingji.protocols.versions import NoProtocolInForce, protocol_for
 
-from ..choices import PENDING, AreaStatus, TransitionKind, TransitionStatus
+from ..choices import PENDING, AreaStatus, RiskLevel, TransitionKind, TransitionStatus
 from ..contracts import APPROVED, PROPOSED, REJECTED
 from ..evaluation import evaluate
 from ..models import RiskArea, Transition
@@ -159,7 +161,10 @@ def do_designate_area(
     record_on(
         area,
         PROPOSED,
-        _("Designation proposed: %(area)s (%(level)s)") % {"area": area, "level": level},
+        message(
+            gettext_noop("Designation proposed: %(area)s (%(level)s)"),
+            {"area": area.name, "level": level_label(level)},
+        ),
         actor=actor,
         at=decided_at,
         payload={"transition": t.pk, "kind": t.kind, "to_level": level},
@@ -253,19 +258,35 @@ def do_propose_transition(
     return t
 
 
+def level_label(level: str):
+    """A risk level's label, lazy so an event reads it in its reader's language; a key no longer
+    among the levels (or none) as it is."""
+    return RiskLevel(level).label if level in RiskLevel.values else (level or "—")
+
+
+def transition_name(t: Transition) -> Message:
+    """How an event names a transition, translated when read (``Transition.__str__``)."""
+    return message(
+        gettext_noop("%(area)s · %(kind)s"),
+        {"area": t.area.name, "kind": TransitionKind(t.kind).label},
+    )
+
+
 def _record_proposed(area: RiskArea, t: Transition, actor) -> None:
     """``areas.proposed`` on the area, saying whether it is an override and why: the approver
     and the situation room see the justification without opening the transition."""
     record_on(
         area,
         PROPOSED,
-        _("%(kind)s proposed: %(area)s %(from)s → %(to)s")
-        % {
-            "kind": t.get_kind_display(),
-            "area": area,
-            "from": area.level,
-            "to": t.to_level or _("lifted"),
-        },
+        message(
+            gettext_noop("%(kind)s proposed: %(area)s %(from)s → %(to)s"),
+            {
+                "kind": TransitionKind(t.kind).label,
+                "area": area.name,
+                "from": level_label(area.level),
+                "to": level_label(t.to_level) if t.to_level else TransitionKind.LIFT.label,
+            },
+        ),
         actor=actor,
         payload={
             "transition": t.pk,
@@ -389,7 +410,7 @@ def do_approve_transition(t: Transition, *, actor, note: str = "") -> Transition
     record_on(
         t.area,
         APPROVED,
-        _("Approved: %(t)s") % {"t": t},
+        message(gettext_noop("Approved: %(t)s"), {"t": transition_name(t)}),
         actor=actor,
         payload={"transition": t.pk, "override": t.override, "note": t.decision_note},
     )
@@ -409,7 +430,7 @@ def do_reject_transition(t: Transition, *, actor, note: str) -> Transition:
     record_on(
         t.area,
         REJECTED,
-        _("Rejected: %(t)s") % {"t": t},
+        message(gettext_noop("Rejected: %(t)s"), {"t": transition_name(t)}),
         actor=actor,
         payload={"transition": t.pk, "note": note},
     )

@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from pingji.core.context import current_actor, current_request_id
-from pingji.core.events import record_events
+from pingji.core.events import record_events, summary_fields
 from pingji.core.models import DomainEvent
 from pingji.people.models import Person
 from pingji.protocols.models import COVID_19
@@ -126,7 +126,7 @@ def _reported(case: Case, actor, kind: ContentType) -> DomainEvent:
     return DomainEvent(
         kind=REPORTED,
         time=case.reported_at,
-        summary=summary[:300],
+        **summary_fields(summary),
         actor=actor if getattr(actor, "pk", None) else None,
         request_id=current_request_id(),
         jurisdiction_code=case.jurisdiction_id,

@@ -25,11 +25,13 @@ import datetime
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pingji.core import clock
 from pingji.core.access import ensure_allowed
 from pingji.core.actions import aware, conflict, error, local_date, locked, not_in_future
 from pingji.core.events import events_for, record_event
+from pingji.core.messages import message
 
 from ..choices import (
     INFECTIONS,
@@ -51,14 +53,10 @@ from ..contracts import (
     VOIDED,
 )
 from ..models import Case
-from .reports import check_case_facts, counting_facts
+from .reports import case_name, check_case_facts, counting_facts
 
 #: The fields ``do_update_case`` corrects; classification and outcome have their own actions.
 CORRECTABLE = ("onset_date", "sampled_at", "reported_at", "channel", "origin", "notes")
-
-
-def _verbose_name(field: str) -> str:
-    return str(getattr(Case._meta.get_field(field), "verbose_name", field))
 
 
 def _check_time(case: Case, field: str, at: datetime.datetime | None) -> datetime.datetime:
@@ -278,14 +276,20 @@ def do_reclassify_case(
         case.save(update_fields=["classification", "severity", "onset_date", "sampled_at"])
         ensure_allowed(actor, case, "change")
         if before == classification:
-            kind, summary = SEVERITY_CHANGED, _("%(case)s: severity %(from)s → %(to)s")
-            labels = (Severity(before_severity).label, case.get_severity_display())
+            kind, summary = SEVERITY_CHANGED, gettext_noop("%(case)s: severity %(from)s → %(to)s")
+            labels = (
+                Severity(before_severity).label,
+                case.severity and Severity(case.severity).label,
+            )
         else:
-            kind, summary = RECLASSIFIED, _("%(case)s reclassified: %(from)s → %(to)s")
-            labels = (Classification(before).label, case.get_classification_display())
-        text = summary % {"case": case, "from": labels[0], "to": labels[1]}
+            kind, summary = RECLASSIFIED, gettext_noop("%(case)s reclassified: %(from)s → %(to)s")
+            labels = (Classification(before).label, Classification(classification).label)
+        text = message(summary, {"case": case_name(case), "from": labels[0], "to": labels[1]})
         if reason:
-            text = f"{text} · {ReclassificationReason(reason).label}"
+            text = message(
+                gettext_noop("%(event)s · %(reason)s"),
+                {"event": text, "reason": ReclassificationReason(reason).label},
+            )
         record_event(
             kind,
             text,
@@ -336,8 +340,10 @@ def do_void_case(case: Case, *, actor, reason: str, reason_text: str = "") -> Ca
         case.save(update_fields=["voided_at", "void_reason", "void_note"])
         record_event(
             VOIDED,
-            _("%(case)s voided: %(reason)s")
-            % {"case": case, "reason": case.get_void_reason_display()},
+            message(
+                gettext_noop("%(case)s voided: %(reason)s"),
+                {"case": case_name(case), "reason": VoidReason(reason).label},
+            ),
             jurisdiction_code=case.jurisdiction_id,
             subject=case,
             actor=actor,
@@ -378,7 +384,10 @@ def do_record_outcome(case: Case, *, actor, outcome: str, at: datetime.datetime)
         ensure_allowed(actor, case, "change")
         record_event(
             OUTCOME_RECORDED,
-            _("%(case)s: %(outcome)s") % {"case": case, "outcome": case.get_outcome_display()},
+            message(
+                gettext_noop("%(case)s: %(outcome)s"),
+                {"case": case_name(case), "outcome": Outcome(outcome).label},
+            ),
             jurisdiction_code=case.jurisdiction_id,
             subject=case,
             actor=actor,
@@ -429,14 +438,21 @@ def do_update_case(case: Case, changes: dict, *, actor) -> Case:
         if changed:
             record_event(
                 CORRECTED,
-                _("%(case)s corrected: %(fields)s")
-                % {
-                    "case": case,
-                    "fields": ", ".join(_verbose_name(f) for f in changed),
-                },
+                message(
+                    gettext_noop("%(case)s corrected: %(fields)s"),
+                    {
+                        "case": case_name(case),
+                        "fields": [_label(f) for f in changed],
+                    },
+                ),
                 jurisdiction_code=case.jurisdiction_id,
                 subject=case,
                 actor=actor,
                 payload={"fields": changed},
             )
     return case
+
+
+def _label(name: str):
+    """A case field's label, lazy: translated for each reader of the correction's event."""
+    return getattr(Case._meta.get_field(name), "verbose_name", name)

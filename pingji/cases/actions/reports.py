@@ -30,11 +30,13 @@ from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pingji.core import clock
 from pingji.core.access import ensure_allowed
 from pingji.core.actions import FUTURE_SLACK, aware, conflict, error, field_errors, local_date
 from pingji.core.events import record_event
+from pingji.core.messages import Message, message
 from pingji.people.actions.persons import do_create_person, find_person_by_id_number
 from pingji.people.models import Person
 from pingji.protocols.models import COVID_19, Disease
@@ -202,13 +204,21 @@ def plan_report(*, actor, person: Person, facts: dict, notes: str, earlier: list
     return case
 
 
-def reported_event(case: Case) -> tuple[str, dict]:
+def case_name(case: Case) -> Message:
+    """How an event names a case, translated when read (``Case.__str__``'s words)."""
+    return message(gettext_noop("Case %(number)s"), {"number": case.pk or "—"})
+
+
+def reported_event(case: Case) -> tuple[Message, dict]:
     """The summary and payload of a saved case's ``cases.reported`` event (the counting facts)."""
-    summary = _("%(case)s reported: %(name)s, %(classification)s") % {
-        "case": case,
-        "name": case.person.name,
-        "classification": case.get_classification_display(),
-    }
+    summary = message(
+        gettext_noop("%(case)s reported: %(name)s, %(classification)s"),
+        {
+            "case": case_name(case),
+            "name": case.person.name,
+            "classification": Classification(case.classification).label,
+        },
+    )
     payload = {
         **counting_facts(None, case.classification),
         "classification": case.classification,
@@ -218,7 +228,7 @@ def reported_event(case: Case) -> tuple[str, dict]:
         "episode": case.episode,
         "disease": case.disease_id,
     }
-    return str(summary), payload
+    return summary, payload
 
 
 def do_report_case(

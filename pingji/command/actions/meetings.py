@@ -3,11 +3,13 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pingji.core import clock
 from pingji.core.access import ensure_allowed
 from pingji.core.actions import aware
 from pingji.core.events import record_event
+from pingji.core.messages import message
 from pingji.geo.models import Jurisdiction
 
 from ..choices import HeadquartersLevel
@@ -88,8 +90,10 @@ def do_record_meeting(
         ensure_allowed(actor, meeting, "add")
         record_event(
             MEETING_HELD,
-            _("%(body)s meeting: %(title)s")
-            % {"body": meeting.get_body_display(), "title": meeting.title},
+            message(
+                gettext_noop("%(body)s meeting: %(title)s"),
+                {"body": HeadquartersLevel(meeting.body).label, "title": meeting.title},
+            ),
             jurisdiction_code=jurisdiction.code,
             subject=meeting,
             payload={"held_at": held_at.isoformat(), "attendees": len(meeting.attendee_list)},

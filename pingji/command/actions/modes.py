@@ -3,11 +3,13 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pingji.core import clock
 from pingji.core.access import ensure_allowed
 from pingji.core.actions import aware
 from pingji.core.events import record_event
+from pingji.core.messages import Message, message
 from pingji.geo.models import Jurisdiction
 
 from ..choices import Mode, ResponseLevel
@@ -108,11 +110,13 @@ def _record_switch(switch: ModeSwitch, previous: ModeInForce, *, actor) -> None:
     """
     record_event(
         MODE_SWITCHED,
-        _("%(name)s switched to %(label)s")
-        % {
-            "name": switch.jurisdiction.name,
-            "label": ModeInForce(switch.mode, switch.level, None, None, None).label,
-        },
+        message(
+            gettext_noop("%(name)s switched to %(label)s"),
+            {
+                "name": switch.jurisdiction.name,
+                "label": _mode_label(switch.mode, switch.level),
+            },
+        ),
         jurisdiction_code=switch.jurisdiction_id,
         subject=switch,
         payload={
@@ -129,3 +133,12 @@ def _record_switch(switch: ModeSwitch, previous: ModeInForce, *, actor) -> None:
         actor=actor,
         at=switch.effective_at,
     )
+
+
+def _mode_label(mode: str, level: str) -> Message:
+    """``ModeInForce.label``'s words, translated for each reader of the switch's event."""
+    if mode == Mode.EMERGENCY:
+        return message(
+            gettext_noop("Emergency mode, response level %(level)s"), {"level": level or "—"}
+        )
+    return message(gettext_noop("Peacetime mode"))

@@ -107,7 +107,11 @@ class ObjectChangeSerializer(ScopedModelSerializer):
 
 
 class DomainEventSerializer(ScopedModelSerializer):
+    """An event; its ``summary`` in the requesting user's language (``DomainEvent.text``), not in
+    the language of whoever wrote it."""
+
     actor = serializers.StringRelatedField()
+    summary = serializers.CharField(source="text", read_only=True)
 
     class Meta:
         model = DomainEvent

@@ -69,7 +69,7 @@ class EventTable(Table):
     columns = (
         Column("time", _("time")),
         Column("kind", _("kind")),
-        Column("summary", _("summary")),
+        Column("text", _("summary")),  # in the reader's language (core.messages)
         Column("actor", _("actor")),
         Column("jurisdiction_code", _("jurisdiction code")),
     )

@@ -8,9 +8,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pingji.core.access import ensure_allowed
 from pingji.core.events import record_event
+from pingji.core.messages import message
 
 from ..choices import Level
 from ..contracts import PLACE_CREATED, PLACE_DELETED
@@ -43,7 +45,7 @@ def do_create_place(
         ensure_allowed(actor, place, "add")
         record_event(
             PLACE_CREATED,
-            _("Place registered: %(name)s") % {"name": place.name},
+            message(gettext_noop("Place registered: %(name)s"), {"name": place.name}),
             jurisdiction_code=place.jurisdiction_id,
             subject=place,
             actor=actor,
@@ -68,7 +70,7 @@ def do_delete_place(place: Place, *, actor) -> None:
         ensure_allowed(actor, place, "delete")
         record_event(
             PLACE_DELETED,
-            _("Place removed: %(name)s") % {"name": place.name},
+            message(gettext_noop("Place removed: %(name)s"), {"name": place.name}),
             jurisdiction_code=place.jurisdiction_id,
             actor=actor,
         )

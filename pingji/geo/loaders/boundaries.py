@@ -7,8 +7,10 @@ from pathlib import Path
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pingji.core.events import record_event
+from pingji.core.messages import message
 
 from ..contracts import BOUNDARIES_LOADED
 from ..models import Jurisdiction
@@ -153,8 +155,10 @@ def load_boundaries(
         result = {"boundaries": len(rows)}
         record_event(
             BOUNDARIES_LOADED,
-            _("Boundaries loaded for %(n)d jurisdictions from %(files)s.")
-            % {"n": len(rows), "files": ", ".join(p.name for p in files)},
+            message(
+                gettext_noop("Boundaries loaded for %(n)d jurisdictions from %(files)s."),
+                {"n": len(rows), "files": ", ".join(p.name for p in files)},
+            ),
             jurisdiction_code=scope_of(rows),
             payload={"files": {p.name: digest(p) for p in files}, **result},
         )

@@ -6,9 +6,11 @@ from pathlib import Path
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pingji.core.audit import loading
 from pingji.core.events import record_event
+from pingji.core.messages import message
 
 from ..choices import CODE_LENGTH, LEVEL_ORDER, Level
 from ..contracts import DIVISIONS_LOADED
@@ -366,8 +368,12 @@ def load_divisions(path: Path | str = DEFAULT_DIVISIONS) -> dict[str, int]:
         result = {"rows": len(rows), "created": len(rows) - len(existing), "updated": len(existing)}
         record_event(
             DIVISIONS_LOADED,
-            _("Divisions loaded from %(file)s: %(created)d new, %(updated)d updated.")
-            % {"file": path.name, **result},
+            message(
+                gettext_noop(
+                    "Divisions loaded from %(file)s: %(created)d new, %(updated)d updated."
+                ),
+                {"file": path.name, **result},
+            ),
             jurisdiction_code=scope_of(codes),
             payload={"file": path.name, "sha256": digest(path), **result},
         )

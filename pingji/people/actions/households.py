@@ -8,10 +8,12 @@ counted where they live.
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pingji.core.access import ensure_allowed
 from pingji.core.actions import error
 from pingji.core.events import record_event
+from pingji.core.messages import message
 from pingji.geo.choices import PlaceKind
 from pingji.geo.models import Place
 
@@ -50,7 +52,9 @@ def do_create_household(place: Place, address: str, *, actor) -> Household:
         ensure_allowed(actor, household, "add")
         record_event(
             HOUSEHOLD_CREATED,
-            _("Household registered: %(address)s") % {"address": household.address},
+            message(
+                gettext_noop("Household registered: %(address)s"), {"address": household.address}
+            ),
             jurisdiction_code=household.jurisdiction_id,
             subject=household,
             actor=actor,
@@ -88,7 +92,7 @@ def do_delete_household(household: Household, *, actor) -> None:
     with transaction.atomic():
         record_event(
             HOUSEHOLD_DELETED,
-            _("Household removed: %(address)s") % {"address": household.address},
+            message(gettext_noop("Household removed: %(address)s"), {"address": household.address}),
             jurisdiction_code=household.jurisdiction_id,
             actor=actor,
         )

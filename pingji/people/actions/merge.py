@@ -20,10 +20,12 @@ both have a case of the same episode…), named so a person can resolve it first
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pingji.core.access import ensure_allowed
 from pingji.core.actions import error
 from pingji.core.events import record_event
+from pingji.core.messages import message
 from pingji.core.models import DomainEvent
 
 from ..contracts import PERSONS_MERGED
@@ -111,7 +113,7 @@ def do_merge_persons(keep: Person, duplicate: Person, *, actor) -> dict[str, int
         ensure_allowed(actor, keep, "change")
         record_event(
             PERSONS_MERGED,
-            _("%(name)s (#%(id)s) merged into %(keep)s") % summary,
+            message(gettext_noop("%(name)s (#%(id)s) merged into %(keep)s"), summary),
             jurisdiction_code=keep.jurisdiction_id,
             subject=keep,
             actor=actor,

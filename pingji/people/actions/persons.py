@@ -13,11 +13,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pingji.core.access import ensure_allowed, scope_code
 from pingji.core.actions import error
 from pingji.core.crypto import lookup_hash
 from pingji.core.events import record_event
+from pingji.core.messages import message
 from pingji.geo.choices import Level
 from pingji.geo.models import Jurisdiction
 
@@ -68,7 +70,11 @@ def refuse_held_elsewhere(actor, purpose: str = "registration") -> str:
     spend_attempt(actor, purpose)
     record_event(
         REGISTRATION_REFUSED,
-        _("A registration was refused: the identity number cannot be registered here."),
+        message(
+            gettext_noop(
+                "A registration was refused: the identity number cannot be registered here."
+            )
+        ),
         jurisdiction_code=province_of(scope_code(actor) or ""),
         actor=actor,
         payload={"area": scope_code(actor) or "", "purpose": purpose},
@@ -169,7 +175,7 @@ def do_create_person(
         ensure_allowed(actor, person, "add")
         record_event(
             PERSON_REGISTERED,
-            _("Person registered: %(name)s") % {"name": person.name},
+            message(gettext_noop("Person registered: %(name)s"), {"name": person.name}),
             jurisdiction_code=person.jurisdiction_id,
             subject=person,
             actor=actor,
@@ -220,7 +226,7 @@ def do_delete_person(person: Person, *, actor) -> None:
     with transaction.atomic():
         record_event(
             PERSON_DELETED,
-            _("Person removed: %(name)s") % {"name": person.name},
+            message(gettext_noop("Person removed: %(name)s"), {"name": person.name}),
             jurisdiction_code=person.jurisdiction_id,
             actor=actor,
         )

@@ -8,10 +8,12 @@ person's area and a reason, and it records who saw what and why (``people.identi
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pingji.core.access import ensure_allowed
 from pingji.core.actions import error
 from pingji.core.events import record_event
+from pingji.core.messages import message
 
 from ..contracts import IDENTITY_REVEALED
 from ..models import Person
@@ -46,8 +48,10 @@ def do_reveal_identity(person: Person, *, actor, reason: str) -> dict[str, str]:
         values = person.reveal()
         record_event(
             IDENTITY_REVEALED,
-            _("Identity of %(name)s revealed: %(reason)s")
-            % {"name": person.name, "reason": reason},
+            message(
+                gettext_noop("Identity of %(name)s revealed: %(reason)s"),
+                {"name": person.name, "reason": reason},
+            ),
             jurisdiction_code=person.jurisdiction_id,
             subject=person,
             actor=actor,

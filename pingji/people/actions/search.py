@@ -13,10 +13,12 @@ nothing here (a search answers masked rows, not plain values).
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pingji.core.access import scope_code
 from pingji.core.actions import error
 from pingji.core.events import record_event
+from pingji.core.messages import message
 
 from ..contracts import IDENTITY_SEARCHED
 from ..identity import normalize_id_number, normalize_phone
@@ -26,6 +28,11 @@ from .persons import normalised
 from .reveal import checked_reason
 
 KINDS = {"id_number": normalize_id_number, "phone": normalize_phone}
+#: What a search was by, in the words its event is read in.
+SEARCHED_BY = {
+    "id_number": message(gettext_noop("identity number")),
+    "phone": message(gettext_noop("phone")),
+}
 
 
 def _term(id_number: str | None, phone: str | None) -> tuple[str, str]:
@@ -59,8 +66,10 @@ def do_search_identity(
     with transaction.atomic():
         record_event(
             IDENTITY_SEARCHED,
-            _("Identity search (%(kind)s), %(n)d found in the area: %(reason)s")
-            % {"kind": kind, "n": len(persons), "reason": reason},
+            message(
+                gettext_noop("Identity search (%(kind)s), %(n)d found in the area: %(reason)s"),
+                {"kind": SEARCHED_BY[kind], "n": len(persons), "reason": reason},
+            ),
             jurisdiction_code=scope_code(actor) or "",
             actor=actor,
             payload={"kind": kind, "hits": len(persons), "reason": reason},

@@ -21,18 +21,20 @@ from django.db import models, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pingji.core import clock
 from pingji.core.access import ensure_allowed
 from pingji.core.actions import Conflict
 from pingji.core.events import record_event
+from pingji.core.messages import message
 from pingji.core.models import DomainEvent
 from pingji.geo.choices import Level
 from pingji.geo.models import Jurisdiction
 from pingji.tasks.actions.work import do_issue_rule_task
 
 from .. import editions
-from ..choices import DrillStatus
+from ..choices import DrillStatus, DrillStep
 from ..contracts import (
     DRILL_FINISHED,
     DRILL_PLANNED,
@@ -93,7 +95,7 @@ def do_plan_drill(data: dict, *, actor) -> Drill:
         ensure_allowed(actor, drill, "add")
         record_event(
             DRILL_PLANNED,
-            _("Drill planned: %(d)s") % {"d": drill},
+            message(gettext_noop("Drill planned: %(d)s"), {"d": drill}),
             jurisdiction_code=drill.jurisdiction_id,
             subject=drill,
             payload={"protocol": drill.protocol_id},
@@ -126,8 +128,13 @@ def do_set_drill_protocol(drill: Drill, *, protocol, actor) -> Drill:
         drill.save(update_fields=["protocol"])
         record_event(
             DRILL_PROTOCOL_SET,
-            _("%(d)s runs under %(p)s")
-            % {"d": drill, "p": protocol or _("the protocol in force at its start")},
+            message(
+                gettext_noop("%(d)s runs under %(p)s"),
+                {
+                    "d": drill,
+                    "p": protocol or message(gettext_noop("the protocol in force at its start")),
+                },
+            ),
             jurisdiction_code=drill.jurisdiction_id,
             subject=drill,
             payload={"protocol": drill.protocol_id},
@@ -193,7 +200,7 @@ def do_start_drill(drill: Drill, *, actor, at=None) -> Drill:
             drill.save(update_fields=fields)
             record_event(
                 DRILL_STARTED,
-                _("Drill started: %(d)s") % {"d": drill},
+                message(gettext_noop("Drill started: %(d)s"), {"d": drill}),
                 jurisdiction_code=drill.jurisdiction_id,
                 subject=drill,
                 payload={
@@ -308,7 +315,7 @@ def do_record_drill_step(drill: Drill, *, step: str, done_at, actor) -> DrillSte
         record.save()
         record_event(
             DRILL_STEP_RECORDED,
-            _("%(d)s: %(s)s") % {"d": drill, "s": record.get_step_display()},
+            message(gettext_noop("%(d)s: %(s)s"), {"d": drill, "s": DrillStep(step).label}),
             jurisdiction_code=drill.jurisdiction_id,
             subject=drill,
             payload={"step": step, "done_at": done_at.isoformat()},
@@ -330,7 +337,7 @@ def do_finish_drill(drill: Drill, *, actor, at=None) -> Drill:
         drill.save(update_fields=["finished_at", "report", "score", "status"])
         record_event(
             DRILL_FINISHED,
-            _("Drill finished: %(d)s") % {"d": drill},
+            message(gettext_noop("Drill finished: %(d)s"), {"d": drill}),
             jurisdiction_code=drill.jurisdiction_id,
             subject=drill,
             payload={"score": drill.score},
@@ -384,7 +391,7 @@ def do_remove_drill_data(drill: Drill, *, actor) -> int:
         drill.save(update_fields=["status", "sandbox"])
         record_event(
             DRILL_REMOVED,
-            _("Drill data removed: %(d)s") % {"d": drill},
+            message(gettext_noop("Drill data removed: %(d)s"), {"d": drill}),
             jurisdiction_code=drill.jurisdiction_id,
             subject=drill,
             payload={"rows": removed, "sandboxes": codes},

@@ -17,18 +17,20 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pingji.core import clock
 from pingji.core.access import ensure_allowed
 from pingji.core.actions import Conflict
 from pingji.core.events import record_event
 from pingji.core.importing import csv_records, redact, text_of
+from pingji.core.messages import Message, message
 from pingji.geo.models import Jurisdiction
 from pingji.protocols.diseases import signal_diseases
 from pingji.protocols.models import Disease
 from pingji.tasks.actions.work import do_close_rule_tasks, do_issue_rule_task
 
-from ..choices import AlertStatus, ReportSource, WarningMethod
+from ..choices import AlertStatus, ReportSource, Signal, WarningMethod
 from ..contracts import (
     ALERT_DISMISSED,
     ALERT_RAISED,
@@ -134,7 +136,7 @@ def do_record_reports(
         )
         record_event(
             REPORTED,
-            _("%(site)s reported %(n)s day(s)") % {"site": site, "n": len(made)},
+            message(gettext_noop("%(site)s reported %(n)s day(s)"), {"site": site, "n": len(made)}),
             jurisdiction_code=site.jurisdiction_id,
             subject=site,
             payload={"days": [str(d) for d, _v in clean], "source": source},
@@ -249,28 +251,29 @@ def _raise(county: str, rule: WarningRule, day, value: int, baseline: float, act
         at = timezone.make_aware(
             datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time(9))
         )
+        warning = message(
+            gettext_noop(
+                "Early warning: %(signal)s in %(county)s, %(value)s against a baseline of "
+                "%(baseline).1f"
+            )
+            if rule.method == WarningMethod.LIMITS
+            else gettext_noop(
+                "Early warning: %(signal)s in %(county)s, %(value)s over the upper bound of "
+                "%(baseline).1f"
+            ),
+            {
+                "signal": Signal(rule.signal).label,
+                "county": owner.name,
+                "value": value,
+                "baseline": baseline,
+            },
+        )
         alert.task = do_issue_rule_task(
             alert,
             actor=actor,
             owner=owner,
             kind=ALERT_KIND,
-            title=(
-                _(
-                    "Early warning: %(signal)s in %(county)s, %(value)s against a baseline of "
-                    "%(baseline).1f"
-                )
-                if rule.method == WarningMethod.LIMITS
-                else _(
-                    "Early warning: %(signal)s in %(county)s, %(value)s over the upper bound of "
-                    "%(baseline).1f"
-                )
-            )
-            % {
-                "signal": rule.get_signal_display(),
-                "county": owner.name,
-                "value": value,
-                "baseline": baseline,
-            },
+            title=str(warning),
             deadline=at + datetime.timedelta(hours=24),
             description=_(
                 "Verify the rise, and switch the county into emergency mode if it is an outbreak."
@@ -279,7 +282,7 @@ def _raise(county: str, rule: WarningRule, day, value: int, baseline: float, act
         alert.save(update_fields=["task"])
         record_event(
             ALERT_RAISED,
-            str(alert.task.title),
+            warning,
             jurisdiction_code=county,
             subject=alert,
             payload={
@@ -317,7 +320,7 @@ def do_switch_on_alert(alert: Alert, *, actor, level: str, reason: str, effectiv
         do_close_rule_tasks(alert, actor=actor, note=_("Switched to emergency mode."))
         record_event(
             ALERT_SWITCHED,
-            _("%(alert)s: emergency mode") % {"alert": alert},
+            message(gettext_noop("%(alert)s: emergency mode"), {"alert": alert_name(alert)}),
             jurisdiction_code=alert.jurisdiction_id,
             subject=alert,
             payload={"mode_switch": alert.mode_switch.pk, "level": level},
@@ -339,7 +342,7 @@ def do_dismiss_alert(alert: Alert, *, actor, note: str) -> Alert:
         do_close_rule_tasks(alert, actor=actor, note=alert.note)
         record_event(
             ALERT_DISMISSED,
-            _("%(alert)s dismissed") % {"alert": alert},
+            message(gettext_noop("%(alert)s dismissed"), {"alert": alert_name(alert)}),
             jurisdiction_code=alert.jurisdiction_id,
             subject=alert,
             payload={"note": alert.note},
@@ -358,4 +361,28 @@ def do_save_rule(data: dict, *, actor, instance: WarningRule | None = None):
     """Create or edit an early-warning rule's thresholds (the county or city owning it)."""
     from pingji.resources.actions.registers import save_row
 
-    return save_row(WarningRule, instance, data, actor, RULE_SAVED)
+    return save_row(WarningRule, instance, data, actor, RULE_SAVED, named=_rule_name)
+
+
+def alert_name(alert: Alert) -> Message:
+    """``Alert.__str__``'s words, the signal translated for each reader of the alert's events."""
+    return message(
+        gettext_noop("%(jurisdiction)s %(signal)s %(day)s"),
+        {
+            "jurisdiction": alert.jurisdiction.name,
+            "signal": Signal(alert.rule.signal).label,
+            "day": alert.day,
+        },
+    )
+
+
+def _rule_name(rule: WarningRule) -> Message:
+    """``WarningRule.__str__``'s words, the signal translated when read."""
+    return message(
+        gettext_noop("%(jurisdiction)s %(signal)s × %(ratio)s"),
+        {
+            "jurisdiction": rule.jurisdiction_id,
+            "signal": Signal(rule.signal).label,
+            "ratio": rule.ratio,
+        },
+    )

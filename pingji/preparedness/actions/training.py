@@ -3,9 +3,11 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pingji.core.access import ensure_allowed
 from pingji.core.events import record_event
+from pingji.core.messages import message
 
 from ..contracts import ATTENDANCE_RECORDED, COURSE_RECORDED, COURSE_SAVED
 from ..models import Attendance, Course
@@ -20,7 +22,7 @@ def do_record_course(data: dict, *, actor) -> Course:
         ensure_allowed(actor, course, "add")
         record_event(
             COURSE_RECORDED,
-            _("Course: %(c)s") % {"c": course},
+            message(gettext_noop("Course: %(c)s"), {"c": course}),
             jurisdiction_code=course.jurisdiction_id,
             subject=course,
             payload={},
@@ -67,7 +69,7 @@ def do_record_attendance(
         )
         record_event(
             ATTENDANCE_RECORDED,
-            _("%(n)s attended %(c)s") % {"n": len(rows), "c": course},
+            message(gettext_noop("%(n)s attended %(c)s"), {"n": len(rows), "c": course}),
             jurisdiction_code=course.jurisdiction_id,
             subject=course,
             payload={"users": [u.pk for u in users]},

@@ -19,10 +19,12 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pingji.core import clock
 from pingji.core.events import record_event
 from pingji.core.importing import MAX_REPORTED, csv_records, redact, text_of
+from pingji.core.messages import message
 from pingji.geo.choices import CODE_LENGTH, Level
 from pingji.geo.drills import county_code
 from pingji.geo.models import Jurisdiction
@@ -212,7 +214,10 @@ def _save(clean: dict, actor, source: str) -> Recorded:
             task = _open_task(grid)  # one a later survey raised stays open
         record_event(
             VECTOR_SURVEYED,
-            _("Mosquito survey of %(grid)s on %(day)s") % {"grid": grid.name, "day": day},
+            message(
+                gettext_noop("Mosquito survey of %(grid)s on %(day)s"),
+                {"grid": grid.name, "day": day},
+            ),
             jurisdiction_code=grid.code,
             subject=survey,
             actor=actor,

@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from pingji.core.access import ScopedModel
 
@@ -48,7 +49,10 @@ class SurveillanceReport(ScopedModel):
         related_name="+",
     )
     site = models.ForeignKey(
-        SurveillanceSite, verbose_name=_("site"), on_delete=models.PROTECT, related_name="reports"
+        SurveillanceSite,
+        verbose_name=pgettext_lazy("surveillance", "site"),
+        on_delete=models.PROTECT,
+        related_name="reports",
     )
     day = models.DateField(_("day"))
     value = models.PositiveIntegerField(_("count"))

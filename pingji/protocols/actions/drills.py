@@ -11,8 +11,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pingji.core.events import record_event
+from pingji.core.messages import message
 from pingji.geo.models import Jurisdiction
 
 from ..contracts import DRILL_SANDBOX_BOUND, DRILL_SANDBOX_UNBOUND
@@ -64,8 +66,10 @@ def do_bind_drill_sandbox(
         save_version(protocol)
         record_event(
             DRILL_SANDBOX_BOUND,
-            _("%(name)s bound to the drill sandbox %(code)s from %(date)s")
-            % {"name": source.name, "code": sandbox_code, "date": effective_from},
+            message(
+                gettext_noop("%(name)s bound to the drill sandbox %(code)s from %(date)s"),
+                {"name": source.name, "code": sandbox_code, "date": effective_from},
+            ),
             jurisdiction_code=_deciding_area(sandbox_code),
             subject=protocol,
             payload={
@@ -99,8 +103,10 @@ def do_unbind_drill_sandboxes(codes: list[str], *, actor) -> int:
                 ) from exc
             record_event(
                 DRILL_SANDBOX_UNBOUND,
-                _("%(name)s unbound from the drill sandbox %(code)s")
-                % {"name": protocol.name, "code": protocol.jurisdiction_code},
+                message(
+                    gettext_noop("%(name)s unbound from the drill sandbox %(code)s"),
+                    {"name": protocol.name, "code": protocol.jurisdiction_code},
+                ),
                 jurisdiction_code=_deciding_area(protocol.jurisdiction_code),
                 payload={"sandbox": protocol.jurisdiction_code, "based_on": protocol.based_on_id},
                 actor=actor,

@@ -13,9 +13,11 @@ import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pingji.core.access import ensure_allowed
 from pingji.core.events import record_event
+from pingji.core.messages import message
 from pingji.geo.models import Jurisdiction
 
 from ..contracts import NATIONAL_LOADED, PROTOCOL_AMENDED, PROTOCOL_COPIED
@@ -137,8 +139,10 @@ def do_copy_protocol(
         ensure_allowed(actor, protocol, "add")
         record_event(
             PROTOCOL_COPIED,
-            _("Protocol %(name)s copied from %(source)s, effective %(date)s")
-            % {"name": protocol.name, "source": source.name, "date": effective_from},
+            message(
+                gettext_noop("Protocol %(name)s copied from %(source)s, effective %(date)s"),
+                {"name": protocol.name, "source": source.name, "date": effective_from},
+            ),
             jurisdiction_code=jurisdiction_code,
             subject=protocol,
             payload={"based_on": source.pk, "effective_from": effective_from.isoformat()},
@@ -195,7 +199,10 @@ def do_amend_protocol(
 def _record_amendment(protocol: Protocol, reason: str, fields, paths, actor) -> None:
     record_event(
         PROTOCOL_AMENDED,
-        _("Protocol %(name)s amended: %(reason)s") % {"name": protocol.name, "reason": reason},
+        message(
+            gettext_noop("Protocol %(name)s amended: %(reason)s"),
+            {"name": protocol.name, "reason": reason},
+        ),
         jurisdiction_code=protocol.jurisdiction_code,
         subject=protocol,
         payload={"reason": reason.strip(), "fields": fields, "rule_paths": paths},
@@ -210,7 +217,12 @@ def do_load_national_protocols(*, update: bool = True, actor=None) -> dict[str, 
         if counts["created"] or counts["updated"]:
             record_event(
                 NATIONAL_LOADED,
-                _("National protocols loaded: %(created)s created, %(updated)s updated") % counts,
+                message(
+                    gettext_noop(
+                        "National protocols loaded: %(created)s created, %(updated)s updated"
+                    ),
+                    counts,
+                ),
                 jurisdiction_code="",
                 payload=counts,
                 actor=actor,

@@ -14,10 +14,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pingji.core import clock
 from pingji.core.actions import local_date, record_on
 from pingji.core.events import record_event
+from pingji.core.messages import message
 from pingji.geo.models import Jurisdiction
 from pingji.tasks.actions.work import do_close_rule_tasks, do_issue_rule_task
 from pingji.tasks.choices import OPEN_STATUSES
@@ -120,7 +122,7 @@ def do_complete(placement: Placement, *, actor, at: datetime.datetime) -> Placem
     record_on(
         placement,
         COMPLETED,
-        _("%(name)s: monitoring completed") % {"name": placement.person.name},
+        message(gettext_noop("%(name)s: monitoring completed"), {"name": placement.person.name}),
         actor=actor,
         at=at,
     )

@@ -12,6 +12,7 @@ import decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pingji.core import clock
 from pingji.core.access import ensure_allowed
@@ -25,6 +26,7 @@ from pingji.core.actions import (
     record_on,
 )
 from pingji.core.duties import declare_duty, performing
+from pingji.core.messages import message
 from pingji.people.models import Person
 
 from ..choices import RESULTS, EntryKind, PlacementStatus, Setting, Symptom, TestStatus
@@ -138,8 +140,10 @@ def _record_checked(placement: Placement, check: MonitoringCheck, actor, at) -> 
     record_on(
         placement,
         CHECKED,
-        _("%(name)s: check of %(day)s, %(t)s °C")
-        % {"name": placement.person.name, "day": on, "t": check.temperature},
+        message(
+            gettext_noop("%(name)s: check of %(day)s, %(t)s °C"),
+            {"name": placement.person.name, "day": on, "t": check.temperature},
+        ),
         actor=actor,
         at=at,
         payload={
@@ -323,8 +327,14 @@ def _write_result(
     record_on(
         placement,
         RESULT_RECORDED,
-        _("%(name)s: test of day %(day)s %(result)s")
-        % {"name": placement.person.name, "day": test.day, "result": test.get_status_display()},
+        message(
+            gettext_noop("%(name)s: test of day %(day)s %(result)s"),
+            {
+                "name": placement.person.name,
+                "day": test.day,
+                "result": TestStatus(test.status).label,
+            },
+        ),
         actor=actor,
         at=sampled_at,
         payload={
@@ -353,7 +363,7 @@ def _found_positive(
     (decision 0011); the placement ends at ``at``, the time the case is reported, so the person is
     counted in quarantine up to the moment they are counted as a case and not after.
     """
-    from pingji.cases.actions.reports import do_report_case
+    from pingji.cases.actions.reports import case_name, do_report_case
     from pingji.cases.choices import Channel
     from pingji.tracing.actions.investigations import do_open_investigation
 
@@ -390,7 +400,10 @@ def _found_positive(
     record_on(
         placement,
         POSITIVE,
-        _("%(name)s tested positive: %(case)s") % {"name": placement.person.name, "case": case},
+        message(
+            gettext_noop("%(name)s tested positive: %(case)s"),
+            {"name": placement.person.name, "case": case_name(case)},
+        ),
         actor=actor,
         at=at,
         payload={"case": case.pk, "channel": channel},

@@ -18,11 +18,13 @@ import datetime
 
 from django.db import models, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pingji.cases.actions.reports import open_case_of
 from pingji.core import clock
 from pingji.core.access import ensure_allowed
 from pingji.core.actions import aware, error, local_date, not_in_future, record_on
+from pingji.core.messages import message
 from pingji.geo.choices import Level
 from pingji.geo.drills import county_code
 from pingji.geo.models import Jurisdiction
@@ -187,8 +189,10 @@ def move_within_county(placement, grid, *, actor, reason, address, at) -> Placem
     record_on(
         placement,
         MOVED_HOME,
-        _("%(name)s moved home to %(grid)s; monitoring until %(end)s")
-        % {"name": placement.person.name, "grid": grid.name, "end": placement.planned_end_on},
+        message(
+            gettext_noop("%(name)s moved home to %(grid)s; monitoring until %(end)s"),
+            {"name": placement.person.name, "grid": grid.name, "end": placement.planned_end_on},
+        ),
         actor=actor,
         at=at,
         payload={"from_grid": before, "to_grid": grid.code, "address": address, "reason": reason},
@@ -233,8 +237,13 @@ def move_to_county(placement, grid, *, actor, reason, address, at) -> Placement:
     record_on(
         placement,
         MOVED_HOME,
-        _("%(name)s moved home to %(grid)s in another county: handed over with %(days)d days left")
-        % {"name": placement.person.name, "grid": grid.name, "days": days_left},
+        message(
+            gettext_noop(
+                "%(name)s moved home to %(grid)s in another county: handed over with %(days)d "
+                "days left"
+            ),
+            {"name": placement.person.name, "grid": grid.name, "days": days_left},
+        ),
         actor=actor,
         at=at,
         payload={

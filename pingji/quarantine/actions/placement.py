@@ -11,11 +11,13 @@ import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pingji.core import clock
 from pingji.core.access import ensure_allowed
 from pingji.core.actions import aware, conflict, error, in_future, local_date, record_on
 from pingji.core.actions import locked as locked_row
+from pingji.core.messages import message
 from pingji.people.models import Person
 from pingji.protocols import rules
 from pingji.protocols.models import Protocol
@@ -257,8 +259,10 @@ def _record_placed(placement: Placement, actor, room: Room | None) -> None:
     record_on(
         placement,
         PLACED,
-        _("%(name)s placed under %(protocol)s until %(end)s")
-        % {"name": placement.person.name, "protocol": protocol, "end": placement.planned_end_on},
+        message(
+            gettext_noop("%(name)s placed under %(protocol)s until %(end)s"),
+            {"name": placement.person.name, "protocol": protocol, "end": placement.planned_end_on},
+        ),
         actor=actor,
         at=placement.placed_at,
         payload=placed_payload(placement),

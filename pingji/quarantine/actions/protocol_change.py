@@ -10,9 +10,11 @@ import datetime
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pingji.core import clock
 from pingji.core.actions import error, local_date, record_on
+from pingji.core.messages import message
 from pingji.protocols import rules
 from pingji.protocols.models import Protocol
 from pingji.protocols.versions import NoProtocolInForce, protocol_for
@@ -138,13 +140,15 @@ def _record_regime_change(placement: Placement, actor, *, protocol, old: dict, r
     record_on(
         placement,
         REGIME_CHANGED,
-        _("%(name)s: now under %(protocol)s, end %(end)s (was %(was)s)")
-        % {
-            "name": placement.person.name,
-            "protocol": protocol,
-            "end": placement.planned_end_on,
-            "was": old["planned_end_on"],
-        },
+        message(
+            gettext_noop("%(name)s: now under %(protocol)s, end %(end)s (was %(was)s)"),
+            {
+                "name": placement.person.name,
+                "protocol": protocol,
+                "end": placement.planned_end_on,
+                "was": old["planned_end_on"],
+            },
+        ),
         actor=actor,
         payload={"before": old, "after": after, "reason": reason},
     )

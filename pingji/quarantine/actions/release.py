@@ -15,11 +15,13 @@ import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pingji.core import clock
 from pingji.core.access import ensure_allowed
 from pingji.core.actions import aware, error, local_date, not_in_future, record_on
 from pingji.core.duties import declare_duty, performing
+from pingji.core.messages import message
 from pingji.geo.models import Jurisdiction
 from pingji.tasks.actions.work import do_issue_rule_task
 from pingji.tasks.choices import TaskKind
@@ -204,12 +206,16 @@ def _record_released(
     record_on(
         placement,
         RELEASED,
-        _("%(name)s released from %(site)s%(early)s")
-        % {
-            "name": placement.person.name,
-            "site": site or _("centralised quarantine"),
-            "early": _(" before eligibility") if not release.eligible else "",
-        },
+        message(
+            gettext_noop("%(name)s released from %(site)s%(early)s"),
+            {
+                "name": placement.person.name,
+                "site": site or message(gettext_noop("centralised quarantine")),
+                "early": message(gettext_noop(" before eligibility"))
+                if not release.eligible
+                else "",
+            },
+        ),
         actor=actor,
         at=at,
         payload={

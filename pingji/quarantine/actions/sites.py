@@ -8,10 +8,12 @@ placement and a transfer between sites both ask it, under the same lock, for the
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pingji.core.access import ensure_allowed
 from pingji.core.actions import error
 from pingji.core.events import record_event
+from pingji.core.messages import message
 from pingji.geo.models import Jurisdiction
 
 from ..choices import PlacementStatus, Setting, SiteStatus
@@ -50,8 +52,10 @@ def do_create_site(
         Room.objects.bulk_create(Room(site=site, number=str(n)) for n in range(1, rooms + 1))
         record_event(
             SITE_CREATED,
-            _("Quarantine site %(name)s registered with %(rooms)d rooms")
-            % {"name": site.name, "rooms": rooms},
+            message(
+                gettext_noop("Quarantine site %(name)s registered with %(rooms)d rooms"),
+                {"name": site.name, "rooms": rooms},
+            ),
             jurisdiction_code=site.jurisdiction_id,
             subject=site,
             actor=actor,

@@ -9,10 +9,12 @@ import datetime
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pingji.core import clock
 from pingji.core.access import ensure_allowed
 from pingji.core.actions import aware, error, not_in_future, record_on
+from pingji.core.messages import message
 
 from ..choices import EntryKind, Setting
 from ..contracts import TRANSFERRED
@@ -94,8 +96,10 @@ def _record_transfer(
     record_on(
         placement,
         TRANSFERRED,
-        _("%(name)s moved from %(from)s to %(to)s, room %(room)s")
-        % {"name": placement.person.name, "from": before_site, "to": site, "room": room.number},
+        message(
+            gettext_noop("%(name)s moved from %(from)s to %(to)s, room %(room)s"),
+            {"name": placement.person.name, "from": before_site, "to": site, "room": room.number},
+        ),
         actor=actor,
         at=at,
         payload={

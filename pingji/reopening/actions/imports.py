@@ -18,6 +18,7 @@ from typing import cast
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pingji.core import clock, uploads
 from pingji.core.access import scope_code
@@ -26,6 +27,7 @@ from pingji.core.choices import ChangeAction
 from pingji.core.context import current_actor
 from pingji.core.events import record_event
 from pingji.core.jobs import job
+from pingji.core.messages import message
 from pingji.geo.models import Jurisdiction
 
 from ..choices import Status
@@ -77,7 +79,7 @@ def import_establishments(source, *, actor, area: Jurisdiction) -> dict:
             _insert(built)
             record_event(
                 IMPORTED,
-                _("%(n)d establishments imported") % {"n": len(built)},
+                message(gettext_noop("%(n)d establishments imported"), {"n": len(built)}),
                 jurisdiction_code=area.code,
                 actor=actor,
                 payload={"rows": len(built)},

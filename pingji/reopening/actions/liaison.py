@@ -5,10 +5,12 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pingji.core import clock
 from pingji.core.access import ensure_allowed
 from pingji.core.actions import record_on
+from pingji.core.messages import message
 from pingji.geo.choices import CODE_LENGTH, Level
 from pingji.geo.models import Jurisdiction
 from pingji.tasks.actions.work import do_issue_rule_task
@@ -49,7 +51,7 @@ def do_save_plan(est: Establishment, *, actor, measures: str, liaison=None) -> P
         record_on(
             est,
             PLANNED,
-            _("Plan for %(name)s") % {"name": est.name},
+            message(gettext_noop("Plan for %(name)s"), {"name": est.name}),
             actor=actor,
             payload={"liaison": getattr(liaison, "username", "")},
         )
@@ -99,7 +101,7 @@ def do_raise_problem(
         record_on(
             est,
             PROBLEM_RAISED,
-            _("Problem raised by %(name)s") % {"name": est.name},
+            message(gettext_noop("Problem raised by %(name)s"), {"name": est.name}),
             actor=actor,
             payload={"category": category, "department": department},
             at=at,

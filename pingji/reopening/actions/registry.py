@@ -4,10 +4,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pingji.core import clock
 from pingji.core.access import ensure_allowed
 from pingji.core.actions import aware, locked, record_on
+from pingji.core.messages import message
 
 from ..choices import SCHOOL_KINDS, Kind, Status
 from ..contracts import CLOSED, REGISTERED, UPDATED
@@ -112,7 +114,7 @@ def do_register_establishment(*, actor, **fields) -> Establishment:
         record_on(
             est,
             REGISTERED,
-            _("%(name)s registered") % {"name": est.name},
+            message(gettext_noop("%(name)s registered"), {"name": est.name}),
             actor=actor,
             payload={"kind": est.kind},
         )
@@ -134,7 +136,7 @@ def do_update_establishment(est: Establishment, changes: dict, *, actor) -> Esta
         record_on(
             est,
             UPDATED,
-            _("%(name)s corrected") % {"name": est.name},
+            message(gettext_noop("%(name)s corrected"), {"name": est.name}),
             actor=actor,
             payload={"fields": sorted(changes)},
         )
@@ -169,7 +171,7 @@ def do_close_establishment(est: Establishment, *, actor, reason: str, at=None) -
         record_on(
             est,
             CLOSED,
-            _("%(name)s closed") % {"name": est.name},
+            message(gettext_noop("%(name)s closed"), {"name": est.name}),
             actor=actor,
             payload={"reason": reason},
             at=at,

@@ -7,9 +7,11 @@ An establishment inside an active sealed or controlled area (``areas.lookup.cont
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pingji.core.access import ensure_allowed
 from pingji.core.actions import Conflict, record_on
+from pingji.core.messages import message
 from pingji.protocols import rules
 from pingji.protocols.versions import NoProtocolInForce, protocol_for
 
@@ -64,7 +66,11 @@ def do_apply(est: Establishment, *, actor, checklist: dict, at=None) -> Applicat
         _move(est, Status.APPLIED, actor=actor, at=at, clause=clause)
         ensure_allowed(actor, app, "add")
         record_on(
-            est, APPLIED, _("%(name)s applied to resume") % {"name": est.name}, actor=actor, at=at
+            est,
+            APPLIED,
+            message(gettext_noop("%(name)s applied to resume"), {"name": est.name}),
+            actor=actor,
+            at=at,
         )
     return app
 
@@ -97,7 +103,7 @@ def do_inspect(app: Application, *, actor, passed: bool, note: str = "", at=None
         record_on(
             est,
             INSPECTED,
-            _("%(name)s inspected") % {"name": est.name},
+            message(gettext_noop("%(name)s inspected"), {"name": est.name}),
             actor=actor,
             payload={"passed": passed},
             at=at,
@@ -151,7 +157,10 @@ def do_decide(app: Application, *, actor, approve: bool, note: str = "", at=None
         record_on(
             est,
             RESUMED if approve else REFUSED,
-            (_("%(name)s resumed") if approve else _("%(name)s refused")) % {"name": est.name},
+            message(
+                gettext_noop("%(name)s resumed") if approve else gettext_noop("%(name)s refused"),
+                {"name": est.name},
+            ),
             actor=actor,
             payload={"clause": app.clause, "protocol": app.protocol},
             at=at,
@@ -178,7 +187,7 @@ def do_pause(est: Establishment, *, actor, reason: str, at=None) -> Establishmen
         record_on(
             est,
             PAUSED,
-            _("%(name)s paused") % {"name": est.name},
+            message(gettext_noop("%(name)s paused"), {"name": est.name}),
             actor=actor,
             payload={"reason": reason},
             at=at,

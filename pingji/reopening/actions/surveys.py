@@ -3,9 +3,11 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pingji.core.access import ensure_allowed
 from pingji.core.events import record_event
+from pingji.core.messages import message
 from pingji.geo.models import Jurisdiction
 
 from ..choices import OperatingState, Status
@@ -39,7 +41,7 @@ def do_open_survey(
         ensure_allowed(actor, survey, "add")
         record_event(
             SURVEY_OPENED,
-            _("Survey opened: %(t)s") % {"t": survey.title},
+            message(gettext_noop("Survey opened: %(t)s"), {"t": survey.title}),
             jurisdiction_code=jurisdiction.code,
             subject=survey,
             actor=actor,

@@ -8,10 +8,12 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pingji.core import clock
 from pingji.core.access import ensure_allowed
 from pingji.core.events import record_event
+from pingji.core.messages import message
 from pingji.geo.models import Jurisdiction
 from pingji.tasks.models import Task
 
@@ -72,7 +74,15 @@ def do_generate_daily_report(
             ensure_allowed(actor, report, "view")
         record_event(
             DAILY_REPORT_GENERATED,
-            _("%(report)s generated") % {"report": report},
+            message(
+                gettext_noop("%(report)s generated"),
+                {
+                    "report": message(
+                        gettext_noop("Daily report of %(name)s, %(day)s"),
+                        {"name": report.jurisdiction.name, "day": report.day.isoformat()},
+                    )
+                },
+            ),
             jurisdiction_code=jurisdiction.code,
             subject=report,
             actor=actor,

@@ -7,21 +7,25 @@ courses), so every such row is written one way.
 """
 
 from django.db import transaction
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pingji.core.access import ensure_allowed
 from pingji.core.events import record_event
+from pingji.core.messages import Message, message
 
+from ..choices import StaffRole
 from ..contracts import FACILITY_SAVED, STORE_SAVED, WORKFORCE_SAVED
 from ..models import Facility, Store, Workforce
 
 
-def save_row(model, instance, data: dict, actor, kind: str):
+def save_row(model, instance, data: dict, actor, kind: str, *, named=str):
     """Create or update a simple row after validating it; the actor must act in its area.
 
     ``kind`` is the domain event, declared in the calling app's contracts with the saved fields as
     its payload; other domains reuse this for their plain registers (preparedness: surveillance
-    sites, warning rules).
+    sites, warning rules). ``named`` gives the saved row's name in its event: a row whose name
+    holds words (a role, a signal) names itself with a ``Message`` so each reader reads them in
+    their language.
     """
     obj = instance or model()
     for key, value in data.items():
@@ -32,7 +36,7 @@ def save_row(model, instance, data: dict, actor, kind: str):
         ensure_allowed(actor, obj, "change" if instance else "add")
         record_event(
             kind,
-            _("%(obj)s saved") % {"obj": obj},
+            message(gettext_noop("%(obj)s saved"), {"obj": named(obj)}),
             jurisdiction_code=obj.jurisdiction_id,
             subject=obj,
             payload={k: str(v) for k, v in data.items()},
@@ -50,4 +54,16 @@ def do_save_facility(data: dict, *, actor, instance: Facility | None = None) -> 
 
 
 def do_save_workforce(data: dict, *, actor, instance: Workforce | None = None) -> Workforce:
-    return save_row(Workforce, instance, data, actor, WORKFORCE_SAVED)
+    return save_row(Workforce, instance, data, actor, WORKFORCE_SAVED, named=_workforce_name)
+
+
+def _workforce_name(row: Workforce) -> Message:
+    """``Workforce.__str__``'s words, the role translated when read."""
+    return message(
+        gettext_noop("%(jurisdiction)s %(role)s: %(headcount)s"),
+        {
+            "jurisdiction": row.jurisdiction_id,
+            "role": StaffRole(row.role).label,
+            "headcount": row.headcount,
+        },
+    )

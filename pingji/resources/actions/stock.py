@@ -16,10 +16,12 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pingji.core import clock
 from pingji.core.access import ensure_allowed
 from pingji.core.actions import aware, error, in_future, not_in_future, record_on
+from pingji.core.messages import message
 
 from ..choices import SIGN, MovementKind
 from ..contracts import EXPIRED, ISSUED, RECEIVED, TRANSFERRED
@@ -108,8 +110,10 @@ def do_receive_stock(
         record_on(
             store,
             RECEIVED,
-            _("%(store)s received %(n)s × %(item)s")
-            % {"store": store, "n": quantity, "item": item.name},
+            message(
+                gettext_noop("%(store)s received %(n)s × %(item)s"),
+                {"store": store, "n": quantity, "item": item.name},
+            ),
             at=at,
             payload={"item": item.code, "lot": lot, "quantity": quantity},
         )
@@ -195,8 +199,10 @@ def do_issue_stock(
         record_on(
             store,
             ISSUED,
-            _("%(store)s issued %(n)s × %(item)s")
-            % {"store": store, "n": quantity, "item": item.name},
+            message(
+                gettext_noop("%(store)s issued %(n)s × %(item)s"),
+                {"store": store, "n": quantity, "item": item.name},
+            ),
             at=at,
             payload={"item": item.code, "quantity": quantity},
         )
@@ -234,8 +240,10 @@ def do_import_issues(
         record_on(
             store,
             ISSUED,
-            _("%(store)s recorded %(n)s past issue(s) of %(item)s")
-            % {"store": store, "n": len(clean), "item": item.name},
+            message(
+                gettext_noop("%(store)s recorded %(n)s past issue(s) of %(item)s"),
+                {"store": store, "n": len(clean), "item": item.name},
+            ),
             at=clean[-1][0],
             payload={"item": item.code, "quantity": sum(q for _at, q in clean), "rows": len(clean)},
         )
@@ -359,8 +367,10 @@ def do_transfer_stock(
         record_on(
             store,
             TRANSFERRED,
-            _("%(store)s transferred %(n)s × %(item)s to %(to)s")
-            % {"store": store, "n": quantity, "item": item.name, "to": to_store},
+            message(
+                gettext_noop("%(store)s transferred %(n)s × %(item)s to %(to)s"),
+                {"store": store, "n": quantity, "item": item.name, "to": to_store},
+            ),
             at=at,
             payload={"item": item.code, "quantity": quantity, "to_store": to_store.pk},
         )
@@ -393,7 +403,10 @@ def do_write_off_expired(store: Store, *, actor, on: datetime.date | None = None
             record_on(
                 store,
                 EXPIRED,
-                _("%(store)s wrote off %(n)s expired lot(s)") % {"store": store, "n": len(moves)},
+                message(
+                    gettext_noop("%(store)s wrote off %(n)s expired lot(s)"),
+                    {"store": store, "n": len(moves)},
+                ),
                 at=at,
                 payload={"lots": [m.batch.lot for m in moves]},
             )

@@ -3,10 +3,12 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pingji.core import clock
 from pingji.core.access import ensure_allowed
 from pingji.core.actions import aware, record_on
+from pingji.core.messages import message
 from pingji.geo.models import Jurisdiction
 
 from ..choices import Department, TaskKind
@@ -148,8 +150,10 @@ def _issue_tasks(directive: Directive, pairs: list[tuple], *, actor, now) -> Non
     record_on(
         directive,
         DIRECTIVE_ISSUED,
-        _("Directive issued to %(n)d jurisdictions: %(title)s")
-        % {"n": len(owners), "title": directive.title},
+        message(
+            gettext_noop("Directive issued to %(n)d jurisdictions: %(title)s"),
+            {"n": len(owners), "title": directive.title},
+        ),
         actor=actor,
         payload={
             "receivers": [r.code for r in owners],

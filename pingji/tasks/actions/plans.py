@@ -6,10 +6,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pingji.core import clock
 from pingji.core.access import ensure_allowed, scope_code
 from pingji.core.actions import Conflict, aware, record_on
+from pingji.core.messages import message
 from pingji.geo.choices import LEVEL_ORDER
 from pingji.geo.models import Jurisdiction
 
@@ -72,7 +74,7 @@ def do_create_plan_template(
         record_on(
             template,
             PLAN_REQUESTED,
-            _("Plans requested: %(title)s") % {"title": template.title},
+            message(gettext_noop("Plans requested: %(title)s"), {"title": template.title}),
             actor=actor,
             payload={"level": level, "due": template.due.isoformat()},
             at=now,
@@ -257,7 +259,7 @@ def do_submit_plan(plan: WorkPlan, *, actor, now=None) -> WorkPlan:
         record_on(
             plan,
             PLAN_SUBMITTED,
-            _("Plan submitted: %(plan)s") % {"plan": plan},
+            message(gettext_noop("Plan submitted: %(plan)s"), {"plan": plan}),
             actor=actor,
             payload={"template": plan.template_id, "measures": len(plan.measures)},
             at=now,
@@ -319,7 +321,7 @@ def do_return_plan(plan: WorkPlan, *, actor, reason: str, now=None) -> WorkPlan:
         record_on(
             plan,
             PLAN_RETURNED,
-            _("Plan sent back for revision: %(plan)s") % {"plan": plan},
+            message(gettext_noop("Plan sent back for revision: %(plan)s"), {"plan": plan}),
             actor=actor,
             payload={"template": plan.template_id, "reason": reason},
             at=now,

@@ -6,11 +6,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pingji.core import clock
 from pingji.core.access import ensure_allowed
 from pingji.core.actions import record_on
 from pingji.core.importing import REASON_CHARS, redact
+from pingji.core.messages import message
 from pingji.geo.models import Jurisdiction
 
 from ..choices import TaskKind
@@ -110,8 +112,10 @@ def do_create_problem_list(
         record_on(
             problem_list,
             PROBLEM_LIST_ISSUED,
-            _("Problem list issued with %(n)d items: %(title)s")
-            % {"n": len(items), "title": problem_list.title},
+            message(
+                gettext_noop("Problem list issued with %(n)d items: %(title)s"),
+                {"n": len(items), "title": problem_list.title},
+            ),
             actor=actor,
             payload={"items": len(items), "units": sorted({unit.code for _item, unit in placed})},
             at=now,

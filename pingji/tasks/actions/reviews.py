@@ -3,10 +3,12 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pingji.core import clock
 from pingji.core.access import ensure_allowed
 from pingji.core.actions import record_on
+from pingji.core.messages import message
 
 from ..choices import TaskKind
 from ..contracts import IMPROVEMENT_ADDED, REVIEW_OPENED
@@ -60,7 +62,7 @@ def do_create_review(
         record_on(
             review,
             REVIEW_OPENED,
-            _("Review opened: %(title)s") % {"title": review.title},
+            message(gettext_noop("Review opened: %(title)s"), {"title": review.title}),
             actor=actor,
             payload={"period": [str(period_start), str(period_end)]},
             at=now,
@@ -76,9 +78,9 @@ def do_add_improvement(
     now = now or clock.now()
     if not Review.objects.restrict(actor, "change").filter(pk=review.pk).exists():
         raise PermissionDenied(_("This review is outside your area."))
-    message = below_error(review.jurisdiction, owner)
-    if message:
-        raise ValidationError({"owner": message})
+    problem = below_error(review.jurisdiction, owner)
+    if problem:
+        raise ValidationError({"owner": problem})
     with transaction.atomic():
         task = do_create_task(
             actor=actor,
@@ -93,8 +95,10 @@ def do_add_improvement(
         record_on(
             review,
             IMPROVEMENT_ADDED,
-            _("Improvement item for %(owner)s: %(title)s")
-            % {"owner": owner.name, "title": task.title},
+            message(
+                gettext_noop("Improvement item for %(owner)s: %(title)s"),
+                {"owner": owner.name, "title": task.title},
+            ),
             actor=actor,
             payload={"task": task.pk},
             at=now,

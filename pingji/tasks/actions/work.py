@@ -18,10 +18,12 @@ from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pingji.core import clock
 from pingji.core.access import ScopedModel, ensure_allowed
 from pingji.core.actions import Conflict, aware, locked, record_on
+from pingji.core.messages import message
 from pingji.geo.models import Jurisdiction
 
 from .. import rules
@@ -122,8 +124,10 @@ def do_create_task(
         record_on(
             task,
             CREATED,
-            _("Task issued to %(owner)s: %(title)s")
-            % {"owner": jurisdiction.name, "title": task.title},
+            message(
+                gettext_noop("Task issued to %(owner)s: %(title)s"),
+                {"owner": jurisdiction.name, "title": task.title},
+            ),
             actor=actor,
             payload={
                 "owner": jurisdiction.code,
@@ -156,12 +160,12 @@ def _checked_task(actor, task: Task, source: models.Model | None, now) -> Task:
     errors: dict[str, list[str]] = {}
     if task.deadline is not None and task.deadline <= now:
         errors["deadline"] = [_("The deadline must be in the future.")]
-    for field, message in (
+    for field, problem in (
         ("assignee", _assignee_error(task.assignee, owner)),
         ("source", _source_error(actor, source)),
     ):
-        if message:
-            errors[field] = [message]
+        if problem:
+            errors[field] = [problem]
     if source is not None and "source" not in errors:
         task.source = source
     try:
@@ -226,7 +230,7 @@ def do_submit_evidence(task: Task, *, actor, evidence: str, file=None, files=(),
             record_on(
                 task,
                 SUBMITTED,
-                _("Evidence submitted: %(title)s") % {"title": task.title},
+                message(gettext_noop("Evidence submitted: %(title)s"), {"title": task.title}),
                 actor=actor,
                 payload={
                     "evidence": evidence[:500],
@@ -294,7 +298,7 @@ def do_verify_task(task: Task, *, actor, note: str = "", now=None) -> Task:
         record_on(
             task,
             VERIFIED,
-            _("Verified and closed: %(title)s") % {"title": task.title},
+            message(gettext_noop("Verified and closed: %(title)s"), {"title": task.title}),
             actor=actor,
             payload={"note": task.verification_note},
             at=now,
@@ -337,7 +341,10 @@ def do_issue_rule_task(
     record_on(
         task,
         CREATED,
-        _("Task issued to %(owner)s: %(title)s") % {"owner": owner.name, "title": task.title},
+        message(
+            gettext_noop("Task issued to %(owner)s: %(title)s"),
+            {"owner": owner.name, "title": task.title},
+        ),
         actor=actor,
         payload={"owner": owner.code, "deadline": deadline.isoformat(), "kind": kind},
     )
@@ -355,7 +362,7 @@ def do_close_rule_tasks(source: models.Model, *, actor, note: str) -> int:
         record_on(
             task,
             VERIFIED,
-            _("Verified and closed: %(title)s") % {"title": task.title},
+            message(gettext_noop("Verified and closed: %(title)s"), {"title": task.title}),
             actor=actor,
             payload={"note": note},
         )
@@ -378,7 +385,7 @@ def do_return_task(task: Task, *, actor, note: str, now=None) -> Task:
         record_on(
             task,
             RETURNED,
-            _("Sent back: %(title)s") % {"title": task.title},
+            message(gettext_noop("Sent back: %(title)s"), {"title": task.title}),
             actor=actor,
             payload={"note": note},
             at=now,
@@ -408,7 +415,7 @@ def do_cancel_task(task: Task, *, actor, note: str) -> Task:
         record_on(
             task,
             CANCELLED,
-            _("Cancelled: %(title)s") % {"title": task.title},
+            message(gettext_noop("Cancelled: %(title)s"), {"title": task.title}),
             actor=actor,
             payload={"note": note},
         )
@@ -464,7 +471,10 @@ def _escalate_one(pk: int, watcher: Jurisdiction, now) -> bool:
         record_on(
             task,
             ESCALATED,
-            _("Overdue, escalated to %(to)s: %(title)s") % {"to": parent.name, "title": task.title},
+            message(
+                gettext_noop("Overdue, escalated to %(to)s: %(title)s"),
+                {"to": parent.name, "title": task.title},
+            ),
             payload={
                 "from": watcher.code,
                 "to": parent.code,

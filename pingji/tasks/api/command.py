@@ -314,7 +314,7 @@ class ReviewViewSet(ReadOnly):
                     "date": d.date,
                     "counts": d.counts,
                     "events": [
-                        {"time": e.time, "kind": e.kind, "summary": e.summary} for e in d.events
+                        {"time": e.time, "kind": e.kind, "summary": e.text} for e in d.events
                     ],
                 }
                 for d in days

@@ -11,10 +11,12 @@ import os
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pingji.core import clock
 from pingji.core.access import ensure_allowed
 from pingji.core.actions import conflict, error, not_in_future, record_on
+from pingji.core.messages import message
 from pingji.geo.choices import CODE_LENGTH
 from pingji.geo.models import Jurisdiction
 from pingji.protocols import rules as protocol_rules
@@ -75,7 +77,10 @@ def open_follow_ups(round, upload, tubes, members, actor) -> int:
         record_on(
             tube,
             TUBE_POSITIVE,
-            _("Tube %(b)s positive: %(n)s people under control") % {"b": barcode, "n": size},
+            message(
+                gettext_noop("Tube %(b)s positive: %(n)s people under control"),
+                {"b": barcode, "n": size},
+            ),
             actor=actor,
             at=at,
             payload={"round": round.pk},
@@ -127,7 +132,10 @@ def do_record_retest(
         record_on(
             follow,
             RETEST_RECORDED,
-            _("Retest of %(p)s: %(r)s") % {"p": follow.person, "r": follow.get_status_display()},
+            message(
+                gettext_noop("Retest of %(p)s: %(r)s"),
+                {"p": follow.person.name, "r": FollowUpStatus(follow.status).label},
+            ),
             actor=actor,
             at=at,
             payload={"result": result},

@@ -11,9 +11,11 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pingji.core.access import ensure_allowed
 from pingji.core.actions import conflict, error, record_on
+from pingji.core.messages import message
 from pingji.geo.choices import PlaceKind
 from pingji.geo.models import Jurisdiction
 from pingji.protocols import rules as protocol_rules
@@ -66,7 +68,7 @@ def do_create_campaign(
         record_on(
             campaign,
             CAMPAIGN_CREATED,
-            _("Testing campaign created: %(n)s") % {"n": name},
+            message(gettext_noop("Testing campaign created: %(n)s"), {"n": name}),
             actor=actor,
         )
         ensure_allowed(actor, campaign, "add")
@@ -173,8 +175,10 @@ def do_open_round(
         record_on(
             row,
             ROUND_OPENED,
-            _("Round %(n)s of %(c)s opened: %(t)s residents, due in %(h)s h")
-            % {"n": row.number, "c": campaign, "t": row.target, "h": hours},
+            message(
+                gettext_noop("Round %(n)s of %(c)s opened: %(t)s residents, due in %(h)s h"),
+                {"n": row.number, "c": campaign, "t": row.target, "h": hours},
+            ),
             actor=actor,
             payload={"protocol": protocol.code, "deadline": row.deadline.isoformat()},
         )
@@ -213,7 +217,10 @@ def do_add_sampling_point(
             closes=closes,
         )
         record_on(
-            point, POINT_ADDED, _("Sampling point %(n)s added") % {"n": point.name}, actor=actor
+            point,
+            POINT_ADDED,
+            message(gettext_noop("Sampling point %(n)s added"), {"n": point.name}),
+            actor=actor,
         )
         ensure_allowed(actor, point, "add")
     return point
@@ -227,5 +234,10 @@ def do_close_round(round: Round, *, actor) -> Round:
             raise conflict("status", _("This round is already closed."))
         round.status = RoundStatus.CLOSED
         round.save(update_fields=["status"])
-        record_on(round, ROUND_CLOSED, _("Round %(n)s closed") % {"n": round.number}, actor=actor)
+        record_on(
+            round,
+            ROUND_CLOSED,
+            message(gettext_noop("Round %(n)s closed"), {"n": round.number}),
+            actor=actor,
+        )
     return round

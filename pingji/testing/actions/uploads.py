@@ -16,12 +16,14 @@ from pathlib import Path
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pingji.core import clock, uploads
 from pingji.core.access import ensure_allowed
 from pingji.core.actions import error, record_on
 from pingji.core.choices import JobStatus
 from pingji.core.jobs import enqueue
+from pingji.core.messages import message
 
 from .. import store
 from ..choices import RoundStatus, UploadKind, UploadStatus
@@ -143,7 +145,10 @@ def do_refuse_upload(upload: Upload, *, errors: list[dict], error_count: int, st
         record_on(
             upload,
             UPLOAD_REFUSED,
-            _("%(f)s refused: %(n)s problems") % {"f": upload.filename, "n": error_count},
+            message(
+                gettext_noop("%(f)s refused: %(n)s problems"),
+                {"f": upload.filename, "n": error_count},
+            ),
             actor=upload.created_by,
         )
 
@@ -202,8 +207,10 @@ def do_apply_upload(upload: Upload, rows: int) -> dict:
         record_on(
             upload,
             UPLOAD_APPLIED,
-            _("%(f)s applied: %(n)s rows, %(p)s positive tubes")
-            % {"f": upload.filename, "n": rows, "p": len(tubes)},
+            message(
+                gettext_noop("%(f)s applied: %(n)s rows, %(p)s positive tubes"),
+                {"f": upload.filename, "n": rows, "p": len(tubes)},
+            ),
             actor=actor,
             payload={"rows": rows, "positive_tubes": [t[0] for t in tubes]},
         )

@@ -10,12 +10,15 @@ day reads only the links known by then (``chains.transmission_pairs``).
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from pingji.cases.actions.reports import case_name
 from pingji.cases.models import Case
 from pingji.core import clock
 from pingji.core.access import ensure_allowed
 from pingji.core.actions import conflict, error
 from pingji.core.events import record_event
+from pingji.core.messages import message
 
 from ..choices import LinkEvidence
 from ..contracts import CLUSTER_CREATED, LINK_CORRECTED, LINKED
@@ -109,12 +112,14 @@ def do_link_cases(
         ensure_allowed(actor, link, "view")
         record_event(
             LINK_CORRECTED if corrected else LINKED,
-            _("%(infector)s → %(infectee)s (%(evidence)s)")
-            % {
-                "infector": infector,
-                "infectee": infectee,
-                "evidence": link.get_evidence_display(),
-            },
+            message(
+                gettext_noop("%(infector)s → %(infectee)s (%(evidence)s)"),
+                {
+                    "infector": case_name(infector),
+                    "infectee": case_name(infectee),
+                    "evidence": LinkEvidence(evidence).label,
+                },
+            ),
             jurisdiction_code=link.jurisdiction_id,
             subject=link,
             actor=actor,
@@ -150,7 +155,7 @@ def do_create_cluster(
         ensure_allowed(actor, cluster, "add")
         record_event(
             CLUSTER_CREATED,
-            _("Cluster %(name)s") % {"name": name},
+            message(gettext_noop("Cluster %(name)s"), {"name": name}),
             jurisdiction_code=jurisdiction.code,
             subject=cluster,
             actor=actor,

@@ -22,7 +22,9 @@ import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from pingji.cases.actions.reports import case_name
 from pingji.cases.models import Case
 from pingji.core import clock
 from pingji.core.access import ensure_allowed
@@ -36,6 +38,7 @@ from pingji.core.actions import (
     locked,
     record_on,
 )
+from pingji.core.messages import Message, message
 from pingji.geo.models import Jurisdiction
 from pingji.protocols import rules
 from pingji.protocols.versions import NoProtocolInForce, protocol_for
@@ -46,6 +49,13 @@ from ..contracts import CORE_DONE, EXPOSURE_RECORDED, OPENED, REPORTED
 from ..models import Exposure, Investigation
 
 TASK_KIND = "tracing.investigation"
+
+
+def investigation_name(investigation: Investigation) -> Message:
+    """How an event names an investigation, translated when read (``Investigation.__str__``)."""
+    return message(
+        gettext_noop("Investigation of %(case)s"), {"case": case_name(investigation.case)}
+    )
 
 
 def lookback_anchor(case: Case) -> datetime.date:
@@ -131,8 +141,10 @@ def do_open_investigation(case: Case, *, actor) -> Investigation:
         record_on(
             investigation,
             OPENED,
-            _("%(inv)s opened under %(protocol)s")
-            % {"inv": investigation, "protocol": investigation.protocol},
+            message(
+                gettext_noop("%(inv)s opened under %(protocol)s"),
+                {"inv": investigation_name(investigation), "protocol": investigation.protocol},
+            ),
             actor=actor,
             payload={
                 "protocol": investigation.protocol.code,
@@ -185,7 +197,10 @@ def do_complete_core(investigation: Investigation, *, actor, summary: str = "") 
         record_on(
             investigation,
             CORE_DONE,
-            _("%(inv)s: core facts recorded") % {"inv": investigation},
+            message(
+                gettext_noop("%(inv)s: core facts recorded"),
+                {"inv": investigation_name(investigation)},
+            ),
             actor=actor,
             payload={"late": late},
         )
@@ -214,7 +229,9 @@ def do_complete_report(investigation: Investigation, *, actor, summary: str = ""
         record_on(
             investigation,
             REPORTED,
-            _("%(inv)s: report recorded") % {"inv": investigation},
+            message(
+                gettext_noop("%(inv)s: report recorded"), {"inv": investigation_name(investigation)}
+            ),
             actor=actor,
             payload={"late": late},
         )
@@ -264,7 +281,10 @@ def do_record_exposure(
         record_on(
             investigation,
             EXPOSURE_RECORDED,
-            _("%(inv)s: exposure at %(place)s") % {"inv": investigation, "place": exposure},
+            message(
+                gettext_noop("%(inv)s: exposure at %(place)s"),
+                {"inv": investigation_name(investigation), "place": exposure},
+            ),
             actor=actor,
             payload={"exposure": exposure.pk},
         )

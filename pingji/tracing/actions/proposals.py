@@ -18,11 +18,13 @@ import datetime
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pingji.core import clock
 from pingji.core.access import ensure_allowed
 from pingji.core.actions import aware, conflict, error, locked, record_on
 from pingji.core.jobs import enqueue
+from pingji.core.messages import message
 from pingji.core.models import Job
 from pingji.people.models import Person
 
@@ -31,7 +33,7 @@ from ..contracts import PROPOSAL_ACCEPTED, PROPOSAL_REJECTED, PROPOSALS_WRITTEN,
 from ..models import Contact, Investigation, ProposedContact
 from ..visits import venue_visits
 from .contacts import check_contact, closer_tier, create_contact, tier_identified
-from .investigations import locked_investigation
+from .investigations import investigation_name, locked_investigation
 from .secondary import add_household_secondaries
 
 JOB_KIND = "tracing.propose_contacts"
@@ -64,8 +66,10 @@ def do_search_checkins(investigation: Investigation, *, actor, margin_minutes: f
         record_on(
             investigation,
             SEARCH_QUEUED,
-            _("%(inv)s: check-in search of %(n)d visit(s) queued")
-            % {"inv": investigation, "n": len(visits)},
+            message(
+                gettext_noop("%(inv)s: check-in search of %(n)d visit(s) queued"),
+                {"inv": investigation_name(investigation), "n": len(visits)},
+            ),
             actor=actor,
             payload={"job": job.pk, "visits": len(visits)},
         )
@@ -126,8 +130,10 @@ def write_proposals(
         record_on(
             investigation,
             PROPOSALS_WRITTEN,
-            _("%(inv)s: %(n)d contact(s) proposed by the check-in search")
-            % {"inv": investigation, "n": created},
+            message(
+                gettext_noop("%(inv)s: %(n)d contact(s) proposed by the check-in search"),
+                {"inv": investigation_name(investigation), "n": created},
+            ),
             payload={"job": job_id, "proposed": created, "found": len(rows)},
         )
     return created
@@ -197,8 +203,10 @@ def do_accept_proposal(
         record_on(
             investigation,
             PROPOSAL_ACCEPTED,
-            _("%(inv)s: proposed contact %(name)s accepted")
-            % {"inv": investigation, "name": person.name},
+            message(
+                gettext_noop("%(inv)s: proposed contact %(name)s accepted"),
+                {"inv": investigation_name(investigation), "name": person.name},
+            ),
             actor=actor,
             payload={"proposal": proposal.pk, "contact": contact.pk},
         )
@@ -219,8 +227,10 @@ def do_reject_proposal(proposal: ProposedContact, *, actor, reason: str) -> Prop
         record_on(
             proposal.investigation,
             PROPOSAL_REJECTED,
-            _("%(inv)s: proposed contact rejected: %(reason)s")
-            % {"inv": proposal.investigation, "reason": reason},
+            message(
+                gettext_noop("%(inv)s: proposed contact rejected: %(reason)s"),
+                {"inv": investigation_name(proposal.investigation), "reason": reason},
+            ),
             actor=actor,
             payload={"proposal": proposal.pk},
         )

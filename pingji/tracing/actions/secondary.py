@@ -20,10 +20,12 @@ import datetime
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pingji.core import clock
 from pingji.core.actions import error, record_on
 from pingji.core.jobs import enqueue
+from pingji.core.messages import message
 from pingji.core.models import Job
 from pingji.people.models import Person
 
@@ -32,7 +34,7 @@ from ..contracts import SECONDARY_DERIVED
 from ..jobs import SECONDARY_JOB
 from ..models import Contact
 from .contacts import create_contact, tier_identified
-from .investigations import locked_investigation
+from .investigations import investigation_name, locked_investigation
 
 
 def _require_close(contact: Contact) -> None:
@@ -108,8 +110,14 @@ def do_derive_secondary_contacts(
         record_on(
             investigation,
             SECONDARY_DERIVED,
-            _("%(inv)s: %(n)d secondary contact(s) from the household of %(name)s")
-            % {"inv": investigation, "n": len(added), "name": contact.person.name},
+            message(
+                gettext_noop("%(inv)s: %(n)d secondary contact(s) from the household of %(name)s"),
+                {
+                    "inv": investigation_name(investigation),
+                    "n": len(added),
+                    "name": contact.person.name,
+                },
+            ),
             actor=actor,
             payload={
                 "contact": contact.pk,

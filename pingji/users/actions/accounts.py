@@ -13,9 +13,11 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pingji.core.access import ensure_allowed
 from pingji.core.events import record_event
+from pingji.core.messages import Message, message
 from pingji.geo.models import Jurisdiction
 
 from ..choices import Role
@@ -121,8 +123,10 @@ def do_create_user(
             ensure_allowed(actor, user, "add")
             record_event(
                 USER_CREATED,
-                _("Account created: %(username)s (%(role)s)")
-                % {"username": user.username, "role": user.get_role_display()},
+                message(
+                    gettext_noop("Account created: %(username)s (%(role)s)"),
+                    {"username": user.username, "role": Role(user.role).label},
+                ),
                 jurisdiction_code=user.jurisdiction_id or "",
                 subject=user,
                 payload={"role": user.role},
@@ -133,22 +137,23 @@ def do_create_user(
     return user
 
 
-def _field_label(name: str) -> str:
-    return str(getattr(User._meta.get_field(name), "verbose_name", name))
+def _field_label(name: str):
+    """An account field's label, lazy: translated for each reader of the change's event."""
+    return getattr(User._meta.get_field(name), "verbose_name", name)
 
 
-def _change_summary(user: User, changed: list[str]) -> str:
+def _change_summary(user: User, changed: list[str]) -> Message:
     if changed == ["is_active"]:
         template = (
-            _("Account reactivated: %(username)s")
+            gettext_noop("Account reactivated: %(username)s")
             if user.is_active
-            else _("Account deactivated: %(username)s")
+            else gettext_noop("Account deactivated: %(username)s")
         )
-        return template % {"username": user.username}
-    return _("Account changed: %(username)s (%(fields)s)") % {
-        "username": user.username,
-        "fields": ", ".join(_field_label(f) for f in changed),
-    }
+        return message(template, {"username": user.username})
+    return message(
+        gettext_noop("Account changed: %(username)s (%(fields)s)"),
+        {"username": user.username, "fields": [_field_label(f) for f in changed]},
+    )
 
 
 def do_update_user(user: User, changes: dict, *, actor) -> User:
@@ -217,7 +222,7 @@ def do_set_password(user: User, password: str, *, actor) -> User:
         revoked = revoke_tokens(user)
         record_event(
             PASSWORD_SET,
-            _("Password set: %(username)s") % {"username": user.username},
+            message(gettext_noop("Password set: %(username)s"), {"username": user.username}),
             jurisdiction_code=user.jurisdiction_id or "",
             subject=user,
             payload={"token_revoked": bool(revoked)},
@@ -233,7 +238,10 @@ def do_password_changed(user: User, *, how: str) -> None:
         revoked = revoke_tokens(user)
         record_event(
             PASSWORD_CHANGED,
-            _("Password changed by its owner: %(username)s") % {"username": user.username},
+            message(
+                gettext_noop("Password changed by its owner: %(username)s"),
+                {"username": user.username},
+            ),
             jurisdiction_code=user.jurisdiction_id or "",
             subject=user,
             payload={"how": how, "token_revoked": bool(revoked)},
@@ -277,7 +285,9 @@ def do_create_service_account(
         ensure_allowed(actor, user, "add")
         record_event(
             SERVICE_ACCOUNT_CREATED,
-            _("Service account created: %(username)s") % {"username": user.username},
+            message(
+                gettext_noop("Service account created: %(username)s"), {"username": user.username}
+            ),
             jurisdiction_code=jurisdiction.code,
             subject=user,
             payload={"grants": sorted(grants)},
