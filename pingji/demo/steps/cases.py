@@ -48,21 +48,23 @@ from dataclasses import dataclass, field
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext_noop
 
 from pingji.cases.actions.bulk import Report, do_report_cases_bulk
 from pingji.cases.actions.course import do_reclassify_case
+from pingji.cases.actions.reports import case_name
 from pingji.cases.choices import Channel, Classification, Outcome, ReclassificationReason, Severity
 from pingji.cases.contracts import OUTCOME_RECORDED
 from pingji.cases.models import Case
-from pingji.core.events import record_events
+from pingji.core.events import record_events, summary_fields
+from pingji.core.messages import message
 from pingji.core.models import DomainEvent
 from pingji.core.rows import update
 from pingji.demo.replay import Replay, province_column, recorded_when_they_happened
 from pingji.demo.steps.cases_published import (
     COUNTY_SPLITS,
-    confirmed_on,
+    closing_times,
     county_quotas,
-    discharge_days,
     mornings,
     time_mornings,
 )
@@ -437,7 +439,8 @@ def _note(line: Line) -> str:
 
 
 def _recover(lines: list[Line], actors, rng, end: datetime.date) -> int:
-    """Close every case on the day :func:`_closing_times` gives, unless after the replay's end.
+    """Close every case on the day ``cases_published.closing_times`` gives, unless after the
+    replay's end.
 
     Written in bulk — the rows and the ``cases.outcome_recorded`` events ``do_record_outcome``
     would write, with its payload — as 471 more actions would double the step's time.
@@ -445,7 +448,7 @@ def _recover(lines: list[Line], actors, rng, end: datetime.date) -> int:
     cases = Case.objects.in_bulk([line.case_id for line in lines])
     closed, events = [], []
     kind = ContentType.objects.get_for_model(Case)
-    closing = _closing_times(lines, rng, end)
+    closing = closing_times(lines, rng, end)
     for line in sorted(lines, key=lambda x: x.reported):
         at = closing.get(line.n)
         if at is None or at.date() > end:
@@ -461,7 +464,12 @@ def _recover(lines: list[Line], actors, rng, end: datetime.date) -> int:
                 jurisdiction_code=case.jurisdiction_id,
                 content_type=kind,
                 object_id=str(case.pk),
-                summary=f"{case}: {Outcome.RECOVERED.label}",
+                **summary_fields(
+                    message(
+                        gettext_noop("%(case)s: %(outcome)s"),
+                        {"case": case_name(case), "outcome": Outcome.RECOVERED.label},
+                    )
+                ),
                 payload={
                     "recovered": 1,
                     "died": 0,
@@ -473,24 +481,3 @@ def _recover(lines: list[Line], actors, rng, end: datetime.date) -> int:
     update(Case, closed, ["outcome", "outcome_at"])
     record_events(events)
     return len(closed)
-
-
-def _closing_times(lines: list[Line], rng, end: datetime.date) -> dict[int, datetime.datetime]:
-    """Line number → when its case is discharged: a confirmed case during the day
-    ``discharge_days`` gives it (in the order confirmed; none for one still in hospital at
-    ``end``), an infection never confirmed 16–24 days after its report."""
-    confirmed = sorted((x for x in lines if confirmed_on(x)), key=_confirmed_at)
-    days = discharge_days([_confirmed_at(x).date() for x in confirmed], rng, end)
-    out = {
-        x.n: datetime.datetime.combine(day, datetime.time(rng.randint(9, 17)), TZ)
-        + datetime.timedelta(minutes=rng.randint(0, 59))
-        for x, day in zip(confirmed[: len(days)], days, strict=True)
-    }
-    for line in lines:
-        if line.n not in out and not confirmed_on(line):
-            out[line.n] = line.reported + datetime.timedelta(days=rng.randint(16, 24), hours=3)
-    return out
-
-
-def _confirmed_at(line: Line) -> datetime.datetime:
-    return line.extra.get("reclassified_at", line.reported)

@@ -183,3 +183,24 @@ def _discharged_by(
     if end >= bulletins[-1][0]:
         marks.append((ALL_DISCHARGED, len(confirmed)))
     return marks
+
+
+def closing_times(lines: "list[Line]", rng, end: datetime.date) -> dict[int, datetime.datetime]:
+    """Line number → when its case is discharged: a confirmed case during the day
+    ``discharge_days`` gives it (in the order confirmed; none for one still in hospital at
+    ``end``), an infection never confirmed 16–24 days after its report."""
+    confirmed = sorted((x for x in lines if confirmed_on(x)), key=_confirmed_at)
+    days = discharge_days([_confirmed_at(x).date() for x in confirmed], rng, end)
+    out = {
+        x.n: datetime.datetime.combine(day, datetime.time(rng.randint(9, 17)), TZ)
+        + datetime.timedelta(minutes=rng.randint(0, 59))
+        for x, day in zip(confirmed[: len(days)], days, strict=True)
+    }
+    for line in lines:
+        if line.n not in out and not confirmed_on(line):
+            out[line.n] = line.reported + datetime.timedelta(days=rng.randint(16, 24), hours=3)
+    return out
+
+
+def _confirmed_at(line: "Line") -> datetime.datetime:
+    return line.extra.get("reclassified_at", line.reported)

@@ -12,8 +12,11 @@ from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
-from pingji.core.events import record_events
+from pingji.cases.actions.reports import case_name
+from pingji.core.events import record_events, summary_fields
+from pingji.core.messages import message
 from pingji.core.models import DomainEvent
 from pingji.core.rows import insert
 from pingji.geo.models import Jurisdiction
@@ -72,7 +75,7 @@ class Out:
                     actor=actor,
                     jurisdiction_code=placement.jurisdiction_id,
                     content_type=self.ct,
-                    summary=summary[:300],
+                    **summary_fields(summary),
                     payload=payload,
                 ),
             )
@@ -109,8 +112,15 @@ def write_extension(placement, at, before, after, later, history, out: Out) -> N
         REGIME_CHANGED,
         at,
         placement,
-        f"{later.person.name}: now under {placement.protocol}, end {plan.planned_end_on} "
-        f"(was {old_plan.planned_end_on})",
+        message(
+            gettext_noop("%(name)s: now under %(protocol)s, end %(end)s (was %(was)s)"),
+            {
+                "name": later.person.name,
+                "protocol": placement.protocol,
+                "end": plan.planned_end_on,
+                "was": old_plan.planned_end_on,
+            },
+        ),
         later.accepted_by,
         before=old,
         after=new,
@@ -157,7 +167,10 @@ def write_timelines(placements, stays, out: Out, rng, tz, as_of) -> dict:
             PLACED,
             placed_at,
             placement,
-            f"{name} placed under {protocol} until {placement.planned_end_on}",
+            message(
+                gettext_noop("%(name)s placed under %(protocol)s until %(end)s"),
+                {"name": name, "protocol": protocol, "end": placement.planned_end_on},
+            ),
             placement.placed_by,
             **placed_payload(placement),
         )
@@ -223,7 +236,10 @@ def write_timelines(placements, stays, out: Out, rng, tz, as_of) -> dict:
                     CHECKED,
                     taken.recorded_at,
                     placement,
-                    f"{name}: check of {day}, {taken.temperature} °C",
+                    message(
+                        gettext_noop("%(name)s: check of %(day)s, %(t)s °C"),
+                        {"name": name, "day": day, "t": taken.temperature},
+                    ),
                     on=day.isoformat(),
                     temperature=str(taken.temperature),
                     symptoms=[],
@@ -250,7 +266,10 @@ def write_timelines(placements, stays, out: Out, rng, tz, as_of) -> dict:
                 POSITIVE,
                 case.reported_at,
                 placement,
-                f"{name} tested positive: {case}",
+                message(
+                    gettext_noop("%(name)s tested positive: %(case)s"),
+                    {"name": name, "case": case_name(case)},
+                ),
                 case=case.pk,
                 channel=case.channel,
             )
@@ -282,7 +301,10 @@ def write_timelines(placements, stays, out: Out, rng, tz, as_of) -> dict:
                 RELEASED,
                 released,
                 placement,
-                f"{name} released from {placement.site}",
+                message(
+                    gettext_noop("%(name)s released from %(site)s%(early)s"),
+                    {"name": name, "site": placement.site, "early": ""},
+                ),
                 release=release,  # its id once written, below
                 eligible=check.eligible,
                 overridden=False,
@@ -300,7 +322,12 @@ def write_timelines(placements, stays, out: Out, rng, tz, as_of) -> dict:
         ):
             placement.status, placement.ended_at = PlacementStatus.COMPLETED, ended
             history.append(HistoryEntry(placement=placement, kind=EntryKind.COMPLETED, at=ended))
-            out.event(COMPLETED, ended, placement, f"{name}: monitoring completed")
+            out.event(
+                COMPLETED,
+                ended,
+                placement,
+                message(gettext_noop("%(name)s: monitoring completed"), {"name": name}),
+            )
             counts["completed"] += 1
         pending = [t.due_on for t in my_tests if t.status == TestStatus.PENDING]
         placement.next_test_on = (

@@ -25,9 +25,11 @@ from typing import NamedTuple
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext_noop
 
 from pingji.cases.models import Case
-from pingji.core.events import record_events
+from pingji.core.events import record_events, summary_fields
+from pingji.core.messages import message
 from pingji.core.models import DomainEvent
 from pingji.core.rows import insert, update
 from pingji.demo.replay import Replay
@@ -44,6 +46,8 @@ from pingji.geo.models import Place
 from pingji.people.models import Person
 from pingji.protocols import rules
 from pingji.protocols.versions import protocol_for
+from pingji.tracing.actions.contacts import contact_added_event
+from pingji.tracing.actions.investigations import investigation_name
 from pingji.tracing.choices import ContactSource, ContactTier, InvestigationStatus, Setting
 from pingji.tracing.contracts import CONTACT_ADDED, CORE_DONE, OPENED, REPORTED
 from pingji.tracing.models import Cluster, Contact, Dispatch, Exposure, Investigation, Link
@@ -75,7 +79,7 @@ class Writer:
             jurisdiction_code=code or subject.jurisdiction_id,
             content_type=self.types[type(subject)],
             object_id=str(subject.pk),
-            summary=str(summary)[:300],
+            **summary_fields(summary),
             payload=payload,
         )
 
@@ -205,7 +209,10 @@ def open_investigations(lines, cases, actors, writer, rng, happened) -> dict[int
             OPENED,
             inv.opened_at,
             inv,
-            f"{inv} opened under {inv.protocol}",
+            message(
+                gettext_noop("%(inv)s opened under %(protocol)s"),
+                {"inv": investigation_name(inv), "protocol": inv.protocol},
+            ),
             actor,
             protocol=inv.protocol.code,
             core_due_at=times.core_due.isoformat(),
@@ -218,7 +225,9 @@ def open_investigations(lines, cases, actors, writer, rng, happened) -> dict[int
                 CORE_DONE,
                 times.core_done,
                 inv,
-                f"{inv}: core facts recorded",
+                message(
+                    gettext_noop("%(inv)s: core facts recorded"), {"inv": investigation_name(inv)}
+                ),
                 actor,
                 late=times.core_done > times.core_due,
             )
@@ -227,7 +236,7 @@ def open_investigations(lines, cases, actors, writer, rng, happened) -> dict[int
                 REPORTED,
                 times.report_done,
                 inv,
-                f"{inv}: report recorded",
+                message(gettext_noop("%(inv)s: report recorded"), {"inv": investigation_name(inv)}),
                 actor,
                 late=times.report_done > times.report_due,
             )
@@ -456,7 +465,7 @@ def load(replay: Replay) -> dict:
                 CONTACT_ADDED,
                 contact.created_at,
                 inv,
-                f"{inv}: {persons[contact.person_id].name} added as {contact.get_tier_display()}",
+                contact_added_event(contact, investigation_name(inv))[0],
                 contact.accepted_by,
                 contact=contact.pk,
                 tier=contact.tier,

@@ -12,11 +12,14 @@ there once per person and county, with the deadline of ``rules.dispatch``.
 import datetime
 
 from django.contrib.contenttypes.models import ContentType
+from django.utils.translation import gettext_noop
 
+from pingji.core.messages import message
 from pingji.core.models import DomainEvent
 from pingji.core.rows import update
 from pingji.demo.steps.cases import FACTORY_A, FACTORY_B, SCHOOL, SHOE_FACTORY, Line
 from pingji.geo.models import Jurisdiction
+from pingji.tracing.actions.dispatch import dispatched_event
 from pingji.tracing.actions.dispatch_answers import ANSWER_KIND
 from pingji.tracing.choices import DispatchStatus, LinkEvidence, Setting
 from pingji.tracing.contracts import CLUSTER_CREATED, DISPATCHED, LINKED
@@ -60,10 +63,15 @@ def make_clusters(lines, writer, actors) -> dict[str, Cluster]:
             CLUSTER_CREATED,
             cluster.created_at,
             cluster,
-            f"Cluster {cluster.name}",
+            message(gettext_noop("Cluster %(name)s"), {"name": cluster.name}),
             actors.get(line.county),
         )
     return made
+
+
+def _case(number: int):
+    """A case as the actions name it in events (``cases.actions.reports.case_name``)."""
+    return message(gettext_noop("Case %(number)s"), {"number": number})
 
 
 def _evidence(line: Line, contact) -> str:
@@ -113,7 +121,14 @@ def link_cases(lines, invs, contacts, clusters, writer, actors) -> int:
             LINKED,
             invs[line.n].report_done_at,
             link,
-            f"{link.infector_id} → {link.infectee_id}",
+            message(
+                gettext_noop("%(infector)s → %(infectee)s (%(evidence)s)"),
+                {
+                    "infector": _case(link.infector_id),
+                    "infectee": _case(link.infectee_id),
+                    "evidence": LinkEvidence(link.evidence).label,
+                },
+            ),
             actors[line.county],
             infector=link.infector_id,
             infectee=link.infectee_id,
@@ -195,7 +210,7 @@ def dispatch_elsewhere(contacts, persons, writer, rng, happened) -> tuple[int, l
             DISPATCHED,
             d.sent_at,
             d,
-            f"{persons[d.person_id].name} dispatched to {d.to_region}",
+            dispatched_event(d, persons[d.person_id].name)[0],
             d.sent_by,
             code=d.sender_id,
             to_region=d.to_region,
@@ -209,7 +224,13 @@ def dispatch_elsewhere(contacts, persons, writer, rng, happened) -> tuple[int, l
             ANSWER_KIND[d.status],
             closed,
             d,
-            f"{d}: {d.get_status_display()}",
+            message(
+                gettext_noop("%(dispatch)s: %(status)s"),
+                {
+                    "dispatch": message(gettext_noop("Dispatch %(number)s"), {"number": d.pk}),
+                    "status": DispatchStatus(d.status).label,
+                },
+            ),
             None,
             at=closed.isoformat(),
             sender=d.sender_id,

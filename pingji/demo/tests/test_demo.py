@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import re
 
 import duckdb
 import pytest
@@ -9,7 +10,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pingji.areas.models import Transition
@@ -108,6 +109,14 @@ def test_demo_prepares_the_province_once_and_reuses_it(prepared, analytic_dir):
     assert clock.today() == province.DEMO_NOW.date()
     assert nothing_after(clock.now()) == []
     assert "?as_of=2021-09-14" in prepared
+    # and the replay's events read in their reader's language, as the actions' own do
+    for kind in ("tracing.opened", "tracing.contact_added", "quarantine.placed", "tracing.linked"):
+        event = DomainEvent.objects.filter(kind=kind).first()
+        with translation.override("en"):
+            english = event.text
+        with translation.override("zh-hans"):
+            chinese = event.text
+        assert english != chinese and not re.search(r"[a-z]{4,}", chinese), (kind, chinese)
     # and the command says where to go and how to log in
     assert "http://127.0.0.1:8000/" in prepared and "350000-administrator" in prepared
     assert DEMO_PASSWORD in prepared
