@@ -138,14 +138,17 @@ def dispatch(job_id: int) -> bool:
         return True
     from .job_runner import send
 
+    # Marked before it is sent: once the broker has it, a worker may be writing the row already,
+    # and on SQLite a second writer at that moment is refused, not queued.
+    Job.objects.filter(pk=job_id).update(sent_at=clock.real_now())
     try:
-        if not send(job_id):
-            return False  # no runner in this process: the serving process's sweep sends it
+        if send(job_id):
+            return True
+        # no runner in this process: the serving process's sweep sends it
     except Exception as exc:  # noqa: BLE001 — any broker failure: the row waits for the sweep
         log.warning("the broker did not take job %s (%s); it stays queued", job_id, exc)
-        return False
-    Job.objects.filter(pk=job_id).update(sent_at=clock.real_now())
-    return True
+    Job.objects.filter(pk=job_id).update(sent_at=None)  # not sent: the next sweep sends it
+    return False
 
 
 def this_worker() -> str:
