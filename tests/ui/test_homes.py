@@ -4,6 +4,7 @@ equal to the count of the list it links to."""
 
 import datetime
 import re
+from typing import cast
 
 import pytest
 from django.utils import timezone
@@ -13,7 +14,7 @@ from pingji.areas.tests.factories import RiskAreaFactory, TransitionFactory
 from pingji.core import clock
 from pingji.people.tests.factories import HouseholdFactory, PersonFactory
 from pingji.quarantine.choices import Setting
-from pingji.quarantine.models import SiteStaff
+from pingji.quarantine.models import Site, SiteStaff
 from pingji.quarantine.tests.factories import PlacementFactory, RoomFactory, SiteFactory
 from pingji.reopening.tests.factories import EstablishmentFactory
 from pingji.tasks.choices import TaskKind
@@ -81,7 +82,9 @@ def _home_data(tree, make_user) -> dict:
             next_test_on=today,
         )
     TaskFactory(jurisdiction=tree[GRID], assignee=users[Role.GRID_WORKER], kind=TaskKind.DOOR_CHECK)
-    site = SiteFactory(jurisdiction=tree[GRID], name="城东隔离酒店（仙游县鲤城街道东门社区）")
+    site = cast(
+        Site, SiteFactory(jurisdiction=tree[GRID], name="城东隔离酒店（仙游县鲤城街道东门社区）")
+    )
     SiteStaff.objects.create(site=site, user=users[Role.SITE_MANAGER])
     PlacementFactory(
         site=site,
@@ -103,10 +106,10 @@ def _assert_figures_equal_their_lists(page: Page) -> None:
     """Each figure of the home, followed to its list: the list's own count says the same."""
     home = page.url
     figures = page.locator("ul.figures li[data-key]")
-    shown = {
-        figures.nth(n).get_attribute("data-key"): (
+    shown: dict[str, tuple[int, str]] = {
+        figures.nth(n).get_attribute("data-key") or "": (
             int(figures.nth(n).locator(".n").inner_text()),
-            figures.nth(n).locator("a").first.get_attribute("href"),
+            figures.nth(n).locator("a").first.get_attribute("href") or "",
         )
         for n in range(figures.count())
     }
