@@ -1,11 +1,12 @@
 """Demo step: the response modes of the outbreak's cities and counties, and the provincial
 headquarters meeting of 26 September 2021.
 
-**Modes (平急转换).** Each city with a local case switches to emergency mode when its first case is
-reported, decided by its commander, and its counties follow by inheritance. A county whose risk
-areas are all lifted before its city's switches back to peacetime on that day; the city switches
-back when its last area is lifted. The moments and reasons come from the replay's own cases and
-risk areas; the response level (III, major) is the demo's choice, not a published one.
+**Modes (平急转换).** Each city with a local COVID-19 case switches to emergency mode when its
+first case is reported, decided by its commander, and its counties follow by inheritance. It goes
+back to peacetime once its risk areas are all lifted and its cases have all left hospital; a
+county that gets there before its city switches back on its own day. The moments and reasons come
+from the replay's own cases and risk areas; the response level (III, major) is the demo's choice,
+not a published one.
 
 **The meeting.**
 On 26 September 2021 the Fujian provincial epidemic prevention and control headquarters met on the
@@ -29,11 +30,12 @@ from pingji.command.choices import HeadquartersLevel, Mode, ResponseLevel
 from pingji.command.models import Meeting, ModeSwitch
 from pingji.geo.choices import CODE_LENGTH, Level
 from pingji.geo.models import Jurisdiction
+from pingji.protocols.diseases import COVID_19
 from pingji.users.choices import Role
 from pingji.users.models import User
 
 EMERGENCY_REASON = "报告首例本土病例，启动突发公共卫生事件应急响应。"
-PEACETIME_REASON = "辖区内风险区全部解除，终止应急响应，转入常态化防控。"
+PEACETIME_REASON = "辖区内风险区全部解除、病例全部出院，终止应急响应，转入常态化防控。"
 #: 26 September 2021, 20:00 Beijing time: the provincial headquarters' meeting.
 MEETING_AT = datetime.datetime(2021, 9, 26, 20, 0)
 MEETING_TITLE = "省疫情防控指挥部会议（2021年9月26日）"
@@ -95,14 +97,14 @@ def load(replay) -> dict:
 
 def switch_modes(end: datetime.date) -> int:
     """Emergency from each affected city's first case; peacetime again for a county, then its
-    city, once all their risk areas are lifted (if by the replay's end). Returns the switches."""
-    city_len, county_len = CODE_LENGTH[Level.CITY], CODE_LENGTH[Level.COUNTY]
+    city, once all their risk areas are lifted and all their cases have left hospital (if by the
+    replay's end). Returns the switches."""
+    city_len = CODE_LENGTH[Level.CITY]
+    covid = Case.objects.filter(disease=COVID_19)
     first_case: dict[str, datetime.datetime] = {}
-    for code, at in Case.objects.values_list("jurisdiction_id", "reported_at").order_by(
-        "reported_at"
-    ):
+    for code, at in covid.values_list("jurisdiction_id", "reported_at").order_by("reported_at"):
         first_case.setdefault(code[:city_len], at)
-    lifted = _all_lifted(county_len)
+    closed = _all_closed(covid)
     switches = 0
     for city, at in sorted(first_case.items()):
         do_switch_mode(
@@ -114,10 +116,10 @@ def switch_modes(end: datetime.date) -> int:
             effective_at=at,
         )
         switches += 1
-        counties = {c: t for c, t in lifted.items() if c.startswith(city)}
+        counties = {c: t for c, t in closed.items() if c.startswith(city)}
         backs = [t for t in counties.values() if t is not None]
         if not backs or len(backs) < len(counties):
-            continue  # an area still in force at the replay's end: the city stays in emergency
+            continue  # an area in force or a case in hospital at the end: still in emergency
         city_back = max(backs)
         for county, back in sorted(counties.items()):
             if back is not None and back < city_back and back.date() <= end:
@@ -127,21 +129,20 @@ def switch_modes(end: datetime.date) -> int:
     return switches
 
 
-def _all_lifted(county_len: int) -> dict[str, datetime.datetime | None]:
-    """County → when its last risk area was lifted, or None while one is still in force."""
-    out: dict[str, datetime.datetime | None] = {}
-    rows = (
-        RiskArea.objects.exclude(status__in=[AreaStatus.PROPOSED, AreaStatus.WITHDRAWN])
-        .values_list("jurisdiction_id", "status", "lifted_at")
-        .order_by("jurisdiction_id")
-    )
-    by_county: dict[str, list[datetime.datetime | None]] = defaultdict(list)
-    for code, status, lifted_at in rows:
-        by_county[code[:county_len]].append(lifted_at if status == AreaStatus.LIFTED else None)
-    for county, times in by_county.items():
-        done = [t for t in times if t is not None]
-        out[county] = max(done) if len(done) == len(times) else None
-    return out
+def _all_closed(covid) -> dict[str, datetime.datetime | None]:
+    """County → when its last risk area was lifted and its last case left hospital, whichever
+    came later; None while an area is in force or a case has no outcome."""
+    county_len = CODE_LENGTH[Level.COUNTY]
+    ends: dict[str, list[datetime.datetime | None]] = defaultdict(list)
+    areas = RiskArea.objects.exclude(status__in=[AreaStatus.PROPOSED, AreaStatus.WITHDRAWN])
+    for code, status, lifted_at in areas.values_list("jurisdiction_id", "status", "lifted_at"):
+        ends[code[:county_len]].append(lifted_at if status == AreaStatus.LIFTED else None)
+    for code, outcome_at in covid.values_list("jurisdiction_id", "outcome_at"):
+        ends[code[:county_len]].append(outcome_at)
+    return {
+        county: None if any(t is None for t in times) else max(t for t in times if t is not None)
+        for county, times in ends.items()
+    }
 
 
 def _back_to_peacetime(code: str, at: datetime.datetime) -> int:

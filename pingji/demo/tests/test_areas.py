@@ -86,7 +86,8 @@ def test_areas_are_screened_before_lifting_and_lift_by_criteria(replay, monkeypa
 
 def test_the_affected_cities_switch_to_emergency_and_back(replay):
     """平急转换 in the replay: emergency from a city's first case, peacetime again once its risk
-    areas are lifted (a county first when its own are lifted earlier), each with its reason."""
+    areas are lifted and its cases have left hospital, each with its reason."""
+    from pingji.cases.models import Case
     from pingji.command.choices import Mode
     from pingji.command.models import ModeSwitch
     from pingji.command.modes import mode_for
@@ -101,13 +102,19 @@ def test_the_affected_cities_switch_to_emergency_and_back(replay):
     assert mode_for(putian, first_case - datetime.timedelta(minutes=1)).mode == Mode.PEACETIME
     xianyou = Jurisdiction.objects.get(code="350322")
     assert mode_for(xianyou, first_case).inherited_from == putian  # the county follows its city
-    last_lift = max(
-        RiskArea.objects.filter(jurisdiction__code__startswith="3503").values_list(
-            "lifted_at", flat=True
-        )
+    lifted = RiskArea.objects.filter(jurisdiction__code__startswith="3503")
+    discharged = Case.objects.filter(disease="covid-19", jurisdiction__code__startswith="3503")
+    assert not discharged.filter(outcome_at__isnull=True).exists()
+    back = max(
+        max(lifted.values_list("lifted_at", flat=True)),
+        max(discharged.values_list("outcome_at", flat=True)),
     )
-    assert mode_for(putian, last_lift).mode == Mode.PEACETIME
-    assert mode_for(putian, last_lift - datetime.timedelta(minutes=1)).mode == Mode.EMERGENCY
+    assert mode_for(putian, back).mode == Mode.PEACETIME
+    assert mode_for(putian, back - datetime.timedelta(minutes=1)).mode == Mode.EMERGENCY
+    # a city with a case still in hospital at the record's end stays in emergency
+    xiamen = Jurisdiction.objects.get(code="3502")
+    assert Case.objects.filter(jurisdiction__code__startswith="3502", outcome_at__isnull=True)
+    assert mode_for(xiamen, at(11, 1)).mode == Mode.EMERGENCY
     assert all(s.reason for s in ModeSwitch.objects.all())
     assert {s.decided_by.username for s in ModeSwitch.objects.filter(jurisdiction=putian)} == {
         "350300-commander"
