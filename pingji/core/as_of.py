@@ -11,11 +11,30 @@ pages use for a filter of their own (the day of a quarantine check).
 """
 
 import datetime
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from . import clock
 
 SESSION_KEY = "pingji_as_of"
 PARAMETER = "as_of"
+#: What a person may still do while viewing a past day: leave, change language or focus, their
+#: own password and login. Everything else that writes waits until they return to today.
+WRITES_ALLOWED = frozenset(
+    {
+        "login",
+        "logout",
+        "otp_verify",
+        "set_language",
+        "geo:set_focus",
+        "password_change",
+        "password_reset",
+        "password_reset_confirm",
+    }
+)
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 def parse_day(text: str) -> datetime.date | None:
@@ -42,7 +61,9 @@ def day_shown(request, asked: datetime.date | None = None) -> datetime.date:
 
 
 class AsOfMiddleware:
-    """Keeps ``?on=`` in the session and sets ``request.as_of`` (a date or None) on each request."""
+    """Keeps ``?as_of=`` in the session and sets ``request.as_of`` (a date or None) on each
+    request; while a past day is viewed, refuses the writes of ``WRITES_ALLOWED``'s complement
+    (``process_view``): what is viewed is the past, what would be written is now."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -58,3 +79,17 @@ class AsOfMiddleware:
         stored = session.get(SESSION_KEY) if session is not None else None
         request.as_of = parse_day(stored) if stored else None
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method not in UNSAFE_METHODS or getattr(request, "as_of", None) is None:
+            return None
+        if request.resolver_match and request.resolver_match.view_name in WRITES_ALLOWED:
+            return None
+        back = request.META.get("HTTP_REFERER", "")
+        if not url_has_allowed_host_and_scheme(back, {request.get_host()}):
+            back = "/"
+        parts = urlsplit(back)
+        query = [(k, v) for k, v in parse_qsl(parts.query) if k != PARAMETER] + [(PARAMETER, "")]
+        today = urlunsplit(parts._replace(query=urlencode(query)))
+        context = {"day": request.as_of, "today": today}
+        return render(request, "core/read_only.html", context, status=409)

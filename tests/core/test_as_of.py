@@ -53,3 +53,20 @@ def test_the_situation_room_honours_the_kept_day(browser):
     response = browser.get(reverse("reports:situation", args=["350322"]))
     assert response.status_code == 200
     assert response.context["situation"].on == DAY
+
+
+def test_viewing_a_past_day_is_read_only_until_today(client, make_user):
+    from pingji.people.models import Person
+
+    client.force_login(make_user(Role.OPERATOR, "350322"))
+    client.get(reverse("areas:map"), {"as_of": DAY.isoformat()})
+    form = reverse("people:person_create")
+    data = {"name": "陈明", "sex": "M", "jurisdiction": "350322100001001"}
+    refused = client.post(form, data, HTTP_REFERER=f"http://testserver{form}")
+    assert refused.status_code == 409
+    assert not Person.objects.filter(name="陈明").exists()
+    assert f"{form}?as_of=" in refused.content.decode()  # the way back, to today's form
+    # leaving, the language and the focus still work while a past day is viewed
+    assert client.post(reverse("geo:set_focus"), {"code": "350322"}).status_code in (200, 302)
+    client.get(reverse("areas:map"), {"as_of": ""})
+    assert client.post(form, data).status_code != 409
