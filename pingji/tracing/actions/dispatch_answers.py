@@ -196,7 +196,7 @@ def do_export_dispatches(dispatches, *, actor, reveal_reason: str = "") -> bytes
     with transaction.atomic():
         rows = list(
             Dispatch.objects.restrict(actor, "change")
-            .select_for_update()
+            .select_for_update(of=("self",))  # the person may be none: lock only the dispatch
             .filter(pk__in=ids, in_province=False)
             .open()
             .select_related("person", "sender")
