@@ -58,3 +58,18 @@ def shot(page: Page, name: str) -> None:
     if SHOTS_DIR:
         Path(SHOTS_DIR).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(SHOTS_DIR) / f"{name}.png"), full_page=True)
+
+
+#: How long a picker may take to answer a typed name: the type-ahead waits for the typing to pause,
+#: then asks the server, which shares its database connection with the test in these tests.
+PICKER_TIMEOUT_MS = 20_000
+
+
+def pick(page: Page, field: str, typed: str) -> None:
+    """Type into the picker ``#id_<field>`` as a person would and choose its first answer."""
+    box = page.locator(f"#id_{field}")
+    box.fill("")
+    box.press_sequentially(typed)
+    option = page.locator(f"#id_{field}_list [role=option]").first
+    expect(option).to_be_visible(timeout=PICKER_TIMEOUT_MS)
+    option.click()

@@ -49,6 +49,15 @@ def national_protocols(transactional_db) -> None:
     load_national(Protocol, Disease, update=False)
 
 
+@pytest.fixture(autouse=True)
+def sync_jobs(settings) -> None:
+    """Jobs run when their request commits, not in the embedded runner's thread: on the in-memory
+    SQLite of these tests the live server, the test and that thread share one connection, and a
+    job holding it open while a request begins fails the request ("cannot start a transaction
+    within a transaction")."""
+    settings.JOBS_BACKEND = "sync"
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     """Headless Chromium, launched once. A missing browser fails the tests: they are not optional.

@@ -1,6 +1,5 @@
 """The API docs page reads the live schema; the Excel export ends in a file to download."""
 
-import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
@@ -36,14 +35,8 @@ def test_the_api_docs_list_every_operation_of_the_schema(page, make_user):
     assert OPERATIONS <= set(listed)
 
 
-@pytest.fixture
-def sync_jobs(settings):
-    """Run jobs when their request commits, instead of in the embedded runner thread."""
-    settings.JOBS_BACKEND = "sync"
-
-
 def test_exporting_the_places_list_gives_a_job_page_and_an_excel_file(
-    page, tree, make_user, sync_jobs, tmp_path
+    page, tree, make_user, tmp_path
 ):
     # given places in the county and one in the other city
     PlaceFactory(jurisdiction=tree[GRID], name="东门小区")

@@ -9,7 +9,7 @@ from pingji.people.identity import compose_id_number
 from pingji.people.tests.factories import HouseholdFactory, PersonFactory
 from pingji.users.choices import Role
 
-from .browser import login, no_page_scroll, shot
+from .browser import login, no_page_scroll, pick, shot
 
 GRID = "350322100001001"
 NUMBER = compose_id_number("350322", datetime.date(1990, 3, 8), 202)
@@ -108,8 +108,7 @@ def test_a_hostile_name_is_shown_as_text(page, tree, make_user):
 
     # when they register a person whose name is markup
     page.fill("#id_name", HOSTILE)
-    page.locator("#id_jurisdiction").press_sequentially("东门一")
-    page.locator("#id_jurisdiction_list [role=option]").first.click()
+    pick(page, "jurisdiction", "东门一")
     expect(page.locator("#id_jurisdiction_key")).to_have_value(GRID)
     page.get_by_role("button", name="Save").click()
 

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from pingji.tasks.models import Task
 from pingji.users.choices import Role
 
-from .browser import login, no_page_scroll, shot, switch_focus
+from .browser import login, no_page_scroll, pick, shot, switch_focus
 
 GRID = "350322100001001"
 TITLE = "入户排查 东门路3号"
@@ -32,9 +32,7 @@ def test_a_task_is_issued_done_on_a_phone_and_verified(new_page, make_user):
     desk.get_by_role("link", name="New task").click()
     desk.fill("#id_title", TITLE)
     desk.select_option("#id_kind", "door-check")
-    desk.locator("#id_jurisdiction").fill("")
-    desk.locator("#id_jurisdiction").press_sequentially("东门一")
-    desk.locator("#id_jurisdiction_list [role=option]").first.click()
+    pick(desk, "jurisdiction", "东门一")
     expect(desk.locator("#id_jurisdiction_key")).to_have_value(GRID)
     deadline = timezone.localtime(timezone.now() + timedelta(days=2))
     desk.fill("#id_deadline", deadline.strftime("%Y-%m-%dT%H:%M"))
