@@ -6,7 +6,7 @@ The serial interval of day D (docs/decisions/0023, as amended) comes, in this or
    ``tracing.chains.transmission_pairs(known_by=)``; decision 0030: nothing learned later) when at
    least ``MIN_PAIRS`` of them have both onsets: a normal interval fitted to the censored onset
    differences (``epi.serial.fit``), conditioned on at least one day for the renewal equation,
-   its uncertainty carried into Rt by sampling (``epi.rt.estimate_r_uncertain``);
+   its uncertainty carried into Rt by sampling (``epi.rt_uncertain.estimate_r_uncertain``);
 2. the published estimate in COVID-19's disease pack (decision 0041: the variant dominant in the
    area that day when the pack gives it one, else the disease's), with its citation there.
 
@@ -26,6 +26,7 @@ from pingji.epi import baselines as epi_baselines
 from pingji.epi import ensemble as epi_ensemble
 from pingji.epi import forecast as epi_forecast
 from pingji.epi import rt as epi_rt
+from pingji.epi import rt_uncertain as epi_rt_uncertain
 from pingji.epi import scoring as epi_scoring
 from pingji.epi import serial as epi_serial
 
@@ -129,7 +130,7 @@ def _estimate(local: np.ndarray, imported: np.ndarray, si: SerialInterval, ends:
         fixed = epi_rt.estimate_r(local, imported, si_mean=si.mean, si_sd=si.sd)
         return fixed.t_start, fixed.t_end, fixed.shape, fixed.mean, fixed.std, fixed.quantiles
     samples = epi_serial.sample_weights(si.fit, SI_SAMPLES, seed=RT_SEED)
-    pooled = epi_rt.estimate_r_uncertain(
+    pooled = epi_rt_uncertain.estimate_r_uncertain(
         local, imported, si_distrs=samples, n_draws=R_DRAWS, seed=RT_SEED, t_ends=ends
     )
     return pooled.t_start, pooled.t_end, pooled.shape, pooled.mean, pooled.std, pooled.quantiles

@@ -16,7 +16,7 @@ Statistics in Medicine 28:2769-2784 (2009), doi:10.1002/sim.3659, for daily wind
 
 ``fit`` maximises it and returns ``(mu, log sigma)`` with their covariance from the observed
 information, and parameter samples to carry the uncertainty into Rt
-(``epi.rt.estimate_r_uncertain``).
+(``epi.rt_uncertain.estimate_r_uncertain``).
 The renewal equation weighs earlier cases at lags ``s >= 1`` only (``epi.rt.check_si_distr``:
 ``w_0 = 0``), so ``renewal_weights`` conditions the fitted interval on at least one day and says
 how much mass that leaves out; it refuses when more than half of it would be.

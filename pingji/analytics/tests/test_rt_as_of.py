@@ -17,6 +17,7 @@ from pingji.analytics.series import compute, cutoff
 from pingji.analytics.tests.conftest import XIANYOU, at
 from pingji.cases.tests.factories import CaseFactory
 from pingji.epi import rt as epi_rt
+from pingji.epi import rt_uncertain as epi_rt_uncertain
 from pingji.epi import serial as epi_serial
 from pingji.people.tests.factories import HouseholdFactory, PersonFactory
 from pingji.tracing.chains import transmission_pairs
@@ -51,7 +52,7 @@ def assert_recomputed_exactly(stored: RtEstimate, code: str, day: datetime.date)
     known = transmission_pairs(code, known_by=cutoff(day))
     fitted = epi_serial.fit([d for p in known if (d := p.onset_days) is not None])
     series = compute(code, START, day)
-    est = epi_rt.estimate_r_uncertain(
+    est = epi_rt_uncertain.estimate_r_uncertain(
         series.total("new_local_infection"),
         series.total("new_imported_infection"),
         si_distrs=epi_serial.sample_weights(fitted, estimates.SI_SAMPLES, seed=estimates.RT_SEED),

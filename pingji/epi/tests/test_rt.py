@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from scipy import integrate, stats
 
 from pingji.epi import rt
+from pingji.epi.rt_uncertain import estimate_r_uncertain
 from pingji.epi.tests import epiestim_reference as ref
 
 PRINTED = 1e-7  # R printed 8 significant digits: rounding error at most 5e-8 on these values
@@ -228,7 +229,7 @@ def test_an_uncertain_interval_of_identical_samples_pools_to_the_single_estimate
     # K equal samples: the pooled draws come from one Gamma posterior per window
     si = np.asarray(ref.FLU2009_SI)
     one = rt.estimate_r(ref.FLU2009_INCIDENCE, si_distr=si)
-    pooled = rt.estimate_r_uncertain(
+    pooled = estimate_r_uncertain(
         ref.FLU2009_INCIDENCE, si_distrs=np.tile(si, (40, 1)), n_draws=500, seed=1
     )
     np.testing.assert_array_equal(pooled.t_end, one.t_end)
@@ -243,15 +244,15 @@ def test_an_uncertain_interval_widens_rt_and_is_reproducible():
     local = rng.poisson(np.linspace(3, 60, 50)).astype(float)
     short, long_ = rt.discr_si(np.arange(30), 3.0, 1.5), rt.discr_si(np.arange(30), 7.0, 2.5)
     mixed = np.vstack([short / short.sum(), long_ / long_.sum()] * 20)
-    pooled = rt.estimate_r_uncertain(local, si_distrs=mixed, n_draws=100, seed=4)
+    pooled = estimate_r_uncertain(local, si_distrs=mixed, n_draws=100, seed=4)
     alone = rt.estimate_r(local, si_distr=short / short.sum())
     last = -1
     width = pooled.quantiles[last, -1] - pooled.quantiles[last, 0]
     assert width > alone.quantiles[last, -1] - alone.quantiles[last, 0]
-    again = rt.estimate_r_uncertain(local, si_distrs=mixed, n_draws=100, seed=4)
+    again = estimate_r_uncertain(local, si_distrs=mixed, n_draws=100, seed=4)
     np.testing.assert_array_equal(pooled.quantiles, again.quantiles)
     # a window's numbers depend only on the data up to its end (common random numbers)
-    cut = rt.estimate_r_uncertain(local[:30], si_distrs=mixed, n_draws=100, seed=4)
+    cut = estimate_r_uncertain(local[:30], si_distrs=mixed, n_draws=100, seed=4)
     at = int(np.flatnonzero(pooled.t_end == 30)[0])
     assert cut.t_end[-1] == 30
     np.testing.assert_allclose(cut.quantiles[-1], pooled.quantiles[at], rtol=1e-12)
@@ -270,27 +271,27 @@ def test_windows_with_a_posterior_cv_above_0_3_are_insufficient():
 )
 def test_bad_interval_samples_are_refused(si_distrs, message):
     with pytest.raises(ValueError, match=message):
-        rt.estimate_r_uncertain([1, 2, 3, 4, 5, 6, 7, 8, 9], si_distrs=si_distrs)
+        estimate_r_uncertain([1, 2, 3, 4, 5, 6, 7, 8, 9], si_distrs=si_distrs)
 
 
 def test_a_series_without_cases_is_refused_not_answered_with_the_prior():
     for estimate in (
         lambda: rt.estimate_r(np.zeros(20), si_mean=4.7, si_sd=2.9),
-        lambda: rt.estimate_r_uncertain(np.zeros(20), si_distrs=[ref.FLU2009_SI]),
+        lambda: estimate_r_uncertain(np.zeros(20), si_distrs=[ref.FLU2009_SI]),
     ):
         with pytest.raises(ValueError, match="no case"):
             estimate()
     with pytest.raises(ValueError, match="too short"):
-        rt.estimate_r_uncertain([3, 4, 5], si_distrs=[ref.FLU2009_SI])
+        estimate_r_uncertain([3, 4, 5], si_distrs=[ref.FLU2009_SI])
 
 
 def test_an_uncertain_estimate_limited_to_some_window_ends_gives_the_same_windows():
     local = np.random.default_rng(6).poisson(np.linspace(3, 30, 30)).astype(float)
     samples = np.tile(np.asarray(ref.FLU2009_SI), (5, 1))
-    every = rt.estimate_r_uncertain(local, si_distrs=samples, n_draws=20)
-    some = rt.estimate_r_uncertain(local, si_distrs=samples, n_draws=20, t_ends=[12, 20, 99])
+    every = estimate_r_uncertain(local, si_distrs=samples, n_draws=20)
+    some = estimate_r_uncertain(local, si_distrs=samples, n_draws=20, t_ends=[12, 20, 99])
     assert some.t_end.tolist() == [12, 20]
-    none = rt.estimate_r_uncertain(local, si_distrs=samples, n_draws=20, t_ends=[1, 99])
+    none = estimate_r_uncertain(local, si_distrs=samples, n_draws=20, t_ends=[1, 99])
     assert none.t_end.size == 0 and none.quantiles.shape == (0, len(rt.QUANTILES))
     at = np.isin(every.t_end, [12, 20])
     np.testing.assert_array_equal(some.quantiles, every.quantiles[at])
