@@ -54,6 +54,8 @@ NAV_ORDER = (
     "testing",
     "areas",
     "reopening",
+    "notices",
+    "messaging",
     "command",
     "resources",
     "preparedness",

@@ -147,6 +147,8 @@ INSTALLED_APPS = [
     "pingji.resources",
     "pingji.preparedness",
     "pingji.analytics",
+    "pingji.notices",
+    "pingji.messaging",
     "pingji.reports",
     "pingji.demo",
 ]

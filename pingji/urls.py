@@ -28,6 +28,8 @@ APPS = [
     "resources",
     "preparedness",
     "analytics",
+    "notices",
+    "messaging",
     "reports",
 ]
 

@@ -29,6 +29,8 @@ _READ_ALL = [
     "preparedness.view_*",
     "analytics.view_*",
     "reports.view_*",
+    "notices.view_*",
+    "messaging.view_*",
     "core.view_job",
     "core.view_domainevent",
 ]
@@ -45,6 +47,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "reopening.*",
         "tasks.*",
         "reports.*",
+        "notices.*",
+        "messaging.*",
         # the commander acts on early warnings (switch to emergency) and runs drills
         "preparedness.change_alert",
         "preparedness.*_drill",
@@ -92,6 +96,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "reopening.*",
         "resources.*",
         "preparedness.*",
+        "notices.*",
+        "messaging.*",
     ],
     Role.SITE_MANAGER: [
         "geo.view_*",
@@ -101,6 +107,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "quarantine.view_*",
         "quarantine.add_*",
         "quarantine.change_*",
+        # the site hands out the release certificate and the home-monitoring notice
+        "notices.view_notice",
     ],
     Role.GRID_WORKER: [
         "geo.view_*",
@@ -120,6 +128,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         # the grid worker surveys its grid's houses for mosquito larvae (dengue)
         "preparedness.view_vectorsurvey",
         "preparedness.add_vectorsurvey",
+        # the grid worker prints and hands out the notices of its grid's residents
+        "notices.view_notice",
     ],
     Role.LIAISON: [
         "geo.view_*",
@@ -128,6 +138,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "reopening.view_*",
         "reopening.add_*",
         "reopening.change_*",
+        # the liaison hands an enterprise its approval or pause notice
+        "notices.view_notice",
     ],
     Role.AUDITOR: _READ_ALL
     + ["core.view_objectchange", "users.view_user", "users.view_accessrefusal"],
@@ -151,6 +163,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "preparedness.*",
         "analytics.*",
         "reports.*",
+        "notices.*",
+        "messaging.*",
         "core.view_objectchange",
         "core.*_job",
     ],
