@@ -94,6 +94,16 @@ def mask_phone(phone: str) -> str:
     return f"{phone[:3]}****{phone[-4:]}" if phone else ""
 
 
+def mask_name(name: str) -> str:
+    """``张*``, ``欧阳**``: the surname and a star per given-name character, for pages without a
+    login (a self-report page, a notice's verification page), which anyone holding the link or
+    the paper may read. A compound surname (two characters) is kept whole only in names of four.
+    """
+    name = (name or "").strip()
+    keep = 2 if len(name) >= 4 else 1
+    return name[:keep] + "*" * (len(name) - keep) if name else ""
+
+
 def age_of(birth_date: datetime.date | None, today: datetime.date | None = None) -> int | None:
     """Age in whole years on ``today`` (a birthday on 29 February counts from 1 March)."""
     if birth_date is None:

@@ -18,7 +18,7 @@ from pingji.core import clock
 from pingji.quarantine import schedule
 from pingji.quarantine.choices import Setting
 from pingji.quarantine.models import Placement
-from pingji.quarantine.views import MAX_CARDS
+from pingji.quarantine.views.placements import MAX_CARDS
 from pingji.tasks.models import Task
 from pingji.tasks.views.work import TaskListView
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from pingji.core.views.base import focus_code
-from pingji.quarantine.views import PlacementListView
+from pingji.quarantine.views.placements import PlacementListView
 from pingji.reopening.views import EstablishmentListView
 from pingji.tracing.views.dispatch import DispatchListView
 

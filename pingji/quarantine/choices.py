@@ -80,6 +80,13 @@ class Symptom(models.TextChoices):
     DIARRHOEA = "diarrhoea", _("diarrhoea")
 
 
+class CheckSource(models.TextChoices):
+    """Who recorded a day's check: a grid worker or site staff, or the person through their link."""
+
+    STAFF = "staff", _("recorded by staff")
+    SELF = "self", _("self-reported")
+
+
 class EntryKind(models.TextChoices):
     """Steps of one person's continuous history through quarantine and monitoring."""
 

@@ -39,6 +39,8 @@ class CheckedPayload(TypedDict):
     temperature: str
     symptoms: list[str]
     abnormal: bool
+    #: Who recorded it (``CheckSource``): staff, or the person through a self-report link.
+    source: NotRequired[str]
 
 
 class ResultRecordedPayload(TypedDict):
@@ -104,6 +106,15 @@ class NotPlacedPayload(TypedDict):
     at: str
 
 
+class LinkIssuedPayload(TypedDict):
+    link: int
+    expires_at: str
+
+
+class LinkRevokedPayload(TypedDict):
+    link: int
+
+
 class AlertRaisedPayload(TypedDict):
     task: int
     #: The kind of work item (missed check, missed test, symptoms…).
@@ -145,4 +156,12 @@ NOT_PLACED = declare(
 )
 ALERT_RAISED = declare(
     "quarantine.alert_raised", "an alert of a missed check or test raised", AlertRaisedPayload
+)
+SELF_REPORT_LINK_ISSUED = declare(
+    "quarantine.self_report_link_issued",
+    "a person at home given a link to report their own checks",
+    LinkIssuedPayload,
+)
+SELF_REPORT_LINK_REVOKED = declare(
+    "quarantine.self_report_link_revoked", "a self-report link withdrawn", LinkRevokedPayload
 )

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import views
+from .views import placements as views
+from .views import self_report
 
 app_name = "quarantine"
 urlpatterns = [
@@ -16,6 +17,13 @@ urlpatterns = [
     path("<int:pk>/release/", views.ReleaseView.as_view(), name="release"),
     path("<int:pk>/transfer/", views.TransferView.as_view(), name="transfer"),
     path("<int:pk>/move/", views.MoveHomeView.as_view(), name="move"),
+    path("<int:pk>/self-report/", self_report.LinkIssueView.as_view(), name="self_report_issue"),
+    path(
+        "self-report/<int:pk>/revoke/",
+        self_report.LinkRevokeView.as_view(),
+        name="self_report_revoke",
+    ),
+    path("r/<str:token>/", self_report.report, name="self_report"),
     path("sites/", views.SiteListView.as_view(), name="site_list"),
     path("sites/new/", views.SiteCreateView.as_view(), name="site_create"),
     path("sites/<int:pk>/", views.SiteDetailView.as_view(), name="site_detail"),

@@ -122,6 +122,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "people.change_household",
         "quarantine.view_*",
         "quarantine.add_*",
+        # a lost phone: the grid worker withdraws the person's self-report link
+        "quarantine.change_selfreportlink",
         "testing.view_*",
         # the grid worker records the single-tube retest of a positive pool's member
         "testing.change_followup",

@@ -29,7 +29,7 @@ from pingji.core.duties import declare_duty, performing
 from pingji.core.messages import message
 from pingji.people.models import Person
 
-from ..choices import RESULTS, EntryKind, PlacementStatus, Setting, Symptom, TestStatus
+from ..choices import RESULTS, CheckSource, EntryKind, PlacementStatus, Setting, Symptom, TestStatus
 from ..contracts import CHECKED, POSITIVE, RESULT_RECORDED
 from ..models import MonitoringCheck, Placement, ScheduledTest
 from .followup import close_alerts, close_handover, raise_alert
@@ -58,11 +58,15 @@ def do_record_check(
     on: datetime.date | None = None,
     note: str = "",
     at: datetime.datetime | None = None,
+    source: str = CheckSource.STAFF,
 ) -> MonitoringCheck:
     """Record one day's check-in (temperature and symptoms) — the grid worker's two taps.
 
     Fever (37.3 °C and above) or any symptom raises an alert to the community at once. The event
     is dated ``at``, when the check was taken, which a worker offline all morning types later.
+    ``source`` says who recorded it: a person reporting through their own link
+    (``actions.self_report``) acts with no account, so ``actor`` is None and the link is the
+    authority.
     """
     at = aware(at) or clock.now()
     on = on or local_date(at)
@@ -91,8 +95,10 @@ def do_record_check(
             note=(note or "").strip()[:300],
             recorded_at=at,
             recorded_by=_user(actor),
+            source=source,
         )
-        ensure_allowed(actor, check, "add")
+        if actor is not None:
+            ensure_allowed(actor, check, "add")
         _record_checked(placement, check, actor, at)
     return check
 
@@ -151,6 +157,7 @@ def _record_checked(placement: Placement, check: MonitoringCheck, actor, at) -> 
             "temperature": str(check.temperature),
             "symptoms": check.symptoms,
             "abnormal": check.abnormal,
+            "source": check.source,
         },
     )
 

@@ -13,6 +13,7 @@ from pingji.geo.models import Jurisdiction
 from pingji.people.models import Person
 from pingji.tracing.models import Contact
 
+from ..actions.self_report import MAX_DAYS, path_for
 from ..choices import RESULTS, RegimeCategory, Symptom, TestStatus
 from ..models import (
     HistoryEntry,
@@ -21,6 +22,7 @@ from ..models import (
     Release,
     Room,
     ScheduledTest,
+    SelfReportLink,
     Site,
     SiteStaff,
 )
@@ -135,10 +137,36 @@ class MonitoringCheckSerializer(ScopedModelSerializer):
 
     class Meta:
         model = MonitoringCheck
-        fields = ["id", "placement", "on", "day", "temperature", "symptoms", "note", "recorded_at"]
-        read_only_fields = ["day", "recorded_at"]
+        fields = [
+            *("id", "placement", "on", "day", "temperature", "symptoms", "note"),
+            *("recorded_at", "source"),
+        ]
+        read_only_fields = ["day", "recorded_at", "source"]
         extra_kwargs = {"on": {"required": False}}
         validators: list = []  # the action answers a duplicate day with its own message
+
+
+class SelfReportLinkSerializer(ScopedModelSerializer):
+    """A self-report link; ``url`` only while it is live (the token is never stored)."""
+
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SelfReportLink
+        fields = ["id", "placement", "issued_at", "expires_at", "revoked_at", "uses", "url"]
+        read_only_fields = fields
+
+    def get_url(self, link) -> str | None:
+        request = self.context.get("request")
+        if not link.live or request is None:
+            return None
+        return request.build_absolute_uri(path_for(link))
+
+
+class SelfReportIssueSerializer(ScopedSerializer):
+    """How long the link lives, if shorter than the monitoring."""
+
+    days = serializers.IntegerField(required=False, min_value=1, max_value=MAX_DAYS)
 
 
 class PlacementResultSerializer(ScopedSerializer):

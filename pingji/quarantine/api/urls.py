@@ -7,6 +7,7 @@ from .views import (
     ReleaseViewSet,
     RoomViewSet,
     ScheduledTestViewSet,
+    SelfReportLinkViewSet,
     SiteStaffViewSet,
     SiteViewSet,
 )
@@ -20,4 +21,5 @@ router.register("tests", ScheduledTestViewSet)
 router.register("checks", MonitoringCheckViewSet)
 router.register("releases", ReleaseViewSet)
 router.register("history", HistoryEntryViewSet)
+router.register("self-report-links", SelfReportLinkViewSet)
 urlpatterns = router.urls

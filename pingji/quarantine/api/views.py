@@ -6,7 +6,7 @@ from pingji.core import clock
 from pingji.core.api.base import ScopedModelViewSet, ScopedReadOnlyViewSet, StepActionsMixin
 
 from .. import schedule
-from ..actions import monitoring, moving, release, sites
+from ..actions import monitoring, moving, release, self_report, sites
 from ..actions.placement import do_place_person
 from ..actions.transfer import do_transfer_placement
 from ..filtersets import (
@@ -26,6 +26,7 @@ from ..models import (
     Release,
     Room,
     ScheduledTest,
+    SelfReportLink,
     Site,
     SiteStaff,
 )
@@ -41,10 +42,15 @@ from .serializers import (
     QuarantineSiteSerializer,
     ReleaseRequestSerializer,
     ScheduledTestSerializer,
+    SelfReportIssueSerializer,
+    SelfReportLinkSerializer,
     SiteStaffSerializer,
 )
 
-STEP_ACTIONS = ("release", "transfer", "move", "result", "today", "eligibility")
+STEP_ACTIONS = (
+    *("release", "transfer", "move", "result", "today", "eligibility"),
+    *("self_report_link", "revoke"),
+)
 
 
 class SiteViewSet(ScopedModelViewSet):
@@ -146,6 +152,17 @@ class PlacementViewSet(StepActionsMixin, ScopedModelViewSet):
         test = monitoring.do_record_result(actor=request.user, placement=placement, **data)
         return Response(ScheduledTestSerializer(test).data)
 
+    @extend_schema(request=SelfReportIssueSerializer, responses=SelfReportLinkSerializer)
+    @action(detail=True, methods=["post"], url_path="self-report-link")
+    def self_report_link(self, request, pk=None):
+        """Give the person at home their self-report link (the live one, if they have it)."""
+        placement = self.get_object()
+        self._require("quarantine.add_selfreportlink")
+        body = SelfReportIssueSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        link = self_report.do_issue_link(placement, actor=request.user, **body.validated_data)
+        return Response(SelfReportLinkSerializer(link, context={"request": request}).data)
+
     @action(detail=True, methods=["get"])
     def eligibility(self, request, pk=None):
         check = schedule.eligibility(self.get_object(), clock.today())
@@ -186,6 +203,22 @@ class MonitoringCheckViewSet(ScopedModelViewSet):
         serializer.instance = monitoring.do_record_check(
             data.pop("placement"), actor=self.request.user, **data
         )
+
+
+class SelfReportLinkViewSet(StepActionsMixin, ScopedReadOnlyViewSet):
+    """Self-report links; ``revoke`` withdraws one at once (a lost phone)."""
+
+    step_actions = STEP_ACTIONS
+    queryset = SelfReportLink.objects.all()
+    serializer_class = SelfReportLinkSerializer
+
+    @extend_schema(request=None, responses=SelfReportLinkSerializer)
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        link = self.get_object()
+        self._require("quarantine.change_selfreportlink")
+        link = self_report.do_revoke_link(link, actor=request.user)
+        return Response(self.get_serializer(link).data)
 
 
 class ReleaseViewSet(ScopedReadOnlyViewSet):

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from pingji.people.tests.factories import HouseholdFactory, PersonFactory
+from pingji.quarantine.actions import monitoring, release
 from pingji.quarantine.actions.placement import do_place_person
 from pingji.quarantine.actions.sites import do_create_site
 from pingji.users.choices import Role
@@ -71,6 +72,27 @@ def placed(resident, hotel, operator):
         site=hotel,
         placed_at=sep(12, 20),
     )
+
+
+def negative_all(placement, actor):
+    """Every pending site test of the placement recorded negative, sampled on its day."""
+    for test in placement.tests.filter(status="pending", setting="centralised"):
+        monitoring.do_record_result(
+            actor=actor,
+            test=test,
+            result="negative",
+            sampled_at=sep(test.due_on.day, 8),
+            at=sep(test.due_on.day, 18),
+        )
+
+
+@pytest.fixture
+def at_home(placed, operator):
+    """林某, released from the hotel on 09-24 to 东门一网格: home monitoring until 10-01."""
+    negative_all(placed, operator)
+    release.do_release_placement(placed, actor=operator, at=sep(24, 20))
+    placed.refresh_from_db()
+    return placed
 
 
 def contact_of(person, **kwargs):

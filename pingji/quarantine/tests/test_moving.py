@@ -11,7 +11,7 @@ from pingji.core.events import events_for
 from pingji.geo.choices import Level
 from pingji.geo.models import Jurisdiction
 from pingji.people.models import Person
-from pingji.quarantine.actions import moving, release
+from pingji.quarantine.actions import moving
 from pingji.quarantine.models import HistoryEntry, Placement, ScheduledTest
 from pingji.tasks.models import Task
 from pingji.tracing.actions.dispatch import do_dispatch_person
@@ -20,20 +20,10 @@ from pingji.tracing.models import Dispatch
 from pingji.users.choices import Role
 
 from .conftest import GRID, HULI_GRID, sep
-from .test_release import negative_all
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
 NEXT_GRID = "350322100001002"  # 东门二网格, the same county
-
-
-@pytest.fixture
-def at_home(placed, operator):
-    """林某, released from the hotel on 09-24 to 东门一网格: home monitoring until 10-01."""
-    negative_all(placed, operator)
-    release.do_release_placement(placed, actor=operator, at=sep(24, 20))
-    placed.refresh_from_db()
-    return placed
 
 
 @pytest.fixture

@@ -25,21 +25,10 @@ from pingji.quarantine.tests.factories import PlacementFactory
 from pingji.tasks.models import Task
 from pingji.tracing.models import Investigation
 
-from .conftest import contact_of, sep
+from .conftest import contact_of, negative_all, sep
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
-
-
-def negative_all(placement, actor):
-    for test in placement.tests.filter(status="pending", setting="centralised"):
-        monitoring.do_record_result(
-            actor=actor,
-            test=test,
-            result="negative",
-            sampled_at=sep(test.due_on.day, 8),
-            at=sep(test.due_on.day, 18),
-        )
 
 
 def test_a_result_for_a_person_not_under_placement_is_refused(resident, operator):

@@ -23,8 +23,9 @@ from pingji.core.access import ScopedModel
 from pingji.core.models import user_fk
 from pingji.protocols.choices import ReleaseTest
 
-from .access import SiteScopedQuerySet
-from .choices import (
+from ..access import SiteScopedQuerySet
+from ..choices import (
+    CheckSource,
     EntryKind,
     HomePhase,
     PlacementStatus,
@@ -292,7 +293,7 @@ class Placement(ScopedModel):
         return HomePhase.HOME_MONITORING
 
 
-class _PlacementPart(ScopedModel):
+class PlacementPart(ScopedModel):
     """Rows that follow their placement: scoped through it, visible to whoever manages it now."""
 
     site_path = "placement__site"
@@ -303,7 +304,7 @@ class _PlacementPart(ScopedModel):
         abstract = True
 
 
-class ScheduledTest(_PlacementPart):
+class ScheduledTest(PlacementPart):
     """A nucleic acid test the regime schedules (or an extra one), and its result.
 
     ``day`` counts from the last exposure; ``home_day`` is set for tests of the home phase. A test
@@ -340,7 +341,7 @@ class ScheduledTest(_PlacementPart):
         return self.status == TestStatus.PENDING
 
 
-class MonitoringCheck(_PlacementPart):
+class MonitoringCheck(PlacementPart):
     """One day's health check (temperature, symptoms), stored when it is recorded.
 
     Which checks are due is computed from the placement's days (decision 0010): rows exist only for
@@ -357,6 +358,9 @@ class MonitoringCheck(_PlacementPart):
     note = models.CharField(_("note"), max_length=300, blank=True)
     recorded_at = models.DateTimeField(_("recorded at"))
     recorded_by = user_fk(_("recorded by"))
+    source = models.CharField(
+        _("recorded through"), max_length=8, choices=CheckSource.choices, default=CheckSource.STAFF
+    )
 
     class Meta:
         verbose_name = _("health check")
@@ -429,7 +433,7 @@ class Release(ScopedModel):
         return _("Release of %(placement)s") % {"placement": self.placement}
 
 
-class HistoryEntry(_PlacementPart):
+class HistoryEntry(PlacementPart):
     """A step of the placement's history: placed, transferred, released, moved home, ended."""
 
     placement = models.ForeignKey(

@@ -7,7 +7,7 @@ and every write goes through the actions; a role without the permission gets 403
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Value, When
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,15 +22,15 @@ from pingji.core.forms import add_action_errors
 from pingji.core.ordering import natural_key
 from pingji.core.views.base import FormStepView, ScopedDetailView, ScopedListView, focus_code
 
-from . import capacity, schedule
-from .actions import monitoring, moving, protocol_change, release
-from .actions.imports import ImportErrors, import_results
-from .actions.placement import do_place_person
-from .actions.sites import do_assign_staff, do_create_site
-from .actions.transfer import do_transfer_placement
-from .choices import PlacementStatus, Setting, TestStatus
-from .filtersets import PlacementFilterSet, SiteFilterSet
-from .forms import (
+from .. import capacity, schedule
+from ..actions import monitoring, moving, protocol_change, release
+from ..actions.imports import ImportErrors, import_results
+from ..actions.placement import do_place_person
+from ..actions.sites import do_assign_staff, do_create_site
+from ..actions.transfer import do_transfer_placement
+from ..choices import CheckSource, PlacementStatus, Setting, TestStatus
+from ..filtersets import PlacementFilterSet, SiteFilterSet
+from ..forms import (
     ApplyProtocolForm,
     CheckForm,
     ImportForm,
@@ -42,8 +42,9 @@ from .forms import (
     StaffForm,
     TransferForm,
 )
-from .models import Placement, Site
-from .tables import PlacementTable, SiteTable
+from ..models import MonitoringCheck, Placement, Site
+from ..tables import PlacementTable, SiteTable
+from .self_report import link_context
 
 
 class PlacementListView(ScopedListView):
@@ -84,6 +85,7 @@ def detail_context(request, placement: Placement, **forms) -> dict:
         if placement.is_active and placement.setting == Setting.HOME and can_change
         else None,
         "PENDING": TestStatus.PENDING,
+        "self_report": link_context(request, placement),
     }
     context.update(forms)
     return context
@@ -275,9 +277,13 @@ class TodayView(LoginRequiredMixin, generic.TemplateView):
             default=Value(2),
             output_field=IntegerField(),
         )
-        rows = rows.annotate(rank=rank).order_by("rank", "person__household__address", "id")
+        self_reported = MonitoringCheck.objects.filter(
+            placement=OuterRef("pk"), on=on, source=CheckSource.SELF
+        )
+        rows = rows.annotate(rank=rank, self_reported=Exists(self_reported))
+        rows = rows.order_by("rank", "person__household__address", "id")
         fields = ("id", "rank", "person__name", "person__household__address", "planned_end_on")
-        fields += ("next_test_on", "last_check_on")
+        fields += ("next_test_on", "last_check_on", "self_reported")
         base = reverse("quarantine:placement_detail", args=[0])[:-2]  # one reverse, not 300
         cards = [
             {
@@ -291,6 +297,7 @@ class TodayView(LoginRequiredMixin, generic.TemplateView):
                 if r["next_test_on"] and r["next_test_on"] <= on
                 else "",
                 "checked": r["last_check_on"] == on,
+                "self_reported": r["self_reported"],
             }
             for r in rows.values(*fields)[:MAX_CARDS]
         ]
