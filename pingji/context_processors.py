@@ -60,6 +60,7 @@ NAV_ORDER = (
     "resources",
     "preparedness",
     "analytics",
+    "exchange",
     "people",
     "geo",
     "protocols",

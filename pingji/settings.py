@@ -148,6 +148,7 @@ INSTALLED_APPS = [
     "pingji.preparedness",
     "pingji.analytics",
     "pingji.notices",
+    "pingji.exchange",
     "pingji.messaging",
     "pingji.reports",
     "pingji.demo",

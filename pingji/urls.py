@@ -29,6 +29,7 @@ APPS = [
     "preparedness",
     "analytics",
     "notices",
+    "exchange",
     "messaging",
     "reports",
 ]

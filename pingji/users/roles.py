@@ -31,6 +31,7 @@ _READ_ALL = [
     "reports.view_*",
     "notices.view_*",
     "messaging.view_*",
+    "exchange.view_*",
     "core.view_job",
     "core.view_domainevent",
 ]
@@ -75,6 +76,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "areas.add_*",
         "areas.change_*",
         "analytics.*",
+        # the epidemiologist files the direct-report cards and exchanges with the lab and CDC
+        "exchange.*",
     ],
     Role.OPERATOR: _READ_ALL
     + [
@@ -167,6 +170,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "reports.*",
         "notices.*",
         "messaging.*",
+        "exchange.*",
         "core.view_objectchange",
         "core.*_job",
     ],
