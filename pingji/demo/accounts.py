@@ -21,6 +21,7 @@ from pingji.cases.models import Case
 from pingji.core import clock
 from pingji.geo.choices import CODE_LENGTH, Level
 from pingji.geo.models import Jurisdiction
+from pingji.quarantine.actions import self_report
 from pingji.quarantine.choices import Setting
 from pingji.quarantine.models import Placement
 from pingji.quarantine.schedule import active_on
@@ -174,3 +175,15 @@ def showcase() -> list[tuple[str, str, str]]:
         for name in wanted
         if name in found
     ]
+
+
+def self_report_example() -> str:
+    """The self-report link (path) of one person at home today, issued if need be, so the demo
+    shows the page a person opens without an account; "" when nobody is at home (before the
+    first releases, about 24 September)."""
+    at_home = active_on(Placement.objects.filter(setting=Setting.HOME), clock.today())
+    at_home = at_home.order_by("home_id", "pk")
+    placement = at_home.first()
+    if placement is None:
+        return ""
+    return self_report.link_url_for(placement)

@@ -1,5 +1,6 @@
 """The replay's quarantine, on the outbreak's cases and contacts (cases and tracing run first)."""
 
+import dataclasses
 import datetime
 
 import pytest
@@ -97,3 +98,17 @@ def test_contacts_are_placed_released_and_monitored_into_october(replay):
         if c.last_exposure_at.astimezone(tz).date() <= p.exposure_on
     ]
     assert later and not set(later) & unreleased_contacts(later, datetime.date(2021, 10, 31))
+
+
+def test_the_demo_offers_a_self_report_link_of_someone_at_home(replay, client):
+    """``pingji demo --now 2021-09-28T10:00`` prints a link of a person at home that opens."""
+    from pingji.core import clock
+    from pingji.demo.accounts import self_report_example
+
+    now = demo.timezone.make_aware(datetime.datetime(2021, 9, 28, 10))
+    demo.load(dataclasses.replace(replay, end=datetime.date(2021, 9, 27), until=now))
+    with clock.pinned(now):
+        link = self_report_example()
+        assert link.startswith("/quarantine/r/")
+        assert self_report_example() == link  # a second run prints the same link
+        assert client.get(link).status_code == 200

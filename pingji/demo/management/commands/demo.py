@@ -92,3 +92,9 @@ class Command(BaseCommand):
         width = max((len(name) for name, _r, _j in rows), default=10) + 2
         for name, role, place in rows:
             self.stdout.write(f"  {name:<{width}}{role:<18}{place}")
+        link = accounts.self_report_example()
+        if link:
+            self.stdout.write(
+                "A person at home under health monitoring reports their day from a phone, "
+                f"without an account: http://{shown}:{port}{link}"
+            )
