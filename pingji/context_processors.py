@@ -61,6 +61,7 @@ NAV_ORDER = (
     "preparedness",
     "analytics",
     "exchange",
+    "health_codes",
     "people",
     "geo",
     "protocols",

@@ -149,6 +149,7 @@ INSTALLED_APPS = [
     "pingji.analytics",
     "pingji.notices",
     "pingji.exchange",
+    "pingji.health_codes",
     "pingji.messaging",
     "pingji.reports",
     "pingji.demo",

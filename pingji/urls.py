@@ -30,6 +30,7 @@ APPS = [
     "analytics",
     "notices",
     "exchange",
+    "health_codes",
     "messaging",
     "reports",
 ]

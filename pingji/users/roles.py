@@ -32,6 +32,7 @@ _READ_ALL = [
     "notices.view_*",
     "messaging.view_*",
     "exchange.view_*",
+    "health_codes.view_*",
     "core.view_job",
     "core.view_domainevent",
 ]
@@ -78,6 +79,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "analytics.*",
         # the epidemiologist files the direct-report cards and exchanges with the lab and CDC
         "exchange.*",
+        # and receives the big-data bureau's lists, and instructs the health-code system
+        "health_codes.*",
     ],
     Role.OPERATOR: _READ_ALL
     + [
@@ -171,6 +174,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "notices.*",
         "messaging.*",
         "exchange.*",
+        "health_codes.*",
         "core.view_objectchange",
         "core.*_job",
     ],
