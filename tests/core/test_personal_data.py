@@ -40,6 +40,14 @@ def test_age_in_whole_years(born, today, age):
     assert pd.age_of(born, today) == age
 
 
+@pytest.mark.parametrize(
+    "name, masked",
+    [("林某", "林*"), ("陈某某", "陈**"), ("欧阳小明", "欧阳**"), ("", ""), ("  王  ", "王")],
+)
+def test_a_name_on_a_page_without_login_keeps_the_surname_only(name, masked):
+    assert pd.mask_name(name) == masked
+
+
 def test_present_follows_the_reveal_permission(tree, make_user):
     born = datetime.date(1985, 7, 14)
     today = datetime.date(2026, 12, 6)
