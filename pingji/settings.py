@@ -323,7 +323,8 @@ LOGGING = {
     "loggers": {"django": {"handlers": [], "level": LOG_LEVEL, "propagate": True}},
 }
 
-# Jurisdiction-wide pages are scoped; only the public notices (later) need no login.
+# Jurisdiction-wide pages are scoped; only the public pages (the published areas, a notice's
+# verification, a person's self-report link) need no login.
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_noop
 from pingji.core import clock
 from pingji.core.access import ensure_allowed
 from pingji.core.actions import conflict, error, local_date, record_on
+from pingji.core.actions import locked as locked_row
 from pingji.core.messages import message
 
 from ..choices import CheckSource, PlacementStatus, Setting
@@ -142,7 +143,7 @@ def _require_home(placement: Placement) -> None:
 def do_revoke_link(link: SelfReportLink, *, actor) -> SelfReportLink:
     """Close a link at once (a lost phone, a wrong number); a new one may be issued after."""
     with transaction.atomic():
-        link = locked(link, actor, "change")
+        link = locked_row(link, actor, "change", outside=_("This link is outside your area."))
         if link.revoked_at is not None:
             raise conflict("link", _("This link was already withdrawn."))
         link.revoked_at, link.revoked_by = clock.now(), _user(actor)
