@@ -1,1 +1,7 @@
-urlpatterns: list = []
+from rest_framework.routers import DefaultRouter
+
+from .views import NoticeViewSet
+
+router = DefaultRouter()
+router.register("notices", NoticeViewSet)
+urlpatterns = router.urls
