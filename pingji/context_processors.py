@@ -41,7 +41,7 @@ ROLE_GROUPS: dict[str, tuple[str, ...]] = {
     Role.OPERATOR: ("today", "response", "reopening", "command", "readiness", "data"),
     Role.SITE_MANAGER: ("today", "response"),
     Role.GRID_WORKER: ("today", "response", "readiness"),
-    Role.LIAISON: ("today", "response", "reopening"),
+    Role.LIAISON: ("today", "reopening"),
 }
 
 #: The order of the apps inside a group: the one most used first.

@@ -5,6 +5,7 @@ laptop (SQLite + DuckDB under ``PINGJI_DATA_DIR``) and in production (PostgreSQL
 ``DATABASE_URL``, job workers through ``PINGJI_BROKER_URL``).
 """
 
+import json
 import os
 import warnings
 from datetime import timedelta
@@ -391,7 +392,8 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Password reset mails (Django's mail framework); the console backend prints them when no server.
+# Password reset mails and e-mail messages (Django's mail framework); the console backend prints
+# them when no server is configured.
 EMAIL_BACKEND = os.environ.get(
     "PINGJI_EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
@@ -405,3 +407,10 @@ EMAIL_HOST_PASSWORD = os.environ.get("PINGJI_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = _flag("PINGJI_EMAIL_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("PINGJI_EMAIL_FROM", "pingji@localhost")
 PASSWORD_RESET_TIMEOUT = 3600
+
+# --- Reaching people (docs/decisions/0043) -------------------------------------------------------
+# The address people outside reach the platform at: printed in a notice's QR code and in a
+# self-report link; empty, a page's own host is used (and a job prints a path only).
+PUBLIC_BASE_URL = os.environ.get("PINGJI_PUBLIC_BASE_URL", "")
+# Gateways per channel (docs/messaging.md), as JSON: none by default, so nothing leaves a demo.
+MESSAGING_GATEWAYS = json.loads(os.environ.get("PINGJI_MESSAGING_GATEWAYS", "{}"))

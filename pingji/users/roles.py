@@ -146,8 +146,6 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "reopening.view_*",
         "reopening.add_*",
         "reopening.change_*",
-        # the liaison hands an enterprise its approval or pause notice
-        "notices.view_notice",
     ],
     Role.AUDITOR: _READ_ALL
     + ["core.view_objectchange", "users.view_user", "users.view_accessrefusal"],

@@ -132,7 +132,10 @@ def do_issue_link(placement: Placement, *, actor, days: int | None = None) -> Se
 
 
 def _require_home(placement: Placement) -> None:
-    if placement.status != PlacementStatus.ACTIVE or placement.setting != Setting.HOME:
+    """Only a person at home with monitoring days left gets a link (a day past the end, before
+    the nightly sweep has closed the placement, counts as ended)."""
+    over = local_date(clock.now()) > placement.planned_end_on
+    if over or placement.status != PlacementStatus.ACTIVE or placement.setting != Setting.HOME:
         raise conflict(
             "placement",
             _("Self-report is for people at home under monitoring; %(p)s is not.")

@@ -22,6 +22,7 @@ from pingji.quarantine.models import (
     Release,
     Room,
     ScheduledTest,
+    SelfReportLink,
     Site,
     SiteStaff,
 )
@@ -113,5 +114,8 @@ SCOPED_FACTORIES = {
     ),
     HistoryEntry: lambda grid: HistoryEntry.objects.create(
         placement=_placement(grid), kind=EntryKind.PLACED, at=PLACED
+    ),
+    SelfReportLink: lambda grid: SelfReportLink.objects.create(
+        placement=_placement(grid), nonce="0" * 32, expires_at=PLACED
     ),
 }

@@ -175,6 +175,12 @@ def test_the_token_is_not_stored(link):
     assert all(token.partition(".")[2] not in str(value) for value in row.values())
 
 
+def test_no_link_once_the_monitoring_is_over(at_home, grid_worker):
+    with clock.pinned(sep(32, 9)), pytest.raises(ValidationError):  # 10-02, before the sweep
+        self_report.do_issue_link(at_home, actor=grid_worker)
+    assert not SelfReportLink.objects.exists()
+
+
 def test_no_link_for_a_person_still_at_a_site(placed, operator):
     with pytest.raises(ValidationError) as exc:
         self_report.do_issue_link(placed, actor=operator)
