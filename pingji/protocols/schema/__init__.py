@@ -14,6 +14,7 @@ amend its copy (``data/README.md``, "Where the figures come from").
 """
 
 from ..choices import ManagementRegime
+from .health_codes import HEALTH_CODE
 from .peacetime import CLOSURE, CLUSTERS, ISOLATION, VECTOR
 from .regimes import REGIMES
 from .reserves import RESERVES
@@ -44,6 +45,7 @@ RULES = Obj(
         "closure": CLOSURE,
         "isolation": ISOLATION,
         "vector": VECTOR,
+        "health_code": HEALTH_CODE,
     },
     # A section left out does not apply (``rules`` answers so): the emergency sections belong to
     # COVID-19's editions, the peacetime ones (``peacetime``) to the other diseases' rule packs.
