@@ -29,6 +29,7 @@ PUBLISHED_FIGURES = DATA / "putian_outbreak_published_figures.csv"
 #: The apps whose step (``steps.<app>.load``) runs, in this order.
 STEPS = (
     "cases",
+    "exchange",
     "tracing",
     "quarantine",
     "testing",

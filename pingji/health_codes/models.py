@@ -59,7 +59,9 @@ class PushRow(ScopedModel):
 
     audit_exclude = ("phone_cipher",)
 
-    push = models.ForeignKey(Push, on_delete=models.CASCADE, related_name="lines")
+    push = models.ForeignKey(
+        Push, verbose_name=_("push"), on_delete=models.CASCADE, related_name="lines"
+    )
     jurisdiction = models.ForeignKey(
         "geo.Jurisdiction",
         verbose_name=_("receiving jurisdiction"),
@@ -132,7 +134,7 @@ class FeedCounter(models.Model):
 
     audited = False
 
-    last = models.BigIntegerField(default=0)
+    last = models.BigIntegerField(_("last sequence"), default=0)
 
     objects = AuditedManager()
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from docx import Document
 from openpyxl import load_workbook
 
+from pingji.core import clock
 from pingji.core.models import DomainEvent
 from pingji.reports import situation as sit
 from pingji.reports.actions.daily_reports import do_generate_daily_report
@@ -218,11 +219,31 @@ def test_rt_with_too_few_cases_shows_insufficient_data_not_the_prior(client, out
     assert "insufficient data" in html
 
 
+def _file_report_cards(filer) -> None:
+    """File every case's report card within its time limit, at that time: the outbreak's cases
+    leave no overdue filing work item of their own."""
+    from pingji.exchange.actions.cards import do_file_card
+    from pingji.exchange.models import ReportCard
+
+    for card in ReportCard.objects.all():
+        at = card.diagnosed_at + datetime.timedelta(hours=1)
+        with clock.pinned(at):
+            do_file_card(
+                card,
+                actor=filer,
+                card_number=f"C{card.pk:08d}",
+                filed_at=at,
+                occupation="worker",
+                reporting_unit="仙游县医院",
+            )
+
+
 @pytest.mark.django_db
 def test_the_overdue_list_says_how_many_it_lists(client, outbreak, tree, make_user):
     late = timezone.make_aware(datetime.datetime(2021, 9, 11, 9))
     for _n in range(3):
         TaskFactory(jurisdiction=tree["3503"], deadline=late, created_at=late)
+    _file_report_cards(make_user(Role.EPIDEMIOLOGIST, "35", username="card-filer"))
     client.force_login(make_user(Role.COMMANDER, "3503", username="putian-commander"))
     page = client.get("/reports/situation/3503/", {"on": "2021-09-12"}).content.decode()
     listed = page[page.index('id="overdue-count"') :]
