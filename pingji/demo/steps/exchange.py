@@ -43,6 +43,7 @@ def load(replay: Replay) -> dict:
         filer = filers[county]
         if filer is None or not replay.happened(at):
             continue  # a drill's sandbox has no demo account; a card after the now is not filed
+        hospital = f"{getattr(filer.jurisdiction, 'name', county)}医院"
         with clock.pinned(at):
             do_file_card(
                 card,
@@ -50,7 +51,7 @@ def load(replay: Replay) -> dict:
                 card_number=f"{county}{card.pk:08d}",
                 filed_at=at,
                 occupation=card.occupation or _group(card.case.person, at.date()),
-                reporting_unit=card.reporting_unit or f"{filer.jurisdiction.name}医院",
+                reporting_unit=card.reporting_unit or hospital,
             )
         filed += 1
     return {"cards_filed": filed}

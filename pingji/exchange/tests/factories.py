@@ -16,7 +16,7 @@ _n = itertools.count(1)
 
 
 def _case(grid):
-    return CaseFactory(person=PersonFactory(household=HouseholdFactory(jurisdiction=grid)))
+    return CaseFactory(person=PersonFactory.create(household=HouseholdFactory(jurisdiction=grid)))
 
 
 def _card(grid) -> ReportCard:
@@ -55,7 +55,7 @@ SCOPED_FACTORIES = {
     LabMessage: lambda grid: LabMessage.objects.create(
         system="urn:partner:lab",
         value=str(next(_n)),
-        person=PersonFactory(household=HouseholdFactory(jurisdiction=grid)),
+        person=PersonFactory.create(household=HouseholdFactory(jurisdiction=grid)),
         result="negative",
         sampled_at=DIAGNOSED,
         facts_hash="0" * 64,

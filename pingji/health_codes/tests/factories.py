@@ -26,7 +26,7 @@ def _row(grid) -> PushRow:
 
 
 def _instruction(grid) -> Instruction:
-    person = PersonFactory(household=HouseholdFactory(jurisdiction=grid))
+    person = PersonFactory.create(household=HouseholdFactory(jurisdiction=grid))
     n = next(_n)
     return Instruction.objects.create(
         sequence=n,

@@ -10,7 +10,7 @@ _keys = itertools.count(1)
 
 
 def _message(grid) -> Message:
-    person = PersonFactory(household=HouseholdFactory(jurisdiction=grid))
+    person = PersonFactory.create(household=HouseholdFactory(jurisdiction=grid))
     n = next(_keys)
     return Message.objects.create(
         jurisdiction_code=grid.code,
@@ -25,7 +25,7 @@ def _message(grid) -> Message:
 
 
 def _opt_out(grid) -> OptOut:
-    person = PersonFactory(household=HouseholdFactory(jurisdiction=grid))
+    person = PersonFactory.create(household=HouseholdFactory(jurisdiction=grid))
     return OptOut.objects.create(
         jurisdiction_code=grid.code,
         recipient_kind=RecipientKind.PERSON,
