@@ -64,7 +64,7 @@ def find_link(token: str) -> SelfReportLink:
     """
     unknown = LinkRefused(_("This link is not valid."), gone=False)
     pk, dot, _mac = (token or "")[: MAX_TOKEN_LENGTH + 1].partition(".")
-    if not dot or not pk.isdigit() or len(token) > MAX_TOKEN_LENGTH:
+    if not dot or not pk.isdigit() or len(pk) > 18 or len(token) > MAX_TOKEN_LENGTH:
         raise unknown
     link = SelfReportLink.objects.select_related("placement__person").filter(pk=int(pk)).first()
     if link is None or not hmac.compare_digest(token_for(link), token):

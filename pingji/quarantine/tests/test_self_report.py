@@ -114,7 +114,17 @@ def test_the_page_says_when_the_grid_worker_already_checked(client, link, at_hom
 
 @pytest.mark.parametrize(
     "token",
-    ["abc", "1.", "x.y", "9999.0123456789abcdef0123456789abcdef", "1" * 70, "1.' OR 1=1--"],
+    [
+        "abc",
+        "1.",
+        "9" * 40 + ".0123456789abcdef",
+        "-1.0",
+        "١٢.0123",
+        "x.y",
+        "9999.0123456789abcdef0123456789abcdef",
+        "1" * 70,
+        "1.' OR 1=1--",
+    ],
 )
 def test_an_unknown_token_opens_nothing(client, link, token):
     assert page(client, token).status_code == 404
