@@ -137,6 +137,15 @@ def _model(row: DomainEvent | ObjectChange) -> str:
     return ContentType.objects.get_for_id(row.content_type_id).model
 
 
+#: The apps above tracing that react to its dispatches (decision 0043, 0044).
+REACTING_APPS = {"notices", "messaging", "health_codes", "exchange"}
+
+
+def _reaction(row: DomainEvent | ObjectChange) -> bool:
+    assert row.content_type_id is not None
+    return ContentType.objects.get_for_id(row.content_type_id).app_label in REACTING_APPS
+
+
 def _written(since: dict) -> dict:
     """What was written after the marks ``since``, as plain data: a new row is named by its
     model and its place among the new ones, not by its id."""
@@ -155,19 +164,30 @@ def _written(since: dict) -> dict:
             return event.payload
         return {**event.payload, "contact": known("contact", event.payload["contact"])}
 
+    new_events = list(DomainEvent.objects.filter(pk__gt=since[DomainEvent]))
+    new_changes = list(ObjectChange.objects.filter(pk__gt=since[ObjectChange]))
     events = [
         (e.kind, _model(e), known(_model(e), e.object_id), e.summary, payload(e), e.time)
         + (e.jurisdiction_code, e.actor_id)
-        for e in DomainEvent.objects.filter(pk__gt=since[DomainEvent])
+        for e in new_events
+        if not _reaction(e)
     ]
     changes = [
         (c.action, _model(c), known(_model(c), c.object_id))
         + tuple(
             {k: v for k, v in (s or {}).items() if k not in MOMENTS} for s in (c.before, c.after)
         )
-        for c in ObjectChange.objects.filter(pk__gt=since[ObjectChange])
+        for c in new_changes
+        if not _reaction(c)
     ]
+    # What the apps that reach outside wrote in reaction (a letter, a message, a code): by kind
+    # and number, as their rows name ids and numbers that differ from one write to the other.
+    reactions = sorted(
+        [("event", e.kind) for e in new_events if _reaction(e)]
+        + [(c.action, _model(c)) for c in new_changes if _reaction(c)]
+    )
     return {
+        "reactions": reactions,
         "contacts": [fields(c, CONTACT) for c in rows[Contact]],
         "dispatches": [fields(d, DISPATCH, "contact") for d in rows[Dispatch]],
         "tasks": [fields(t, TASK, "dispatch") for t in rows[Task]],
