@@ -23,9 +23,6 @@ class NoAddress(LookupError):
     """The recipient cannot be reached on this channel (no phone, no e-mail, no liaison)."""
 
 
-__all__ = ["mask_name"]  # the registry's mask of a name (decision 0031), used for every body
-
-
 def mask_email(email: str) -> str:
     """``z***@example.cn``: the first letter and the domain."""
     local, _at, domain = (email or "").partition("@")

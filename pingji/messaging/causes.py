@@ -1,10 +1,10 @@
 """Who is told what, for each cause: the drafts of the messages a domain's event calls for.
 
 Each function reads the event's subject row and its payload, and returns ``outbox.Draft``s with
-the template's fields filled, names masked (``addresses.mask_name``, and any real name that a
-free text such as a task's title carries replaced by its mask), and a cause that names the
-domain fact (``dispatch:12``, ``release:7``), so the same fact told twice — an event replayed,
-a handler run again — finds its messages already queued (decision 0032).
+the template's fields filled, names masked (``core.personal_data.mask_name``, and any real
+name that a free text such as a task's title carries replaced by its mask), and a cause that
+names the domain fact (``dispatch:12``, ``release:7``), so the same fact told twice — an event
+replayed, a handler run again — finds its messages already queued (decision 0032).
 """
 
 import datetime
@@ -13,11 +13,12 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from pingji.core.models import DomainEvent
+from pingji.core.personal_data import mask_name
 from pingji.users.choices import Role
 
 from . import texts
 from .actions.outbox import Draft
-from .addresses import mask_name, scrub
+from .addresses import scrub
 
 #: Accounts that are systems, not people: they read feeds and receive no messages.
 NOT_PEOPLE = (Role.SERVICE,)

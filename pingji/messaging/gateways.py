@@ -23,6 +23,7 @@ import json
 import smtplib
 import urllib.error
 import urllib.request
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,7 +53,7 @@ class Outgoing:
     body: str
 
 
-class Gateway:
+class Gateway(ABC):
     """The interface: ``send`` returns the gateway's receipt id or raises Transient/Refused."""
 
     channel = ""
@@ -61,8 +62,8 @@ class Gateway:
         self.name, self.config = name, config
         self.timeout = float(config.get("timeout", DEFAULT_TIMEOUT))
 
-    def send(self, outgoing: Outgoing) -> str:
-        raise NotImplementedError
+    @abstractmethod
+    def send(self, outgoing: Outgoing) -> str: ...
 
 
 class EmailGateway(Gateway):
@@ -96,8 +97,9 @@ class EmailGateway(Gateway):
 class HttpGateway(Gateway):
     """POST a JSON body to the configured URL, with the message id as the idempotency key."""
 
+    @abstractmethod
     def payload(self, outgoing: Outgoing) -> dict:
-        raise NotImplementedError
+        """The JSON body this provider's API expects."""
 
     def receipt_of(self, answer: dict, outgoing: Outgoing) -> str:
         return str(answer.get("id") or answer.get("msgid") or outgoing.id)

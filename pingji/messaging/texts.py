@@ -3,7 +3,7 @@
 These are what a resident, an enterprise or a county's staff read on a phone, so they are kept
 here as data, in the register of the notices they follow (协查函, 督办, 解除隔离, 复工复产), and
 not in the UI's translation catalogue. Names in them are masked before they are stored
-(``addresses.mask_name``); no template has a field for an identity number.
+(``core.personal_data.mask_name``); no template has a field for an identity number.
 """
 
 from django.conf import settings

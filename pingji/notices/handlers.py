@@ -6,18 +6,21 @@ decision's rows; what is issued or revoked is ``actions.decisions``'s.
 """
 
 from pingji.areas.contracts import PUBLISHED
+from pingji.areas.models import Transition
 from pingji.core.events import subscribe
 from pingji.quarantine.contracts import RELEASED, TAKEN_BACK
+from pingji.quarantine.models import Release
+from pingji.reopening.choices import Status
 from pingji.reopening.contracts import PAUSED, RESUMED
+from pingji.reopening.models import Application, Establishment, StatusChange
 from pingji.tracing.contracts import DISPATCH_RETURNED, DISPATCHED
+from pingji.tracing.models import Dispatch
 
 from .actions import decisions
 
 
 @subscribe(PUBLISHED)
 def on_area_published(event) -> None:
-    from pingji.areas.models import Transition
-
     transition = (
         Transition.objects.select_related("area", "area__protocol")
         .filter(pk=event.payload["transition"])
@@ -29,8 +32,6 @@ def on_area_published(event) -> None:
 
 @subscribe(RELEASED)
 def on_released(event) -> None:
-    from pingji.quarantine.models import Release
-
     release = (
         Release.objects.select_related(
             "placement", "placement__person", "placement__protocol", "placement__home", "site"
@@ -44,8 +45,6 @@ def on_released(event) -> None:
 
 @subscribe(TAKEN_BACK)
 def on_taken_back(event) -> None:
-    from pingji.tracing.models import Dispatch
-
     dispatch = Dispatch.objects.filter(pk=event.payload["dispatch"]).first()
     if dispatch is not None:
         answer = dispatch.return_reason or ("无法联系" if dispatch.status == "unreachable" else "")
@@ -55,8 +54,6 @@ def on_taken_back(event) -> None:
 
 @subscribe(DISPATCHED)
 def on_dispatched(event) -> None:
-    from pingji.tracing.models import Dispatch
-
     dispatch = (
         Dispatch.objects.select_related("person", "reported").filter(pk=event.object_id).first()
     )
@@ -66,8 +63,6 @@ def on_dispatched(event) -> None:
 
 @subscribe(DISPATCH_RETURNED)
 def on_dispatch_returned(event) -> None:
-    from pingji.tracing.models import Dispatch
-
     dispatch = Dispatch.objects.filter(pk=event.object_id).first()
     if dispatch is not None:
         why = f"对方退回：{dispatch.return_reason or '非本地居民'}"
@@ -76,8 +71,6 @@ def on_dispatch_returned(event) -> None:
 
 @subscribe(RESUMED)
 def on_resumed(event) -> None:
-    from pingji.reopening.models import Application, Establishment
-
     establishment = Establishment.objects.filter(pk=event.object_id).first()
     application = (
         Application.objects.filter(establishment_id=event.object_id, approved=True)
@@ -90,8 +83,6 @@ def on_resumed(event) -> None:
 
 @subscribe(PAUSED)
 def on_paused(event) -> None:
-    from pingji.reopening.choices import Status
-    from pingji.reopening.models import Establishment, StatusChange
 
     establishment = Establishment.objects.filter(pk=event.object_id).first()
     change = (

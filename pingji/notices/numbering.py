@@ -9,6 +9,8 @@ gap, never two notices with one number. The unique constraints on the notice row
 issuer–kind–year–sequence) hold whatever this code gets wrong.
 """
 
+from contextlib import suppress
+
 from django.db import IntegrityError, transaction
 
 from .choices import LETTERS
@@ -46,11 +48,9 @@ def allot(issuer_code: str, kind: str, year: int, count: int = 1) -> int:
     key = {"issuer_id": issuer_code, "kind": kind, "year": year}
     counter = NoticeCounter.objects.select_for_update().filter(**key).first()
     if counter is None:
-        try:
-            with transaction.atomic():
-                NoticeCounter.objects.create(**key)
-        except IntegrityError:
-            pass  # created meanwhile by a concurrent issuer: read and lock theirs
+        # created meanwhile by a concurrent issuer: read and lock theirs
+        with suppress(IntegrityError), transaction.atomic():
+            NoticeCounter.objects.create(**key)
         counter = NoticeCounter.objects.select_for_update().get(**key)
     first = counter.last + 1
     counter.last += count

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from pingji.core import clock
 from pingji.core.access import ensure_allowed
@@ -35,6 +35,14 @@ from .placement import _user, locked
 MAX_DAYS = 28
 #: A token longer than this is not ours; refused before any query.
 MAX_TOKEN_LENGTH = 64
+
+
+#: What the page tells the person when their link opens nothing any more, by why.
+CLOSED = {
+    "withdrawn": gettext_lazy("This link was withdrawn. Ask your grid worker for a new one."),
+    "ended": gettext_lazy("Your health monitoring has ended; nothing more to report."),
+    "expired": gettext_lazy("This link has expired. Ask your grid worker for a new one."),
+}
 
 
 class LinkRefused(Exception):
@@ -69,16 +77,9 @@ def find_link(token: str) -> SelfReportLink:
     link = SelfReportLink.objects.select_related("placement__person").filter(pk=int(pk)).first()
     if link is None or not hmac.compare_digest(token_for(link), token):
         raise unknown
-    if link.revoked_at is not None:
-        raise LinkRefused(
-            _("This link was withdrawn. Ask your grid worker for a new one."), gone=True
-        )
-    if link.placement.status != PlacementStatus.ACTIVE:
-        raise LinkRefused(_("Your health monitoring has ended; nothing more to report."), gone=True)
-    if clock.now() >= link.expires_at:
-        raise LinkRefused(
-            _("This link has expired. Ask your grid worker for a new one."), gone=True
-        )
+    closed = link.closed_because
+    if closed:
+        raise LinkRefused(str(CLOSED[closed]), gone=True)
     return link
 
 

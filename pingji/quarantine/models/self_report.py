@@ -47,10 +47,17 @@ class SelfReportLink(PlacementPart):
         return f"{self.placement} ({self.issued_at:%Y-%m-%d})"
 
     @property
+    def closed_because(self) -> str:
+        """Why the link opens nothing now ("withdrawn", "ended", "expired"), or "" while live:
+        the page tells the person which, and ``live`` is its absence."""
+        if self.revoked_at is not None:
+            return "withdrawn"
+        if self.placement.status != PlacementStatus.ACTIVE:
+            return "ended"
+        if clock.now() >= self.expires_at:
+            return "expired"
+        return ""
+
+    @property
     def live(self) -> bool:
-        """Usable now: not revoked, not expired, and its placement still under monitoring."""
-        return (
-            self.revoked_at is None
-            and clock.now() < self.expires_at
-            and self.placement.status == PlacementStatus.ACTIVE
-        )
+        return not self.closed_because
