@@ -12,8 +12,9 @@ instruction numbered under one lock and written in one statement per batch, supe
 found per 5,000 persons).
 
 Peer, in the same run and database: the same rules one event at a time, as the handler runs them
-(``issue_for_event`` in its own transaction), on the first ``--peer-events`` events of a second,
-identical city day, scaled to the full day and said so in the output.
+for a single event (``issue(causes([event]))`` in its own transaction), on the first
+``--peer-events`` events of a second, identical city day, scaled to the full day and said so in
+the output.
 
 Usage: ``python bench/code_feed.py [--persons 100000] [--peer-events 1000]``
 (``DATABASE_URL`` for PostgreSQL; default the embedded SQLite of a throw-away data dir).
@@ -126,7 +127,8 @@ def main() -> None:
 
     from pingji.core import clock
     from pingji.core.models import DomainEvent
-    from pingji.health_codes.actions.instructions import do_build_feed, issue_for_event
+    from pingji.health_codes.actions.instructions import do_build_feed, issue
+    from pingji.health_codes.colours import causes
     from pingji.health_codes.models import Instruction
     from pingji.users.choices import Role
     from pingji.users.models import User
@@ -162,7 +164,7 @@ def main() -> None:
     started = time.perf_counter()
     for event in peer:
         with transaction.atomic():
-            issue_for_event(event)
+            issue(causes([event]))
     peer_s = time.perf_counter() - started
     scaled = peer_s / len(peer) * len(events)
     emit(

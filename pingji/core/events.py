@@ -39,8 +39,10 @@ from .context import current_actor, current_request_id
 from .messages import Message
 from .models import DomainEvent
 
-Handler = Callable[[DomainEvent], None]
+#: A handler takes one event, or a list of events where it subscribed with ``batch=True``.
+Handler = Callable[[Any], None]
 _handlers: dict[str, list[Handler]] = defaultdict(list)
+_batched: set[Handler] = set()
 
 #: The longest kind ``DomainEvent.kind`` holds.
 MAX_KIND_LENGTH = 64
@@ -137,8 +139,13 @@ def check_payload(kind: str, payload: Mapping[str, Any] | None) -> None:
         )
 
 
-def subscribe(*kinds: str) -> Callable[[Handler], Handler]:
+def subscribe(*kinds: str, batch: bool = False) -> Callable[[Handler], Handler]:
     """Register a handler for events of these kinds (decorator; import it in ``AppConfig.ready``).
+
+    With ``batch=True`` the handler takes a list of events: one event from ``record_event``, and
+    every event of its kinds at once from ``record_events``, in the order they happened, after the
+    one-event handlers of the batch have run. A reaction that can be written set-based (one query
+    per batch, not per event) subscribes so, and a bulk path then costs it a handful of queries.
 
     Handlers run inside the transaction that records the event, so the reaction and its cause are
     written together or not at all; a handler that raises rolls both back. Keep them quick: heavy
@@ -151,6 +158,8 @@ def subscribe(*kinds: str) -> Callable[[Handler], Handler]:
         for kind in kinds:
             if handler not in _handlers[kind]:
                 _handlers[kind].append(handler)
+        if batch:
+            _batched.add(handler)
         return handler
 
     return register
@@ -212,7 +221,7 @@ def record_event(
         payload=dict(payload or {}),
     )
     for handler in _handlers.get(kind, ()):
-        handler(event)
+        handler([event] if handler in _batched else event)
     return event
 
 
@@ -230,9 +239,9 @@ def record_events(events: list[DomainEvent]) -> list[DomainEvent]:
     (``summary_fields``); its kind and payload are checked as in ``record_event`` before anything
     is written, and its record time is set to the clock's now, whatever the caller put there. The
     events someone subscribes to are created with ids, in the order they happened, and their
-    subscribers run for each inside the caller's transaction, exactly as for ``record_event``; the
-    rest, most of a bulk write, are inserted without ids by ``core.rows.insert``, which costs a
-    fraction of ``bulk_create``.
+    subscribers run inside the caller's transaction as for ``record_event``, a batch subscriber
+    once with all of its events (``subscribe``); the rest, most of a bulk write, are inserted
+    without ids by ``core.rows.insert``, which costs a fraction of ``bulk_create``.
     """
     recorded = clock.now()
     for event in events:
@@ -244,7 +253,13 @@ def record_events(events: list[DomainEvent]) -> list[DomainEvent]:
     heard = sorted((e for e in events if has_subscribers(e.kind)), key=lambda e: e.time)
     created = DomainEvent.objects.bulk_create(heard, batch_size=1000)
     rows.insert(DomainEvent, [e for e in events if not has_subscribers(e.kind)])
+    batches: dict[Handler, list[DomainEvent]] = {}
     for event in created:
         for handler in _handlers.get(event.kind, ()):
-            handler(event)
+            if handler in _batched:
+                batches.setdefault(handler, []).append(event)
+            else:
+                handler(event)
+    for handler, batch in batches.items():
+        handler(batch)
     return events

@@ -29,6 +29,7 @@ def handlers(monkeypatch):
     """A clean registry for the test, so test handlers never leak into other tests."""
     registry: dict = events.defaultdict(list)
     monkeypatch.setattr(events, "_handlers", registry)
+    monkeypatch.setattr(events, "_batched", set())
     return registry
 
 
@@ -52,6 +53,33 @@ def test_subscribing_twice_runs_a_handler_once(handlers):
         events.subscribe(B)(seen.append)
     events.record_event(B, "once", jurisdiction_code="35")
     assert len(seen) == 1
+
+
+@pytest.mark.django_db
+def test_a_batch_subscriber_hears_a_bulk_write_once_in_time_order(handlers):
+    """One call with every event of its kinds from ``record_events``; a one-event list from
+    ``record_event``; the one-event handlers of the same events still hear each one."""
+    calls, single = [], []
+    events.subscribe(A, B, batch=True)(calls.append)
+    events.subscribe(B)(single.append)
+    day = timezone.make_aware(datetime.datetime(2021, 9, 14, 8))
+    made = [
+        DomainEvent(
+            kind=kind,
+            time=day + datetime.timedelta(hours=h),
+            jurisdiction_code="35",
+            payload={"n": h} if kind == A else {},
+            **events.summary_fields(str(h)),
+        )
+        for kind, h in ((B, 3), (A, 1), (C, 0), (B, 2))
+    ]
+    events.record_events(made)
+    assert [[e.summary for e in batch] for batch in calls] == [["1", "2", "3"]]
+    assert all(e.pk for e in calls[0])
+    assert sorted(e.summary for e in single) == ["2", "3"]
+
+    events.record_event(A, "alone", jurisdiction_code="35", payload={"n": 9})
+    assert [e.summary for e in calls[-1]] == ["alone"]
 
 
 @pytest.mark.django_db

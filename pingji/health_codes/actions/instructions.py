@@ -3,9 +3,9 @@
 ``issue`` writes the instructions of a batch of causes inside the caller's transaction: numbered
 under the counter's lock (sequences commit in order), a cause already issued skipped (its key is
 unique: the same placement never gives two instructions), and each person's earlier current
-instruction marked superseded by the new one. The handler issues one event's; ``do_build_feed``
-a day's events at once (the set-based path of ``bench/code_feed.py``, and a catch-up where
-events were recorded before this app listened).
+instruction marked superseded by the new one. The handler issues the events of one write (one
+event, or a bulk path's); ``do_build_feed`` a day's events at once (the set-based path of
+``bench/code_feed.py``, and a catch-up where events were recorded before this app listened).
 """
 
 import datetime
@@ -15,6 +15,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from pingji.core import audit, clock
+from pingji.core.access import scope_code
+from pingji.core.actions import error
 from pingji.core.models import DomainEvent
 from pingji.people.models import Person
 
@@ -105,15 +107,22 @@ def _supersede(made: list[Instruction]) -> None:
         )
 
 
-def issue_for_event(event) -> list[Instruction]:
-    """The handler's path: one event's instruction, in the event's transaction."""
-    return issue(causes([event]))
-
-
 def do_build_feed(day: datetime.date, code: str, *, actor) -> int:
-    """Issue what the events of ``day`` in ``code``'s area imply and is not issued yet."""
+    """Issue what the events of ``day`` in ``code``'s area imply and is not issued yet.
+
+    The catch-up of a day (after this app was installed, or a protocol's colours amended): the
+    same rules and cause keys as the handler, so what was issued already is skipped and running it
+    twice issues nothing more. ``code`` must lie within the actor's own area."""
     if not actor.has_perm("health_codes.add_instruction"):
         raise PermissionDenied(_("Your role cannot issue code instructions."))
+    code = (code or "").strip()
+    if not code.isdigit() or len(code) > 15:
+        raise error("code", _("A jurisdiction code is digits only."))
+    scope = scope_code(actor)
+    if scope is None or not code.startswith(scope):
+        raise error("code", _("This area is outside yours."), "outside")
+    if day > clock.today():
+        raise error("day", _("The day is in the future."))
     events = DomainEvent.objects.filter(
         kind__in=list(RULE_OF),
         time__gte=_local_midnight(day),
