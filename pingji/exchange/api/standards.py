@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from pingji.cases.models import Case
 from pingji.core.api.serializers import ScopedSerializer
 from pingji.quarantine.models import Placement
+from pingji.tracing.models import Contact
 
 from ..actions.bundles import do_import_bundle
 from ..actions.lab import do_import_lab_messages
@@ -26,9 +27,10 @@ def _require(request, perm: str) -> None:
 
 
 class FhirCasesView(APIView):
-    """``GET``: the caller's cases and their persons as an R4B ``collection`` Bundle (no plain
-    identity number, no look-up hash). ``POST`` (a Bundle): upsert the cases by identifier
-    through the cases' actions; 400 with per-entry ``problems`` and nothing applied otherwise."""
+    """``GET``: the caller's cases, contacts and placements with their persons as an R4B
+    ``collection`` Bundle (no plain identity number, no look-up hash). ``POST`` (a Bundle):
+    upsert the cases by identifier through the cases' actions; 400 with per-entry ``problems``
+    and nothing applied otherwise."""
 
     parser_classes = [JSONParser]
 
@@ -36,7 +38,11 @@ class FhirCasesView(APIView):
         _require(request, "exchange.view_externalrecord")
         user = request.user
         placements = Placement.objects.restrict(user).select_related("person").order_by("pk")
-        return Response(case_bundle(user, Case.objects.restrict(user), placements))
+        contacts = (
+            Contact.objects.restrict(user).select_related("person", "investigation").order_by("pk")
+        )
+        bundle = case_bundle(user, Case.objects.restrict(user), placements, contacts)
+        return Response(bundle)
 
     def post(self, request):
         _require(request, "exchange.add_externalrecord")

@@ -2,7 +2,9 @@
 
 ``fhir.resources`` 8 ships R5 as its default models and R4B beside it, but no R4: R4B is the
 R4-compatible release partners read, so bundles are R4B. A case is a ``Condition`` of a
-``Patient``, in a ``Bundle`` of type ``collection`` (docs/exchange.md has the field mapping).
+``Patient``, a contact an exposure ``Observation`` (``fhir_tracing``), a placement an
+``Encounter`` (``fhir_quarantine``), in a ``Bundle`` of type ``collection`` (docs/exchange.md has
+the field mapping).
 
 Identifiers are Pingji's own, under ``urn:pingji:<kind>`` (``urn:pingji:person``,
 ``urn:pingji:case``) with the row's id: stable, opaque, and meaningless outside Pingji. The
@@ -96,10 +98,11 @@ def condition(case: Case) -> dict:
     return resource
 
 
-def case_bundle(user, cases, placements=None) -> dict:
-    """A validated ``collection`` Bundle of ``cases`` and ``placements`` (both already
-    restricted to ``user``), with their persons and the placements' recorded tests."""
+def case_bundle(user, cases, placements=None, contacts=None) -> dict:
+    """A validated ``collection`` Bundle of ``cases``, ``contacts`` and ``placements`` (all
+    already restricted to ``user``), with their persons and the placements' recorded tests."""
     from .fhir_quarantine import RECORDED, encounter, observation
+    from .fhir_tracing import exposure
 
     entries: list[dict] = []
     persons: set[int] = set()
@@ -112,6 +115,9 @@ def case_bundle(user, cases, placements=None) -> dict:
     for case in cases.select_related("person").order_by("pk"):
         person_of(case.person)
         entries.append(_entry(condition(case)))
+    for contact in contacts if contacts is not None else []:
+        person_of(contact.person)
+        entries.append(_entry(exposure(contact)))
     for placement in placements if placements is not None else []:
         person_of(placement.person)
         entries.append(_entry(encounter(placement)))

@@ -36,6 +36,26 @@ def test_the_bundle_is_valid_r4b_and_names_nobody_by_identity_number(epi, case, 
     assert condition["identifier"] == [{"system": "urn:pingji:case", "value": str(case.pk)}]
 
 
+def test_a_contact_is_an_exposure_of_its_person_about_the_index_case(epi, case, make_person):
+    from pingji.tracing.models import Contact
+    from pingji.tracing.tests.factories import ContactFactory, InvestigationFactory
+
+    contact = ContactFactory(
+        investigation=InvestigationFactory(case=case), person=make_person("李某")
+    )
+    bundle = case_bundle(epi, Case.objects.restrict(epi), contacts=Contact.objects.restrict(epi))
+    Bundle.model_validate(bundle)
+    resources = {e["resource"]["id"]: e["resource"] for e in bundle["entry"]}
+    exposure = resources[f"contact-{contact.pk}"]
+    assert exposure["subject"] == {"reference": f"Patient/person-{contact.person_id}"}
+    assert exposure["focus"] == [
+        {"identifier": {"system": "urn:pingji:case", "value": str(case.pk)}}
+    ]
+    assert exposure["valueCodeableConcept"]["coding"][0]["code"] == contact.tier
+    assert f"person-{contact.person_id}" in resources  # the contact's Patient travels with it
+    assert plain_id(contact.person) not in json.dumps(bundle, ensure_ascii=False)
+
+
 def as_bytes(bundle: dict) -> bytes:
     return json.dumps(bundle).encode()
 
