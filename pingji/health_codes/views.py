@@ -3,6 +3,8 @@
 Every page reads through ``restrict`` (another county's push: 404) and writes through actions.
 """
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,10 +13,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pingji.core import clock
+
 from .actions.decisions import do_decide_row
+from .actions.instructions import do_build_feed
 from .choices import Outcome
+from .feed import balance, of_day
 from .forms import DecideForm, PushForm
-from .models import Push, PushRow
+from .models import Instruction, Push, PushRow
 from .receiving import receive_file
 from .reconcile import summarise
 
@@ -109,21 +115,30 @@ def reconciliation(request):
 
 @login_required
 def instructions(request):
-    """A day's code instructions with the balance of sent against acknowledged."""
-    import datetime
-
-    from pingji.core import clock
-
-    from .feed import balance, of_day
-    from .models import Instruction
-
+    """A day's code instructions with the balance of sent against acknowledged; a POST issues
+    what the day's events imply and the feed does not hold yet (``do_build_feed``)."""
     if not request.user.has_perm("health_codes.view_instruction"):
         raise PermissionDenied
     try:
-        day = datetime.date.fromisoformat(request.GET.get("day", ""))
+        day = datetime.date.fromisoformat(request.GET.get("day", request.POST.get("day", "")))
     except ValueError:
         day = clock.today()
+    if request.method == "POST":
+        code = request.user.jurisdiction_id or ""
+        try:
+            issued = do_build_feed(day, code, actor=request.user)
+        except ValidationError as exc:
+            for text in _refusal_text(exc):
+                messages.error(request, text)
+        else:
+            messages.success(request, _("%(n)d instructions issued for the day.") % {"n": issued})
+        return redirect(f"{request.path}?day={day.isoformat()}")
     rows = Instruction.objects.restrict(request.user)
     page = Paginator(of_day(rows, day), 200).get_page(request.GET.get("page"))
-    context = {"day": day, "page": page, "balance": balance(rows, day, limit=50)}
+    context = {
+        "day": day,
+        "page": page,
+        "balance": balance(rows, day, limit=50),
+        "may_build": request.user.has_perm("health_codes.add_instruction"),
+    }
     return render(request, "health_codes/instructions.html", context)

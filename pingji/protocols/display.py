@@ -7,6 +7,7 @@ The detail page shows these above the raw JSON, so an administrator checks the f
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import pgettext
 
 from . import rules as r
@@ -307,6 +308,38 @@ def _deadlines(key, title, applies, clause, note, items) -> Section:
     return s
 
 
+#: The events a ``health_code`` section colours, in the order a person meets them.
+HEALTH_CODE_RULES = (
+    ("placed_centralised", _lazy("placed in centralised quarantine")),
+    ("placed_home", _lazy("placed under home quarantine or monitoring")),
+    ("released", _lazy("released to home health monitoring")),
+    ("completed", _lazy("home health monitoring completed")),
+    ("case", _lazy("reported as a case")),
+    ("case_voided", _lazy("case voided")),
+)
+CODE_COLOURS = {
+    "red": _lazy("red code"),
+    "yellow": _lazy("yellow code"),
+    "green": _lazy("green code"),
+}
+
+
+def _health_codes(rules) -> Section | None:
+    """The code colour each event implies (optional section: absent, no table)."""
+    section = r.raw_section(rules, "health_code")
+    if not section:
+        return None
+    title, clause, note = _("Health codes"), section.get("clause", ""), section.get("note", "")
+    if not section.get("applies"):
+        return _not_applicable("health_code", title, clause, note)
+    s = Section("health_code", title, [_("event"), _("code colour")])
+    for i, (key, label) in enumerate(HEALTH_CODE_RULES):
+        colour = section.get(key)
+        cell = str(CODE_COLOURS.get(colour, colour)) if colour else _("no instruction")
+        s.rows.append(Row([str(label), cell], clause, note if i == 0 else ""))
+    return s
+
+
 def _resumption(rules) -> Section | None:
     """The checklists per kind of establishment (optional section: absent, no table)."""
     if not r.raw_section(rules, "resumption"):
@@ -462,5 +495,5 @@ def sections(rules) -> list[Section]:
                 (_("full report"), _("%(n)s h") % {"n": inv.full_report_hours}),
             ],
         ),
-        *[x for x in (_resumption(rules), *peacetime) if x is not None],
+        *[x for x in (_health_codes(rules), _resumption(rules), *peacetime) if x is not None],
     ]

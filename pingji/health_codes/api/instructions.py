@@ -17,6 +17,7 @@ from pingji.core import clock
 from pingji.core.api.base import ScopedReadOnlyViewSet, StepActionsMixin
 
 from ..actions.acks import do_ack_instructions, parse_sequences
+from ..actions.instructions import do_build_feed
 from ..feed import as_feed, balance, day_file
 from ..models import Instruction
 
@@ -33,11 +34,14 @@ def _int(request, name: str, default: int, top: int) -> int:
 
 
 def _day(request) -> datetime.date:
-    text = request.query_params.get("day")
+    return _day_of(request.query_params.get("day"))
+
+
+def _day_of(text) -> datetime.date:
     if not text:
         return clock.today()
     try:
-        return datetime.date.fromisoformat(text)
+        return datetime.date.fromisoformat(str(text))
     except ValueError:
         raise ValidationError({"day": "a date as YYYY-MM-DD"}) from None
 
@@ -46,10 +50,12 @@ def _day(request) -> datetime.date:
 class InstructionViewSet(StepActionsMixin, ScopedReadOnlyViewSet):
     """The feed the code system pulls: ``?after=<sequence>`` in sequence order (``results``,
     and ``last``, the sequence to ask after next); ``ack`` acknowledges sequences, ``export``
-    gives a day's file and ``balance`` a day's instructions sent against acknowledged."""
+    gives a day's file, ``balance`` a day's instructions sent against acknowledged, and ``build``
+    (POST ``day``, ``code``: the caller's own area by default) issues what a day's events imply
+    and is not issued yet."""
 
     queryset = Instruction.objects.all()
-    step_actions = ("ack",)
+    step_actions = ("ack", "build")
 
     def list(self, request):
         after = _int(request, "after", 0, 10**18)
@@ -79,3 +85,10 @@ class InstructionViewSet(StepActionsMixin, ScopedReadOnlyViewSet):
     @action(detail=False, methods=["get"])
     def balance(self, request):
         return Response(balance(self.get_queryset(), _day(request)))
+
+    @action(detail=False, methods=["post"])
+    def build(self, request):
+        day = _day_of(request.data.get("day"))
+        code = str(request.data.get("code") or request.user.jurisdiction_id or "")
+        issued = do_build_feed(day, code, actor=request.user)
+        return Response({"day": day.isoformat(), "code": code, "issued": issued})

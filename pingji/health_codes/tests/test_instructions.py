@@ -1,6 +1,7 @@
 """Code instructions from real placements, releases, completions and cases; the feed and acks."""
 
 import datetime
+import io
 
 import pytest
 from django.utils import timezone
@@ -192,3 +193,73 @@ def test_a_hostile_name_is_quoted_in_the_day_file(api, tree, operator, make_user
     epi = make_user(Role.EPIDEMIOLOGIST, "350322")
     text = api(epi).get(f"{FEED}export/", {"day": "2021-09-12"}).content.decode("utf-8-sig")
     assert "'=HYPERLINK" in text and ',"=HYPERLINK' not in text
+
+
+def test_a_day_is_caught_up_once_through_the_api_page_and_command(api, client, placed, make_user):
+    """Instructions lost (events recorded before this app listened) are issued again from the
+    day's events, once: the API, the page and the command share ``do_build_feed``."""
+    from django.core.management import call_command
+
+    epi = make_user(Role.EPIDEMIOLOGIST, "350322")
+    Instruction.objects.all().delete()
+    built = api(epi).post(f"{FEED}build/", {"day": "2021-09-12"}, format="json")
+    assert built.status_code == 200 and built.json()["issued"] == 1
+    assert Instruction.objects.count() == 1
+    assert api(epi).post(f"{FEED}build/", {"day": "2021-09-12"}, format="json").json() == {
+        "day": "2021-09-12",
+        "code": "350322",
+        "issued": 0,
+    }
+    Instruction.objects.all().delete()
+    client.force_login(epi)
+    page = client.post("/health_codes/instructions/", {"day": "2021-09-12"}, follow=True)
+    assert "1" in page.content.decode() and Instruction.objects.count() == 1
+    Instruction.objects.all().delete()
+    out = io.StringIO()
+    call_command(
+        "code_feed",
+        "build",
+        "--day",
+        "2021-09-12",
+        "--code",
+        "350322",
+        "--user",
+        epi.username,
+        stdout=out,
+    )
+    assert out.getvalue().startswith("1 instructions") and Instruction.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"day": "2021-09-12", "code": "350206"}, "code"),  # another county
+        ({"day": "2021-09-12", "code": "35"}, "code"),  # above the caller's area
+        ({"day": "2021-09-12", "code": "35' OR 1=1"}, "code"),
+        ({"day": "2021-09-12", "code": "3" * 40}, "code"),
+        ({"day": "2021-09-13"}, "day"),  # the clock reads 2021-09-12
+        ({"day": "12/09/2021"}, "day"),
+    ],
+)
+def test_a_catch_up_outside_the_area_or_in_the_future_is_refused(
+    api, placed, make_user, body, field
+):
+    epi = make_user(Role.EPIDEMIOLOGIST, "350322")
+    Instruction.objects.all().delete()
+    answer = api(epi).post(f"{FEED}build/", body, format="json")
+    assert answer.status_code == 400 and field in answer.json()
+    assert not Instruction.objects.exists()
+
+
+def test_a_role_that_does_not_instruct_may_not_catch_up(api, placed, make_user):
+    from django.core.management import CommandError, call_command
+
+    Instruction.objects.all().delete()
+    commander = make_user(Role.COMMANDER, "350322")  # reads the feed, issues nothing
+    answer = api(commander).post(f"{FEED}build/", {"day": "2021-09-12"}, format="json")
+    assert answer.status_code == 404  # an action's refusal reads as absence (core.api.base)
+    assert not Instruction.objects.exists()
+    with pytest.raises(CommandError):
+        call_command(
+            "code_feed", "build", "--day", "2021-09-12", "--code", GRID, "--user", "nobody"
+        )

@@ -36,8 +36,18 @@ def test_the_list_marks_the_version_in_force_for_the_focus_today(logged_in):
 def test_the_detail_page_renders_every_section_with_its_clause(logged_in):
     page = logged_in.get(national().get_absolute_url())
     text = page.content.decode()
-    for section in ("contacts", "regimes", "risk_areas", "mass_testing", "pooling", "dispatch"):
+    for section in (
+        "contacts",
+        "regimes",
+        "risk_areas",
+        "mass_testing",
+        "pooling",
+        "dispatch",
+        "health_code",
+    ):
         assert f'id="section-{section}"' in text
+    codes = text[text.index('id="section-health_code"') :]
+    assert "placed in centralised quarantine" in codes and "red code" in codes[:3000]
     assert "联防联控机制综发〔2021〕51号" in text
     assert "14 consecutive days without a new infection" in text
     assert "all residents screened negative within 48 h before lifting → lifted" in text
