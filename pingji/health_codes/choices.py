@@ -19,7 +19,7 @@ class Outcome(models.TextChoices):
     """What a row became. A proposal waits for an epidemiologist; the others are final."""
 
     PROPOSED = "proposed", _("proposed, not yet decided")
-    PLACED = "placed", _("accepted for placement")
+    PLACED = "placed", _("placed")
     DISMISSED = "dismissed", _("dismissed")
     DISPATCHED = "dispatched", _("dispatched to another county")
     NOT_FOUND = "not_found", _("not found")

@@ -2,6 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pingji.core.uploads import size_limit
+from pingji.quarantine.choices import RegimeCategory
+from pingji.quarantine.forms import dispatch_site_field
 
 from .choices import PushKind
 
@@ -17,5 +19,17 @@ class PushForm(forms.Form):
 
 
 class DecideForm(forms.Form):
-    accept = forms.BooleanField(label=_("accept for placement"), required=False)
+    """Place the row's person (category, and the site where the regime starts centralised) or
+    dismiss the row with a reason."""
+
+    accept = forms.BooleanField(label=_("place"), required=False)
+    category = forms.ChoiceField(
+        label=_("category"),
+        choices=[("", _("by the list's kind")), *RegimeCategory.choices],
+        required=False,
+    )
     reason = forms.CharField(label=_("reason"), max_length=300, required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"] = dispatch_site_field(user)

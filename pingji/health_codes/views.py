@@ -72,7 +72,7 @@ def push_detail(request, pk: int):
         "page": page,
         "outcomes": Outcome.choices,
         "outcome": outcome,
-        "decide_form": DecideForm(),
+        "decide_form": DecideForm(user=request.user),
     }
     return render(request, "health_codes/push_detail.html", context)
 
@@ -81,13 +81,19 @@ def push_detail(request, pk: int):
 @require_POST
 def decide(request, pk: int):
     row = get_object_or_404(PushRow.objects.restrict(request.user), pk=pk)
-    form = DecideForm(request.POST)
-    form.is_valid()
+    form = DecideForm(request.POST, user=request.user)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for text in errors:
+                messages.error(request, str(text))
+        return redirect("health_codes:push_detail", pk=row.push_id)
     try:
         do_decide_row(
             row,
-            accept=form.cleaned_data.get("accept", False),
-            reason=form.cleaned_data.get("reason", ""),
+            accept=form.cleaned_data["accept"],
+            reason=form.cleaned_data["reason"],
+            category=form.cleaned_data["category"],
+            site=form.cleaned_data["site"],
             actor=request.user,
         )
     except ValidationError as exc:
@@ -129,7 +135,7 @@ def instructions(request):
             issued = do_build_feed(day, code, actor=request.user)
         except ValidationError as exc:
             for text in _refusal_text(exc):
-                messages.error(request, text)
+                messages.error(request, str(text))
         else:
             messages.success(request, _("%(n)d instructions issued for the day.") % {"n": issued})
         return redirect(f"{request.path}?day={day.isoformat()}")

@@ -2,17 +2,20 @@
 
 ``POST pushes/`` takes a JSON body (``kind``, ``rows``) or a multipart file; it answers 201 with
 the push's reconciliation, or 200 with the same when the content was received before (nothing
-written again). ``rows/<id>/decide/`` accepts or dismisses a proposed row. Reads go through
+written again). ``rows/<id>/decide/`` places the person of a proposed row (``accept``,
+``category``, ``site``) or dismisses it (``reason``). Reads go through
 ``restrict``: another county's pushes and rows are 404.
 """
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from pingji.core.api.base import ScopedReadOnlyViewSet, StepActionsMixin
+from pingji.quarantine.models import Site
 
 from ..actions.decisions import do_decide_row
 from ..choices import Outcome
@@ -91,6 +94,23 @@ class PushRowViewSet(StepActionsMixin, ScopedReadOnlyViewSet):
             raise exceptions.PermissionDenied()
         accept = str(request.data.get("accept", "")).lower() in ("1", "true", "yes")
         row = do_decide_row(
-            row, accept=accept, reason=str(request.data.get("reason", "")), actor=request.user
+            row,
+            accept=accept,
+            reason=str(request.data.get("reason", "")),
+            category=str(request.data.get("category") or ""),
+            site=_site(request.user, request.data.get("site")),
+            actor=request.user,
         )
         return Response(row_dict(row))
+
+
+def _site(user, value) -> Site | None:
+    """The quarantine site ``value`` names among the caller's open sites; None when empty."""
+    if value in (None, ""):
+        return None
+    text = str(value)
+    usable = text.isdigit() and len(text) <= 18
+    site = Site.objects.restrict(user).filter(pk=int(text)).first() if usable else None
+    if site is None:
+        raise ValidationError({"site": "No such site in your area."})
+    return site

@@ -165,7 +165,7 @@ def test_another_countys_pushes_are_invisible(api, epi, huli_epi, resident):
     )
 
 
-def test_a_proposal_is_decided_once(api, epi, resident):
+def _companion_row(api, epi) -> PushRow:
     post_rows(
         api(epi),
         "companion",
@@ -178,13 +178,42 @@ def test_a_proposal_is_decided_once(api, epi, resident):
             }
         ],
     )
-    row = PushRow.objects.get()
-    dismiss = api(epi).post(f"/api/health_codes/rows/{row.pk}/decide/", {"accept": "0"})
-    assert dismiss.status_code == 400  # a dismissal needs its reason
-    accepted = api(epi).post(f"/api/health_codes/rows/{row.pk}/decide/", {"accept": "1"})
-    assert accepted.json()["outcome"] == Outcome.PLACED
-    again = api(epi).post(f"/api/health_codes/rows/{row.pk}/decide/", {"accept": "1"})
-    assert again.status_code == 409
+    return PushRow.objects.get()
+
+
+def test_accepting_places_the_person_through_quarantine_once(api, epi, resident, tree):
+    """The 8th edition quarantines no companion: accepting as one is refused with the reason and
+    the row stays proposed; as a close contact at a site the person is placed, counted from the
+    end of the companionship, and "placed" is that placement."""
+    from pingji.quarantine.actions.sites import do_create_site
+    from pingji.quarantine.models import Placement
+
+    row = _companion_row(api, epi)
+    decide = f"/api/health_codes/rows/{row.pk}/decide/"
+    dismiss = api(epi).post(decide, {"accept": "0"})
+    assert dismiss.status_code == 400 and "reason" in dismiss.json()  # a dismissal says why
+    as_companion = api(epi).post(decide, {"accept": "1"})
+    assert as_companion.status_code == 400 and "category" in as_companion.json()
+    no_site = api(epi).post(decide, {"accept": "1", "category": "close_contact"})
+    assert no_site.status_code == 400
+    assert api(epi).post(decide, {"accept": "1", "site": "999999"}).status_code == 400
+    assert api(epi).post(decide, {"accept": "1", "category": "nonsense"}).status_code == 400
+    row.refresh_from_db()
+    assert row.outcome == Outcome.PROPOSED and not Placement.objects.exists()
+
+    hotel = do_create_site(
+        actor=epi, name="仙游宾馆", kind="hotel", jurisdiction=tree["350322"], rooms=3
+    )
+    body = {"accept": "1", "category": "close_contact", "site": hotel.pk}
+    placed = api(epi).post(decide, body)
+    assert placed.status_code == 200 and placed.json()["outcome"] == Outcome.PLACED
+    placement = Placement.objects.get(person=resident)
+    assert placement.category == "close_contact" and placement.room.site == hotel
+    assert placement.exposure_on == datetime.date(2021, 9, 10)
+    assert api(epi).post(decide, body).status_code == 409
+    assert Placement.objects.count() == 1
+    summary = api(epi).get(f"/api/health_codes/pushes/{row.push_id}/").json()
+    assert summary["placed"] == 1 and summary["open"] == 0
 
 
 def test_pages_upload_report_and_reconciliation(client, epi, resident, huli_epi):
@@ -239,3 +268,22 @@ def test_a_person_already_dispatched_is_not_dispatched_again(api, epi, huli_resi
     row = PushRow.objects.get(push_id=later.json()["push"])
     assert (row.outcome, row.reason_code) == (Outcome.DUPLICATE, "dispatch_open")
     assert Dispatch.objects.count() == 1
+
+
+def test_the_push_page_places_a_row_at_a_site_it_offers(api, client, epi, resident, tree):
+    from pingji.quarantine.actions.sites import do_create_site
+    from pingji.quarantine.models import Placement
+
+    hotel = do_create_site(
+        actor=epi, name="仙游宾馆", kind="hotel", jurisdiction=tree["350322"], rooms=3
+    )
+    row = _companion_row(api, epi)
+    client.force_login(epi)
+    page = client.get(f"/health_codes/pushes/{row.push_id}/").content.decode()
+    assert "仙游宾馆" in page and 'name="category"' in page
+    decide = f"/health_codes/rows/{row.pk}/decide/"
+    refused = client.post(decide, {"accept": "on"}, follow=True).content.decode()
+    assert "sets no quarantine for spatiotemporal companion" in refused
+    client.post(decide, {"accept": "on", "category": "close_contact", "site": hotel.pk})
+    row.refresh_from_db()
+    assert row.outcome == Outcome.PLACED and Placement.objects.filter(person=resident).exists()
