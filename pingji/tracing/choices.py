@@ -44,6 +44,7 @@ class ContactSource(models.TextChoices):
     MANUAL = "manual", _("entered by the investigator")
     CHECKIN_SEARCH = "checkin_search", _("check-in search")
     HOUSEHOLD = "household", _("household")
+    EXCHANGE = "exchange", _("received from a partner system")
 
 
 class ProposalStatus(models.TextChoices):

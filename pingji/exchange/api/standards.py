@@ -37,7 +37,8 @@ class FhirCasesView(APIView):
     def get(self, request):
         _require(request, "exchange.view_externalrecord")
         user = request.user
-        placements = Placement.objects.restrict(user).select_related("person").order_by("pk")
+        placements = Placement.objects.restrict(user).select_related("person", "room")
+        placements = placements.order_by("pk")
         contacts = (
             Contact.objects.restrict(user).select_related("person", "investigation").order_by("pk")
         )

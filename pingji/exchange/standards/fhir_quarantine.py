@@ -1,6 +1,7 @@
 """Placements and their test results as FHIR resources: an ``Encounter`` per placement (the
-regime category as its class, the site or home as where), an ``Observation`` per recorded test
-(``urn:pingji:result`` positive/negative, sampled at ``effectiveDateTime``).
+regime category as its class, the last exposure as the extension ``exposure-on``, the site as its
+location, by identifier ``urn:pingji:site``; none when at home), an ``Observation`` per recorded
+test (``urn:pingji:result`` positive/negative, sampled at ``effectiveDateTime``).
 
 Identifiers follow the cases' rule (``fhir``): ``urn:pingji:placement`` and ``urn:pingji:test``
 with the row's id, never a personal number.
@@ -8,9 +9,10 @@ with the row's id, never a personal number.
 
 from pingji.quarantine.choices import PlacementStatus, TestStatus
 
-from .fhir import _iso
+from .fhir import EXT, _iso
 
 PLACEMENT = "urn:pingji:placement"
+SITE = "urn:pingji:site"
 TEST = "urn:pingji:test"
 REGIME = "urn:pingji:regime-category"
 RESULT = "urn:pingji:result"
@@ -21,7 +23,7 @@ def encounter(placement) -> dict:
     period = {"start": _iso(placement.placed_at)}
     if placement.ended_at:
         period["end"] = _iso(placement.ended_at)
-    return {
+    resource = {
         "resourceType": "Encounter",
         "id": f"placement-{placement.pk}",
         "identifier": [{"system": PLACEMENT, "value": str(placement.pk)}],
@@ -29,7 +31,12 @@ def encounter(placement) -> dict:
         "class": {"system": REGIME, "code": placement.category},
         "subject": {"reference": f"Patient/person-{placement.person_id}"},
         "period": period,
+        "extension": [{"url": EXT + "exposure-on", "valueDate": placement.exposure_on.isoformat()}],
     }
+    if placement.room_id:
+        site = {"identifier": {"system": SITE, "value": str(placement.room.site_id)}}
+        resource["location"] = [{"location": site}]
+    return resource
 
 
 def observation(test) -> dict:

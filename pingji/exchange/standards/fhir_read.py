@@ -20,6 +20,8 @@ from pydantic import ValidationError as PydanticError
 from pingji.core.importing import redact
 
 from .fhir import CASE, CLASSIFICATION, DISEASE, EXT, PERSON, SEVERITY, VERIFICATION
+from .fhir_quarantine import PLACEMENT, REGIME, SITE
+from .fhir_tracing import CONTACT, EXPOSURE, SETTING, TIER
 
 MAX_BYTES = 5 << 20
 
@@ -87,7 +89,7 @@ def code_of(concept: dict | None, system: str) -> str:
 def extension(resource: dict, name: str):
     for ext in resource.get("extension") or []:
         if ext.get("url") == EXT + name:
-            return ext.get("valueCode") or ext.get("valueDateTime")
+            return ext.get("valueCode") or ext.get("valueDateTime") or ext.get("valueDate")
     return None
 
 
@@ -118,9 +120,74 @@ def case_facts(condition: dict) -> dict:
     }
 
 
+def is_exposure(resource: dict) -> bool:
+    """Whether an entry is a contact's exposure Observation (``fhir_tracing.exposure``)."""
+    return resource.get("resourceType") == "Observation" and (
+        code_of(resource.get("code"), EXPOSURE) == "contact-exposure"
+    )
+
+
+def contact_facts(observation: dict) -> dict:
+    """What ``tracing.actions.contacts.do_add_contact`` takes, read from an exposure Observation;
+    ``case`` is the index case's identifier (system, value) from ``focus``."""
+    focus = (observation.get("focus") or [{}])[0].get("identifier") or {}
+    setting = next(
+        (
+            code_of(c.get("valueCodeableConcept"), SETTING)
+            for c in observation.get("component") or []
+        ),
+        "",
+    )
+    return {
+        "case": (focus.get("system", ""), focus.get("value", "")) if focus else None,
+        "tier": code_of(observation.get("valueCodeableConcept"), TIER),
+        "setting": setting,
+        "last_exposure_at": _when(observation.get("effectiveDateTime")),
+    }
+
+
+def is_placement(resource: dict) -> bool:
+    """Whether an entry is a placement's Encounter (``fhir_quarantine.encounter``)."""
+    return resource.get("resourceType") == "Encounter" and (
+        (resource.get("class") or {}).get("system") == REGIME
+    )
+
+
+def placement_facts(encounter: dict) -> dict:
+    """What ``quarantine.actions.placement.do_place_person`` takes, read from an Encounter;
+    ``site`` is the location's identifier value (``urn:pingji:site``), empty at home."""
+    exposure = extension(encounter, "exposure-on")
+    sites = [
+        (place.get("location") or {}).get("identifier") or {}
+        for place in encounter.get("location") or []
+    ]
+    site = next((s.get("value", "") for s in sites if s.get("system") == SITE), "")
+    return {
+        "category": (encounter.get("class") or {}).get("code") or "",
+        "placed_at": _when((encounter.get("period") or {}).get("start")),
+        "exposure_on": parse_date(exposure[:10]) if isinstance(exposure, str) else None,
+        "site": site,
+    }
+
+
 def voided(condition: dict) -> bool:
     status = code_of(condition.get("verificationStatus"), VERIFICATION)
     return status == "entered-in-error"
 
 
-__all__ = ["CASE", "PERSON", "Invalid", "Problem", "case_facts", "digest", "identifier", "parse"]
+__all__ = [
+    "CASE",
+    "CONTACT",
+    "PERSON",
+    "PLACEMENT",
+    "Invalid",
+    "Problem",
+    "case_facts",
+    "contact_facts",
+    "digest",
+    "identifier",
+    "is_exposure",
+    "is_placement",
+    "parse",
+    "placement_facts",
+]

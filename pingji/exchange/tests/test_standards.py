@@ -129,6 +129,136 @@ def test_nothing_is_applied_when_one_entry_is_refused(epi, case, huli_case):
     assert counts() == before and outcome.created == 0
 
 
+def _contact_bundle(epi, case, make_person) -> tuple[dict, object]:
+    from pingji.tracing.models import Contact
+    from pingji.tracing.tests.factories import ContactFactory, InvestigationFactory
+
+    investigation = InvestigationFactory(case=case)
+    contact = ContactFactory(investigation=investigation, person=make_person("李某"))
+    contacts = Contact.objects.restrict(epi)
+    return case_bundle(epi, Case.objects.restrict(epi), contacts=contacts), contact
+
+
+def _exposure_entry(bundle: dict) -> dict:
+    return next(e for e in bundle["entry"] if e["resource"]["id"].startswith("contact-"))
+
+
+def test_a_contact_is_added_through_tracing_once_and_corrected_only_there(epi, case, make_person):
+    from pingji.tracing.models import Contact
+
+    bundle, contact = _contact_bundle(epi, case, make_person)
+    person, tier = contact.person, contact.tier
+    contact.delete()
+    first = do_import_bundle(as_bytes(bundle), actor=epi)
+    assert first.ok and first.created == 1 and first.unchanged == 1  # the case is unchanged
+    made = Contact.objects.get(person=person)
+    assert made.tier == tier and made.source == "exchange" and made.investigation.case == case
+    before = counts()
+    assert do_import_bundle(as_bytes(bundle), actor=epi).unchanged == 2 and counts() == before
+    changed = copy.deepcopy(bundle)
+    _exposure_entry(changed)["resource"]["valueCodeableConcept"]["coding"][0]["code"] = (
+        "secondary_contact"
+    )
+    refused = do_import_bundle(as_bytes(changed), actor=epi)
+    assert [p.path for p in refused.problems] == ["tier"] and counts() == before
+
+
+def test_a_contact_of_an_unknown_case_or_without_an_exposure_is_refused(epi, case, make_person):
+    bundle, contact = _contact_bundle(epi, case, make_person)
+    contact.delete()
+    before = counts()
+    for path, change in (
+        ("focus", {"focus": [{"identifier": {"system": "urn:pingji:case", "value": "999999"}}]}),
+        ("focus", {"focus": [{"identifier": {"system": "urn:partner:x", "value": "nobody"}}]}),
+        ("effectiveDateTime", {"effectiveDateTime": None}),
+    ):
+        broken = copy.deepcopy(bundle)
+        resource = _exposure_entry(broken)["resource"]
+        resource.update({k: v for k, v in change.items() if v is not None})
+        for k in [k for k, v in change.items() if v is None]:
+            resource.pop(k)
+        outcome = do_import_bundle(as_bytes(broken), actor=epi)
+        assert not outcome.ok and counts() == before, path
+        assert {p.path for p in outcome.problems} & {path, "identifier"}, outcome.problems
+
+
+@pytest.fixture
+def september():
+    """The 8th edition in force, which quarantines close contacts."""
+    from django.utils import timezone
+
+    clock.set_now(timezone.make_aware(datetime.datetime(2021, 9, 14, 10)))
+    yield
+    clock.set_now(None)
+
+
+def _placement_bundle(epi, tree, make_person) -> tuple[dict, object]:
+    """A bundle of one person's placement at a site, re-addressed to another resident under a
+    partner's identifier (so importing it is a new placement)."""
+    from pingji.quarantine.actions.placement import do_place_person
+    from pingji.quarantine.actions.sites import do_create_site
+    from pingji.quarantine.models import Placement
+
+    hotel = do_create_site(
+        actor=epi, name="宾馆", kind="hotel", jurisdiction=tree["350322"], rooms=3
+    )
+    now = clock.now()
+    placed = do_place_person(
+        actor=epi,
+        person=make_person("甲某"),
+        exposure_at=now - datetime.timedelta(days=2),
+        site=hotel,
+        placed_at=now - datetime.timedelta(hours=2),
+    )
+    original = case_bundle(epi, Case.objects.none(), Placement.objects.filter(pk=placed.pk))
+    bundle = copy.deepcopy(original)
+    other = make_person("乙某")
+    patient, encounter = (e["resource"] for e in bundle["entry"][:2])
+    patient["identifier"] = [{"system": "urn:pingji:person", "value": str(other.pk)}]
+    encounter["identifier"] = [{"system": "urn:partner:hotel", "value": "B-7"}]
+    return original, bundle
+
+
+def test_a_placement_is_placed_through_quarantine_once(epi, tree, make_person, september):
+    from pingji.quarantine.models import Placement
+
+    original, bundle = _placement_bundle(epi, tree, make_person)
+    assert do_import_bundle(as_bytes(original), actor=epi).unchanged == 1  # ours, as it is
+    first = do_import_bundle(as_bytes(bundle), actor=epi)
+    assert first.ok and first.created == 1, first.problems
+    made = Placement.objects.get(person__name="乙某")
+    assert made.room.site.name == "宾馆" and made.category == "close_contact"
+    before = counts()
+    assert do_import_bundle(as_bytes(bundle), actor=epi).unchanged == 1 and counts() == before
+    changed = copy.deepcopy(bundle)
+    changed["entry"][1]["resource"]["class"]["code"] = "secondary_contact"
+    assert [p.path for p in do_import_bundle(as_bytes(changed), actor=epi).problems] == ["class"]
+
+
+@pytest.mark.parametrize(
+    ("path", "change"),
+    [
+        ("location", lambda r: r["location"][0]["location"]["identifier"].update(value="999")),
+        ("extension", lambda r: r.pop("extension")),
+        ("period.start", lambda r: r["period"].pop("start")),
+        ("category", lambda r: r["class"].update(code="nonsense")),
+        (
+            "identifier",
+            lambda r: r["identifier"][0].update(system="urn:pingji:placement", value="9"),
+        ),
+    ],
+)
+def test_a_placement_that_cannot_be_placed_is_refused(
+    epi, tree, make_person, september, path, change
+):
+    _original, bundle = _placement_bundle(epi, tree, make_person)
+    change(bundle["entry"][1]["resource"])
+    before = counts()
+    outcome = do_import_bundle(as_bytes(bundle), actor=epi)
+    assert not outcome.ok and counts() == before
+    assert path in {p.path for p in outcome.problems}, outcome.problems
+
+
 def test_hostile_and_huge_input(epi):
     assert not do_import_bundle(b"\xff\xfe", actor=epi).ok
     assert not do_import_bundle(b"[1,2]", actor=epi).ok
