@@ -10,16 +10,18 @@ from pingji.cases.contracts import RECLASSIFIED, REPORTED, VOIDED
 from pingji.cases.models import Case
 from pingji.core.events import subscribe
 
-from .actions.cards import follow_case, open_card, void_card
+from .actions.cards import follow_case, open_cards, void_card
 
 
 def _case(event) -> Case:
     return Case.objects.select_related("jurisdiction").get(pk=event.object_id)
 
 
-@subscribe(REPORTED)
-def on_reported(event) -> None:
-    open_card(_case(event), actor=event.actor)
+@subscribe(REPORTED, batch=True)
+def on_reported(events) -> None:
+    """The cards of a report, or of a line list's every case at once."""
+    cases = Case.objects.select_related("jurisdiction").in_bulk([e.object_id for e in events])
+    open_cards([(cases[int(e.object_id)], e.actor) for e in events])
 
 
 @subscribe(RECLASSIFIED)

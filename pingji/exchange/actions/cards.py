@@ -21,12 +21,22 @@ from django.utils.translation import gettext_noop
 from pingji.cases.models import Case
 from pingji.core import clock
 from pingji.core.access import ensure_allowed
-from pingji.core.actions import Conflict, aware, conflict, error, field_errors, locked, record_on
+from pingji.core.actions import (
+    Conflict,
+    aware,
+    conflict,
+    error,
+    field_errors,
+    local_date,
+    locked,
+    record_on,
+)
+from pingji.core.events import record_events
 from pingji.core.messages import message
 from pingji.geo.drills import county_code
 from pingji.geo.models import Jurisdiction
-from pingji.protocols.reporting import time_limit
-from pingji.tasks.actions.work import do_close_rule_tasks, do_issue_rule_task
+from pingji.protocols.reporting import TimeLimit, time_limit
+from pingji.tasks.actions.work import do_close_rule_tasks, issue_rule_tasks, rule_task
 
 from ..choices import Occupation
 from ..contracts import CARD_FILED
@@ -36,39 +46,59 @@ TASK_KIND = "exchange.direct-report"
 CARD_NUMBER = re.compile(rf"^[0-9A-Za-z-]{{1,{CARD_NUMBER_LENGTH}}}$")
 
 
-def county_of(case: Case) -> Jurisdiction:
+def open_cards(reported: list[tuple[Case, object]]) -> list[ReportCard]:
+    """The cards of newly reported cases (each with the actor who reported it) and their filing
+    tasks; run in the reports' transaction. A case whose card exists (an event delivered again)
+    keeps it as it is. Cards and tasks are written in one insert each, with one time-limit and
+    one county look-up per grid, disease and day, however many cases share them."""
+    ids = [case.pk for case, _actor in reported]
+    carded = set(ReportCard.objects.filter(case_id__in=ids).values_list("case_id", flat=True))
+    fresh = [(case, actor) for case, actor in reported if case.pk not in carded]
+    limits: dict[tuple, TimeLimit] = {}
+    counties: dict[str, Jurisdiction] = {}
+    cards, tasks = [], []
+    for case, actor in fresh:
+        key = (case.jurisdiction_id, str(case.disease_id), local_date(case.reported_at))
+        if key not in limits:
+            limits[key] = time_limit(key[0], key[1], case.reported_at)
+        limit = limits[key]
+        card = ReportCard(
+            case=case,
+            diagnosed_at=case.reported_at,
+            due_at=case.reported_at + limit.delta,
+            classification=case.classification,
+        )
+        cards.append(card)
+        tasks.append((card, actor, limit, _county(case, counties)))
+    ReportCard.objects.bulk_create(cards)
+    record_events(
+        issue_rule_tasks(
+            [
+                rule_task(
+                    card,
+                    actor=actor,
+                    owner=county,
+                    kind=TASK_KIND,
+                    title=_("File the report card of case %(case)s within %(hours)s hours")
+                    % {"case": card.case_id, "hours": limit.hours},
+                    deadline=card.due_at,
+                    description=limit.clause,
+                )
+                for card, actor, limit, county in tasks
+            ]
+        )
+    )
+    return cards
+
+
+def _county(case: Case, known: dict[str, Jurisdiction]) -> Jurisdiction:
     """The county that files the case's card (``geo.drills.county_code``: a drill sandbox's root
     stands for its county, so a drill's card is never the real county's work); the grid itself
-    where the tree stops higher."""
+    where the tree stops higher. ``known`` keeps those already looked up."""
     code = county_code(case.jurisdiction)
-    return Jurisdiction.objects.filter(code=code).first() or case.jurisdiction
-
-
-def open_card(case: Case, *, actor) -> ReportCard:
-    """The case's card and its filing task; run in the report's transaction. A case whose card
-    exists (an event delivered again) keeps it as it is."""
-    existing = ReportCard.objects.filter(case=case).first()
-    if existing is not None:
-        return existing
-    diagnosed = case.reported_at
-    limit = time_limit(case.jurisdiction_id, str(case.disease_id), diagnosed)
-    card = ReportCard.objects.create(
-        case=case,
-        diagnosed_at=diagnosed,
-        due_at=diagnosed + limit.delta,
-        classification=case.classification,
-    )
-    do_issue_rule_task(
-        card,
-        actor=actor,
-        owner=county_of(case),
-        kind=TASK_KIND,
-        title=_("File the report card of case %(case)s within %(hours)s hours")
-        % {"case": case.pk, "hours": limit.hours},
-        deadline=card.due_at,
-        description=limit.clause,
-    )
-    return card
+    if code not in known:
+        known[code] = Jurisdiction.objects.filter(code=code).first() or case.jurisdiction
+    return known[code]
 
 
 def follow_case(case: Case, *, actor) -> ReportCard | None:
@@ -218,6 +248,6 @@ __all__ = [
     "do_update_card",
     "file_card",
     "follow_case",
-    "open_card",
+    "open_cards",
     "void_card",
 ]

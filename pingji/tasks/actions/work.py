@@ -22,8 +22,9 @@ from django.utils.translation import gettext_noop
 
 from pingji.core import clock
 from pingji.core.access import ScopedModel, ensure_allowed
-from pingji.core.actions import Conflict, aware, locked, record_on
-from pingji.core.messages import message
+from pingji.core.actions import Conflict, aware, event_on, locked, record_on
+from pingji.core.messages import Message, message
+from pingji.core.models import DomainEvent
 from pingji.geo.models import Jurisdiction
 
 from .. import rules
@@ -325,6 +326,35 @@ def do_issue_rule_task(
     ``department`` names the owner's department that carries it out (a reopening problem's), so
     supervision counts it under that department.
     """
+    task = rule_task(
+        source,
+        actor=actor,
+        owner=owner,
+        kind=kind,
+        title=title,
+        deadline=deadline,
+        description=description,
+        department=department,
+    )
+    task.save()
+    summary, payload = _created(task)
+    record_on(task, CREATED, summary, actor=actor, payload=payload)
+    return task
+
+
+def rule_task(
+    source: models.Model,
+    *,
+    actor,
+    owner: Jurisdiction,
+    kind: str,
+    title: str,
+    deadline,
+    description: str = "",
+    department: str = "",
+) -> Task:
+    """The work item ``do_issue_rule_task`` writes, unsaved: a bulk path builds many and writes
+    them with ``issue_rule_tasks``."""
     if department and department not in Department.values:
         raise ValueError(f"unknown department {department!r}")
     task = Task(
@@ -337,18 +367,29 @@ def do_issue_rule_task(
         created_by=actor if getattr(actor, "pk", None) else None,
     )
     task.source = source
-    task.save()
-    record_on(
-        task,
-        CREATED,
-        message(
-            gettext_noop("Task issued to %(owner)s: %(title)s"),
-            {"owner": owner.name, "title": task.title},
-        ),
-        actor=actor,
-        payload={"owner": owner.code, "deadline": deadline.isoformat(), "kind": kind},
-    )
     return task
+
+
+def issue_rule_tasks(tasks: list[Task]) -> list[DomainEvent]:
+    """Write the ``rule_task``s of a bulk path in one insert and return their ``tasks.created``
+    events, for the caller to write with the rest of its batch (``record_events``)."""
+    Task.objects.bulk_create(tasks, batch_size=2000)
+    events = []
+    for task in tasks:
+        summary, payload = _created(task)
+        events.append(event_on(task, CREATED, summary, actor=task.created_by, payload=payload))
+    return events
+
+
+def _created(task: Task) -> tuple[Message, dict]:
+    """The summary and payload of a task's ``tasks.created`` event."""
+    owner = task.jurisdiction
+    summary = message(
+        gettext_noop("Task issued to %(owner)s: %(title)s"),
+        {"owner": owner.name, "title": task.title},
+    )
+    payload = {"owner": owner.code, "deadline": task.deadline.isoformat(), "kind": task.kind}
+    return summary, payload
 
 
 def do_close_rule_tasks(source: models.Model, *, actor, note: str) -> int:

@@ -6,8 +6,8 @@ another county ``dispatch_region``, ``receiver_among``, ``deadline_for``, ``plan
 ``dispatch_task_title`` and ``dispatched_event`` — and differs in how it reads and writes: what the
 rows need (investigations, persons, contacts, open dispatches, receiving counties) in one query
 each, the rows in one ``bulk_create`` per model and the events in one ``record_events``. The work
-items of the dispatches are the rows and the ``tasks.created`` event ``tasks.do_issue_rule_task``
-writes, built here for the whole batch (``_rule_task``).
+items of the dispatches are written by ``tasks.issue_rule_tasks``, the bulk form of
+``tasks.do_issue_rule_task``.
 
 What is the batch's own, because a search finds the same person more than once:
 
@@ -28,22 +28,19 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from pingji.core import clock
-from pingji.core.actions import aware, scope_of
-from pingji.core.context import current_actor, current_request_id
-from pingji.core.events import record_events, summary_fields
+from pingji.core.actions import aware, event_on
+from pingji.core.events import record_events
 from pingji.core.importing import MAX_REPORTED
-from pingji.core.messages import Message, message
+from pingji.core.messages import Message
 from pingji.core.models import DomainEvent
 from pingji.geo.models import Jurisdiction
 from pingji.people.models import Person
-from pingji.tasks.contracts import CREATED as TASK_CREATED
+from pingji.tasks.actions.work import issue_rule_tasks, rule_task
 from pingji.tasks.models import Task
 
 from ..choices import ContactSource
@@ -235,25 +232,6 @@ def do_add_contacts_bulk(rows: Iterable[ContactRow], *, actor, dispatch: bool = 
     return result
 
 
-def _event(
-    kind: str, summary: Message, subject: models.Model, actor, payload: dict, at=None
-) -> DomainEvent:
-    """The event ``record_on(subject, kind, ...)`` records, built to be written with the batch's
-    others (``record_events`` sets its record time and runs its subscribers)."""
-    actor = actor if actor is not None else current_actor()
-    return DomainEvent(
-        kind=kind,
-        time=at,
-        **summary_fields(summary),
-        actor=actor if getattr(actor, "pk", None) else None,
-        request_id=current_request_id(),
-        jurisdiction_code=scope_of(subject),
-        content_type=ContentType.objects.get_for_model(subject),
-        object_id=str(subject.pk),
-        payload=payload,
-    )
-
-
 def _contact_event(contact: Contact, actor, names: dict[int, Message]) -> DomainEvent:
     """The contact's event; ``names`` keeps each investigation's name, written once for its
     many contacts."""
@@ -261,33 +239,20 @@ def _contact_event(contact: Contact, actor, names: dict[int, Message]) -> Domain
     if investigation.pk not in names:
         names[investigation.pk] = investigation_name(investigation)
     summary, payload = contact_added_event(contact, names[investigation.pk])
-    return _event(CONTACT_ADDED, summary, investigation, actor, payload)
+    return event_on(investigation, CONTACT_ADDED, summary, actor=actor, payload=payload)
 
 
-def _rule_task(dispatch: Dispatch, due: datetime.datetime, actor) -> Task:
-    """The work item ``tasks.do_issue_rule_task`` issues for a dispatch due at ``due``."""
-    task = Task(
+def _rule_task(dispatch: Dispatch, actor) -> Task:
+    """The work item ``tasks.do_issue_rule_task`` issues for a dispatch (``dispatch``'s own)."""
+    return rule_task(
+        dispatch,
+        actor=actor,
+        owner=dispatch.jurisdiction,
         kind=TASK_KIND,
-        title=dispatch_task_title(dispatch, _named(dispatch))[:200],
+        title=dispatch_task_title(dispatch, _named(dispatch)),
+        deadline=dispatch.due_at,
         description=dispatch.deadline_clause,
-        jurisdiction=dispatch.jurisdiction,
-        department="",
-        deadline=due,
-        created_by=actor if getattr(actor, "pk", None) else None,
     )
-    task.source = dispatch
-    return task
-
-
-def _task_event(task: Task, actor) -> DomainEvent:
-    """The ``tasks.created`` event ``tasks.do_issue_rule_task`` records for its task."""
-    owner = task.jurisdiction
-    summary = message(
-        gettext_noop("Task issued to %(owner)s: %(title)s"),
-        {"owner": owner.name, "title": task.title},
-    )
-    payload = {"owner": owner.code, "deadline": task.deadline.isoformat(), "kind": task.kind}
-    return _event(TASK_CREATED, summary, task, actor, payload)
 
 
 def _named(dispatch: Dispatch) -> str:
@@ -297,7 +262,9 @@ def _named(dispatch: Dispatch) -> str:
 
 def _dispatch_event(dispatch: Dispatch, actor) -> DomainEvent:
     summary, payload = dispatched_event(dispatch, _named(dispatch))
-    event = _event(DISPATCHED, summary, dispatch, actor, payload, at=dispatch.sent_at)
+    event = event_on(
+        dispatch, DISPATCHED, summary, actor=actor, payload=payload, at=dispatch.sent_at
+    )
     event.jurisdiction_code = dispatch.sender_id  # the sender sees what it sent
     return event
 
@@ -337,7 +304,6 @@ def _dispatch(contacts: list[Contact], actor) -> tuple[list[Dispatch], list[Doma
         target = Target(sender, county, region, now, due, clause, dispatch_reason(c))
         made.append(plan_dispatch(c.person, target, source=c, actor=actor, last_exposure_at=None))
     Dispatch.objects.bulk_create(made, batch_size=2000)
-    tasks = [_rule_task(d, d.due_at, actor) for d in made if d.due_at is not None]
-    Task.objects.bulk_create(tasks, batch_size=2000)
-    events = [_dispatch_event(d, actor) for d in made] + [_task_event(t, actor) for t in tasks]
+    tasks = [_rule_task(d, actor) for d in made if d.due_at is not None]
+    events = [_dispatch_event(d, actor) for d in made] + issue_rule_tasks(tasks)
     return made, events
