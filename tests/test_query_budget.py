@@ -98,6 +98,7 @@ ENDPOINTS = (
     ("/api/people/persons/", 4),
     ("/api/quarantine/placements/", 4),
     ("/api/testing/rounds/", 4),
+    ("/api/testing/campaigns/", 6),
     ("/api/areas/risk-areas/", 6),
     ("/api/areas/checkpoints/", 5),
     ("/api/tracing/investigations/", 4),

@@ -48,11 +48,15 @@ class ScopedViewSetMixin:
     filter_backends = [BoundedFilterBackend]  # number filters bounded to the database's range
 
     select_related: tuple[str, ...] = ()
+    #: Many-to-many fields a list shows: read in one query each per page, not one per row.
+    prefetch_related: tuple[str, ...] = ()
 
     def get_queryset(self):
         # Writes need the object visible first (404 otherwise); RoleCanAct checks the action.
         qs = self.queryset.model.objects.restrict(self.request.user, "view")
-        return qs.select_related(*self.select_related) if self.select_related else qs
+        if self.select_related:
+            qs = qs.select_related(*self.select_related)
+        return qs.prefetch_related(*self.prefetch_related) if self.prefetch_related else qs
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)

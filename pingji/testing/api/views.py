@@ -35,6 +35,7 @@ class CampaignViewSet(_Create):
     queryset = Campaign.objects.all()
     serializer_class = CampaignSerializer
     select_related = ("jurisdiction",)
+    prefetch_related = ("areas", "places")
 
     def perform_create(self, serializer):
         data = serializer.validated_data
