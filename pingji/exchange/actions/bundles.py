@@ -115,6 +115,13 @@ def _apply(document: dict, actor, outcome: BundleOutcome) -> None:
             outcome.problems.append(R.Problem(n, problem.path, problem.reason))
 
 
+def _subject(resource: dict, persons: dict[str, Person]) -> Person:
+    person = persons.get((resource.get("subject") or {}).get("reference", ""))
+    if person is None:
+        raise _EntryProblem("subject", _("The subject is not a patient of this bundle known here."))
+    return person
+
+
 def _is_condition(resource: dict) -> bool:
     return resource.get("resourceType") == "Condition"
 
@@ -150,9 +157,7 @@ def persons_of(entries: list[dict], actor, outcome: BundleOutcome) -> dict[str, 
 
 
 def _condition(resource: dict, persons: dict[str, Person], actor, outcome) -> None:
-    person = persons.get((resource.get("subject") or {}).get("reference", ""))
-    if person is None:
-        raise _EntryProblem("subject", _("The subject is not a patient of this bundle known here."))
+    person = _subject(resource, persons)
     key = R.identifier(resource)
     if key is None:
         raise _EntryProblem("identifier", _("A condition needs an identifier."))
@@ -179,9 +184,7 @@ def _condition(resource: dict, persons: dict[str, Person], actor, outcome) -> No
 
 
 def _exposure(resource: dict, persons: dict[str, Person], actor, outcome) -> None:
-    person = persons.get((resource.get("subject") or {}).get("reference", ""))
-    if person is None:
-        raise _EntryProblem("subject", _("The subject is not a patient of this bundle known here."))
+    person = _subject(resource, persons)
     facts = R.contact_facts(resource)
     if not facts["case"] or not all(facts["case"]):
         raise _EntryProblem("focus", _("Name the index case by its identifier."))
@@ -207,9 +210,7 @@ def _exposure(resource: dict, persons: dict[str, Person], actor, outcome) -> Non
 
 
 def _placement(resource: dict, persons: dict[str, Person], actor, outcome) -> None:
-    person = persons.get((resource.get("subject") or {}).get("reference", ""))
-    if person is None:
-        raise _EntryProblem("subject", _("The subject is not a patient of this bundle known here."))
+    person = _subject(resource, persons)
     facts = R.placement_facts(resource)
     for path, name in (("period.start", "placed_at"), ("extension", "exposure_on")):
         if facts[name] is None:
