@@ -71,24 +71,22 @@ def open_cards(reported: list[tuple[Case, object]]) -> list[ReportCard]:
         cards.append(card)
         tasks.append((card, actor, limit, _county(case, counties)))
     ReportCard.objects.bulk_create(cards)
-    record_events(
-        issue_rule_tasks(
-            [
-                rule_task(
-                    card,
-                    actor=actor,
-                    owner=county,
-                    kind=TASK_KIND,
-                    title=_("File the report card of case %(case)s within %(hours)s hours")
-                    % {"case": card.case_id, "hours": limit.hours},
-                    deadline=card.due_at,
-                    description=limit.clause,
-                )
-                for card, actor, limit, county in tasks
-            ]
-        )
-    )
+    record_events(issue_rule_tasks([_filing_task(*task) for task in tasks]))
     return cards
+
+
+def _filing_task(card: ReportCard, actor, limit: TimeLimit, county: Jurisdiction):
+    """The work item to file ``card`` within the time limit, owned by its county."""
+    return rule_task(
+        card,
+        actor=actor,
+        owner=county,
+        kind=TASK_KIND,
+        title=_("File the report card of case %(case)s within %(hours)s hours")
+        % {"case": card.case_id, "hours": limit.hours},
+        deadline=card.due_at,
+        description=limit.clause,
+    )
 
 
 def _county(case: Case, known: dict[str, Jurisdiction]) -> Jurisdiction:
