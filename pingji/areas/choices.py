@@ -20,6 +20,11 @@ __all__ = [
     "CheckpointKind",
     "CheckpointStatus",
     "StepCondition",
+    "MeasureKind",
+    "MeasureStatus",
+    "MeasureChangeKind",
+    "SchoolMode",
+    "TransportMode",
 ]
 
 
@@ -87,3 +92,47 @@ class StepCondition(models.TextChoices):
     NO_STRICTEST = "no_strictest", _("no area it serves is at the strictest level")
     ALL_LIFTED = "all_lifted", _("every area it serves is lifted")
     DATE = "date", _("on the planned date")
+
+
+class MeasureKind(models.TextChoices):
+    """The society-wide measures (社会面管控措施) the register holds, one setting schema each
+    (``measure_settings``; docs/decisions/0047-society-wide-measures.md)."""
+
+    VENUE_CLOSURE = "venue_closure", _("venue closures by kind")
+    SCHOOL_MODE = "school_mode", _("school mode")
+    GATHERINGS = "gatherings", _("gatherings")
+    PUBLIC_TRANSPORT = "public_transport", _("public transport")
+    WORKPLACE_ATTENDANCE = "workplace_attendance", _("workplace attendance")
+    MASS_TESTING = "mass_testing", _("mass testing")
+    EXIT_TEST = "exit_test", _("test to leave the city")
+
+
+class MeasureStatus(models.TextChoices):
+    PROPOSED = "proposed", pgettext_lazy("measure status", "proposed, not yet in force")
+    ACTIVE = "active", pgettext_lazy("measure status", "in force")
+    LIFTED = "lifted", pgettext_lazy("measure status", "lifted")
+    WITHDRAWN = "withdrawn", pgettext_lazy("measure status", "withdrawn before taking effect")
+
+
+class MeasureChangeKind(models.TextChoices):
+    """How a change moves a measure: in force, stricter, less strict, or gone."""
+
+    DESIGNATE = "designate", pgettext_lazy("measure change", "designated")
+    RAISE = "raise", pgettext_lazy("measure change", "made stricter")
+    STEP_DOWN = "step_down", pgettext_lazy("measure change", "stepped down")
+    LIFT = "lift", pgettext_lazy("measure change", "lifted")
+
+
+class SchoolMode(models.TextChoices):
+    """How schools teach, from open to shut (strictness grows down the list)."""
+
+    IN_PERSON = "in_person", _("in person")
+    STAGGERED = "staggered", _("staggered attendance")
+    ONLINE = "online", _("online")
+    CLOSED = "closed", pgettext_lazy("school mode", "closed")
+
+
+class TransportMode(models.TextChoices):
+    NORMAL = "normal", _("normal service")
+    REDUCED = "reduced", _("reduced service")
+    SUSPENDED = "suspended", _("suspended")

@@ -5,9 +5,14 @@ is an event on the area, and the situation room counts areas designated, lifted 
 ``PUBLISHED`` (its ``kind`` says which). Checkpoints record their set-up, their daily counts and
 their stepwise lifting.
 
+Society-wide measures (社会面管控措施) move the same way, by changes proposed with their evidence
+frozen, approved and published with the list (docs/decisions/0047-society-wide-measures.md): each
+step is an ``areas.measure_*`` event on the measure.
+
 Other apps call into areas through ``areas.lookup.controls_at`` (reopening: is a place under
-control), and the demo through ``actions``, ``checkpoints``, ``publishing``, ``evaluation.evaluate``
-and ``extent``.
+control) and ``areas.lookup.measures_at`` (reopening: does a measure in force close this kind of
+establishment; the simulator: the settings in force), and the demo through ``actions``,
+``checkpoints``, ``publishing``, ``evaluation.evaluate`` and ``extent``.
 """
 
 from typing import NotRequired, TypedDict
@@ -46,6 +51,29 @@ class PublishedPayload(TypedDict):
 
 class ListPublishedPayload(TypedDict):
     transitions: list[int]
+    #: The measure changes this list put in force (docs/decisions/0047).
+    measure_changes: NotRequired[list[int]]
+
+
+class MeasureProposedPayload(TypedDict):
+    change: int
+    #: designate, raise, step_down or lift (``MeasureChangeKind``).
+    kind: str
+    measure_kind: str
+    to_setting: dict
+
+
+class MeasureDecidedPayload(TypedDict):
+    change: int
+    note: str
+
+
+class MeasurePublishedPayload(TypedDict):
+    change: int
+    kind: str
+    measure_kind: str
+    from_setting: dict
+    to_setting: dict
 
 
 class CheckpointCreatedPayload(TypedDict):
@@ -95,4 +123,20 @@ CHECKPOINT_STEP_PLANNED = declare(
 )
 CHECKPOINT_CHANGED = declare(
     "areas.checkpoint_changed", "a lifting step taken", CheckpointChangedPayload
+)
+MEASURE_PROPOSED = declare(
+    "areas.measure_proposed",
+    "a society-wide measure designated, changed or lifted: proposed, with its evidence frozen",
+    MeasureProposedPayload,
+)
+MEASURE_APPROVED = declare(
+    "areas.measure_approved", "a proposed change of a measure approved", MeasureDecidedPayload
+)
+MEASURE_REJECTED = declare(
+    "areas.measure_rejected", "a proposed change of a measure rejected", MeasureDecidedPayload
+)
+MEASURE_PUBLISHED = declare(
+    "areas.measure_published",
+    "an approved change of a measure in force by publication",
+    MeasurePublishedPayload,
 )

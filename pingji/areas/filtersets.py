@@ -1,8 +1,16 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from .choices import AreaStatus, CheckpointStatus, RiskLevel, TransitionStatus, Verdict
-from .models import Checkpoint, Evaluation, RiskArea, Transition
+from .choices import (
+    AreaStatus,
+    CheckpointStatus,
+    MeasureKind,
+    MeasureStatus,
+    RiskLevel,
+    TransitionStatus,
+    Verdict,
+)
+from .models import Checkpoint, Evaluation, Measure, MeasureChange, RiskArea, Transition
 
 
 class _Within(django_filters.FilterSet):
@@ -46,3 +54,20 @@ class CheckpointFilterSet(_Within):
     class Meta:
         model = Checkpoint
         fields = ["status", "kind", "within"]
+
+
+class MeasureFilterSet(_Within):
+    kind = django_filters.ChoiceFilter(label=_("kind"), choices=MeasureKind.choices)
+    status = django_filters.ChoiceFilter(label=_("status"), choices=MeasureStatus.choices)
+
+    class Meta:
+        model = Measure
+        fields = ["kind", "status", "within"]
+
+
+class MeasureChangeFilterSet(_Within):
+    status = django_filters.ChoiceFilter(label=_("status"), choices=TransitionStatus.choices)
+
+    class Meta:
+        model = MeasureChange
+        fields = ["status", "kind", "measure", "within"]

@@ -8,8 +8,18 @@ from pingji.core.forms import DateInput, limit_choices
 from pingji.core.widgets import PickerField, PickerMultipleField, bind_picker
 from pingji.geo.choices import Level, PlaceKind
 from pingji.geo.models import Jurisdiction, Place
+from pingji.protocols.choices import EstablishmentKind, PoolingMode
 
-from .choices import CheckpointKind, CheckpointStatus, RiskLevel, StepCondition
+from .choices import (
+    CheckpointKind,
+    CheckpointStatus,
+    MeasureChangeKind,
+    MeasureKind,
+    RiskLevel,
+    SchoolMode,
+    StepCondition,
+    TransportMode,
+)
 from .models import RiskArea
 
 
@@ -182,3 +192,142 @@ class LiftingStepForm(forms.Form):
 
 class AsOfForm(forms.Form):
     on = forms.DateField(label=_("as of"), required=False, widget=DateInput())
+
+
+class _SettingFields(forms.Form):
+    """The parameters of a measure's setting, one field each; ``setting_for(kind)`` assembles the
+    kind's setting from those it takes, and the action checks it (``measure_settings``)."""
+
+    venue_kinds = forms.MultipleChoiceField(
+        label=_("kinds of venue closed"),
+        choices=EstablishmentKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    school_mode = forms.ChoiceField(
+        label=_("school mode"), choices=_blank(SchoolMode.choices), required=False
+    )
+    max_size = forms.IntegerField(label=_("largest gathering (people)"), required=False)
+    transport_mode = forms.ChoiceField(
+        label=_("public transport"), choices=_blank(TransportMode.choices), required=False
+    )
+    share = forms.FloatField(
+        label=_("share (0 to 1)"),
+        required=False,
+        help_text=_("Reduced transport: the share of the timetable run; attendance: of staff."),
+    )
+    cadence_days = forms.IntegerField(label=_("test every (days)"), required=False)
+    pooling = forms.ChoiceField(
+        label=_("sampling"), choices=_blank(PoolingMode.choices), required=False
+    )
+    hours = forms.IntegerField(label=_("negative test within (hours)"), required=False)
+
+    def setting_for(self, kind: str) -> dict:
+        d = self.cleaned_data
+        match kind:
+            case MeasureKind.VENUE_CLOSURE:
+                return {"venue_kinds": list(d.get("venue_kinds") or [])}
+            case MeasureKind.SCHOOL_MODE:
+                return {"mode": d.get("school_mode") or None}
+            case MeasureKind.GATHERINGS:
+                return {"max_size": d.get("max_size")}
+            case MeasureKind.PUBLIC_TRANSPORT:
+                found = {"mode": d.get("transport_mode") or None}
+                if d.get("share") is not None:
+                    found["share"] = d["share"]
+                return found
+            case MeasureKind.WORKPLACE_ATTENDANCE:
+                return {"share": d.get("share")}
+            case MeasureKind.MASS_TESTING:
+                return {"cadence_days": d.get("cadence_days"), "pooling": d.get("pooling") or None}
+            case MeasureKind.EXIT_TEST:
+                return {"hours": d.get("hours")}
+        return {}
+
+    PARAMETERS = (
+        "venue_kinds",
+        "school_mode",
+        "max_size",
+        "transport_mode",
+        "share",
+        "cadence_days",
+        "pooling",
+        "hours",
+    )
+
+    def action_data(self, kind: str) -> dict:
+        """The cleaned data the action takes: the parameters folded into ``setting``."""
+        data = {k: v for k, v in self.cleaned_data.items() if k not in self.PARAMETERS}
+        return {**data, "setting": self.setting_for(kind)}
+
+
+class MeasureForm(_SettingFields):
+    """Designate a society-wide measure: kind, jurisdiction, the setting's parameters, the order."""
+
+    jurisdiction = PickerField(
+        "jurisdictions",
+        label=_("jurisdiction"),
+        queryset=Jurisdiction.objects.none(),
+        error_messages={"invalid_choice": _("No such jurisdiction in your area.")},
+    )
+    kind = forms.ChoiceField(label=_("kind"), choices=_blank(MeasureKind.choices))
+    legal_basis = forms.CharField(label=_("legal basis (order number)"), max_length=200)
+    decided_at = LocalDateTimeField(label=_("decided at"))
+    effective_at = LocalDateTimeField(label=_("takes effect at"), required=False)
+    reason = forms.CharField(
+        label=_("reason"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    field_order = ["jurisdiction", "kind"]
+
+    def __init__(self, *args, user, focus: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        _bind_jurisdictions(
+            self, "jurisdiction", user, focus, Level.CITY, Level.COUNTY, Level.TOWNSHIP
+        )
+
+
+class MeasureChangeForm(_SettingFields):
+    """Propose a stricter setting, a step-down or the lifting of a measure in force."""
+
+    kind = forms.ChoiceField(
+        label=_("change"),
+        choices=_blank([c for c in MeasureChangeKind.choices if c[0] != "designate"]),
+    )
+    decided_at = LocalDateTimeField(label=_("decided at"))
+    effective_at = LocalDateTimeField(label=_("takes effect at"), required=False)
+    legal_basis = forms.CharField(
+        label=_("legal basis (order number)"), max_length=200, required=False
+    )
+    reason = forms.CharField(
+        label=_("reason"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    field_order = ["kind"]
+
+    def __init__(self, *args, measure_kind: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.measure_kind = measure_kind
+        keep = set(self.fields_for(measure_kind))
+        for name in self.PARAMETERS:
+            if name not in keep:
+                del self.fields[name]
+
+    @staticmethod
+    def fields_for(kind: str) -> tuple[str, ...]:
+        fields: dict[str, tuple[str, ...]] = {
+            MeasureKind.VENUE_CLOSURE: ("venue_kinds",),
+            MeasureKind.SCHOOL_MODE: ("school_mode",),
+            MeasureKind.GATHERINGS: ("max_size",),
+            MeasureKind.PUBLIC_TRANSPORT: ("transport_mode", "share"),
+            MeasureKind.WORKPLACE_ATTENDANCE: ("share",),
+            MeasureKind.MASS_TESTING: ("cadence_days", "pooling"),
+            MeasureKind.EXIT_TEST: ("hours",),
+        }
+        return fields.get(kind, ())
+
+    def change_data(self) -> dict:
+        data = self.action_data(self.measure_kind)
+        if data["kind"] == MeasureChangeKind.LIFT:
+            data["setting"] = None
+        return data

@@ -5,6 +5,11 @@ controlled (high or medium) area cannot reopen. An area covers a place when the 
 compound, or one of its grid's ancestors is in the area's extent; it covers a jurisdiction when
 the jurisdiction or one of its ancestors is. Where areas of different levels overlap, all are
 returned and the strictest comes first: where levels conflict, the stricter one applies.
+
+``measures_at`` answers the same question of the society-wide measures (decision 0047): the
+settings in force at a jurisdiction, from the measures of it and of every level above it, each
+read from its published changes. Reopening asks it whether a measure closes an establishment's
+kind; the simulator reads the settings as its interventions.
 """
 
 import datetime
@@ -12,9 +17,11 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
+from .choices import TransitionStatus
 from .extent import prefixes
 from .levels import level_order, levels_at
-from .models import RiskArea
+from .measure_settings import closes
+from .models import MeasureChange, RiskArea
 
 
 @dataclass(frozen=True)
@@ -46,3 +53,49 @@ def controls_at(
         order, restricts = level_order(area.protocol_id, level)
         out.append(Control(area, level, order, restricts))
     return sorted(out, key=lambda c: (c.order, c.area.pk))
+
+
+@dataclass(frozen=True)
+class MeasureInForce:
+    """A society-wide measure at the setting it had at the time asked, and since when."""
+
+    measure_id: int
+    kind: str
+    setting: dict
+    jurisdiction_code: str
+    jurisdiction_name: str
+    since: datetime.datetime
+
+    def closes(self, establishment_kind: str) -> bool:
+        """Whether this setting keeps an establishment of that kind shut."""
+        return closes(self.kind, self.setting, establishment_kind)
+
+
+def measures_at(code: str, at: datetime.datetime) -> list[MeasureInForce]:
+    """The measures in force at ``at`` over jurisdiction ``code`` (those of ``code`` and of every
+    jurisdiction above it), from their published changes; by jurisdiction, then kind."""
+    rows = (
+        MeasureChange.objects.filter(
+            jurisdiction__in=prefixes(code),
+            status=TransitionStatus.PUBLISHED,
+            effective_at__lte=at,
+        )
+        .order_by("measure_id", "effective_at", "id")
+        .values_list(
+            "measure_id",
+            "measure__kind",
+            "to_setting",
+            "jurisdiction_id",
+            "jurisdiction__name",
+            "effective_at",
+        )
+    )
+    last: dict[int, tuple] = {}
+    for row in rows:
+        last[row[0]] = row
+    found = [
+        MeasureInForce(mid, kind, setting, jcode, jname, since)
+        for mid, kind, setting, jcode, jname, since in last.values()
+        if setting
+    ]
+    return sorted(found, key=lambda m: (m.jurisdiction_code, m.kind, m.measure_id))

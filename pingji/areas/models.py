@@ -22,12 +22,16 @@ from .choices import (
     AreaStatus,
     CheckpointKind,
     CheckpointStatus,
+    MeasureChangeKind,
+    MeasureKind,
+    MeasureStatus,
     RiskLevel,
     StepCondition,
     TransitionKind,
     TransitionStatus,
     Verdict,
 )
+from .measure_settings import describe
 
 
 def _jurisdiction_fk(verbose_name=None):
@@ -215,7 +219,8 @@ class Evaluation(ScopedModel):
 
 
 class Publication(ScopedModel):
-    """A published list of the areas and checkpoints in force in a jurisdiction, frozen as issued.
+    """A published list of the areas, checkpoints and society-wide measures in force in a
+    jurisdiction, frozen as issued.
 
     The public page shows the latest publication of each publishing jurisdiction; earlier ones are
     the archive. The snapshot is what was published, whatever happened to the rows afterwards.
@@ -227,12 +232,15 @@ class Publication(ScopedModel):
     published_by = user_fk(_("published by"))
     areas = models.JSONField(_("areas"), default=list, blank=True)
     checkpoints = models.JSONField(_("checkpoints"), default=list, blank=True)
+    #: The society-wide measures in force (and those this list lifts), docs/decisions/0047.
+    measures = models.JSONField(_("society-wide measures"), default=list, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
 
     # The snapshot's rows with labels in the reader's language, attached for the public pages
     # by ``views.public.for_display`` (not stored).
     area_rows: list[dict[str, Any]]
     checkpoint_rows: list[dict[str, Any]]
+    measure_rows: list[dict[str, Any]]
 
     class Meta:
         verbose_name = _("publication")
@@ -355,3 +363,103 @@ class LiftingStep(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.checkpoint} · {self.sequence}"
+
+
+class Measure(ScopedModel):
+    """A society-wide measure (社会面管控措施) of a city, county or township: a kind and its
+    machine-readable ``setting`` (``measure_settings``), which the simulator reads as an
+    intervention and reopening as a control.
+
+    Like an area, it changes only through a ``MeasureChange`` proposed, approved and published
+    (docs/decisions/0047-society-wide-measures.md); ``setting`` is the setting in force (or
+    proposed, before publication) and its history is the published changes.
+    """
+
+    jurisdiction = _jurisdiction_fk()
+    kind = models.CharField(_("kind"), max_length=24, choices=MeasureKind.choices)
+    setting = models.JSONField(_("setting"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=MeasureStatus.choices, default=MeasureStatus.PROPOSED
+    )
+    legal_basis = models.CharField(_("legal basis (order number)"), max_length=200)
+    decided_at = models.DateTimeField(_("decided at"))
+    decided_by = user_fk(_("decided by"))
+    effective_from = models.DateTimeField(_("in force from"), null=True, blank=True)
+    setting_since = models.DateTimeField(_("at this setting since"), null=True, blank=True)
+    lifted_at = models.DateTimeField(_("lifted at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=clock.now, editable=False)
+
+    class Meta:
+        verbose_name = _("society-wide measure")
+        verbose_name_plural = _("society-wide measures")
+        ordering = ["jurisdiction_id", "kind", "id"]
+        indexes = [models.Index(fields=["status", "jurisdiction"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.jurisdiction_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("areas:measure_detail", args=[self.pk])
+
+    def setting_text(self) -> str:
+        """The setting in words, in the reader's language."""
+        return describe(self.kind, self.setting)
+
+
+class MeasureChange(ScopedModel):
+    """One change of a measure — designation, a stricter or a less strict setting, lifting — with
+    the situation it was proposed in (``evidence``, frozen) and its approval (four eyes, as
+    transitions: docs/decisions/0014)."""
+
+    measure = models.ForeignKey(
+        Measure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="changes"
+    )
+    jurisdiction = _jurisdiction_fk()
+    kind = models.CharField(_("kind"), max_length=12, choices=MeasureChangeKind.choices)
+    from_setting = models.JSONField(_("from setting"), default=dict, blank=True)
+    to_setting = models.JSONField(
+        _("to setting"), default=dict, blank=True, help_text=_("Empty when the measure is lifted.")
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=TransitionStatus.choices,
+        default=TransitionStatus.PROPOSED,
+    )
+    evidence = models.JSONField(_("evidence"), default=dict, blank=True)
+    reason = models.TextField(_("reason"), max_length=2000, blank=True)
+    legal_basis = models.CharField(_("legal basis (order number)"), max_length=200, blank=True)
+    decided_at = models.DateTimeField(_("decided at"))
+    effective_at = models.DateTimeField(_("takes effect at"))
+    proposed_by = user_fk(_("proposed by"))
+    proposed_at = models.DateTimeField(_("proposed at"), default=clock.now)
+    approved_by = user_fk(_("approved by"))
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    decision_note = models.CharField(_("decision note"), max_length=500, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    publication = models.ForeignKey(
+        Publication,
+        verbose_name=_("publication"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="measure_changes",
+    )
+
+    class Meta:
+        verbose_name = _("measure change")
+        verbose_name_plural = _("measure changes")
+        ordering = ["-proposed_at", "-id"]
+        permissions = [("approve_measurechange", _("Can approve changes of society-wide measures"))]
+
+    def __str__(self) -> str:
+        return f"{self.measure} · {self.get_kind_display()}"
+
+    def to_setting_text(self) -> str:
+        return describe(self.measure.kind, self.to_setting)
+
+    def from_setting_text(self) -> str:
+        return describe(self.measure.kind, self.from_setting) if self.from_setting else "—"
+
+    def get_absolute_url(self) -> str:
+        return reverse("areas:measure_change_detail", args=[self.pk])

@@ -60,3 +60,27 @@ class CheckpointTable(Table):
         Column("since", _("status since")),
         Column("jurisdiction.name", _("jurisdiction")),
     )
+
+
+class MeasureTable(Table):
+    columns = (
+        Column("pk", "#", link=True),
+        Column("kind", _("kind")),
+        Column("setting_text", _("setting")),
+        Column("status", _("status")),
+        Column("jurisdiction.name", _("jurisdiction")),
+        Column("legal_basis", _("legal basis (order number)")),
+        Column("effective_from", _("in force from")),
+        Column("setting_since", _("at this setting since")),
+    )
+
+
+class MeasureChangeTable(Table):
+    columns = (
+        Column("pk", "#", link=True),
+        Column("measure", _("measure")),
+        Column("kind", _("change")),
+        Column("to_setting_text", _("to setting")),
+        Column("status", _("status")),
+        Column("effective_at", _("takes effect at")),
+    )

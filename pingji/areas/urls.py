@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import areas, checkpoints, public, situation
+from .views import areas, checkpoints, measures, public, situation
 
 app_name = "areas"
 urlpatterns = [
@@ -37,6 +37,34 @@ urlpatterns = [
         name="checkpoint_plan",
     ),
     path("steps/<int:pk>/take/", checkpoints.TakeStepView.as_view(), name="step_take"),
+    path("measures/", measures.MeasureListView.as_view(), name="measure_list"),
+    path("measures/new/", measures.MeasureCreateView.as_view(), name="measure_create"),
+    path("measures/<int:pk>/", measures.MeasureDetailView.as_view(), name="measure_detail"),
+    path(
+        "measures/<int:pk>/propose/",
+        measures.MeasureProposeView.as_view(),
+        name="measure_propose",
+    ),
+    path(
+        "measures/changes/",
+        measures.MeasureChangeListView.as_view(),
+        name="measure_change_list",
+    ),
+    path(
+        "measures/changes/<int:pk>/",
+        measures.MeasureChangeDetailView.as_view(),
+        name="measure_change_detail",
+    ),
+    path(
+        "measures/changes/<int:pk>/approve/",
+        measures.ApproveView.as_view(),
+        name="measure_change_approve",
+    ),
+    path(
+        "measures/changes/<int:pk>/reject/",
+        measures.RejectView.as_view(),
+        name="measure_change_reject",
+    ),
     path("indicator/", situation.indicator, name="indicator"),
     path("map/", situation.map_page, name="map"),
     path("map/data/", situation.map_data, name="map_data"),

@@ -2,7 +2,10 @@
 
 - ``transitions``: designating an area, proposing a change of level (judged against the lifting
   criteria), approving or rejecting it (decision 0014);
-- ``publishing``: the list in force published, the approved transitions taking effect with it;
+- ``publishing``: the list in force published, the approved transitions (and measure changes)
+  taking effect with it;
+- ``measures``: society-wide measures designated, made stricter, stepped down or lifted, and the
+  changes approved or rejected (docs/decisions/0047-society-wide-measures.md);
 - ``checkpoints``: setting one up, its daily counts, and its stepwise lifting plan;
 - ``evaluations``: storing the day's evaluation and the over-control work items (decision 0015);
 - ``scope``: who may write here at all, asked first by every action above.

@@ -1,7 +1,10 @@
-"""Publishing the list in force: approved transitions take effect, the list is frozen.
+"""Publishing the list in force: approved transitions and measure changes take effect, the list
+is frozen.
 
-The publication is what the public pages show (decision 0014); an area's level changes here and
-nowhere else. Events: ``areas.published`` on each area, ``areas.list_published`` on the list.
+The publication is what the public pages show (decision 0014); an area's level, and a society-wide
+measure's setting (decision 0047), change here and nowhere else. Events: ``areas.published`` on
+each area, ``areas.measure_published`` on each measure (``measures.apply_change``),
+``areas.list_published`` on the list.
 """
 
 import datetime
@@ -23,6 +26,7 @@ from pingji.tasks.actions.work import do_close_rule_tasks
 from ..choices import AreaStatus, RiskLevel, TransitionKind, TransitionStatus
 from ..contracts import LIST_PUBLISHED, PUBLISHED
 from ..models import Checkpoint, Publication, RiskArea, Transition
+from . import measures
 from .scope import may_act_in
 
 
@@ -104,10 +108,12 @@ def _snapshot_checkpoint(c: Checkpoint) -> dict:
 def do_publish(
     jurisdiction: Jurisdiction, *, actor, at: datetime.datetime | None = None, note: str = ""
 ) -> Publication:
-    """Publish the approved transitions below ``jurisdiction`` and the list now in force there.
+    """Publish the approved transitions and measure changes below ``jurisdiction`` and the list
+    now in force there.
 
-    The list holds the areas in force and those lifted by this publication, and every checkpoint
-    not yet lifted (or lifted since the previous list), each with its effective time. The list's
+    The list holds the areas in force and those lifted by this publication, every checkpoint not
+    yet lifted (or lifted since the previous list), and the society-wide measures in force and
+    those lifted by this publication, each with its effective time. The list's
     event is dated ``at``, when the list was published.
     """
     may_act_in(actor, jurisdiction.pk, "areas.add_publication")
@@ -118,6 +124,7 @@ def do_publish(
         .select_related("area")
         .order_by("effective_at", "id")
     )
+    measure_changes = measures.approved_below(jurisdiction.pk)
     previous = Publication.objects.filter(jurisdiction=jurisdiction).aggregate(
         n=Max("number"), at=Max("published_at")
     )
@@ -136,8 +143,14 @@ def do_publish(
         _apply(t, at, actor)
         if not t.to_level:
             lifted_now.append(t.area_id)
+    measures_lifted = []
+    for change in measure_changes:
+        measures.apply_change(change, pub, at, actor)
+        if not change.to_setting:
+            measures_lifted.append(change.measure_id)
     _freeze_list(pub, jurisdiction, lifted_now, since=previous["at"] or at)
-    pub.save(update_fields=["areas", "checkpoints"])
+    pub.measures = measures.freeze_measures(jurisdiction, measures_lifted)
+    pub.save(update_fields=["areas", "checkpoints", "measures"])
     record_event(
         LIST_PUBLISHED,
         message(
@@ -148,7 +161,10 @@ def do_publish(
         subject=pub,
         actor=actor,
         at=at,
-        payload={"transitions": [t.pk for t in todo]},
+        payload={
+            "transitions": [t.pk for t in todo],
+            "measure_changes": [c.pk for c in measure_changes],
+        },
     )
     ensure_allowed(actor, pub, "view")
     return pub

@@ -9,6 +9,8 @@ from ..models import (
     CheckpointDay,
     Evaluation,
     LiftingStep,
+    Measure,
+    MeasureChange,
     Publication,
     RiskArea,
     Transition,
@@ -143,9 +145,10 @@ class PublicationSerializer(ScopedModelSerializer):
             "published_by",
             "areas",
             "checkpoints",
+            "measures",
             "note",
         ]
-        read_only_fields = ["number", "published_by", "areas", "checkpoints"]
+        read_only_fields = ["number", "published_by", "areas", "checkpoints", "measures"]
         extra_kwargs = {"published_at": {"required": False}}
 
 
@@ -200,3 +203,79 @@ class LiftingStepSerializer(ScopedModelSerializer):
             "done_at",
         ]
         read_only_fields = ["checkpoint", "sequence", "done_at"]
+
+
+class MeasureSerializer(ScopedModelSerializer):
+    """A society-wide measure; ``POST`` proposes its designation (docs/decisions/0047)."""
+
+    jurisdiction = serializers.PrimaryKeyRelatedField(queryset=Jurisdiction.objects.all())
+    # checked per kind by the action (``measure_settings.clean_setting``), not by the serializer
+    kind = serializers.CharField(max_length=24)
+    setting = serializers.JSONField()
+    effective_at = serializers.DateTimeField(write_only=True, required=False)
+    reason = serializers.CharField(
+        write_only=True, required=False, allow_blank=True, max_length=2000
+    )
+
+    class Meta:
+        model = Measure
+        fields = [
+            "id",
+            "jurisdiction",
+            "kind",
+            "setting",
+            "status",
+            "legal_basis",
+            "decided_at",
+            "decided_by",
+            "effective_from",
+            "setting_since",
+            "lifted_at",
+            "effective_at",
+            "reason",
+        ]
+        read_only_fields = [
+            "status",
+            "decided_by",
+            "effective_from",
+            "setting_since",
+            "lifted_at",
+        ]
+
+
+class MeasureProposeSerializer(ScopedSerializer):
+    kind = serializers.CharField(
+        max_length=12, help_text=_("raise, step_down or lift (``MeasureChangeKind``).")
+    )
+    setting = serializers.JSONField(required=False, allow_null=True)
+    decided_at = serializers.DateTimeField()
+    effective_at = serializers.DateTimeField(required=False)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    legal_basis = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+
+class MeasureChangeSerializer(ScopedModelSerializer):
+    class Meta:
+        model = MeasureChange
+        fields = [
+            "id",
+            "measure",
+            "jurisdiction",
+            "kind",
+            "from_setting",
+            "to_setting",
+            "status",
+            "evidence",
+            "reason",
+            "legal_basis",
+            "decided_at",
+            "effective_at",
+            "proposed_by",
+            "proposed_at",
+            "approved_by",
+            "approved_at",
+            "decision_note",
+            "published_at",
+            "publication",
+        ]
+        read_only_fields = fields

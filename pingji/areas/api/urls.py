@@ -5,6 +5,8 @@ from .views import (
     CheckpointViewSet,
     EvaluationViewSet,
     LiftingStepViewSet,
+    MeasureChangeViewSet,
+    MeasureViewSet,
     PublicationViewSet,
     RiskAreaViewSet,
     TransitionViewSet,
@@ -18,4 +20,6 @@ router.register("publications", PublicationViewSet)
 router.register("checkpoints", CheckpointViewSet)
 router.register("checkpoint-days", CheckpointDayViewSet)
 router.register("lifting-steps", LiftingStepViewSet)
+router.register("measures", MeasureViewSet)
+router.register("measure-changes", MeasureChangeViewSet)
 urlpatterns = router.urls

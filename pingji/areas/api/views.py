@@ -7,11 +7,13 @@ from rest_framework.response import Response
 from pingji.core.access import scope_code
 from pingji.core.api.base import ScopedModelViewSet, ScopedReadOnlyViewSet
 
-from ..actions import checkpoints, publishing, transitions
+from ..actions import checkpoints, measures, publishing, transitions
 from ..evaluation import evaluate
 from ..filtersets import (
     CheckpointFilterSet,
     EvaluationFilterSet,
+    MeasureChangeFilterSet,
+    MeasureFilterSet,
     RiskAreaFilterSet,
     TransitionFilterSet,
 )
@@ -20,6 +22,8 @@ from ..models import (
     CheckpointDay,
     Evaluation,
     LiftingStep,
+    Measure,
+    MeasureChange,
     Publication,
     RiskArea,
     Transition,
@@ -31,6 +35,9 @@ from .serializers import (
     EvaluateSerializer,
     EvaluationSerializer,
     LiftingStepSerializer,
+    MeasureChangeSerializer,
+    MeasureProposeSerializer,
+    MeasureSerializer,
     ProposeSerializer,
     PublicationSerializer,
     RiskAreaSerializer,
@@ -204,3 +211,52 @@ class LiftingStepViewSet(_StepMixin, ScopedReadOnlyViewSet):
         return Response(
             CheckpointSerializer(checkpoint, context=self.get_serializer_context()).data
         )
+
+
+class MeasureViewSet(_StepMixin, ScopedModelViewSet):
+    """Society-wide measures (docs/decisions/0047). ``POST`` proposes a designation; ``propose``
+    a stricter setting, a step-down or the lifting of one in force."""
+
+    queryset = Measure.objects.all()
+    serializer_class = MeasureSerializer
+    filterset_class = MeasureFilterSet
+    http_method_names = READ_AND_CREATE
+    step_actions = ("propose",)
+
+    def perform_create(self, serializer):
+        serializer.instance = measures.do_designate_measure(
+            actor=self.request.user, **serializer.validated_data
+        )
+
+    @extend_schema(request=MeasureProposeSerializer, responses=MeasureChangeSerializer)
+    @action(detail=True, methods=["post"])
+    def propose(self, request, pk=None):
+        change = measures.do_propose_measure_change(
+            self.get_object(), actor=request.user, **self._body(request, MeasureProposeSerializer)
+        )
+        return Response(MeasureChangeSerializer(change).data, status=201)
+
+
+class MeasureChangeViewSet(_StepMixin, ScopedReadOnlyViewSet):
+    """Changes of measures with their frozen evidence; ``approve``/``reject`` at the county or
+    above, by someone other than the proposer."""
+
+    queryset = MeasureChange.objects.all()
+    serializer_class = MeasureChangeSerializer
+    filterset_class = MeasureChangeFilterSet
+    step_actions = ("approve", "reject")
+
+    @extend_schema(request=DecisionSerializer, responses=MeasureChangeSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        change = measures.do_approve_measure_change(
+            self.get_object(), actor=request.user, **self._body(request, DecisionSerializer)
+        )
+        return Response(MeasureChangeSerializer(change).data)
+
+    @extend_schema(request=DecisionSerializer, responses=MeasureChangeSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        note = self._body(request, DecisionSerializer).get("note", "")
+        change = measures.do_reject_measure_change(self.get_object(), actor=request.user, note=note)
+        return Response(MeasureChangeSerializer(change).data)

@@ -11,6 +11,9 @@ from django.utils import timezone
 from pingji.areas.choices import (
     AreaStatus,
     CheckpointKind,
+    MeasureChangeKind,
+    MeasureKind,
+    MeasureStatus,
     StepCondition,
     TransitionKind,
     TransitionStatus,
@@ -21,6 +24,8 @@ from pingji.areas.models import (
     CheckpointDay,
     Evaluation,
     LiftingStep,
+    Measure,
+    MeasureChange,
     Publication,
     RiskArea,
     Transition,
@@ -125,6 +130,41 @@ class LiftingStepFactory(factory.django.DjangoModelFactory[LiftingStep]):
     condition = StepCondition.NO_STRICTEST
 
 
+class MeasureFactory(factory.django.DjangoModelFactory[Measure]):
+    """Gatherings of at most 50 people, in force since 2021-09-14 12:00, with its published
+    designation (as ``RiskAreaFactory`` keeps its transition)."""
+
+    class Meta:
+        model = Measure
+        skip_postgeneration_save = True
+
+    kind = MeasureKind.GATHERINGS
+    setting = factory.LazyFunction(lambda: {"max_size": 50})
+    status = MeasureStatus.ACTIVE
+    legal_basis = "仙防控指〔2021〕5号"
+    decided_at = DECIDED
+    effective_from = factory.LazyAttribute(lambda o: o.decided_at)
+    setting_since = factory.LazyAttribute(lambda o: o.decided_at)
+
+    @factory.post_generation
+    def designation(self, create, extracted, **kwargs):
+        if create and self.status == MeasureStatus.ACTIVE:
+            MeasureChangeFactory.create(measure=self)
+
+
+class MeasureChangeFactory(factory.django.DjangoModelFactory[MeasureChange]):
+    class Meta:
+        model = MeasureChange
+
+    jurisdiction = factory.LazyAttribute(lambda o: o.measure.jurisdiction)
+    kind = MeasureChangeKind.DESIGNATE
+    to_setting = factory.LazyAttribute(lambda o: o.measure.setting)
+    status = TransitionStatus.PUBLISHED
+    decided_at = factory.LazyAttribute(lambda o: o.measure.decided_at)
+    effective_at = factory.LazyAttribute(lambda o: o.measure.effective_from or o.decided_at)
+    published_at = factory.LazyAttribute(lambda o: o.effective_at)
+
+
 SCOPED_FACTORIES = {
     RiskArea: lambda grid: RiskAreaFactory.create(jurisdiction=grid),
     Transition: lambda grid: RiskAreaFactory.create(jurisdiction=grid).transitions.get(),
@@ -139,4 +179,6 @@ SCOPED_FACTORIES = {
     LiftingStep: lambda grid: LiftingStepFactory.create(
         checkpoint=CheckpointFactory.create(jurisdiction=grid)
     ),
+    Measure: lambda grid: MeasureFactory.create(jurisdiction=grid),
+    MeasureChange: lambda grid: MeasureFactory.create(jurisdiction=grid).changes.get(),
 }

@@ -18,7 +18,8 @@ from pingji.core import clock
 from pingji.core.exports import _cell
 from pingji.core.spreadsheets import safe_row
 
-from ..choices import CheckpointStatus, RiskLevel
+from ..choices import CheckpointStatus, MeasureKind, MeasureStatus, RiskLevel
+from ..measure_settings import describe
 from ..models import Publication
 
 
@@ -51,7 +52,21 @@ def for_display(pub: Publication) -> Publication:
         {**c, **_times(c, "since"), "status_label": statuses.get(c["status"], c["status"])}
         for c in pub.checkpoints
     ]
+    pub.measure_rows = [_measure_row(m) for m in pub.measures or ()]
     return pub
+
+
+def _measure_row(m: dict) -> dict:
+    """A published measure with its kind and setting in the reader's language (decision 0047)."""
+    kinds, statuses = dict(MeasureKind.choices), dict(MeasureStatus.choices)
+    lifted = m.get("status") == MeasureStatus.LIFTED
+    return {
+        **m,
+        **_times(m, "in_force_from", "setting_since", "lifted_at"),
+        "kind_label": kinds.get(m["kind"], m["kind"]),
+        "status_label": statuses.get(m["status"], m["status"]),
+        "setting_label": describe(m["kind"], {} if lifted else m.get("setting") or {}),
+    }
 
 
 def _times(row: dict, *keys) -> dict:
@@ -83,15 +98,19 @@ def publication(request, pk: int):
 
 @require_GET
 def export(request):
-    """The lists in force as an Excel workbook: one sheet of areas, one of checkpoints."""
+    """The lists in force as an Excel workbook: one sheet of areas, one of checkpoints, one of
+    society-wide measures."""
     book = Workbook()
     areas = _sheet(book.active, _("Risk areas"), _area_headers())
     checkpoints = _sheet(book.create_sheet(), _("Checkpoints"), _checkpoint_headers())
+    measures = _sheet(book.create_sheet(), _("Society-wide measures"), _measure_headers())
     for pub in map(for_display, current_lists()):
         for a in pub.area_rows:
             areas.append(safe_row(_area_row(pub, a)))
         for c in pub.checkpoint_rows:
             checkpoints.append(safe_row(_checkpoint_row(pub, c)))
+        for m in pub.measure_rows:
+            measures.append(safe_row(_measure_export_row(pub, m)))
     out = io.BytesIO()
     book.save(out)
     response = HttpResponse(
@@ -158,4 +177,30 @@ def _checkpoint_row(pub: Publication, c: dict) -> list:
         str(c["status_label"]),
         c["rules"],
         _cell(c["since"]),
+    ]
+
+
+def _measure_headers() -> list[str]:
+    return [
+        _("publisher"),
+        _("list"),
+        _("jurisdiction"),
+        _("measure"),
+        _("setting"),
+        _("legal basis (order number)"),
+        _("in force from"),
+        _("at this setting since"),
+        _("lifted at"),
+    ]
+
+
+def _measure_export_row(pub: Publication, m: dict) -> list:
+    return [
+        pub.jurisdiction.name,
+        pub.number,
+        m["jurisdiction"],
+        str(m["kind_label"]),
+        m["setting_label"],
+        m["legal_basis"],
+        *map(_cell, (m["in_force_from"], m["setting_since"], m["lifted_at"])),
     ]

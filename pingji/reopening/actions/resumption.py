@@ -1,7 +1,8 @@
 """Resumption: application with the protocol's checklist, inspection, approval, pauses.
 
 An establishment inside an active sealed or controlled area (``areas.lookup.controls_at``, through
-``reopening.controls``) is not approved.
+``reopening.controls``), or of a kind a society-wide measure in force closes
+(``areas.lookup.measures_at``, docs/decisions/0047-society-wide-measures.md), is not approved.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -132,7 +133,7 @@ def do_decide(app: Application, *, actor, approve: bool, note: str = "", at=None
 
     Approval is refused while the establishment lies inside an active sealed or controlled area
     (or a high/medium-risk area, ``areas.lookup.controls_at``): the reason names the area and its
-    level.
+    level; or while a society-wide measure in force closes its kind (``measures_at``).
     """
     at = _now(at)
     note = (note or "").strip()
