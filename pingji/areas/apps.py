@@ -10,6 +10,7 @@ class AreasConfig(AppConfig):
     nav: tuple = (
         (_("Risk areas"), "areas:area_list", "areas.view_riskarea", "response"),
         (_("Checkpoints"), "areas:checkpoint_list", "areas.view_checkpoint", "response"),
+        (_("Society-wide measures"), "areas:measure_list", "areas.view_measure", "response"),
     )
 
     def ready(self) -> None:
