@@ -148,6 +148,7 @@ INSTALLED_APPS = [
     "pingji.resources",
     "pingji.preparedness",
     "pingji.analytics",
+    "pingji.field",
     "pingji.notices",
     "pingji.exchange",
     "pingji.health_codes",
@@ -361,6 +362,9 @@ OTP_TOTP_ISSUER = "Pingji"
 SESSION_COOKIE_AGE = int(float(os.environ.get("PINGJI_SESSION_HOURS", "8")) * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = _flag("PINGJI_SESSION_BROWSER_CLOSE")
 API_TOKEN_DAYS = int(os.environ.get("PINGJI_TOKEN_DAYS", "30"))
+# The field app wipes a cached day from a phone this many hours after the day began
+# (docs/decisions/0045-offline-field-app.md).
+FIELD_APP_KEEP_HOURS = int(os.environ.get("PINGJI_FIELD_APP_KEEP_HOURS", "24"))
 
 # HTTPS behind a TLS-terminating balancer: PINGJI_SECURE=1 turns every HTTPS-only setting on;
 # PINGJI_PROXY_SSL_HEADER names the header the balancer sets to "https" (HTTP_X_FORWARDED_PROTO).

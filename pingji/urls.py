@@ -28,6 +28,7 @@ APPS = [
     "resources",
     "preparedness",
     "analytics",
+    "field",
     "notices",
     "exchange",
     "health_codes",

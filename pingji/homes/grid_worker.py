@@ -31,6 +31,8 @@ def build(request) -> dict:
             )
         ],
         "work": inbox(request, (_("my open tasks"), _("of them overdue"))),
+        # the day's lists on the phone, kept for use without a network (docs/field.md)
+        "field_url": reverse("field:app"),
         "register_url": reverse("people:person_create")
         if user.has_perm("people.add_person")
         else "",
