@@ -18,7 +18,6 @@ Events: ``areas.measure_proposed``, ``areas.measure_approved``, ``areas.measure_
 
 import datetime
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
@@ -28,7 +27,7 @@ from django.utils.translation import gettext_noop
 from pingji.cases.choices import INFECTIONS, Origin
 from pingji.cases.models import Case
 from pingji.core import clock
-from pingji.core.access import ensure_allowed, scope_code
+from pingji.core.access import ensure_allowed
 from pingji.core.actions import (
     aware,
     conflict,
@@ -52,6 +51,7 @@ from ..choices import (
 from ..contracts import MEASURE_APPROVED, MEASURE_PROPOSED, MEASURE_PUBLISHED, MEASURE_REJECTED
 from ..measure_settings import LESS, STRICTER, clean_setting, compare, describe
 from ..models import Measure, MeasureChange, Publication, RiskArea, Transition
+from . import scope
 from .scope import may_act_in
 
 #: Code lengths of the jurisdictions that decide a measure: city, county, township.
@@ -331,42 +331,24 @@ def _record_proposed(measure: Measure, change: MeasureChange, actor) -> None:
 
 def may_decide(user, change: MeasureChange) -> bool:
     """Holds the approval permission at the county of the measure or above, and did not propose."""
-    own = scope_code(user)
-    return (
-        own is not None
-        and user.has_perm("areas.approve_measurechange")
-        and change.jurisdiction_id.startswith(own)
-        and len(own) <= COUNTY
-        and change.proposed_by_id != user.pk
-    )
+    return scope.may_decide(user, change, "areas.approve_measurechange", COUNTY)
 
 
 def _decide(change: MeasureChange, actor) -> MeasureChange:
-    change = (
-        MeasureChange.objects.select_for_update()
-        .select_related("measure", "measure__jurisdiction")
-        .get(pk=change.pk)
+    return scope.locked_for_decision(
+        MeasureChange.objects.select_related("measure", "measure__jurisdiction"),
+        change,
+        actor,
+        may=may_decide,
+        not_proposed=_("Only a proposed change can be decided."),
+        too_low=_("A change of a measure is approved at the county level or above."),
     )
-    ensure_allowed(actor, change, "view")
-    if change.status != TransitionStatus.PROPOSED:
-        raise conflict("status", _("Only a proposed change can be decided."), "not_proposed")
-    if change.proposed_by_id is not None and change.proposed_by_id == getattr(actor, "pk", None):
-        raise PermissionDenied(_("A proposal is decided by someone other than its proposer."))
-    if not may_decide(actor, change):
-        raise PermissionDenied(_("A change of a measure is approved at the county level or above."))
-    return change
 
 
 @transaction.atomic
 def do_approve_measure_change(change: MeasureChange, *, actor, note: str = "") -> MeasureChange:
     change = _decide(change, actor)
-    change.status, change.approved_by, change.approved_at = (
-        TransitionStatus.APPROVED,
-        actor,
-        clock.now(),
-    )
-    change.decision_note = (note or "")[:500]
-    change.save(update_fields=["status", "approved_by", "approved_at", "decision_note"])
+    scope.settle(change, TransitionStatus.APPROVED, actor, note or "")
     record_on(
         change.measure,
         MEASURE_APPROVED,
@@ -382,13 +364,7 @@ def do_reject_measure_change(change: MeasureChange, *, actor, note: str) -> Meas
     if not (note or "").strip():
         raise error("note", _("Say why the proposal is rejected."))
     change = _decide(change, actor)
-    change.status, change.approved_by, change.approved_at = (
-        TransitionStatus.REJECTED,
-        actor,
-        clock.now(),
-    )
-    change.decision_note = note.strip()[:500]
-    change.save(update_fields=["status", "approved_by", "approved_at", "decision_note"])
+    scope.settle(change, TransitionStatus.REJECTED, actor, note.strip())
     if change.kind == MeasureChangeKind.DESIGNATE:
         Measure.objects.filter(pk=change.measure_id).update(status=MeasureStatus.WITHDRAWN)
     record_on(

@@ -18,13 +18,11 @@ Events: ``areas.proposed``, ``areas.approved`` and ``areas.rejected`` here; publ
 
 import datetime
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from pingji.core import clock
-from pingji.core.access import ensure_allowed, scope_code
+from pingji.core.access import ensure_allowed
 from pingji.core.actions import (
     aware,
     conflict,
@@ -43,6 +41,7 @@ from ..choices import PENDING, AreaStatus, RiskLevel, TransitionKind, Transition
 from ..contracts import APPROVED, PROPOSED, REJECTED
 from ..evaluation import evaluate
 from ..models import RiskArea, Transition
+from . import scope
 from .scope import may_act_in
 
 #: Code lengths of the levels that approve (decision 0014): county, and city for an override.
@@ -376,37 +375,26 @@ def required_level(t: Transition) -> int:
 
 def may_decide(user, t: Transition) -> bool:
     """Holds the approval permission at the required level above the area, and did not propose."""
-    own = scope_code(user)
-    return (
-        own is not None
-        and user.has_perm("areas.approve_transition")
-        and t.jurisdiction_id.startswith(own)
-        and len(own) <= required_level(t)
-        and t.proposed_by_id != user.pk
-    )
+    return scope.may_decide(user, t, "areas.approve_transition", required_level(t))
 
 
 def _decide(t: Transition, actor) -> Transition:
-    t = Transition.objects.select_for_update().select_related("area").get(pk=t.pk)
-    ensure_allowed(actor, t, "view")
-    if t.status != TransitionStatus.PROPOSED:
-        raise conflict("status", _("Only a proposed transition can be decided."), "not_proposed")
-    if t.proposed_by_id is not None and t.proposed_by_id == getattr(actor, "pk", None):
-        raise PermissionDenied(_("A proposal is decided by someone other than its proposer."))
-    if not may_decide(actor, t):
-        level = _("city") if t.override else _("county")
-        raise PermissionDenied(
-            _("This transition is approved at the %(level)s level or above.") % {"level": level}
-        )
-    return t
+    level = _("city") if t.override else _("county")
+    return scope.locked_for_decision(
+        Transition.objects.select_related("area"),
+        t,
+        actor,
+        may=may_decide,
+        not_proposed=_("Only a proposed transition can be decided."),
+        too_low=_("This transition is approved at the %(level)s level or above.")
+        % {"level": level},
+    )
 
 
 @transaction.atomic
 def do_approve_transition(t: Transition, *, actor, note: str = "") -> Transition:
     t = _decide(t, actor)
-    t.status, t.approved_by, t.approved_at = TransitionStatus.APPROVED, actor, clock.now()
-    t.decision_note = (note or "")[:500]
-    t.save(update_fields=["status", "approved_by", "approved_at", "decision_note"])
+    scope.settle(t, TransitionStatus.APPROVED, actor, note or "")
     record_on(
         t.area,
         APPROVED,
@@ -422,9 +410,7 @@ def do_reject_transition(t: Transition, *, actor, note: str) -> Transition:
     if not (note or "").strip():
         raise error("note", _("Say why the proposal is rejected."))
     t = _decide(t, actor)
-    t.status, t.approved_by, t.approved_at = TransitionStatus.REJECTED, actor, clock.now()
-    t.decision_note = note.strip()[:500]
-    t.save(update_fields=["status", "approved_by", "approved_at", "decision_note"])
+    scope.settle(t, TransitionStatus.REJECTED, actor, note.strip())
     if t.kind == TransitionKind.DESIGNATE:
         RiskArea.objects.filter(pk=t.area_id).update(status=AreaStatus.WITHDRAWN)
     record_on(

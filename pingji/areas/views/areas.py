@@ -162,28 +162,35 @@ class TransitionDetailView(ScopedDetailView):
         return transition_context(self.request, self.object)
 
 
-class _DecideView(FormStepView):
-    model = Transition
+class DecideView(FormStepView):
+    """Approve or reject a proposal on its page (a transition here, a measure change in
+    ``measures``): a refused note shows the page again with the form's errors."""
+
+    model: type = Transition
     form_name = "decision_form"
     refusals = (PermissionDenied,)
+    page = "areas/transition_detail.html"
+
+    def page_context(self, obj, **forms) -> dict:
+        return transition_context(self.request, obj, **forms)
 
     def make_form(self, data, files):
         return DecisionForm(data)
 
     def render_invalid(self, obj, form):
         obj.refresh_from_db()
-        context = transition_context(self.request, obj, decision_form=form)
-        return render(self.request, "areas/transition_detail.html", context, status=400)
+        context = self.page_context(obj, decision_form=form)
+        return render(self.request, self.page, context, status=400)
 
 
-class ApproveView(_DecideView):
+class ApproveView(DecideView):
     success_message = gettext_lazy("Approved; it takes effect when published.")
 
     def perform(self, obj, form):
         transitions.do_approve_transition(obj, actor=self.request.user, **form.cleaned_data)
 
 
-class RejectView(_DecideView):
+class RejectView(DecideView):
     success_message = gettext_lazy("Rejected.")
 
     def perform(self, obj, form):

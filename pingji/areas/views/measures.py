@@ -7,7 +7,6 @@ Every page reads through ``restrict`` (outside the area: 404) and every write go
 """
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy
 
@@ -20,7 +19,7 @@ from ..filtersets import MeasureChangeFilterSet, MeasureFilterSet
 from ..forms import DecisionForm, MeasureChangeForm, MeasureForm, PublishForm
 from ..models import Measure, MeasureChange
 from ..tables import MeasureChangeTable, MeasureTable
-from .areas import ActionFormView
+from .areas import ActionFormView, DecideView
 
 
 class MeasureListView(ScopedListView):
@@ -135,18 +134,12 @@ class MeasureChangeDetailView(ScopedDetailView):
         return change_context(self.request, self.object)
 
 
-class _DecideView(FormStepView):
+class _DecideView(DecideView):
     model = MeasureChange
-    form_name = "decision_form"
-    refusals = (PermissionDenied,)
+    page = "areas/measure_change_detail.html"
 
-    def make_form(self, data, files):
-        return DecisionForm(data)
-
-    def render_invalid(self, obj, form):
-        obj.refresh_from_db()
-        context = change_context(self.request, obj, decision_form=form)
-        return render(self.request, "areas/measure_change_detail.html", context, status=400)
+    def page_context(self, obj, **forms) -> dict:
+        return change_context(self.request, obj, **forms)
 
 
 class ApproveView(_DecideView):
