@@ -79,6 +79,14 @@ class FieldAPIView(APIView):
             return None, Response({"detail": _("The field app is for grid workers.")}, status=403)
         return device, None
 
+    def known_or_registered(self, request) -> FieldDevice | Response:
+        """The device the query names, registered at its first ask (for the key, or the day), or
+        the answer that refuses it."""
+        device, refusal = self.device_or_refusal(request, request.query_params.get("device"))
+        if refusal is None and device is None:
+            device, refusal = register(request)
+        return refusal if refusal is not None else device
+
 
 class KeyView(FieldAPIView):
     """The key of the caller's device (registered at its first ask), with the CSRF token the
@@ -91,13 +99,9 @@ class KeyView(FieldAPIView):
         responses={200: OpenApiTypes.OBJECT, 401: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT},
     )
     def get(self, request):
-        device, refusal = self.device_or_refusal(request, request.query_params.get("device"))
-        if refusal is not None:
-            return refusal
-        if device is None:
-            device, refusal = register(request)
-            if refusal is not None:
-                return refusal
+        device = self.known_or_registered(request)
+        if isinstance(device, Response):
+            return device
         do_note_key_given(device)
         return Response(
             {
@@ -121,13 +125,9 @@ class DayView(FieldAPIView):
         responses={200: OpenApiTypes.OBJECT, 401: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT},
     )
     def get(self, request):
-        device, refusal = self.device_or_refusal(request, request.query_params.get("device"))
-        if refusal is not None:
-            return refusal
-        if device is None:
-            device, refusal = register(request)
-            if refusal is not None:
-                return refusal
+        device = self.known_or_registered(request)
+        if isinstance(device, Response):
+            return device
         return Response(day.build(request.user, focus_code(request._request)))
 
 
