@@ -192,6 +192,7 @@ class ExternalRecord(ScopedModel):
     class Meta:
         verbose_name = _("external record")
         verbose_name_plural = _("external records")
+        ordering = ["system", "value"]
         constraints = [
             models.UniqueConstraint(fields=["system", "value"], name="exchange_external_id_once")
         ]
@@ -219,6 +220,7 @@ class LabMessage(ScopedModel):
     recorded_at = models.DateTimeField(_("recorded at"), default=clock.now)
 
     class Meta:
+        ordering = ["-recorded_at", "-id"]
         verbose_name = _("laboratory message")
         verbose_name_plural = _("laboratory messages")
         constraints = [
