@@ -1,9 +1,11 @@
 from rest_framework import serializers
 
+from pingji.core.api.serializers import ScopedModelSerializer, ScopedSerializer
+
 from ..models import FieldRecord
 
 
-class FieldRecordSerializer(serializers.ModelSerializer):
+class FieldRecordSerializer(ScopedModelSerializer):
     """A line of the sync history: what a record was, when it was made and received, and what
     became of it. The user is the caller (the history is one's own), so no relation is written."""
 
@@ -29,7 +31,7 @@ class FieldRecordSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SyncRecordSerializer(serializers.Serializer):
+class SyncRecordSerializer(ScopedSerializer):
     """One record of the phone's queue (its data is checked by ``actions.sync``)."""
 
     id = serializers.UUIDField()
@@ -39,12 +41,12 @@ class SyncRecordSerializer(serializers.Serializer):
     data = serializers.DictField()
 
 
-class SyncSerializer(serializers.Serializer):
+class SyncSerializer(ScopedSerializer):
     device = serializers.UUIDField()
     records = SyncRecordSerializer(many=True)
 
 
-class SyncAnswerSerializer(serializers.Serializer):
+class SyncAnswerSerializer(ScopedSerializer):
     id = serializers.CharField()
     outcome = serializers.CharField()
     message = serializers.CharField()
