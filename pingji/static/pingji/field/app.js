@@ -240,6 +240,7 @@
     var answer = await call(withDevice(URLS.day));
     if (answer.wipe) return refused(answer);
     if (!answer.ok) { say(answer.login ? T.login_again : T.offline); return; }
+    if (!key) return; // logged out (wiped) while the day was asked for: keep nothing
     day = answer.body;
     await put("vault", await seal(day), "day");
     render();
@@ -304,6 +305,7 @@
       var res = answer.body.results[i];
       var item = byId[res.id];
       if (!item) continue;
+      if (!key) return false; // logged out (wiped) meanwhile: the store is gone
       if (res.outcome === "applied") applied += 1;
       else { looked += 1; conflicts.push({ id: res.id, label: item.label, outcome: res.outcome, message: res.message }); }
       await del("queue", res.id);
@@ -311,6 +313,7 @@
     var done = {};
     answer.body.results.forEach(function (r) { done[r.id] = true; });
     queue = queue.filter(function (r) { return !done[r.id]; });
+    if (!key) return false;
     await put("vault", await seal(conflicts), "conflicts");
     say(T.synced.replace("{applied}", applied).replace("{conflicts}", looked));
     render();
