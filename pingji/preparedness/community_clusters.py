@@ -24,7 +24,7 @@ from pingji.geo.models import Jurisdiction
 from pingji.protocols import rules
 from pingji.protocols.choices import CLUSTER_LEVELS_HIGHEST_FIRST, ClusterLevel, ClusterSetting
 from pingji.protocols.versions import NoProtocolInForce, protocol_for
-from pingji.tasks.actions.work import do_issue_rule_task
+from pingji.tasks.actions.rule_tasks import do_issue_rule_task
 from pingji.tasks.choices import OPEN_STATUSES
 from pingji.tasks.models import Task
 

@@ -5,8 +5,8 @@ on the task and in its owner's jurisdiction, so every level above sees it. The c
 through tasks (directives, problem lists, work plans, reviews) records one event on its own object
 when it is issued. The review of an outbreak reads all of these back as its timeline.
 
-Other apps call into tasks through ``actions.work.do_issue_rule_task`` and
-``actions.work.do_close_rule_tasks`` (areas, preparedness, quarantine, reopening, testing,
+Other apps call into tasks through ``actions.rule_tasks.do_issue_rule_task`` and
+``actions.rule_tasks.do_close_rule_tasks`` (areas, preparedness, quarantine, reopening, testing,
 tracing: the work item of a rule and its closing), ``kinds.register_kind`` (each app's kinds of
 work item) and ``rules.role_allows``; the demo also drives directives, problem lists, plans,
 reviews and evidence through their modules of ``actions``.

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from pingji.core import clock
 from pingji.geo.models import Jurisdiction
-from pingji.tasks.actions.work import do_issue_rule_task
+from pingji.tasks.actions.rule_tasks import do_issue_rule_task
 from pingji.tasks.choices import OPEN_STATUSES
 from pingji.tasks.models import Task
 

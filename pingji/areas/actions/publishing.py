@@ -21,7 +21,7 @@ from pingji.core.actions import aware, error, not_in_future, record_on
 from pingji.core.events import record_event
 from pingji.core.messages import message
 from pingji.geo.models import Jurisdiction
-from pingji.tasks.actions.work import do_close_rule_tasks
+from pingji.tasks.actions.rule_tasks import do_close_rule_tasks
 
 from ..choices import AreaStatus, RiskLevel, TransitionKind, TransitionStatus
 from ..contracts import LIST_PUBLISHED, PUBLISHED

@@ -278,7 +278,7 @@ def _plans(rng, operator, liaison, xianyou, backdate) -> int:
             )
         raised += 1
         if i % 3 != 2:  # two in three solved in time; the third is left to escalate
-            from pingji.tasks.actions.work import do_close_rule_tasks
+            from pingji.tasks.actions.rule_tasks import do_close_rule_tasks
 
             with backdate.at(when + datetime.timedelta(days=2)):
                 do_close_rule_tasks(problem, actor=operator, note="已协调解决")

@@ -36,7 +36,7 @@ from pingji.core.messages import message
 from pingji.geo.drills import county_code
 from pingji.geo.models import Jurisdiction
 from pingji.protocols.reporting import TimeLimit, time_limit
-from pingji.tasks.actions.work import do_close_rule_tasks, issue_rule_tasks, rule_task
+from pingji.tasks.actions.rule_tasks import do_close_rule_tasks, issue_rule_tasks, rule_task
 
 from ..choices import Occupation
 from ..contracts import CARD_FILED

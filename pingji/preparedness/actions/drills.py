@@ -31,7 +31,7 @@ from pingji.core.messages import message
 from pingji.core.models import DomainEvent
 from pingji.geo.choices import Level
 from pingji.geo.models import Jurisdiction
-from pingji.tasks.actions.work import do_issue_rule_task
+from pingji.tasks.actions.rule_tasks import do_issue_rule_task
 
 from .. import editions
 from ..choices import DrillStatus, DrillStep

@@ -28,7 +28,7 @@ from pingji.core.messages import Message, message
 from pingji.geo.models import Jurisdiction
 from pingji.protocols.diseases import signal_diseases
 from pingji.protocols.models import Disease
-from pingji.tasks.actions.work import do_close_rule_tasks, do_issue_rule_task
+from pingji.tasks.actions.rule_tasks import do_close_rule_tasks, do_issue_rule_task
 
 from ..choices import AlertStatus, ReportSource, Signal, WarningMethod
 from ..contracts import (

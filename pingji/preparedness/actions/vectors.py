@@ -28,7 +28,7 @@ from pingji.core.messages import message
 from pingji.geo.choices import CODE_LENGTH, Level
 from pingji.geo.drills import county_code
 from pingji.geo.models import Jurisdiction
-from pingji.tasks.actions.work import do_close_rule_tasks, do_issue_rule_task
+from pingji.tasks.actions.rule_tasks import do_close_rule_tasks, do_issue_rule_task
 from pingji.tasks.choices import OPEN_STATUSES
 from pingji.tasks.models import Task
 

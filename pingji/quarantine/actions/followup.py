@@ -21,7 +21,7 @@ from pingji.core.actions import local_date, record_on
 from pingji.core.events import record_event
 from pingji.core.messages import message
 from pingji.geo.models import Jurisdiction
-from pingji.tasks.actions.work import do_close_rule_tasks, do_issue_rule_task
+from pingji.tasks.actions.rule_tasks import do_close_rule_tasks, do_issue_rule_task
 from pingji.tasks.choices import OPEN_STATUSES
 from pingji.tasks.models import Task
 

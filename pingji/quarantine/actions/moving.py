@@ -29,7 +29,7 @@ from pingji.geo.choices import Level
 from pingji.geo.drills import county_code
 from pingji.geo.models import Jurisdiction
 from pingji.protocols.models import COVID_19
-from pingji.tasks.actions.work import do_close_rule_tasks, do_issue_rule_task
+from pingji.tasks.actions.rule_tasks import do_close_rule_tasks, do_issue_rule_task
 from pingji.tasks.choices import OPEN_STATUSES
 from pingji.tasks.models import Task
 

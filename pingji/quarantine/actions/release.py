@@ -23,7 +23,7 @@ from pingji.core.actions import aware, error, local_date, not_in_future, record_
 from pingji.core.duties import declare_duty, performing
 from pingji.core.messages import message
 from pingji.geo.models import Jurisdiction
-from pingji.tasks.actions.work import do_issue_rule_task
+from pingji.tasks.actions.rule_tasks import do_issue_rule_task
 from pingji.tasks.choices import TaskKind
 
 from .. import schedule

@@ -13,7 +13,7 @@ from pingji.core.actions import record_on
 from pingji.core.messages import message
 from pingji.geo.choices import CODE_LENGTH, Level
 from pingji.geo.models import Jurisdiction
-from pingji.tasks.actions.work import do_issue_rule_task
+from pingji.tasks.actions.rule_tasks import do_issue_rule_task
 from pingji.tasks.models import Task
 
 from ..contracts import PLANNED, PROBLEM_RAISED

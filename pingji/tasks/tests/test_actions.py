@@ -10,10 +10,10 @@ from django.utils import timezone
 from pingji.core.models import DomainEvent
 from pingji.geo.tests.factories import PlaceFactory
 from pingji.tasks import evidence
+from pingji.tasks.actions.rule_tasks import do_issue_rule_task
 from pingji.tasks.actions.work import (
     Refused,
     do_cancel_task,
-    do_issue_rule_task,
     do_return_task,
     do_submit_evidence,
     do_verify_task,

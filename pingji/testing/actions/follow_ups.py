@@ -20,7 +20,7 @@ from pingji.core.messages import message
 from pingji.geo.choices import CODE_LENGTH
 from pingji.geo.models import Jurisdiction
 from pingji.protocols import rules as protocol_rules
-from pingji.tasks.actions.work import do_close_rule_tasks, do_issue_rule_task
+from pingji.tasks.actions.rule_tasks import do_close_rule_tasks, do_issue_rule_task
 
 from ..choices import FollowUpStatus, TubeResult
 from ..contracts import RETEST_RECORDED, TUBE_POSITIVE

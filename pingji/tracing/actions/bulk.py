@@ -40,7 +40,7 @@ from pingji.core.messages import Message
 from pingji.core.models import DomainEvent
 from pingji.geo.models import Jurisdiction
 from pingji.people.models import Person
-from pingji.tasks.actions.work import issue_rule_tasks, rule_task
+from pingji.tasks.actions.rule_tasks import issue_rule_tasks, rule_task
 from pingji.tasks.models import Task
 
 from ..choices import ContactSource

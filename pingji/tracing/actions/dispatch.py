@@ -42,7 +42,7 @@ from pingji.geo.models import Jurisdiction
 from pingji.people.models import Person
 from pingji.protocols import rules
 from pingji.protocols.versions import NoProtocolInForce, protocol_for
-from pingji.tasks.actions.work import do_issue_rule_task
+from pingji.tasks.actions.rule_tasks import do_issue_rule_task
 
 from ..contracts import (
     DISPATCHED,

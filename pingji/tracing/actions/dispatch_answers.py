@@ -18,7 +18,7 @@ from pingji.core.actions import conflict, error, in_future, locked, record_on
 from pingji.core.events import events_for
 from pingji.core.messages import message
 from pingji.core.models import DomainEvent
-from pingji.tasks.actions.work import do_close_rule_tasks
+from pingji.tasks.actions.rule_tasks import do_close_rule_tasks
 
 from ..choices import DispatchOutcome, DispatchStatus
 from ..contracts import (

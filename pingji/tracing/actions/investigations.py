@@ -42,7 +42,7 @@ from pingji.core.messages import Message, message
 from pingji.geo.models import Jurisdiction
 from pingji.protocols import rules
 from pingji.protocols.versions import NoProtocolInForce, protocol_for
-from pingji.tasks.actions.work import do_close_rule_tasks, do_issue_rule_task
+from pingji.tasks.actions.rule_tasks import do_close_rule_tasks, do_issue_rule_task
 
 from ..choices import ContactTier, InvestigationStatus
 from ..contracts import CORE_DONE, EXPOSURE_RECORDED, OPENED, REPORTED
