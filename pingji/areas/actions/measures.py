@@ -27,7 +27,7 @@ from django.utils.translation import gettext_noop
 from pingji.cases.choices import INFECTIONS, Origin
 from pingji.cases.models import Case
 from pingji.core import clock
-from pingji.core.access import ensure_allowed
+from pingji.core.access import codes_above, ensure_allowed
 from pingji.core.actions import (
     aware,
     conflict,
@@ -106,17 +106,29 @@ def _checked_times(
     return decided_at, effective_at
 
 
+def _areas_lying_in(code: str):
+    """Risk areas whose extent reaches into jurisdiction ``code``, whoever decided them."""
+    return RiskArea.objects.filter(
+        Q(jurisdiction__code__within=code)
+        | Q(places__jurisdiction__code__within=code)
+        | Q(jurisdictions__code__within=code)
+        | Q(jurisdictions__code__in=codes_above(code))
+    ).values("pk")
+
+
 def situation(code: str, at: datetime.datetime) -> dict:
     """The area-level situation of jurisdiction ``code`` as recorded by ``at``: what a proposal
     freezes and its approver reads.
 
-    Risk areas decided within the jurisdiction whose published transitions had taken effect and
-    been published by ``at``; COVID-19 local infections (the risk areas' disease, decision 0041)
+    Risk areas lying in the jurisdiction (decided there, or decided above it with a place or a
+    jurisdiction of their extent in it, or an extent that covers it whole: a county seals a
+    township's compound) whose published transitions had taken effect and been published by
+    ``at``; COVID-19 local infections (the risk areas' disease, decision 0041)
     reported and entered by ``at`` and not voided by then, counted by report day.
     """
     rows = (
         Transition.objects.filter(
-            jurisdiction__code__within=code,
+            area__in=_areas_lying_in(code),
             status=TransitionStatus.PUBLISHED,
             effective_at__lte=at,
             published_at__lte=at,

@@ -147,6 +147,25 @@ def test_the_evidence_is_the_situation_recorded_by_the_decision(epi, tree):
     assert evidence["local_infections_14_days"] == 1
 
 
+def test_a_townships_evidence_counts_the_county_areas_lying_in_it(epi, tree, compound):
+    # Given three areas the county decided: one on a compound of the township's grid, one over
+    # the whole county, and one on a place the county holds outside the township
+    RiskAreaFactory(jurisdiction=tree["350322"], name="东门封控区", extent=[compound])
+    whole = RiskAreaFactory(jurisdiction=tree["350322"], name="全县管控区", level="controlled")
+    whole.places.clear()
+    whole.jurisdictions.set([tree["350322"]])
+    RiskAreaFactory(jurisdiction=tree["350322"], name="县城封控区")
+    # When the township proposes a measure
+    m = designate(epi, tree, code="350322100", decided_at=at(9, 19, 18))
+    evidence = m.changes.get().evidence
+    # Then the compound's area and the county-wide one lie in it, the third does not
+    assert {a["name"] for a in evidence["areas"]} == {"全县管控区", "东门封控区"}
+    assert evidence["areas_by_level"] == {"sealed": 1, "controlled": 1}
+    # and the county's own evidence still counts all three
+    county = designate(epi, tree, kind="gatherings", setting={"max_size": 50})
+    assert county.changes.get().evidence["areas_in_force"] == 3
+
+
 @pytest.mark.parametrize(
     ("kind", "setting", "field"),
     [
