@@ -47,29 +47,40 @@ class ExposureForm(forms.Form):
         bind_picker(self.fields["place"], user)
 
 
-class ContactForm(forms.Form):
+class _ExposureForm(forms.Form):
+    """How a contact was exposed: what both ways of naming a contact ask after who it is."""
+
+    tier = forms.ChoiceField(label=_("tier"), choices=_blank(ContactTier.choices))
+    setting = forms.ChoiceField(label=_("setting"), choices=_blank(Setting.choices))
+    last_exposure_at = LocalDateTimeField(label=_("last exposure"))
+    note = forms.CharField(label=_("note"), max_length=500, required=False)
+
+
+class ContactForm(_ExposureForm):
+    """A contact registered in the investigator's area, picked from the registry."""
+
+    field_order = ["person"]
+
     person = PickerField(
         "persons",
         label=_("person"),
         queryset=Person.objects.none(),
         error_messages={"invalid_choice": _("No such person in your area.")},
     )
-    tier = forms.ChoiceField(label=_("tier"), choices=_blank(ContactTier.choices))
-    setting = forms.ChoiceField(label=_("setting"), choices=_blank(Setting.choices))
-    last_exposure_at = LocalDateTimeField(label=_("last exposure"))
-    note = forms.CharField(label=_("note"), max_length=500, required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         bind_picker(self.fields["person"], user)
 
 
-class ReportedContactForm(forms.Form):
+class ReportedContactForm(_ExposureForm):
     """A contact living in another county, by what the investigator knows (decision 0042).
 
     Nothing here is looked up: the form answers the same whether or where the person is
     registered, and the county named receives it as a dispatch.
     """
+
+    field_order = ["name", "id_number", "phone", "address", "county"]
 
     name = forms.CharField(label=_("full name"), max_length=60)
     id_number = IdNumberField(required=False)
@@ -82,10 +93,6 @@ class ReportedContactForm(forms.Form):
         help_text=_("The county receives the contact as a dispatch and finds the person."),
         error_messages={"invalid_choice": _("Choose a county of this province.")},
     )
-    tier = forms.ChoiceField(label=_("tier"), choices=_blank(ContactTier.choices))
-    setting = forms.ChoiceField(label=_("setting"), choices=_blank(Setting.choices))
-    last_exposure_at = LocalDateTimeField(label=_("last exposure"))
-    note = forms.CharField(label=_("note"), max_length=500, required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
