@@ -19,11 +19,16 @@ from .models import RiskArea, Transition
 
 
 def levels_at(areas, at: datetime.datetime | None = None) -> dict[int, str]:
-    """``{area id: level}`` of the areas (a queryset) in force at ``at`` (default: now)."""
+    """``{area id: level}`` of the areas (a queryset) in force at ``at`` (default: now), as
+    recorded by then: a transition published after ``at`` is not in force at ``at`` even where it
+    took effect earlier (decision 0030)."""
     at = at or clock.now()
     rows = (
         Transition.objects.filter(
-            area__in=areas, status=TransitionStatus.PUBLISHED, effective_at__lte=at
+            area__in=areas,
+            status=TransitionStatus.PUBLISHED,
+            effective_at__lte=at,
+            published_at__lte=at,
         )
         .order_by("area_id", "effective_at", "id")
         .values_list("area_id", "to_level")

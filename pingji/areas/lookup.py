@@ -55,6 +55,18 @@ def controls_at(
     return sorted(out, key=lambda c: (c.order, c.area.pk))
 
 
+def areas_lying_in(code: str):
+    """Risk areas (a queryset) whose extent reaches into jurisdiction ``code``, whoever decided
+    them: decided there, with a place or a jurisdiction of their extent in it, or with an extent
+    that covers it whole (a county seals a township's compound)."""
+    return RiskArea.objects.filter(
+        Q(jurisdiction__code__within=code)
+        | Q(places__jurisdiction__code__within=code)
+        | Q(jurisdictions__code__within=code)
+        | Q(jurisdictions__in=prefixes(code))
+    ).distinct()
+
+
 @dataclass(frozen=True)
 class MeasureInForce:
     """A society-wide measure at the setting it had at the time asked, and since when."""
@@ -73,12 +85,14 @@ class MeasureInForce:
 
 def measures_at(code: str, at: datetime.datetime) -> list[MeasureInForce]:
     """The measures in force at ``at`` over jurisdiction ``code`` (those of ``code`` and of every
-    jurisdiction above it), from their published changes; by jurisdiction, then kind."""
+    jurisdiction above it), from their changes published by then (decision 0030); by
+    jurisdiction, then kind."""
     rows = (
         MeasureChange.objects.filter(
             jurisdiction__in=prefixes(code),
             status=TransitionStatus.PUBLISHED,
             effective_at__lte=at,
+            published_at__lte=at,
         )
         .order_by("measure_id", "effective_at", "id")
         .values_list(

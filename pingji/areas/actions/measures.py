@@ -27,7 +27,7 @@ from django.utils.translation import gettext_noop
 from pingji.cases.choices import INFECTIONS, Origin
 from pingji.cases.models import Case
 from pingji.core import clock
-from pingji.core.access import codes_above, ensure_allowed
+from pingji.core.access import ensure_allowed
 from pingji.core.actions import (
     aware,
     conflict,
@@ -49,8 +49,10 @@ from ..choices import (
     TransitionStatus,
 )
 from ..contracts import MEASURE_APPROVED, MEASURE_PROPOSED, MEASURE_PUBLISHED, MEASURE_REJECTED
+from ..levels import levels_at
+from ..lookup import areas_lying_in
 from ..measure_settings import LESS, STRICTER, clean_setting, compare, describe
-from ..models import Measure, MeasureChange, Publication, RiskArea, Transition
+from ..models import Measure, MeasureChange, Publication, RiskArea
 from . import scope
 from .scope import may_act_in
 
@@ -106,16 +108,6 @@ def _checked_times(
     return decided_at, effective_at
 
 
-def _areas_lying_in(code: str):
-    """Risk areas whose extent reaches into jurisdiction ``code``, whoever decided them."""
-    return RiskArea.objects.filter(
-        Q(jurisdiction__code__within=code)
-        | Q(places__jurisdiction__code__within=code)
-        | Q(jurisdictions__code__within=code)
-        | Q(jurisdictions__code__in=codes_above(code))
-    ).values("pk")
-
-
 def situation(code: str, at: datetime.datetime) -> dict:
     """The area-level situation of jurisdiction ``code`` as recorded by ``at``: what a proposal
     freezes and its approver reads.
@@ -126,20 +118,7 @@ def situation(code: str, at: datetime.datetime) -> dict:
     ``at``; COVID-19 local infections (the risk areas' disease, decision 0041)
     reported and entered by ``at`` and not voided by then, counted by report day.
     """
-    rows = (
-        Transition.objects.filter(
-            area__in=_areas_lying_in(code),
-            status=TransitionStatus.PUBLISHED,
-            effective_at__lte=at,
-            published_at__lte=at,
-        )
-        .order_by("area_id", "effective_at", "id")
-        .values_list("area_id", "to_level")
-    )
-    levels: dict[int, str] = {}
-    for area_id, level in rows:
-        levels[area_id] = level
-    levels = {a: lv for a, lv in levels.items() if lv}
+    levels = levels_at(areas_lying_in(code), at)
     by_level: dict[str, int] = {}
     for level in levels.values():
         by_level[level] = by_level.get(level, 0) + 1

@@ -147,6 +147,19 @@ def test_the_evidence_is_the_situation_recorded_by_the_decision(epi, tree):
     assert evidence["local_infections_14_days"] == 1
 
 
+def test_a_change_published_late_is_not_in_force_before_its_publication(epi, commander, tree):
+    # Given a measure decided on the 18th to take effect at once, but published only on the 19th
+    m = designate(epi, tree, decided_at=at(9, 18, 9), effective_at=at(9, 18, 10))
+    measures.do_approve_measure_change(m.changes.get(), actor=commander)
+    publishing.do_publish(tree["350322"], actor=commander, at=at(9, 19, 20))
+    # Then, as recorded (decision 0030), nothing was in force on the 18th or the 19th's morning
+    assert measures_at(GRID, at(9, 18, 23)) == []
+    assert measures_at(GRID, at(9, 19, 19)) == []
+    # and from its publication on, it is, since the time it took effect
+    [found] = measures_at(GRID, at(9, 19, 21))
+    assert found.since == at(9, 18, 10)
+
+
 def test_a_townships_evidence_counts_the_county_areas_lying_in_it(epi, tree, compound):
     # Given three areas the county decided: one on a compound of the township's grid, one over
     # the whole county, and one on a place the county holds outside the township
