@@ -44,6 +44,7 @@ from pingji.epi.abm import (  # noqa: E402
     run_ensemble,
     synthetic_population,
 )
+from pingji.epi.abm.replay import delta_figures  # noqa: E402
 
 DATA = ROOT / "pingji" / "epi" / "abm" / "data"
 
@@ -114,7 +115,7 @@ def province(n: int, days: int, seed: int, seeds: int) -> dict:
         Layer("work", "group", beta=0.6, contacts=8),
         Layer("community", "group", beta=0.3, contacts=10),
     ]
-    scenario = Scenario(population, load("delta-2021.json"), layers, n_days=days,
+    scenario = Scenario(population, Pathogen.from_dict(delta_figures()), layers, n_days=days,
                         initial_infections=seeds)  # fmt: skip
     result = run(scenario, seed)
     t2 = time.perf_counter()

@@ -3,7 +3,9 @@
 A run depends only on its scenario and its seed, so an ensemble gives the same runs whatever the
 number of workers: :func:`run_ensemble` returns them in the order of ``seeds``. Workers are
 forked (the scenario's arrays are shared copy-on-write, not pickled) where the platform allows
-it, else spawned with the scenario pickled once per worker.
+it, else spawned with the scenario pickled once per worker. Over a Spark cluster (a session handed
+in, :func:`.spark.session`) the seeds are mapped by :mod:`.spark`, with the same runs in the same
+order.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import os
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -59,14 +62,26 @@ class Ensemble:
         return np.array([r.attack_rate for r in self.runs])
 
 
-def run_ensemble(scenario: Scenario, seeds: Sequence[int], workers: int | None = None) -> Ensemble:
-    """Run ``scenario`` once per seed on ``workers`` processes (default: all cores; 1: here)."""
+def run_ensemble(
+    scenario: Scenario,
+    seeds: Sequence[int],
+    workers: int | None = None,
+    spark: Any | None = None,
+) -> Ensemble:
+    """Run ``scenario`` once per seed on ``workers`` processes (default: all cores; 1: here).
+
+    With a Spark session (``spark``) the seeds go to the cluster instead; the runs are the same.
+    """
     seeds = [int(s) for s in seeds]
     if not seeds:
         raise ValueError("an ensemble needs at least one seed")
     if len(set(seeds)) != len(seeds):
         raise ValueError("seeds repeat: the runs would be identical")
     scenario.check()
+    if spark is not None:
+        from .spark import run_ensemble_spark
+
+        return Ensemble(run_ensemble_spark(scenario, seeds, spark))
     workers = min(len(seeds), workers or os.cpu_count() or 1)
     if workers < 1:
         raise ValueError("workers must be at least 1")

@@ -16,7 +16,7 @@ population), and the tests and the province bench :func:`synthetic_population`.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -306,11 +306,25 @@ def random_population(
 HOUSEHOLD_SIZES = np.array([0.254, 0.297, 0.209, 0.137, 0.064, 0.039])
 
 
+def _area_of(
+    household: NDArray[np.int32], n_hh: int, areas: int, shares: Sequence[float] | None
+) -> NDArray[np.int32]:
+    """Each agent's area: households cut into ``areas`` consecutive blocks, equal or by share."""
+    if shares is None:
+        return (household.astype(np.int64) * areas // n_hh).astype(np.int32)
+    w = np.asarray(shares, dtype=float)
+    if w.shape != (areas,) or np.any(w < 0) or not w.sum() > 0:
+        raise ValueError("area_shares must give one non-negative share per area")
+    bounds = np.cumsum(w / w.sum())[:-1] * n_hh
+    return np.searchsorted(bounds, household, side="right").astype(np.int32)
+
+
 def synthetic_population(
     n: int,
     seed: int,
     *,
     areas: int = 1,
+    area_shares: Sequence[float] | None = None,
     class_size: int = 45,
     workplace_size: float = 20.0,
     employment: float = 0.7,
@@ -321,11 +335,13 @@ def synthetic_population(
     """A synthetic city: households, school classes, workplaces and grids in ``areas`` areas.
 
     Households take sizes from ``household_sizes`` and are laid out in order, cut into
-    ``areas`` equal blocks (areas) and into grids of ``grid_households`` households (the grid
-    layer, 网格). Ages are drawn independently (no household composition: a simplification);
-    ages 6–17 go to classes of ``class_size`` of one year of age within their area, and a share
-    ``employment`` of ages 20–59 to workplaces of mean size ``workplace_size`` within their area.
-    Layers: ``school`` (classes), ``work`` and ``community`` (grids).
+    ``areas`` blocks (areas: equal, or in proportion to ``area_shares``, e.g. the residents of
+    a city's districts, so that measures by district act on the right numbers) and into grids
+    of ``grid_households`` households (the grid layer, 网格). Ages are drawn independently (no
+    household composition: a simplification); ages 6–17 go to classes of ``class_size`` of one
+    year of age within their area, and a share ``employment`` of ages 20–59 to workplaces of
+    mean size ``workplace_size`` within their area. Layers: ``school`` (classes), ``work`` and
+    ``community`` (grids).
     """
     if n < 1:
         raise ValueError("a population needs at least one agent")
@@ -339,7 +355,7 @@ def synthetic_population(
     n_hh = int(np.searchsorted(ends, n) + 1)
     household = np.repeat(np.arange(n_hh, dtype=np.int32), sizes[:n_hh])[:n]
     age = _ages(rng, n, ages)
-    area = (household.astype(np.int64) * areas // n_hh).astype(np.int32)
+    area = _area_of(household, n_hh, areas, area_shares)
     grid = (household // grid_households).astype(np.int32)
 
     school = np.full(n, -1, dtype=np.int32)
@@ -376,6 +392,7 @@ def synthetic_population(
             "n": n,
             "seed": seed,
             "areas": areas,
+            "area_shares": None if area_shares is None else [float(x) for x in area_shares],
             "class_size": class_size,
             "workplace_size": workplace_size,
             "employment": employment,

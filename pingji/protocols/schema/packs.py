@@ -9,7 +9,20 @@ A pack's rules are not here: they are protocol versions of the disease (``RULES`
 from django.utils.translation import gettext as _
 
 from ..choices import Distribution, NaturalHistory, NotifiableClass, Transmission
-from .specs import Bool, Date, Enum, Errors, ListOf, MapOf, Nullable, Num, Obj, RuleError, Str
+from .specs import (
+    Bool,
+    Date,
+    Enum,
+    Errors,
+    ListOf,
+    MapOf,
+    Nullable,
+    Num,
+    Obj,
+    RuleError,
+    Spec,
+    Str,
+)
 
 #: Method names a surveillance series may ask for; ``preparedness.choices.WarningMethod`` offers
 #: the same ones to a warning rule (a test holds the two together).
@@ -44,6 +57,25 @@ FIGURES = {
     "transmission": MapOf(Transmission, FIGURE),
 }
 
+
+class SimulatorPathogen(Spec):
+    """The agent-based simulator's parameters of a variant (``pingji.epi.abm``'s pathogen dict),
+    checked by the simulator itself: its ``Pathogen.from_dict`` knows every key, range and
+    citation rule, so the pack holds one copy of the figures and one judge of them
+    (docs/decisions/0048)."""
+
+    def check(self, value, path, errors):
+        from pingji.epi.abm import Pathogen
+
+        if not isinstance(value, dict):
+            errors.append(RuleError(path, _("must be an object")))
+            return
+        try:
+            Pathogen.from_dict(value)
+        except (ValueError, KeyError, TypeError) as exc:
+            errors.append(RuleError(path, str(exc)[:300]))
+
+
 VARIANT = Obj(
     {
         "code": Str(),
@@ -55,6 +87,8 @@ VARIANT = Obj(
             )
         ),
         **FIGURES,
+        # the scenarios' pathogen (docs/scenarios.md): read from here, never from code
+        "simulator": SimulatorPathogen(),
     },
     required=("code", "name", "dominant"),
 )

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from pingji.epi.abm import Pathogen, synthetic_population
+from pingji.epi.abm.replay import delta_figures
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -40,7 +41,7 @@ def simple_pathogen(beta: float, infectious_days: int = 5) -> Pathogen:
 
 @pytest.fixture(scope="session")
 def delta() -> Pathogen:
-    return Pathogen.from_dict(json.loads((DATA / "delta-2021.json").read_text(encoding="utf-8")))
+    return Pathogen.from_dict(delta_figures())
 
 
 @pytest.fixture(scope="session")

@@ -18,8 +18,7 @@ from pingji.epi.abm import (
     run,
 )
 from pingji.epi.abm import interventions as iv
-
-from .conftest import DATA
+from pingji.epi.abm.replay import delta_figures
 
 
 def layers() -> list[Layer]:
@@ -61,7 +60,7 @@ def test_a_run_is_recorded_and_its_measures_come_back_from_the_record(city, delt
 
 def test_the_delta_parameters_load_and_every_figure_is_sourced(delta):
     assert delta.durations["latent"].mean == 3.0
-    raw = json.loads((DATA / "delta-2021.json").read_text(encoding="utf-8"))
+    raw = delta_figures()
 
     def figures(node, path=""):
         if isinstance(node, dict) and ("value" in node or "distribution" in node):

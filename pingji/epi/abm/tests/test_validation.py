@@ -48,7 +48,7 @@ def test_the_well_mixed_final_size_follows_the_final_size_equation(mixed, r0):
 def test_household_secondary_attack_rate_matches_its_input(delta):
     """Pairs: one member seeded, the other can only be infected by it on the household layer."""
     pairs = 20_000
-    target = 0.297  # Delta household SAR (delta-2021.json)
+    target = 0.297  # Delta household SAR (the COVID-19 pack's Delta)
     weight = household_beta(delta, target)
     assert expected_sar(delta, weight) == pytest.approx(target, abs=1e-3)
     pop = Population.from_arrays(np.full(2 * pairs, 30), np.arange(2 * pairs) // 2)
