@@ -15,12 +15,28 @@ headless, 375x740 like a phone), throttled 4x, the grid worker:
    and the list again) each, timed as a whole: the peer of (5);
 3. opens the field app online once (the day kept on the phone), the server is stopped, and the
    app is opened ``--repeat`` times from the phone (shell from the service worker, the day
-   decrypted from IndexedDB, every card drawn);
-4. records ``--records`` check-ins in the app, offline (unthrottled: this is set-up);
+   decrypted from IndexedDB, the lists drawn with every person in them), then checks, untimed and
+   unthrottled, that scrolling the list down draws every one of the ``--people`` and that the
+   search box finds the last;
+4. records ``--records`` check-ins in the app, offline (unthrottled: this is set-up), scrolling
+   down to the next card to check as a thumb would;
 5. the server is started again and the worker taps "Sync now": the time until the app says what
    became of them (one request; each record through ``do_record_check``).
 
+What is timed, on both sides of the opening: from a blank tab, the navigation to the page
+until the list is usable. On the wall (``*_open_ms``): from Playwright's ``goto`` until a poll
+of the page (every 10 ms) sees it usable. In the page (``*_in_page_ms``): the browser's own clock
+from the navigation's start to the moment it became usable. Usable means, for the online list,
+its load event has run (its 300 cards parsed, its scripts run); for the app, the day decrypted,
+the lists drawn and the app ready, with all ``--people`` in the monitoring list. The app's lists
+are virtual (docs/field.md): every person is in the list, only the cards near the screen in the
+page, so step 3 checks they are all reachable. Neither side includes painting the frame after;
+the app's painted time is given beside (``offline_app_painted_in_page_ms``). The online list
+holds at most 300 cards, the app 2,000 people.
+
 Prints one JSON line (``_common.emit``) with both sides of each comparison and their ratio.
+``--open-only`` measures the opening alone; ``--trace PATH`` writes a Chrome trace of one more
+offline open (what the profile in docs/field.md was read from).
 """
 
 import argparse
@@ -172,11 +188,65 @@ def wait_until(page, expression: str, timeout: float = 300.0) -> None:
         time.sleep(0.01)
 
 
-#: When a page is open, on the browser's own clock from the start of its navigation: the online
-#: list when its load event has run, the app when every card of the day is drawn.
+#: When a page is open, on the browser's own clock from the start of its navigation (both sides
+#: the same kind of event: the list is in the page, the page's own scripts have run, and it
+#: answers a tap). The online list: its load event has run (its HTML parsed, its scripts run).
+#: The app: the day decrypted and every list drawn, all the grid's people in the monitoring list
+#: (a virtual list: its ``data-rows``, every one reachable by scrolling and by the search box,
+#: which ``reach_every_card`` checks after the timing), and the app ready. Neither includes the
+#: paint of the frame after it; the app's painted time is reported beside (``PAINTED``).
 LOADED = "performance.getEntriesByType('navigation')[0].loadEventEnd"
 FIRST_SCREEN = "window.fieldReadyAt"
 DRAWN = "window.fieldDrawnAt"
+PAINTED = "window.fieldPaintedAt"
+
+
+def app_open(people: int) -> str:
+    return (
+        "document.getElementById('field').dataset.state === 'ready' && "
+        f"{DRAWN} > 0 && document.getElementById('monitoring').dataset.rows === '{people}'"
+    )
+
+
+def reach_every_card(page, people: int) -> None:
+    """The virtual list holds every person: scrolled from top to bottom, the cards drawn on the
+    way are all of them; and the search box finds the last one. Not timed (unthrottled)."""
+    seen = page.evaluate(
+        """async () => {
+            const ul = document.getElementById("monitoring");
+            const seen = new Set();
+            const frame = () => new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)));
+            window.scrollTo(0, 0);
+            for (let i = 0; i < 100000; i++) {
+                await frame();
+                ul.querySelectorAll(":scope > li").forEach(li => seen.add(li.dataset.placement));
+                if (ul.getBoundingClientRect().bottom <= innerHeight) break;
+                window.scrollBy(0, innerHeight * 0.8);
+            }
+            window.scrollTo(0, 0);
+            return seen.size;
+        }"""
+    )
+    if seen != people:
+        raise SystemExit(f"scrolling the app's list drew {seen} people of {people}")
+    last = page.evaluate(
+        "Array.from(document.querySelectorAll('#monitoring > li strong')).pop().textContent"
+    )
+    page.fill("#find", last)
+    wait_until(page, "document.getElementById('monitoring').dataset.rows === '1'")
+    page.fill("#find", "")
+    wait_until(page, f"document.getElementById('monitoring').dataset.rows === '{people}'")
+
+
+def next_to_check(page):
+    """The first card drawn that still takes a check, scrolling down to it as a thumb would."""
+    cards = page.locator("#monitoring > li:has(button[data-act=check])")
+    for _ in range(10_000):
+        if cards.count():
+            return cards.first
+        page.evaluate("window.scrollBy(0, innerHeight)")
+        page.wait_for_timeout(20)
+    raise SystemExit("no card left to check")
 
 
 def timed_goto(page, url: str, ready: str, *opened: str) -> tuple[float, ...]:
@@ -203,6 +273,16 @@ def main() -> None:
     )
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--throttle", type=float, default=4.0)
+    parser.add_argument(
+        "--open-only",
+        action="store_true",
+        help="measure the opening only (steps 1 and 3): for profiling; no sync figures",
+    )
+    parser.add_argument(
+        "--trace",
+        metavar="PATH",
+        help="also write a Chrome trace (chrome://tracing, Perfetto) of one more offline open",
+    )
     args = parser.parse_args()
 
     data_dir = fresh_data_dir("field")
@@ -282,7 +362,7 @@ def measure(args, base: str, port: int, env: dict, servers: list) -> dict:
         cards_online = page.locator("#today > li").count()
 
         # 2. check-ins through the online list's form, one submission each
-        online_records = args.online_records or args.records
+        online_records = 0 if args.open_only else args.online_records or args.records
         start = time.perf_counter()
         for _ in range(online_records):
             card = page.locator("#today > li:has(form)").first
@@ -290,7 +370,7 @@ def measure(args, base: str, port: int, env: dict, servers: list) -> dict:
             card.locator("input[name=temperature]").fill("36.6")
             with page.expect_navigation():
                 card.locator("form button").click()
-        online_submit = (time.perf_counter() - start) * args.records / online_records
+        online_submit = (time.perf_counter() - start) * args.records / max(online_records, 1)
         checked_online = MonitoringCheck.objects.count()
 
         # 3. the app opened online once, then from the phone with the server gone
@@ -304,12 +384,13 @@ def measure(args, base: str, port: int, env: dict, servers: list) -> dict:
         wait_until(page, "navigator.serviceWorker.controller !== null")
         wait_until(page, "!!document.querySelector('#kept').textContent.match(/kept/)")
         stop(server)
-        full = (
-            f"{DRAWN} > 0 && document.querySelectorAll('#monitoring > li').length === {args.people}"
-        )
-        offline_open = [
-            timed_goto(page, "/field/", full, FIRST_SCREEN, DRAWN) for _ in range(args.repeat)
-        ]
+        full = app_open(args.people)
+        offline_open, painted = [], []
+        for _ in range(args.repeat):
+            offline_open.append(timed_goto(page, "/field/", full, FIRST_SCREEN, DRAWN))
+            wait_until(page, f"{PAINTED} > 0")
+            painted.append(page.evaluate(PAINTED))
+        figures["offline_app_painted_in_page_ms"] = round(statistics.median(painted), 1)
         steps = page.evaluate(
             """() => {
                 const nav = performance.getEntriesByType("navigation")[0];
@@ -321,11 +402,19 @@ def measure(args, base: str, port: int, env: dict, servers: list) -> dict:
             }"""
         )
         print(steps, file=sys.stderr)
+        if args.trace:
+            browser.start_tracing(page=page, path=args.trace)
+            timed_goto(page, "/field/", full)
+            browser.stop_tracing()
+        throttle(1)
+        reach_every_card(page, args.people)
+        if args.open_only:
+            browser.close()
+            return open_figures(figures, online_open, offline_open, cards_online, args.people)
 
         # 4. a day's check-ins recorded offline (set-up: not throttled)
-        throttle(1)
         for _ in range(args.records):
-            card = page.locator("#monitoring > li:has(button[data-act=check])").first
+            card = next_to_check(page)
             card.locator("button[data-act=check]").click()
             card.locator("input[name=temperature]").fill("36.7")
             card.locator("form button.tap").click()
@@ -343,8 +432,30 @@ def measure(args, base: str, port: int, env: dict, servers: list) -> dict:
         wait_until(page, "!!document.querySelector('#status').textContent.match(/^Synced/)")
         sync_s = time.perf_counter() - start
         synced = FieldRecord.objects.filter(outcome="applied").count()
+        # Of that, the sync request itself (the server's share, with the transfer).
+        figures["sync_request_s"] = page.evaluate(
+            """() => performance.getEntriesByType("resource")
+                .filter(r => r.name.includes("/api/field/sync/"))
+                .map(r => Math.round(r.duration) / 1000).pop()"""
+        )
         browser.close()
 
+    open_figures(figures, online_open, offline_open, cards_online, args.people)
+    figures.update(
+        {
+            "online_submissions_s": round(online_submit, 2),
+            "online_submissions_made": online_records,
+            "online_checks_written": checked_online,
+            "sync_s": round(sync_s, 2),
+            "sync_applied": synced,
+            "sync_ratio": round(online_submit / sync_s, 1),
+        }
+    )
+    return figures
+
+
+def open_figures(figures: dict, online_open, offline_open, cards_online: int, people: int):
+    """Both sides of the opening, on the wall and in the page, and their ratios."""
     online_ms = statistics.median(o[0] for o in online_open) * 1000
     offline_ms = statistics.median(o[0] for o in offline_open) * 1000
     online_page_ms = statistics.median(o[1] for o in online_open)
@@ -355,19 +466,13 @@ def measure(args, base: str, port: int, env: dict, servers: list) -> dict:
             "online_list_open_ms": round(online_ms, 1),
             "online_list_cards": cards_online,
             "offline_app_open_ms": round(offline_ms, 1),
-            "offline_app_cards": args.people,
+            "offline_app_cards": people,
             "open_ratio": round(online_ms / offline_ms, 1),
             "online_list_open_in_page_ms": round(online_page_ms, 1),
             "offline_app_open_in_page_ms": round(offline_page_ms, 1),
             "open_ratio_in_page": round(online_page_ms / offline_page_ms, 1),
             "offline_app_first_screen_in_page_ms": round(first_screen_ms, 1),
             "first_screen_ratio_in_page": round(online_page_ms / first_screen_ms, 1),
-            "online_submissions_s": round(online_submit, 2),
-            "online_submissions_made": online_records,
-            "online_checks_written": checked_online,
-            "sync_s": round(sync_s, 2),
-            "sync_applied": synced,
-            "sync_ratio": round(online_submit / sync_s, 1),
             "uptime": os.getloadavg(),
         }
     )

@@ -11,6 +11,7 @@ def strings() -> dict[str, str]:
         "saved": _("Lists kept on this phone for {day}; wiped at {at}."),
         "no_data": _("No lists on this phone yet: open the app once with a network."),
         "login_again": _("Log in again to sync; the records stay on this phone meanwhile."),
+        "log_in": _("Log in"),
         "wiped": _("The data on this phone is wiped."),
         "expired": _("The lists kept on this phone were older than allowed and are wiped."),
         "queue": _("Waiting to sync: {n}"),
@@ -47,6 +48,7 @@ def strings() -> dict[str, str]:
         "nobody_monitored": _("Nobody under home monitoring here today."),
         "no_tasks": _("No open tasks."),
         "nobody_untested": _("Everyone here has been sampled."),
+        "none_found": _("Nobody and nothing found."),
         "bad_temperature": _("A temperature between 34.0 and 42.5 °C."),
         "write_something": _("Say what was done."),
     }

@@ -21,7 +21,11 @@ from .models import FieldDevice, FieldRecord
 from .strings import strings
 
 #: The files the service worker keeps for the app to open without a network.
-ASSETS = ("pingji/field/app.js", "pingji/field/field.css", "pingji/field/icon.svg")
+ASSETS = (
+    *("pingji/field/store.js", "pingji/field/cards.js", "pingji/field/vlist.js"),
+    *("pingji/field/lists.js", "pingji/field/app.js"),
+    *("pingji/field/field.css", "pingji/field/icon.svg"),
+)
 SCOPE = "/field/"
 
 

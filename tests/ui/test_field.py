@@ -8,9 +8,11 @@ syncs: every record arrives once, the two that the world overtook meanwhile come
 conflicts, and logging out leaves nothing on the phone.
 """
 
+import datetime
 import socket
 from collections.abc import Iterator
 from contextlib import suppress
+from decimal import Decimal
 
 import pytest
 from django.conf import settings
@@ -19,9 +21,10 @@ from django.db import connections
 from django.test.testcases import LiveServerThread, QuietWSGIRequestHandler
 from playwright.sync_api import expect
 
+from pingji.core import clock
 from pingji.field.models import FieldRecord
 from pingji.field.tests.conftest import GRID, at_home
-from pingji.quarantine.choices import PlacementStatus
+from pingji.quarantine.choices import PlacementStatus, RegimeCategory
 from pingji.quarantine.models import MonitoringCheck, Placement
 from pingji.tasks.choices import TaskKind, TaskStatus
 from pingji.tasks.models import Task
@@ -223,3 +226,141 @@ def test_a_day_in_the_field_without_a_network(browser, server, make_user, tree):
     assert left == {"databases": [], "caches": [], "workers": 0}
     context.close()
     assert not errors, errors
+
+
+def a_grid_of(grid, people: int) -> list[Placement]:
+    """``people`` residents of ``grid`` at home under monitoring, each at their own address, in
+    the list's order (the same rank; by address): the last placement is the last card."""
+    from pingji.geo.choices import PlaceKind
+    from pingji.geo.models import Place
+    from pingji.people.models import Household, Person
+    from pingji.protocols.versions import protocol_for
+
+    today, now = clock.today(), clock.now()
+    place = Place.objects.create(
+        jurisdiction=grid, kind=PlaceKind.COMPOUND, name="东门小区", address="东门路"
+    )
+    households = Household.objects.bulk_create(
+        Household(jurisdiction=grid, place=place, address=f"东门路{n + 1:04d}号")
+        for n in range(people)
+    )
+    persons = Person.objects.bulk_create(
+        Person(jurisdiction=grid, household=h, name=f"居民{n:04d}")
+        for n, h in enumerate(households)
+    )
+    return Placement.objects.bulk_create(
+        Placement(
+            person=p,
+            category=RegimeCategory.CLOSE_CONTACT,
+            protocol=protocol_for(grid.code, now),
+            exposure_on=today - datetime.timedelta(days=10),
+            centralized_days=0,
+            home_quarantine_days=0,
+            home_monitoring_days=14,
+            planned_release_on=today + datetime.timedelta(days=4),
+            planned_end_on=today + datetime.timedelta(days=4),
+            setting="home",
+            jurisdiction=grid,
+            home=grid,
+            placed_at=now - datetime.timedelta(days=3),
+            last_check_on=today - datetime.timedelta(days=1),
+        )
+        for p in persons
+    )
+
+
+def test_every_one_of_2000_people_is_found_and_checked_offline(browser, server, make_user, tree):
+    """The lists are virtual (only the cards near the screen are in the page): the 2,000th
+    person is reached by scrolling and checked in, another is found by the search box, a form
+    being typed survives its card scrolling away, all with the server stopped."""
+    worker = make_user(Role.GRID_WORKER, GRID)
+    placements = a_grid_of(tree[GRID], 2000)
+    context = browser.new_context(
+        base_url=server.url, viewport=PHONE, is_mobile=True, has_touch=True, locale="en-US"
+    )
+    context.set_default_timeout(STEP_TIMEOUT_MS)
+    context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": server.url}])
+    errors: list[str] = []
+    page = context.new_page()
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    monitoring = page.locator("#monitoring")
+    login(page, worker, to="/field/")
+    expect(page.locator("#kept")).to_contain_text("Lists kept on this phone")
+    until(page, "navigator.serviceWorker.controller !== null")
+    server.stop()
+    page.reload()
+    expect(page.locator("#field")).to_have_attribute("data-state", "ready")
+    expect(monitoring).to_have_attribute("data-rows", "2000")
+    expect(page.locator("#monitoring-panel .count")).to_have_text("2000")
+    assert page.locator("#monitoring > li").count() < 100  # only the cards near the screen
+
+    # A check being typed stays in its card while the card scrolls away and back
+    first = page.locator(f'#monitoring > li[data-placement="{placements[0].pk}"]')
+    first.get_by_role("button", name="Check in").click()
+    first.locator("input[name=note]").fill("在家")
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight / 2)")
+    until(page, f"!document.querySelector('[data-placement=\"{placements[0].pk}\"]')")
+    page.evaluate("window.scrollTo(0, 0)")
+    expect(first.locator("input[name=note]")).to_have_value("在家")
+    first.get_by_role("button", name="Cancel").click()
+
+    # The 2,000th person, at the bottom of the list, is reached by scrolling and checked in
+    last = page.locator(f'#monitoring > li[data-placement="{placements[-1].pk}"]')
+    for _ in range(20):
+        if last.count():
+            break
+        page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+        page.wait_for_timeout(100)
+    expect(last).to_contain_text("居民1999")
+    last.get_by_role("button", name="Check in").click()
+    last.locator("input[name=temperature]").fill("37.1")
+    last.get_by_role("button", name="Record").click()
+    expect(last.locator(".queued")).to_be_visible()
+
+    # The search box finds a person by name and by address, offline
+    page.fill("#find", "居民1234")
+    expect(monitoring).to_have_attribute("data-rows", "1")
+    found = page.locator(f'#monitoring > li[data-placement="{placements[1234].pk}"]')
+    found.get_by_role("button", name="Check in").click()
+    found.get_by_role("button", name="Record").click()
+    expect(found.locator(".queued")).to_be_visible()
+    page.fill("#find", "东门路0008号")
+    expect(page.locator("#monitoring > li")).to_have_count(1)
+    expect(page.locator("#monitoring > li")).to_contain_text("居民0007")
+    page.fill("#find", "nobody of that name")
+    expect(page.locator("#monitoring > li")).to_have_text("Nobody and nothing found.")
+    page.fill("#find", "")
+    expect(monitoring).to_have_attribute("data-rows", "2000")
+    expect(page.locator("#queue")).to_have_text("Waiting to sync: 2")
+
+    # Synced, the two checks reach the two people they were made for
+    server.start()
+    page.locator("#sync").click()
+    expect(page.locator("#status")).to_contain_text("Synced: 2 recorded, 0 to look at.")
+    checked = set(MonitoringCheck.objects.values_list("placement", "temperature"))
+    assert checked == {(placements[-1].pk, Decimal("37.1")), (placements[1234].pk, Decimal("36.5"))}
+    context.close()
+    assert not errors, errors
+
+
+def test_the_app_opens_from_the_phone_while_the_network_hangs(browser, server, make_user, tree):
+    """A network that takes a connection and never answers (a basement, a lift): the service
+    worker answers the shell from the phone at once, and the lists open, without waiting for it."""
+    worker = make_user(Role.GRID_WORKER, GRID)
+    at_home(tree[GRID], "陈某某", "东门路8号")
+    context = browser.new_context(
+        base_url=server.url, viewport=PHONE, is_mobile=True, has_touch=True, locale="en-US"
+    )
+    context.set_default_timeout(STEP_TIMEOUT_MS)
+    context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": server.url}])
+    page = context.new_page()
+    login(page, worker, to="/field/")
+    expect(page.locator("#kept")).to_contain_text("Lists kept on this phone")
+    until(page, "navigator.serviceWorker.controller !== null")
+    server.stop()
+    with socket.create_server(("localhost", server.port), backlog=64) as hanging:
+        page.goto("/field/", wait_until="commit")
+        expect(page.locator("#field")).to_have_attribute("data-state", "ready", timeout=3_000)
+        expect(page.locator("#monitoring > li.card")).to_have_count(1)
+        context.close()
+        assert hanging  # held open, never answering, until here

@@ -2,6 +2,7 @@
 sync replaying a phone's records through the actions once, in order, with conflicts reported."""
 
 import datetime
+import json
 import uuid
 
 import pytest
@@ -243,6 +244,19 @@ def test_the_shell_and_its_worker_carry_no_personal_data(phone, home):
     assert b"const ASSETS" in worker.content
     manifest = phone.get("/field/manifest.webmanifest").json()
     assert manifest["scope"] == "/field/" and manifest["start_url"] == "/field/"
+
+
+def test_the_worker_keeps_every_file_the_shell_loads(phone):
+    """The app is split into several scripts: each must be kept for an offline start."""
+    import re
+
+    shell = phone.get("/field/").content.decode()
+    tags = r'<(?:script src|link rel="(?:stylesheet|icon)" href)="([^"]+)"'
+    loaded = set(re.findall(tags, shell))
+    assert {u.rsplit("/", 1)[-1] for u in loaded} >= {"store.js", "app.js", "field.css"}
+    worker = phone.get("/field/sw.js").content.decode()
+    kept = set(json.loads(worker.split("const ASSETS = ", 1)[1].split(";", 1)[0]))
+    assert loaded <= kept
 
 
 #: What the day may cost, whatever the number of people and tasks: the session, the user, the

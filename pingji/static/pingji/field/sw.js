@@ -23,16 +23,28 @@ self.addEventListener("activate", function (event) {
   );
 });
 
-function shell(request) {
-  // The network first, so an online phone always gets the current app; the kept copy otherwise.
-  return fetch(request).then(function (response) {
+/* The shell from the phone at once, and from the network meanwhile for the next start. Asking
+ * the network first would make every start wait for it, and a phone on a failing network (a
+ * basement, a lift) waits for its timeout, seconds, before the kept copy. The shell holds no
+ * personal data and no session state: the app asks the server for its key at every start, and an
+ * ended session or a withheld key is answered there (a login link, or the wipe). A new version of
+ * the app reaches the phone with a new worker (its script lists the assets' new names), which
+ * keeps the new shell when it installs. */
+function shell(event) {
+  var fresh = fetch(event.request).then(function (response) {
     if (response.ok && !response.redirected) {
       var copy = response.clone();
-      caches.open(CACHE).then(function (cache) { cache.put(SHELL, copy); });
+      // Not into a store the app has just wiped (logging out deletes the cache).
+      return caches.has(CACHE).then(function (has) {
+        return has && caches.open(CACHE).then(function (cache) { return cache.put(SHELL, copy); });
+      }).then(function () { return response; });
     }
     return response;
-  }).catch(function () {
-    return caches.match(SHELL).then(function (kept) { return kept || Response.error(); });
+  });
+  var kept = caches.match(SHELL);
+  event.waitUntil(fresh.catch(function () {}));
+  return kept.then(function (copy) {
+    return copy || fresh.catch(function () { return Response.error(); });
   });
 }
 
@@ -42,7 +54,7 @@ self.addEventListener("fetch", function (event) {
   var url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   if (request.mode === "navigate" && url.pathname === SHELL) {
-    event.respondWith(shell(request));
+    event.respondWith(shell(event));
     return;
   }
   if (ASSETS.indexOf(url.pathname) >= 0) {
