@@ -149,6 +149,7 @@ INSTALLED_APPS = [
     "pingji.preparedness",
     "pingji.analytics",
     "pingji.field",
+    "pingji.scenarios",
     "pingji.notices",
     "pingji.exchange",
     "pingji.health_codes",
@@ -269,6 +270,10 @@ JOBS_BACKEND = os.environ.get("PINGJI_JOBS_BACKEND", "thread")
 BROKER_URL = os.environ.get("PINGJI_BROKER_URL", "redis://127.0.0.1:6379/0")
 #: How long a job's runner may go silent before another takes the job over.
 JOBS_LEASE_SECONDS = float(os.environ.get("PINGJI_JOB_LEASE_SECONDS", "60"))
+# A scenario's ensemble (docs/scenarios.md) fans out over this many processes of the worker that
+# runs it (0: every core), or over the Spark cluster SPARK_MASTER names (spark://host:7077, yarn).
+SCENARIO_WORKERS = int(os.environ.get("PINGJI_SCENARIO_WORKERS", "0"))
+SPARK_MASTER = os.environ.get("PINGJI_SPARK_MASTER", "").strip()
 
 # The cache holds counters that must be shared by every web process: the identity look-up budget
 # (people.limits, decision 0031). Embedded, one process: memory. Production: PINGJI_CACHE_URL

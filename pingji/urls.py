@@ -29,6 +29,7 @@ APPS = [
     "preparedness",
     "analytics",
     "field",
+    "scenarios",
     "notices",
     "exchange",
     "health_codes",

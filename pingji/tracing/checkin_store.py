@@ -9,13 +9,17 @@ and the DuckDB connection with the ``unix_seconds`` macro the shared SQL relies 
 this module, so the files are always laid out the way the search expects.
 """
 
-from collections.abc import Sequence
+import contextlib
+import datetime
+import json
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+from django.conf import settings
 
-from pingji.core import lake
+from pingji.core import clock, lake
 from pingji.epi import overlap
 from pingji.epi.overlap import DEFAULT_CLOSE_MINUTES, Visit
 
@@ -63,3 +67,42 @@ def search(
     if engine == "spark":
         return overlap.on_spark(spark, lake.dataset_dir(DATASET), paths, visits, close_minutes)
     raise ValueError(f"unknown engine {engine!r}: 'duckdb' or 'spark'")
+
+
+def recorded_by(
+    at: datetime.datetime, days: Iterable[datetime.date]
+) -> tuple[list[Path], list[Path]]:
+    """The files of ``days`` that imports complete by ``at`` (the platform's time) had listed, and
+    apart, the files the lake cannot date; nothing is created when the dataset does not exist.
+
+    An as-of reader (decision 0030) must not see an import received later. The manifest stamps
+    each import with the server's time (``written_at``, ``clock.real_now``, which an instance's
+    clock does not move), so ``at`` is turned into server time with the instance's offset now:
+    the same as at writing unless the instance's clock was set in between. A dataset written
+    before manifests, its ``legacy`` entry, or an entry without a stamp cannot say when its files
+    came: those are returned apart, for the caller to judge by the check-in day alone.
+    """
+    root = Path(settings.ANALYTIC_DIR) / DATASET
+    if not root.is_dir():
+        return [], []
+    days = set(days)
+    if not (root / lake.MANIFEST).is_dir():
+        return [], lake.files(DATASET, days)
+    wanted = {f"day={day.isoformat()}" for day in days}
+    cutoff = at - clock.offset()
+    dated: set[str] = set()
+    undated: set[str] = set()
+    for path in (root / lake.MANIFEST).glob(f"*{lake.LISTED}"):
+        with contextlib.suppress(FileNotFoundError):  # removed by an administrator meanwhile
+            entry = json.loads(path.read_text(encoding="utf-8"))
+            names = {n for n in entry["files"] if n.partition("/")[0] in wanted}
+            stamp = entry.get("written_at")
+            if entry["key"] == lake.LEGACY or not stamp:
+                undated |= names
+            elif datetime.datetime.fromisoformat(stamp) < cutoff:
+                dated |= names
+    return _present(root, dated), _present(root, undated)
+
+
+def _present(root: Path, names: set[str]) -> list[Path]:
+    return sorted(p for p in (root / name for name in names) if p.is_file())

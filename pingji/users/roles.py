@@ -33,6 +33,7 @@ _READ_ALL = [
     "messaging.view_*",
     "exchange.view_*",
     "health_codes.view_*",
+    "scenarios.view_*",
     "core.view_job",
     "core.view_domainevent",
 ]
@@ -47,6 +48,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "areas.*",
         "command.*",
         "reopening.*",
+        # the roles that propose lifting weigh it on scenarios first (docs/scenarios.md)
+        "scenarios.*",
         "tasks.*",
         "reports.*",
         "notices.*",
@@ -76,6 +79,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "testing.*",
         "areas.add_*",
         "areas.change_*",
+        "scenarios.add_*",
+        "scenarios.change_*",
         "analytics.*",
         # the epidemiologist files the direct-report cards and exchanges with the lab and CDC
         "exchange.*",
@@ -99,6 +104,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "testing.*",
         "areas.add_*",
         "areas.change_*",
+        "scenarios.add_*",
+        "scenarios.change_*",
         "reopening.*",
         "resources.*",
         "preparedness.*",
@@ -173,6 +180,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "messaging.*",
         "exchange.*",
         "health_codes.*",
+        "scenarios.*",
         "core.view_objectchange",
         "core.*_job",
     ],
