@@ -54,6 +54,9 @@ SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
 #: outbreak, when the 08:00 press conference gave its totals (docs/decisions/0030). The replay
 #: records the outbreak up to it and nothing after: its last whole day is 19 September.
 DEMO_NOW = datetime.datetime(2021, 9, 20, 8, 0, tzinfo=SHANGHAI)
+#: When the demo's registry (divisions, places, households, residents) was recorded: the first
+#: day of the outbreak data it ships (2021-08-01), well before the outbreak.
+REGISTERED_AT = datetime.datetime(2021, 8, 1, 8, 0, tzinfo=SHANGHAI)
 #: The earliest now a demo may have: the morning after the outbreak's first reported day.
 EARLIEST_NOW = datetime.datetime(2021, 9, 11, 8, 0, tzinfo=SHANGHAI)
 
@@ -158,21 +161,8 @@ def _load(scale: float, seed: int, say) -> dict:
     say(f"Preparing the demo province at scale {scale} (seed {seed})…")
     # a generated province: its bulk writes are logged per statement, not per row (core.audit)
     with transaction.atomic(), loading("the demo province"):
-        step("divisions", load_divisions)
-        step("boundaries", load_boundaries)
-        summary.update(
-            step("communities, grids and places", lambda: generate_tree(scale=scale, seed=seed))
-        )
-        grids = Jurisdiction.objects.filter(level=Level.GRID).order_by("code")
-        cells = cells_for(grids.values_list("code", "population"), scale)
-        summary.update(step("households and residents", lambda: load_population(cells, seed=seed)))
-        record_event(
-            SYNTHETIC_POPULATION_LOADED,
-            _("Synthetic population loaded: %(persons)d residents in %(households)d households.")
-            % summary,
-            jurisdiction_code=_province_code(),
-            payload={k: summary[k] for k in ("scale", "seed", "persons", "households")},
-        )
+        with clock.pinned(REGISTERED_AT):
+            summary.update(_registry(scale, seed, step))
         summary["users"] = step("demo accounts", create_demo_users)
         summary["replay"] = play(replay_until(clock.now(), scale, seed, say), step)
         summary["local_users"] = step(
@@ -191,6 +181,25 @@ def _load(scale: float, seed: int, say) -> dict:
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
     return summary
+
+
+def _registry(scale: float, seed: int, step) -> dict:
+    """Divisions, places, households and residents, recorded at ``REGISTERED_AT``: the registry
+    was there before the outbreak, so a view or a scenario as of any of its days finds it."""
+    step("divisions", load_divisions)
+    step("boundaries", load_boundaries)
+    made = step("communities, grids and places", lambda: generate_tree(scale=scale, seed=seed))
+    grids = Jurisdiction.objects.filter(level=Level.GRID).order_by("code")
+    cells = cells_for(grids.values_list("code", "population"), scale)
+    made.update(step("households and residents", lambda: load_population(cells, seed=seed)))
+    record_event(
+        SYNTHETIC_POPULATION_LOADED,
+        _("Synthetic population loaded: %(persons)d residents in %(households)d households.")
+        % made,
+        jurisdiction_code=_province_code(),
+        payload={"scale": scale, "seed": seed, **{k: made[k] for k in ("persons", "households")}},
+    )
+    return made
 
 
 def replay_until(now: datetime.datetime, scale: float, seed: int, say) -> Replay:

@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils.translation import gettext_noop
 
 from pingji.cases.actions.bulk import Report, do_report_cases_bulk
@@ -390,6 +390,9 @@ def load(replay: Replay) -> dict:
         ]
         for line, case in zip(in_order, do_report_cases_bulk(reports), strict=True):
             line.case_id = case.pk
+        # entered when reported, as its events are recorded: a read as of a day sees that day's
+        # cases (decision 0030), the builder of a scenario and a proposal's evidence among them
+        Case.objects.filter(pk__in=[x.case_id for x in lines]).update(created_at=F("reported_at"))
         for line in sorted(lines, key=lambda x: x.reported):
             if line.reclassified_on:
                 hour = rng.randint(*line.reclassified_hours)

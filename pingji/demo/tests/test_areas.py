@@ -3,11 +3,13 @@
 import datetime
 
 import pytest
+from django.db.models import F
 
 from pingji.areas.extent import local_date
 from pingji.areas.lookup import controls_at
 from pingji.areas.models import Checkpoint, Publication, RiskArea, Transition
 from pingji.areas.tests.conftest import at
+from pingji.cases.models import Case
 from pingji.demo.steps import areas as demo
 from pingji.demo.steps import cases as cases_demo
 from pingji.demo.steps import tracing as tracing_demo
@@ -24,6 +26,9 @@ def replay(db, settings, tmp_path):
 
 
 def test_the_replay_designates_steps_down_and_lifts(replay):
+    # every case was entered when reported (as its events were recorded): a read as of a day
+    # sees that day's cases, not the day of the install
+    assert not Case.objects.exclude(created_at=F("reported_at")).exists()
     summary = demo.load(replay)
     # areas in Xianyou and Tong'an, designated by 20 September, each with its published order
     assert summary["areas"] > 0
