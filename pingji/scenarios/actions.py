@@ -78,13 +78,23 @@ def do_create_scenario(
     seed: int = 1,
     importation: float = 0.0,
     stay_days: int = 21,
+    vaccinated_share: float = 0.0,
+    vaccinated_from_age: int = 12,
 ) -> Scenario:
     """Check everything a run will read, then store the scenario (nothing runs yet)."""
     _may(actor, str(jurisdiction), "scenarios.add_scenario")
     place = Jurisdiction.objects.filter(code=jurisdiction).first()
     if place is None:
         raise error("jurisdiction", _("No such jurisdiction."))
-    params = dict(days=days, runs=runs, threshold=threshold, seed=seed, importation=importation)
+    params = dict(
+        days=days,
+        runs=runs,
+        threshold=threshold,
+        seed=seed,
+        importation=importation,
+        vaccinated_share=vaccinated_share,
+        vaccinated_from_age=vaccinated_from_age,
+    )
     problems = clean_parameters(state_day=state_day, stay_days=stay_days, **params)
     name = (name or "").strip()
     if not name or len(name) > 200:

@@ -45,6 +45,7 @@ def build(s) -> Built:
     pathogen = pathogen_on(code, day)
     built = population.build_population(code, day, now.areas)
     pop = built.population
+    vaccination = _vaccinate(pop, s)
     regime = state.regime(code, day)
     hidden, seed_areas, start = _start(code, day, pathogen.pathogen, pop.area_labels)
     sar = pathogen.raw["household_secondary_attack_rate"]["value"]
@@ -68,6 +69,7 @@ def build(s) -> Built:
         "measures": [_measure_record(m) for m in now.measures],
         "areas": [_area_record(a) for a in now.areas.values()],
         "start": start,
+        "vaccination": vaccination,
         "regime": regime,
         "checkins": built.checkins,
         "checkpoints": [_checkpoint_record(c) for c in now.checkpoints],
@@ -76,6 +78,19 @@ def build(s) -> Built:
     rooms = state.in_central_quarantine(code, day, s.days)
     beds = state.beds_held(code, day, s.stay_days, s.days)
     return Built(scenario, inputs, pop.area_labels, rooms, beds)
+
+
+def _vaccinate(pop: abm.Population, s) -> dict:
+    """Two doses for the scenario's share of the residents of its age and over, drawn with its
+    seed (so a run is reproducible); the population's digest then covers the doses."""
+    if s.vaccinated_share > 0:
+        pop.assign_doses({0: 0.0, s.vaccinated_from_age: s.vaccinated_share}, seed=s.seed)
+    return {
+        "share": s.vaccinated_share,
+        "from_age": s.vaccinated_from_age,
+        "doses": 2,
+        "vaccinated": int((pop.doses > 0).sum()),
+    }
 
 
 def _start(code: str, day, pathogen: abm.Pathogen, labels) -> tuple[int, tuple | None, dict]:

@@ -39,6 +39,11 @@ def _band(low, high, x, y) -> str:
     return "M" + " L".join(f"{a:.1f},{b:.1f}" for a, b in pts) + " Z"
 
 
+def _tick(v: float) -> str:
+    """An axis label: whole numbers from 10 up, one decimal below."""
+    return f"{v:.0f}" if v >= 10 else f"{v:.1f}".rstrip("0").rstrip(".")
+
+
 def _axes(title: str, top: float, days: list[str]) -> str:
     first, last = (days[0], days[-1]) if days else ("", "")
     return (
@@ -46,7 +51,7 @@ def _axes(title: str, top: float, days: list[str]) -> str:
         f'<line x1="{PAD}" y1="{HEIGHT - PAD}" x2="{WIDTH - PAD}" y2="{HEIGHT - PAD}" '
         'stroke="#888"/>'
         f'<line x1="{PAD}" y1="{PAD}" x2="{PAD}" y2="{HEIGHT - PAD}" stroke="#888"/>'
-        f'<text x="{PAD - 4}" y="{PAD + 4}" text-anchor="end" font-size="10">{top:g}</text>'
+        f'<text x="{PAD - 4}" y="{PAD + 4}" text-anchor="end" font-size="10">{_tick(top)}</text>'
         f'<text x="{PAD - 4}" y="{HEIGHT - PAD}" text-anchor="end" font-size="10">0</text>'
         f'<text x="{PAD}" y="{HEIGHT - PAD + 14}" font-size="10">{escape(first)}</text>'
         f'<text x="{WIDTH - PAD}" y="{HEIGHT - PAD + 14}" text-anchor="end" font-size="10">'

@@ -30,6 +30,8 @@ MAIN = (
     "seed",
     "importation",
     "stay_days",
+    "vaccinated_share",
+    "vaccinated_from_age",
 )
 
 
@@ -60,6 +62,17 @@ class ScenarioForm(forms.Form):
     seed = forms.IntegerField(label=_("seed"), min_value=0, initial=1)
     importation = forms.FloatField(label=_("imported infections a day"), min_value=0, initial=0)
     stay_days = forms.IntegerField(label=_("days a case holds a bed"), min_value=1, initial=21)
+    vaccinated_share = forms.FloatField(
+        label=_("share vaccinated (two doses)"),
+        min_value=0,
+        max_value=1,
+        initial=0,
+        required=False,
+        help_text=_("Of the residents from the age below; none when left empty."),
+    )
+    vaccinated_from_age = forms.IntegerField(
+        label=_("vaccinated from age"), min_value=0, max_value=120, initial=12, required=False
+    )
 
     def __init__(self, *args, user=None, focus: str = "", **kwargs):
         super().__init__(*args, **kwargs)
@@ -100,6 +113,10 @@ class ScenarioForm(forms.Form):
         data = dict(self.cleaned_data)
         plan = [self._row(i) for i in range(1, ROWS + 1) if data.get(f"kind_{i}")]
         out = {k: data[k] for k in MAIN if k != "jurisdiction"}
+        out["vaccinated_share"] = out["vaccinated_share"] or 0.0
+        out["vaccinated_from_age"] = (
+            12 if out["vaccinated_from_age"] is None else out["vaccinated_from_age"]
+        )
         return {**out, "jurisdiction": data["jurisdiction"].code, "plan": plan}
 
     def _row(self, i: int) -> dict:

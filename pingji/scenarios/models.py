@@ -42,6 +42,10 @@ class Scenario(ScopedModel):
     seed = models.PositiveIntegerField(_("seed"))
     importation = models.FloatField(_("imported infections a day"), default=0.0)
     stay_days = models.PositiveSmallIntegerField(_("days a case holds a bed"))
+    #: Two doses for this share of the residents aged ``vaccinated_from_age`` and over, at random
+    #: (no registry holds doses): China's 2021 schedule was two doses of inactivated vaccine.
+    vaccinated_share = models.FloatField(_("share vaccinated (two doses)"), default=0.0)
+    vaccinated_from_age = models.PositiveSmallIntegerField(_("vaccinated from age"), default=12)
     created_by = user_fk(_("created by"))
     created_at = models.DateTimeField(_("created at"), default=clock.now, editable=False)
 

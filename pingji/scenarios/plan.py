@@ -36,6 +36,7 @@ MAX_IMPORTATION = 1000.0
 MAX_THRESHOLD = 1_000_000
 MAX_SEED = 2**31 - 1
 MAX_STAY = 60
+MAX_AGE = 120
 ROW_KEYS = {
     ChangeKind.LIFT_MEASURE: {"kind", "on", "measure"},
     ChangeKind.STEP_MEASURE: {"kind", "on", "measure", "setting"},
@@ -49,7 +50,16 @@ def _whole(value: Any, low: int, high: int) -> bool:
 
 
 def clean_parameters(
-    *, state_day, days, runs, threshold, seed, importation, stay_days
+    *,
+    state_day,
+    days,
+    runs,
+    threshold,
+    seed,
+    importation,
+    stay_days,
+    vaccinated_share=0.0,
+    vaccinated_from_age=12,
 ) -> dict[str, str]:
     """The problems of the scenario's parameters, by field (empty when they are fine)."""
     errors: dict[str, str] = {}
@@ -61,6 +71,7 @@ def clean_parameters(
         ("threshold", threshold, 1, MAX_THRESHOLD),
         ("seed", seed, 0, MAX_SEED),
         ("stay_days", stay_days, 1, MAX_STAY),
+        ("vaccinated_from_age", vaccinated_from_age, 0, MAX_AGE),
     ]
     for field, value, low, high in checks:
         if not _whole(value, low, high):
@@ -72,7 +83,14 @@ def clean_parameters(
         errors["importation"] = _("Give a number of infections a day from 0 to %(high)s.") % {
             "high": int(MAX_IMPORTATION)
         }
+    if not _share(vaccinated_share):
+        errors["vaccinated_share"] = _("Give a share from 0 to 1.")
     return errors
+
+
+def _share(value: Any) -> bool:
+    ok = isinstance(value, int | float) and not isinstance(value, bool)
+    return ok and math.isfinite(value) and 0 <= value <= 1
 
 
 def _rate(value: Any) -> bool:

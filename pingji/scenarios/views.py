@@ -174,6 +174,7 @@ def compare(request):
         "rows": rows,
         "charts": _compare_charts(done) if done else [],
         "choices": _choices(request),
+        "picked": [s for s, _r in rows],
     }
     return render(request, "scenarios/compare.html", ctx)
 

@@ -25,6 +25,8 @@ class ScenarioSerializer(ScopedModelSerializer):
             "seed",
             "importation",
             "stay_days",
+            "vaccinated_share",
+            "vaccinated_from_age",
             "created_at",
         ]
         read_only_fields = ["id", "created_at"]
@@ -34,6 +36,8 @@ class ScenarioSerializer(ScopedModelSerializer):
             "seed": {"required": False},
             "importation": {"required": False},
             "stay_days": {"required": False},
+            "vaccinated_share": {"required": False},
+            "vaccinated_from_age": {"required": False, "min_value": None, "max_value": None},
         }
 
 

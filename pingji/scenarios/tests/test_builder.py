@@ -96,6 +96,19 @@ def test_a_run_starts_from_the_infections_nobody_has_found_yet(town):
     assert {labels[a].split(AREA_SEP)[0] for a in built.scenario.initial_areas} == {"350322100"}
 
 
+def test_the_scenarios_share_is_vaccinated_from_its_age_and_the_digest_covers_it(town):
+    plain = build(ScenarioFactory(jurisdiction=town["tree"][COUNTY]))
+    s = ScenarioFactory(
+        jurisdiction=town["tree"][COUNTY], vaccinated_share=1.0, vaccinated_from_age=40
+    )
+    built = build(s)
+    pop = built.scenario.population
+    assert np.all(pop.doses[pop.age >= 40] == 2) and np.all(pop.doses[pop.age < 40] == 0)
+    assert built.inputs["vaccination"]["vaccinated"] == int((pop.age >= 40).sum()) > 0
+    assert built.scenario.digest() != plain.scenario.digest()
+    assert plain.inputs["vaccination"]["vaccinated"] == 0
+
+
 def test_a_case_found_inside_control_leaves_nothing_hidden(town):
     town["case"].channel = "centralised_quarantine"
     town["case"].save(update_fields=["channel"])

@@ -116,6 +116,7 @@ def test_run_page_compare_and_attach(town, make_user, web, django_capture_on_com
     assert 'data-status="finished"' in shown and "<svg" in shown and "rebound-14" in shown
     both = page.get(f"/scenarios/compare/?s={a.pk}&s={b.pk}").content.decode()
     assert "维持现状" in both and "解除封控" in both and both.count("<svg") == 4
+    assert f'<option value="{a.pk}" selected>维持现状' in both  # the picker offers scenarios
     t = TransitionFactory(
         area=town["area"],
         kind=TransitionKind.LIFT,

@@ -130,6 +130,12 @@ def test_huge_and_malformed_plans_are_refused(town, make_user):
         ("seed", -1),
         ("days", True),
         ("state_day", datetime.date(2021, 10, 1)),
+        ("vaccinated_share", -0.1),
+        ("vaccinated_share", 1.5),
+        ("vaccinated_share", float("inf")),
+        ("vaccinated_share", True),
+        ("vaccinated_from_age", 121),
+        ("vaccinated_from_age", -1),
     ],
 )
 def test_parameters_outside_their_range_are_refused(town, make_user, field, value):
@@ -169,5 +175,10 @@ def test_the_api_answers_400_not_500_to_hostile_input(town, make_user, api):
         "/api/scenarios/scenarios/", {**base, "days": 9999, "plan": []}, format="json"
     )
     assert response.status_code == 400 and "days" in response.json()
+    for bad in ({"vaccinated_share": 2}, {"vaccinated_from_age": 10**6}):
+        response = client.post(
+            "/api/scenarios/scenarios/", {**base, **bad, "plan": []}, format="json"
+        )
+        assert response.status_code == 400 and set(bad) <= set(response.json()), bad
     response = client.post("/api/scenarios/scenarios/", {**base, "plan": []}, format="json")
     assert response.status_code == 201, response.content

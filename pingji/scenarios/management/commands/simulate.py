@@ -2,7 +2,8 @@
 
 - ``pingji simulate create PLAN.json --user U``: a scenario from a JSON file holding the form's
   fields (``jurisdiction``, ``name``, ``state_day``, ``plan``, ``days``, ``runs``, ``threshold``,
-  and optionally ``seed``, ``importation``, ``stay_days``); prints its id;
+  and optionally ``seed``, ``importation``, ``stay_days``, ``vaccinated_share``,
+  ``vaccinated_from_age``); prints its id;
 - ``pingji simulate run ID --user U [--queue]``: run it here (default) or queue it for the
   workers; prints the run's id and status;
 - ``pingji simulate show RUN_ID [--json]``: the run's status, rebound probabilities and peaks.
@@ -35,6 +36,8 @@ FIELDS = {
     "seed",
     "importation",
     "stay_days",
+    "vaccinated_share",
+    "vaccinated_from_age",
 }
 
 
