@@ -17,22 +17,12 @@ from pingji.geo.models import Jurisdiction
 
 from .choices import ChangeKind
 from .in_force import in_force
+from .models import Scenario
 from .plan import MAX_DAYS, MAX_RUNS, MIN_DAYS
 
 ROWS = 5
-MAIN = (
-    "jurisdiction",
-    "name",
-    "state_day",
-    "days",
-    "runs",
-    "threshold",
-    "seed",
-    "importation",
-    "stay_days",
-    "vaccinated_share",
-    "vaccinated_from_age",
-)
+#: The scenario's own fields; the plan comes from the rows.
+MAIN = tuple(name for name in Scenario.GIVEN if name != "plan")
 
 
 def _targets(focus: str) -> list[tuple[str, str]]:

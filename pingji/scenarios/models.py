@@ -49,6 +49,23 @@ class Scenario(ScopedModel):
     created_by = user_fk(_("created by"))
     created_at = models.DateTimeField(_("created at"), default=clock.now, editable=False)
 
+    #: What a user gives to make a scenario (``actions.do_create_scenario``'s arguments): the
+    #: form, the API and ``pingji simulate`` take these and no other.
+    GIVEN = (
+        "jurisdiction",
+        "name",
+        "state_day",
+        "plan",
+        "days",
+        "runs",
+        "threshold",
+        "seed",
+        "importation",
+        "stay_days",
+        "vaccinated_share",
+        "vaccinated_from_age",
+    )
+
     class Meta:
         verbose_name = _("scenario")
         verbose_name_plural = _("scenarios")

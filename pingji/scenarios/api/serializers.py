@@ -13,22 +13,7 @@ class ScenarioSerializer(ScopedModelSerializer):
 
     class Meta:
         model = Scenario
-        fields = [
-            "id",
-            "jurisdiction",
-            "name",
-            "state_day",
-            "plan",
-            "days",
-            "runs",
-            "threshold",
-            "seed",
-            "importation",
-            "stay_days",
-            "vaccinated_share",
-            "vaccinated_from_age",
-            "created_at",
-        ]
+        fields = ["id", *Scenario.GIVEN, "created_at"]
         read_only_fields = ["id", "created_at"]
         extra_kwargs = {
             "days": {"min_value": None, "max_value": None},

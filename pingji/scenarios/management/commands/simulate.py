@@ -25,20 +25,7 @@ from ... import actions
 from ...models import Run, Scenario
 from ...results import summary
 
-FIELDS = {
-    "jurisdiction",
-    "name",
-    "state_day",
-    "plan",
-    "days",
-    "runs",
-    "threshold",
-    "seed",
-    "importation",
-    "stay_days",
-    "vaccinated_share",
-    "vaccinated_from_age",
-}
+FIELDS = set(Scenario.GIVEN)
 
 
 class Command(BaseCommand):
