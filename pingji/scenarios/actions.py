@@ -151,7 +151,7 @@ def interrupted(run: Run) -> bool:
 def do_run_again(run: Run, *, actor) -> Run:
     """Run a failed or interrupted run again, from the same scenario and seeds."""
     _may(actor, run.jurisdiction_id, "scenarios.add_run")
-    run = Run.objects.select_for_update().select_related("job").get(pk=run.pk)
+    run = Run.objects.select_for_update(of=("self",)).select_related("job").get(pk=run.pk)
     ensure_allowed(actor, run, "view")
     if not interrupted(run):
         raise conflict("status", _("Only a failed or interrupted run is run again."))
