@@ -10,6 +10,7 @@ Pages are rendered in English (each context starts with the language selector's 
 catalogue says. The tests of the default language open pages without it (``test_language.py``).
 """
 
+import contextlib
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -17,6 +18,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -34,6 +36,8 @@ DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 375, "height": 740}
 #: How long a step may take before the test fails; local pages answer in well under a second.
 STEP_TIMEOUT_MS = 8_000
+#: How long a page's last requests may take at the end of a test.
+SETTLE_TIMEOUT_MS = 5_000
 
 expect.set_options(timeout=STEP_TIMEOUT_MS)
 
@@ -120,8 +124,18 @@ def new_page(browser, live_server) -> Iterator[Callable[..., Page]]:
 
     yield open_page
     for context in contexts:
+        _settle(context)
         context.close()
     assert not errors, f"uncaught script errors: {errors}"
+
+
+def _settle(context: BrowserContext) -> None:
+    """Let what the pages still fetch be answered before the test's database is flushed: a
+    request the live server is still serving holds locks that the flush's TRUNCATE waits on
+    (PostgreSQL then reports a deadlock, and the next test finds the last one's rows)."""
+    for open_page in context.pages:
+        with contextlib.suppress(PlaywrightError):
+            open_page.wait_for_load_state("networkidle", timeout=SETTLE_TIMEOUT_MS)
 
 
 @pytest.fixture
