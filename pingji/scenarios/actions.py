@@ -26,7 +26,7 @@ from pingji.protocols.versions import NoProtocolInForce, protocol_for
 from . import jobs, mapping
 from .choices import RunStatus
 from .in_force import in_force
-from .models import Run, Scenario
+from .models import VACCINATED_FROM_AGE, Run, Scenario
 from .pathogen import pathogen_on
 from .plan import clean_parameters, clean_plan
 from .population import count_people
@@ -79,7 +79,7 @@ def do_create_scenario(
     importation: float = 0.0,
     stay_days: int = 21,
     vaccinated_share: float = 0.0,
-    vaccinated_from_age: int = 12,
+    vaccinated_from_age: int = VACCINATED_FROM_AGE,
 ) -> Scenario:
     """Check everything a run will read, then store the scenario (nothing runs yet)."""
     _may(actor, str(jurisdiction), "scenarios.add_scenario")

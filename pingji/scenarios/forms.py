@@ -17,7 +17,7 @@ from pingji.geo.models import Jurisdiction
 
 from .choices import ChangeKind
 from .in_force import in_force
-from .models import Scenario
+from .models import VACCINATED_FROM_AGE, Scenario
 from .plan import MAX_DAYS, MAX_RUNS, MIN_DAYS
 
 ROWS = 5
@@ -61,7 +61,11 @@ class ScenarioForm(forms.Form):
         help_text=_("Of the residents from the age below; none when left empty."),
     )
     vaccinated_from_age = forms.IntegerField(
-        label=_("vaccinated from age"), min_value=0, max_value=120, initial=12, required=False
+        label=_("vaccinated from age"),
+        min_value=0,
+        max_value=120,
+        initial=VACCINATED_FROM_AGE,
+        required=False,
     )
 
     def __init__(self, *args, user=None, focus: str = "", **kwargs):
@@ -105,7 +109,9 @@ class ScenarioForm(forms.Form):
         out = {k: data[k] for k in MAIN if k != "jurisdiction"}
         out["vaccinated_share"] = out["vaccinated_share"] or 0.0
         out["vaccinated_from_age"] = (
-            12 if out["vaccinated_from_age"] is None else out["vaccinated_from_age"]
+            VACCINATED_FROM_AGE
+            if out["vaccinated_from_age"] is None
+            else out["vaccinated_from_age"]
         )
         return {**out, "jurisdiction": data["jurisdiction"].code, "plan": plan}
 

@@ -18,6 +18,10 @@ from pingji.core.models import user_fk
 
 from .choices import RunStatus
 
+#: The age vaccination starts at unless a scenario says otherwise: China's 2021 programme
+#: covered ages 12 and over.
+VACCINATED_FROM_AGE = 12
+
 
 class Scenario(ScopedModel):
     """What a command centre asks: "if we change these on those dates, what follows?".
@@ -45,7 +49,9 @@ class Scenario(ScopedModel):
     #: Two doses for this share of the residents aged ``vaccinated_from_age`` and over, at random
     #: (no registry holds doses): China's 2021 schedule was two doses of inactivated vaccine.
     vaccinated_share = models.FloatField(_("share vaccinated (two doses)"), default=0.0)
-    vaccinated_from_age = models.PositiveSmallIntegerField(_("vaccinated from age"), default=12)
+    vaccinated_from_age = models.PositiveSmallIntegerField(
+        _("vaccinated from age"), default=VACCINATED_FROM_AGE
+    )
     created_by = user_fk(_("created by"))
     created_at = models.DateTimeField(_("created at"), default=clock.now, editable=False)
 

@@ -27,6 +27,7 @@ from pingji.protocols.models import Protocol
 
 from .choices import ChangeKind
 from .in_force import InForce
+from .models import VACCINATED_FROM_AGE
 
 #: Bounds that refuse typing errors and runaway requests, not policies (docs/scenarios.md).
 MIN_DAYS, MAX_DAYS = 14, 180
@@ -59,7 +60,7 @@ def clean_parameters(
     importation,
     stay_days,
     vaccinated_share=0.0,
-    vaccinated_from_age=12,
+    vaccinated_from_age=VACCINATED_FROM_AGE,
 ) -> dict[str, str]:
     """The problems of the scenario's parameters, by field (empty when they are fine)."""
     errors: dict[str, str] = {}
