@@ -72,8 +72,8 @@ def batch(y: np.ndarray, renewal_fc: np.ndarray) -> dict[str, np.ndarray]:
     out = {
         "wis": scoring.wis(q, goal),
         "ae": scoring.absolute_error(q, goal),
-        "c50": scoring.covered(q, goal, 0.5),
-        "c95": scoring.covered(q, goal, 0.95),
+        "c50": scoring.held(q, goal, 0.5),
+        "c95": scoring.held(q, goal, 0.95),
     }
     return {k: np.where(made, v, np.nan) for k, v in out.items()}
 
@@ -82,8 +82,8 @@ def _score_one(q: np.ndarray, y: float) -> tuple[float, float, float, float]:
     return (
         float(scoring.wis(q, y)),
         float(scoring.absolute_error(q, y)),
-        float(scoring.covered(q, y, 0.5)),
-        float(scoring.covered(q, y, 0.95)),
+        float(scoring.held(q, y, 0.5)),
+        float(scoring.held(q, y, 0.95)),
     )
 
 

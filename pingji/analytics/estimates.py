@@ -201,8 +201,9 @@ def renewal_quantiles(
     horizon: int = HORIZON,
     seed=0,
     isolated: np.ndarray | None = None,
-) -> tuple[float, np.ndarray] | None:
-    """(Rt mean used, ``(horizon, Q)`` quantiles) of the renewal model, or None without the data.
+) -> tuple[float, np.ndarray, np.ndarray] | None:
+    """(Rt mean used, ``(horizon, Q)`` quantiles, their ``(horizon, Q, 2)`` CDF) of the renewal
+    model, or None without the data.
 
     Only from a window that is neither too early (``epi.rt.too_early``) nor short of cases (CV).
     ``isolated``: the cases found inside control, who infect nobody (``epi.forecast.forecast``);
@@ -225,20 +226,32 @@ def renewal_quantiles(
         return None
     if not epi_rt.sufficient(fc.r_shape):  # the last window's Rt would be mostly prior
         return None
-    return fc.r_shape * fc.r_scale, fc.quantiles
+    return fc.r_shape * fc.r_scale, fc.quantiles, fc.cdf
 
 
-def points_of(quantiles: np.ndarray, last_day: datetime.date) -> list[dict]:
-    """A ``(horizon, Q)`` forecast as stored: one dict per day ahead with its quantiles."""
+def points_of(quantiles: np.ndarray, last_day: datetime.date, cdf: np.ndarray) -> list[dict]:
+    """A ``(horizon, Q)`` forecast as stored: one dict per day ahead with its quantiles, and
+    ``cdf``, the forecast's ``[P(Y < q), P(Y <= q)]`` at each (``epi.scoring.coverage``)."""
     return [
         {
             "day": (last_day + datetime.timedelta(days=j + 1)).isoformat(),
             **{
                 f"q{q}": float(v) for q, v in zip(epi_forecast.FORECAST_QUANTILES, row, strict=True)
             },
+            "cdf": [[float(b), float(a)] for b, a in day_cdf],
         }
-        for j, row in enumerate(quantiles)
+        for j, (row, day_cdf) in enumerate(zip(quantiles, cdf, strict=True))
     ]
+
+
+@dataclass(frozen=True)
+class ModelForecasts:
+    """Per model, its forecasts issued each day: ``quantiles`` ``(T, horizon, Q)`` (NaN where it
+    makes none) and their ``cdf`` ``(T, horizon, Q, 2)``; ``r_mean``: the renewal's Rt mean."""
+
+    quantiles: dict[ForecastModel, np.ndarray]
+    cdf: dict[ForecastModel, np.ndarray]
+    r_mean: np.ndarray
 
 
 def model_forecasts(
@@ -251,10 +264,10 @@ def model_forecasts(
     first_day: datetime.date | None = None,
     earlier: np.ndarray | None = None,
     isolated: np.ndarray | None = None,
-) -> tuple[dict[ForecastModel, np.ndarray], np.ndarray]:
+) -> ModelForecasts:
     """Every model's forecast issued at the end of each day, and the renewal's Rt mean per day.
 
-    Returns model → ``(T, horizon, Q)`` (NaN where the model makes none) and ``(T,)``. Day ``i``
+    Day ``i``
     uses days ``0..i`` only, and the serial interval of day ``i`` when ``si`` gives one per day
     (``serial_intervals``); no model forecasts before the area's first case. A caller that shows
     only the days from ``shown_from`` on is spared the renewal runs the ensemble's skill window
@@ -267,6 +280,7 @@ def model_forecasts(
     """
     t = local.size
     renewal = np.full((t, horizon, len(epi_forecast.FORECAST_QUANTILES)), np.nan)
+    renewal_cdf = epi_scoring.continuous_cdf((t, horizon))
     r_mean = np.full(t, np.nan)
     reach = max(0, shown_from - SKILL_REACH)
     if earlier is not None:
@@ -282,25 +296,34 @@ def model_forecasts(
             local[: i + 1], imported[: i + 1], si_i, horizon, seed_base + i, isolated=found
         )
         if made is not None:
-            r_mean[i], renewal[i] = made
+            r_mean[i], renewal[i], renewal_cdf[i] = made
     y = local[None, :].astype(float)
-    out = {
-        ForecastModel.RENEWAL: renewal,
-        ForecastModel.LAST: epi_baselines.forecast_batch(y, "last", horizon)[0],
-        ForecastModel.MEAN7: epi_baselines.forecast_batch(y, "mean7", horizon)[0],
-    }
-    out[ForecastModel.ENSEMBLE] = epi_ensemble.combine(
-        np.stack([out[m] for m in MEMBERS])[:, None], y
+    out = {ForecastModel.RENEWAL: renewal}
+    cdf = {ForecastModel.RENEWAL: renewal_cdf}
+    for model in (ForecastModel.LAST, ForecastModel.MEAN7):
+        out[model] = epi_baselines.forecast_batch(y, model, horizon)[0]
+        p_zero = epi_baselines.zero_probability(y, model, horizon)[0]
+        cdf[model] = epi_baselines.forecast_cdf(out[model], p_zero)
+    members = np.stack([out[m] for m in MEMBERS])[:, None]
+    out[ForecastModel.ENSEMBLE] = epi_ensemble.combine(members, y)[0]
+    cdf[ForecastModel.ENSEMBLE] = epi_ensemble.combine_cdf(
+        np.stack([cdf[m] for m in MEMBERS])[:, None], members, y
     )[0]
     before_first = np.cumsum(local + imported) == 0
     for quantiles in out.values():
         quantiles[before_first] = np.nan
-    return out, r_mean
+    return ModelForecasts(out, cdf, r_mean)
 
 
 def quantiles_of(points: list[dict]) -> np.ndarray:
     """A stored forecast's points back as ``(horizon, Q)`` (the inverse of ``points_of``)."""
     return np.array([[p[f"q{q}"] for q in epi_forecast.FORECAST_QUANTILES] for p in points])
+
+
+def cdf_of(point: dict) -> list[list[float]]:
+    """A stored point's ``cdf`` (``points_of``); a continuous one for points stored before
+    forecasts carried it."""
+    return point.get("cdf") or [[q, q] for q in epi_forecast.FORECAST_QUANTILES]
 
 
 def model_skill(
@@ -314,10 +337,10 @@ def model_skill(
     compared on the same (issue day, target day) pairs only, as the forecast hubs compare them:
     a model that abstains on hard days must not look better for it.
     """
-    by_model: dict[str, dict[tuple, list[float]]] = {}
+    by_model: dict[str, dict[tuple, dict]] = {}
     for model, issued in runs.items():
         by_model[model] = {
-            (issued_on, day): [p[f"q{q}"] for q in epi_forecast.FORECAST_QUANTILES]
+            (issued_on, day): p
             for issued_on, points in issued
             for p in points
             if (day := datetime.date.fromisoformat(p["day"])) <= known_by
@@ -327,7 +350,11 @@ def model_skill(
         return {}
     keys = sorted(common)
     seen = np.array([observed.get(day, 0) for _issued, day in keys], dtype=float)
-    return {
-        model: epi_scoring.skill(np.array([forecasts[k] for k in keys]), seen)
-        for model, forecasts in by_model.items()
-    }
+    levels = epi_forecast.FORECAST_QUANTILES
+    out = {}
+    for model, forecasts in by_model.items():
+        chosen = [forecasts[k] for k in keys]
+        quantiles = np.array([[p[f"q{q}"] for q in levels] for p in chosen])
+        cdf = np.array([cdf_of(p) for p in chosen])
+        out[model] = epi_scoring.skill(quantiles, seen, cdf=cdf)
+    return out

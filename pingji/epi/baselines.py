@@ -11,9 +11,10 @@ from the spread of past changes):
 The predictive distribution is the point plus the model's own one-day-ahead errors over the last
 ``ERROR_WINDOW`` days, taken with both signs (so the median stays the point and the spread is
 honest about both directions) and widened by ``sqrt(h)`` for ``h`` days ahead — the random walk
-the Hubs' baseline samples from past one-day changes — cut at zero. A day with fewer than
-``MIN_ERRORS`` known errors gets no forecast: a young series says "not enough data" instead of an
-interval that looks certain.
+the Hubs' baseline samples from past one-day changes — cut at zero, which puts the probability
+of the spread below zero on 0 (``zero_probability``, which the coverage of a count forecast needs:
+``scoring.coverage``). A day with fewer than ``MIN_ERRORS`` known errors gets no forecast: a
+young series says "not enough data" instead of an interval that looks certain.
 
 Everything is computed for a whole matrix of series (``N`` jurisdictions × ``T`` days) and every
 issue day at once; :func:`forecast_one` is the same rule for one series and one day, kept as the
@@ -62,15 +63,9 @@ def points(series: ArrayLike, model: str) -> Float:
     raise ValueError(f"unknown baseline {model!r}; known: {', '.join(MODELS)}")
 
 
-def forecast_batch(
-    series: ArrayLike, model: str, horizon: int = 7, levels: Sequence[float] = LEVELS
-) -> Float:
-    """Quantile forecasts ``(N, T, horizon, len(levels))`` issued at the end of every day.
-
-    Entry ``[j, d, h-1]`` forecasts day ``d + h`` of series ``j`` from days ``0..d`` only; it is
-    NaN where the model has too little history (see the module docstring).
-    """
-    y = _series(series)
+def _errors(y: Float, model: str) -> tuple[Float, Float, NDArray[np.bool_]]:
+    """(point ``(N, T)``, the known one-day errors of each issue day with both signs
+    ``(N, T, 2 * ERROR_WINDOW)``, NaN-padded, and whether a day has enough of them)."""
     n, t = y.shape
     point = points(y, model)
     # err[:, s] = y[s + 1] - point[s], known at the end of day s + 1; on day d the window of
@@ -79,12 +74,59 @@ def forecast_batch(
     err[:, : t - 1] = y[:, 1:] - point[:, :-1]
     padded = np.concatenate([np.full((n, ERROR_WINDOW), np.nan), err], axis=1)
     windows = sliding_window_view(padded, ERROR_WINDOW, axis=1)[:, :t]
-    enough = np.sum(~np.isnan(windows), axis=2) >= MIN_ERRORS
+    enough = (np.sum(~np.isnan(windows), axis=2) >= MIN_ERRORS) & ~np.isnan(point)
+    return point, np.concatenate([windows, -windows], axis=2), enough
+
+
+def forecast_batch(
+    series: ArrayLike, model: str, horizon: int = 7, levels: Sequence[float] = LEVELS
+) -> Float:
+    """Quantile forecasts ``(N, T, horizon, len(levels))`` issued at the end of every day.
+
+    Entry ``[j, d, h-1]`` forecasts day ``d + h`` of series ``j`` from days ``0..d`` only; it is
+    NaN where the model has too little history (see the module docstring).
+    """
+    point, errors, enough = _errors(_series(series), model)
     with np.errstate(all="ignore"):
-        spread = _nanquantiles(np.concatenate([windows, -windows], axis=2), np.asarray(levels))
-    widen = np.sqrt(np.arange(1, horizon + 1))[None, None, :, None]
-    fc = np.maximum(point[..., None, None] + widen * spread[:, :, None, :], 0.0)
-    return np.where((enough & ~np.isnan(point))[..., None, None], fc, np.nan)
+        spread = _nanquantiles(errors, np.asarray(levels))
+    widened = _widen(horizon)[..., None] * spread[:, :, None, :]
+    fc = np.maximum(point[..., None, None] + widened, 0.0)
+    return np.where(enough[..., None, None], fc, np.nan)
+
+
+def _widen(horizon: int) -> Float:
+    return np.sqrt(np.arange(1, horizon + 1))[None, None, :]
+
+
+def zero_probability(series: ArrayLike, model: str, horizon: int = 7) -> Float:
+    """``(N, T, horizon)``: the probability the forecast gives 0, where cutting at zero piles up
+    the spread below it (NaN where no forecast): the inverse, at ``-point / sqrt(h)``, of the
+    error quantile function ``forecast_batch`` interpolates."""
+    point, errors, enough = _errors(_series(series), model)
+    ordered = np.sort(errors, axis=-1)[:, :, None, :]  # NaN last
+    count = np.sum(~np.isnan(errors), axis=-1)[:, :, None]
+    v = (-point[..., None] / _widen(horizon))[..., None]
+    k = np.sum(ordered <= v, axis=-1) - 1  # the last error at or below v
+    with np.errstate(all="ignore"):
+        lo = np.take_along_axis(ordered, np.clip(k, 0, None)[..., None], axis=-1)[..., 0]
+        hi = np.take_along_axis(ordered, np.clip(k + 1, 0, count - 1)[..., None], axis=-1)[..., 0]
+        between = np.where(hi > lo, (v[..., 0] - lo) / (hi - lo), 0.0)
+        p = np.where(k < 0, 0.0, np.where(k >= count - 1, 1.0, (k + between) / (count - 1)))
+    return np.where(enough[..., None], p, np.nan)
+
+
+def forecast_cdf(
+    quantiles: ArrayLike, p_zero: ArrayLike, levels: Sequence[float] = LEVELS
+) -> Float:
+    """``scoring.coverage``'s ``cdf`` of baseline forecasts: continuous, but for the mass
+    ``p_zero`` (``zero_probability``) on the quantiles cut to 0."""
+    q = np.asarray(quantiles, dtype=float)
+    lv = np.asarray(levels, dtype=float)
+    at_zero = q == 0
+    p0 = np.asarray(p_zero, dtype=float)[..., None]
+    below = np.where(at_zero, 0.0, lv)
+    at = np.where(at_zero, np.maximum(lv, np.nan_to_num(p0)), lv)
+    return np.stack([below, at], axis=-1)
 
 
 def _nanquantiles(values: Float, levels: Float) -> Float:

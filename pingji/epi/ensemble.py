@@ -9,6 +9,9 @@ known by the end of ``d`` and fell in the last ``SKILL_WINDOW`` days; the ``1 +`
 a weight finite when a member was exactly right on a run of zeros. A member without a forecast that
 day takes no part; while any member taking part has no scored record yet, all of them share
 equally (a newcomer is not outvoted by a record it could not have). Nothing after ``d`` is used.
+
+Averaging quantile functions keeps a flat stretch only where every member is flat: the ensemble
+puts mass on a quantile over the levels where all its weighted members do (``combine_cdf``).
 """
 
 from __future__ import annotations
@@ -83,3 +86,18 @@ def combine(forecasts: ArrayLike, series: ArrayLike, levels: Sequence[float] = L
     none = w.sum(axis=0) == 0
     mixed[none] = np.nan
     return mixed
+
+
+def combine_cdf(
+    cdfs: ArrayLike, forecasts: ArrayLike, series: ArrayLike, levels: Sequence[float] = LEVELS
+) -> Float:
+    """``(N, T, H, Q, 2)``: the ensemble's CDF below and at its quantiles (``scoring.coverage``),
+    from the members' ``(M, N, T, H, Q, 2)``: the latest ``P(Y < q)`` and the earliest
+    ``P(Y <= q)`` among the members it weighs."""
+    f = np.asarray(cdfs, dtype=float)
+    w = weights(forecasts, series, levels)[:, :, :, None, None, None]
+    below = np.max(np.where(w > 0, f[..., :1], -np.inf), axis=0)
+    at = np.min(np.where(w > 0, f[..., 1:], np.inf), axis=0)
+    out = np.concatenate([below, at], axis=-1)
+    out[~np.isfinite(out)] = np.nan
+    return out

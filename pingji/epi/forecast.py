@@ -8,7 +8,9 @@ al. (2018, Epidemics 22:29-35, doi:10.1016/j.epidem.2017.02.012) used for Ebola:
    one value per simulated path, held constant over the horizon;
 2. for each day ahead, ``local_t ~ NegBin(mean R * Lambda_t, dispersion k)``, where ``Lambda_t``
    weighs all past cases (observed local + imported, then simulated) by the serial interval;
-3. report per day the median and the 2.5/25/75/97.5 % quantiles over paths.
+3. report per day the median and the 2.5/25/75/97.5 % quantiles over paths, and the paths' CDF
+   just below and at each quantile (``cdf``), which a count forecast's coverage is scored with
+   (``scoring.coverage``).
 
 **Overdispersion.** Daily reported counts scatter far more than Poisson around the renewal's mean
 (testing rounds, batches of results, clusters found in a day), so a Poisson forecast's intervals
@@ -43,12 +45,14 @@ phase is followed within a fortnight while one window's noise does not set the s
 class Forecast:
     """Forecast local cases for days ``T+1..T+horizon`` (1-based day numbers, as in ``rt``).
 
-    ``quantiles`` is (horizon, 5) in the order of ``FORECAST_QUANTILES``; ``paths`` keeps every
-    simulated trajectory (n_sims, horizon) for callers that need other summaries.
+    ``quantiles`` is (horizon, 5) in the order of ``FORECAST_QUANTILES``, ``cdf`` (horizon, 5, 2)
+    the share of paths below and at each; ``paths`` keeps every simulated trajectory
+    (n_sims, horizon) for callers that need other summaries.
     """
 
     day: NDArray[np.int64]
     quantiles: NDArray[np.float64]
+    cdf: NDArray[np.float64]
     paths: NDArray[np.int64]
     r_shape: float
     r_scale: float
@@ -143,7 +147,17 @@ def forecast(
         paths[:, step] = rng.poisson(mean)
         history[:, t] = paths[:, step] if free == 1.0 else rng.binomial(paths[:, step], free)
     quantiles = np.quantile(paths, FORECAST_QUANTILES, axis=0).T
-    return Forecast(np.arange(days + 1, days + horizon + 1), quantiles, paths, shape, scale, inv_k)
+    cdf = path_cdf(paths, quantiles)
+    return Forecast(
+        np.arange(days + 1, days + horizon + 1), quantiles, cdf, paths, shape, scale, inv_k
+    )
+
+
+def path_cdf(paths: NDArray, quantiles: NDArray) -> NDArray[np.float64]:
+    """``(horizon, Q, 2)``: the share of paths below and at each day's quantiles."""
+    ahead = paths.T[:, None, :]  # (horizon, 1, n_sims)
+    q = quantiles[..., None]
+    return np.stack([(ahead < q).mean(axis=-1), (ahead <= q).mean(axis=-1)], axis=-1)
 
 
 def isolated_share(local: NDArray, isolated: NDArray, window: int = rt.DEFAULT_WINDOW) -> float:

@@ -402,7 +402,7 @@ def _live_runs(code, local, imported, isolated, days, on) -> dict[str, list]:
     if not (local.sum() + imported.sum()):
         return {}
     first = max(0, len(days) - 1 - SKILL_DAYS)
-    by_model, _r = estimates.model_forecasts(
+    made = estimates.model_forecasts(
         local,
         imported,
         estimates.serial_intervals(code, days),
@@ -412,11 +412,11 @@ def _live_runs(code, local, imported, isolated, days, on) -> dict[str, list]:
     )
     return {
         model: [
-            (days[i], estimates.points_of(q[i], days[i]))
+            (days[i], estimates.points_of(q[i], days[i], made.cdf[model][i]))
             for i in range(first, len(days))
             if not np.isnan(q[i]).any()
         ]
-        for model, q in by_model.items()
+        for model, q in made.quantiles.items()
     }
 
 

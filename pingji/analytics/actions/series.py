@@ -259,7 +259,7 @@ def _forecast_rows(
     ``stored_renewal``) rather than running them again. ``counts``: the local, imported and
     isolated (found inside control) series."""
     local, imported, isolated = counts
-    by_model, r_mean = estimates.model_forecasts(
+    made = estimates.model_forecasts(
         local,
         imported,
         sis,
@@ -269,7 +269,7 @@ def _forecast_rows(
         isolated=isolated,
     )
     rows = []
-    for model, quantiles in by_model.items():
+    for model, quantiles in made.quantiles.items():
         for i, day in enumerate(days[first:], start=first):
             if np.isnan(quantiles[i]).any():
                 continue
@@ -278,8 +278,8 @@ def _forecast_rows(
                     issued_on=day,
                     horizon=estimates.HORIZON,
                     model=model,
-                    r_mean=None if model != ForecastModel.RENEWAL else float(r_mean[i]),
-                    points=estimates.points_of(quantiles[i], day),
+                    r_mean=None if model != ForecastModel.RENEWAL else float(made.r_mean[i]),
+                    points=estimates.points_of(quantiles[i], day, made.cdf[model][i]),
                     **_si_fields(sis[i]),
                     **common,
                 )

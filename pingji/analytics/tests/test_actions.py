@@ -12,6 +12,7 @@ from pingji.analytics.choices import SiSource
 from pingji.analytics.models import DailyIndicator, ForecastRun, RtEstimate
 from pingji.analytics.series import compute, stored_values
 from pingji.epi import rt as epi_rt
+from pingji.epi import scoring
 from pingji.protocols.diseases import COVID_19, figure
 from pingji.users.choices import Role
 
@@ -96,7 +97,7 @@ def test_the_stored_renewal_forecast_lets_cases_found_in_quarantine_infect_nobod
     seed = end.toordinal()
     kept = estimates.renewal_quantiles(local, imported, si, seed=seed, isolated=inside)
     every = estimates.renewal_quantiles(local, imported, si, seed=seed)
-    assert stored.points == estimates.points_of(kept[1], end)
+    assert stored.points == estimates.points_of(kept[1], end, kept[2])
     # the Rt behind it is that of the cases found free: higher than if all infected
     assert stored.r_mean == pytest.approx(kept[0]) and kept[0] > every[0]
 
@@ -106,7 +107,8 @@ def test_every_model_forecasts_from_its_own_past_once_there_is_enough_data():
     local = np.concatenate([[0, 0, 3], rng.poisson(np.linspace(4, 40, 37))]).astype(float)
     imported = np.zeros_like(local)
     si = estimates.SerialInterval(4.7, 2.9, SiSource.LITERATURE)
-    by_model, r_mean = estimates.model_forecasts(local, imported, si)
+    made_all = estimates.model_forecasts(local, imported, si)
+    by_model, r_mean = made_all.quantiles, made_all.r_mean
     assert set(by_model) == {"renewal", "last", "mean7", "ensemble"}
     assert all(np.isnan(q[:2]).all() for q in by_model.values())  # before the first case
     for model, q in by_model.items():
@@ -120,9 +122,19 @@ def test_every_model_forecasts_from_its_own_past_once_there_is_enough_data():
     # the forecast issued on day 30 does not change when later days change
     later = local.copy()
     later[31:] = 0
-    again, _r = estimates.model_forecasts(later, imported, si)
+    again = estimates.model_forecasts(later, imported, si)
     for model in by_model:
-        np.testing.assert_array_equal(by_model[model][:31], again[model][:31])
+        np.testing.assert_array_equal(by_model[model][:31], again.quantiles[model][:31])
+        np.testing.assert_array_equal(made_all.cdf[model][:31], again.cdf[model][:31])
+    # every model's CDF at its quantiles brackets the level, P(Y < q) <= level <= P(Y <= q),
+    # within one path where a quantile is interpolated between two paths' values
+    slack = 1 / estimates.FORECAST_SIMS + 1e-12
+    for model, cdf in made_all.cdf.items():
+        made = ~np.isnan(by_model[model]).any(axis=(1, 2))
+        below, at = cdf[made][..., 0], cdf[made][..., 1]
+        assert np.all(below <= np.asarray(scoring.LEVELS) + slack), model
+        assert np.all(at >= np.asarray(scoring.LEVELS) - slack), model
+        assert np.any(at - below > 0.05), model  # and some quantile carries mass: counts
 
 
 @pytest.mark.django_db

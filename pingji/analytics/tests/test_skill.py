@@ -83,6 +83,31 @@ def test_skill_scores_only_days_the_series_holds(stored):
 
 
 @pytest.mark.django_db
+def test_a_stored_forecasts_mass_on_zero_counts_in_its_coverage(stored):
+    """Huli reported nothing; the forecast gave 0 a probability of 0.9 (its cdf at the
+    quantiles, as forecasts store it): the 50 % interval [0, 0] holds every zero, but covers
+    each only for the part of [0, 0.9] inside [0.25, 0.75]."""
+    points = [
+        {**p, "q0.025": 0.0, "q0.25": 0.0, "q0.5": 0.0, "q0.75": 0.0, "q0.975": 1.0}
+        | {"cdf": [[0, 0.9]] * 4 + [[0.9, 1.0]]}
+        for p in _points(0.0, 0.0)
+    ]
+    ForecastRun.objects.create(
+        jurisdiction_id="350206",
+        issued_on=ISSUED,
+        horizon=7,
+        model="renewal",
+        points=points,
+        computed_at=timezone.now(),
+        **SI,
+    )
+    (row,) = stored_skill("350206", ISSUED, ISSUED)
+    assert row.skill.n == 5 and row.skill.zeros == 5 and row.skill.held50 == 1
+    assert row.skill.coverage50 == pytest.approx(0.5 / 0.9)
+    assert row.skill.coverage95 == pytest.approx((0.9 - 0.025) / 0.9)
+
+
+@pytest.mark.django_db
 def test_the_command_prints_one_row_per_model(stored):
     out, err = io.StringIO(), io.StringIO()
     call_command(

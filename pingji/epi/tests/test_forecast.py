@@ -55,6 +55,17 @@ def test_an_extinct_epidemic_forecasts_nothing():
     local = [5, 8, 6, 4, 3, 2, 1] + [0] * 40
     f = fc.forecast(local, si_mean=3.0, si_sd=1.0, horizon=14, seed=0)
     assert f.paths.max() == 0
+    assert np.all(f.cdf[..., 0] == 0) and np.all(f.cdf[..., 1] == 1)  # all mass on 0
+
+
+def test_the_cdf_at_each_quantile_is_the_share_of_paths_below_and_at_it():
+    local = [9, 7, 6, 4, 3, 3, 2, 1, 1, 1, 0, 1, 0, 0]  # a tail: small counts, mass on each
+    f = fc.forecast(local, si_mean=3.0, si_sd=1.5, horizon=5, seed=4)
+    day, level = 2, 1  # three days ahead, the 25 % quantile
+    path = f.paths[:, day]
+    q = f.quantiles[day, level]
+    assert f.cdf[day, level].tolist() == [np.mean(path < q), np.mean(path <= q)]
+    assert f.cdf.shape == (5, 5, 2) and np.all(f.cdf[..., 1] > f.cdf[..., 0])
 
 
 @pytest.mark.parametrize(

@@ -38,7 +38,7 @@ def test_wis_matches_the_quantile_loss_form():
 def test_coverage_and_skill_skip_days_not_yet_observed():
     q = np.array([[0, 1, 2, 3, 4], [0, 1, 2, 3, 4], [0, 1, 2, 3, 4]], dtype=float)
     y = np.array([2.0, 9.0, np.nan])
-    assert scoring.covered(q, y, 0.95).tolist()[:2] == [1.0, 0.0]
+    assert scoring.held(q, y, 0.95).tolist()[:2] == [1.0, 0.0]
     s = scoring.skill(q, y)
     assert s.n == 2 and s.coverage95 == 0.5 and s.mae == pytest.approx(3.5) and s.zeros == 0
 
@@ -46,7 +46,46 @@ def test_coverage_and_skill_skip_days_not_yet_observed():
 def test_skill_counts_the_zero_outcomes_an_interval_from_zero_always_covers():
     q = np.array([[0, 0, 1, 2, 5]] * 4, dtype=float)
     s = scoring.skill(q, np.array([0.0, 0.0, 7.0, np.nan]))
-    assert s.zeros == 2 and s.coverage50 == pytest.approx(2 / 3)
+    # continuous forecasts (no cdf given): coverage is what the bounds hold
+    assert s.zeros == 2 and s.coverage50 == pytest.approx(2 / 3) == s.held50
+
+
+def test_coverage_of_an_outcome_on_a_bound_with_mass_by_hand():
+    # P(0) = 0.6, P(1) = 0.2: the 50 % interval is [0, 1] and the 95 % one [0, 3]
+    q = np.array([0.0, 0.0, 0.0, 1.0, 3.0])
+    cdf = np.array([[0, 0.6], [0, 0.6], [0, 0.6], [0.6, 0.8], [0.97, 0.99]])
+    # y = 0: its PIT is uniform on [0, 0.6], of which [0.25, 0.6] is inside [0.25, 0.75]
+    assert scoring.coverage(q, 0.0, 0.5, cdf=cdf) == pytest.approx(0.35 / 0.6)
+    # y = 1: PIT on [0.6, 0.8], inside up to 0.75; y = 2 lies strictly inside the 95 % one
+    assert scoring.coverage(q, 1.0, 0.5, cdf=cdf) == pytest.approx(0.15 / 0.2)
+    assert scoring.coverage(q, 2.0, 0.95, cdf=cdf) == 1.0
+    assert scoring.coverage(q, 4.0, 0.95, cdf=cdf) == 0.0  # outside, whatever the mass
+    assert scoring.held(q, 0.0, 0.5) == 1.0
+
+
+def test_a_calibrated_count_forecast_covers_its_nominal_level_where_bounds_hold_more():
+    from scipy import stats
+
+    rng = np.random.default_rng(11)
+    means = rng.gamma(0.7, 1.5, size=20_000)  # mostly near zero, as in an outbreak's tail
+    dist = stats.poisson(means[:, None])
+    q = dist.ppf(np.asarray(LEVELS))
+    cdf = np.stack([dist.cdf(q - 1), dist.cdf(q)], axis=-1)
+    y = rng.poisson(means).astype(float)  # outcomes drawn from the forecasts themselves
+    s = scoring.skill(q, y, cdf=cdf)
+    assert s.coverage50 == pytest.approx(0.5, abs=0.01)
+    assert s.coverage95 == pytest.approx(0.95, abs=0.01)
+    assert s.held50 > 0.75 and s.held95 > 0.98  # the bounds of such forecasts hold far more
+    # a forecast too sharp (means a third of the truth) covers less than nominal
+    sharp = stats.poisson(means[:, None] / 3)
+    q3 = sharp.ppf(np.asarray(LEVELS))
+    low = scoring.skill(q3, y, cdf=np.stack([sharp.cdf(q3 - 1), sharp.cdf(q3)], axis=-1))
+    assert low.coverage50 < 0.45 and low.coverage95 < 0.9
+
+
+def test_coverage_refuses_a_cdf_of_the_wrong_shape():
+    with pytest.raises(ValueError, match="cdf"):
+        scoring.coverage(np.zeros((3, 5)), np.zeros(3), 0.5, cdf=np.zeros((3, 5)))
 
 
 @pytest.mark.parametrize(
@@ -123,6 +162,26 @@ def test_baselines_refuse_counts_that_are_not_counts(bad):
         baselines.forecast_batch(bad, "last")
 
 
+@pytest.mark.parametrize("model", baselines.MODELS)
+def test_baseline_zero_probability_is_where_its_quantile_function_reaches_zero(model):
+    rng = np.random.default_rng(4)
+    y = rng.poisson(np.linspace(30, 0.3, 50)).astype(float)[None, :]
+    fc = baselines.forecast_batch(y, model, horizon=3)
+    p0 = baselines.zero_probability(y, model, horizon=3)
+    assert np.array_equal(np.isnan(p0), np.isnan(fc[..., 0]))
+    day, h = 45, 2
+    point = baselines.points(y, model)[0, day]
+    errors = [y[0, s + 1] - baselines.points(y, model)[0, s] for s in range(day - 28, day)]
+    sample = np.array(errors + [-e for e in errors])
+    p = p0[0, day, h - 1]
+    assert 0 < p < 1
+    assert point + np.sqrt(h) * np.quantile(sample, p) == pytest.approx(0, abs=1e-9)
+    cdf = baselines.forecast_cdf(fc, p0)
+    zero = fc[0, day, h - 1] == 0
+    assert np.all(cdf[0, day, h - 1, zero, 1] == max(p, max(np.asarray(LEVELS)[zero])))
+    assert np.all(cdf[0, day, h - 1, ~zero, 0] == np.asarray(LEVELS)[~zero])
+
+
 def test_unknown_baseline_is_refused():
     with pytest.raises(ValueError, match="unknown baseline"):
         baselines.forecast_batch([[1, 2, 3]], "arima")
@@ -170,3 +229,19 @@ def test_a_member_missing_a_day_takes_no_part_that_day():
     assert w[0, 0, 10] == 0 and w[1, 0, 10] == 1
     nothing = np.full((2, 1, 20, 2, len(LEVELS)), np.nan)
     assert np.isnan(ensemble.combine(nothing, y)).all()
+
+
+def test_the_ensemble_has_mass_on_a_quantile_only_where_every_weighed_member_has():
+    y = np.full((1, 40), 0.0)
+    zero = _flat(0, 1, 40, 2)
+    atom = scoring.continuous_cdf(zero.shape[:-1])
+    atom[..., 0], atom[..., 1] = 0.0, 0.9  # member 1: P(0) = 0.9
+    other = atom.copy()
+    other[..., 1] = 0.7  # member 2: P(0) = 0.7
+    both = ensemble.combine_cdf(np.stack([atom, other]), np.stack([zero, zero]), y)
+    assert np.all(both[..., 0] == 0) and np.all(both[..., 1] == 0.7)
+    # a member with no forecast that day has no weight and no say
+    absent = zero.copy()
+    absent[0, 10] = np.nan
+    alone = ensemble.combine_cdf(np.stack([atom, other]), np.stack([zero, absent]), y)
+    assert np.all(alone[0, 10, ..., 1] == 0.9) and np.all(alone[0, 11, ..., 1] == 0.7)

@@ -1,11 +1,12 @@
 """``pingji forecasts score --code C --from D1 --to D2``: each model's skill, baselines included.
 
 Prints one CSV row per area and model: forecasts issued in the period, days scored, mean weighted
-interval score, mean absolute error of the median, and the share of days inside the 50 % and
-95 % intervals (``analytics.skill``), and how many of the scored outcomes were zero. Lower WIS
-and error are better; a calibrated model has coverages near 0.5 and 0.95, except where many
-outcomes are zero (any interval from zero covers them). The series and forecasts are the stored
-ones (``pingji dailyreport`` or the demo computes them).
+interval score, mean absolute error of the median, the coverage of the 50 % and 95 % intervals
+as a count forecast's (``epi.scoring.coverage``: a calibrated model has 0.5 and 0.95), the share
+of outcomes inside their bounds (``held``: above nominal for a calibrated model where outcomes sit
+on a bound carrying much probability, as zeros in an outbreak's tail do), and how many of the
+scored outcomes were zero (``analytics.skill``). Lower WIS and error are better. The series and
+forecasts are the stored ones (``pingji dailyreport`` or the demo computes them).
 """
 
 import csv
@@ -25,6 +26,8 @@ COLUMNS = [
     "mae",
     "coverage50",
     "coverage95",
+    "held50",
+    "held95",
     "zero_outcomes",
 ]
 
@@ -64,8 +67,7 @@ class Command(BaseCommand):
                 self.stderr.write(f"{code}: no stored forecast issued from {first} to {last}")
             for r in rows:
                 s = r.skill
+                scores = (s.wis, s.mae, s.coverage50, s.coverage95, s.held50, s.held95)
                 out.writerow(
-                    [code, r.model, r.issued, s.n]
-                    + [f"{v:.3f}" for v in (s.wis, s.mae, s.coverage50, s.coverage95)]
-                    + [s.zeros]
+                    [code, r.model, r.issued, s.n] + [f"{v:.3f}" for v in scores] + [s.zeros]
                 )
