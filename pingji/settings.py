@@ -172,7 +172,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "pingji.core.as_of.AsOfMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "pingji.users.otp.CachedOTPMiddleware",
     "pingji.users.otp.RequireOTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -199,6 +199,8 @@ TEMPLATES = [
         },
     }
 ]
+#: Django's widget templates, with the common widgets written in Python (core.form_renderer).
+FORM_RENDERER = "pingji.core.form_renderer.WidgetRenderer"
 WSGI_APPLICATION = "pingji.wsgi.application"
 AUTH_USER_MODEL = "users.User"
 AUTH_PASSWORD_VALIDATORS = [

@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from pingji.protocols.models import Disease
+from pingji.protocols.models import diseases_to_choose
 
 from .choices import INSIDE_CONTROL, Channel, Classification, Origin, Outcome
 from .models import Case
@@ -11,7 +11,7 @@ class CaseFilterSet(django_filters.FilterSet):
     """Filters shared by the list page and the API; dates are report dates in Asia/Shanghai."""
 
     disease = django_filters.ModelChoiceFilter(
-        label=_("disease"), queryset=Disease.objects.all(), field_name="disease"
+        label=_("disease"), queryset=diseases_to_choose(), field_name="disease"
     )
     classification = django_filters.ChoiceFilter(
         label=_("classification"), choices=Classification.choices

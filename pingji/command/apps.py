@@ -10,3 +10,14 @@ class CommandConfig(AppConfig):
         (_("Command mode"), "command:mode_list", None, "command"),
         (_("Meetings"), "command:meeting_list", "command.view_meeting", "command"),
     )
+
+    def ready(self):
+        from pingji.core.shared_cache import forget_on_change
+        from pingji.geo.models import Jurisdiction
+
+        from .models import ModeSwitch
+        from .modes import SWITCHES_KEY
+
+        # the switches kept name their jurisdictions (the banner's "inherited from")
+        forget_on_change(ModeSwitch, lambda _switch: SWITCHES_KEY)
+        forget_on_change(Jurisdiction, lambda _jurisdiction: SWITCHES_KEY)

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from django.utils.translation import gettext as _
 
-from pingji.core import clock
+from pingji.core import clock, shared_cache
 from pingji.geo.models import Jurisdiction
 
 from .choices import Mode
@@ -27,17 +27,36 @@ class ModeInForce:
         return _("Peacetime mode")
 
 
-def mode_for(jurisdiction, at: datetime | None = None) -> ModeInForce:
-    """A county without its own switch is in the mode its city or province declared (平急转换)."""
-    at = at or clock.now()
-    codes = [*jurisdiction.ancestor_codes(), jurisdiction.code]
-    switch = (
-        ModeSwitch.objects.filter(jurisdiction_id__in=codes, effective_at__lte=at)
-        .select_related("jurisdiction")
+#: The shared cache's key of every switch (``mode_for``), forgotten when one changes.
+SWITCHES_KEY = "pingji:command:mode-switches"
+
+
+def _nearest_first(switches):
+    return (
+        switches.select_related("jurisdiction")
         .defer("jurisdiction__boundary")  # every page's banner names it, never draws it
         .order_by("-jurisdiction_id", "-effective_at", "-id")  # longest code = nearest first
-        .first()
     )
+
+
+def mode_for(jurisdiction, at: datetime | None = None) -> ModeInForce:
+    """A county without its own switch is in the mode its city or province declared (平急转换).
+
+    Every page's banner asks, so with a shared cache the few switches there are are read from
+    it (``core.shared_cache``), and the one in force is picked here; else by a query.
+    """
+    at = at or clock.now()
+    codes = [*jurisdiction.ancestor_codes(), jurisdiction.code]
+    if shared_cache.is_shared():
+        every = shared_cache.read(SWITCHES_KEY, lambda: list(_nearest_first(ModeSwitch.objects)))
+        chain = set(codes)
+        switch = next(
+            (s for s in every if s.jurisdiction_id in chain and s.effective_at <= at), None
+        )
+    else:
+        switch = _nearest_first(
+            ModeSwitch.objects.filter(jurisdiction_id__in=codes, effective_at__lte=at)
+        ).first()
     if switch is None:
         return ModeInForce(Mode.PEACETIME, "", None, None, None)
     inherited = switch.jurisdiction if switch.jurisdiction_id != jurisdiction.code else None
@@ -59,6 +78,7 @@ def modes_below(jurisdiction, at: datetime | None = None) -> list[tuple[Jurisdic
             jurisdiction_id__in=chain + [c.code for c in children], effective_at__lte=at
         )
         .select_related("jurisdiction")
+        .defer("jurisdiction__boundary")
         .order_by("-effective_at", "-id")
     )
     for switch in switches:

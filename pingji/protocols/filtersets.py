@@ -1,12 +1,12 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from .models import Disease, Protocol
+from .models import Protocol, diseases_to_choose
 
 
 class ProtocolFilterSet(django_filters.FilterSet):
     disease = django_filters.ModelChoiceFilter(
-        label=_("disease"), queryset=Disease.objects.all(), field_name="disease"
+        label=_("disease"), queryset=diseases_to_choose(), field_name="disease"
     )
     name = django_filters.CharFilter(label=_("name"), lookup_expr="icontains")
     jurisdiction_code = django_filters.CharFilter(label=_("applies to (code)"))

@@ -61,6 +61,12 @@ class Disease(models.Model):
         return self.name if (get_language() or "").startswith("zh") else self.english_name
 
 
+def diseases_to_choose():
+    """Diseases as a form lists them: without their packs (tens of kilobytes of JSON each),
+    which a choice shows nothing of."""
+    return Disease.objects.defer("pack")
+
+
 class Protocol(ScopedModel):
     """A version of the prevention and control rules, in force for a jurisdiction from a date.
 

@@ -2,7 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from pingji.core.access import scope_code
-from pingji.protocols.models import Disease
+from pingji.protocols.models import diseases_to_choose
 
 from .choices import DispatchStatus, InvestigationStatus, ProposalStatus
 from .models import (
@@ -21,7 +21,7 @@ class InvestigationFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("status"), choices=InvestigationStatus.choices)
     case = django_filters.NumberFilter(label=_("case"), field_name="case_id")
     disease = django_filters.ModelChoiceFilter(
-        label=_("disease"), queryset=Disease.objects.all(), field_name="case__disease"
+        label=_("disease"), queryset=diseases_to_choose(), field_name="case__disease"
     )
 
     class Meta:
@@ -37,7 +37,7 @@ class ExposureFilterSet(django_filters.FilterSet):
     )
     disease = django_filters.ModelChoiceFilter(
         label=_("disease"),
-        queryset=Disease.objects.all(),
+        queryset=diseases_to_choose(),
         field_name="investigation__case__disease",
     )
 

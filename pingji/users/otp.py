@@ -13,10 +13,13 @@ from urllib.parse import quote
 from django.shortcuts import redirect
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.middleware import OTPMiddleware
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.authentication import SessionAuthentication
+
+from pingji.core import shared_cache
 
 from .roles import needs_otp
 
@@ -32,6 +35,22 @@ def is_verified(user) -> bool:
 def waiting_for_code(user) -> bool:
     """Logged in with the password, but the second factor is still due."""
     return needs_otp(user) and not is_verified(user)
+
+
+def device_key(persistent_id: str) -> str:
+    """The shared cache's key of a second-factor device (``CachedOTPMiddleware``)."""
+    return f"pingji:otp-device:{persistent_id}"
+
+
+class CachedOTPMiddleware(OTPMiddleware):
+    """django_otp's middleware, reading the session's device through the shared cache
+    (``core.shared_cache``): every request of a two-factor session reads it."""
+
+    def _device_from_persistent_id(self, persistent_id: str):
+        return shared_cache.read(
+            device_key(self._normalize_persistent_id(persistent_id)),
+            lambda: super(CachedOTPMiddleware, self)._device_from_persistent_id(persistent_id),
+        )
 
 
 class RequireOTPMiddleware:

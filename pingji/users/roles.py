@@ -11,6 +11,8 @@ from functools import cache
 from django.conf import settings
 from django.contrib.auth.backends import BaseBackend, ModelBackend
 
+from pingji.core import shared_cache
+
 from .choices import Role
 
 _READ_ALL = [
@@ -216,6 +218,14 @@ class PasswordBackend(ModelBackend):
     def user_can_authenticate(self, user) -> bool:
         return super().user_can_authenticate(user) and getattr(user, "role", "") != Role.SERVICE
 
+    def get_user(self, user_id):
+        """The session's user, read through the shared cache (``core.shared_cache``): every
+        request reads it. Still refused when it may not log in."""
+        user = shared_cache.read(
+            user_key(user_id), lambda: super(PasswordBackend, self).get_user(user_id)
+        )
+        return user if user is not None and self.user_can_authenticate(user) else None
+
     def get_user_permissions(self, user_obj, obj=None) -> set[str]:
         if getattr(user_obj, "role", "") != Role.SERVICE:
             return set()
@@ -223,6 +233,11 @@ class PasswordBackend(ModelBackend):
 
     def get_group_permissions(self, user_obj, obj=None) -> set[str]:
         return set()
+
+
+def user_key(pk) -> str:
+    """The shared cache's key of a user (``PasswordBackend.get_user``)."""
+    return f"pingji:user:{pk}"
 
 
 def needs_otp(user) -> bool:

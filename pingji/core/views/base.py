@@ -57,8 +57,9 @@ class ScopedMixin(LoginRequiredMixin):
 
 
 #: Columns too heavy to read for a row of a list: a jurisdiction's boundary is a GeoJSON
-#: geometry of up to tens of kilobytes, decoded for every row that only shows its name.
-HEAVY_FIELDS = frozenset({"boundary"})
+#: geometry of up to tens of kilobytes, and a disease's pack its whole natural history and rule
+#: packs, each decoded for every row that only shows its name.
+HEAVY_FIELDS = frozenset({"boundary", "pack"})
 
 
 def heavy_related_fields(model: type[Model], paths) -> list[str]:

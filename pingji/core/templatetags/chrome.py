@@ -1,0 +1,103 @@
+"""The frame of every page: the main menu, the jurisdiction breadcrumb and the language selector.
+
+Every HTML page writes these, so they are written here in Python, as ``pingji.table_body``
+writes a list's rows: through the template engine, the menu's forty entries, the breadcrumb's
+forms and the languages were a quarter of a small page's CPU. The menu of a role does not change
+while the process runs (``context_processors.nav_groups``), so its HTML is kept per menu and only
+the current page is marked on each request. Every value is escaped.
+"""
+
+from django import template
+from django.conf import settings
+from django.urls import reverse
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, get_language_info, gettext
+
+register = template.Library()
+
+#: Menu HTML by the menu it was written from (the lists ``nav_groups`` keeps per role).
+_MENU_HTML: dict[int, tuple[list, str]] = {}
+
+
+def _e(value) -> str:
+    return str(conditional_escape(value))
+
+
+def _menu_html(groups: list[dict]) -> str:
+    kept = _MENU_HTML.get(id(groups))
+    if kept is not None and kept[0] is groups:
+        return kept[1]
+    html = "".join(
+        f'\n    <details class="nav-group" data-group="{_e(g["key"])}">\n'
+        f"      <summary>{_e(g['label'])}</summary>\n"
+        "      <ul>"
+        + "".join(f'<li><a href="{_e(url)}">{_e(label)}</a></li>' for label, url in g["items"])
+        + "</ul>\n    </details>"
+        for g in groups
+    )
+    _MENU_HTML[id(groups)] = (groups, html)  # the list itself kept, so its id is not reused
+    return html
+
+
+@register.simple_tag(takes_context=True)
+def main_nav(context) -> SafeString:
+    """The menu's groups, the entry of the page shown marked ``aria-current``."""
+    html = _menu_html(context.get("nav_groups") or [])
+    current = f'<a href="{_e(context["request"].path)}">'
+    return mark_safe(html.replace(current, current[:-1] + ' aria-current="page">'))
+
+
+def _csrf_input(context) -> str:
+    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{_e(context["csrf_token"])}">'
+
+
+@register.simple_tag(takes_context=True)
+def focus_crumbs(context) -> SafeString:
+    """The way down to the jurisdiction in focus, each step a button that focuses it, then a
+    switcher to the level below (both post to ``geo:set_focus`` and come back here)."""
+    crumbs, children = context.get("breadcrumb") or [], context.get("focus_children") or []
+    if not crumbs:
+        return mark_safe("")
+    action = _e(reverse("geo:set_focus"))
+    token = _csrf_input(context)
+    back = f'<input type="hidden" name="next" value="{_e(context["request"].get_full_path())}">'
+    steps = [
+        f'\n  <form method="post" action="{action}" class="inline">{token}\n'
+        f'    <input type="hidden" name="code" value="{_e(j.code)}">{back}\n'
+        f'    <button class="link{" current" if i == len(crumbs) - 1 else ""}">{_e(j.name)}'
+        f"</button>\n  </form>{'' if i == len(crumbs) - 1 else ' › '}"
+        for i, j in enumerate(crumbs)
+    ]
+    if children:
+        options = "".join(f'<option value="{_e(c.code)}">{_e(c.name)}</option>' for c in children)
+        steps.append(
+            f'\n  <form method="post" action="{action}" class="inline switcher">{token}\n'
+            f"    {back}\n"
+            f'    <select name="code" aria-label="{_e(gettext("Switch to a lower level"))}"'
+            f' data-autosubmit>\n      <option value="">{_e(gettext("— lower level —"))}</option>\n'
+            f"      {options}\n    </select>\n"
+            f"    <noscript><button>{_e(gettext('Go'))}</button></noscript>\n  </form>"
+        )
+    label = _e(gettext("Jurisdiction"))
+    return mark_safe(f'<nav class="crumbs" aria-label="{label}">{"".join(steps)}\n</nav>')
+
+
+@register.simple_tag(takes_context=True)
+def language_form(context) -> SafeString:
+    """The language selector: each language in its own name, since a reader who cannot read the
+    page must still find theirs; it posts to ``set_language`` and comes back here."""
+    current = get_language()
+    options = "".join(
+        f'<option value="{_e(code)}" lang="{_e(code)}"{" selected" if code == current else ""}>'
+        f"{_e(get_language_info(code)['name_local'])}</option>"
+        for code, _name in settings.LANGUAGES
+    )
+    return mark_safe(
+        f'<form action="{_e(reverse("set_language"))}" method="post" class="inline lang">'
+        f"{_csrf_input(context)}\n"
+        f'    <input name="next" type="hidden" value="{_e(context["request"].get_full_path())}">\n'
+        f'    <select name="language" aria-label="{_e(gettext("Language"))}" data-autosubmit>\n'
+        f"      {options}\n    </select>\n"
+        f"    <noscript><button>{_e(gettext('Go'))}</button></noscript>\n  </form>"
+    )

@@ -1,0 +1,94 @@
+"""Rows every request reads (its user, its device, the mode in force) come from the cache every
+process shares, and a change is seen at once (core.shared_cache)."""
+
+import os
+
+import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from pingji.command.actions.modes import do_switch_mode
+from pingji.command.choices import Mode
+from pingji.command.modes import mode_for
+from pingji.users.choices import Role
+from pingji.users.otp import CachedOTPMiddleware
+from pingji.users.roles import PasswordBackend
+
+pytestmark = pytest.mark.django_db
+REDIS = os.environ.get("PINGJI_TEST_REDIS")
+needs_redis = pytest.mark.skipif(not REDIS, reason="needs PINGJI_TEST_REDIS=redis://…")
+
+
+@pytest.fixture
+def shared(settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS,
+            "KEY_PREFIX": f"test-{os.getpid()}",
+        }
+    }
+    from django.core.cache import cache
+
+    cache.clear()
+    yield cache
+    cache.clear()
+
+
+@needs_redis
+def test_a_user_is_read_once_and_a_change_is_seen_at_once(
+    shared, make_user, django_assert_num_queries
+):
+    user = make_user(Role.EPIDEMIOLOGIST, "350322")
+    backend = PasswordBackend()
+    with django_assert_num_queries(1):
+        assert backend.get_user(user.pk).username == user.username
+    with django_assert_num_queries(0):  # every later request of the session
+        assert backend.get_user(user.pk).username == user.username
+    user.set_password("another-long-passphrase")
+    user.save()
+    assert backend.get_user(user.pk).password == user.password  # the session hash will differ
+    user.is_active = False
+    user.save()
+    assert backend.get_user(user.pk) is None
+
+
+@needs_redis
+def test_the_device_of_a_session_is_read_once_and_gone_when_deleted(
+    shared, make_user, django_assert_num_queries
+):
+    device = TOTPDevice.objects.create(user=make_user(), name="phone", confirmed=True)
+    middleware = CachedOTPMiddleware(lambda request: None)
+    with django_assert_num_queries(1):
+        assert middleware._device_from_persistent_id(device.persistent_id) == device
+    with django_assert_num_queries(0):
+        assert middleware._device_from_persistent_id(device.persistent_id) == device
+    device.delete()
+    assert middleware._device_from_persistent_id(device.persistent_id) is None
+
+
+@needs_redis
+def test_the_mode_in_force_is_read_once_and_a_new_switch_is_seen_at_once(
+    shared, tree, make_user, django_assert_num_queries
+):
+    county = tree["350322"]
+    assert mode_for(county).mode == Mode.PEACETIME
+    with django_assert_num_queries(0):
+        assert mode_for(county).mode == Mode.PEACETIME
+    do_switch_mode(
+        tree["35"],
+        mode=Mode.EMERGENCY,
+        level="II",
+        reason="Delta",
+        actor=make_user(Role.ADMINISTRATOR, "35"),
+    )
+    now = mode_for(county)
+    assert (now.mode, now.level, now.inherited_from.code) == (Mode.EMERGENCY, "II", "35")
+
+
+def test_without_a_shared_cache_nothing_is_kept(make_user, django_assert_num_queries):
+    """Each process's own memory would keep a row another process changed: every read queries."""
+    user = make_user()
+    backend = PasswordBackend()
+    for _ in range(2):
+        with django_assert_num_queries(1):
+            assert backend.get_user(user.pk) is not None
