@@ -111,3 +111,23 @@ def test_a_day_viewed_is_kept_and_said_on_every_page_until_today(client, make_us
     page = client.get(reverse("home"), {"as_of": ""}).content.decode()
     today = clock.today().isoformat()  # the control shows the day the page is of: today
     assert 'id="as-of-banner"' not in page and f'name="as_of" value="{today}"' in page
+
+
+@pytest.mark.django_db
+def test_the_frame_marks_the_page_shown_and_escapes_every_name(client, make_user, tree):
+    """The menu, breadcrumb and language selector are written in Python (core.templatetags.
+    chrome): the page shown is marked in the menu, and a jurisdiction's name is text."""
+    tree["350322"].name = '<script>alert("x")</script>仙游县'
+    tree["350322"].save()
+    client.force_login(make_user(Role.EPIDEMIOLOGIST, "350322"))
+    html = client.get(reverse("cases:case_list") + "?q=<b>").content.decode()
+    cases = reverse("cases:case_list")
+    assert f'<a href="{cases}" aria-current="page">' in html
+    assert html.count('aria-current="page"') == 1
+    assert (
+        "<script>alert" not in html and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+    )
+    # the breadcrumb and the language selector come back to this page, its query escaped
+    assert html.count('name="next" value="/cases/?q=%3Cb%3E"') == 2 and "?q=<b>" not in html
+    assert 'class="crumbs"' in html and 'name="language"' in html
+    assert 'name="csrfmiddlewaretoken"' in html

@@ -50,6 +50,23 @@ class TestInbox:
         html = response.content.decode()
         assert 'class="badge overdue"' in html and "assigned to you" in html
 
+    def test_each_card_says_its_state_and_escapes_what_people_typed(
+        self, client, tree, grid_worker
+    ):
+        """The cards are written in Python (``templatetags.task_cards``): every value is text."""
+        late = TaskFactory(
+            jurisdiction=tree[GRID],
+            assignee=grid_worker,
+            title=HOSTILE,
+            deadline=timezone.now() - timedelta(hours=1),
+        )
+        html = page(client, grid_worker, reverse("tasks:inbox")).content.decode()
+        card = html[html.index(f'id="task-{late.pk}"') :].split("</article>")[0]
+        assert HOSTILE not in html and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in card
+        assert f'href="{reverse("tasks:task_detail", args=[late.pk])}"' in card
+        assert card.count('class="badge overdue"') == 1 and "assigned to you" in card
+        assert tree[GRID].name in card and grid_worker.username in card
+
     def test_an_escalated_task_reaches_the_parent_inbox(self, client, tree, community_op):
         task = TaskFactory(
             jurisdiction=tree[GRID],
