@@ -71,13 +71,18 @@ def focus_crumbs(context) -> SafeString:
     ]
     if children:
         options = "".join(f'<option value="{_e(c.code)}">{_e(c.name)}</option>' for c in children)
+        switch, lower, go = (
+            _e(gettext("Switch to a lower level")),
+            _e(gettext("— lower level —")),
+            _e(gettext("Go")),
+        )
         steps.append(
             f'\n  <form method="post" action="{action}" class="inline switcher">{token}\n'
             f"    {back}\n"
-            f'    <select name="code" aria-label="{_e(gettext("Switch to a lower level"))}"'
-            f' data-autosubmit>\n      <option value="">{_e(gettext("— lower level —"))}</option>\n'
+            f'    <select name="code" aria-label="{switch}" data-autosubmit>\n'
+            f'      <option value="">{lower}</option>\n'
             f"      {options}\n    </select>\n"
-            f"    <noscript><button>{_e(gettext('Go'))}</button></noscript>\n  </form>"
+            f"    <noscript><button>{go}</button></noscript>\n  </form>"
         )
     label = _e(gettext("Jurisdiction"))
     return mark_safe(f'<nav class="crumbs" aria-label="{label}">{"".join(steps)}\n</nav>')
@@ -88,6 +93,7 @@ def language_form(context) -> SafeString:
     """The language selector: each language in its own name, since a reader who cannot read the
     page must still find theirs; it posts to ``set_language`` and comes back here."""
     current = get_language()
+    label, go = _e(gettext("Language")), _e(gettext("Go"))
     options = "".join(
         f'<option value="{_e(code)}" lang="{_e(code)}"{" selected" if code == current else ""}>'
         f"{_e(get_language_info(code)['name_local'])}</option>"
@@ -97,7 +103,7 @@ def language_form(context) -> SafeString:
         f'<form action="{_e(reverse("set_language"))}" method="post" class="inline lang">'
         f"{_csrf_input(context)}\n"
         f'    <input name="next" type="hidden" value="{_e(context["request"].get_full_path())}">\n'
-        f'    <select name="language" aria-label="{_e(gettext("Language"))}" data-autosubmit>\n'
+        f'    <select name="language" aria-label="{label}" data-autosubmit>\n'
         f"      {options}\n    </select>\n"
-        f"    <noscript><button>{_e(gettext('Go'))}</button></noscript>\n  </form>"
+        f"    <noscript><button>{go}</button></noscript>\n  </form>"
     )
