@@ -267,16 +267,15 @@ def model_forecasts(
 ) -> ModelForecasts:
     """Every model's forecast issued at the end of each day, and the renewal's Rt mean per day.
 
-    Day ``i``
-    uses days ``0..i`` only, and the serial interval of day ``i`` when ``si`` gives one per day
-    (``serial_intervals``); no model forecasts before the area's first case. A caller that shows
-    only the days from ``shown_from`` on is spared the renewal runs the ensemble's skill window
-    cannot reach from there (the naive models cost nothing and keep their whole history); with
-    ``earlier``, the renewal forecasts already stored for the days before ``shown_from``
-    (``(T, horizon, Q)``, NaN where none), it runs none of them: the ensemble weighs those.
-    The renewal's random seed is the issue day's ordinal when ``first_day`` (the date of index 0)
-    is given, so a day's forecast is the same whichever period it is computed in. ``isolated``
-    (the cases found inside control each day) makes the renewal leave them out as infectors.
+    Day ``i`` uses days ``0..i`` only, and the serial interval of day ``i`` when ``si`` gives one
+    per day (``serial_intervals``); no model forecasts before the area's first case. A caller that
+    shows only the days from ``shown_from`` on is spared the renewal runs the ensemble's skill
+    window cannot reach from there (the naive models cost nothing and keep their whole history);
+    with ``earlier``, the renewal forecasts already stored for the days before ``shown_from``
+    (``(T, horizon, Q)``, NaN where none), it runs none of them: the ensemble weighs those. The
+    renewal's random seed is the issue day's ordinal when ``first_day`` (the date of index 0) is
+    given, so a day's forecast is the same whichever period it is computed in. ``isolated`` (the
+    cases found inside control each day) makes the renewal leave them out as infectors.
     """
     t = local.size
     renewal = np.full((t, horizon, len(epi_forecast.FORECAST_QUANTILES)), np.nan)
@@ -350,11 +349,9 @@ def model_skill(
         return {}
     keys = sorted(common)
     seen = np.array([observed.get(day, 0) for _issued, day in keys], dtype=float)
-    levels = epi_forecast.FORECAST_QUANTILES
     out = {}
     for model, forecasts in by_model.items():
         chosen = [forecasts[k] for k in keys]
-        quantiles = np.array([[p[f"q{q}"] for q in levels] for p in chosen])
         cdf = np.array([cdf_of(p) for p in chosen])
-        out[model] = epi_scoring.skill(quantiles, seen, cdf=cdf)
+        out[model] = epi_scoring.skill(quantiles_of(chosen), seen, cdf=cdf)
     return out
