@@ -16,7 +16,9 @@ from django.utils.translation import get_language, get_language_info, gettext
 
 register = template.Library()
 
-#: Menu HTML by the menu it was written from (the lists ``nav_groups`` keeps per role).
+#: Menu HTML by the menu it was written from (the lists ``nav_groups`` keeps per role), at most
+#: ``MENUS_KEPT`` of them (roles × languages are a few dozen).
+MENUS_KEPT = 256
 _MENU_HTML: dict[int, tuple[list, str]] = {}
 
 
@@ -36,6 +38,8 @@ def _menu_html(groups: list[dict]) -> str:
         + "</ul>\n    </details>"
         for g in groups
     )
+    if len(_MENU_HTML) >= MENUS_KEPT:  # menus built per request (a service account's) add up
+        _MENU_HTML.clear()
     _MENU_HTML[id(groups)] = (groups, html)  # the list itself kept, so its id is not reused
     return html
 
