@@ -8,6 +8,7 @@ import uuid
 import pytest
 
 from pingji.core import clock
+from pingji.core.actions import local_date
 from pingji.core.models import DomainEvent
 from pingji.field.choices import Outcome
 from pingji.field.models import FieldDevice, FieldRecord
@@ -151,10 +152,11 @@ def test_sync_applies_each_record_once_through_the_actions(phone, worker, home, 
 def test_what_changed_meanwhile_comes_back_as_a_conflict(phone, worker, home, door, make_user):
     Placement.objects.filter(pk=home[0].pk).update(status=PlacementStatus.COMPLETED)
     Task.objects.filter(pk=door.pk).update(status=TaskStatus.CANCELLED)
+    made_on = local_date(clock.now() - datetime.timedelta(minutes=30))  # as ``check`` dates it
     MonitoringCheck.objects.create(
         placement=home[1],
-        on=clock.today(),
-        day=home[1].day_of(clock.today()),
+        on=made_on,  # the phone's check is of the day it was made (just after midnight: yesterday)
+        day=home[1].day_of(made_on),
         temperature="36.4",
         source=CheckSource.SELF,
         recorded_at=clock.now(),
