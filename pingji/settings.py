@@ -166,6 +166,8 @@ MIDDLEWARE = [
     # static files answered here, compressed, before sessions and the login (core.static_files)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # the shared cache's version, before anything reads a user, a device or a path through it
+    "pingji.core.shared_cache.SharedCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "pingji.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -5,8 +5,9 @@ Every HTML page asks for it, so it is read in one query (the ancestors, the juri
 children all lie on one prefix path, ``Jurisdiction.ancestor_codes``) and kept in the cache.
 Whatever changes a jurisdiction forgets every cached path (``forget_paths``): a save or delete
 through its signals, a bulk load through its event (``GeoConfig.ready``). With a cache shared by
-the web processes (``PINGJI_CACHE_URL``) that is immediate everywhere; with each process's own
-memory the other processes read theirs again within ``CACHE_SECONDS``.
+the web processes (``PINGJI_CACHE_URL``) that is immediate everywhere, and each process answers
+from what it read while the shared cache's version stands (``core.shared_cache``); with each
+process's own memory the other processes read theirs again within ``CACHE_SECONDS``.
 """
 
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 
+from pingji.core import shared_cache
 from pingji.core.events import subscribe
 
 from .contracts import DIVISIONS_LOADED, SYNTHETIC_GENERATED
@@ -41,11 +43,15 @@ class Path:
 
 def path_to(code: str) -> Path | None:
     """The path to the jurisdiction ``code``, None if there is none; at most one query."""
-    key = f"geo:path:{_generation()}:{code}"
-    found = cache.get(key)
-    if found is None:
-        found = _read(code) or "missing"
-        cache.set(key, found, CACHE_SECONDS)
+    if shared_cache.is_shared():  # and what this process read in its last requests
+        key = f"geo:path:{shared_cache.read(_GENERATION_KEY, _new_generation, None)}:{code}"
+        found = shared_cache.read(key, lambda: _read(code) or "missing", CACHE_SECONDS)
+    else:
+        key = f"geo:path:{_generation()}:{code}"
+        found = cache.get(key)
+        if found is None:
+            found = _read(code) or "missing"
+            cache.set(key, found, CACHE_SECONDS)
     return found if isinstance(found, Path) else None
 
 
@@ -71,13 +77,20 @@ def _generation() -> str:
     """The token in every path's key: a new one orphans every path cached before it."""
     token = cache.get(_GENERATION_KEY)
     if token is None:
-        cache.add(_GENERATION_KEY, uuid4().hex, None)
+        cache.add(_GENERATION_KEY, _new_generation(), None)
         token = cache.get(_GENERATION_KEY)
     return token
 
 
+def _new_generation() -> str:
+    return uuid4().hex
+
+
 def forget_paths() -> None:
-    cache.set(_GENERATION_KEY, uuid4().hex, None)
+    if shared_cache.is_shared():  # a new generation when next read, in every process
+        shared_cache.forget(_GENERATION_KEY)
+    else:
+        cache.set(_GENERATION_KEY, _new_generation(), None)
 
 
 def on_jurisdiction_changed(**_signal) -> None:

@@ -9,9 +9,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from pingji.command.actions.modes import do_switch_mode
 from pingji.command.choices import Mode
 from pingji.command.modes import mode_for
+from pingji.core import shared_cache
+from pingji.geo.paths import path_to
 from pingji.users.choices import Role
 from pingji.users.otp import CachedOTPMiddleware
-from pingji.users.roles import PasswordBackend
+from pingji.users.roles import PasswordBackend, user_key
 
 pytestmark = pytest.mark.django_db
 REDIS = os.environ.get("PINGJI_TEST_REDIS")
@@ -92,3 +94,53 @@ def test_without_a_shared_cache_nothing_is_kept(make_user, django_assert_num_que
     for _ in range(2):
         with django_assert_num_queries(1):
             assert backend.get_user(user.pk) is not None
+
+
+@needs_redis
+def test_a_process_answers_from_what_it_read_until_the_version_changes(shared, make_user):
+    """Inside a request a process reads only the version from the shared cache; a change made in
+    another process renews the version, and the next request reads the row again."""
+    user = make_user(Role.EPIDEMIOLOGIST, "350322")
+    backend = PasswordBackend()
+    seen = []
+
+    def page(request):
+        seen.append(backend.get_user(user.pk))
+        return None
+
+    middleware = shared_cache.SharedCacheMiddleware(page)
+    middleware(None)  # the first request reads the row and keeps it
+    shared.set(user_key(user.pk), "not what the shared cache holds")
+    middleware(None)  # the same version: the row this process kept
+    assert seen[-1].username == user.username
+    type(user).objects.filter(pk=user.pk).update(first_name="Renamed")
+    shared_cache.forget(user_key(user.pk))  # as another process does on a change
+    middleware(None)
+    assert seen[-1].first_name == "Renamed"
+    assert seen[0] is not seen[1]  # each request its own copy of the row
+
+
+@needs_redis
+def test_a_change_made_in_a_request_is_read_by_the_rest_of_it(shared, make_user):
+    user = make_user(Role.EPIDEMIOLOGIST, "350322")
+    backend = PasswordBackend()
+
+    def page(request):
+        backend.get_user(user.pk)
+        user.is_active = False
+        user.save()
+        return backend.get_user(user.pk)
+
+    assert shared_cache.SharedCacheMiddleware(page)(None) is None
+
+
+@needs_redis
+def test_a_path_is_read_again_in_every_process_after_a_jurisdiction_changes(shared, tree):
+    def page(request):
+        return path_to("350322")
+
+    middleware = shared_cache.SharedCacheMiddleware(page)
+    assert middleware(None).jurisdiction.name == tree["350322"].name
+    tree["350322"].name = "Renamed county"
+    tree["350322"].save()
+    assert middleware(None).jurisdiction.name == "Renamed county"
