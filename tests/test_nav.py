@@ -7,6 +7,7 @@ import zoneinfo
 import pytest
 from django.apps import apps
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pingji.context_processors import ALL_GROUPS, ROLE_GROUPS, nav_groups, nav_items
 from pingji.core import clock
@@ -131,3 +132,25 @@ def test_the_frame_marks_the_page_shown_and_escapes_every_name(client, make_user
     assert html.count('name="next" value="/cases/?q=%3Cb%3E"') == 2 and "?q=<b>" not in html
     assert 'class="crumbs"' in html and 'name="language"' in html
     assert 'name="csrfmiddlewaretoken"' in html
+
+
+@pytest.mark.django_db
+def test_a_session_owing_its_code_has_no_menu_and_nobody_signed_out_has_an_account(
+    client, make_user, settings
+):
+    """The header is written in Python (core.templatetags.chrome): past the password but not the
+    code, a session is offered only the code step, logging out and its language."""
+    settings.REQUIRE_OTP = True
+    user = make_user(Role.COMMANDER, "350322")  # may reveal personal data: owes a code
+    TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    assert client.login(username=user.username, password="pw")
+    page = client.get(reverse("otp_verify")).content.decode()
+    header = page.split('<header class="top">')[1].split("</header>")[0]
+    assert 'class="main-nav"' not in header and 'id="day-viewed"' not in header
+    assert 'class="password-link"' not in header
+    assert f'action="{reverse("logout")}"' in header and 'name="language"' in header
+
+    client.logout()
+    header = client.get(reverse("login")).content.decode().split("</header>")[0]
+    assert 'class="who"' not in header and 'class="main-nav"' not in header
+    assert 'name="language"' in header

@@ -1,18 +1,21 @@
-"""The frame of every page: the main menu, the jurisdiction breadcrumb and the language selector.
+"""The frame of every page: the header (menu, clock, day viewed, account, languages) and the
+jurisdiction breadcrumb.
 
 Every HTML page writes these, so they are written here in Python, as ``pingji.table_body``
-writes a list's rows: through the template engine, the menu's forty entries, the breadcrumb's
-forms and the languages were a quarter of a small page's CPU. The menu of a role does not change
-while the process runs (``context_processors.nav_groups``), so its HTML is kept per menu and only
-the current page is marked on each request. Every value is escaped.
+writes a list's rows: through the template engine, the header's forty nodes, the menu's forty
+entries, the breadcrumb's forms and the languages were half of a small page's CPU. The menu of a
+role does not change while the process runs (``context_processors.nav_groups``), so its HTML is
+kept per menu and only the current page is marked on each request. Every value is escaped.
 """
 
 from django import template
 from django.conf import settings
 from django.urls import reverse
-from django.utils.html import conditional_escape
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, get_language_info, gettext
+
+from .pingji import escaped as _e
 
 register = template.Library()
 
@@ -20,10 +23,6 @@ register = template.Library()
 #: ``MENUS_KEPT`` of them (roles × languages are a few dozen).
 MENUS_KEPT = 256
 _MENU_HTML: dict[int, tuple[list, str]] = {}
-
-
-def _e(value) -> str:
-    return str(conditional_escape(value))
 
 
 def _menu_html(groups: list[dict]) -> str:
@@ -44,12 +43,87 @@ def _menu_html(groups: list[dict]) -> str:
     return html
 
 
-@register.simple_tag(takes_context=True)
-def main_nav(context) -> SafeString:
+def _main_nav(context) -> str:
     """The menu's groups, the entry of the page shown marked ``aria-current``."""
     html = _menu_html(context.get("nav_groups") or [])
     current = f'<a href="{_e(context["request"].path)}">'
-    return mark_safe(html.replace(current, current[:-1] + ' aria-current="page">'))
+    return html.replace(current, current[:-1] + ' aria-current="page">')
+
+
+@register.simple_tag(takes_context=True)
+def page_header(context) -> SafeString:
+    """The page's header: the brand; for a signed-in user past the code step the menu and the
+    day viewed (docs/decisions/0030); the account; the language selector."""
+    user = context.get("user")
+    signed_in = bool(user and user.is_authenticated)
+    brand = f'<a class="brand" href="{_e(reverse("home"))}">平急 <small>Pingji</small></a>'
+    parts = [f'<header class="top">\n  {brand}']
+    if signed_in and not context.get("waiting_for_code"):
+        parts.append(_menu_and_day(context))
+    if signed_in:
+        parts.append(_account(context, user))
+    parts.append(language_form(context))
+    return mark_safe("\n  ".join(parts) + "\n</header>")
+
+
+def _menu_and_day(context) -> str:
+    """The menu (a checkbox opens it on a phone, with no script) and the day-viewed form."""
+    menu, main = _e(gettext("Menu")), _e(gettext("Main"))
+    return (
+        '<input type="checkbox" id="menu-open" class="menu-open" aria-controls="main-nav">\n'
+        '  <label for="menu-open" class="menu-button" id="menu-button"><span aria-hidden="true">'
+        f"☰</span> {menu}</label>\n"
+        f'  <nav class="main-nav" id="main-nav" aria-label="{main}">{_main_nav(context)}\n'
+        f"  </nav>\n  {_day_viewed(context)}"
+    )
+
+
+def _day_viewed(context) -> str:
+    """The platform's clock and the day the page is viewed as of, with the way back to today."""
+    now, as_of = context.get("clock_now"), context.get("as_of")
+    parameter = _e(context.get("as_of_parameter") or "as_of")
+    clock = ""
+    if context.get("clock_offset") and now:
+        title = _e(
+            gettext(
+                "The platform lives in a time of its own: every date and deadline reads this clock."
+            )
+        )
+        clock = (
+            f'\n    <span class="clock" id="platform-clock" title="{title}">'
+            f"{_e(gettext('Platform time'))} {_minute(now)}</span>"
+        )
+    day = as_of or (timezone.localdate(now) if now else None)
+    latest = f' max="{timezone.localdate(now).isoformat()}"' if now else ""
+    return (
+        f'<form method="get" class="as-of" id="day-viewed" '
+        f'aria-label="{_e(gettext("View as of a day"))}">{clock}\n'
+        f'    <label>{_e(gettext("As of"))} <input type="date" name="{parameter}" '
+        f'value="{day.isoformat() if day else ""}"{latest}></label>\n'
+        f'    <button class="secondary">{_e(gettext("Show"))}</button>\n'
+        f'    <a href="?{parameter}=" class="today-link">{_e(gettext("today"))}</a>\n  </form>'
+    )
+
+
+def _minute(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def _account(context, user) -> str:
+    """Who is signed in, the password page (once past the code step) and the log-out button."""
+    password = (
+        ""
+        if context.get("waiting_for_code")
+        else f'\n    <a href="{_e(reverse("password_change"))}" class="password-link">'
+        f"{_e(gettext('Password'))}</a>"
+    )
+    return (
+        f'<div class="who">\n    <span title="{_e(user.get_role_display())}">'
+        f"{_e(user.username)}</span>{password}\n"
+        f'    <form method="post" action="{_e(reverse("logout"))}" class="inline">'
+        f'{_csrf_input(context)}<button class="link">{_e(gettext("Log out"))}</button></form>'
+        "\n  </div>"
+    )
 
 
 def _csrf_input(context) -> str:
@@ -92,8 +166,7 @@ def focus_crumbs(context) -> SafeString:
     return mark_safe(f'<nav class="crumbs" aria-label="{label}">{"".join(steps)}\n</nav>')
 
 
-@register.simple_tag(takes_context=True)
-def language_form(context) -> SafeString:
+def language_form(context) -> str:
     """The language selector: each language in its own name, since a reader who cannot read the
     page must still find theirs; it posts to ``set_language`` and comes back here."""
     current = get_language()
@@ -103,7 +176,7 @@ def language_form(context) -> SafeString:
         f"{_e(get_language_info(code)['name_local'])}</option>"
         for code, _name in settings.LANGUAGES
     )
-    return mark_safe(
+    return (
         f'<form action="{_e(reverse("set_language"))}" method="post" class="inline lang">'
         f"{_csrf_input(context)}\n"
         f'    <input name="next" type="hidden" value="{_e(context["request"].get_full_path())}">\n'

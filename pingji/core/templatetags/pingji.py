@@ -14,6 +14,11 @@ from pingji.core import personal_data
 register = template.Library()
 
 
+def escaped(value) -> str:
+    """``value`` escaped for HTML, as a plain ``str`` (for HTML written in Python)."""
+    return str(conditional_escape(value))
+
+
 @register.filter
 def cell(value):
     """Show a table cell: local date-times, yes/no for booleans, blanks for None.

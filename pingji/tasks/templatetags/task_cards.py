@@ -8,17 +8,13 @@ page (``views.work._carded``).
 """
 
 from django import template
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from pingji.core.templatetags.pingji import cell
+from pingji.core.templatetags.pingji import escaped as _e
 
 register = template.Library()
-
-
-def _e(value) -> str:
-    return str(conditional_escape(value))
 
 
 @register.simple_tag(takes_context=True)
