@@ -250,3 +250,27 @@ def test_the_overdue_list_says_how_many_it_lists(client, outbreak, tree, make_us
     assert listed.split(">", 1)[1].startswith("3<")
     table = listed[: listed.index("</table>")]
     assert table.count("<tr>") - 1 == 3  # the header row, then the three
+
+
+@pytest.mark.django_db
+def test_the_situation_rooms_rows_link_their_pages_and_escape_every_name(
+    client, outbreak, tree, make_user
+):
+    """The rows are written in Python (reports.templatetags.situation_rows)."""
+    late = timezone.make_aware(datetime.datetime(2021, 9, 11, 9))
+    task = TaskFactory(
+        jurisdiction=tree["3503"], deadline=late, created_at=late, title="<b>late</b>"
+    )
+    tree["350322"].name = '<i>"Xianyou"</i>'
+    tree["350322"].save()
+    client.force_login(make_user(Role.COMMANDER, "3503", username="putian-commander"))
+    page = client.get("/reports/situation/3503/", {"on": "2021-09-12", "screen": "1"})
+    html = page.content.decode()
+    assert "<b>late</b>" not in html and "&lt;b&gt;late&lt;/b&gt;" in html
+    assert f'<a href="{task.get_absolute_url()}">' in html
+    assert "2021-09-11 09:00" in html.split('id="overdue"')[1]
+    assert '<i>"Xianyou"</i>' not in html
+    assert (
+        '<a href="/reports/situation/350322/?on=2021-09-12&amp;screen=1">'
+        "&lt;i&gt;&quot;Xianyou&quot;&lt;/i&gt;</a>"
+    ) in html

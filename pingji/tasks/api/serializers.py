@@ -1,3 +1,4 @@
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -57,9 +58,10 @@ class TaskSerializer(ScopedModelSerializer):
         read_only_fields = fields
 
     def get_source_type(self, task: Task) -> str | None:
-        source = task.source_type
-        if source is None:
+        """From the process's cache of content types, not a join per row."""
+        if task.source_type_id is None:
             return None
+        source = ContentType.objects.get_for_id(task.source_type_id)
         return f"{source.app_label}.{source.model}"
 
     def get_evidence_file(self, task: Task) -> str | None:

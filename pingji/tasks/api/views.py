@@ -11,6 +11,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from pingji.core.api.base import ScopedViewSetMixin
+from pingji.users.models import User
 
 from ..actions.work import (
     Refused,
@@ -37,17 +38,17 @@ class TaskViewSet(
     queryset = Task.objects.all()
     serializer_class = TaskSerializer
     filterset_class = TaskFilterSet
-    select_related = (
-        "jurisdiction",
-        "assignee",
-        "created_by",
-        "submitted_by",
-        "verified_by",
-        "source_type",
-    )
+    #: The users a task names, of whom it shows the username only (``TaskSerializer``).
+    USERS = ("assignee", "created_by", "submitted_by", "verified_by")
+    select_related = ("jurisdiction", *USERS)
 
     def get_queryset(self):
-        return super().get_queryset().defer("jurisdiction__boundary")
+        unread = [f.name for f in User._meta.concrete_fields if f.name not in ("id", "username")]
+        return (
+            super()
+            .get_queryset()
+            .defer("jurisdiction__boundary", *(f"{u}__{f}" for u in self.USERS for f in unread))
+        )
 
     def handle_exception(self, exc):
         if isinstance(exc, Refused):  # visible but not theirs to act on: say why
