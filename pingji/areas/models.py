@@ -11,11 +11,11 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from pingji.core import clock
 from pingji.core.access import ScopedModel
+from pingji.core.links import detail_url
 from pingji.core.models import user_fk
 
 from .choices import (
@@ -96,7 +96,7 @@ class RiskArea(ScopedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("areas:area_detail", args=[self.pk])
+        return detail_url("areas:area_detail", self.pk)
 
 
 class Transition(ScopedModel):
@@ -173,7 +173,7 @@ class Transition(ScopedModel):
         return f"{self.area} · {self.get_kind_display()}"
 
     def get_absolute_url(self) -> str:
-        return reverse("areas:transition_detail", args=[self.pk])
+        return detail_url("areas:transition_detail", self.pk)
 
 
 class Evaluation(ScopedModel):
@@ -259,7 +259,7 @@ class Publication(ScopedModel):
         }
 
     def get_absolute_url(self) -> str:
-        return reverse("areas:publication_detail", args=[self.pk])
+        return detail_url("areas:publication_detail", self.pk)
 
 
 class Checkpoint(ScopedModel):
@@ -305,7 +305,7 @@ class Checkpoint(ScopedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("areas:checkpoint_detail", args=[self.pk])
+        return detail_url("areas:checkpoint_detail", self.pk)
 
 
 class CheckpointDay(ScopedModel):
@@ -399,7 +399,7 @@ class Measure(ScopedModel):
         return f"{self.get_kind_display()} · {self.jurisdiction_id}"
 
     def get_absolute_url(self) -> str:
-        return reverse("areas:measure_detail", args=[self.pk])
+        return detail_url("areas:measure_detail", self.pk)
 
     def setting_text(self) -> str:
         """The setting in words, in the reader's language."""
@@ -462,4 +462,4 @@ class MeasureChange(ScopedModel):
         return describe(self.measure.kind, self.from_setting) if self.from_setting else "—"
 
     def get_absolute_url(self) -> str:
-        return reverse("areas:measure_change_detail", args=[self.pk])
+        return detail_url("areas:measure_change_detail", self.pk)

@@ -8,11 +8,11 @@ which indicators count from (decision 0022).
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from pingji.core import clock
 from pingji.core.access import ScopedModel
+from pingji.core.links import detail_url
 from pingji.protocols.models import COVID_19
 
 from .choices import (
@@ -112,7 +112,7 @@ class Case(ScopedModel):
         return _("Case %(number)s") % {"number": self.pk or "—"}
 
     def get_absolute_url(self) -> str:
-        return reverse("cases:case_detail", args=[self.pk])
+        return detail_url("cases:case_detail", self.pk)
 
     @property
     def found_inside_control(self) -> bool:

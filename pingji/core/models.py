@@ -3,13 +3,13 @@
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from . import clock
 from .access import ScopedModel
 from .audit import AuditedManager
 from .choices import ChangeAction, JobStatus
+from .links import detail_url
 from .messages import render
 
 
@@ -65,7 +65,7 @@ class ObjectChange(ScopedModel):
         return f"{self.get_action_display()} {self.object_repr}"
 
     def get_absolute_url(self) -> str:
-        return reverse("core:change_detail", args=[self.pk])
+        return detail_url("core:change_detail", self.pk)
 
     @property
     def changed_fields(self) -> list[str]:
@@ -197,7 +197,7 @@ class Job(ScopedModel):
         return f"{self.kind} #{self.pk}"
 
     def get_absolute_url(self) -> str:
-        return reverse("core:job_detail", args=[self.pk])
+        return detail_url("core:job_detail", self.pk)
 
     @property
     def percent(self) -> int:

@@ -14,13 +14,13 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from pingji.cases.choices import Classification
 from pingji.core import clock
 from pingji.core.access import ScopedModel
+from pingji.core.links import detail_url
 
 from .choices import CardStatus, Occupation
 
@@ -79,7 +79,7 @@ class ReportCard(ScopedModel):
         return self.card_number or str(_("Card of case %(case)s") % {"case": self.case_id})
 
     def get_absolute_url(self) -> str:
-        return reverse("exchange:card_detail", args=[self.pk])
+        return detail_url("exchange:card_detail", self.pk)
 
     @property
     def status(self) -> str:
@@ -130,7 +130,7 @@ class Extract(ScopedModel):
         return self.name or self.sha256[:12]
 
     def get_absolute_url(self) -> str:
-        return reverse("exchange:extract_detail", args=[self.pk])
+        return detail_url("exchange:extract_detail", self.pk)
 
 
 class ExtractCard(ScopedModel):

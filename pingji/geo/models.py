@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from pingji.core.access import ScopedModel, ScopedQuerySet
+from pingji.core.links import detail_url
 
 from .choices import CODE_LENGTH, Level, PlaceKind
 
@@ -131,4 +132,4 @@ class Place(ScopedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("geo:place_detail", args=[self.pk])
+        return detail_url("geo:place_detail", self.pk)

@@ -13,11 +13,11 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from pingji.core import clock
 from pingji.core.access import ScopedModel
+from pingji.core.links import detail_url
 from pingji.core.models import user_fk
 
 from .choices import Channel, OptOutSource, RecipientKind, Status
@@ -111,7 +111,7 @@ class Message(ScopedModel):
         return f"{self.template} → {self.recipient_label or self.address_masked}"
 
     def get_absolute_url(self) -> str:
-        return reverse("messaging:message_detail", args=[self.pk])
+        return detail_url("messaging:message_detail", self.pk)
 
     @property
     def recipient(self):

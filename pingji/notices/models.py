@@ -13,12 +13,12 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from pingji.core import clock
 from pingji.core.access import ScopedModel, ScopedQuerySet
 from pingji.core.audit import AuditedManager
+from pingji.core.links import detail_url
 from pingji.core.models import user_fk
 
 from .choices import NoticeKind, NoticeStatus
@@ -182,7 +182,7 @@ class Notice(ScopedModel):
         return self.number
 
     def get_absolute_url(self) -> str:
-        return reverse("notices:notice_detail", args=[self.pk])
+        return detail_url("notices:notice_detail", self.pk)
 
     @property
     def is_valid(self) -> bool:

@@ -4,12 +4,12 @@ from typing import ClassVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from pingji.core import clock
 from pingji.core.access import ScopedModel, ScopedQuerySet
 from pingji.core.crypto import decrypt, encrypt, lookup_hash
+from pingji.core.links import detail_url
 from pingji.core.personal_data import mask_id_number, mask_phone
 
 from .choices import Sex
@@ -42,7 +42,7 @@ class Household(ScopedModel):
         return self.address
 
     def get_absolute_url(self) -> str:
-        return reverse("people:household_detail", args=[self.pk])
+        return detail_url("people:household_detail", self.pk)
 
 
 class PersonQuerySet(ScopedQuerySet):
@@ -125,7 +125,7 @@ class Person(ScopedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("people:person_detail", args=[self.pk])
+        return detail_url("people:person_detail", self.pk)
 
     def set_id_number(self, id_number: str) -> None:
         """Keep a normalised identity number as ciphertext, look-up hash and mask ("" clears it)."""

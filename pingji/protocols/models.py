@@ -7,12 +7,12 @@ edition in force (docs/architecture.md, "Conventions every app follows").
 from typing import ClassVar
 
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from pingji.core.access import InheritedScopeQuerySet, ScopedModel
 from pingji.core.audit import AuditedManager
+from pingji.core.links import detail_url
 from pingji.geo.choices import CODE_LENGTH
 
 from .choices import NotifiableClass
@@ -124,7 +124,7 @@ class Protocol(ScopedModel):
         return f"{self.name} ({self.effective_from:%Y-%m-%d})"
 
     def get_absolute_url(self) -> str:
-        return reverse("protocols:protocol_detail", args=[self.pk])
+        return detail_url("protocols:protocol_detail", self.pk)
 
     @property
     def is_national(self) -> bool:

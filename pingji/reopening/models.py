@@ -12,13 +12,13 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pingji.core import clock
 from pingji.core.access import ScopedModel as _Scoped
 from pingji.core.access import ScopedQuerySet, scope_code
+from pingji.core.links import detail_url
 from pingji.users.choices import Role
 
 from .choices import (
@@ -127,7 +127,7 @@ class Establishment(ScopedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("reopening:establishment_detail", args=[self.pk])
+        return detail_url("reopening:establishment_detail", self.pk)
 
     @property
     def is_school(self) -> bool:
@@ -255,7 +255,7 @@ class Survey(_Scoped):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("reopening:survey_detail", args=[self.pk])
+        return detail_url("reopening:survey_detail", self.pk)
 
     def targets(self):
         """The establishments this survey asks (all of them: scoping is the caller's)."""

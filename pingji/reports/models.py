@@ -2,10 +2,10 @@
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from pingji.core.access import ScopedModel
+from pingji.core.links import detail_url
 
 
 def report_path(instance, filename: str) -> str:
@@ -57,4 +57,4 @@ class DailyReport(ScopedModel):
         }
 
     def get_absolute_url(self) -> str:
-        return reverse("reports:report_detail", args=[self.pk])
+        return detail_url("reports:report_detail", self.pk)

@@ -8,12 +8,12 @@ are one aggregate over movements (``reserves``), never a Python loop.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from pingji.core import clock
 from pingji.core.access import ScopedModel
 from pingji.core.audit import AuditedManager
+from pingji.core.links import detail_url
 
 from .choices import FacilityKind, MovementKind, StaffRole, StoreKind, SupplyCategory
 
@@ -65,7 +65,7 @@ class Store(ScopedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("resources:store_detail", args=[self.pk])
+        return detail_url("resources:store_detail", self.pk)
 
 
 class Batch(ScopedModel):
@@ -194,7 +194,7 @@ class Facility(ScopedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("resources:facility_detail", args=[self.pk])
+        return detail_url("resources:facility_detail", self.pk)
 
 
 class Workforce(ScopedModel):

@@ -9,11 +9,11 @@ database constraint keeps it so whatever writes the row.
 
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from pingji.core import clock
 from pingji.core.access import ScopedModel
+from pingji.core.links import detail_url
 from pingji.core.models import user_fk
 
 from .choices import RunStatus
@@ -89,7 +89,7 @@ class Scenario(ScopedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("scenarios:scenario_detail", args=[self.pk])
+        return detail_url("scenarios:scenario_detail", self.pk)
 
     def latest_finished(self):
         return self.runs_made.filter(status=RunStatus.FINISHED).order_by("-id").first()
@@ -150,4 +150,4 @@ class Run(ScopedModel):
         return f"{self.scenario} · #{self.pk}"
 
     def get_absolute_url(self) -> str:
-        return reverse("scenarios:run_detail", args=[self.pk])
+        return detail_url("scenarios:run_detail", self.pk)

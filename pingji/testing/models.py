@@ -10,11 +10,11 @@ item in the member's grid.
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from pingji.core import clock
 from pingji.core.access import ScopedModel
+from pingji.core.links import detail_url
 
 from .choices import (
     FollowUpStatus,
@@ -78,7 +78,7 @@ class Campaign(ScopedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("testing:campaign_detail", args=[self.pk])
+        return detail_url("testing:campaign_detail", self.pk)
 
 
 class Round(ScopedModel):
@@ -126,7 +126,7 @@ class Round(ScopedModel):
         return _("%(campaign)s, round %(n)s") % {"campaign": self.campaign, "n": self.number}
 
     def get_absolute_url(self) -> str:
-        return reverse("testing:round_detail", args=[self.pk])
+        return detail_url("testing:round_detail", self.pk)
 
 
 class SamplingPoint(ScopedModel):
@@ -222,7 +222,7 @@ class Upload(ScopedModel):
         return f"{self.get_kind_display()} · {self.filename}"
 
     def get_absolute_url(self) -> str:
-        return reverse("testing:upload_detail", args=[self.pk])
+        return detail_url("testing:upload_detail", self.pk)
 
 
 class Coverage(ScopedModel):
@@ -301,7 +301,7 @@ class PositiveTube(ScopedModel):
         return self.barcode
 
     def get_absolute_url(self) -> str:
-        return reverse("testing:tube_detail", args=[self.pk])
+        return detail_url("testing:tube_detail", self.pk)
 
 
 class FollowUp(ScopedModel):
@@ -345,4 +345,4 @@ class FollowUp(ScopedModel):
         return f"{self.tube} · {self.person}"
 
     def get_absolute_url(self) -> str:
-        return reverse("testing:followup_detail", args=[self.pk])
+        return detail_url("testing:followup_detail", self.pk)

@@ -5,12 +5,12 @@ from typing import ClassVar
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from pingji.core import clock
 from pingji.core.access import ScopedModel, ScopedQuerySet
 from pingji.core.audit import AuditedManager
+from pingji.core.links import detail_url
 
 from .choices import Role
 
@@ -48,7 +48,7 @@ class User(AbstractUser):
         ordering = ["username"]
 
     def get_absolute_url(self) -> str:
-        return reverse("users:user_detail", args=[self.pk])
+        return detail_url("users:user_detail", self.pk)
 
     @property
     def scope(self) -> str:

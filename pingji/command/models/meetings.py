@@ -2,12 +2,12 @@
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pingji.core import clock
 from pingji.core.access import ScopedModel
+from pingji.core.links import detail_url
 
 from ..choices import HeadquartersLevel
 
@@ -56,7 +56,7 @@ class Meeting(ScopedModel):
         return f"{self.title} ({timezone.localtime(self.held_at):%Y-%m-%d})"
 
     def get_absolute_url(self) -> str:
-        return reverse("command:meeting_detail", args=[self.pk])
+        return detail_url("command:meeting_detail", self.pk)
 
     @property
     def attendee_list(self) -> list[str]:

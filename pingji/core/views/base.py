@@ -1,7 +1,5 @@
 """Base views: every page lists and shows objects through ``restrict`` and the user's focus."""
 
-from collections.abc import Callable
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,14 +21,6 @@ from ..forms import add_action_errors
 from ..tables import Table
 
 FOCUS_SESSION_KEY = "pingji_focus"
-
-
-def url_of_each(url_name: str) -> Callable[[object], str]:
-    """pk → the URL ``url_name`` gives it, reversed once: a list of many rows that links each
-    one to its page pays for one ``reverse`` instead of one a row (an ``int`` key only)."""
-    marker = "9" * 18
-    head, tail = reverse(url_name, args=[int(marker)]).split(marker)
-    return lambda pk: f"{head}{pk}{tail}"
 
 
 def focus_code(request) -> str:

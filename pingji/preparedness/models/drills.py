@@ -1,10 +1,10 @@
 """Drills: the plan, the sandbox a drill runs in, the timing of its steps and its findings."""
 
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from pingji.core.access import ScopedModel
+from pingji.core.links import detail_url
 from pingji.protocols.models import COVID_19
 
 from ..choices import DrillKind, DrillStatus, DrillStep
@@ -90,7 +90,7 @@ class Drill(ScopedModel):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("preparedness:drill_detail", args=[self.pk])
+        return detail_url("preparedness:drill_detail", self.pk)
 
 
 class DrillStepRecord(ScopedModel):

@@ -4,11 +4,11 @@ from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from pingji.core.access import ScopedModel
+from pingji.core.links import detail_url
 
 from ..choices import AlertStatus, ReportSource, Signal, SiteKind, WarningMethod
 
@@ -36,7 +36,7 @@ class SurveillanceSite(ScopedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("preparedness:site_detail", args=[self.pk])
+        return detail_url("preparedness:site_detail", self.pk)
 
 
 class SurveillanceReport(ScopedModel):
@@ -117,7 +117,7 @@ class WarningRule(ScopedModel):
         return f"{self.jurisdiction_id} {self.get_signal_display()} × {self.ratio}"
 
     def get_absolute_url(self) -> str:
-        return reverse("preparedness:rule_detail", args=[self.pk])
+        return detail_url("preparedness:rule_detail", self.pk)
 
 
 class Alert(ScopedModel):
@@ -167,4 +167,4 @@ class Alert(ScopedModel):
         return f"{self.jurisdiction} {self.rule.get_signal_display()} {self.day}"
 
     def get_absolute_url(self) -> str:
-        return reverse("preparedness:alert_detail", args=[self.pk])
+        return detail_url("preparedness:alert_detail", self.pk)

@@ -2,10 +2,10 @@
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from pingji.core.access import ScopedModel
+from pingji.core.links import detail_url
 from pingji.users.choices import PERSON_ROLE_CHOICES
 
 
@@ -32,7 +32,7 @@ class Course(ScopedModel):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("preparedness:course_detail", args=[self.pk])
+        return detail_url("preparedness:course_detail", self.pk)
 
 
 class Attendance(ScopedModel):

@@ -14,12 +14,12 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from pingji.core import clock
 from pingji.core.access import ScopedModel
+from pingji.core.links import detail_url
 from pingji.core.models import user_fk
 from pingji.protocols.choices import ReleaseTest
 
@@ -79,7 +79,7 @@ class Site(ScopedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("quarantine:site_detail", args=[self.pk])
+        return detail_url("quarantine:site_detail", self.pk)
 
 
 class Room(ScopedModel):
@@ -268,7 +268,7 @@ class Placement(ScopedModel):
         return _("Placement %(number)s") % {"number": self.pk or "—"}
 
     def get_absolute_url(self) -> str:
-        return reverse("quarantine:placement_detail", args=[self.pk])
+        return detail_url("quarantine:placement_detail", self.pk)
 
     @property
     def is_active(self) -> bool:

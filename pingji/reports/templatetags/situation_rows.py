@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from pingji.core.links import url_of_each
 from pingji.core.templatetags.pingji import escaped as _e
-from pingji.core.views.base import url_of_each
 
 register = template.Library()
 

@@ -4,11 +4,11 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Count, Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from pingji.core import clock
 from pingji.core.access import ScopedModel
+from pingji.core.links import detail_url
 
 from ..choices import OPEN_STATUSES, Department, TaskStatus
 
@@ -106,4 +106,4 @@ class Directive(SourcedWork, ScopedModel):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("tasks:directive_detail", args=[self.pk])
+        return detail_url("tasks:directive_detail", self.pk)

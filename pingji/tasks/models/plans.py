@@ -4,11 +4,11 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from pingji.core import clock
 from pingji.core.access import InheritedScopeQuerySet, ScopedModel
+from pingji.core.links import detail_url
 
 from ..choices import PlanStatus
 from .directives import SourcedWork
@@ -55,7 +55,7 @@ class PlanTemplate(ScopedModel):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("tasks:plantemplate_detail", args=[self.pk])
+        return detail_url("tasks:plantemplate_detail", self.pk)
 
     @property
     def required_keys(self) -> list[str]:
@@ -155,7 +155,7 @@ class WorkPlan(SourcedWork, ScopedModel):
         return f"{self.template.title} · {self.jurisdiction.name}"
 
     def get_absolute_url(self) -> str:
-        return reverse("tasks:workplan_detail", args=[self.pk])
+        return detail_url("tasks:workplan_detail", self.pk)
 
     def missing_sections(self) -> list[str]:
         """The template's required sections this plan leaves empty (keys, template order)."""

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pingji.core import clock
 from pingji.core.access import ScopedModel
+from pingji.core.links import detail_url
 
 from .directives import SourcedWork
 
@@ -48,7 +49,7 @@ class ProblemList(SourcedWork, ScopedModel):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("tasks:problemlist_detail", args=[self.pk])
+        return detail_url("tasks:problemlist_detail", self.pk)
 
     def tasks(self):
         from .task import Task

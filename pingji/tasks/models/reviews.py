@@ -4,12 +4,12 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pingji.core import clock
 from pingji.core.access import ScopedModel
+from pingji.core.links import detail_url
 
 from .directives import SourcedWork
 
@@ -52,7 +52,7 @@ class Review(SourcedWork, ScopedModel):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("tasks:review_detail", args=[self.pk])
+        return detail_url("tasks:review_detail", self.pk)
 
     @property
     def window(self) -> tuple[datetime.datetime, datetime.datetime]:

@@ -8,12 +8,12 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Case, Q, Value, When
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from pingji.core import clock
 from pingji.core.access import ScopedModel, ScopedQuerySet, scope_code
 from pingji.core.events import events_for
+from pingji.core.links import detail_url
 
 from ..choices import OPEN_STATUSES, OWNER_STATUSES, Department, TaskKind, TaskStatus
 from ..kinds import kind_choices
@@ -210,7 +210,7 @@ class Task(ScopedModel):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("tasks:task_detail", args=[self.pk])
+        return detail_url("tasks:task_detail", self.pk)
 
     @property
     def is_overdue(self) -> bool:

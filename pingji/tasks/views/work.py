@@ -17,13 +17,13 @@ from django.views import generic
 from pingji.core import clock
 from pingji.core.access import ScopedModel
 from pingji.core.forms import add_action_errors
+from pingji.core.links import url_of_each
 from pingji.core.views.base import (
     FormStepView,
     ScopedActionView,
     ScopedDetailView,
     ScopedListView,
     focus_code,
-    url_of_each,
 )
 from pingji.geo.models import Jurisdiction
 

@@ -9,11 +9,11 @@ of their own area. Generations are not stored: they follow from the links (``cha
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from pingji.core import clock
 from pingji.core.access import ScopedModel
+from pingji.core.links import detail_url
 
 from ..choices import LinkEvidence
 
@@ -52,7 +52,7 @@ class Cluster(ScopedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("tracing:cluster_detail", args=[self.pk])
+        return detail_url("tracing:cluster_detail", self.pk)
 
 
 class Link(ScopedModel):
@@ -121,4 +121,4 @@ class Link(ScopedModel):
         return f"{self.infector} → {self.infectee}"
 
     def get_absolute_url(self) -> str:
-        return reverse("tracing:link_detail", args=[self.pk])
+        return detail_url("tracing:link_detail", self.pk)

@@ -15,11 +15,11 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from pingji.core import clock
 from pingji.core.access import ScopedModel, ScopedQuerySet, scope_code
+from pingji.core.links import detail_url
 
 from ..choices import DISPATCH_CLOSED, DispatchStatus
 
@@ -155,7 +155,7 @@ class Dispatch(ScopedModel):
         return _("Dispatch %(number)s") % {"number": self.pk or "—"}
 
     def get_absolute_url(self) -> str:
-        return reverse("tracing:dispatch_detail", args=[self.pk])
+        return detail_url("tracing:dispatch_detail", self.pk)
 
     @property
     def is_open(self) -> bool:

@@ -7,11 +7,11 @@ is dispatch's business (协查, later): the contact row stays with the investiga
 
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from pingji.core import clock
 from pingji.core.access import ScopedModel
+from pingji.core.links import detail_url
 from pingji.core.models import user_fk
 
 from ..choices import ContactSource, ContactTier, InvestigationStatus, ProposalStatus, Setting
@@ -73,7 +73,7 @@ class Investigation(ScopedModel):
         return _("Investigation of %(case)s") % {"case": self.case}
 
     def get_absolute_url(self) -> str:
-        return reverse("tracing:investigation_detail", args=[self.pk])
+        return detail_url("tracing:investigation_detail", self.pk)
 
     @property
     def next_due_at(self):
