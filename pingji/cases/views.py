@@ -53,6 +53,22 @@ class CaseListView(ScopedListView):
     table = CaseTable
     filterset_class = CaseFilterSet
     select_related = RELATED
+    listed = (
+        *RELATED,
+        "classification",
+        "severity",
+        "channel",
+        "origin",
+        "onset_date",
+        "reported_at",
+        "outcome",
+        "voided_at",
+        "void_reason",
+        "person__name",
+        "jurisdiction__name",
+        "disease__name",
+        "disease__english_name",
+    )
     template_name = "cases/case_list.html"
 
 

@@ -82,6 +82,13 @@ def _day_viewed(context) -> str:
     """The platform's clock and the day the page is viewed as of, with the way back to today."""
     now, as_of = context.get("clock_now"), context.get("as_of")
     parameter = _e(context.get("as_of_parameter") or "as_of")
+    # words read outside the f-strings, where makemessages finds them
+    label, as_of_word, show, today = (
+        _e(gettext("View as of a day")),
+        _e(gettext("As of")),
+        _e(gettext("Show")),
+        _e(gettext("today")),
+    )
     clock = ""
     if context.get("clock_offset") and now:
         title = _e(
@@ -89,19 +96,19 @@ def _day_viewed(context) -> str:
                 "The platform lives in a time of its own: every date and deadline reads this clock."
             )
         )
+        platform_time = _e(gettext("Platform time"))
         clock = (
             f'\n    <span class="clock" id="platform-clock" title="{title}">'
-            f"{_e(gettext('Platform time'))} {_minute(now)}</span>"
+            f"{platform_time} {_minute(now)}</span>"
         )
     day = as_of or (timezone.localdate(now) if now else None)
     latest = f' max="{timezone.localdate(now).isoformat()}"' if now else ""
     return (
-        f'<form method="get" class="as-of" id="day-viewed" '
-        f'aria-label="{_e(gettext("View as of a day"))}">{clock}\n'
-        f'    <label>{_e(gettext("As of"))} <input type="date" name="{parameter}" '
+        f'<form method="get" class="as-of" id="day-viewed" aria-label="{label}">{clock}\n'
+        f'    <label>{as_of_word} <input type="date" name="{parameter}" '
         f'value="{day.isoformat() if day else ""}"{latest}></label>\n'
-        f'    <button class="secondary">{_e(gettext("Show"))}</button>\n'
-        f'    <a href="?{parameter}=" class="today-link">{_e(gettext("today"))}</a>\n  </form>'
+        f'    <button class="secondary">{show}</button>\n'
+        f'    <a href="?{parameter}=" class="today-link">{today}</a>\n  </form>'
     )
 
 
@@ -111,17 +118,18 @@ def _minute(moment) -> str:
 
 def _account(context, user) -> str:
     """Who is signed in, the password page (once past the code step) and the log-out button."""
+    password_word, log_out = _e(gettext("Password")), _e(gettext("Log out"))
     password = (
         ""
         if context.get("waiting_for_code")
         else f'\n    <a href="{_e(reverse("password_change"))}" class="password-link">'
-        f"{_e(gettext('Password'))}</a>"
+        f"{password_word}</a>"
     )
     return (
         f'<div class="who">\n    <span title="{_e(user.get_role_display())}">'
         f"{_e(user.username)}</span>{password}\n"
         f'    <form method="post" action="{_e(reverse("logout"))}" class="inline">'
-        f'{_csrf_input(context)}<button class="link">{_e(gettext("Log out"))}</button></form>'
+        f'{_csrf_input(context)}<button class="link">{log_out}</button></form>'
         "\n  </div>"
     )
 

@@ -52,6 +52,19 @@ class PlacementListView(ScopedListView):
     table = PlacementTable
     filterset_class = PlacementFilterSet
     select_related = ("person", "site", "room", "jurisdiction")
+    listed = (
+        *select_related,
+        "category",
+        "setting",
+        "exposure_on",
+        "planned_release_on",
+        "planned_end_on",
+        "status",
+        "person__name",
+        "site__name",
+        "room__number",
+        "jurisdiction__name",
+    )
     template_name = "quarantine/placement_list.html"
 
 

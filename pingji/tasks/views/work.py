@@ -47,12 +47,23 @@ from ..tables import TaskTable
 #: Cards on a page of the inbox: a screenful on a desk, a few swipes on a phone.
 INBOX_PAGE = 50
 LIST_RELATED = ("jurisdiction", "assignee", "escalated_to")
+#: What a row of the list and a card of the inbox show of a task (``tables.TaskTable``,
+#: ``templatetags.task_cards``): a page of fifty reads these, not descriptions and whole users.
+LISTED = (
+    *LIST_RELATED,
+    "title",
+    "kind",
+    "status",
+    "deadline",
+    "department",
+    "jurisdiction__name",
+    "assignee__username",
+    "escalated_to__name",
+)
 
 
-def _related(qs):
-    return qs.select_related(*LIST_RELATED).defer(
-        "jurisdiction__boundary", "escalated_to__boundary"
-    )
+def _listed(qs):
+    return qs.select_related(*LIST_RELATED).only(*LISTED)
 
 
 class InboxView(LoginRequiredMixin, generic.TemplateView):
@@ -70,13 +81,13 @@ class InboxView(LoginRequiredMixin, generic.TemplateView):
         work = Task.objects.restrict(user).inbox(user)
         verify = Task.objects.restrict(user, "verify").awaiting_verification(user)
         counts = work.aggregate(n=Count("pk"), late=Count("pk", filter=Q(deadline__lt=now)))
-        pages = Paginator(_related(work.overdue_first(now)), INBOX_PAGE)
+        pages = Paginator(_listed(work.overdue_first(now)), INBOX_PAGE)
         pages.count = counts["n"]  # counted above with the overdue ones, in one query
         page = pages.get_page(self.request.GET.get("page"))
         ctx["page_obj"], ctx["is_paginated"] = page, page.has_other_pages()
         ctx["work"] = _carded(page.object_list, now)
         ctx["work_count"], ctx["overdue_count"] = counts["n"], counts["late"]
-        ctx["to_verify"] = _carded(_related(verify.overdue_first(now))[:INBOX_PAGE], now)
+        ctx["to_verify"] = _carded(_listed(verify.overdue_first(now))[:INBOX_PAGE], now)
         ctx["to_verify_count"] = (
             verify.count() if len(ctx["to_verify"]) == INBOX_PAGE else len(ctx["to_verify"])
         )
@@ -106,7 +117,7 @@ class TaskListView(ScopedListView):
     template_name = "tasks/task_list.html"
 
     def get_queryset(self):
-        return _related(super().get_queryset())
+        return _listed(super().get_queryset())
 
 
 def _visible_source(user, task: Task):
@@ -152,7 +163,12 @@ class TaskDetailView(ScopedDetailView):
     template_name = "tasks/task_detail.html"
 
     def get_queryset(self):
-        return _related(super().get_queryset()).select_related("created_by", "submitted_by")
+        return (
+            super()
+            .get_queryset()
+            .select_related(*LIST_RELATED, "created_by", "submitted_by")
+            .defer("jurisdiction__boundary", "escalated_to__boundary")
+        )
 
     def get_context_data(self, **kwargs):
         return _detail_context(self.request, self.object)
