@@ -56,6 +56,16 @@ class InvestigationListView(ScopedListView):
     table = InvestigationTable
     filterset_class = InvestigationFilterSet
     select_related = ("case", "case__person", "jurisdiction")
+    listed = (
+        *select_related,
+        "status",
+        "core_due_at",
+        "core_done_at",
+        "report_due_at",
+        "report_done_at",
+        "case__person__name",
+        "jurisdiction__name",
+    )
     template_name = "tracing/investigation_list.html"
 
     def get_queryset(self):
