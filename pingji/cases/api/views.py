@@ -4,6 +4,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from pingji.core.api.base import ScopedModelViewSet
+from pingji.people.models import Person
 
 from ..actions.course import do_reclassify_case, do_record_outcome, do_update_case, do_void_case
 from ..actions.reports import do_report_case, do_report_case_for_identity
@@ -35,6 +36,15 @@ class CaseViewSet(ScopedModelViewSet):
     filterset_class = CaseFilterSet
     select_related = ("person",)
     http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        """Of the person, a case shows the name and the masked number only."""
+        unread = [
+            f"person__{f.name}"
+            for f in Person._meta.concrete_fields
+            if f.name not in ("id", "name", "id_number_masked")
+        ]
+        return super().get_queryset().defer(*unread)
 
     def get_serializer_class(self):
         return CaseUpdateSerializer if self.action == "partial_update" else CaseSerializer

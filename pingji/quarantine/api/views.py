@@ -105,7 +105,6 @@ class PlacementViewSet(StepActionsMixin, ScopedModelViewSet):
     queryset = Placement.objects.all()
     serializer_class = PlacementSerializer
     filterset_class = PlacementFilterSet
-    select_related = ("person",)
     http_method_names = ["get", "post", "head", "options"]
 
     def perform_create(self, serializer):
