@@ -9,6 +9,7 @@ actions; a role without the permission gets 403.
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -47,11 +48,13 @@ class RiskAreaListView(ScopedListView):
         user, focus = self.request.user, focus_code(self.request)
         ctx["publish_form"] = PublishForm(user=user, focus=focus, initial={"jurisdiction": focus})
         ctx["evaluate_form"] = EvaluateForm()
-        ctx["pending"] = (
-            Transition.objects.restrict(user).within(focus).filter(status="proposed").count()
-        )
-        ctx["approved"] = (
-            Transition.objects.restrict(user).within(focus).filter(status="approved").count()
+        ctx.update(  # proposals awaiting approval, approvals awaiting publication: one query
+            Transition.objects.restrict(user)
+            .within(focus)
+            .aggregate(
+                pending=Count("pk", filter=Q(status="proposed")),
+                approved=Count("pk", filter=Q(status="approved")),
+            )
         )
         return ctx
 
