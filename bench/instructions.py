@@ -134,7 +134,7 @@ def main() -> None:
     print("| side | million instructions per request |\n|---|---|")
     print(f"| this tree | {figures['current']:.1f} |")
     print(f"| {args.peer_commit} | {figures['peer']:.1f} |")
-    print(f"\nInstructions per request, this tree / peer: {ratio:.2f} (target at most 0.33)")
+    print(f"\nInstructions per request, this tree / peer: {ratio:.3f} (target at most 0.33)")
     load = os.getloadavg()[0]
     print(f"{sum(w for w, _ in MIX)} requests of the mix a side, load average {load:.2f}")
 

@@ -41,6 +41,17 @@ class RiskAreaListView(ScopedListView):
     table = RiskAreaTable
     filterset_class = RiskAreaFilterSet
     select_related = ("jurisdiction",)
+    listed = (
+        *select_related,
+        "name",
+        "level",
+        "status",
+        "legal_basis",
+        "effective_from",
+        "level_since",
+        "lifted_at",
+        "jurisdiction__name",
+    )
     template_name = "areas/area_list.html"
 
     def get_context_data(self, **kwargs):
