@@ -14,8 +14,9 @@ the save and stores it just after the commit could; ``TIMEOUT`` bounds how long.
 trip to the shared cache costs a request more CPU than the row it brings, and a process serves
 the same few users, devices and paths over and over. So each forget also renews one ``VERSION``
 in the shared cache; a request reads that one key first, and a value this process kept under the
-same version is still the shared cache's. One read instead of four on every page, and a change
-made anywhere is seen by every process from its next request on.
+same version is still the shared cache's. One read of the version instead of five on every page
+(the user, the device, the mode switches, the path and its generation), and a change made
+anywhere is seen by every process from its next request on.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ _MISSING = object()
 #: (version, key) → the pickled value, as this process last read it; pickled so that each
 #: request gets its own copy of a row, as from the shared cache.
 _memo: dict[tuple[str, str], bytes] = {}
+_memo_version = ""  # the newest version a request of this process has read
 _request = threading.local()  # .version: the version the current request read
 
 
@@ -114,8 +116,10 @@ class SharedCacheMiddleware:
     def __call__(self, request):
         if not is_shared():
             return self.get_response(request)
+        global _memo_version
         _request.version = version = _current_version()
-        if _memo and next(iter(_memo))[0] != version:  # kept under an older one: start again
+        if version != _memo_version:  # what was kept under an older one is no longer read
+            _memo_version = version
             _memo.clear()
         try:
             return self.get_response(request)

@@ -62,7 +62,7 @@ def page_header(context) -> SafeString:
         parts.append(_menu_and_day(context))
     if signed_in:
         parts.append(_account(context, user))
-    parts.append(language_form(context))
+    parts.append(_language_form(context))
     return mark_safe("\n  ".join(parts) + "\n</header>")
 
 
@@ -174,7 +174,7 @@ def focus_crumbs(context) -> SafeString:
     return mark_safe(f'<nav class="crumbs" aria-label="{label}">{"".join(steps)}\n</nav>')
 
 
-def language_form(context) -> str:
+def _language_form(context) -> str:
     """The language selector: each language in its own name, since a reader who cannot read the
     page must still find theirs; it posts to ``set_language`` and comes back here."""
     current = get_language()
