@@ -166,9 +166,9 @@ MIDDLEWARE = [
     # static files answered here, compressed, before sessions and the login (core.static_files)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
-    # the shared cache's version, before anything reads a user, a device or a path through it
-    "pingji.core.shared_cache.SharedCacheMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # the session, read with the shared cache's version in one round trip, before anything reads
+    # a user, a device or a path through that cache (core.sessions)
+    "pingji.core.sessions.SessionMiddleware",
     "pingji.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -293,7 +293,7 @@ CACHES = {
 # keeps them too), else from the database, since a cache of each process's own would let one
 # process read a session another has changed (the two-factor step, the focus) out of date.
 if os.environ.get("PINGJI_CACHE_URL"):
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_ENGINE = "pingji.core.sessions"
 #: Identity look-ups (blind search, cross-area duplicate refusals) per user: count/seconds.
 # A note of the deployment's on the login page, e.g. whom to ask for an account (the demo sets its
 # naming of accounts here).

@@ -10,20 +10,22 @@ A change of a kept row forgets it when it is saved and again when its transactio
 request that read the old row between the two cannot keep it. A request that read it just before
 the save and stores it just after the commit could; ``TIMEOUT`` bounds how long.
 
-**Within a request, a process remembers what it read** (``SharedCacheMiddleware``). Each round
-trip to the shared cache costs a request more CPU than the row it brings, and a process serves
-the same few users, devices and paths over and over. So each forget also renews one ``VERSION``
-in the shared cache; a request reads that one key first, and a value this process kept under the
-same version is still the shared cache's. One read of the version instead of five on every page
-(the user, the device, the mode switches, the path and its generation), and a change made
-anywhere is seen by every process from its next request on.
+**Within a request, a process remembers what it read** (``request_reads``). Each round trip
+to the shared cache costs a request more CPU than the row it brings, and a process serves the
+same few users, devices and paths over and over. So each forget also renews one ``VERSION`` in
+the shared cache; a request reads that one key first, together with its session
+(``core.sessions``), and a value this process kept under the same version is still the shared
+cache's. One round trip instead of six on every page (the session, the user, the device, the
+mode switches, the path and its generation), and a change made anywhere is seen by every process
+from its next request on.
 """
 
 from __future__ import annotations
 
 import pickle
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 from uuid import uuid4
 
@@ -98,30 +100,28 @@ def forget_on_change(model, key_of: Callable[[Any], str]) -> None:
     post_delete.connect(changed, sender=model, weak=False)
 
 
-def _current_version() -> str:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, uuid4().hex, None)
-        version = cache.get(VERSION_KEY) or ""
-    return version
+@contextmanager
+def request_reads(*keys: str) -> Iterator[dict[str, Any]]:
+    """A request's reads of the shared cache: its version is read first, in one round trip with
+    ``keys`` (what the request reads anyway, such as its session: ``core.sessions``), so that
+    ``read`` may answer from what this process kept under the version. Yields the values of
+    ``keys`` that were found. Without a shared cache nothing is read or kept."""
+    if not is_shared():
+        yield {}
+        return
+    global _memo_version
+    found = cache.get_many([VERSION_KEY, *keys])
+    version = found.pop(VERSION_KEY, None) or _first_version()
+    _request.version = version
+    if version != _memo_version:  # what was kept under an older one is no longer read
+        _memo_version = version
+        _memo.clear()
+    try:
+        yield found
+    finally:
+        _request.version = None
 
 
-class SharedCacheMiddleware:
-    """Reads the shared cache's version for the request, so that ``read`` may answer from what
-    this process kept under it; without a shared cache it does nothing."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        if not is_shared():
-            return self.get_response(request)
-        global _memo_version
-        _request.version = version = _current_version()
-        if version != _memo_version:  # what was kept under an older one is no longer read
-            _memo_version = version
-            _memo.clear()
-        try:
-            return self.get_response(request)
-        finally:
-            _request.version = None
+def _first_version() -> str:
+    cache.add(VERSION_KEY, uuid4().hex, None)
+    return cache.get(VERSION_KEY) or ""

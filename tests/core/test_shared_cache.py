@@ -2,8 +2,10 @@
 process shares, and a change is seen at once (core.shared_cache)."""
 
 import os
+from collections import Counter
 
 import pytest
+import redis
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pingji.command.actions.modes import do_switch_mode
@@ -17,6 +19,7 @@ from pingji.users.roles import PasswordBackend, user_key
 
 pytestmark = pytest.mark.django_db
 REDIS = os.environ.get("PINGJI_TEST_REDIS")
+READS = ("get", "mget", "exists")
 needs_redis = pytest.mark.skipif(not REDIS, reason="needs PINGJI_TEST_REDIS=redis://…")
 
 
@@ -34,6 +37,41 @@ def shared(settings):
     cache.clear()
     yield cache
     cache.clear()
+
+
+def in_a_request(page):
+    """``page``'s answer, called as the session middleware calls a view."""
+    with shared_cache.request_reads():
+        return page(None)
+
+
+def redis_reads() -> Counter:
+    """Calls of each reading command the Redis server has answered so far."""
+    stats = redis.Redis.from_url(REDIS).info("commandstats")
+    return Counter({name: stats.get(f"cmdstat_{name}", {}).get("calls", 0) for name in READS})
+
+
+@needs_redis
+def test_a_page_reads_its_session_with_the_version_in_one_round_trip(
+    shared, settings, make_user, client
+):
+    settings.SESSION_ENGINE = "pingji.core.sessions"
+    client.force_login(make_user(Role.EPIDEMIOLOGIST, "350322"))
+    assert client.get("/tasks/").status_code == 200  # what the process keeps, kept
+
+    before = redis_reads()
+    assert client.get("/tasks/").status_code == 200
+    assert redis_reads() - before == Counter(mget=1)
+
+
+@needs_redis
+def test_a_session_changed_in_a_request_is_read_by_the_next(shared, settings, make_user, client):
+    settings.SESSION_ENGINE = "pingji.core.sessions"
+    client.force_login(make_user(Role.EPIDEMIOLOGIST, "350322"))
+    client.get("/tasks/?as_of=2021-09-20")  # kept in the session (core.as_of)
+    assert "2021-09-20" in client.get("/tasks/").content.decode()
+    client.get("/tasks/?as_of=")
+    assert "2021-09-20" not in client.get("/tasks/").content.decode()
 
 
 @needs_redis
@@ -108,14 +146,13 @@ def test_a_process_answers_from_what_it_read_until_the_version_changes(shared, m
         seen.append(backend.get_user(user.pk))
         return None
 
-    middleware = shared_cache.SharedCacheMiddleware(page)
-    middleware(None)  # the first request reads the row and keeps it
+    in_a_request(page)  # the first request reads the row and keeps it
     shared.set(user_key(user.pk), "not what the shared cache holds")
-    middleware(None)  # the same version: the row this process kept
+    in_a_request(page)  # the same version: the row this process kept
     assert seen[-1].username == user.username
     type(user).objects.filter(pk=user.pk).update(first_name="Renamed")
     shared_cache.forget(user_key(user.pk))  # as another process does on a change
-    middleware(None)
+    in_a_request(page)
     assert seen[-1].first_name == "Renamed"
     assert seen[0] is not seen[1]  # each request its own copy of the row
 
@@ -131,7 +168,7 @@ def test_a_change_made_in_a_request_is_read_by_the_rest_of_it(shared, make_user)
         user.save()
         return backend.get_user(user.pk)
 
-    assert shared_cache.SharedCacheMiddleware(page)(None) is None
+    assert in_a_request(page) is None
 
 
 @needs_redis
@@ -139,8 +176,7 @@ def test_a_path_is_read_again_in_every_process_after_a_jurisdiction_changes(shar
     def page(request):
         return path_to("350322")
 
-    middleware = shared_cache.SharedCacheMiddleware(page)
-    assert middleware(None).jurisdiction.name == tree["350322"].name
+    assert in_a_request(page).jurisdiction.name == tree["350322"].name
     tree["350322"].name = "Renamed county"
     tree["350322"].save()
-    assert middleware(None).jurisdiction.name == "Renamed county"
+    assert in_a_request(page).jurisdiction.name == "Renamed county"
