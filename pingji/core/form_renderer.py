@@ -16,8 +16,9 @@ from pathlib import Path
 import django
 from django.forms.renderers import DjangoTemplates
 from django.utils.functional import Promise
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, mark_safe
+
+from .templatetags.pingji import escaped
 
 WIDGETS = "django/forms/widgets/"
 OPTION = WIDGETS + "select_option.html"
@@ -36,7 +37,7 @@ def _text(value) -> str:
     if isinstance(value, SafeData):
         return str(value)
     if isinstance(value, bool | int | str | Promise):
-        return str(conditional_escape(str(value)))
+        return escaped(str(value))
     raise Unusual
 
 
