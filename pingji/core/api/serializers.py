@@ -73,6 +73,10 @@ def _visible(relation: RelatedField, user):
     return rows.restrict(user, "view") if user else rows.none()
 
 
+#: How a planned field's value is written: by its field, as a timestamp, or as the key it is.
+BY_FIELD, STAMP, KEY = "field", "stamp", "key"
+
+
 class PlannedRepresentation:
     """DRF's ``to_representation`` of a model row, with its per-field work planned once.
 
@@ -81,25 +85,26 @@ class PlannedRepresentation:
     zone again for every timestamp. A list of fifty rows of twenty fields pays that a thousand
     times, a fifth of an API list's CPU. The plan is made once per serializer (a list's child
     serves every row): the readable fields in order, and for a field that only copies one stored
-    column of the row (a plain, non-relation field of the model, read through DRF's own
-    ``Field.get_attribute``) the column's name, read with one ``getattr``. An aware timestamp of
-    a plain ``DateTimeField`` in ISO 8601 is written in the zone read once for the row, as
-    ``DateTimeField.to_representation`` writes it. Every other field (relations, methods,
-    properties, dotted sources) is read and represented as DRF does: the output is DRF's (tested
-    for every serializer of the API against DRF's own method).
+    column of the row, the column, read with one ``getattr``:
+    - a plain, non-relation field of the model read through DRF's own ``Field.get_attribute``,
+      written by its field (``BY_FIELD``);
+    - a plain ``DateTimeField`` in ISO 8601, its aware values written in the zone read once for
+      the row, as ``DateTimeField.to_representation`` writes them (``STAMP``);
+    - a plain ``PrimaryKeyRelatedField`` of a foreign key, the key as the row holds it, which is
+      what DRF's reading of the related row's key only gives (``KEY``).
+
+    Every other field (other relations, methods, properties, dotted sources) is read and written
+    as DRF does: the output is DRF's (tested for every serializer of the API against DRF's own
+    method).
     """
 
-    def _plan(self) -> tuple[tuple[str, Field, str | None, bool], ...]:
+    def _plan(self) -> tuple[tuple[str, Field, str | None, str], ...]:
         plan = self.__dict__.get("_planned")
         if plan is None:
             model = getattr(getattr(self, "Meta", None), "model", None)
-            columns = (
-                {f.name for f in model._meta.concrete_fields if not f.is_relation}
-                if model is not None
-                else set()
-            )
+            fields = model._meta.concrete_fields if model is not None else ()
             plan = self.__dict__["_planned"] = tuple(
-                (field.field_name, field, _column(field, columns), _iso_stamp(field))
+                (field.field_name, field, *_column(field, {f.name: f for f in fields}))
                 for field in self.fields.values()
                 if not field.write_only
             )
@@ -110,7 +115,7 @@ class PlannedRepresentation:
             return super().to_representation(instance)  # type: ignore[misc]
         ret: dict = {}
         zone = None
-        for name, field, column, stamp in self._plan():
+        for name, field, column, how in self._plan():
             if column is not None:
                 attribute = present = getattr(instance, column)
             else:
@@ -119,9 +124,9 @@ class PlannedRepresentation:
                 except SkipField:
                     continue
                 present = attribute.pk if isinstance(attribute, PKOnlyObject) else attribute
-            if present is None:
-                ret[name] = None
-            elif stamp and isinstance(attribute, datetime) and attribute.tzinfo is not None:
+            if present is None or how is KEY:
+                ret[name] = present
+            elif how is STAMP and isinstance(attribute, datetime) and attribute.tzinfo is not None:
                 zone = zone or timezone.get_current_timezone()
                 text = attribute.astimezone(zone).isoformat()
                 ret[name] = text[:-6] + "Z" if text.endswith("+00:00") else text
@@ -130,11 +135,18 @@ class PlannedRepresentation:
         return ret
 
 
-def _column(field: Field, columns: set[str]) -> str | None:
-    """The model column a field copies as it is, or None where DRF's reading is needed."""
-    if type(field).get_attribute is not Field.get_attribute or len(field.source_attrs) != 1:
-        return None
-    return field.source_attrs[0] if field.source_attrs[0] in columns else None
+def _column(field: Field, columns: dict) -> tuple[str | None, str]:
+    """The column of the row ``field`` copies and how it is written; no column where DRF's
+    reading is needed."""
+    column = columns.get(field.source_attrs[0]) if len(field.source_attrs) == 1 else None
+    if column is None:
+        return None, BY_FIELD
+    if type(field).get_attribute is Field.get_attribute and not column.is_relation:
+        return column.name, STAMP if _iso_stamp(field) else BY_FIELD
+    if type(field) is serializers.PrimaryKeyRelatedField and field.pk_field is None:
+        if column.many_to_one or column.one_to_one:
+            return column.attname, KEY
+    return None, BY_FIELD
 
 
 def _iso_stamp(field: Field) -> bool:
