@@ -92,7 +92,8 @@ def database_from_url(url: str) -> dict:
         return {"ENGINE": "django.db.backends.sqlite3", "NAME": parts.path[1:] or ":memory:"}
     if parts.scheme in ("postgres", "postgresql"):
         return {
-            "ENGINE": "django.db.backends.postgresql",
+            # Django's, with a health check that asks the server only when it spoke (core.postgres)
+            "ENGINE": "pingji.core.postgres",
             "NAME": unquote(parts.path.lstrip("/")),
             "USER": unquote(parts.username or ""),
             "PASSWORD": unquote(parts.password or ""),
