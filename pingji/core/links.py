@@ -1,4 +1,5 @@
-"""Links to the page of an object with an ``int`` key, reversed once per URL name.
+"""Links to the page of an object with an ``int`` key (or a code of digits), reversed once per
+URL name.
 
 A list of fifty rows links each row to its page, and ``reverse`` for each was a twentieth of a
 list page's CPU. The URL of such a page differs between keys only in the key, so it is reversed
@@ -22,8 +23,9 @@ def _halves(url_name: str, _urlconf, _prefix: str) -> tuple[str, str]:
     return head, tail
 
 
-def url_of_each(url_name: str) -> Callable[[int], str]:
-    """pk → the URL ``url_name`` gives it (an ``int`` key only)."""
+def url_of_each(url_name: str) -> Callable[[int | str], str]:
+    """key → the URL ``url_name`` gives it: an ``int``, or a code of digits (a jurisdiction's),
+    which a URL holds as it is."""
     head, tail = _halves(url_name, get_urlconf(), get_script_prefix())
     return lambda pk: f"{head}{pk}{tail}"
 

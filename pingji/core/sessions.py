@@ -27,7 +27,10 @@ class SessionStore(cached_db.SessionStore):
 
 class SessionMiddleware(DjangoSessionMiddleware):
     """Django's session middleware, whose request reads the shared cache's version and the
-    session together (module docstring); the rest of the request reads under that version."""
+    session together (module docstring); the rest of the request reads under that version.
+    Synchronous only: the platform is served over WSGI."""
+
+    async_capable = False
 
     def __call__(self, request):
         store = self.SessionStore(request.COOKIES.get(settings.SESSION_COOKIE_NAME))
@@ -36,7 +39,7 @@ class SessionMiddleware(DjangoSessionMiddleware):
             if isinstance(store, SessionStore) and store.session_key  # a key of a valid form
             else None
         )
-        with shared_cache.request_reads(*filter(None, [key])) as found:
+        with shared_cache.request_reads(*([key] if key else [])) as found:
             if key is not None:
                 store.preread = found.get(key)
             request.session = store

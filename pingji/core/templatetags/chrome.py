@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, get_language_info, gettext
 
+from .pingji import cell
 from .pingji import escaped as _e
 
 register = template.Library()
@@ -99,7 +100,7 @@ def _day_viewed(context) -> str:
         platform_time = _e(gettext("Platform time"))
         clock = (
             f'\n    <span class="clock" id="platform-clock" title="{title}">'
-            f"{platform_time} {_minute(now)}</span>"
+            f"{platform_time} {cell(now)}</span>"
         )
     day = as_of or (timezone.localdate(now) if now else None)
     latest = f' max="{timezone.localdate(now).isoformat()}"' if now else ""
@@ -110,10 +111,6 @@ def _day_viewed(context) -> str:
         f'    <button class="secondary">{show}</button>\n'
         f'    <a href="?{parameter}=" class="today-link">{today}</a>\n  </form>'
     )
-
-
-def _minute(moment) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
 def _account(context, user) -> str:

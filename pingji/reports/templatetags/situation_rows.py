@@ -7,12 +7,11 @@ translated word stay in ``reports/_situation_body.html``.
 """
 
 from django import template
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from pingji.core.links import url_of_each
+from pingji.core.templatetags.pingji import cell
 from pingji.core.templatetags.pingji import escaped as _e
 
 register = template.Library()
@@ -24,13 +23,13 @@ def unit_rows(situation, screen=False) -> SafeString:
     figures."""
     if not situation.units:
         return mark_safe("")
-    head, tail = reverse("reports:situation", args=["0"]).rsplit("0", 1)
+    url = url_of_each("reports:situation")
     query = f"?on={situation.on.isoformat()}" + ("&amp;screen=1" if screen else "")
     label = _e(gettext("area"))
     return mark_safe(
         "".join(
             f'<tr data-code="{_e(u["code"])}"><td data-label="{label}">'
-            f'<a href="{head}{_e(u["code"])}{tail}{query}">{_e(u["name"])}</a></td>'
+            f'<a href="{_e(url(u["code"]))}{query}">{_e(u["name"])}</a></td>'
             + "".join(f"<td>{_e(v)}</td>" for v in u["values"])
             + "</tr>"
             for u in situation.units
@@ -58,7 +57,7 @@ def overdue_rows(tasks) -> SafeString:
         "".join(
             f'<tr><td><a href="{_e(url(t.pk))}">{_e(t.title)}</a></td>'
             f"<td>{_e(t.jurisdiction.name)}</td>"
-            f"<td>{timezone.localtime(t.deadline).strftime('%Y-%m-%d %H:%M')}</td></tr>"
+            f"<td>{cell(t.deadline)}</td></tr>"
             for t in tasks
         )
     )
