@@ -15,7 +15,8 @@ then asks for a page or an API list from ``MIX`` after each answer, for ``--seco
 is the change in utime + stime of the gunicorn workers (``/proc``) over the run, divided by the
 requests; the logins are measured the same way, apart. Prints a markdown table with both sides
 side by side.
-Usage: ``python bench/load.py [--users 10,50] [--seconds 20] [--peer-commit bb38e9c]``.
+Usage: ``python bench/load.py [--users 10,50] [--seconds 20] [--peer-commit bb38e9c]
+[--threads 4]``.
 """
 
 import argparse
@@ -215,15 +216,17 @@ def accounts(side: Side, n: int) -> list[tuple[str, str]]:
     return pairs[:n]
 
 
-def serve(side: Side, workers: int) -> tuple[subprocess.Popen, int]:
-    """gunicorn as the README's production section runs it: sync workers here, and a Redis cache
-    shared by them (``PINGJI_CACHE_URL``), a database of its own per side so neither reads the
-    other's entries."""
+def serve(side: Side, workers: int, threads: int = 1) -> tuple[subprocess.Popen, int]:
+    """gunicorn with a Redis cache shared by its workers (``PINGJI_CACHE_URL``), a database of
+    its own per side so neither reads the other's entries. Sync workers by default, as every
+    earlier run measured (a connection per request); ``threads`` above one gives the README's
+    production shape, threaded workers that keep a client's connection open."""
     port = free_port()
     cache = f"{CACHE_URL}/{CACHE_DBS[side.name]}"
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "pingji.wsgi:application"]
-        + ["--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--timeout", "120"],
+        + ["--workers", str(workers), "--threads", str(threads)]
+        + ["--bind", f"127.0.0.1:{port}", "--timeout", "120"],
         env={**side.env, "PINGJI_CACHE_URL": cache},
         cwd=side.root,
         stdout=subprocess.DEVNULL,
@@ -233,9 +236,9 @@ def serve(side: Side, workers: int) -> tuple[subprocess.Popen, int]:
     return server, port
 
 
-def measure(side: Side, users: int, seconds: float, workers: int) -> dict:
+def measure(side: Side, users: int, seconds: float, workers: int, threads: int) -> dict:
     """One side at one number of users: log every user in, then run the mix for ``seconds``."""
-    server, port = serve(side, workers)
+    server, port = serve(side, workers, threads)
     try:
         base = f"http://127.0.0.1:{port}"
         *names, warmer = accounts(side, users + 1)
@@ -311,7 +314,10 @@ def main() -> None:
     parser.add_argument("--peer-commit", default=PEER_COMMIT)
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/pingji_load")
     parser.add_argument("--scale", default="0.0005", help="demo --scale of both sides")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument(
+        "--threads", type=int, default=1, help="threads per worker (1: sync workers)"
+    )
     args = parser.parse_args()
     levels = [int(n) for n in args.users.split(",") if n.strip()]
 
@@ -333,14 +339,17 @@ def main() -> None:
         for i, users in enumerate(levels):  # alternate which side goes first: drift falls on both
             order = ("current", "peer") if i % 2 == 0 else ("peer", "current")
             for name in order:
-                results[(users, name)] = measure(sides[name], users, args.seconds, args.workers)
+                results[(users, name)] = measure(
+                    sides[name], users, args.seconds, args.workers, args.threads
+                )
     finally:
         subprocess.run(
             ["git", "worktree", "remove", "--force", str(peer_root)], cwd=ROOT, capture_output=True
         )
     print(table(levels, results, args.peer_commit))
     print(
-        f"\n{os.cpu_count()} CPUs, {args.workers} workers, {args.seconds:g} s per run, "
+        f"\n{os.cpu_count()} CPUs, {args.workers} workers of {args.threads} thread(s), "
+        f"{args.seconds:g} s per run, "
         f"demo scale {args.scale}, load average {os.getloadavg()[0]:.2f}"
     )
 
