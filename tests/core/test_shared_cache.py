@@ -47,7 +47,7 @@ def in_a_request(page):
 
 def redis_reads() -> Counter:
     """Calls of each reading command the Redis server has answered so far."""
-    stats = redis.Redis.from_url(REDIS).info("commandstats")
+    stats = redis.Redis.from_url(str(REDIS)).info("commandstats")
     return Counter({name: stats.get(f"cmdstat_{name}", {}).get("calls", 0) for name in READS})
 
 

@@ -77,7 +77,7 @@ def _visible(relation: RelatedField, user):
 BY_FIELD, STAMP, KEY = "field", "stamp", "key"
 
 
-class PlannedRepresentation:
+class PlannedRepresentation(serializers.Serializer):
     """DRF's ``to_representation`` of a model row, with its per-field work planned once.
 
     DRF walks a generator of the readable fields for every row, reads a field as a path of
@@ -112,7 +112,7 @@ class PlannedRepresentation:
 
     def to_representation(self, instance):
         if not isinstance(instance, Model):
-            return super().to_representation(instance)  # type: ignore[misc]
+            return super().to_representation(instance)
         ret: dict = {}
         zone = None
         for name, field, column, how in self._plan():
