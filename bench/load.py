@@ -7,14 +7,14 @@ machine with the server, and what it takes away from the workers falls on both s
 
 Each side prepares the same small demo province (``pingji demo --scale``, its own code, its own
 database ``<database>_<side>``, kept between runs with its data dir and personal-data key) and is
-served by gunicorn (``--workers`` sync workers) with a shared Redis cache, as in production
-(``PINGJI_CACHE_URL``; each side its own Redis database). For each number of users
-(``--users``) and each side in turn, every user logs in through the pages (password, then the
-code of the demo's shared authenticator where the role has two factors) as its own demo account,
-then asks for a page or an API list from ``MIX`` after each answer, for ``--seconds``. Worker CPU
-is the change in utime + stime of the gunicorn workers (``/proc``) over the run, divided by the
-requests; the logins are measured the same way, apart. Prints a markdown table with both sides
-side by side.
+served by gunicorn (``--workers`` sync workers, or of ``--threads`` threads each) with a shared
+Redis cache, as in production (``PINGJI_CACHE_URL``; each side its own Redis database). For each
+number of users (``--users``) and each side in turn, every user logs in through the pages (password,
+then the code of the demo's shared authenticator where the role has two factors) as its own demo
+account, then asks for a page or an API list from ``MIX`` after each answer, for ``--seconds``.
+Worker CPU is the change in utime + stime of the gunicorn workers (``/proc``) over the run, divided
+by the requests; the logins are measured the same way, apart. Prints a markdown table with both
+sides side by side.
 Usage: ``python bench/load.py [--users 10,50] [--seconds 20] [--peer-commit bb38e9c]
 [--threads 4]``.
 """

@@ -159,7 +159,7 @@ def _iso_stamp(field: Field) -> bool:
     )
 
 
-class ScopedSerializer(PlannedRepresentation, serializers.Serializer):
+class ScopedSerializer(PlannedRepresentation):
     """A serializer whose relations reach only what the caller sees (module docstring)."""
 
     def get_fields(self):
