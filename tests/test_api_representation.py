@@ -1,11 +1,11 @@
-"""The API's planned representation of a row (``core.api.serializers.PlannedRepresentation``)
+"""The API's planned representation of a row (``core.api.serializers.ScopedSerializer``)
 writes what DRF's own ``Serializer.to_representation`` writes, for every list of the API."""
 
 import pytest
 from django.db import IntegrityError, transaction
 from rest_framework import serializers
 
-from pingji.core.api.serializers import BY_FIELD, KEY, STAMP, PlannedRepresentation
+from pingji.core.api.serializers import BY_FIELD, KEY, STAMP, ScopedSerializer
 from pingji.users.choices import Role
 from tests.test_permissions import GRID, api_endpoints, factories
 
@@ -36,7 +36,7 @@ def test_every_api_list_is_written_as_drf_writes_it(tree, make_user, api, monkey
     client = api(make_user(Role.COMMANDER, "35"))
 
     planned = _lists(client, endpoints)
-    monkeypatch.setattr(PlannedRepresentation, "to_representation", _drf)
+    monkeypatch.setattr(ScopedSerializer, "to_representation", _drf)
     by_drf = _lists(client, endpoints)
 
     assert planned == by_drf

@@ -77,8 +77,33 @@ def _visible(relation: RelatedField, user):
 BY_FIELD, STAMP, KEY = "field", "stamp", "key"
 
 
-class PlannedRepresentation(serializers.Serializer):
-    """DRF's ``to_representation`` of a model row, with its per-field work planned once.
+def _column(field: Field, columns: dict) -> tuple[str | None, str]:
+    """The column of the row ``field`` copies and how it is written; no column where DRF's
+    reading is needed."""
+    column = columns.get(field.source_attrs[0]) if len(field.source_attrs) == 1 else None
+    if column is None:
+        return None, BY_FIELD
+    if type(field).get_attribute is Field.get_attribute and not column.is_relation:
+        return column.name, STAMP if _iso_stamp(field) else BY_FIELD
+    if type(field) is serializers.PrimaryKeyRelatedField and field.pk_field is None:
+        if column.many_to_one or column.one_to_one:
+            return column.attname, KEY
+    return None, BY_FIELD
+
+
+def _iso_stamp(field: Field) -> bool:
+    """Whether DRF would write the field's aware values in the current zone in ISO 8601."""
+    return (
+        type(field) is serializers.DateTimeField
+        and settings.USE_TZ
+        and not hasattr(field, "timezone")
+        and str(getattr(field, "format", api_settings.DATETIME_FORMAT)).lower() == ISO_8601
+    )
+
+
+class ScopedSerializer(serializers.Serializer):
+    """A serializer whose relations reach only what the caller sees (module docstring), and
+    which writes a model row by a plan of its fields made once.
 
     DRF walks a generator of the readable fields for every row, reads a field as a path of
     attributes (testing each step for a mapping and a callable), and looks up the request's time
@@ -134,47 +159,15 @@ class PlannedRepresentation(serializers.Serializer):
                 ret[name] = field.to_representation(attribute)
         return ret
 
-
-def _column(field: Field, columns: dict) -> tuple[str | None, str]:
-    """The column of the row ``field`` copies and how it is written; no column where DRF's
-    reading is needed."""
-    column = columns.get(field.source_attrs[0]) if len(field.source_attrs) == 1 else None
-    if column is None:
-        return None, BY_FIELD
-    if type(field).get_attribute is Field.get_attribute and not column.is_relation:
-        return column.name, STAMP if _iso_stamp(field) else BY_FIELD
-    if type(field) is serializers.PrimaryKeyRelatedField and field.pk_field is None:
-        if column.many_to_one or column.one_to_one:
-            return column.attname, KEY
-    return None, BY_FIELD
-
-
-def _iso_stamp(field: Field) -> bool:
-    """Whether DRF would write the field's aware values in the current zone in ISO 8601."""
-    return (
-        type(field) is serializers.DateTimeField
-        and settings.USE_TZ
-        and not hasattr(field, "timezone")
-        and str(getattr(field, "format", api_settings.DATETIME_FORMAT)).lower() == ISO_8601
-    )
-
-
-class ScopedSerializer(PlannedRepresentation):
-    """A serializer whose relations reach only what the caller sees (module docstring)."""
-
     def get_fields(self):
         fields = super().get_fields()
         restrict_relations(fields, self.context.get("request"))
         return fields
 
 
-class ScopedModelSerializer(PlannedRepresentation, serializers.ModelSerializer):
-    """A model serializer whose relations reach only what the caller sees (module docstring)."""
-
-    def get_fields(self):
-        fields = super().get_fields()
-        restrict_relations(fields, self.context.get("request"))
-        return fields
+class ScopedModelSerializer(ScopedSerializer, serializers.ModelSerializer):
+    """A model serializer whose relations reach only what the caller sees, written by plan
+    (``ScopedSerializer``)."""
 
 
 class ObjectChangeSerializer(ScopedModelSerializer):
