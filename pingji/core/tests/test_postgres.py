@@ -2,6 +2,8 @@
 (``core.postgres``): a healthy connection is kept without a round trip, one the server ended is
 replaced before the request uses it."""
 
+import time
+
 import pytest
 from django.db import connection, connections
 from django.db.backends.postgresql.base import DatabaseWrapper as DjangoWrapper
@@ -24,7 +26,17 @@ def checked(monkeypatch):
     monkeypatch.setattr(DjangoWrapper, "is_usable", is_usable)
     connection.ensure_connection()
     assert connection.health_check_enabled  # CONN_HEALTH_CHECKS, as in production
-    return calls
+    yield calls
+    connection.close()  # whatever a test did to it, the next test connects afresh
+
+
+def _until_gone(cursor, pid: int) -> None:
+    for _attempt in range(200):
+        cursor.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", [pid])
+        if cursor.fetchone() is None:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"backend {pid} still running")
 
 
 def _new_request():
@@ -49,6 +61,7 @@ def test_a_connection_the_server_ended_is_replaced_before_it_is_used(checked):
     try:
         with other.cursor() as cursor:
             cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+            _until_gone(cursor, pid)  # the signal is sent at once, the backend ends a little later
     finally:
         other.close()
 
