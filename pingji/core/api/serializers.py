@@ -127,9 +127,9 @@ class ScopedSerializer(serializers.Serializer):
         plan = self.__dict__.get("_planned")
         if plan is None:
             model = getattr(getattr(self, "Meta", None), "model", None)
-            fields = model._meta.concrete_fields if model is not None else ()
+            columns = {f.name: f for f in model._meta.concrete_fields} if model else {}
             plan = self.__dict__["_planned"] = tuple(
-                (field.field_name, field, *_column(field, {f.name: f for f in fields}))
+                (field.field_name, field, *_column(field, columns))
                 for field in self.fields.values()
                 if not field.write_only
             )
